@@ -1,0 +1,244 @@
+//! The one table of configuration keys agent knows: name, kind of value, default and doc line.
+
+use std::fmt;
+
+use crate::env::CONFIG_PREFIX;
+
+/// What kind of value a key holds, and so how its text is parsed and checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// Any string, empty included.
+    String,
+    /// A string where empty means unset.
+    OptionalString,
+    /// A URL starting with `http://` or `https://`.
+    Url,
+    /// An `http://` or `https://` URL, or empty for unset.
+    OptionalUrl,
+    /// An integer in `min..=max`.
+    Integer { min: i64, max: i64 },
+    /// `true` or `false`.
+    Bool,
+    /// One of the listed words.
+    Enum(&'static [&'static str]),
+}
+
+impl ValueKind {
+    /// True for kinds where an empty string means "no value".
+    pub fn is_optional(&self) -> bool {
+        matches!(self, ValueKind::OptionalString | ValueKind::OptionalUrl)
+    }
+}
+
+/// Reads as the expected value in an error message: "an integer from 1 to 1000".
+impl fmt::Display for ValueKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValueKind::String => f.write_str("a string"),
+            ValueKind::OptionalString => f.write_str("a string, or empty for none"),
+            ValueKind::Url => f.write_str("an http:// or https:// URL"),
+            ValueKind::OptionalUrl => f.write_str("an http:// or https:// URL, or empty for none"),
+            ValueKind::Integer { min, max } => write!(f, "an integer from {min} to {max}"),
+            ValueKind::Bool => f.write_str("true or false"),
+            ValueKind::Enum(allowed) => write!(f, "one of {}", allowed.join(", ")),
+        }
+    }
+}
+
+/// One configuration key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeySpec {
+    /// `section.name`, as written with `-c` and `agent config set`.
+    pub key: &'static str,
+    /// What the value may be.
+    pub kind: ValueKind,
+    /// The default in the kind's text syntax; `""` means unset for optional kinds.
+    pub default: &'static str,
+    /// One line for `agent config show` and the starter file.
+    pub doc: &'static str,
+}
+
+impl KeySpec {
+    /// The table the key lives in: `model` for `model.backend`.
+    pub fn section(&self) -> &'static str {
+        split_key(self.key).0
+    }
+
+    /// The key's name inside its table: `backend` for `model.backend`.
+    pub fn name(&self) -> &'static str {
+        split_key(self.key).1
+    }
+
+    /// The environment variable that overrides this key: `AGENT_MODEL_BACKEND`.
+    pub fn env_var(&self) -> String {
+        env_var_name(self.key)
+    }
+}
+
+/// Every key agent knows, in the order `agent config show` lists them.
+pub const KEYS: &[KeySpec] = &[
+    KeySpec {
+        key: "model.backend",
+        kind: ValueKind::Enum(BACKENDS),
+        default: "ollama",
+        doc: "which backend serves models",
+    },
+    KeySpec {
+        key: "model.name",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "model to use; empty picks one that fits the hardware",
+    },
+    KeySpec {
+        key: "model.context_length",
+        kind: ValueKind::Integer {
+            min: 512,
+            max: 1_048_576,
+        },
+        default: "8192",
+        doc: "context window in tokens",
+    },
+    KeySpec {
+        key: "ollama.url",
+        kind: ValueKind::Url,
+        default: "http://127.0.0.1:11434",
+        doc: "address of the Ollama server",
+    },
+    KeySpec {
+        key: "openai.base_url",
+        kind: ValueKind::OptionalUrl,
+        default: "",
+        doc: "base URL of an OpenAI-compatible server; empty uses the OpenAI API",
+    },
+    KeySpec {
+        key: "openai.api_key_env",
+        kind: ValueKind::String,
+        default: "OPENAI_API_KEY",
+        doc: "environment variable holding the API key",
+    },
+    KeySpec {
+        key: "task.approval",
+        kind: ValueKind::Enum(APPROVALS),
+        default: "on-write",
+        doc: "when a task asks before acting",
+    },
+    KeySpec {
+        key: "task.max_turns",
+        kind: ValueKind::Integer { min: 1, max: 1000 },
+        default: "40",
+        doc: "most model turns one task may take",
+    },
+    KeySpec {
+        key: "task.verify",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "command that checks a task; empty detects it",
+    },
+    KeySpec {
+        key: "ui.color",
+        kind: ValueKind::Enum(COLOR_MODES),
+        default: "auto",
+        doc: "when to use colour in output",
+    },
+    KeySpec {
+        key: "history.page_size",
+        kind: ValueKind::Integer { min: 1, max: 1000 },
+        default: "20",
+        doc: "conversations per page in `agent history list`",
+    },
+    KeySpec {
+        key: "store.busy_timeout_ms",
+        kind: ValueKind::Integer {
+            min: 0,
+            max: 600_000,
+        },
+        default: "5000",
+        doc: "how long to wait for a database locked by another agent, in milliseconds",
+    },
+];
+
+/// The values of `model.backend`.
+pub const BACKENDS: &[&str] = &["ollama", "openai", "local"];
+/// The values of `task.approval`.
+pub const APPROVALS: &[&str] = &["auto", "on-write", "on-command", "always"];
+/// The values of `ui.color`.
+pub const COLOR_MODES: &[&str] = &["auto", "always", "never"];
+
+/// The spec of a known key, or `None`.
+pub fn spec(key: &str) -> Option<&'static KeySpec> {
+    KEYS.iter().find(|s| s.key == key)
+}
+
+/// The environment variable for a key: `AGENT_` + the key uppercased with `.` as `_`.
+pub fn env_var_name(key: &str) -> String {
+    format!(
+        "{CONFIG_PREFIX}{}",
+        key.replace('.', "_").to_ascii_uppercase()
+    )
+}
+
+/// The known key an unknown one was probably meant to be: a close spelling, or the same name
+/// in another table (`backend` → `model.backend`).
+pub fn suggest(unknown: &str) -> Option<&'static str> {
+    let close = KEYS
+        .iter()
+        .map(|s| (edit_distance(unknown, s.key), s.key))
+        .filter(|(distance, key)| *distance <= 3 && *distance * 3 <= key.len())
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, key)| key);
+    close.or_else(|| {
+        let leaf = unknown.rsplit('.').next().unwrap_or(unknown);
+        let mut same_name = KEYS.iter().filter(|s| s.name() == leaf);
+        match (same_name.next(), same_name.next()) {
+            (Some(only), None) => Some(only.key),
+            _ => None,
+        }
+    })
+}
+
+fn split_key(key: &'static str) -> (&'static str, &'static str) {
+    key.split_once('.').unwrap_or(("", key))
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = Vec::with_capacity(b.len() + 1);
+        current.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            let delete = previous[j + 1] + 1;
+            let insert = current[j] + 1;
+            current.push(substitute.min(delete).min(insert));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("model.backnd", "model.backend"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn far_keys_get_no_suggestion() {
+        assert_eq!(suggest("completely.different"), None);
+        assert_eq!(suggest("x"), None);
+    }
+
+    #[test]
+    fn a_bare_name_suggests_its_table() {
+        assert_eq!(suggest("backend"), Some("model.backend"));
+        assert_eq!(suggest("ui.page_size"), Some("history.page_size"));
+    }
+}

@@ -1,0 +1,30 @@
+//! Layered configuration: the key table, resolving defaults → user file → repo file → `AGENT_*`
+//! environment → flags into a typed [`Config`], and editing configuration files.
+//!
+//! - [`keys`] is the one list of keys, with kinds, defaults and docs.
+//! - [`value`] turns text or TOML into a checked [`Value`] and names each layer's [`Origin`].
+//! - [`layers`] reads the layers ([`load`]) and finds the repository's file.
+//! - [`settings`] builds [`Config`] from the resolved entries in one function.
+//! - [`edit`] changes files in place (`agent config set/unset`) and writes the starter file.
+//!
+//! Nothing here reads the process environment: the caller passes an [`EnvSnapshot`](crate::env::EnvSnapshot).
+
+pub mod edit;
+pub mod keys;
+pub mod layers;
+pub mod settings;
+pub mod value;
+
+pub use edit::{set_value, template, unset_value, validate_file};
+pub use keys::{KEYS, KeySpec, ValueKind, env_var_name, spec, suggest};
+pub use layers::{
+    ConfigSources, Entry, REPO_CONFIG_DIR, ResolvedConfig, find_repo_root, load, repo_config_file,
+};
+pub use settings::{
+    Approval, Backend, ColorMode, Config, HistoryConfig, ModelConfig, OllamaConfig, OpenAiConfig,
+    StoreConfig, TaskConfig, UiConfig,
+};
+pub use value::{Origin, Value, from_toml, parse_text};
+
+#[cfg(test)]
+mod tests;

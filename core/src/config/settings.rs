@@ -1,0 +1,296 @@
+//! The typed configuration the rest of agent reads, built from resolved entries by one function.
+
+use super::layers::Entry;
+use super::value::Value;
+
+/// The resolved configuration. Built by [`Config::from_entries`]; [`Config::default`] is what the
+/// key table's defaults resolve to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Config {
+    pub model: ModelConfig,
+    pub ollama: OllamaConfig,
+    pub openai: OpenAiConfig,
+    pub task: TaskConfig,
+    pub ui: UiConfig,
+    pub history: HistoryConfig,
+    pub store: StoreConfig,
+}
+
+/// `[model]`: which model serves the agent.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ModelConfig {
+    pub backend: Backend,
+    /// `None` picks a model that fits the hardware.
+    pub name: Option<String>,
+    pub context_length: u32,
+}
+
+/// `[ollama]`: the Ollama backend.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OllamaConfig {
+    pub url: String,
+}
+
+/// `[openai]`: the OpenAI-compatible backend.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OpenAiConfig {
+    /// `None` uses the OpenAI API itself.
+    pub base_url: Option<String>,
+    /// The name of the environment variable holding the API key (not the key).
+    pub api_key_env: String,
+}
+
+/// `[task]`: how tasks run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TaskConfig {
+    pub approval: Approval,
+    pub max_turns: u32,
+    /// `None` detects the project's check command.
+    pub verify: Option<String>,
+}
+
+/// `[ui]`: terminal output.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UiConfig {
+    pub color: ColorMode,
+}
+
+/// `[history]`: `agent history`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HistoryConfig {
+    pub page_size: u32,
+}
+
+/// `[store]`: the SQLite database.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoreConfig {
+    pub busy_timeout_ms: u64,
+}
+
+/// `model.backend`: which backend serves models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Ollama,
+    OpenAi,
+    Local,
+}
+
+/// `task.approval`: when a task asks before acting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Approval {
+    /// Never asks.
+    Auto,
+    /// Asks before writing files.
+    OnWrite,
+    /// Asks before running commands (and writing files).
+    OnCommand,
+    /// Asks before every action.
+    Always,
+}
+
+/// `ui.color`: when output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorMode {
+    /// Colour on a terminal unless `NO_COLOR` is set.
+    Auto,
+    Always,
+    Never,
+}
+
+impl Backend {
+    /// Every variant, in the key table's order.
+    pub const ALL: &[Backend] = &[Backend::Ollama, Backend::OpenAi, Backend::Local];
+
+    /// The value as written in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Ollama => "ollama",
+            Backend::OpenAi => "openai",
+            Backend::Local => "local",
+        }
+    }
+
+    /// The variant written as `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.as_str() == name)
+    }
+}
+
+impl Approval {
+    /// Every variant, in the key table's order.
+    pub const ALL: &[Approval] = &[
+        Approval::Auto,
+        Approval::OnWrite,
+        Approval::OnCommand,
+        Approval::Always,
+    ];
+
+    /// The value as written in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Approval::Auto => "auto",
+            Approval::OnWrite => "on-write",
+            Approval::OnCommand => "on-command",
+            Approval::Always => "always",
+        }
+    }
+
+    /// The variant written as `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.as_str() == name)
+    }
+}
+
+impl ColorMode {
+    /// Every variant, in the key table's order.
+    pub const ALL: &[ColorMode] = &[ColorMode::Auto, ColorMode::Always, ColorMode::Never];
+
+    /// The value as written in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColorMode::Auto => "auto",
+            ColorMode::Always => "always",
+            ColorMode::Never => "never",
+        }
+    }
+
+    /// The variant written as `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.as_str() == name)
+    }
+}
+
+/// The defaults of the key table, written out; a test checks the two agree.
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            model: ModelConfig {
+                backend: Backend::Ollama,
+                name: None,
+                context_length: 8192,
+            },
+            ollama: OllamaConfig {
+                url: "http://127.0.0.1:11434".to_string(),
+            },
+            openai: OpenAiConfig {
+                base_url: None,
+                api_key_env: "OPENAI_API_KEY".to_string(),
+            },
+            task: TaskConfig {
+                approval: Approval::OnWrite,
+                max_turns: 40,
+                verify: None,
+            },
+            ui: UiConfig {
+                color: ColorMode::Auto,
+            },
+            history: HistoryConfig { page_size: 20 },
+            store: StoreConfig {
+                busy_timeout_ms: 5000,
+            },
+        }
+    }
+}
+
+impl Config {
+    /// Builds the typed configuration from resolved entries. The one place every key is named:
+    /// a key added to the table but not here fails the test that checks every key is read.
+    /// Entries come from [`super::load`], which has checked each value; a missing or mistyped
+    /// entry falls back to the default.
+    pub fn from_entries(entries: &[Entry]) -> Config {
+        build(&mut Reader::new(entries))
+    }
+}
+
+fn build(r: &mut Reader<'_>) -> Config {
+    let d = Config::default();
+    Config {
+        model: ModelConfig {
+            backend: r.choice("model.backend", Backend::from_name, d.model.backend),
+            name: r.optional_string("model.name"),
+            context_length: r.integer("model.context_length", d.model.context_length),
+        },
+        ollama: OllamaConfig {
+            url: r.string("ollama.url", d.ollama.url),
+        },
+        openai: OpenAiConfig {
+            base_url: r.optional_string("openai.base_url"),
+            api_key_env: r.string("openai.api_key_env", d.openai.api_key_env),
+        },
+        task: TaskConfig {
+            approval: r.choice("task.approval", Approval::from_name, d.task.approval),
+            max_turns: r.integer("task.max_turns", d.task.max_turns),
+            verify: r.optional_string("task.verify"),
+        },
+        ui: UiConfig {
+            color: r.choice("ui.color", ColorMode::from_name, d.ui.color),
+        },
+        history: HistoryConfig {
+            page_size: r.integer("history.page_size", d.history.page_size),
+        },
+        store: StoreConfig {
+            busy_timeout_ms: r.integer("store.busy_timeout_ms", d.store.busy_timeout_ms),
+        },
+    }
+}
+
+/// Typed reads of entries, remembering which keys were asked for.
+struct Reader<'a> {
+    entries: &'a [Entry],
+    read: Vec<&'static str>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(entries: &'a [Entry]) -> Self {
+        Reader {
+            entries,
+            read: Vec::new(),
+        }
+    }
+
+    fn value(&mut self, key: &'static str) -> Option<&'a Value> {
+        self.read.push(key);
+        self.entries
+            .iter()
+            .find(|e| e.key == key)
+            .and_then(|e| e.value.as_ref())
+    }
+
+    fn string(&mut self, key: &'static str, fallback: String) -> String {
+        self.value(key)
+            .and_then(Value::as_str)
+            .map_or(fallback, str::to_string)
+    }
+
+    fn optional_string(&mut self, key: &'static str) -> Option<String> {
+        self.value(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    }
+
+    fn integer<T: TryFrom<i64>>(&mut self, key: &'static str, fallback: T) -> T {
+        self.value(key)
+            .and_then(Value::as_integer)
+            .and_then(|i| T::try_from(i).ok())
+            .unwrap_or(fallback)
+    }
+
+    fn choice<T>(&mut self, key: &'static str, parse: fn(&str) -> Option<T>, fallback: T) -> T {
+        self.value(key)
+            .and_then(Value::as_str)
+            .and_then(parse)
+            .unwrap_or(fallback)
+    }
+}
+
+/// The keys [`Config::from_entries`] reads, in order (for the test that none is forgotten).
+#[cfg(test)]
+pub(super) fn keys_read(entries: &[Entry]) -> Vec<&'static str> {
+    let mut reader = Reader::new(entries);
+    build(&mut reader);
+    reader.read
+}

@@ -1,0 +1,791 @@
+//! Tests of the configuration layers, key table, typed config and file editing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::env::{AGENT_HOME, CLICOLOR_FORCE, EDITOR, EnvSnapshot, NO_COLOR, VISUAL};
+use crate::error::Error;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    user: PathBuf,
+    repo: PathBuf,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let user = dir.path().join("home/config/config.toml");
+        let repo = repo_config_file(&dir.path().join("repo"));
+        Fixture {
+            _dir: dir,
+            user,
+            repo,
+        }
+    }
+
+    fn write_user(&self, text: &str) {
+        write(&self.user, text);
+    }
+
+    fn write_repo(&self, text: &str) {
+        write(&self.repo, text);
+    }
+
+    fn load(&self, env: &EnvSnapshot, flags: &[(&str, &str)]) -> crate::Result<ResolvedConfig> {
+        load(&ConfigSources {
+            user_file: Some(self.user.clone()),
+            repo_file: Some(self.repo.clone()),
+            env,
+            flags: flags
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        })
+    }
+}
+
+fn write(path: &Path, text: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+fn no_env() -> EnvSnapshot {
+    EnvSnapshot::default()
+}
+
+fn entry<'a>(resolved: &'a ResolvedConfig, key: &str) -> &'a Entry {
+    resolved.entry(key).unwrap()
+}
+
+// ---- key table ----
+
+#[test]
+fn every_default_parses_and_keys_are_unique_and_well_formed() {
+    let mut seen = BTreeSet::new();
+    for spec in KEYS {
+        assert!(seen.insert(spec.key), "duplicate key {}", spec.key);
+        assert!(
+            !spec.section().is_empty() && !spec.name().is_empty(),
+            "{}",
+            spec.key
+        );
+        assert!(
+            !spec.name().contains('.'),
+            "{} has more than two parts",
+            spec.key
+        );
+        assert!(!spec.doc.is_empty(), "{} has no doc", spec.key);
+        if spec.default.is_empty() {
+            assert!(spec.kind.is_optional(), "{} has no default", spec.key);
+        } else {
+            parse_text(spec, spec.default, "default").unwrap();
+        }
+    }
+}
+
+#[test]
+fn spec_finds_known_keys_only() {
+    assert_eq!(spec("model.backend").unwrap().default, "ollama");
+    assert!(spec("model").is_none());
+    assert!(spec("model.backnd").is_none());
+}
+
+#[test]
+fn env_names_map_from_keys() {
+    assert_eq!(env_var_name("model.backend"), "AGENT_MODEL_BACKEND");
+    assert_eq!(
+        spec("model.context_length").unwrap().env_var(),
+        "AGENT_MODEL_CONTEXT_LENGTH"
+    );
+    assert_eq!(
+        spec("store.busy_timeout_ms").unwrap().env_var(),
+        "AGENT_STORE_BUSY_TIMEOUT_MS"
+    );
+    let names: BTreeSet<String> = KEYS.iter().map(KeySpec::env_var).collect();
+    assert_eq!(
+        names.len(),
+        KEYS.len(),
+        "two keys share an environment name"
+    );
+    for other in [AGENT_HOME, NO_COLOR, CLICOLOR_FORCE, VISUAL, EDITOR] {
+        assert!(!names.contains(other), "{other} collides with a key");
+    }
+}
+
+#[test]
+fn a_typo_suggests_the_key() {
+    assert_eq!(suggest("model.backnd"), Some("model.backend"));
+    assert_eq!(suggest("task.max_turn"), Some("task.max_turns"));
+    assert_eq!(suggest("ollama.ulr"), Some("ollama.url"));
+}
+
+// ---- values ----
+
+#[test]
+fn text_parses_per_kind() {
+    let ctx = spec("model.context_length").unwrap();
+    assert_eq!(
+        parse_text(ctx, " 4096 ", "t").unwrap(),
+        Value::Integer(4096)
+    );
+    let err = parse_text(ctx, "big", "t").unwrap_err().to_string();
+    assert!(err.contains("not an integer"), "{err}");
+    let err = parse_text(ctx, "100", "t").unwrap_err().to_string();
+    assert!(err.contains("from 512 to 1048576"), "{err}");
+
+    let backend = spec("model.backend").unwrap();
+    assert_eq!(
+        parse_text(backend, "openai", "t").unwrap(),
+        Value::String("openai".into())
+    );
+    match parse_text(backend, "gpt", "`-c model.backend=gpt`").unwrap_err() {
+        Error::ConfigValue {
+            key,
+            origin,
+            message,
+        } => {
+            assert_eq!(key, "model.backend");
+            assert_eq!(origin, "`-c model.backend=gpt`");
+            assert!(message.contains("ollama, openai, local"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let url = spec("ollama.url").unwrap();
+    assert!(parse_text(url, "https://example.com", "t").is_ok());
+    assert!(parse_text(url, "example.com", "t").is_err());
+    assert!(parse_text(url, "", "t").is_err());
+    let base = spec("openai.base_url").unwrap();
+    assert!(parse_text(base, "", "t").is_ok());
+    assert!(parse_text(base, "ftp://x", "t").is_err());
+}
+
+#[test]
+fn booleans_accept_common_spellings() {
+    let flag = KeySpec {
+        key: "test.flag",
+        kind: ValueKind::Bool,
+        default: "false",
+        doc: "test",
+    };
+    for yes in ["true", "1", "yes", "on", "TRUE", " On "] {
+        assert_eq!(
+            parse_text(&flag, yes, "t").unwrap(),
+            Value::Bool(true),
+            "{yes}"
+        );
+    }
+    for no in ["false", "0", "no", "off"] {
+        assert_eq!(
+            parse_text(&flag, no, "t").unwrap(),
+            Value::Bool(false),
+            "{no}"
+        );
+    }
+    assert!(parse_text(&flag, "maybe", "t").is_err());
+    assert_eq!(
+        from_toml(&flag, &toml::Value::Boolean(true), "f").unwrap(),
+        Value::Bool(true)
+    );
+}
+
+#[test]
+fn values_display_plain_and_write_as_toml() {
+    assert_eq!(Value::String("a \"b\"".into()).to_string(), "a \"b\"");
+    for text in ["plain", "a \"b\"", "it's", "back\\slash", "line\nbreak"] {
+        let toml = Value::String(text.into()).to_toml();
+        let parsed: toml::Table = format!("k = {toml}").parse().unwrap();
+        assert_eq!(parsed["k"].as_str(), Some(text), "{toml}");
+    }
+    assert_eq!(Value::String("plain".into()).to_toml(), "\"plain\"");
+    assert_eq!(Value::Integer(7).to_toml(), "7");
+    assert_eq!(Value::Bool(true).to_string(), "true");
+}
+
+#[test]
+fn origins_display() {
+    assert_eq!(Origin::Default.to_string(), "default");
+    assert_eq!(
+        Origin::UserFile(PathBuf::from("/p")).to_string(),
+        "user file /p"
+    );
+    assert_eq!(
+        Origin::RepoFile(PathBuf::from("/p")).to_string(),
+        "repo file /p"
+    );
+    assert_eq!(Origin::Env("AGENT_X".into()).to_string(), "env AGENT_X");
+    assert_eq!(Origin::Flag.to_string(), "flag -c");
+}
+
+// ---- layers ----
+
+#[test]
+fn nothing_set_gives_defaults_with_default_origin() {
+    let fx = Fixture::new();
+    let resolved = fx.load(&no_env(), &[]).unwrap();
+    assert_eq!(resolved.entries.len(), KEYS.len());
+    for (entry, spec) in resolved.entries.iter().zip(KEYS) {
+        assert_eq!(entry.key, spec.key, "entries follow KEYS order");
+        assert_eq!(entry.origin, Origin::Default);
+    }
+    assert_eq!(entry(&resolved, "model.name").value, None);
+    assert_eq!(
+        entry(&resolved, "ollama.url").value,
+        Some(Value::String("http://127.0.0.1:11434".into()))
+    );
+    assert_eq!(resolved.config, Config::default());
+}
+
+#[test]
+fn each_layer_overrides_the_one_below() {
+    let fx = Fixture::new();
+    let key = "model.context_length";
+    let value = |r: &ResolvedConfig| entry(r, key).value.clone();
+
+    fx.write_user("[model]\ncontext_length = 1000\n");
+    let r = fx.load(&no_env(), &[]).unwrap();
+    assert_eq!(value(&r), Some(Value::Integer(1000)));
+    assert_eq!(entry(&r, key).origin, Origin::UserFile(fx.user.clone()));
+    assert_eq!(r.config.model.context_length, 1000);
+
+    fx.write_repo("[model]\ncontext_length = 2000\n");
+    let r = fx.load(&no_env(), &[]).unwrap();
+    assert_eq!(value(&r), Some(Value::Integer(2000)));
+    assert_eq!(entry(&r, key).origin, Origin::RepoFile(fx.repo.clone()));
+
+    let env = EnvSnapshot::from_pairs([("AGENT_MODEL_CONTEXT_LENGTH", "3000")]);
+    let r = fx.load(&env, &[]).unwrap();
+    assert_eq!(value(&r), Some(Value::Integer(3000)));
+    assert_eq!(
+        entry(&r, key).origin,
+        Origin::Env("AGENT_MODEL_CONTEXT_LENGTH".into())
+    );
+
+    let r = fx
+        .load(&env, &[(key, "4000"), ("model.context_length", "5000")])
+        .unwrap();
+    assert_eq!(value(&r), Some(Value::Integer(5000)), "the last flag wins");
+    assert_eq!(entry(&r, key).origin, Origin::Flag);
+    assert_eq!(r.config.model.context_length, 5000);
+
+    // Layers only touch the keys they set.
+    assert_eq!(entry(&r, "model.backend").origin, Origin::Default);
+}
+
+#[test]
+fn lower_layers_show_through_where_higher_ones_are_silent() {
+    let fx = Fixture::new();
+    fx.write_user("[model]\nbackend = \"openai\"\nname = \"gpt\"\n");
+    fx.write_repo("[model]\nname = \"qwen\"\n");
+    let r = fx.load(&no_env(), &[]).unwrap();
+    assert_eq!(r.config.model.backend, Backend::OpenAi);
+    assert_eq!(
+        entry(&r, "model.backend").origin,
+        Origin::UserFile(fx.user.clone())
+    );
+    assert_eq!(r.config.model.name.as_deref(), Some("qwen"));
+}
+
+#[test]
+fn an_empty_optional_string_in_a_higher_layer_unsets_it() {
+    let fx = Fixture::new();
+    fx.write_user("[model]\nname = \"gpt\"\n");
+    let r = fx.load(&no_env(), &[("model.name", "")]).unwrap();
+    assert_eq!(entry(&r, "model.name").value, None);
+    assert_eq!(entry(&r, "model.name").origin, Origin::Flag);
+    assert_eq!(r.config.model.name, None);
+}
+
+#[test]
+fn environment_reads_known_keys_only_and_skips_empty_values() {
+    let fx = Fixture::new();
+    let env = EnvSnapshot::from_pairs([
+        ("AGENT_HOME", "/somewhere"),
+        ("AGENT_NOT_A_KEY", "x"),
+        ("AGENT_UI_COLOR", "never"),
+        ("AGENT_MODEL_BACKEND", ""),
+        ("AGENT_TASK_APPROVAL", "always"),
+    ]);
+    let r = fx.load(&env, &[]).unwrap();
+    assert_eq!(r.config.ui.color, ColorMode::Never);
+    assert_eq!(r.config.task.approval, Approval::Always);
+    assert_eq!(entry(&r, "model.backend").origin, Origin::Default);
+}
+
+#[test]
+fn a_bad_environment_value_names_the_variable() {
+    let fx = Fixture::new();
+    let env = EnvSnapshot::from_pairs([("AGENT_TASK_MAX_TURNS", "many")]);
+    match fx.load(&env, &[]).unwrap_err() {
+        Error::ConfigValue { key, origin, .. } => {
+            assert_eq!(key, "task.max_turns");
+            assert_eq!(origin, "environment variable AGENT_TASK_MAX_TURNS");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn flags_reject_unknown_keys_with_a_suggestion() {
+    let fx = Fixture::new();
+    match fx
+        .load(&no_env(), &[("model.backnd", "openai")])
+        .unwrap_err()
+    {
+        Error::UnknownConfigKey {
+            key,
+            origin,
+            suggestion,
+        } => {
+            assert_eq!(key, "model.backnd");
+            assert_eq!(origin, "-c model.backnd=openai");
+            assert_eq!(suggestion.as_deref(), Some("model.backend"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_missing_file_is_fine() {
+    let r = load(&ConfigSources {
+        user_file: Some(PathBuf::from("/nonexistent/agent/config.toml")),
+        repo_file: None,
+        env: &no_env(),
+        flags: Vec::new(),
+    })
+    .unwrap();
+    assert_eq!(r.config, Config::default());
+}
+
+#[test]
+fn an_unreadable_file_is_an_io_error() {
+    let fx = Fixture::new();
+    fs::create_dir_all(&fx.user).unwrap(); // a directory where the file should be
+    match fx.load(&no_env(), &[]).unwrap_err() {
+        Error::Io { path, .. } => assert_eq!(path, fx.user),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn bad_toml_names_the_file_and_line() {
+    let fx = Fixture::new();
+    fx.write_repo("[model]\nbackend = \n");
+    match fx.load(&no_env(), &[]).unwrap_err() {
+        Error::ConfigSyntax { path, message } => {
+            assert_eq!(path, fx.repo);
+            assert!(message.starts_with("line 2,"), "{message}");
+            assert!(!message.contains('\n'), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_wrong_type_in_a_file_names_key_file_and_expected_kind() {
+    let fx = Fixture::new();
+    fx.write_user("[task]\nmax_turns = \"ten\"\n");
+    match fx.load(&no_env(), &[]).unwrap_err() {
+        Error::ConfigValue {
+            key,
+            origin,
+            message,
+        } => {
+            assert_eq!(key, "task.max_turns");
+            assert_eq!(origin, fx.user.display().to_string());
+            assert_eq!(
+                message,
+                "expected an integer from 1 to 1000, found a string"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_out_of_range_value_in_a_file_is_rejected() {
+    let fx = Fixture::new();
+    fx.write_user("[history]\npage_size = 0\n");
+    let err = fx.load(&no_env(), &[]).unwrap_err();
+    assert!(
+        matches!(&err, Error::ConfigValue { key, .. } if key == "history.page_size"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn unknown_keys_and_tables_in_a_file_are_named() {
+    let fx = Fixture::new();
+    for (text, bad_key, suggestion) in [
+        (
+            "[model]\nbackend = \"ollama\"\nbacknd = \"x\"\n",
+            "model.backnd",
+            Some("model.backend"),
+        ),
+        (
+            "[modle]\nbackend = \"ollama\"\n",
+            "modle.backend",
+            Some("model.backend"),
+        ),
+        ("[nothing]\n", "nothing", None),
+        ("backend = \"ollama\"\n", "backend", Some("model.backend")),
+        ("[model.backend]\nx = 1\n", "model.backend", None),
+    ] {
+        fx.write_user(text);
+        match fx.load(&no_env(), &[]) {
+            Err(Error::UnknownConfigKey {
+                key,
+                origin,
+                suggestion: got,
+            }) => {
+                assert_eq!(key, bad_key, "{text}");
+                assert_eq!(origin, fx.user.display().to_string());
+                assert_eq!(got.as_deref(), suggestion, "{text}");
+            }
+            // A known key holding a table is a value error.
+            Err(Error::ConfigValue { key, message, .. }) if bad_key == "model.backend" => {
+                assert_eq!(key, "model.backend");
+                assert!(message.ends_with("found a table"), "{message}");
+            }
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn dotted_and_inline_keys_are_accepted() {
+    let fx = Fixture::new();
+    fx.write_user("model.backend = \"local\"\nui = { color = \"always\" }\n");
+    let r = fx.load(&no_env(), &[]).unwrap();
+    assert_eq!(r.config.model.backend, Backend::Local);
+    assert_eq!(r.config.ui.color, ColorMode::Always);
+}
+
+#[test]
+fn repo_root_is_found_from_a_subdirectory() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("project");
+    let deep = root.join("src/deep");
+    fs::create_dir_all(&deep).unwrap();
+    // Without a `.git` of its own the search goes past the temp dir (normally to nothing).
+    assert_eq!(find_repo_root(&deep), find_repo_root(dir.path()));
+    fs::create_dir_all(root.join(".git")).unwrap();
+    assert_eq!(find_repo_root(&deep), Some(root.clone()));
+    // A worktree or submodule has a `.git` file instead.
+    let sub = deep.join("sub");
+    fs::create_dir_all(&sub).unwrap();
+    fs::write(sub.join(".git"), "gitdir: ../x\n").unwrap();
+    assert_eq!(find_repo_root(&sub), Some(sub.clone()));
+    assert_eq!(
+        repo_config_file(&root),
+        root.join(".agent").join("config.toml")
+    );
+}
+
+// ---- typed config ----
+
+#[test]
+fn config_from_default_entries_equals_config_default() {
+    let defaults: Vec<Entry> = KEYS
+        .iter()
+        .map(|spec| Entry {
+            key: spec.key,
+            value: value::default_value(spec),
+            origin: Origin::Default,
+        })
+        .collect();
+    assert_eq!(Config::from_entries(&defaults), Config::default());
+}
+
+#[test]
+fn the_typed_config_reads_every_key_once() {
+    let fx = Fixture::new();
+    let r = fx.load(&no_env(), &[]).unwrap();
+    let read = settings::keys_read(&r.entries);
+    let table: Vec<&str> = KEYS.iter().map(|s| s.key).collect();
+    let mut sorted_read = read.clone();
+    sorted_read.sort_unstable();
+    let mut sorted_table = table.clone();
+    sorted_table.sort_unstable();
+    assert_eq!(sorted_read, sorted_table);
+}
+
+/// A value for `spec` other than its default, to prove each key reaches the typed config.
+fn other_value(spec: &KeySpec) -> String {
+    match spec.kind {
+        ValueKind::String | ValueKind::OptionalString => "something-else".into(),
+        ValueKind::Url | ValueKind::OptionalUrl => "https://elsewhere.example".into(),
+        ValueKind::Integer { min, max } => {
+            let default: i64 = spec.default.parse().unwrap();
+            if default < max { max } else { min }.to_string()
+        }
+        ValueKind::Bool => (spec.default != "true").to_string(),
+        ValueKind::Enum(allowed) => allowed
+            .iter()
+            .find(|v| **v != spec.default)
+            .unwrap()
+            .to_string(),
+    }
+}
+
+#[test]
+fn every_key_changes_the_typed_config() {
+    let fx = Fixture::new();
+    for spec in KEYS {
+        let text = other_value(spec);
+        let r = fx.load(&no_env(), &[(spec.key, &text)]).unwrap();
+        assert_ne!(
+            r.config,
+            Config::default(),
+            "{} = {text} does not reach Config",
+            spec.key
+        );
+    }
+}
+
+#[test]
+fn typed_enums_match_the_key_table() {
+    let names = |key: &str| match spec(key).unwrap().kind {
+        ValueKind::Enum(allowed) => allowed.to_vec(),
+        other => panic!("{key} is {other:?}"),
+    };
+    let backends: Vec<&str> = Backend::ALL.iter().map(|b| b.as_str()).collect();
+    assert_eq!(backends, names("model.backend"));
+    let approvals: Vec<&str> = Approval::ALL.iter().map(|a| a.as_str()).collect();
+    assert_eq!(approvals, names("task.approval"));
+    let colors: Vec<&str> = ColorMode::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(colors, names("ui.color"));
+    // Serialized names are the configuration names.
+    for a in Approval::ALL {
+        assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
+    }
+    for b in Backend::ALL {
+        assert_eq!(serde_json::to_value(b).unwrap(), b.as_str());
+    }
+    for c in ColorMode::ALL {
+        assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+    }
+}
+
+// ---- editing ----
+
+#[test]
+fn set_value_creates_the_file_and_its_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a/b/config.toml");
+    let value = set_value(&file, "model.backend", "openai").unwrap();
+    assert_eq!(value, Value::String("openai".into()));
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "[model]\nbackend = \"openai\"\n"
+    );
+    validate_file(&file).unwrap();
+}
+
+#[test]
+fn set_value_keeps_comments_and_other_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    let original = "# my settings\n[model]\n# the backend I like\nbackend = \"ollama\" # trailing\nname = \"qwen\"\n\n[ui]\ncolor = \"never\"\n";
+    fs::write(&file, original).unwrap();
+
+    set_value(&file, "model.backend", "local").unwrap();
+    set_value(&file, "task.max_turns", "12").unwrap();
+    let text = fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        text,
+        "# my settings\n[model]\n# the backend I like\nbackend = \"local\" # trailing\nname = \"qwen\"\n\n[ui]\ncolor = \"never\"\n\n[task]\nmax_turns = 12\n"
+    );
+
+    let r = load(&ConfigSources {
+        user_file: Some(file.clone()),
+        repo_file: None,
+        env: &no_env(),
+        flags: Vec::new(),
+    })
+    .unwrap();
+    assert_eq!(r.config.model.backend, Backend::Local);
+    assert_eq!(r.config.model.name.as_deref(), Some("qwen"));
+    assert_eq!(r.config.task.max_turns, 12);
+    assert_eq!(r.config.ui.color, ColorMode::Never);
+}
+
+#[test]
+fn set_value_edits_dotted_keys_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    fs::write(&file, "model.backend = \"local\"\n").unwrap();
+    set_value(&file, "model.backend", "openai").unwrap();
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "model.backend = \"openai\"\n"
+    );
+}
+
+#[test]
+fn set_value_rejects_bad_input_and_leaves_the_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    fs::write(&file, "[model]\nbackend = \"ollama\"\n").unwrap();
+
+    match set_value(&file, "model.backnd", "openai").unwrap_err() {
+        Error::UnknownConfigKey {
+            origin, suggestion, ..
+        } => {
+            assert_eq!(origin, "`agent config set`");
+            assert_eq!(suggestion.as_deref(), Some("model.backend"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match set_value(&file, "model.context_length", "tiny").unwrap_err() {
+        Error::ConfigValue { key, origin, .. } => {
+            assert_eq!(key, "model.context_length");
+            assert_eq!(origin, "`agent config set`");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "[model]\nbackend = \"ollama\"\n"
+    );
+    // Nothing left behind by the atomic write.
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn set_value_refuses_a_file_that_is_not_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    fs::write(&file, "[model\n").unwrap();
+    let err = set_value(&file, "model.backend", "local").unwrap_err();
+    assert!(
+        matches!(&err, Error::ConfigSyntax { path, .. } if *path == file),
+        "{err:?}"
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), "[model\n");
+}
+
+#[test]
+fn unset_value_removes_only_that_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    fs::write(
+        &file,
+        "# keep me\n[model]\nbackend = \"local\"\nname = \"qwen\"\n",
+    )
+    .unwrap();
+    assert!(unset_value(&file, "model.backend").unwrap());
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "# keep me\n[model]\nname = \"qwen\"\n"
+    );
+    assert!(!unset_value(&file, "model.backend").unwrap());
+    assert!(!unset_value(&file, "ui.color").unwrap());
+    assert!(unset_value(&file, "model.bakend").is_err());
+    assert!(!unset_value(&dir.path().join("missing.toml"), "ui.color").unwrap());
+    assert!(!dir.path().join("missing.toml").exists());
+}
+
+#[test]
+fn validate_file_reports_what_load_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    validate_file(&file).unwrap();
+    fs::write(&file, "[ui]\ncolor = \"sometimes\"\n").unwrap();
+    let err = validate_file(&file).unwrap_err();
+    assert!(
+        matches!(&err, Error::ConfigValue { key, .. } if key == "ui.color"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn the_template_lists_every_key_validates_and_loads_to_defaults() {
+    let template = template();
+    for spec in KEYS {
+        assert!(
+            template.contains(&format!("\n# {} = ", spec.name())),
+            "{} missing",
+            spec.key
+        );
+        assert!(template.contains(spec.doc), "{} doc missing", spec.key);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    fs::write(&file, &template).unwrap();
+    validate_file(&file).unwrap();
+    let r = load(&ConfigSources {
+        user_file: Some(file.clone()),
+        repo_file: None,
+        env: &no_env(),
+        flags: Vec::new(),
+    })
+    .unwrap();
+    assert_eq!(r.config, Config::default());
+    assert!(r.entries.iter().all(|e| e.origin == Origin::Default));
+}
+
+#[test]
+fn the_template_with_every_line_uncommented_still_loads_to_defaults() {
+    let uncommented: String = template()
+        .lines()
+        .map(|line| match line.strip_prefix("# ") {
+            Some(rest) if rest.contains(" = ") => rest,
+            _ => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    fs::write(&file, uncommented).unwrap();
+    let r = load(&ConfigSources {
+        user_file: Some(file.clone()),
+        repo_file: None,
+        env: &no_env(),
+        flags: Vec::new(),
+    })
+    .unwrap();
+    assert_eq!(r.config, Config::default());
+    assert_eq!(
+        entry(&r, "model.backend").origin,
+        Origin::UserFile(file.clone())
+    );
+}
+
+#[test]
+fn set_value_on_the_template_edits_its_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    fs::write(&file, template()).unwrap();
+    set_value(&file, "ui.color", "never").unwrap();
+    let text = fs::read_to_string(&file).unwrap();
+    assert!(text.contains("[ui]\ncolor = \"never\"\n"), "{text}");
+    assert_eq!(text.matches("[ui]").count(), 1);
+    validate_file(&file).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn set_value_writes_through_a_symlink() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("dotfiles/config.toml");
+    write(&real, "[ui]\ncolor = \"never\"\n");
+    let link = dir.path().join("config.toml");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    set_value(&link, "ui.color", "always").unwrap();
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        fs::read_to_string(&real).unwrap(),
+        "[ui]\ncolor = \"always\"\n"
+    );
+}

@@ -1,0 +1,241 @@
+//! A configuration value, where it came from, and how text or TOML becomes one for a given key.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+
+use super::keys::{KeySpec, ValueKind};
+
+/// A checked configuration value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    String(String),
+    Integer(i64),
+    Bool(bool),
+}
+
+impl Value {
+    /// The value as TOML source text: strings quoted and escaped.
+    pub fn to_toml(&self) -> String {
+        match self {
+            Value::String(s) => toml::Value::String(s.clone()).to_string(),
+            Value::Integer(i) => i.to_string(),
+            Value::Bool(b) => b.to_string(),
+        }
+    }
+
+    /// The string inside, for string kinds.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The integer inside, for integer kinds.
+    pub fn as_integer(&self) -> Option<i64> {
+        match self {
+            Value::Integer(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The boolean inside, for boolean kinds.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn to_toml_edit(&self) -> toml_edit::Value {
+        match self {
+            Value::String(s) => toml_edit::Value::from(s.as_str()),
+            Value::Integer(i) => toml_edit::Value::from(*i),
+            Value::Bool(b) => toml_edit::Value::from(*b),
+        }
+    }
+}
+
+/// Plain text for people: strings unquoted.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::String(s) => f.write_str(s),
+            Value::Integer(i) => write!(f, "{i}"),
+            Value::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// Which layer a resolved value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// No layer set it.
+    Default,
+    /// The user's `config.toml`.
+    UserFile(PathBuf),
+    /// The repository's `.agent/config.toml`.
+    RepoFile(PathBuf),
+    /// An environment variable, by name.
+    Env(String),
+    /// A command-line flag (`-c key=value` or a typed flag).
+    Flag,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Default => f.write_str("default"),
+            Origin::UserFile(path) => write!(f, "user file {}", path.display()),
+            Origin::RepoFile(path) => write!(f, "repo file {}", path.display()),
+            Origin::Env(name) => write!(f, "env {name}"),
+            Origin::Flag => f.write_str("flag -c"),
+        }
+    }
+}
+
+impl serde::Serialize for Origin {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Parses `text` (from the environment, a flag or `agent config set`) as a value of `spec`'s kind.
+/// `origin` names where the text came from in the error.
+pub fn parse_text(spec: &KeySpec, text: &str, origin: &str) -> Result<Value> {
+    let invalid = |message: String| Error::ConfigValue {
+        key: spec.key.to_string(),
+        origin: origin.to_string(),
+        message,
+    };
+    match spec.kind {
+        ValueKind::String | ValueKind::OptionalString => Ok(Value::String(text.to_string())),
+        ValueKind::Url | ValueKind::OptionalUrl => {
+            check_url(spec.kind, text).map_err(invalid)?;
+            Ok(Value::String(text.to_string()))
+        }
+        ValueKind::Integer { .. } => {
+            let trimmed = text.trim();
+            let number = trimmed.parse::<i64>().map_err(|_| {
+                invalid(format!(
+                    "`{trimmed}` is not an integer; expected {}",
+                    spec.kind
+                ))
+            })?;
+            check_range(spec.kind, number).map_err(invalid)?;
+            Ok(Value::Integer(number))
+        }
+        ValueKind::Bool => match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Ok(Value::Bool(true)),
+            "false" | "0" | "no" | "off" => Ok(Value::Bool(false)),
+            other => Err(invalid(format!(
+                "`{other}` is not a boolean; expected true or false (or 1/0, yes/no, on/off)"
+            ))),
+        },
+        ValueKind::Enum(_) => {
+            let trimmed = text.trim();
+            check_enum(spec.kind, trimmed).map_err(invalid)?;
+            Ok(Value::String(trimmed.to_string()))
+        }
+    }
+}
+
+/// Checks a value found in a TOML file against `spec`'s kind. `origin` is the file's path.
+pub fn from_toml(spec: &KeySpec, value: &toml::Value, origin: &str) -> Result<Value> {
+    let invalid = |message: String| Error::ConfigValue {
+        key: spec.key.to_string(),
+        origin: origin.to_string(),
+        message,
+    };
+    let mismatch = || {
+        invalid(format!(
+            "expected {}, found {}",
+            spec.kind,
+            describe_toml(value)
+        ))
+    };
+    match (spec.kind, value) {
+        (ValueKind::String | ValueKind::OptionalString, toml::Value::String(s)) => {
+            Ok(Value::String(s.clone()))
+        }
+        (ValueKind::Url | ValueKind::OptionalUrl, toml::Value::String(s)) => {
+            check_url(spec.kind, s).map_err(invalid)?;
+            Ok(Value::String(s.clone()))
+        }
+        (ValueKind::Integer { .. }, toml::Value::Integer(i)) => {
+            check_range(spec.kind, *i).map_err(invalid)?;
+            Ok(Value::Integer(*i))
+        }
+        (ValueKind::Bool, toml::Value::Boolean(b)) => Ok(Value::Bool(*b)),
+        (ValueKind::Enum(_), toml::Value::String(s)) => {
+            check_enum(spec.kind, s).map_err(invalid)?;
+            Ok(Value::String(s.clone()))
+        }
+        _ => Err(mismatch()),
+    }
+}
+
+/// Parses a key's default text; the key table's tests prove this succeeds for every key.
+pub(crate) fn default_value(spec: &KeySpec) -> Option<Value> {
+    if spec.kind.is_optional() && spec.default.is_empty() {
+        return None;
+    }
+    parse_text(spec, spec.default, "the default").ok()
+}
+
+/// `None` for an empty optional string, so "unset" has one representation.
+pub(crate) fn normalize(spec: &KeySpec, value: Value) -> Option<Value> {
+    match &value {
+        Value::String(s) if s.is_empty() && spec.kind.is_optional() => None,
+        _ => Some(value),
+    }
+}
+
+fn check_url(kind: ValueKind, text: &str) -> std::result::Result<(), String> {
+    if text.is_empty() && kind.is_optional() {
+        return Ok(());
+    }
+    let rest = text
+        .strip_prefix("http://")
+        .or_else(|| text.strip_prefix("https://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(()),
+        _ => Err(format!("`{text}` is not a URL; expected {kind}")),
+    }
+}
+
+fn check_range(kind: ValueKind, number: i64) -> std::result::Result<(), String> {
+    match kind {
+        ValueKind::Integer { min, max } if !(min..=max).contains(&number) => {
+            Err(format!("{number} is out of range; expected {kind}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_enum(kind: ValueKind, text: &str) -> std::result::Result<(), String> {
+    match kind {
+        ValueKind::Enum(allowed) if !allowed.contains(&text) => {
+            Err(format!("`{text}` is not allowed; expected {kind}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn describe_toml(value: &toml::Value) -> &'static str {
+    match value {
+        toml::Value::String(_) => "a string",
+        toml::Value::Integer(_) => "an integer",
+        toml::Value::Float(_) => "a float",
+        toml::Value::Boolean(_) => "a boolean",
+        toml::Value::Datetime(_) => "a date-time",
+        toml::Value::Array(_) => "an array",
+        toml::Value::Table(_) => "a table",
+    }
+}

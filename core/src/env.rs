@@ -1,0 +1,66 @@
+//! Every environment variable agent reads, by name, and a snapshot of them taken once at start-up.
+//!
+//! Library code never calls `std::env::var`: the binary takes an [`EnvSnapshot`] and passes it in,
+//! so tests can describe an environment without touching the process's own.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// Moves configuration, data and cache under one directory (tests, portable installs).
+pub const AGENT_HOME: &str = "AGENT_HOME";
+/// Prefix of the variables that override configuration keys: `model.backend` is `AGENT_MODEL_BACKEND`.
+pub const CONFIG_PREFIX: &str = "AGENT_";
+/// Disables colour when set to anything non-empty (<https://no-color.org>).
+pub const NO_COLOR: &str = "NO_COLOR";
+/// Forces colour when set to anything but `0`.
+pub const CLICOLOR_FORCE: &str = "CLICOLOR_FORCE";
+/// The user's preferred editor for `agent config edit`, tried before [`EDITOR`].
+pub const VISUAL: &str = "VISUAL";
+/// The fallback editor for `agent config edit`.
+pub const EDITOR: &str = "EDITOR";
+
+/// The environment as agent sees it: the variables it cares about, captured once.
+#[derive(Debug, Clone, Default)]
+pub struct EnvSnapshot {
+    vars: BTreeMap<String, OsString>,
+}
+
+impl EnvSnapshot {
+    /// Captures the current process environment.
+    pub fn capture() -> Self {
+        Self::from_pairs(std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v))))
+    }
+
+    /// Builds a snapshot from explicit pairs (tests, embedding).
+    pub fn from_pairs<K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: Into<String>,
+        V: Into<OsString>,
+    {
+        Self {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+
+    /// The value of `name` as UTF-8 text, if set and valid.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).and_then(|v| v.to_str())
+    }
+
+    /// The value of `name` as a path, if set and non-empty.
+    pub fn path(&self, name: &str) -> Option<PathBuf> {
+        self.vars
+            .get(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    }
+
+    /// True when `name` is set to a non-empty value.
+    pub fn is_set(&self, name: &str) -> bool {
+        self.vars.get(name).is_some_and(|v| !v.is_empty())
+    }
+}

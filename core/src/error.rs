@@ -1,0 +1,162 @@
+//! The one error type of agent-core, and what a front should tell the user about each case.
+
+use std::path::PathBuf;
+
+/// Result with agent-core's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How a front should treat an error: it decides the exit code, the core only classifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// The user asked for something malformed: a bad argument, config key or value.
+    Usage,
+    /// The thing named (a conversation, a task) does not exist.
+    NotFound,
+    /// Input data (an import file) is malformed; nothing was changed.
+    InvalidData,
+    /// The data directory or database cannot be used (unwritable, corrupt, too new).
+    Storage,
+    /// Anything else that went wrong at run time.
+    Failure,
+}
+
+/// Everything agent-core can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A configuration file is not valid TOML. Returned while loading layers; fix the file to retry.
+    #[error("cannot parse config file {path}: {message}")]
+    ConfigSyntax { path: PathBuf, message: String },
+
+    /// A configuration key is not one agent knows. Returned while loading layers or by `config set`.
+    #[error("unknown config key `{key}` in {origin}")]
+    UnknownConfigKey {
+        key: String,
+        origin: String,
+        suggestion: Option<String>,
+    },
+
+    /// A configuration value has the wrong type or is out of range. Retrying needs a new value.
+    #[error("invalid value for `{key}` in {origin}: {message}")]
+    ConfigValue {
+        key: String,
+        origin: String,
+        message: String,
+    },
+
+    /// A file system operation failed. Retrying may help if the cause was transient.
+    #[error("cannot {action} {path}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The database file is damaged or not a SQLite database. Retrying does not help.
+    #[error("database {path} is corrupt or not an agent database")]
+    CorruptDatabase {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    /// The database was written by a newer agent. Retrying does not help; upgrade agent.
+    #[error("database schema version {found} is newer than this agent supports ({supported})")]
+    SchemaTooNew { found: i64, supported: i64 },
+
+    /// A SQLite call failed for another reason (disk full, locked past the busy timeout).
+    #[error("database error")]
+    Database(#[from] rusqlite::Error),
+
+    /// No record of that kind has that id (or id prefix).
+    #[error("no {kind} matches `{id}`")]
+    NotFound { kind: &'static str, id: String },
+
+    /// An id prefix matches several records; a longer prefix resolves it.
+    #[error("`{id}` matches {count} {kind}s: {examples}")]
+    AmbiguousId {
+        kind: &'static str,
+        id: String,
+        count: usize,
+        examples: String,
+    },
+
+    /// A line of an import file is malformed; the import changed nothing.
+    #[error("{source_name}:{line}: {message}")]
+    InvalidImport {
+        source_name: String,
+        line: usize,
+        message: String,
+    },
+
+    /// An argument is malformed (a date, a cursor, a query).
+    #[error("{0}")]
+    InvalidArgument(String),
+
+    /// Encoding a record as JSON failed (a bug, not a user error).
+    #[error("cannot encode JSON")]
+    Json(#[from] serde_json::Error),
+}
+
+impl Error {
+    /// Which kind of failure this is, for exit codes and status codes.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Error::ConfigSyntax { .. }
+            | Error::UnknownConfigKey { .. }
+            | Error::ConfigValue { .. }
+            | Error::InvalidArgument(_)
+            | Error::AmbiguousId { .. } => ErrorClass::Usage,
+            Error::NotFound { .. } => ErrorClass::NotFound,
+            Error::InvalidImport { .. } => ErrorClass::InvalidData,
+            Error::CorruptDatabase { .. } | Error::SchemaTooNew { .. } => ErrorClass::Storage,
+            Error::Io { .. } | Error::Database(_) | Error::Json(_) => ErrorClass::Failure,
+        }
+    }
+
+    /// A next step the user can take, when there is one.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::ConfigSyntax { path, .. } => Some(format!(
+                "fix the file, or move it aside: mv {} {}.bak",
+                path.display(),
+                path.display()
+            )),
+            Error::UnknownConfigKey { suggestion, .. } => Some(match suggestion {
+                Some(s) => format!("did you mean `{s}`? `agent config show` lists every key"),
+                None => "`agent config show` lists every key".to_string(),
+            }),
+            Error::ConfigValue { .. } => Some(
+                "`agent config show --origin` shows every key with its value and source".into(),
+            ),
+            Error::Io { source, path, .. } => match source.kind() {
+                std::io::ErrorKind::PermissionDenied
+                | std::io::ErrorKind::ReadOnlyFilesystem
+                | std::io::ErrorKind::NotADirectory
+                | std::io::ErrorKind::AlreadyExists => Some(format!(
+                    "make {} writable, or set AGENT_HOME to a directory you can write",
+                    path.display()
+                )),
+                _ => None,
+            },
+            Error::CorruptDatabase { path, .. } => Some(format!(
+                "move it aside (mv {0} {0}.corrupt) and agent starts a new one; `agent doctor` checks it",
+                path.display()
+            )),
+            Error::SchemaTooNew { .. } => {
+                Some("install a newer agent to read this database".into())
+            }
+            Error::Database(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy =>
+            {
+                Some("another agent process holds the database; try again".into())
+            }
+            Error::NotFound { kind, .. } => Some(format!("`agent history list` shows {kind} ids")),
+            Error::AmbiguousId { .. } => Some("give more characters of the id".into()),
+            Error::InvalidImport { .. } => {
+                Some("nothing was imported; fix that line and import the file again".into())
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The SQLite store: the one place with SQL. Every front reads and writes through these typed calls.
+//!
+//! One database file in the data directory, WAL mode, foreign keys on, a busy timeout so that
+//! several `agent` processes can write at once. Every write is committed before it returns.
+
+mod attachments;
+mod conversations;
+pub mod migrations;
+mod model_calls;
+mod search;
+mod transfer;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+
+pub use attachments::Attachment;
+pub use conversations::{
+    Conversation, ConversationSummary, Deleted, ListQuery, Message, NewMessage, Page,
+};
+pub use model_calls::{ModelCall, ModelCallOutcome, UsageTotals};
+pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
+pub use transfer::{ConversationRecord, ImportReport, MessageRecord, read_jsonl};
+
+/// How to open the store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// How long a write waits for another process's write lock before failing.
+    pub busy_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// An open database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    attachments_dir: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it to the latest schema.
+    /// Attachments live in `attachments/` beside the file.
+    pub fn open(path: &Path, options: &StoreOptions) -> Result<Self> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                action: "create the data directory",
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| classify_open_error(path, e))?;
+        let attachments_dir = path.parent().map(|dir| dir.join("attachments"));
+        let mut store = Self {
+            conn,
+            path: path.to_path_buf(),
+            attachments_dir,
+        };
+        store
+            .configure(options)
+            .map_err(|e| classify_open_error(path, e))?;
+        store.migrate().map_err(|e| match e {
+            Error::Database(source) => classify_open_error(path, source),
+            other => other,
+        })?;
+        Ok(store)
+    }
+
+    /// A private in-memory database with the real schema (tests, dry runs). No attachments.
+    pub fn open_in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Self {
+            conn,
+            path: PathBuf::from(":memory:"),
+            attachments_dir: None,
+        };
+        store.configure(&StoreOptions::default())?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64> {
+        migrations::schema_version(&self.conn)
+    }
+
+    /// Runs `PRAGMA integrity_check`; an empty list means the database is sound.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
+        let mut problems = Vec::new();
+        for row in rows {
+            let line = row?;
+            if line != "ok" {
+                problems.push(line);
+            }
+        }
+        Ok(problems)
+    }
+
+    fn configure(&mut self, options: &StoreOptions) -> rusqlite::Result<()> {
+        self.conn.busy_timeout(options.busy_timeout)?;
+        // journal_mode returns a row; WAL lets readers run beside one writer, across processes.
+        let _mode: String =
+            self.conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        migrations::migrate(&mut self.conn)
+    }
+}
+
+fn classify_open_error(path: &Path, error: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode;
+    match &error {
+        rusqlite::Error::SqliteFailure(failure, _)
+            if matches!(
+                failure.code,
+                ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt
+            ) =>
+        {
+            Error::CorruptDatabase {
+                path: path.to_path_buf(),
+                source: error,
+            }
+        }
+        rusqlite::Error::SqliteFailure(failure, _)
+            if matches!(
+                failure.code,
+                ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::PermissionDenied
+            ) =>
+        {
+            Error::Io {
+                action: "open the database",
+                path: path.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    error.to_string(),
+                ),
+            }
+        }
+        _ => Error::Database(error),
+    }
+}
+
+#[cfg(test)]
+mod tests;

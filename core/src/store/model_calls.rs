@@ -1,0 +1,100 @@
+//! The record of every model call: backend, model, tokens, timings and outcome.
+
+use rusqlite::params;
+use serde::Serialize;
+
+use super::Store;
+use crate::error::Result;
+use crate::time::{Millis, now_ms};
+
+/// How a model call ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelCallOutcome {
+    /// The model finished its answer.
+    Ok,
+    /// The answer stopped at the token limit.
+    Length,
+    /// The caller stopped the call.
+    Cancelled,
+    /// The backend failed.
+    Error,
+}
+
+impl ModelCallOutcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            ModelCallOutcome::Ok => "ok",
+            ModelCallOutcome::Length => "length",
+            ModelCallOutcome::Cancelled => "cancelled",
+            ModelCallOutcome::Error => "error",
+        }
+    }
+}
+
+/// One model call to record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModelCall {
+    pub task_id: Option<String>,
+    pub conversation_id: Option<String>,
+    /// The agent role that made the call (planner, coder, chat, ...).
+    pub agent_role: Option<String>,
+    pub backend: String,
+    pub model: String,
+    pub prompt_tokens: Option<u64>,
+    pub completion_tokens: Option<u64>,
+    pub latency_ms: Option<u64>,
+    pub first_token_ms: Option<u64>,
+    pub outcome: ModelCallOutcome,
+    pub error: Option<String>,
+}
+
+/// Token totals over a period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct UsageTotals {
+    pub calls: u64,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+impl Store {
+    /// Records a model call; returns its row id.
+    pub fn record_model_call(&self, call: &ModelCall) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO model_calls (task_id, conversation_id, agent_role, backend, model, prompt_tokens,
+                    completion_tokens, latency_ms, first_token_ms, outcome, error, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                call.task_id,
+                call.conversation_id,
+                call.agent_role,
+                call.backend,
+                call.model,
+                call.prompt_tokens,
+                call.completion_tokens,
+                call.latency_ms,
+                call.first_token_ms,
+                call.outcome.as_str(),
+                call.error,
+                now_ms(),
+            ],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Calls and tokens of model calls made at or after `since`.
+    pub fn usage_since(&self, since: Millis) -> Result<UsageTotals> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0)
+               FROM model_calls WHERE created_at >= ?1",
+            [since],
+            |row| {
+                Ok(UsageTotals {
+                    calls: row.get(0)?,
+                    prompt_tokens: row.get(1)?,
+                    completion_tokens: row.get(2)?,
+                })
+            },
+        )?)
+    }
+}

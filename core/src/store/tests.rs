@@ -1,0 +1,441 @@
+//! Store tests against real SQLite (in memory, or files in a temp directory).
+
+use super::*;
+use crate::ErrorClass;
+use agent_models::Role;
+use migrations::{LATEST_VERSION, MIGRATIONS, migrate_to, schema_version};
+
+fn user(content: &str) -> NewMessage {
+    NewMessage {
+        role: Some(Role::User),
+        content: content.to_string(),
+        ..NewMessage::default()
+    }
+}
+
+fn table_names(conn: &rusqlite::Connection) -> Vec<String> {
+    let mut statement = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger', 'index') ORDER BY name")
+        .unwrap();
+    statement
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap()
+}
+
+#[test]
+fn migrations_from_every_older_version_twice_reach_the_same_schema() {
+    let mut fresh = rusqlite::Connection::open_in_memory().unwrap();
+    migrate_to(&mut fresh, LATEST_VERSION).unwrap();
+    let expected = table_names(&fresh);
+    assert!(expected.contains(&"messages_fts".to_string()));
+    assert!(expected.contains(&"model_calls".to_string()));
+    assert!(expected.contains(&"classifier_versions".to_string()));
+
+    for start in 0..=LATEST_VERSION {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("agent.db");
+        {
+            let mut conn = rusqlite::Connection::open(&path).unwrap();
+            migrate_to(&mut conn, start).unwrap();
+            assert_eq!(schema_version(&conn).unwrap(), start);
+            if start >= 1 {
+                conn.execute(
+                    "INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('old', 'kept', 1, 1)",
+                    [],
+                )
+                .unwrap();
+            }
+        }
+        for _ in 0..2 {
+            let store = Store::open(&path, &StoreOptions::default()).unwrap();
+            assert_eq!(
+                store.schema_version().unwrap(),
+                LATEST_VERSION,
+                "from version {start}"
+            );
+            assert_eq!(table_names(&store.conn), expected, "from version {start}");
+            assert!(store.integrity_problems().unwrap().is_empty());
+            if start >= 1 {
+                assert_eq!(store.conversation("old").unwrap().title, "kept");
+            }
+        }
+    }
+    assert_eq!(MIGRATIONS.len() as i64, LATEST_VERSION);
+}
+
+#[test]
+fn a_database_from_a_newer_agent_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agent.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", LATEST_VERSION + 1)
+            .unwrap();
+    }
+    let err = Store::open(&path, &StoreOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::SchemaTooNew { .. }), "{err:?}");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_reported_corrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agent.db");
+    std::fs::write(
+        &path,
+        b"this is not sqlite, just some text that is long enough ".repeat(100),
+    )
+    .unwrap();
+    let err = Store::open(&path, &StoreOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::CorruptDatabase { .. }), "{err:?}");
+    assert_eq!(err.class(), ErrorClass::Storage);
+}
+
+#[test]
+fn appending_keeps_order_and_moves_the_update_time() {
+    let mut store = Store::open_in_memory().unwrap();
+    let conversation = store.create_conversation("t", Some("/repo")).unwrap();
+    let first = store.append_message(&conversation.id, user("one")).unwrap();
+    let second = store
+        .append_message(
+            &conversation.id,
+            NewMessage {
+                role: Some(Role::Assistant),
+                parent_id: Some(first.id.clone()),
+                content: "two".into(),
+                ..NewMessage::default()
+            },
+        )
+        .unwrap();
+    let messages = store.messages(&conversation.id).unwrap();
+    assert_eq!(
+        messages
+            .iter()
+            .map(|m| m.content.as_str())
+            .collect::<Vec<_>>(),
+        ["one", "two"]
+    );
+    assert_eq!(messages[1].seq, 1);
+    assert_eq!(messages[1].parent_id.as_deref(), Some(first.id.as_str()));
+    let reloaded = store.conversation(&conversation.id).unwrap();
+    assert!(reloaded.updated_at >= second.created_at);
+
+    let err = store.append_message("missing", user("x")).unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }));
+}
+
+#[test]
+fn listing_pages_newest_first_with_cursors_and_filters() {
+    let mut store = Store::open_in_memory().unwrap();
+    let records: Vec<(usize, ConversationRecord)> = (0..7)
+        .map(|i| {
+            let line = format!(
+                r#"{{"id":"c{i}","title":"t{i}","repo":"{repo}","created_at":"2026-01-0{day}T00:00:00.000Z","messages":[{{"role":"user","content":"hello {i}"}}]}}"#,
+                repo = if i % 2 == 0 { "/even" } else { "/odd" },
+                day = i + 1
+            );
+            (i + 1, serde_json::from_str(&line).unwrap())
+        })
+        .collect();
+    store.import_records(records, "test").unwrap();
+
+    let mut query = ListQuery {
+        limit: 3,
+        ..ListQuery::default()
+    };
+    let mut seen = Vec::new();
+    loop {
+        let page = store.list_conversations(&query).unwrap();
+        seen.extend(page.items.iter().map(|s| s.conversation.id.clone()));
+        match page.next_cursor {
+            Some(cursor) => query.cursor = Some(cursor),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["c6", "c5", "c4", "c3", "c2", "c1", "c0"]);
+
+    let odd = store
+        .list_conversations(&ListQuery {
+            repo: Some("/odd".into()),
+            ..ListQuery::default()
+        })
+        .unwrap();
+    assert_eq!(
+        odd.items
+            .iter()
+            .map(|s| s.conversation.id.as_str())
+            .collect::<Vec<_>>(),
+        ["c5", "c3", "c1"]
+    );
+    assert_eq!(odd.items[0].message_count, 1);
+    assert_eq!(odd.items[0].preview.as_deref(), Some("hello 5"));
+
+    let since = crate::time::parse_rfc3339("2026-01-06T00:00:00Z").unwrap();
+    let before = crate::time::parse_rfc3339("2026-01-03T00:00:00Z").unwrap();
+    let recent = store
+        .list_conversations(&ListQuery {
+            since: Some(since),
+            ..ListQuery::default()
+        })
+        .unwrap();
+    assert_eq!(recent.items.len(), 2);
+    let old = store
+        .list_conversations(&ListQuery {
+            before: Some(before),
+            ..ListQuery::default()
+        })
+        .unwrap();
+    assert_eq!(
+        old.items
+            .iter()
+            .map(|s| s.conversation.id.as_str())
+            .collect::<Vec<_>>(),
+        ["c1", "c0"]
+    );
+
+    let err = store
+        .list_conversations(&ListQuery {
+            cursor: Some("garbage".into()),
+            ..ListQuery::default()
+        })
+        .unwrap_err();
+    assert_eq!(err.class(), ErrorClass::Usage);
+}
+
+#[test]
+fn ids_resolve_by_unique_prefix() {
+    let mut store = Store::open_in_memory().unwrap();
+    let line = |id: &str| {
+        (
+            1,
+            serde_json::from_str(&format!(r#"{{"id":"{id}"}}"#)).unwrap(),
+        )
+    };
+    store
+        .import_records(vec![line("abc123"), line("abd456")], "t")
+        .unwrap();
+    assert_eq!(store.resolve_conversation_id("abc").unwrap(), "abc123");
+    assert_eq!(store.resolve_conversation_id("abd456").unwrap(), "abd456");
+    assert!(matches!(
+        store.resolve_conversation_id("ab").unwrap_err(),
+        Error::AmbiguousId { count: 2, .. }
+    ));
+    assert!(matches!(
+        store.resolve_conversation_id("zz").unwrap_err(),
+        Error::NotFound { .. }
+    ));
+    assert!(matches!(
+        store.resolve_conversation_id("").unwrap_err(),
+        Error::NotFound { .. }
+    ));
+}
+
+#[test]
+fn search_ranks_exact_phrase_first_and_follows_deletes() {
+    let mut store = Store::open_in_memory().unwrap();
+    let a = store.create_conversation("a", None).unwrap();
+    let b = store.create_conversation("b", None).unwrap();
+    // The scattered words appear more often here, so bm25 alone would rank it first.
+    store
+        .append_message(
+            &a.id,
+            user("error handling is hard; the parser handles error error error"),
+        )
+        .unwrap();
+    let exact = store
+        .append_message(&b.id, user("we improved parser error handling today"))
+        .unwrap();
+    store
+        .append_message(&b.id, user("nothing relevant"))
+        .unwrap();
+
+    let hits = store
+        .search_messages(&SearchQuery {
+            text: "error handling".into(),
+            limit: 10,
+            repo: None,
+        })
+        .unwrap();
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[0].message_id, exact.id);
+    assert!(hits[0].exact_phrase);
+    assert!(!hits[1].exact_phrase);
+    assert!(
+        hits[0]
+            .snippet
+            .contains("\u{2}error\u{3} \u{2}handling\u{3}"),
+        "{}",
+        hits[0].snippet
+    );
+
+    let prefix = store
+        .search_messages(&SearchQuery {
+            text: "relev*".into(),
+            limit: 10,
+            repo: None,
+        })
+        .unwrap();
+    assert_eq!(prefix.len(), 1);
+
+    // Syntax characters are words, never FTS5 syntax errors.
+    store
+        .search_messages(&SearchQuery {
+            text: "\"AND OR NOT ( ) : ^".into(),
+            limit: 5,
+            repo: None,
+        })
+        .unwrap();
+    assert!(
+        store
+            .search_messages(&SearchQuery {
+                text: "  ".into(),
+                limit: 5,
+                repo: None
+            })
+            .is_err()
+    );
+
+    store.delete_conversation(&b.id).unwrap();
+    let hits = store
+        .search_messages(&SearchQuery {
+            text: "error handling".into(),
+            limit: 10,
+            repo: None,
+        })
+        .unwrap();
+    assert_eq!(hits.len(), 1, "deleted messages leave the index");
+    let integrity: String = store
+        .conn
+        .query_row("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1) RETURNING 'ok'", [], |r| r.get(0))
+        .unwrap_or_else(|_| "ok".into());
+    assert_eq!(integrity, "ok");
+}
+
+#[test]
+fn import_is_idempotent_and_export_reproduces_it() {
+    let mut store = Store::open_in_memory().unwrap();
+    let input = concat!(
+        r#"{"id":"c1","title":"Émoji 🦀","created_at":"2026-01-01T00:00:00.000Z","updated_at":"2026-01-01T00:01:00.000Z","messages":[{"id":"m1","role":"user","content":"hi","created_at":"2026-01-01T00:00:00.000Z"},{"id":"m2","parent_id":"m1","role":"assistant","content":"```\ncode\n```","model":"m","prompt_tokens":3,"completion_tokens":4,"tool_calls":[{"name":"read","arguments":{"z":1,"a":2}}],"created_at":"2026-01-01T00:01:00.000Z"}]}"#,
+        "\n"
+    );
+    let records = read_jsonl(input.as_bytes(), "in.jsonl").unwrap();
+    let report = store.import_records(records.clone(), "in.jsonl").unwrap();
+    assert_eq!((report.conversations_added, report.messages_added), (1, 2));
+    let again = store.import_records(records, "in.jsonl").unwrap();
+    assert_eq!((again.conversations_added, again.messages_added), (0, 0));
+    assert_eq!(
+        (again.conversations_present, again.messages_present),
+        (1, 2)
+    );
+    assert_eq!(store.counts().unwrap(), (1, 2));
+
+    let exported = serde_json::to_string(&store.export_record("c1").unwrap()).unwrap() + "\n";
+    assert_eq!(exported, input);
+}
+
+#[test]
+fn a_bad_record_imports_nothing_and_names_its_line() {
+    let mut store = Store::open_in_memory().unwrap();
+    let input = "{\"id\":\"ok\"}\n\n{\"id\":\"bad\",\"messages\":[{\"role\":\"robot\",\"content\":\"x\"}]}\n";
+    let err = read_jsonl(input.as_bytes(), "f.jsonl").unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidImport { line: 3, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().starts_with("f.jsonl:3: "), "{err}");
+
+    let parent = "{\"id\":\"ok\"}\n{\"id\":\"p\",\"messages\":[{\"role\":\"user\",\"content\":\"x\",\"parent_id\":\"nope\"}]}\n";
+    let records = read_jsonl(parent.as_bytes(), "g.jsonl").unwrap();
+    let err = store.import_records(records, "g.jsonl").unwrap_err();
+    assert!(err.to_string().starts_with("g.jsonl:2: "), "{err}");
+    assert_eq!(store.counts().unwrap(), (0, 0));
+}
+
+#[test]
+fn message_ids_default_so_reimports_still_add_nothing() {
+    let mut store = Store::open_in_memory().unwrap();
+    let input = "{\"id\":\"c\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\",\"content\":\"b\"}]}\n";
+    for _ in 0..2 {
+        let records = read_jsonl(input.as_bytes(), "x").unwrap();
+        store.import_records(records, "x").unwrap();
+    }
+    assert_eq!(store.counts().unwrap(), (1, 2));
+    assert_eq!(store.messages("c").unwrap()[1].id, "c:1");
+}
+
+#[test]
+fn attachments_are_stored_once_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("agent.db"), &StoreOptions::default()).unwrap();
+    let first = store.put_attachment(b"hello", Some("text/plain")).unwrap();
+    let second = store.put_attachment(b"hello", None).unwrap();
+    assert_eq!(first, second);
+    assert_eq!(
+        first.sha256,
+        "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+    );
+    assert_eq!(store.read_attachment(&first.sha256).unwrap(), b"hello");
+    assert!(
+        dir.path()
+            .join("attachments/2c")
+            .join(&first.sha256[2..])
+            .is_file()
+    );
+    assert!(store.read_attachment("nothex").is_err());
+}
+
+#[test]
+fn model_calls_add_up() {
+    let store = Store::open_in_memory().unwrap();
+    let call = ModelCall {
+        task_id: None,
+        conversation_id: None,
+        agent_role: Some("chat".into()),
+        backend: "ollama".into(),
+        model: "qwen2.5-coder:7b".into(),
+        prompt_tokens: Some(100),
+        completion_tokens: Some(20),
+        latency_ms: Some(900),
+        first_token_ms: Some(120),
+        outcome: ModelCallOutcome::Ok,
+        error: None,
+    };
+    store.record_model_call(&call).unwrap();
+    store.record_model_call(&call).unwrap();
+    let totals = store.usage_since(0).unwrap();
+    assert_eq!(
+        totals,
+        UsageTotals {
+            calls: 2,
+            prompt_tokens: 200,
+            completion_tokens: 40
+        }
+    );
+}
+
+#[test]
+fn two_connections_writing_at_once_both_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agent.db");
+    Store::open(&path, &StoreOptions::default()).unwrap();
+    let handles: Vec<_> = (0..4)
+        .map(|t| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path, &StoreOptions::default()).unwrap();
+                for i in 0..50 {
+                    let c = store
+                        .create_conversation(&format!("{t}-{i}"), None)
+                        .unwrap();
+                    store.append_message(&c.id, user("x")).unwrap();
+                }
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.join().unwrap();
+    }
+    let store = Store::open(&path, &StoreOptions::default()).unwrap();
+    assert_eq!(store.counts().unwrap(), (200, 200));
+}

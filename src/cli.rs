@@ -1,0 +1,243 @@
+//! The command-line surface: every subcommand, flag and its help text (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A terminal-first coding agent for local models.
+///
+/// agent keeps every conversation, task and model call in one local SQLite database.
+/// Configuration is layered: defaults, then the user file, the repository's
+/// .agent/config.toml, AGENT_* environment variables, and flags.
+#[derive(Debug, Parser)]
+#[command(
+    name = "agent",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 not found, \
+4 invalid input data, 5 database unusable, 130 interrupted.\n\
+Run `agent help <command>` for details on one command."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai
+    #[arg(short = 'c', long = "config", value_name = "KEY=VALUE", global = true)]
+    pub config: Vec<String>,
+
+    /// When to colour output [default: from ui.color, which defaults to auto]
+    #[arg(long, value_enum, value_name = "WHEN", global = true)]
+    pub color: Option<ColorArg>,
+}
+
+/// The `--color` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorArg {
+    /// The `ui.color` value this flag sets.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColorArg::Auto => "auto",
+            ColorArg::Always => "always",
+            ColorArg::Never => "never",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show and change configuration
+    #[command(subcommand)]
+    Config(ConfigCommand),
+
+    /// Browse, search, export and import past conversations
+    #[command(subcommand)]
+    History(HistoryCommand),
+
+    /// Check that agent can run here: data directory, database, configuration, git
+    Doctor {
+        /// Print the checks as JSON
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Print a shell completion script
+    ///
+    /// Install for bash with: agent completions bash > ~/.local/share/bash-completion/completions/agent
+    Completions {
+        /// The shell to generate for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the man page (roff) to stdout
+    ///
+    /// Install with: agent man > ~/.local/share/man/man1/agent.1
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print where configuration and data live
+    Path {
+        /// Print every path as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the resolved configuration
+    Show {
+        /// Also show where each value came from (default, file, environment, flag)
+        #[arg(long)]
+        origin: bool,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one resolved value
+    Get {
+        /// A key such as model.backend
+        key: String,
+    },
+    /// Set a key in the user configuration file (or the repository's, with --repo)
+    Set {
+        /// A key such as model.backend
+        key: String,
+        /// The new value
+        value: String,
+        /// Write to this repository's .agent/config.toml instead
+        #[arg(long)]
+        repo: bool,
+    },
+    /// Remove a key from the user configuration file (or the repository's, with --repo)
+    Unset {
+        /// A key such as model.backend
+        key: String,
+        /// Edit this repository's .agent/config.toml instead
+        #[arg(long)]
+        repo: bool,
+    },
+    /// Open the configuration file in $VISUAL or $EDITOR, then check it
+    Edit {
+        /// Edit this repository's .agent/config.toml instead
+        #[arg(long)]
+        repo: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// List conversations, most recently updated first
+    #[command(alias = "ls")]
+    List(ListArgs),
+    /// Show one conversation with all its messages
+    Show {
+        /// A conversation id, or a unique prefix of one
+        id: String,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search message text; exact phrase matches come first
+    Search {
+        /// Words to find; end a word with * to match it as a prefix
+        query: String,
+        /// Show at most this many matches
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: u32,
+        /// Only conversations in this repository
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export conversations as JSONL (for import) or Markdown
+    Export {
+        /// The conversation to export (an id or unique prefix)
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        id: Option<String>,
+        /// Export every conversation
+        #[arg(long)]
+        all: bool,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
+        /// Write to this file instead of stdout
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Import conversations from a JSONL file (- for stdin); ones already present are skipped
+    Import {
+        /// The file to read
+        file: PathBuf,
+        /// Print the result as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a conversation and its messages
+    Rm {
+        /// A conversation id, or a unique prefix of one
+        id: String,
+        /// Do not ask for confirmation (required when stdin is not a terminal)
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Show at most this many conversations [default: history.page_size]
+    #[arg(long, short = 'n')]
+    pub limit: Option<u32>,
+    /// Continue from the cursor printed after the previous page
+    #[arg(long)]
+    pub cursor: Option<String>,
+    /// Only conversations updated before this time (2026-11-01, an RFC 3339 time, or an age: 7d)
+    #[arg(long, value_name = "TIME")]
+    pub before: Option<String>,
+    /// Only conversations updated since this time (2026-11-01, an RFC 3339 time, or an age: 7d)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only conversations in this repository
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Formats `history export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One conversation per line, the format `history import` reads
+    Jsonl,
+    /// A readable transcript
+    Md,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

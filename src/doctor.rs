@@ -1,0 +1,170 @@
+//! `agent doctor`: checks that agent can run here, and says what to fix when it cannot.
+
+use std::process::Command as Process;
+
+use agent_core::store::migrations::LATEST_VERSION;
+use agent_tui::Tone;
+use agent_tui::text::pad;
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::app::App;
+use crate::exit::Exit;
+use crate::output::{print, print_json};
+
+/// The outcome of one check.
+#[derive(Debug, Serialize)]
+struct Check {
+    name: &'static str,
+    ok: bool,
+    detail: String,
+}
+
+impl Check {
+    fn pass(name: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            name,
+            ok: true,
+            detail: detail.into(),
+        }
+    }
+
+    fn fail(name: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            name,
+            ok: false,
+            detail: detail.into(),
+        }
+    }
+}
+
+pub fn run(app: &App, json: bool) -> Result<Exit> {
+    let mut checks = Vec::new();
+    let config = match app.config() {
+        Ok(config) => {
+            checks.push(Check::pass(
+                "configuration",
+                "every layer parses and every key is known",
+            ));
+            Some(config)
+        }
+        Err(error) => {
+            checks.push(Check::fail("configuration", chain(&error)));
+            None
+        }
+    };
+    checks.push(check_data_dir(app));
+    checks.extend(check_database(app, config.as_ref()));
+    checks.push(check_git());
+
+    let all_ok = checks.iter().all(|c| c.ok);
+    if json {
+        print_json(&serde_json::json!({ "ok": all_ok, "checks": checks }))?;
+    } else {
+        let painter = match &config {
+            Some(config) => app.stdout_painter(config),
+            None => agent_tui::Painter::plain(),
+        };
+        let width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
+        let mut out = String::new();
+        for check in &checks {
+            let mark = if check.ok {
+                painter.paint(Tone::Good, "ok  ")
+            } else {
+                painter.paint(Tone::Bad, "FAIL")
+            };
+            out.push_str(&format!(
+                "{mark}  {}  {}\n",
+                pad(check.name, width),
+                check.detail
+            ));
+        }
+        print(&out)?;
+    }
+    Ok(if all_ok { Exit::Ok } else { Exit::Failure })
+}
+
+fn check_data_dir(app: &App) -> Check {
+    let dir = &app.paths.data_dir;
+    let probe = dir.join(format!(".doctor-{}", std::process::id()));
+    let result = std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&probe, b"ok"))
+        .and_then(|()| std::fs::remove_file(&probe));
+    match result {
+        Ok(()) => Check::pass("data directory", format!("{} is writable", dir.display())),
+        Err(error) => Check::fail(
+            "data directory",
+            format!(
+                "{} is not writable: {error}; set AGENT_HOME to a directory you can write",
+                dir.display()
+            ),
+        ),
+    }
+}
+
+fn check_database(app: &App, config: Option<&agent_core::config::ResolvedConfig>) -> Vec<Check> {
+    let path = app.paths.database_file();
+    let opened = match config {
+        Some(config) => app.open_store(config),
+        None => agent_core::store::Store::open(&path, &Default::default()).map_err(Into::into),
+    };
+    let store = match opened {
+        Ok(store) => store,
+        Err(error) => {
+            return vec![Check::fail(
+                "database",
+                format!("{}: {}", path.display(), chain(&error)),
+            )];
+        }
+    };
+    let integrity = match store.integrity_problems() {
+        Ok(problems) if problems.is_empty() => Check::pass(
+            "database",
+            format!("{} passes integrity_check", path.display()),
+        ),
+        Ok(problems) => Check::fail(
+            "database",
+            format!("{}: {}", path.display(), problems.join("; ")),
+        ),
+        Err(error) => Check::fail("database", format!("{}: {error}", path.display())),
+    };
+    let schema = match store.schema_version() {
+        Ok(version) if version == LATEST_VERSION => {
+            Check::pass("schema", format!("version {version} (current)"))
+        }
+        Ok(version) => Check::fail(
+            "schema",
+            format!("version {version}, expected {LATEST_VERSION}"),
+        ),
+        Err(error) => Check::fail("schema", error.to_string()),
+    };
+    vec![integrity, schema]
+}
+
+fn check_git() -> Check {
+    match Process::new("git").arg("--version").output() {
+        Ok(output) if output.status.success() => Check::pass(
+            "git",
+            String::from_utf8_lossy(&output.stdout).trim().to_string(),
+        ),
+        Ok(output) => Check::fail(
+            "git",
+            format!(
+                "`git --version` failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+        ),
+        Err(error) => Check::fail(
+            "git",
+            format!("git is not available ({error}); install git"),
+        ),
+    }
+}
+
+fn chain(error: &anyhow::Error) -> String {
+    error
+        .chain()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}

@@ -1,0 +1,93 @@
+//! The `agent` binary: parses the command line, runs one command, and decides the exit code.
+
+mod app;
+mod cli;
+mod completions;
+mod config;
+mod doctor;
+mod exit;
+mod history;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+use crate::app::App;
+use crate::cli::{Cli, Command};
+use crate::exit::{Exit, UserError};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and --version print to stdout and exit 0; usage errors exit 2.
+            let _ = error.print();
+            return ExitCode::from(error.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    match run(cli) {
+        Ok(exit) => exit.into(),
+        Err(error) => report(&error).into(),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<Exit> {
+    let Some(command) = cli.command else {
+        output::print(&Cli::command().render_help().to_string())?;
+        return Ok(Exit::Ok);
+    };
+    // Commands that need no configuration or data come first, so they work anywhere.
+    match command {
+        Command::Completions { shell } => {
+            return completions::completions(shell).map(|()| Exit::Ok);
+        }
+        Command::Man => return completions::man_page().map(|()| Exit::Ok),
+        _ => {}
+    }
+    let app = App::new(&cli.global)?;
+    match command {
+        Command::Config(command) => config::run(&app, command),
+        Command::History(command) => history::run(&app, command),
+        Command::Doctor { json } => doctor::run(&app, json),
+        Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
+    }
+}
+
+/// Prints `error: …`, its causes and a hint to stderr, and picks the exit code.
+fn report(error: &anyhow::Error) -> Exit {
+    if is_broken_pipe(error) {
+        // The reader went away (`agent history list | head`): not a failure.
+        return Exit::Ok;
+    }
+    let mut exit = Exit::Failure;
+    let mut hint = None;
+    for cause in error.chain() {
+        if let Some(core) = cause.downcast_ref::<agent_core::Error>() {
+            exit = Exit::for_class(core.class());
+            hint = core.hint();
+            break;
+        }
+        if let Some(user) = cause.downcast_ref::<UserError>() {
+            exit = user.exit;
+            hint = user.hint.clone();
+            break;
+        }
+    }
+    output::note(&format!("error: {error}"));
+    for cause in error.chain().skip(1) {
+        output::note(&format!("  caused by: {cause}"));
+    }
+    if let Some(hint) = hint {
+        output::note(&format!("hint: {hint}"));
+    }
+    exit
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

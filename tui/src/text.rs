@@ -1,0 +1,78 @@
+//! Plain-text layout: display width, truncation with an ellipsis, padding, terminal width.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// The width of stdout's terminal, or `None` when stdout is not a terminal.
+pub fn terminal_width() -> Option<usize> {
+    terminal_size::terminal_size_of(std::io::stdout()).map(|(width, _)| usize::from(width.0))
+}
+
+/// Columns `text` occupies on a terminal (wide CJK and emoji count two).
+pub fn display_width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// `text` on one line (newlines and tabs become spaces), cut to `max` columns with `…`.
+pub fn one_line(text: &str, max: usize) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    truncate(flat.trim(), max)
+}
+
+/// `text` cut to at most `max` columns, ending in `…` when cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if display_width(text) <= max {
+        return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut width = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if width + w > max - 1 {
+            break;
+        }
+        width += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// `text` padded with spaces to `width` columns (longer text is left as is).
+pub fn pad(text: &str, width: usize) -> String {
+    let shown = display_width(text);
+    if shown >= width {
+        text.to_string()
+    } else {
+        format!("{text}{}", " ".repeat(width - shown))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_counts_columns_not_bytes() {
+        assert_eq!(truncate("hello", 10), "hello");
+        assert_eq!(truncate("hello world", 6), "hello…");
+        assert_eq!(truncate("日本語のテキスト", 7), "日本語…");
+        assert_eq!(display_width(&truncate("🦀🦀🦀🦀", 5)), 5);
+    }
+
+    #[test]
+    fn one_line_flattens_newlines() {
+        assert_eq!(one_line("a\nb\tc", 20), "a b c");
+    }
+
+    #[test]
+    fn padding_uses_display_width() {
+        assert_eq!(pad("日本", 6), "日本  ");
+        assert_eq!(pad("toolong", 3), "toolong");
+    }
+}
