@@ -14,7 +14,8 @@ pub enum ErrorClass {
     NotFound,
     /// Input data (an import file) is malformed; nothing was changed.
     InvalidData,
-    /// The data directory or database cannot be used (unwritable, corrupt, too new).
+    /// agent's own files cannot be used: the data directory or a config file is unwritable or
+    /// unreadable, or the database is corrupt or too new.
     Storage,
     /// Anything else that went wrong at run time.
     Failure,
@@ -47,6 +48,15 @@ pub enum Error {
     #[error("cannot {action} {path}")]
     Io {
         action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The data directory or database file cannot be created or written (permissions, a file in
+    /// the way, a read-only file system). Retrying does not help until the cause is fixed.
+    #[error("cannot use data directory {path}")]
+    DataDirectory {
         path: PathBuf,
         #[source]
         source: std::io::Error,
@@ -109,8 +119,17 @@ impl Error {
             | Error::AmbiguousId { .. } => ErrorClass::Usage,
             Error::NotFound { .. } => ErrorClass::NotFound,
             Error::InvalidImport { .. } => ErrorClass::InvalidData,
-            Error::CorruptDatabase { .. } | Error::SchemaTooNew { .. } => ErrorClass::Storage,
-            Error::Io { .. } | Error::Database(_) | Error::Json(_) => ErrorClass::Failure,
+            Error::DataDirectory { .. }
+            | Error::CorruptDatabase { .. }
+            | Error::SchemaTooNew { .. } => ErrorClass::Storage,
+            Error::Io { source, .. } => match source.kind() {
+                std::io::ErrorKind::PermissionDenied
+                | std::io::ErrorKind::ReadOnlyFilesystem
+                | std::io::ErrorKind::NotADirectory
+                | std::io::ErrorKind::StorageFull => ErrorClass::Storage,
+                _ => ErrorClass::Failure,
+            },
+            Error::Database(_) | Error::Json(_) => ErrorClass::Failure,
         }
     }
 
@@ -139,6 +158,9 @@ impl Error {
                 )),
                 _ => None,
             },
+            Error::DataDirectory { .. } => {
+                Some("make it writable, or set AGENT_HOME to a directory you can write".into())
+            }
             Error::CorruptDatabase { path, .. } => Some(format!(
                 "move it aside (mv {0} {0}.corrupt) and agent starts a new one; `agent doctor` checks it",
                 path.display()

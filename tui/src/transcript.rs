@@ -38,7 +38,7 @@ pub fn render_conversation(
         out.push('\n');
         out.push_str(&message_heading(message, painter));
         out.push('\n');
-        out.push_str(message.content.trim_end());
+        out.push_str(message.content.trim_end().trim_start_matches(['\n', '\r']));
         out.push('\n');
         if let Some(calls) = &message.tool_calls {
             out.push_str(&painter.paint(Tone::Tool, "tool calls: "));

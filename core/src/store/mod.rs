@@ -53,8 +53,7 @@ impl Store {
     /// Attachments live in `attachments/` beside the file.
     pub fn open(path: &Path, options: &StoreOptions) -> Result<Self> {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
-                action: "create the data directory",
+            std::fs::create_dir_all(parent).map_err(|source| Error::DataDirectory {
                 path: parent.to_path_buf(),
                 source,
             })?;
@@ -154,13 +153,9 @@ fn classify_open_error(path: &Path, error: rusqlite::Error) -> Error {
                 ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::PermissionDenied
             ) =>
         {
-            Error::Io {
-                action: "open the database",
+            Error::DataDirectory {
                 path: path.to_path_buf(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::PermissionDenied,
-                    error.to_string(),
-                ),
+                source: std::io::Error::other(error.to_string()),
             }
         }
         _ => Error::Database(error),

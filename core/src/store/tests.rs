@@ -240,7 +240,7 @@ fn search_ranks_exact_phrase_first_and_follows_deletes() {
     store
         .append_message(
             &a.id,
-            user("error handling is hard; the parser handles error error error"),
+            user("handling is hard; the error in the parser, error after error"),
         )
         .unwrap();
     let exact = store
@@ -262,9 +262,7 @@ fn search_ranks_exact_phrase_first_and_follows_deletes() {
     assert!(hits[0].exact_phrase);
     assert!(!hits[1].exact_phrase);
     assert!(
-        hits[0]
-            .snippet
-            .contains("\u{2}error\u{3} \u{2}handling\u{3}"),
+        hits[0].snippet.contains("\u{2}error handling\u{3}"),
         "{}",
         hits[0].snippet
     );

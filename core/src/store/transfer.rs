@@ -259,12 +259,12 @@ fn check_record(
             .id
             .unwrap_or_else(|| format!("{}:{position}", record.id));
         validate_external_id(&id).map_err(|e| format!("message {position}: {e}"))?;
-        if let Some(parent) = &message.parent_id {
-            if !seen.contains(parent) {
-                return Err(format!(
-                    "message `{id}`: parent `{parent}` is not an earlier message of this conversation"
-                ));
-            }
+        if let Some(parent) = &message.parent_id
+            && !seen.contains(parent)
+        {
+            return Err(format!(
+                "message `{id}`: parent `{parent}` is not an earlier message of this conversation"
+            ));
         }
         if !seen.insert(id.clone()) {
             return Err(format!("message id `{id}` appears twice"));

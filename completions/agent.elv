@@ -1,0 +1,332 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[agent] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'agent'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'agent'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand config 'Show and change configuration'
+            cand history 'Browse, search, export and import past conversations'
+            cand doctor 'Check that agent can run here: data directory, database, configuration, git'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff) to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;config'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand path 'Print where configuration and data live'
+            cand show 'Print the resolved configuration'
+            cand get 'Print one resolved value'
+            cand set 'Set a key in the user configuration file (or the repository''s, with --repo)'
+            cand unset 'Remove a key from the user configuration file (or the repository''s, with --repo)'
+            cand edit 'Open the configuration file in $VISUAL or $EDITOR, then check it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;config;path'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print every path as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;config;show'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --origin 'Also show where each value came from (default, file, environment, flag)'
+            cand --json 'Print as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;config;get'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;config;set'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --repo 'Write to this repository''s .agent/config.toml instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;config;unset'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --repo 'Edit this repository''s .agent/config.toml instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;config;edit'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --repo 'Edit this repository''s .agent/config.toml instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;config;help'= {
+            cand path 'Print where configuration and data live'
+            cand show 'Print the resolved configuration'
+            cand get 'Print one resolved value'
+            cand set 'Set a key in the user configuration file (or the repository''s, with --repo)'
+            cand unset 'Remove a key from the user configuration file (or the repository''s, with --repo)'
+            cand edit 'Open the configuration file in $VISUAL or $EDITOR, then check it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;config;help;path'= {
+        }
+        &'agent;config;help;show'= {
+        }
+        &'agent;config;help;get'= {
+        }
+        &'agent;config;help;set'= {
+        }
+        &'agent;config;help;unset'= {
+        }
+        &'agent;config;help;edit'= {
+        }
+        &'agent;config;help;help'= {
+        }
+        &'agent;history'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List conversations, most recently updated first'
+            cand show 'Show one conversation with all its messages'
+            cand search 'Search message text; exact phrase matches come first'
+            cand export 'Export conversations as JSONL (for import) or Markdown'
+            cand import 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
+            cand rm 'Delete a conversation and its messages'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;history;list'= {
+            cand -n 'Show at most this many conversations [default: history.page_size]'
+            cand --limit 'Show at most this many conversations [default: history.page_size]'
+            cand --cursor 'Continue from the cursor printed after the previous page'
+            cand --before 'Only conversations updated before this time (2026-11-01, an RFC 3339 time, or an age: 7d)'
+            cand --since 'Only conversations updated since this time (2026-11-01, an RFC 3339 time, or an age: 7d)'
+            cand --repo 'Only conversations in this repository'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;history;show'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;history;search'= {
+            cand -n 'Show at most this many matches'
+            cand --limit 'Show at most this many matches'
+            cand --repo 'Only conversations in this repository'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;history;export'= {
+            cand --format 'Output format'
+            cand -o 'Write to this file instead of stdout'
+            cand --output 'Write to this file instead of stdout'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --all 'Export every conversation'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;history;import'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print the result as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;history;rm'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;history;help'= {
+            cand list 'List conversations, most recently updated first'
+            cand show 'Show one conversation with all its messages'
+            cand search 'Search message text; exact phrase matches come first'
+            cand export 'Export conversations as JSONL (for import) or Markdown'
+            cand import 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
+            cand rm 'Delete a conversation and its messages'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;history;help;list'= {
+        }
+        &'agent;history;help;show'= {
+        }
+        &'agent;history;help;search'= {
+        }
+        &'agent;history;help;export'= {
+        }
+        &'agent;history;help;import'= {
+        }
+        &'agent;history;help;rm'= {
+        }
+        &'agent;history;help;help'= {
+        }
+        &'agent;doctor'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print the checks as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;completions'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;man'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;help'= {
+            cand config 'Show and change configuration'
+            cand history 'Browse, search, export and import past conversations'
+            cand doctor 'Check that agent can run here: data directory, database, configuration, git'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff) to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;help;config'= {
+            cand path 'Print where configuration and data live'
+            cand show 'Print the resolved configuration'
+            cand get 'Print one resolved value'
+            cand set 'Set a key in the user configuration file (or the repository''s, with --repo)'
+            cand unset 'Remove a key from the user configuration file (or the repository''s, with --repo)'
+            cand edit 'Open the configuration file in $VISUAL or $EDITOR, then check it'
+        }
+        &'agent;help;config;path'= {
+        }
+        &'agent;help;config;show'= {
+        }
+        &'agent;help;config;get'= {
+        }
+        &'agent;help;config;set'= {
+        }
+        &'agent;help;config;unset'= {
+        }
+        &'agent;help;config;edit'= {
+        }
+        &'agent;help;history'= {
+            cand list 'List conversations, most recently updated first'
+            cand show 'Show one conversation with all its messages'
+            cand search 'Search message text; exact phrase matches come first'
+            cand export 'Export conversations as JSONL (for import) or Markdown'
+            cand import 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
+            cand rm 'Delete a conversation and its messages'
+        }
+        &'agent;help;history;list'= {
+        }
+        &'agent;help;history;show'= {
+        }
+        &'agent;help;history;search'= {
+        }
+        &'agent;help;history;export'= {
+        }
+        &'agent;help;history;import'= {
+        }
+        &'agent;help;history;rm'= {
+        }
+        &'agent;help;doctor'= {
+        }
+        &'agent;help;completions'= {
+        }
+        &'agent;help;man'= {
+        }
+        &'agent;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,209 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_agent_global_optspecs
+    string join \n c/config= color= h/help V/version
+end
+
+function __fish_agent_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_agent_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_agent_using_subcommand
+    set -l cmd (__fish_agent_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c agent -n "__fish_agent_needs_command" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_needs_command" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agent -n "__fish_agent_needs_command" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_needs_command" -f -a "config" -d 'Show and change configuration'
+complete -c agent -n "__fish_agent_needs_command" -f -a "history" -d 'Browse, search, export and import past conversations'
+complete -c agent -n "__fish_agent_needs_command" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git'
+complete -c agent -n "__fish_agent_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c agent -n "__fish_agent_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c agent -n "__fish_agent_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -f -a "path" -d 'Print where configuration and data live'
+complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -f -a "show" -d 'Print the resolved configuration'
+complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -f -a "get" -d 'Print one resolved value'
+complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -f -a "set" -d 'Set a key in the user configuration file (or the repository\'s, with --repo)'
+complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -f -a "unset" -d 'Remove a key from the user configuration file (or the repository\'s, with --repo)'
+complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -f -a "edit" -d 'Open the configuration file in $VISUAL or $EDITOR, then check it'
+complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from path" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from path" -l json -d 'Print every path as JSON'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from show" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from show" -l origin -d 'Also show where each value came from (default, file, environment, flag)'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print as JSON'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from get" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from get" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from set" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from set" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from set" -l repo -d 'Write to this repository\'s .agent/config.toml instead'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from unset" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from unset" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from unset" -l repo -d 'Edit this repository\'s .agent/config.toml instead'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from unset" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from edit" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from edit" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from edit" -l repo -d 'Edit this repository\'s .agent/config.toml instead'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print where configuration and data live'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the resolved configuration'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print one resolved value'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set a key in the user configuration file (or the repository\'s, with --repo)'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove a key from the user configuration file (or the repository\'s, with --repo)'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Open the configuration file in $VISUAL or $EDITOR, then check it'
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "list" -d 'List conversations, most recently updated first'
+complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "show" -d 'Show one conversation with all its messages'
+complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "search" -d 'Search message text; exact phrase matches come first'
+complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "export" -d 'Export conversations as JSONL (for import) or Markdown'
+complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "import" -d 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
+complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "rm" -d 'Delete a conversation and its messages'
+complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -s n -l limit -d 'Show at most this many conversations [default: history.page_size]' -r
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -l cursor -d 'Continue from the cursor printed after the previous page' -r
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -l before -d 'Only conversations updated before this time (2026-11-01, an RFC 3339 time, or an age: 7d)' -r
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -l since -d 'Only conversations updated since this time (2026-11-01, an RFC 3339 time, or an age: 7d)' -r
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -l repo -d 'Only conversations in this repository' -r -F
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -l json -d 'Print as JSON'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from show" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from show" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from show" -l json -d 'Print as JSON'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from search" -s n -l limit -d 'Show at most this many matches' -r
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from search" -l repo -d 'Only conversations in this repository' -r -F
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from search" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from search" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from search" -l json -d 'Print as JSON'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from search" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -l format -d 'Output format' -r -f -a "jsonl\t'One conversation per line, the format `history import` reads'
+md\t'A readable transcript'"
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to this file instead of stdout' -r -F
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -l all -d 'Export every conversation'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -l json -d 'Print the result as JSON'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from rm" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from rm" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "list" -d 'List conversations, most recently updated first'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one conversation with all its messages'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "search" -d 'Search message text; exact phrase matches come first'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export conversations as JSONL (for import) or Markdown'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a conversation and its messages'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand doctor" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand doctor" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand doctor" -l json -d 'Print the checks as JSON'
+complete -c agent -n "__fish_agent_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand doctor" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand completions" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand completions" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agent -n "__fish_agent_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand man" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand man" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agent -n "__fish_agent_using_subcommand man" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history doctor completions man help" -f -a "config" -d 'Show and change configuration'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where configuration and data live'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved configuration'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print one resolved value'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Set a key in the user configuration file (or the repository\'s, with --repo)'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "unset" -d 'Remove a key from the user configuration file (or the repository\'s, with --repo)'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "edit" -d 'Open the configuration file in $VISUAL or $EDITOR, then check it'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "list" -d 'List conversations, most recently updated first'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "show" -d 'Show one conversation with all its messages'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "search" -d 'Search message text; exact phrase matches come first'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "export" -d 'Export conversations as JSONL (for import) or Markdown'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "import" -d 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "rm" -d 'Delete a conversation and its messages'
