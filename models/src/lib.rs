@@ -1,9 +1,16 @@
-//! agent-models: the vocabulary of chat models shared by every backend (roles and messages).
+//! agent-models: one streaming chat API over local and remote model backends.
 //!
-//! This crate knows nothing of tasks, SQLite or git. The streaming chat API over Ollama,
-//! OpenAI-compatible servers and in-process candle, the hardware probe and the model registry
-//! are built here on top of these types.
+//! [`ChatBackend`] is the trait every backend implements: Ollama and OpenAI-compatible servers
+//! over HTTP, and GGUF models in-process with candle. This crate knows nothing of tasks, SQLite
+//! or git; the hardware probe and the model registry that choose a model live here too.
 
+pub mod chat;
+pub mod error;
 pub mod role;
 
+pub use chat::{
+    ChatBackend, ChatEvent, ChatMessage, ChatRequest, ChatStream, DoneReason, SamplingOptions,
+    ToolCall, ToolSpec, Usage,
+};
+pub use error::{ModelError, Result};
 pub use role::{ParseRoleError, Role};

@@ -1,0 +1,90 @@
+//! The one error type of agent-models, and which failures a retry can fix.
+
+use std::path::PathBuf;
+
+/// Result with [`ModelError`].
+pub type Result<T, E = ModelError> = std::result::Result<T, E>;
+
+/// Everything a model backend can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// The server did not answer (refused, timed out, DNS). A retry helps once it runs.
+    #[error("cannot reach {backend} at {url}")]
+    Unreachable {
+        backend: &'static str,
+        url: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// The backend does not have this model. Pulling or naming another model helps.
+    #[error("model `{model}` not found on {backend}")]
+    ModelNotFound {
+        backend: &'static str,
+        model: String,
+    },
+
+    /// The server answered with an error status. Retrying may help for 429/5xx.
+    #[error("{backend} answered HTTP {status}: {message}")]
+    Http {
+        backend: &'static str,
+        status: u16,
+        message: String,
+    },
+
+    /// The server sent something that is not the documented protocol. Retrying rarely helps.
+    #[error("{backend} sent a malformed reply: {message}")]
+    Protocol {
+        backend: &'static str,
+        message: String,
+    },
+
+    /// The prompt does not fit the context window. A larger context or a shorter prompt helps.
+    #[error(
+        "the prompt needs {prompt_tokens} tokens but the context holds {context_length} (answer budget {reserved})"
+    )]
+    ContextOverflow {
+        prompt_tokens: u32,
+        context_length: u32,
+        reserved: u32,
+    },
+
+    /// A model file cannot be read or is not a usable GGUF. Retrying does not help.
+    #[error("cannot load model file {path}: {message}")]
+    ModelFile { path: PathBuf, message: String },
+
+    /// A file operation failed (downloads, the models directory).
+    #[error("cannot {action} {path}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// No API key was found for a server that needs one.
+    #[error("no API key for {backend}: set {env_var} or store one in the keyring")]
+    MissingApiKey {
+        backend: &'static str,
+        env_var: String,
+    },
+
+    /// The inference engine failed while running (out of memory, a kernel error).
+    #[error("inference failed: {0}")]
+    Inference(String),
+
+    /// A request option is invalid for this backend.
+    #[error("{0}")]
+    InvalidRequest(String),
+}
+
+impl ModelError {
+    /// True when the same call may succeed later without changes (server down, overloaded).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ModelError::Unreachable { .. } => true,
+            ModelError::Http { status, .. } => *status == 429 || *status >= 500,
+            _ => false,
+        }
+    }
+}
