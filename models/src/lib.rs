@@ -6,6 +6,9 @@
 
 pub mod chat;
 pub mod error;
+pub mod families;
+pub mod hardware;
+pub mod recommend;
 pub mod role;
 
 pub use chat::{

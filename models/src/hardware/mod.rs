@@ -1,0 +1,98 @@
+//! The hardware probe: CPU (model, cores, SIMD), memory (total, available, measured bandwidth) and
+//! GPUs (NVIDIA through NVML when its library is present). It never fails: what cannot be read is
+//! left out, and a machine without a GPU or driver simply lists none.
+
+mod bandwidth;
+mod cpu;
+mod gpu;
+
+use serde::{Deserialize, Serialize};
+
+pub use bandwidth::measure_memory_bandwidth;
+pub use cpu::CpuInfo;
+pub use gpu::{GpuInfo, GpuSource};
+
+/// What the machine offers for running models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HardwareProfile {
+    pub cpu: CpuInfo,
+    pub memory: MemoryInfo,
+    pub gpus: Vec<GpuInfo>,
+}
+
+/// System memory.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MemoryInfo {
+    pub total_bytes: u64,
+    /// Memory a new process can use without swapping.
+    pub available_bytes: u64,
+    /// Measured read bandwidth of system memory, all cores, in bytes per second.
+    pub bandwidth_bytes_per_second: Option<f64>,
+}
+
+/// What to probe beyond the cheap facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProbeOptions {
+    /// Time a read over a large buffer (~100 ms) to estimate decode speed.
+    pub measure_bandwidth: bool,
+}
+
+impl Default for ProbeOptions {
+    fn default() -> Self {
+        Self {
+            measure_bandwidth: true,
+        }
+    }
+}
+
+/// Probes this machine.
+pub fn probe(options: ProbeOptions) -> HardwareProfile {
+    let cpu = cpu::probe_cpu();
+    let (total_bytes, available_bytes) = memory_totals();
+    let bandwidth_bytes_per_second = options
+        .measure_bandwidth
+        .then(|| measure_memory_bandwidth(cpu.logical_cores))
+        .flatten();
+    let mut gpus = gpu::probe_nvml();
+    if cfg!(target_os = "macos") && cfg!(target_arch = "aarch64") {
+        gpus.push(gpu::apple_unified(&cpu, total_bytes));
+    }
+    HardwareProfile {
+        cpu,
+        memory: MemoryInfo {
+            total_bytes,
+            available_bytes,
+            bandwidth_bytes_per_second,
+        },
+        gpus,
+    }
+}
+
+fn memory_totals() -> (u64, u64) {
+    match sysinfo::System::new() {
+        Ok(mut system) => {
+            system.refresh_memory();
+            (system.total_memory(), system.available_memory())
+        }
+        Err(_) => (0, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probing_this_machine_reports_cpu_and_memory() {
+        let profile = probe(ProbeOptions {
+            measure_bandwidth: false,
+        });
+        assert!(profile.cpu.logical_cores >= 1);
+        assert!(profile.memory.total_bytes > 0);
+        assert!(profile.memory.available_bytes <= profile.memory.total_bytes);
+        assert!(profile.memory.bandwidth_bytes_per_second.is_none());
+        // Serializes for `agent models probe --json`.
+        let json = serde_json::to_value(&profile).unwrap();
+        assert!(json["cpu"]["logical_cores"].as_u64().unwrap() >= 1);
+    }
+}

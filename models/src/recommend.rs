@@ -1,0 +1,270 @@
+//! Choosing a model for this machine: the largest model and quantisation whose weights, KV cache
+//! for the wanted context and headroom fit the memory budget, with a decode speed estimated from
+//! memory bandwidth (each generated token reads every weight once).
+
+use serde::Serialize;
+
+use crate::families::{Catalog, Family, SizeSpec};
+use crate::hardware::HardwareProfile;
+
+/// Quantisations worth recommending, from smallest to largest; F16 and below-4-bit are left out.
+const QUANTIZATION_LADDER: [&str; 4] = ["Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0"];
+/// Share of peak bandwidth decode reaches in practice.
+const BANDWIDTH_EFFICIENCY: f64 = 0.6;
+/// A GPU smaller than this is not worth offloading to.
+const MIN_GPU_BYTES: u64 = 2 << 30;
+
+/// What the user wants from the model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecommendRequest {
+    /// Context window to plan the KV cache for, tokens.
+    pub context_length: u32,
+    /// Prefer families trained for code when any fits.
+    pub prefer_coder: bool,
+    /// Skip models estimated slower than this (when bandwidth is known).
+    pub min_decode_tokens_per_second: f64,
+}
+
+impl Default for RecommendRequest {
+    fn default() -> Self {
+        Self {
+            context_length: 8192,
+            prefer_coder: true,
+            min_decode_tokens_per_second: 4.0,
+        }
+    }
+}
+
+/// The memory a model may use, and where.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Budget {
+    /// `cpu`, or the GPU's name.
+    pub device: String,
+    pub usable_bytes: u64,
+    pub bandwidth_bytes_per_second: Option<f64>,
+}
+
+/// One model, quantisation and context, with its memory and speed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    pub family: String,
+    pub size: String,
+    pub parameters_billions: f64,
+    pub quantization: String,
+    pub context_length: u32,
+    pub weight_bytes: u64,
+    pub kv_cache_bytes: u64,
+    pub total_bytes: u64,
+    pub estimated_decode_tokens_per_second: Option<f64>,
+    pub ollama_tag: String,
+    pub gguf: String,
+}
+
+/// The pick and the runners-up.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recommendation {
+    pub budget: Budget,
+    pub best: Option<Candidate>,
+    pub alternatives: Vec<Candidate>,
+}
+
+/// Where the model will run and how much memory it may take.
+pub fn budget(profile: &HardwareProfile) -> Budget {
+    let gpu = profile
+        .gpus
+        .iter()
+        .filter_map(|gpu| Some((gpu, gpu.free_bytes.or(gpu.memory_bytes)?)))
+        .filter(|(_, bytes)| *bytes >= MIN_GPU_BYTES)
+        .max_by_key(|(_, bytes)| *bytes);
+    match gpu {
+        Some((gpu, bytes)) => Budget {
+            device: gpu.name.clone(),
+            usable_bytes: ((bytes as f64 * 0.9) as u64).saturating_sub(512 << 20),
+            bandwidth_bytes_per_second: gpu
+                .bandwidth_bytes_per_second
+                .or(profile.memory.bandwidth_bytes_per_second),
+        },
+        None => Budget {
+            device: "cpu".to_string(),
+            usable_bytes: (profile.memory.available_bytes.saturating_sub(1 << 30) as f64 * 0.9)
+                as u64,
+            bandwidth_bytes_per_second: profile.memory.bandwidth_bytes_per_second,
+        },
+    }
+}
+
+/// Recommends a model from `catalog` for `profile`.
+pub fn recommend(
+    profile: &HardwareProfile,
+    catalog: &Catalog,
+    request: &RecommendRequest,
+) -> Recommendation {
+    let budget = budget(profile);
+    let pick = |coder_only: bool| -> Vec<Candidate> {
+        let mut best_per_size: Vec<Candidate> = catalog
+            .families
+            .iter()
+            .filter(|family| !coder_only || family.coder)
+            .flat_map(|family| family.sizes.iter().map(move |size| (family, size)))
+            .filter_map(|(family, size)| best_quantization(family, size, catalog, &budget, request))
+            .collect();
+        best_per_size.sort_by(|a, b| {
+            b.parameters_billions
+                .total_cmp(&a.parameters_billions)
+                .then(b.weight_bytes.cmp(&a.weight_bytes))
+        });
+        best_per_size
+    };
+    let mut ranked = if request.prefer_coder {
+        pick(true)
+    } else {
+        Vec::new()
+    };
+    if ranked.is_empty() {
+        ranked = pick(false);
+    }
+    let mut ranked = ranked.into_iter();
+    let best = ranked.next();
+    Recommendation {
+        budget,
+        best,
+        alternatives: ranked.take(3).collect(),
+    }
+}
+
+/// The highest quantisation of `size` that fits and is fast enough, if any.
+fn best_quantization(
+    family: &Family,
+    size: &SizeSpec,
+    catalog: &Catalog,
+    budget: &Budget,
+    request: &RecommendRequest,
+) -> Option<Candidate> {
+    let context_length = request.context_length.min(size.context);
+    QUANTIZATION_LADDER
+        .iter()
+        .filter_map(|name| Some((*name, *catalog.quantizations.get(*name)?)))
+        .map(|(name, bits)| {
+            let weight_bytes = size.weight_bytes(bits);
+            let kv_cache_bytes = size.kv_cache_bytes(context_length);
+            // Compute buffers and runtime overhead grow with the model.
+            let headroom = weight_bytes / 12 + (300 << 20);
+            let estimated = budget
+                .bandwidth_bytes_per_second
+                .map(|bandwidth| bandwidth * BANDWIDTH_EFFICIENCY / weight_bytes as f64);
+            Candidate {
+                family: family.name.clone(),
+                size: size.tag.clone(),
+                parameters_billions: size.parameters,
+                quantization: name.to_string(),
+                context_length,
+                weight_bytes,
+                kv_cache_bytes,
+                total_bytes: weight_bytes + kv_cache_bytes + headroom,
+                estimated_decode_tokens_per_second: estimated,
+                ollama_tag: size.ollama_tag(name),
+                gguf: size.gguf_reference(name),
+            }
+        })
+        .filter(|c| c.total_bytes <= budget.usable_bytes)
+        .filter(|c| {
+            c.estimated_decode_tokens_per_second
+                .is_none_or(|speed| speed >= request.min_decode_tokens_per_second)
+        })
+        .last()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hardware::{CpuInfo, GpuInfo, GpuSource, MemoryInfo};
+
+    const GIB: u64 = 1 << 30;
+
+    fn machine(available: u64, bandwidth: Option<f64>, gpus: Vec<GpuInfo>) -> HardwareProfile {
+        HardwareProfile {
+            cpu: CpuInfo {
+                brand: "test".into(),
+                arch: "x86_64".into(),
+                logical_cores: 8,
+                physical_cores: Some(4),
+                simd: vec!["avx2".into()],
+            },
+            memory: MemoryInfo {
+                total_bytes: available * 2,
+                available_bytes: available,
+                bandwidth_bytes_per_second: bandwidth,
+            },
+            gpus,
+        }
+    }
+
+    fn pick(profile: &HardwareProfile, context: u32) -> Recommendation {
+        let request = RecommendRequest {
+            context_length: context,
+            ..RecommendRequest::default()
+        };
+        recommend(profile, &Catalog::builtin().unwrap(), &request)
+    }
+
+    #[test]
+    fn more_memory_gets_a_bigger_model() {
+        let small = pick(&machine(4 * GIB, None, vec![]), 8192).best.unwrap();
+        let large = pick(&machine(24 * GIB, None, vec![]), 8192).best.unwrap();
+        assert!(
+            large.parameters_billions > small.parameters_billions,
+            "{small:?} vs {large:?}"
+        );
+        assert_eq!(small.family, "qwen2.5-coder", "coder families come first");
+        for candidate in [&small, &large] {
+            assert!(candidate.total_bytes <= budget(&machine(24 * GIB, None, vec![])).usable_bytes);
+        }
+    }
+
+    #[test]
+    fn the_kv_cache_of_a_long_context_counts() {
+        let machine = machine(8 * GIB, None, vec![]);
+        let short = pick(&machine, 4096).best.unwrap();
+        let long = pick(&machine, 32768).best.unwrap();
+        assert!(long.kv_cache_bytes > short.kv_cache_bytes);
+        assert!(
+            long.weight_bytes <= short.weight_bytes,
+            "a long context leaves less room for weights"
+        );
+        assert!(long.total_bytes <= budget(&machine).usable_bytes);
+    }
+
+    #[test]
+    fn slow_memory_rules_out_models_that_would_crawl() {
+        // 10 GB/s × 0.6 / 4 tok/s ⇒ at most 1.5 GB of weights per token.
+        let best = pick(&machine(64 * GIB, Some(10e9), vec![]), 8192)
+            .best
+            .unwrap();
+        assert!(best.weight_bytes <= 1_500_000_000, "{best:?}");
+        assert!(best.estimated_decode_tokens_per_second.unwrap() >= 4.0);
+    }
+
+    #[test]
+    fn a_gpu_with_enough_memory_is_the_budget() {
+        let gpu = GpuInfo {
+            name: "RTX".into(),
+            vendor: "NVIDIA".into(),
+            memory_bytes: Some(24 * GIB),
+            free_bytes: Some(23 * GIB),
+            unified_memory: false,
+            bandwidth_bytes_per_second: Some(900e9),
+            source: GpuSource::Nvml,
+        };
+        let recommendation = pick(&machine(8 * GIB, Some(20e9), vec![gpu]), 8192);
+        assert_eq!(recommendation.budget.device, "RTX");
+        let best = recommendation.best.unwrap();
+        assert!(best.parameters_billions >= 14.0, "{best:?}");
+    }
+
+    #[test]
+    fn nothing_fits_a_tiny_machine() {
+        let recommendation = pick(&machine(GIB, None, vec![]), 8192);
+        assert!(recommendation.best.is_none());
+        assert!(recommendation.alternatives.is_empty());
+    }
+}
