@@ -143,6 +143,7 @@ fn best_quantization(
     let context_length = request.context_length.min(size.context);
     QUANTIZATION_LADDER
         .iter()
+        .rev()
         .filter_map(|name| Some((*name, *catalog.quantizations.get(*name)?)))
         .map(|(name, bits)| {
             let weight_bytes = size.weight_bytes(bits);
@@ -171,7 +172,7 @@ fn best_quantization(
             c.estimated_decode_tokens_per_second
                 .is_none_or(|speed| speed >= request.min_decode_tokens_per_second)
         })
-        .last()
+        .next()
 }
 
 #[cfg(test)]
