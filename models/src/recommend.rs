@@ -167,12 +167,11 @@ fn best_quantization(
                 gguf: size.gguf_reference(name),
             }
         })
-        .filter(|c| c.total_bytes <= budget.usable_bytes)
-        .filter(|c| {
-            c.estimated_decode_tokens_per_second
-                .is_none_or(|speed| speed >= request.min_decode_tokens_per_second)
+        .find(|c| {
+            c.total_bytes <= budget.usable_bytes
+                && c.estimated_decode_tokens_per_second
+                    .is_none_or(|speed| speed >= request.min_decode_tokens_per_second)
         })
-        .next()
 }
 
 #[cfg(test)]
