@@ -70,6 +70,10 @@ pub enum Command {
     #[command(subcommand)]
     History(HistoryCommand),
 
+    /// List, fetch and choose models; probe this machine
+    #[command(subcommand)]
+    Models(ModelsCommand),
+
     /// Check that agent can run here: data directory, database, configuration, git
     Doctor {
         /// Print the checks as JSON
@@ -197,6 +201,31 @@ pub enum HistoryCommand {
         /// Do not ask for confirmation (required when stdin is not a terminal)
         #[arg(long, short = 'y')]
         yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Show this machine's CPU, memory (with measured bandwidth) and GPUs
+    Probe {
+        /// Skip the ~0.1 s memory bandwidth measurement
+        #[arg(long)]
+        no_bandwidth: bool,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Recommend the model, quantisation and context length that fit this machine
+    Recommend {
+        /// Plan for this context window, in tokens [default: model.context_length]
+        #[arg(long, value_name = "TOKENS")]
+        context: Option<u32>,
+        /// Consider general models too, not only code models
+        #[arg(long)]
+        any_family: bool,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -7,6 +7,7 @@ mod config;
 mod doctor;
 mod exit;
 mod history;
+mod models;
 mod output;
 
 use std::process::ExitCode;
@@ -49,6 +50,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
     match command {
         Command::Config(command) => config::run(&app, command),
         Command::History(command) => history::run(&app, command),
+        Command::Models(command) => models::run(&app, command),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
     }

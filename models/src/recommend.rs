@@ -11,6 +11,8 @@ use crate::hardware::HardwareProfile;
 const QUANTIZATION_LADDER: [&str; 4] = ["Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0"];
 /// Share of peak bandwidth decode reaches in practice.
 const BANDWIDTH_EFFICIENCY: f64 = 0.6;
+/// Decode speed above which a larger quantisation is worth its slower tokens.
+const COMFORTABLE_TOKENS_PER_SECOND: f64 = 10.0;
 /// A GPU smaller than this is not worth offloading to.
 const MIN_GPU_BYTES: u64 = 2 << 30;
 
@@ -132,7 +134,8 @@ pub fn recommend(
     }
 }
 
-/// The highest quantisation of `size` that fits and is fast enough, if any.
+/// The quantisation of `size` to run: the highest that fits and decodes at a comfortable speed,
+/// else the fastest that fits and still meets the minimum speed; `None` when none qualifies.
 fn best_quantization(
     family: &Family,
     size: &SizeSpec,
@@ -141,9 +144,8 @@ fn best_quantization(
     request: &RecommendRequest,
 ) -> Option<Candidate> {
     let context_length = request.context_length.min(size.context);
-    QUANTIZATION_LADDER
+    let usable: Vec<Candidate> = QUANTIZATION_LADDER
         .iter()
-        .rev()
         .filter_map(|name| Some((*name, *catalog.quantizations.get(*name)?)))
         .map(|(name, bits)| {
             let weight_bytes = size.weight_bytes(bits);
@@ -167,11 +169,17 @@ fn best_quantization(
                 gguf: size.gguf_reference(name),
             }
         })
-        .find(|c| {
+        .filter(|c| {
             c.total_bytes <= budget.usable_bytes
                 && c.estimated_decode_tokens_per_second
                     .is_none_or(|speed| speed >= request.min_decode_tokens_per_second)
         })
+        .collect();
+    let comfortable = usable.iter().rev().find(|c| {
+        c.estimated_decode_tokens_per_second
+            .is_none_or(|speed| speed >= COMFORTABLE_TOKENS_PER_SECOND)
+    });
+    comfortable.or(usable.first()).cloned()
 }
 
 #[cfg(test)]
@@ -242,6 +250,27 @@ mod tests {
             .unwrap();
         assert!(best.weight_bytes <= 1_500_000_000, "{best:?}");
         assert!(best.estimated_decode_tokens_per_second.unwrap() >= 4.0);
+    }
+
+    #[test]
+    fn a_slow_machine_keeps_the_faster_quantisation() {
+        // 11 GB/s: qwen2.5-coder 1.5b at Q8_0 would decode ~4 tok/s, at Q4_K_M ~7 tok/s.
+        let best = pick(&machine(20 * GIB, Some(11e9), vec![]), 8192)
+            .best
+            .unwrap();
+        assert_eq!(
+            (best.size.as_str(), best.quantization.as_str()),
+            ("1.5b", "Q4_K_M")
+        );
+        // With ample bandwidth the same size gets the largest quantisation that fits 1.8 GiB.
+        let fast = pick(&machine(3 * GIB, Some(200e9), vec![]), 8192)
+            .best
+            .unwrap();
+        assert_eq!(
+            (fast.size.as_str(), fast.quantization.as_str()),
+            ("1.5b", "Q6_K"),
+            "{fast:?}"
+        );
     }
 
     #[test]

@@ -8,3 +8,4 @@ mod concurrency;
 mod config;
 mod errors;
 mod history;
+mod models;
