@@ -27,6 +27,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand --version 'Print version'
             cand config 'Show and change configuration'
             cand history 'Browse, search, export and import past conversations'
+            cand models 'List, fetch and choose models; probe this machine'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -243,6 +244,52 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;history;help;help'= {
         }
+        &'agent;models'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
+            cand recommend 'Recommend the model, quantisation and context length that fit this machine'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;models;probe'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --no-bandwidth 'Skip the ~0.1 s memory bandwidth measurement'
+            cand --json 'Print as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;models;recommend'= {
+            cand --context 'Plan for this context window, in tokens [default: model.context_length]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --any-family 'Consider general models too, not only code models'
+            cand --json 'Print as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;models;help'= {
+            cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
+            cand recommend 'Recommend the model, quantisation and context length that fit this machine'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;models;help;probe'= {
+        }
+        &'agent;models;help;recommend'= {
+        }
+        &'agent;models;help;help'= {
+        }
         &'agent;doctor'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -274,6 +321,7 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help'= {
             cand config 'Show and change configuration'
             cand history 'Browse, search, export and import past conversations'
+            cand models 'List, fetch and choose models; probe this machine'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -318,6 +366,14 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;history;import'= {
         }
         &'agent;help;history;rm'= {
+        }
+        &'agent;help;models'= {
+            cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
+            cand recommend 'Recommend the model, quantisation and context length that fit this machine'
+        }
+        &'agent;help;models;probe'= {
+        }
+        &'agent;help;models;recommend'= {
         }
         &'agent;help;doctor'= {
         }
