@@ -5,6 +5,7 @@
 //! or git; the hardware probe and the model registry that choose a model live here too.
 
 pub mod chat;
+pub mod download;
 pub mod error;
 pub mod families;
 pub mod hardware;
