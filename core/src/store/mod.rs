@@ -7,6 +7,7 @@ mod attachments;
 mod conversations;
 pub mod migrations;
 mod model_calls;
+mod registry;
 mod search;
 mod transfer;
 
@@ -22,6 +23,7 @@ pub use conversations::{
     Conversation, ConversationSummary, Deleted, ListQuery, Message, NewMessage, Page,
 };
 pub use model_calls::{ModelCall, ModelCallOutcome, UsageTotals};
+pub use registry::RegistryEntry;
 pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
 pub use transfer::{ConversationRecord, ImportReport, MessageRecord, read_jsonl};
 
