@@ -286,9 +286,22 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs')
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Recommend the model, quantisation and context length that fit this machine')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'agent;models;pull' {
+            [CompletionResult]::new('--sha256', '--sha256', [CompletionResultType]::ParameterName, 'The SHA-256 the file must have (hex)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'agent;models;probe' {
@@ -317,9 +330,13 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;models;help' {
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs')
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Recommend the model, quantisation and context length that fit this machine')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'agent;models;help;pull' {
             break
         }
         'agent;models;help;probe' {
@@ -427,8 +444,12 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;help;models' {
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs')
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Recommend the model, quantisation and context length that fit this machine')
+            break
+        }
+        'agent;help;models;pull' {
             break
         }
         'agent;help;models;probe' {

@@ -139,6 +139,9 @@ _agent() {
             agent__subcmd__help__subcmd__models,probe)
                 cmd="agent__subcmd__help__subcmd__models__subcmd__probe"
                 ;;
+            agent__subcmd__help__subcmd__models,pull)
+                cmd="agent__subcmd__help__subcmd__models__subcmd__pull"
+                ;;
             agent__subcmd__help__subcmd__models,recommend)
                 cmd="agent__subcmd__help__subcmd__models__subcmd__recommend"
                 ;;
@@ -190,6 +193,9 @@ _agent() {
             agent__subcmd__models,probe)
                 cmd="agent__subcmd__models__subcmd__probe"
                 ;;
+            agent__subcmd__models,pull)
+                cmd="agent__subcmd__models__subcmd__pull"
+                ;;
             agent__subcmd__models,recommend)
                 cmd="agent__subcmd__models__subcmd__recommend"
                 ;;
@@ -198,6 +204,9 @@ _agent() {
                 ;;
             agent__subcmd__models__subcmd__help,probe)
                 cmd="agent__subcmd__models__subcmd__help__subcmd__probe"
+                ;;
+            agent__subcmd__models__subcmd__help,pull)
+                cmd="agent__subcmd__models__subcmd__help__subcmd__pull"
                 ;;
             agent__subcmd__models__subcmd__help,recommend)
                 cmd="agent__subcmd__models__subcmd__help__subcmd__recommend"
@@ -847,7 +856,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help__subcmd__models)
-            opts="probe recommend"
+            opts="pull probe recommend"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -861,6 +870,20 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help__subcmd__models__subcmd__probe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__models__subcmd__pull)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1257,7 +1280,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__models)
-            opts="-c -h -V --config --color --help --version probe recommend help"
+            opts="-c -h -V --config --color --help --version pull probe recommend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1283,7 +1306,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__models__subcmd__help)
-            opts="probe recommend help"
+            opts="pull probe recommend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1324,6 +1347,20 @@ _agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        agent__subcmd__models__subcmd__help__subcmd__pull)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         agent__subcmd__models__subcmd__help__subcmd__recommend)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1345,6 +1382,36 @@ _agent() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__models__subcmd__pull)
+            opts="-c -h -V --sha256 --json --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sha256)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -252,9 +252,21 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked'
             cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
             cand recommend 'Recommend the model, quantisation and context length that fit this machine'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;models;pull'= {
+            cand --sha256 'The SHA-256 the file must have (hex)'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print the result as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'agent;models;probe'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -280,9 +292,12 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand --version 'Print version'
         }
         &'agent;models;help'= {
+            cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked'
             cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
             cand recommend 'Recommend the model, quantisation and context length that fit this machine'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;models;help;pull'= {
         }
         &'agent;models;help;probe'= {
         }
@@ -368,8 +383,11 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;history;rm'= {
         }
         &'agent;help;models'= {
+            cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked'
             cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
             cand recommend 'Recommend the model, quantisation and context length that fit this machine'
+        }
+        &'agent;help;models;pull'= {
         }
         &'agent;help;models;probe'= {
         }

@@ -171,15 +171,24 @@ complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_sub
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a conversation and its messages'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from probe recommend help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from probe recommend help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from probe recommend help" -s h -l help -d 'Print help'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from probe recommend help" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from probe recommend help" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from probe recommend help" -f -a "recommend" -d 'Recommend the model, quantisation and context length that fit this machine'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from probe recommend help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -f -a "recommend" -d 'Recommend the model, quantisation and context length that fit this machine'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l sha256 -d 'The SHA-256 the file must have (hex)' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l json -d 'Print the result as JSON'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from probe" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from probe" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
@@ -197,6 +206,7 @@ complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from recommend" -l json -d 'Print as JSON'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from recommend" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from recommend" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "recommend" -d 'Recommend the model, quantisation and context length that fit this machine'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -238,5 +248,6 @@ complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "export" -d 'Export conversations as JSONL (for import) or Markdown'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "import" -d 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "rm" -d 'Delete a conversation and its messages'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "recommend" -d 'Recommend the model, quantisation and context length that fit this machine'

@@ -206,6 +206,18 @@ pub enum HistoryCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ModelsCommand {
+    /// Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the
+    /// models directory, resumable and checked
+    Pull {
+        /// A GGUF URL or owner/repo/file.gguf reference
+        reference: String,
+        /// The SHA-256 the file must have (hex)
+        #[arg(long, value_name = "HEX")]
+        sha256: Option<String>,
+        /// Print the result as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Show this machine's CPU, memory (with measured bandwidth) and GPUs
     Probe {
         /// Skip the ~0.1 s memory bandwidth measurement

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use agent_core::ErrorClass;
+use agent_models::ModelError;
 
 /// The documented exit codes (README "Exit codes"; `agent --help`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,42 @@ impl Exit {
 impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> Self {
         ExitCode::from(exit as u8)
+    }
+}
+
+/// The exit code and hint for a model backend's error.
+pub fn for_model_error(error: &ModelError) -> (Exit, Option<String>) {
+    match error {
+        ModelError::Unreachable { backend, url, .. } => (
+            Exit::Failure,
+            Some(match *backend {
+                "ollama" => format!("start Ollama (`ollama serve`) or point agent elsewhere: --base-url, ollama.url or OLLAMA_HOST (tried {url})"),
+                "openai" => format!("start the server or fix --base-url / openai.base_url (tried {url})"),
+                _ => "check the address and your network, then run the same command again".to_string(),
+            }),
+        ),
+        ModelError::ModelNotFound { .. } => (
+            Exit::NotFound,
+            Some("`agent models list` shows the models you have; `agent models pull NAME` fetches one".into()),
+        ),
+        ModelError::Http { status, .. } if *status == 429 || *status >= 500 => {
+            (Exit::Failure, Some("the server is busy or failing; try again shortly".into()))
+        }
+        ModelError::Http { .. } | ModelError::Protocol { .. } | ModelError::Inference(_) | ModelError::Io { .. } => {
+            (Exit::Failure, None)
+        }
+        ModelError::ContextOverflow { .. } => (
+            Exit::Usage,
+            Some("raise the context (--context N or model.context_length) or shorten the prompt".into()),
+        ),
+        ModelError::ModelFile { .. } => (
+            Exit::InvalidData,
+            Some("download it again (`agent models pull`) or choose another model".into()),
+        ),
+        ModelError::MissingApiKey { env_var, .. } => {
+            (Exit::Usage, Some(format!("export {env_var}=... or store the key in the OS keyring")))
+        }
+        ModelError::InvalidRequest(_) => (Exit::Usage, None),
     }
 }
 

@@ -9,6 +9,7 @@ mod exit;
 mod history;
 mod models;
 mod output;
+mod progress;
 
 use std::process::ExitCode;
 
@@ -68,6 +69,10 @@ fn report(error: &anyhow::Error) -> Exit {
         if let Some(core) = cause.downcast_ref::<agent_core::Error>() {
             exit = Exit::for_class(core.class());
             hint = core.hint();
+            break;
+        }
+        if let Some(model) = cause.downcast_ref::<agent_models::ModelError>() {
+            (exit, hint) = exit::for_model_error(model);
             break;
         }
         if let Some(user) = cause.downcast_ref::<UserError>() {

@@ -1,5 +1,7 @@
 //! `agent models probe|recommend`: what this machine offers and which model fits it.
 
+use agent_core::env::HF_ENDPOINT;
+use agent_models::download::{DownloadRequest, HF_ENDPOINT_DEFAULT, download, resolve_reference};
 use agent_models::families::Catalog;
 use agent_models::hardware::{HardwareProfile, ProbeOptions, probe};
 use agent_models::recommend::{Candidate, RecommendRequest, Recommendation, recommend};
@@ -10,9 +12,15 @@ use crate::app::App;
 use crate::cli::ModelsCommand;
 use crate::exit::Exit;
 use crate::output::{note, print, print_json};
+use crate::progress::{TransferProgress, human_bytes};
 
 pub fn run(app: &App, command: ModelsCommand) -> Result<Exit> {
     match command {
+        ModelsCommand::Pull {
+            reference,
+            sha256,
+            json,
+        } => pull(app, &reference, sha256, json),
         ModelsCommand::Probe { no_bandwidth, json } => {
             let config = app.config()?;
             let profile = probe(ProbeOptions {
@@ -58,6 +66,80 @@ pub fn run(app: &App, command: ModelsCommand) -> Result<Exit> {
             })
         }
     }
+}
+
+/// Downloads a GGUF into the models directory.
+fn pull(app: &App, reference: &str, sha256: Option<String>, json: bool) -> Result<Exit> {
+    app.config()?;
+    let endpoint = app
+        .env
+        .get(HF_ENDPOINT)
+        .filter(|e| !e.is_empty())
+        .unwrap_or(HF_ENDPOINT_DEFAULT);
+    let (url, file_name) = resolve_reference(reference, endpoint)?;
+    let dest = app.paths.models_dir().join(&file_name);
+    if dest.exists() {
+        note(&format!("{} is already downloaded", dest.display()));
+        if json {
+            print_json(&serde_json::json!({ "path": dest, "already_present": true }))?;
+        }
+        return Ok(Exit::Ok);
+    }
+    let request = DownloadRequest {
+        url,
+        dest,
+        expected_sha256: sha256.map(|s| s.to_lowercase()),
+    };
+    let runtime = runtime()?;
+    let mut progress = TransferProgress::new(&file_name);
+    let mut last = (0, None);
+    let client = reqwest_client()?;
+    let result = runtime.block_on(download(&client, &request, |p| {
+        last = (p.downloaded, p.total);
+        progress.update(p.downloaded, p.total);
+    }));
+    let done = match result {
+        Ok(done) => {
+            progress.finish(last.0, last.1);
+            done
+        }
+        Err(error) => {
+            progress.abandon();
+            return Err(error.into());
+        }
+    };
+    if json {
+        print_json(&serde_json::json!({
+            "path": done.path,
+            "size": done.size,
+            "sha256": done.sha256,
+            "resumed_from": done.resumed_from,
+        }))?;
+    } else {
+        print(&format!(
+            "downloaded {} ({}, sha256 {})\n",
+            done.path.display(),
+            human_bytes(done.size),
+            done.sha256
+        ))?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// A runtime for the async parts of a command (HTTP, streaming).
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+/// The HTTP client every command shares: rustls, a connect timeout, no overall timeout (streams).
+pub fn reqwest_client() -> Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .user_agent(concat!("agent/", env!("CARGO_PKG_VERSION")))
+        .build()?)
 }
 
 /// Bytes in GiB with one decimal.

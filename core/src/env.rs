@@ -19,6 +19,12 @@ pub const CLICOLOR_FORCE: &str = "CLICOLOR_FORCE";
 pub const VISUAL: &str = "VISUAL";
 /// The fallback editor for `agent config edit`.
 pub const EDITOR: &str = "EDITOR";
+/// Ollama's own variable for its server address (`host:port` or a URL), honoured like its CLI does.
+pub const OLLAMA_HOST: &str = "OLLAMA_HOST";
+/// Where Ollama keeps pulled models (default `~/.ollama/models`); agent loads their GGUF blobs.
+pub const OLLAMA_MODELS: &str = "OLLAMA_MODELS";
+/// Replaces `https://huggingface.co` for `agent models pull owner/repo/file.gguf` (mirrors, tests).
+pub const HF_ENDPOINT: &str = "HF_ENDPOINT";
 
 /// The environment as agent sees it: the variables it cares about, captured once.
 #[derive(Debug, Clone, Default)]

@@ -34,3 +34,78 @@ fn recommend_plans_for_the_configured_context() {
         None => assert_eq!(output.status.code(), Some(1)),
     }
 }
+
+#[test]
+fn pull_downloads_a_gguf_from_a_hugging_face_reference() {
+    let home = Home::new();
+    let gguf = std::fs::read(crate::common::shared_fixture("tiny-llama-q4_0.gguf")).unwrap();
+    let (base, paths) = crate::common::serve_bytes(gguf.clone());
+    let pull = |extra: &[&str]| {
+        let mut args = vec![
+            "models",
+            "pull",
+            "tiny/tiny-GGUF/tiny-llama-q4_0.gguf",
+            "--json",
+        ];
+        args.extend(extra);
+        home.agent()
+            .env("HF_ENDPOINT", &base)
+            .args(&args)
+            .output()
+            .unwrap()
+    };
+    let output = pull(&[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let dest = home.path().join("data/models/tiny-llama-q4_0.gguf");
+    assert_eq!(result["path"], dest.to_str().unwrap());
+    assert_eq!(result["size"], gguf.len());
+    assert_eq!(std::fs::read(&dest).unwrap(), gguf);
+    assert_eq!(
+        paths.lock().unwrap().as_slice(),
+        ["/tiny/tiny-GGUF/resolve/main/tiny-llama-q4_0.gguf"]
+    );
+    // Progress went to stderr as plain lines (not a terminal), never to stdout.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("tiny-llama-q4_0.gguf: "), "{stderr}");
+
+    // A second pull finds it present and fetches nothing.
+    let again = pull(&[]);
+    assert!(again.status.success());
+    assert_eq!(paths.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn pull_refuses_a_file_whose_hash_differs() {
+    let home = Home::new();
+    let gguf = std::fs::read(crate::common::shared_fixture("tiny-llama-q4_0.gguf")).unwrap();
+    let (base, _) = crate::common::serve_bytes(gguf);
+    let stderr = home
+        .agent()
+        .env("HF_ENDPOINT", &base)
+        .args(["models", "pull", "o/r/t.gguf", "--sha256", &"ab".repeat(32)])
+        .output()
+        .unwrap();
+    assert_eq!(stderr.status.code(), Some(4));
+    let text = String::from_utf8_lossy(&stderr.stderr);
+    assert!(text.contains("SHA-256"), "{text}");
+    assert!(!home.path().join("data/models/t.gguf").exists());
+    assert!(!home.path().join("data/models/t.gguf.part").exists());
+}
+
+#[test]
+fn pull_explains_a_bad_reference_and_a_server_that_is_down() {
+    let home = Home::new();
+    let stderr = home.fails(&["models", "pull", "not a reference"], 2);
+    assert!(stderr.contains("owner/repo/file.gguf"), "{stderr}");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/m.gguf", closed.local_addr().unwrap());
+    drop(closed);
+    let stderr = home.fails(&["models", "pull", &url], 1);
+    assert!(stderr.contains("cannot reach"), "{stderr}");
+    assert!(stderr.contains("hint:"), "{stderr}");
+}

@@ -16,7 +16,7 @@ use crate::error::{ModelError, Result};
 
 pub use reference::{HF_ENDPOINT_DEFAULT, resolve_reference};
 
-const BACKEND: &str = "download";
+const BACKEND: &str = "download server";
 
 /// What to fetch and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
