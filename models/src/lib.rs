@@ -5,12 +5,19 @@
 //! or git; the hardware probe and the model registry that choose a model live here too.
 
 pub mod chat;
+pub mod context;
 pub mod error;
+mod http;
+pub mod ollama;
+pub mod openai;
 pub mod role;
 
 pub use chat::{
     ChatBackend, ChatEvent, ChatMessage, ChatRequest, ChatStream, DoneReason, SamplingOptions,
     ToolCall, ToolSpec, Usage,
 };
+pub use context::{estimate_prompt_tokens, estimate_tokens, fits_context};
 pub use error::{ModelError, Result};
+pub use ollama::{OllamaBackend, OllamaClient};
+pub use openai::OpenAiBackend;
 pub use role::{ParseRoleError, Role};

@@ -1,0 +1,37 @@
+//! The OpenAI-compatible backend: streamed chat completions (server-sent events), the model
+//! list, and where the API key comes from.
+//!
+//! The wire shapes are in `shared/protocols/openai-chat.md`. Server-sent events are framed by
+//! the `eventsource-stream` crate (the HTML spec's parser: multi-line `data:`, comments, CRLF,
+//! a byte-order mark), so this module only reads JSON chunks.
+
+mod api_key;
+mod chat;
+mod credentials_file;
+#[cfg(feature = "keyring")]
+mod keyring_store;
+mod tool_calls;
+mod wire;
+
+use std::path::Path;
+
+pub use api_key::{
+    resolve_api_key, ApiKey, ApiKeySource, ResolvedApiKey, SecretStore, KEYRING_SERVICE,
+};
+pub use chat::{OpenAiBackend, OpenAiModel};
+pub use credentials_file::{CredentialsFile, CREDENTIALS_FILE_NAME};
+#[cfg(feature = "keyring")]
+pub use keyring_store::KeyringStore;
+
+/// The backend's name in errors and `--backend`.
+const BACKEND: &str = "openai";
+
+/// The stores [`resolve_api_key`] should ask, in order: the OS keyring (with the `keyring`
+/// feature; absent on machines without one), then `<config_dir>/credentials.toml`.
+pub fn secret_stores(config_dir: &Path) -> Vec<Box<dyn SecretStore>> {
+    let mut stores: Vec<Box<dyn SecretStore>> = Vec::new();
+    #[cfg(feature = "keyring")]
+    stores.push(Box::new(KeyringStore::new(KEYRING_SERVICE)));
+    stores.push(Box::new(CredentialsFile::in_config_dir(config_dir)));
+    stores
+}
