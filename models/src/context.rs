@@ -80,10 +80,7 @@ mod tests {
             name: "read".into(),
             arguments: serde_json::json!({"path": "a"}),
         });
-        let mut request = ChatRequest::new(
-            "m",
-            vec![ChatMessage::user("x".repeat(40)), assistant],
-        );
+        let mut request = ChatRequest::new("m", vec![ChatMessage::user("x".repeat(40)), assistant]);
         // 10 + 4, then 0 + 4 + 1 ("read") + 3 (`{"path":"a"}` is 12 characters).
         assert_eq!(estimate_prompt_tokens(&request), 22);
         request.tools.push(ToolSpec {

@@ -26,7 +26,9 @@ pub(crate) fn build_client() -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .build()
-        .map_err(|error| ModelError::InvalidRequest(format!("cannot build an HTTP client: {error}")))
+        .map_err(|error| {
+            ModelError::InvalidRequest(format!("cannot build an HTTP client: {error}"))
+        })
 }
 
 /// Checks that `base_url` is an http(s) URL and returns it without a trailing slash, ready for
@@ -62,7 +64,7 @@ pub(crate) fn send_error(backend: &'static str, url: &str, error: reqwest::Error
 ///
 /// A 404 whose message says a model was not found (Ollama: `model 'x' not found`; OpenAI:
 /// `The model 'x' does not exist`) is [`ModelError::ModelNotFound`] when `model` is given; any
-/// other 404 (a wrong base URL) stays [`ModelError::Http`]. llama.cpp's
+/// other 404 (a wrong base URL: `404 page not found`) stays [`ModelError::Http`]. llama.cpp's
 /// `exceed_context_size_error` with its token counts is [`ModelError::ContextOverflow`].
 pub(crate) async fn status_error(
     backend: &'static str,
@@ -84,7 +86,8 @@ pub(crate) async fn status_error(
         .unwrap_or_else(|| excerpt(body.trim()));
     if let Some(model) = model {
         let lower = message.to_lowercase();
-        if status == 404 && (lower.contains("not found") || lower.contains("does not exist")) {
+        let missing = lower.contains("not found") || lower.contains("does not exist");
+        if status == 404 && lower.contains("model") && missing {
             return ModelError::ModelNotFound {
                 backend,
                 model: model.to_owned(),
@@ -220,7 +223,9 @@ mod tests {
     #[test]
     fn base_urls_must_be_http_and_lose_their_trailing_slash() {
         assert_eq!(
-            normalize_base_url("openai", "http://127.0.0.1:8080/v1/").ok().as_deref(),
+            normalize_base_url("openai", "http://127.0.0.1:8080/v1/")
+                .ok()
+                .as_deref(),
             Some("http://127.0.0.1:8080/v1")
         );
         assert!(matches!(

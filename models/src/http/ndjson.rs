@@ -120,7 +120,10 @@ mod tests {
     #[tokio::test]
     async fn lines_split_across_chunks_are_joined() {
         let lines = lines_of(&["{\"a\":", "1}\n{\"b\"", ":2}\r\n\n", "  \n{\"c\":3}"]);
-        assert_eq!(collect(lines).await, ["{\"a\":1}", "{\"b\":2}", "{\"c\":3}"]);
+        assert_eq!(
+            collect(lines).await,
+            ["{\"a\":1}", "{\"b\":2}", "{\"c\":3}"]
+        );
     }
 
     #[tokio::test]

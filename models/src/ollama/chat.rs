@@ -20,9 +20,9 @@ use std::collections::VecDeque;
 
 use serde_json::Value;
 
-use super::client::{saturating_u32, OllamaClient};
-use super::wire::{ChatBody, ChatLine, IncomingToolCall};
 use super::BACKEND;
+use super::client::{OllamaClient, saturating_u32};
+use super::wire::{ChatBody, ChatLine, IncomingToolCall};
 use crate::chat::{ChatBackend, ChatEvent, ChatRequest, ChatStream, DoneReason, ToolCall, Usage};
 use crate::context::fits_context;
 use crate::error::{ModelError, Result};
@@ -89,9 +89,10 @@ impl ChatBackend for OllamaBackend {
             finished: false,
             calls: 0,
         };
-        Box::pin(futures_util::stream::unfold(state, |mut state| async move {
-            state.next().await.map(|item| (item, state))
-        }))
+        Box::pin(futures_util::stream::unfold(
+            state,
+            |mut state| async move { state.next().await.map(|item| (item, state)) },
+        ))
     }
 }
 
@@ -195,7 +196,9 @@ impl ChatState {
             let usage = Usage {
                 prompt_tokens: prompt_tokens.unwrap_or(0),
                 completion_tokens: completion_tokens.unwrap_or(0),
-                prompt_duration: line.prompt_eval_duration.map(std::time::Duration::from_nanos),
+                prompt_duration: line
+                    .prompt_eval_duration
+                    .map(std::time::Duration::from_nanos),
                 completion_duration: line.eval_duration.map(std::time::Duration::from_nanos),
             };
             self.pending.push_back(Ok(ChatEvent::Usage { usage }));

@@ -3,9 +3,9 @@
 
 use serde::de::DeserializeOwned;
 
+use super::BACKEND;
 use super::types::{LocalModel, ModelInfo, RunningModel};
 use super::wire::{PsReply, ShowReply, TagsReply, VersionReply};
-use super::BACKEND;
 use crate::error::{ModelError, Result};
 use crate::http;
 
@@ -160,10 +160,13 @@ impl OllamaClient {
 
 /// The whole body of `response` as `T`; a body that is not is [`ModelError::Protocol`].
 async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T> {
-    let body = response.bytes().await.map_err(|error| ModelError::Protocol {
-        backend: BACKEND,
-        message: format!("cannot read the reply: {error}"),
-    })?;
+    let body = response
+        .bytes()
+        .await
+        .map_err(|error| ModelError::Protocol {
+            backend: BACKEND,
+            message: format!("cannot read the reply: {error}"),
+        })?;
     serde_json::from_slice(&body).map_err(|error| ModelError::Protocol {
         backend: BACKEND,
         message: format!(

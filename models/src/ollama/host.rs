@@ -99,21 +99,36 @@ mod tests {
 
     #[test]
     fn host_and_port_forms() {
-        assert_eq!(base_url_from_host(Some("10.0.0.5")), "http://10.0.0.5:11434");
-        assert_eq!(base_url_from_host(Some("10.0.0.5:9000")), "http://10.0.0.5:9000");
+        assert_eq!(
+            base_url_from_host(Some("10.0.0.5")),
+            "http://10.0.0.5:11434"
+        );
+        assert_eq!(
+            base_url_from_host(Some("10.0.0.5:9000")),
+            "http://10.0.0.5:9000"
+        );
         assert_eq!(base_url_from_host(Some("gpu-box")), "http://gpu-box:11434");
         assert_eq!(base_url_from_host(Some(":9000")), "http://127.0.0.1:9000");
         assert_eq!(
             base_url_from_host(Some("http://gpu-box:9000/")),
             "http://gpu-box:9000"
         );
-        assert_eq!(base_url_from_host(Some("'gpu-box:1234'")), "http://gpu-box:1234");
+        assert_eq!(
+            base_url_from_host(Some("'gpu-box:1234'")),
+            "http://gpu-box:1234"
+        );
     }
 
     #[test]
     fn an_explicit_scheme_brings_its_own_default_port() {
-        assert_eq!(base_url_from_host(Some("http://gpu-box")), "http://gpu-box:80");
-        assert_eq!(base_url_from_host(Some("https://gpu-box")), "https://gpu-box:443");
+        assert_eq!(
+            base_url_from_host(Some("http://gpu-box")),
+            "http://gpu-box:80"
+        );
+        assert_eq!(
+            base_url_from_host(Some("https://gpu-box")),
+            "https://gpu-box:443"
+        );
         assert_eq!(
             base_url_from_host(Some("https://proxy.example:8443/ollama")),
             "https://proxy.example:8443/ollama"
@@ -123,8 +138,14 @@ mod tests {
     #[test]
     fn listen_everywhere_addresses_become_loopback() {
         assert_eq!(base_url_from_host(Some("0.0.0.0")), DEFAULT_BASE_URL);
-        assert_eq!(base_url_from_host(Some("0.0.0.0:8080")), "http://127.0.0.1:8080");
-        assert_eq!(base_url_from_host(Some("http://0.0.0.0:11434")), DEFAULT_BASE_URL);
+        assert_eq!(
+            base_url_from_host(Some("0.0.0.0:8080")),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            base_url_from_host(Some("http://0.0.0.0:11434")),
+            DEFAULT_BASE_URL
+        );
         assert_eq!(base_url_from_host(Some("[::]:11434")), "http://[::1]:11434");
         assert_eq!(base_url_from_host(Some("::")), "http://[::1]:11434");
     }
@@ -133,13 +154,25 @@ mod tests {
     fn ipv6_addresses_are_bracketed() {
         assert_eq!(base_url_from_host(Some("::1")), "http://[::1]:11434");
         assert_eq!(base_url_from_host(Some("[::1]:9000")), "http://[::1]:9000");
-        assert_eq!(base_url_from_host(Some("[fe80::1]")), "http://[fe80::1]:11434");
+        assert_eq!(
+            base_url_from_host(Some("[fe80::1]")),
+            "http://[fe80::1]:11434"
+        );
     }
 
     #[test]
     fn a_bad_port_falls_back_to_the_default() {
-        assert_eq!(base_url_from_host(Some("gpu-box:99999")), "http://gpu-box:11434");
-        assert_eq!(base_url_from_host(Some("gpu-box:abc")), "http://gpu-box:11434");
-        assert_eq!(base_url_from_host(Some("https://gpu-box:x")), "https://gpu-box:443");
+        assert_eq!(
+            base_url_from_host(Some("gpu-box:99999")),
+            "http://gpu-box:11434"
+        );
+        assert_eq!(
+            base_url_from_host(Some("gpu-box:abc")),
+            "http://gpu-box:11434"
+        );
+        assert_eq!(
+            base_url_from_host(Some("https://gpu-box:x")),
+            "https://gpu-box:443"
+        );
     }
 }

@@ -11,9 +11,9 @@ mod pull;
 mod types;
 mod wire;
 
-pub use chat::{OllamaBackend, DEFAULT_CONTEXT_LENGTH};
+pub use chat::{DEFAULT_CONTEXT_LENGTH, OllamaBackend};
 pub use client::OllamaClient;
-pub use host::{base_url_from_host, DEFAULT_BASE_URL, DEFAULT_PORT};
+pub use host::{DEFAULT_BASE_URL, DEFAULT_PORT, base_url_from_host};
 pub use pull::PullStream;
 pub use types::{LocalModel, ModelInfo, PullProgress, RunningModel};
 

@@ -4,10 +4,10 @@ use std::pin::Pin;
 
 use futures_core::Stream;
 
+use super::BACKEND;
 use super::client::OllamaClient;
 use super::types::PullProgress;
 use super::wire::PullLine;
-use super::BACKEND;
 use crate::error::{ModelError, Result};
 use crate::http::{self, ndjson::NdjsonLines};
 
@@ -28,9 +28,10 @@ impl OllamaClient {
             lines: None,
             finished: false,
         };
-        Box::pin(futures_util::stream::unfold(state, |mut state| async move {
-            state.next().await.map(|item| (item, state))
-        }))
+        Box::pin(futures_util::stream::unfold(
+            state,
+            |mut state| async move { state.next().await.map(|item| (item, state)) },
+        ))
     }
 }
 
@@ -63,7 +64,8 @@ impl PullState {
                     .post(self.client.url("/api/pull"))
                     .json(&serde_json::json!({ "model": self.name, "stream": true }));
                 let response = self.client.send(request, Some(&self.name)).await?;
-                self.lines.insert(NdjsonLines::new(Box::pin(response.bytes_stream())))
+                self.lines
+                    .insert(NdjsonLines::new(Box::pin(response.bytes_stream())))
             }
         };
         let line = match lines.next_line().await {

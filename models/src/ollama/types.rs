@@ -40,7 +40,9 @@ pub struct ModelInfo {
 impl ModelInfo {
     /// True when the server says the model can call tools.
     pub fn supports_tools(&self) -> bool {
-        self.capabilities.iter().any(|capability| capability == "tools")
+        self.capabilities
+            .iter()
+            .any(|capability| capability == "tools")
     }
 }
 

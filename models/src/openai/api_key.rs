@@ -203,7 +203,10 @@ mod tests {
         let broken = FakeStore::broken("OS keyring");
         let file = FakeStore::with("credentials file", &[("openai", "sk-file")]);
         let found = resolve_api_key(None, "openai", &[&broken, &file]).unwrap();
-        assert_eq!(found.unwrap().source, ApiKeySource::Store("credentials file"));
+        assert_eq!(
+            found.unwrap().source,
+            ApiKeySource::Store("credentials file")
+        );
 
         let empty = FakeStore::with("credentials file", &[]);
         match resolve_api_key(None, "openai", &[&broken, &empty]) {

@@ -10,10 +10,10 @@ use futures_core::Stream;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
+use super::BACKEND;
 use super::api_key::ApiKey;
 use super::tool_calls::ToolCallAssembler;
 use super::wire::{ChatBody, Chunk, ModelsReply, Timings};
-use super::BACKEND;
 use crate::chat::{ChatBackend, ChatEvent, ChatRequest, ChatStream, DoneReason, Usage};
 use crate::error::{ModelError, Result};
 use crate::http;
@@ -70,10 +70,13 @@ impl OpenAiBackend {
     pub async fn list_models(&self) -> Result<Vec<OpenAiModel>> {
         let request = self.http.get(format!("{}/models", self.base_url));
         let response = self.send(request, None).await?;
-        let body = response.bytes().await.map_err(|error| ModelError::Protocol {
-            backend: BACKEND,
-            message: format!("cannot read the model list: {error}"),
-        })?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| ModelError::Protocol {
+                backend: BACKEND,
+                message: format!("cannot read the model list: {error}"),
+            })?;
         let reply: ModelsReply = serde_json::from_slice(&body)
             .map_err(|error| http::malformed(BACKEND, "model list", &body, error))?;
         Ok(reply
@@ -128,13 +131,15 @@ impl ChatBackend for OpenAiBackend {
             timings: None,
             usage_sent: false,
         };
-        Box::pin(futures_util::stream::unfold(state, |mut state| async move {
-            state.next().await.map(|item| (item, state))
-        }))
+        Box::pin(futures_util::stream::unfold(
+            state,
+            |mut state| async move { state.next().await.map(|item| (item, state)) },
+        ))
     }
 }
 
-type EventStream = Pin<Box<dyn Stream<Item = Result<Event, EventStreamError<reqwest::Error>>> + Send>>;
+type EventStream =
+    Pin<Box<dyn Stream<Item = Result<Event, EventStreamError<reqwest::Error>>> + Send>>;
 
 /// One chat call in progress: connects on the first poll, then turns events into chat events.
 struct ChatState {

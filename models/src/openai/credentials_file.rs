@@ -60,11 +60,13 @@ impl CredentialsFile {
         };
         self.check_private()?;
         // The parse error quotes the offending line, which may hold a key: say only where.
-        toml::from_str(&text).map_err(|error| self.failure(format!(
-            "{} is not valid TOML (at byte {:?})",
-            self.path.display(),
-            error.span().map(|span| span.start)
-        )))
+        toml::from_str(&text).map_err(|error| {
+            self.failure(format!(
+                "{} is not valid TOML (at byte {:?})",
+                self.path.display(),
+                error.span().map(|span| span.start)
+            ))
+        })
     }
 
     fn write(&self, table: &toml::Table) -> Result<()> {
@@ -76,7 +78,8 @@ impl CredentialsFile {
         let text = toml::to_string(table)
             .map_err(|error| self.failure(format!("cannot write TOML: {error}")))?;
         let directory = self.path.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(directory).map_err(|source| io_error("create the directory of", source))?;
+        fs::create_dir_all(directory)
+            .map_err(|source| io_error("create the directory of", source))?;
         let temporary = self.path.with_extension("toml.tmp");
         let mut file = private_file(&temporary).map_err(|source| io_error("create", source))?;
         file.write_all(text.as_bytes())
@@ -137,7 +140,10 @@ impl SecretStore for CredentialsFile {
             .entry(TABLE)
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         let Some(keys) = keys.as_table_mut() else {
-            return Err(self.failure(format!("`{TABLE}` in {} is not a table", self.path.display())));
+            return Err(self.failure(format!(
+                "`{TABLE}` in {} is not a table",
+                self.path.display()
+            )));
         };
         keys.insert(account.to_owned(), toml::Value::String(secret.to_owned()));
         self.write(&table)

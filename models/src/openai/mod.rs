@@ -16,10 +16,10 @@ mod wire;
 use std::path::Path;
 
 pub use api_key::{
-    resolve_api_key, ApiKey, ApiKeySource, ResolvedApiKey, SecretStore, KEYRING_SERVICE,
+    ApiKey, ApiKeySource, KEYRING_SERVICE, ResolvedApiKey, SecretStore, resolve_api_key,
 };
 pub use chat::{OpenAiBackend, OpenAiModel};
-pub use credentials_file::{CredentialsFile, CREDENTIALS_FILE_NAME};
+pub use credentials_file::{CREDENTIALS_FILE_NAME, CredentialsFile};
 #[cfg(feature = "keyring")]
 pub use keyring_store::KeyringStore;
 
@@ -29,9 +29,9 @@ const BACKEND: &str = "openai";
 /// The stores [`resolve_api_key`] should ask, in order: the OS keyring (with the `keyring`
 /// feature; absent on machines without one), then `<config_dir>/credentials.toml`.
 pub fn secret_stores(config_dir: &Path) -> Vec<Box<dyn SecretStore>> {
-    let mut stores: Vec<Box<dyn SecretStore>> = Vec::new();
-    #[cfg(feature = "keyring")]
-    stores.push(Box::new(KeyringStore::new(KEYRING_SERVICE)));
-    stores.push(Box::new(CredentialsFile::in_config_dir(config_dir)));
-    stores
+    vec![
+        #[cfg(feature = "keyring")]
+        Box::new(KeyringStore::new(KEYRING_SERVICE)),
+        Box::new(CredentialsFile::in_config_dir(config_dir)),
+    ]
 }

@@ -42,7 +42,6 @@ impl ToolCallAssembler {
         }
     }
 
-
     /// The complete calls in index order, emptying the assembler. A call without an id gets
     /// `call_<index>`. Empty arguments are `{}`; arguments that are not valid JSON are kept as
     /// a JSON string so the caller can show or repair them.
@@ -71,7 +70,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn delta(index: Option<u32>, id: Option<&str>, name: Option<&str>, args: &str) -> ToolCallDelta {
+    fn delta(
+        index: Option<u32>,
+        id: Option<&str>,
+        name: Option<&str>,
+        args: &str,
+    ) -> ToolCallDelta {
         ToolCallDelta {
             index,
             id: id.map(str::to_owned),
