@@ -28,6 +28,15 @@ const BACKEND: &str = "openai";
 
 /// The stores [`resolve_api_key`] should ask, in order: the OS keyring (with the `keyring`
 /// feature; absent on machines without one), then `<config_dir>/credentials.toml`.
+///
+/// ```
+/// use agent_models::openai::{resolve_api_key, secret_stores, ApiKeySource, SecretStore};
+/// let stores = secret_stores(std::path::Path::new("/home/me/.config/agent"));
+/// let stores: Vec<&dyn SecretStore> = stores.iter().map(Box::as_ref).collect();
+/// // The binary passes the environment variable's value; a set one wins without a lookup.
+/// let key = resolve_api_key(Some("sk-from-env"), "openai", &stores).unwrap().unwrap();
+/// assert_eq!(key.source, ApiKeySource::Environment);
+/// ```
 pub fn secret_stores(config_dir: &Path) -> Vec<Box<dyn SecretStore>> {
     vec![
         #[cfg(feature = "keyring")]
