@@ -62,9 +62,15 @@ pub fn for_model_error(error: &ModelError) -> (Exit, Option<String>) {
         ModelError::Http { status, .. } if *status == 429 || *status >= 500 => {
             (Exit::Failure, Some("the server is busy or failing; try again shortly".into()))
         }
-        ModelError::Http { .. } | ModelError::Protocol { .. } | ModelError::Inference(_) | ModelError::Io { .. } => {
-            (Exit::Failure, None)
-        }
+        ModelError::Http { .. }
+        | ModelError::ServerFailed { .. }
+        | ModelError::Protocol { .. }
+        | ModelError::Inference(_)
+        | ModelError::Io { .. } => (Exit::Failure, None),
+        ModelError::CredentialStore { .. } => (
+            Exit::Failure,
+            Some("set the API key in the environment instead, or fix the credentials store".into()),
+        ),
         ModelError::ContextOverflow { .. } => (
             Exit::Usage,
             Some("raise the context (--context N or model.context_length) or shorten the prompt".into()),

@@ -32,6 +32,14 @@ pub enum ModelError {
         message: String,
     },
 
+    /// The server began answering, then reported a failure in the stream (the model runner died, a
+    /// pull failed). Retrying may help when the cause was passing; the message says.
+    #[error("{backend} failed while answering: {message}")]
+    ServerFailed {
+        backend: &'static str,
+        message: String,
+    },
+
     /// The server sent something that is not the documented protocol. Retrying rarely helps.
     #[error("{backend} sent a malformed reply: {message}")]
     Protocol {
@@ -47,6 +55,14 @@ pub enum ModelError {
         prompt_tokens: u32,
         context_length: u32,
         reserved: u32,
+    },
+
+    /// The OS keyring or the credentials file holds a key but cannot be read or written.
+    /// Retrying does not help; fix the store or pass the key in the environment.
+    #[error("cannot use the {store}: {message}")]
+    CredentialStore {
+        store: &'static str,
+        message: String,
     },
 
     /// A model file cannot be read or is not a usable GGUF. Retrying does not help.

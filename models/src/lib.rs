@@ -5,10 +5,14 @@
 //! or git; the hardware probe and the model registry that choose a model live here too.
 
 pub mod chat;
+pub mod context;
 pub mod download;
 pub mod error;
 pub mod families;
 pub mod hardware;
+mod http;
+pub mod ollama;
+pub mod openai;
 pub mod recommend;
 pub mod role;
 
@@ -16,5 +20,8 @@ pub use chat::{
     ChatBackend, ChatEvent, ChatMessage, ChatRequest, ChatStream, DoneReason, SamplingOptions,
     ToolCall, ToolSpec, Usage,
 };
+pub use context::{estimate_prompt_tokens, estimate_tokens, fits_context};
 pub use error::{ModelError, Result};
+pub use ollama::{OllamaBackend, OllamaClient};
+pub use openai::OpenAiBackend;
 pub use role::{ParseRoleError, Role};
