@@ -7,6 +7,7 @@
 pub mod chat;
 pub mod error;
 pub mod role;
+pub mod tool_format;
 
 pub use chat::{
     ChatBackend, ChatEvent, ChatMessage, ChatRequest, ChatStream, DoneReason, SamplingOptions,
