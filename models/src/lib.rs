@@ -15,6 +15,7 @@ pub mod ollama;
 pub mod openai;
 pub mod recommend;
 pub mod role;
+pub mod tool_format;
 
 pub use chat::{
     ChatBackend, ChatEvent, ChatMessage, ChatRequest, ChatStream, DoneReason, SamplingOptions,
