@@ -6,6 +6,7 @@
 
 pub mod chat;
 pub mod error;
+pub mod local;
 pub mod role;
 
 pub use chat::{
