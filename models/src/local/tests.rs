@@ -338,7 +338,7 @@ fn streaming_through_the_backend_equals_the_direct_answer() {
     assert_eq!(text, direct.text);
     assert_eq!(text, model.detokenize(&direct.tokens));
 
-    // The backend kept the model: a second call reuses the cached prompt and answers alike.
+    // The backend kept the model: a second call answers alike from the same seed.
     let again = collect_events(&backend, request);
     let again_text: String = again
         .iter()
@@ -386,6 +386,71 @@ fn a_stop_string_ends_the_answer_before_it() {
             reason: DoneReason::Stop
         }))
     ));
+}
+
+#[test]
+fn an_end_token_ends_the_answer_and_is_not_printed() {
+    // Make the fourth greedy token of the reference answer the file's EOS.
+    let file = "tiny-llama-f32.gguf";
+    let greedy = reference_ids(file, "chatml", "greedy_ids");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("eos.gguf");
+    rewrite_fixture(
+        file,
+        &path,
+        &[("tokenizer.ggml.eos_token_id", Value::U32(greedy[3]))],
+    );
+    let mut model = LocalModel::load(&path, &Device::Cpu).unwrap();
+    let mut request = hello_request(&path);
+    request.options.max_tokens = Some(32);
+    let answer = model.complete(&request).unwrap();
+    assert_eq!(answer.finish, FinishReason::Stop);
+    assert_eq!(answer.tokens, greedy[..4]);
+    assert_eq!(answer.text, model.detokenize(&greedy[..3]));
+    assert_eq!(answer.usage.completion_tokens, 4);
+
+    // The next turn starts with the cached conversation and computes only the new part.
+    let mut next = request.clone();
+    next.messages
+        .push(ChatMessage::assistant(answer.text.clone()));
+    next.messages.push(ChatMessage::user("more"));
+    let next_prompt = model.prompt_tokens(&next).unwrap();
+    let cached = model.cached_tokens().len();
+    assert_eq!(
+        cached,
+        13 + 3,
+        "the prompt and the answer before its end token"
+    );
+    assert!(next_prompt.starts_with(model.cached_tokens()));
+    let second = model.complete(&next).unwrap();
+    assert_eq!(second.reused_prompt_tokens, cached);
+    assert_eq!(second.usage.prompt_tokens as usize, next_prompt.len());
+}
+
+#[test]
+fn bos_is_added_once_when_the_file_asks_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bos.gguf");
+    rewrite_fixture(
+        "tiny-llama-q4_0.gguf",
+        &path,
+        &[
+            ("tokenizer.ggml.add_bos_token", Value::Bool(true)),
+            (
+                "tokenizer.chat_template",
+                Value::String(
+                    "{{ bos_token }}{% for m in messages %}{{ m.content }}{% endfor %}".into(),
+                ),
+            ),
+        ],
+    );
+    let model = LocalModel::load(&path, &Device::Cpu).unwrap();
+    assert!(model.tokenizer().adds_bos_token());
+    let with_template_bos = model.prompt_tokens(&hello_request(&path)).unwrap();
+    assert_eq!(with_template_bos[0], 0);
+    assert_ne!(with_template_bos[1], 0);
+    assert_eq!(model.tokenizer().encode_prompt("hello").unwrap()[0], 0);
+    assert_ne!(model.tokenize("hello", true).unwrap()[0], 0);
 }
 
 #[test]

@@ -488,6 +488,47 @@ mod tests {
         assert_eq!(split_merge("abc"), None);
     }
 
+    fn words(kind: PreTokenizer, text: &str) -> Vec<String> {
+        use tokenizers::{OffsetReferential, OffsetType, PreTokenizedString, PreTokenizer as _};
+        let mut pretokenized = PreTokenizedString::from(text);
+        kind.wrapper()
+            .unwrap()
+            .pre_tokenize(&mut pretokenized)
+            .unwrap();
+        pretokenized
+            .get_splits(OffsetReferential::Original, OffsetType::Byte)
+            .into_iter()
+            .map(|(word, _, _)| word.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn each_pre_tokenizer_splits_numbers_and_contractions_its_own_way() {
+        let text = "x 12345 IT'S";
+        assert_eq!(
+            words(PreTokenizer::Gpt2, text),
+            ["x", "Ġ12345", "ĠIT", "'", "S"]
+        );
+        assert_eq!(
+            words(PreTokenizer::Llama3, text),
+            ["x", "Ġ", "123", "45", "ĠIT", "'S"]
+        );
+        assert_eq!(
+            words(PreTokenizer::Qwen2, text),
+            ["x", "Ġ", "1", "2", "3", "4", "5", "ĠIT", "'S"]
+        );
+        assert_eq!(
+            words(PreTokenizer::Gpt2SplitDigits, text),
+            ["x", "Ġ", "1", "2", "3", "4", "5", "ĠIT", "'", "S"]
+        );
+        // Llama 3 glues line breaks to the punctuation before them; the last space of an
+        // indentation goes with the word.
+        assert_eq!(
+            words(PreTokenizer::Llama3, "{\n    let"),
+            ["{Ċ", "ĠĠĠ", "Ġlet"]
+        );
+    }
+
     #[test]
     fn pre_tokenizer_names_map_to_families() {
         assert_eq!(
