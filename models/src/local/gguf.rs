@@ -79,6 +79,9 @@ pub struct ModelInfo {
     /// The weight type used by most of the tensor bytes (`Q4_0`, `Q8_0`, `F32`, ...).
     pub weight_type: String,
     pub file_size: u64,
+    /// What this backend runs differently from llama.cpp for this file (e.g. rope scaling it
+    /// ignores); empty when nothing is known to differ.
+    pub notes: Vec<String>,
 }
 
 /// An open GGUF file: the parsed header and a reader positioned anywhere.
@@ -153,6 +156,7 @@ impl GgufFile {
             embedding_length: self.u32(&format!("{arch}.embedding_length"))?,
             weight_type: self.dominant_weight_type(),
             file_size: self.file_size,
+            notes: self.engine_notes(arch),
         })
     }
 
@@ -287,6 +291,26 @@ impl GgufFile {
             }
         }
         Ok(())
+    }
+
+    /// Features of the file that candle's implementation does not apply.
+    fn engine_notes(&self, arch: &str) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.content.tensor_infos.contains_key("rope_freqs.weight") {
+            notes.push(
+                "the rope frequency factors (rope_freqs.weight, Llama 3.1+ rope scaling) are ignored: \
+                 answers may differ from llama.cpp's, most on long prompts"
+                    .to_string(),
+            );
+        }
+        if let Some(kind) = self.optional_string(&format!("{arch}.rope.scaling.type"))
+            && kind != "none"
+        {
+            notes.push(format!(
+                "rope scaling `{kind}` is ignored: keep prompts within the trained context"
+            ));
+        }
+        notes
     }
 
     /// The tensor type holding the most bytes: what people call the model's quantisation.

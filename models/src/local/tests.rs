@@ -137,6 +137,7 @@ fn end_tokens_come_from_metadata() {
     );
     assert_eq!(model.info().architecture, Architecture::Qwen2);
     assert_eq!(model.info().trained_context_length, 2048);
+    assert!(model.info().notes.is_empty());
     assert_eq!(model.context_length(None), 2048);
     assert_eq!(model.context_length(Some(100_000)), 2048);
     assert_eq!(model.context_length(Some(512)), 512);
