@@ -11,6 +11,7 @@ pub mod error;
 pub mod families;
 pub mod hardware;
 mod http;
+pub mod local;
 pub mod ollama;
 pub mod openai;
 pub mod recommend;

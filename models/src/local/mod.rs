@@ -1,0 +1,31 @@
+//! In-process inference of GGUF models with candle: the `local` chat backend.
+//!
+//! A request's model is a `.gguf` path (or an Ollama model name, see [`ollama_blobs`]). The file
+//! is opened and checked ([`gguf`]), its tokenizer rebuilt from metadata ([`tokenizer`]), its
+//! chat template compiled ([`template`]) and its weights loaded into candle's quantized
+//! transformer ([`engine`]). A [`LocalModel`] keeps the KV cache of one conversation and runs
+//! the generation loop ([`session`]) with [`sampler`] and [`decode`]; [`LocalBackend`] puts that
+//! on a thread behind the streaming [`ChatBackend`](crate::ChatBackend) API.
+
+mod backend;
+pub mod decode;
+pub mod device;
+mod engine;
+pub mod gguf;
+pub mod ollama_blobs;
+pub mod sampler;
+pub mod session;
+pub mod template;
+pub mod tokenizer;
+
+#[cfg(test)]
+mod tests;
+
+pub use backend::{LocalBackend, resolve_model_path};
+pub use device::{DevicePreference, SelectedDevice, select_device};
+pub use gguf::{Architecture, ModelInfo};
+pub use ollama_blobs::{OllamaName, resolve_ollama_model};
+pub use sampler::SamplerConfig;
+pub use session::{DEFAULT_CONTEXT_CAP, FinishReason, Generation, GenerationConfig, LocalModel};
+pub use template::ChatTemplate;
+pub use tokenizer::{GgufTokenizer, PreTokenizer, TokenType};
