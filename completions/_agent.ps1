@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show and change configuration')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Browse, search, export and import past conversations')
+            [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Ask a model one question and stream the answer to stdout (no tools)')
             [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'List, fetch and choose models; probe this machine')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that agent can run here: data directory, database, configuration, git')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -278,6 +279,28 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
         'agent;history;help;help' {
             break
         }
+        'agent;ask' {
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'A system prompt to put first')
+            [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Which backend serves the model [default: model.backend]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)')
+            [CompletionResult]::new('--temperature', '--temperature', [CompletionResultType]::ParameterName, 'Sampling temperature; 0 is greedy')
+            [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'At most this many tokens in the answer')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context window in tokens [default: model.context_length]')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for reproducible sampling')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the event stream as JSON lines instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not print token counts and speed on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Do not print token counts and speed on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'agent;models' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
@@ -286,18 +309,80 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Details of one model: family, parameters, quantisation, context length, tool support')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a model: a GGUF from the models directory, or an Ollama model')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure prefill and decode speed (tokens/s) of a model on this machine')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs')
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Recommend the model, quantisation and context length that fit this machine')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
+        'agent;models;list' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agent;models;show' {
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Ollama''s address [default: ollama.url / OLLAMA_HOST]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'agent;models;pull' {
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Ollama''s address, for Ollama models [default: ollama.url / OLLAMA_HOST]')
             [CompletionResult]::new('--sha256', '--sha256', [CompletionResultType]::ParameterName, 'The SHA-256 the file must have (hex)')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agent;models;rm' {
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Ollama''s address, for Ollama models [default: ollama.url / OLLAMA_HOST]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agent;models;bench' {
+            [CompletionResult]::new('--prompt-tokens', '--prompt-tokens', [CompletionResultType]::ParameterName, 'Prompt length to prefill, in tokens (approximately)')
+            [CompletionResult]::new('--decode-tokens', '--decode-tokens', [CompletionResultType]::ParameterName, 'Tokens to generate')
+            [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Which backend serves the model [default: model.backend]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)')
+            [CompletionResult]::new('--temperature', '--temperature', [CompletionResultType]::ParameterName, 'Sampling temperature; 0 is greedy')
+            [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'At most this many tokens in the answer')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context window in tokens [default: model.context_length]')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for reproducible sampling')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print as JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -330,13 +415,29 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;models;help' {
-            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Details of one model: family, parameters, quantisation, context length, tool support')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a model: a GGUF from the models directory, or an Ollama model')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure prefill and decode speed (tokens/s) of a model on this machine')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs')
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Recommend the model, quantisation and context length that fit this machine')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
+        'agent;models;help;list' {
+            break
+        }
+        'agent;models;help;show' {
+            break
+        }
         'agent;models;help;pull' {
+            break
+        }
+        'agent;models;help;rm' {
+            break
+        }
+        'agent;models;help;bench' {
             break
         }
         'agent;models;help;probe' {
@@ -382,6 +483,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
         'agent;help' {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show and change configuration')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Browse, search, export and import past conversations')
+            [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Ask a model one question and stream the answer to stdout (no tools)')
             [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'List, fetch and choose models; probe this machine')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that agent can run here: data directory, database, configuration, git')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -443,13 +545,32 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
         'agent;help;history;rm' {
             break
         }
+        'agent;help;ask' {
+            break
+        }
         'agent;help;models' {
-            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Details of one model: family, parameters, quantisation, context length, tool support')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a model: a GGUF from the models directory, or an Ollama model')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure prefill and decode speed (tokens/s) of a model on this machine')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs')
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Recommend the model, quantisation and context length that fit this machine')
             break
         }
+        'agent;help;models;list' {
+            break
+        }
+        'agent;help;models;show' {
+            break
+        }
         'agent;help;models;pull' {
+            break
+        }
+        'agent;help;models;rm' {
+            break
+        }
+        'agent;help;models;bench' {
             break
         }
         'agent;help;models;probe' {

@@ -16,6 +16,9 @@ _agent() {
             ",$1")
                 cmd="agent"
                 ;;
+            agent,ask)
+                cmd="agent__subcmd__ask"
+                ;;
             agent,completions)
                 cmd="agent__subcmd__completions"
                 ;;
@@ -79,6 +82,9 @@ _agent() {
             agent__subcmd__config__subcmd__help,unset)
                 cmd="agent__subcmd__config__subcmd__help__subcmd__unset"
                 ;;
+            agent__subcmd__help,ask)
+                cmd="agent__subcmd__help__subcmd__ask"
+                ;;
             agent__subcmd__help,completions)
                 cmd="agent__subcmd__help__subcmd__completions"
                 ;;
@@ -136,6 +142,12 @@ _agent() {
             agent__subcmd__help__subcmd__history,show)
                 cmd="agent__subcmd__help__subcmd__history__subcmd__show"
                 ;;
+            agent__subcmd__help__subcmd__models,bench)
+                cmd="agent__subcmd__help__subcmd__models__subcmd__bench"
+                ;;
+            agent__subcmd__help__subcmd__models,list)
+                cmd="agent__subcmd__help__subcmd__models__subcmd__list"
+                ;;
             agent__subcmd__help__subcmd__models,probe)
                 cmd="agent__subcmd__help__subcmd__models__subcmd__probe"
                 ;;
@@ -144,6 +156,12 @@ _agent() {
                 ;;
             agent__subcmd__help__subcmd__models,recommend)
                 cmd="agent__subcmd__help__subcmd__models__subcmd__recommend"
+                ;;
+            agent__subcmd__help__subcmd__models,rm)
+                cmd="agent__subcmd__help__subcmd__models__subcmd__rm"
+                ;;
+            agent__subcmd__help__subcmd__models,show)
+                cmd="agent__subcmd__help__subcmd__models__subcmd__show"
                 ;;
             agent__subcmd__history,export)
                 cmd="agent__subcmd__history__subcmd__export"
@@ -187,8 +205,14 @@ _agent() {
             agent__subcmd__history__subcmd__help,show)
                 cmd="agent__subcmd__history__subcmd__help__subcmd__show"
                 ;;
+            agent__subcmd__models,bench)
+                cmd="agent__subcmd__models__subcmd__bench"
+                ;;
             agent__subcmd__models,help)
                 cmd="agent__subcmd__models__subcmd__help"
+                ;;
+            agent__subcmd__models,list)
+                cmd="agent__subcmd__models__subcmd__list"
                 ;;
             agent__subcmd__models,probe)
                 cmd="agent__subcmd__models__subcmd__probe"
@@ -199,8 +223,20 @@ _agent() {
             agent__subcmd__models,recommend)
                 cmd="agent__subcmd__models__subcmd__recommend"
                 ;;
+            agent__subcmd__models,rm)
+                cmd="agent__subcmd__models__subcmd__rm"
+                ;;
+            agent__subcmd__models,show)
+                cmd="agent__subcmd__models__subcmd__show"
+                ;;
+            agent__subcmd__models__subcmd__help,bench)
+                cmd="agent__subcmd__models__subcmd__help__subcmd__bench"
+                ;;
             agent__subcmd__models__subcmd__help,help)
                 cmd="agent__subcmd__models__subcmd__help__subcmd__help"
+                ;;
+            agent__subcmd__models__subcmd__help,list)
+                cmd="agent__subcmd__models__subcmd__help__subcmd__list"
                 ;;
             agent__subcmd__models__subcmd__help,probe)
                 cmd="agent__subcmd__models__subcmd__help__subcmd__probe"
@@ -211,6 +247,12 @@ _agent() {
             agent__subcmd__models__subcmd__help,recommend)
                 cmd="agent__subcmd__models__subcmd__help__subcmd__recommend"
                 ;;
+            agent__subcmd__models__subcmd__help,rm)
+                cmd="agent__subcmd__models__subcmd__help__subcmd__rm"
+                ;;
+            agent__subcmd__models__subcmd__help,show)
+                cmd="agent__subcmd__models__subcmd__help__subcmd__show"
+                ;;
             *)
                 ;;
         esac
@@ -218,12 +260,74 @@ _agent() {
 
     case "${cmd}" in
         agent)
-            opts="-c -h -V --config --color --help --version config history models doctor completions man help"
+            opts="-c -h -V --config --color --help --version config history ask models doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__ask)
+            opts="-q -m -c -h -V --system --json --quiet --backend --base-url --model --temperature --max-tokens --context --seed --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --system)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend)
+                    COMPREPLY=($(compgen -W "ollama openai local" -- "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --temperature)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -590,8 +694,22 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help)
-            opts="config history models doctor completions man help"
+            opts="config history ask models doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__ask)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -856,8 +974,36 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help__subcmd__models)
-            opts="pull probe recommend"
+            opts="list show pull rm bench probe recommend"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__models__subcmd__bench)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__models__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -898,6 +1044,34 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help__subcmd__models__subcmd__recommend)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__models__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__models__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1280,7 +1454,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__models)
-            opts="-c -h -V --config --color --help --version pull probe recommend help"
+            opts="-c -h -V --config --color --help --version list show pull rm bench probe recommend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1305,8 +1479,74 @@ _agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        agent__subcmd__models__subcmd__bench)
+            opts="-m -c -h -V --prompt-tokens --decode-tokens --json --backend --base-url --model --temperature --max-tokens --context --seed --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --prompt-tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decode-tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend)
+                    COMPREPLY=($(compgen -W "ollama openai local" -- "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --temperature)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         agent__subcmd__models__subcmd__help)
-            opts="pull probe recommend help"
+            opts="list show pull rm bench probe recommend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1319,7 +1559,35 @@ _agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        agent__subcmd__models__subcmd__help__subcmd__bench)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         agent__subcmd__models__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__models__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1375,6 +1643,60 @@ _agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        agent__subcmd__models__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__models__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__models__subcmd__list)
+            opts="-c -h -V --json --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         agent__subcmd__models__subcmd__probe)
             opts="-c -h -V --no-bandwidth --json --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1402,12 +1724,16 @@ _agent() {
             return 0
             ;;
         agent__subcmd__models__subcmd__pull)
-            opts="-c -h -V --sha256 --json --config --color --help --version"
+            opts="-c -h -V --base-url --sha256 --json --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --sha256)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1439,6 +1765,66 @@ _agent() {
             fi
             case "${prev}" in
                 --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__models__subcmd__rm)
+            opts="-y -c -h -V --base-url --yes --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__models__subcmd__show)
+            opts="-c -h -V --base-url --json --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --base-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -27,6 +27,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand --version 'Print version'
             cand config 'Show and change configuration'
             cand history 'Browse, search, export and import past conversations'
+            cand ask 'Ask a model one question and stream the answer to stdout (no tools)'
             cand models 'List, fetch and choose models; probe this machine'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git'
             cand completions 'Print a shell completion script'
@@ -244,6 +245,27 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;history;help;help'= {
         }
+        &'agent;ask'= {
+            cand --system 'A system prompt to put first'
+            cand --backend 'Which backend serves the model [default: model.backend]'
+            cand --base-url 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]'
+            cand -m 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --model 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --temperature 'Sampling temperature; 0 is greedy'
+            cand --max-tokens 'At most this many tokens in the answer'
+            cand --context 'Context window in tokens [default: model.context_length]'
+            cand --seed 'Seed for reproducible sampling'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print the event stream as JSON lines instead of text'
+            cand -q 'Do not print token counts and speed on stderr'
+            cand --quiet 'Do not print token counts and speed on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'agent;models'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -252,17 +274,75 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked'
+            cand list 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)'
+            cand show 'Details of one model: family, parameters, quantisation, context length, tool support'
+            cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+            cand rm 'Delete a model: a GGUF from the models directory, or an Ollama model'
+            cand bench 'Measure prefill and decode speed (tokens/s) of a model on this machine'
             cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
             cand recommend 'Recommend the model, quantisation and context length that fit this machine'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
+        &'agent;models;list'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;models;show'= {
+            cand --base-url 'Ollama''s address [default: ollama.url / OLLAMA_HOST]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'agent;models;pull'= {
+            cand --base-url 'Ollama''s address, for Ollama models [default: ollama.url / OLLAMA_HOST]'
             cand --sha256 'The SHA-256 the file must have (hex)'
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
             cand --json 'Print the result as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;models;rm'= {
+            cand --base-url 'Ollama''s address, for Ollama models [default: ollama.url / OLLAMA_HOST]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;models;bench'= {
+            cand --prompt-tokens 'Prompt length to prefill, in tokens (approximately)'
+            cand --decode-tokens 'Tokens to generate'
+            cand --backend 'Which backend serves the model [default: model.backend]'
+            cand --base-url 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]'
+            cand -m 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --model 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --temperature 'Sampling temperature; 0 is greedy'
+            cand --max-tokens 'At most this many tokens in the answer'
+            cand --context 'Context window in tokens [default: model.context_length]'
+            cand --seed 'Seed for reproducible sampling'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print as JSON'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -292,12 +372,24 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand --version 'Print version'
         }
         &'agent;models;help'= {
-            cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked'
+            cand list 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)'
+            cand show 'Details of one model: family, parameters, quantisation, context length, tool support'
+            cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+            cand rm 'Delete a model: a GGUF from the models directory, or an Ollama model'
+            cand bench 'Measure prefill and decode speed (tokens/s) of a model on this machine'
             cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
             cand recommend 'Recommend the model, quantisation and context length that fit this machine'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
+        &'agent;models;help;list'= {
+        }
+        &'agent;models;help;show'= {
+        }
         &'agent;models;help;pull'= {
+        }
+        &'agent;models;help;rm'= {
+        }
+        &'agent;models;help;bench'= {
         }
         &'agent;models;help;probe'= {
         }
@@ -336,6 +428,7 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help'= {
             cand config 'Show and change configuration'
             cand history 'Browse, search, export and import past conversations'
+            cand ask 'Ask a model one question and stream the answer to stdout (no tools)'
             cand models 'List, fetch and choose models; probe this machine'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git'
             cand completions 'Print a shell completion script'
@@ -382,12 +475,26 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;help;history;rm'= {
         }
+        &'agent;help;ask'= {
+        }
         &'agent;help;models'= {
-            cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked'
+            cand list 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)'
+            cand show 'Details of one model: family, parameters, quantisation, context length, tool support'
+            cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+            cand rm 'Delete a model: a GGUF from the models directory, or an Ollama model'
+            cand bench 'Measure prefill and decode speed (tokens/s) of a model on this machine'
             cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
             cand recommend 'Recommend the model, quantisation and context length that fit this machine'
         }
+        &'agent;help;models;list'= {
+        }
+        &'agent;help;models;show'= {
+        }
         &'agent;help;models;pull'= {
+        }
+        &'agent;help;models;rm'= {
+        }
+        &'agent;help;models;bench'= {
         }
         &'agent;help;models;probe'= {
         }

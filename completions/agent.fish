@@ -32,6 +32,7 @@ complete -c agent -n "__fish_agent_needs_command" -s h -l help -d 'Print help (s
 complete -c agent -n "__fish_agent_needs_command" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_needs_command" -f -a "config" -d 'Show and change configuration'
 complete -c agent -n "__fish_agent_needs_command" -f -a "history" -d 'Browse, search, export and import past conversations'
+complete -c agent -n "__fish_agent_needs_command" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
 complete -c agent -n "__fish_agent_needs_command" -f -a "models" -d 'List, fetch and choose models; probe this machine'
 complete -c agent -n "__fish_agent_needs_command" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git'
 complete -c agent -n "__fish_agent_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -171,16 +172,54 @@ complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_sub
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a conversation and its messages'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+complete -c agent -n "__fish_agent_using_subcommand ask" -l system -d 'A system prompt to put first' -r
+complete -c agent -n "__fish_agent_using_subcommand ask" -l backend -d 'Which backend serves the model [default: model.backend]' -r -f -a "ollama\t''
+openai\t''
+local\t''"
+complete -c agent -n "__fish_agent_using_subcommand ask" -l base-url -d 'The server\'s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]' -r
+complete -c agent -n "__fish_agent_using_subcommand ask" -s m -l model -d 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)' -r
+complete -c agent -n "__fish_agent_using_subcommand ask" -l temperature -d 'Sampling temperature; 0 is greedy' -r
+complete -c agent -n "__fish_agent_using_subcommand ask" -l max-tokens -d 'At most this many tokens in the answer' -r
+complete -c agent -n "__fish_agent_using_subcommand ask" -l context -d 'Context window in tokens [default: model.context_length]' -r
+complete -c agent -n "__fish_agent_using_subcommand ask" -l seed -d 'Seed for reproducible sampling' -r
+complete -c agent -n "__fish_agent_using_subcommand ask" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand ask" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -s h -l help -d 'Print help'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -f -a "recommend" -d 'Recommend the model, quantisation and context length that fit this machine'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from pull probe recommend help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand ask" -l json -d 'Print the event stream as JSON lines instead of text'
+complete -c agent -n "__fish_agent_using_subcommand ask" -s q -l quiet -d 'Do not print token counts and speed on stderr'
+complete -c agent -n "__fish_agent_using_subcommand ask" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand ask" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "list" -d 'Models every backend offers: Ollama\'s, GGUF files in the models directory, and the OpenAI-compatible server\'s (cached, so the list works while a server is down)'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "show" -d 'Details of one model: family, parameters, quantisation, context length, tool support'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "rm" -d 'Delete a model: a GGUF from the models directory, or an Ollama model'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "bench" -d 'Measure prefill and decode speed (tokens/s) of a model on this machine'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "recommend" -d 'Recommend the model, quantisation and context length that fit this machine'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from list" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from list" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from list" -l json -d 'Print as JSON'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from show" -l base-url -d 'Ollama\'s address [default: ollama.url / OLLAMA_HOST]' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from show" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from show" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from show" -l json -d 'Print as JSON'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l base-url -d 'Ollama\'s address, for Ollama models [default: ollama.url / OLLAMA_HOST]' -r
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l sha256 -d 'The SHA-256 the file must have (hex)' -r
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
@@ -189,6 +228,32 @@ never\t''"
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l json -d 'Print the result as JSON'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -l base-url -d 'Ollama\'s address, for Ollama models [default: ollama.url / OLLAMA_HOST]' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -l prompt-tokens -d 'Prompt length to prefill, in tokens (approximately)' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -l decode-tokens -d 'Tokens to generate' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -l backend -d 'Which backend serves the model [default: model.backend]' -r -f -a "ollama\t''
+openai\t''
+local\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -l base-url -d 'The server\'s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -s m -l model -d 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -l temperature -d 'Sampling temperature; 0 is greedy' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -l max-tokens -d 'At most this many tokens in the answer' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -l context -d 'Context window in tokens [default: model.context_length]' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -l seed -d 'Seed for reproducible sampling' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -l json -d 'Print as JSON'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from probe" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from probe" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
@@ -206,7 +271,11 @@ complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from recommend" -l json -d 'Print as JSON'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from recommend" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from recommend" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "list" -d 'Models every backend offers: Ollama\'s, GGUF files in the models directory, and the OpenAI-compatible server\'s (cached, so the list works while a server is down)'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "show" -d 'Details of one model: family, parameters, quantisation, context length, tool support'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a model: a GGUF from the models directory, or an Ollama model'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Measure prefill and decode speed (tokens/s) of a model on this machine'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "recommend" -d 'Recommend the model, quantisation and context length that fit this machine'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -229,13 +298,14 @@ always\t''
 never\t''"
 complete -c agent -n "__fish_agent_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand man" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history models doctor completions man help" -f -a "config" -d 'Show and change configuration'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history models doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history models doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history models doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history models doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history models doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history models doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "config" -d 'Show and change configuration'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where configuration and data live'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved configuration'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print one resolved value'
@@ -248,6 +318,10 @@ complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "export" -d 'Export conversations as JSONL (for import) or Markdown'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "import" -d 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "rm" -d 'Delete a conversation and its messages'
-complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "list" -d 'Models every backend offers: Ollama\'s, GGUF files in the models directory, and the OpenAI-compatible server\'s (cached, so the list works while a server is down)'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "show" -d 'Details of one model: family, parameters, quantisation, context length, tool support'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "rm" -d 'Delete a model: a GGUF from the models directory, or an Ollama model'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "bench" -d 'Measure prefill and decode speed (tokens/s) of a model on this machine'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "recommend" -d 'Recommend the model, quantisation and context length that fit this machine'

@@ -94,6 +94,15 @@ impl App {
         )
     }
 
+    /// How to paint text written to stderr.
+    pub fn stderr_painter(&self, config: &ResolvedConfig) -> Painter {
+        Painter::new(
+            config.config.ui.color,
+            &self.env,
+            std::io::stderr().is_terminal(),
+        )
+    }
+
     /// A directory given on the command line, as agent stores repositories: the repository root
     /// containing it when there is one, else the absolute path.
     pub fn repo_filter(&self, dir: &Path) -> String {

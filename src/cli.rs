@@ -70,6 +70,9 @@ pub enum Command {
     #[command(subcommand)]
     History(HistoryCommand),
 
+    /// Ask a model one question and stream the answer to stdout (no tools)
+    Ask(AskArgs),
+
     /// List, fetch and choose models; probe this machine
     #[command(subcommand)]
     Models(ModelsCommand),
@@ -204,19 +207,117 @@ pub enum HistoryCommand {
     },
 }
 
+/// How every model-using command picks its backend and model.
+#[derive(Debug, Clone, Args)]
+pub struct BackendArgs {
+    /// Which backend serves the model [default: model.backend]
+    #[arg(long, value_enum)]
+    pub backend: Option<BackendArg>,
+    /// The server's address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)
+    #[arg(long, short = 'm', value_name = "NAME|PATH")]
+    pub model: Option<String>,
+    /// Sampling temperature; 0 is greedy
+    #[arg(long, value_name = "T")]
+    pub temperature: Option<f32>,
+    /// At most this many tokens in the answer
+    #[arg(long, value_name = "N")]
+    pub max_tokens: Option<u32>,
+    /// Context window in tokens [default: model.context_length]
+    #[arg(long, value_name = "N")]
+    pub context: Option<u32>,
+    /// Seed for reproducible sampling
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+/// The `--backend` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    Ollama,
+    Openai,
+    Local,
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// The question
+    pub prompt: String,
+    /// A system prompt to put first
+    #[arg(long)]
+    pub system: Option<String>,
+    /// Print the event stream as JSON lines instead of text
+    #[arg(long)]
+    pub json: bool,
+    /// Do not print token counts and speed on stderr
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub backend: BackendArgs,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ModelsCommand {
+    /// Models every backend offers: Ollama's, GGUF files in the models directory, and the
+    /// OpenAI-compatible server's (cached, so the list works while a server is down)
+    #[command(alias = "ls")]
+    List {
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Details of one model: family, parameters, quantisation, context length, tool support
+    Show {
+        /// An Ollama model name, a GGUF file (path or name in the models directory)
+        name: String,
+        /// Ollama's address [default: ollama.url / OLLAMA_HOST]
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the
-    /// models directory, resumable and checked
+    /// models directory, resumable and checked; any other name is pulled through Ollama
     Pull {
-        /// A GGUF URL or owner/repo/file.gguf reference
+        /// A GGUF URL, an owner/repo/file.gguf reference, or an Ollama model name
         reference: String,
+        /// Ollama's address, for Ollama models [default: ollama.url / OLLAMA_HOST]
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
         /// The SHA-256 the file must have (hex)
         #[arg(long, value_name = "HEX")]
         sha256: Option<String>,
         /// Print the result as JSON
         #[arg(long)]
         json: bool,
+    },
+    /// Delete a model: a GGUF from the models directory, or an Ollama model
+    Rm {
+        /// A GGUF file name in the models directory, or an Ollama model name
+        name: String,
+        /// Ollama's address, for Ollama models [default: ollama.url / OLLAMA_HOST]
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Do not ask for confirmation (required when stdin is not a terminal)
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Measure prefill and decode speed (tokens/s) of a model on this machine
+    Bench {
+        /// Prompt length to prefill, in tokens (approximately)
+        #[arg(long, default_value_t = 256)]
+        prompt_tokens: u32,
+        /// Tokens to generate
+        #[arg(long, default_value_t = 64)]
+        decode_tokens: u32,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        backend: BackendArgs,
     },
     /// Show this machine's CPU, memory (with measured bandwidth) and GPUs
     Probe {

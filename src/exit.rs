@@ -21,7 +21,6 @@ pub enum Exit {
     /// The data directory or database cannot be used.
     Storage = 5,
     /// Interrupted by Ctrl-C.
-    #[allow(dead_code)]
     Interrupted = 130,
 }
 

@@ -1,6 +1,8 @@
 //! The `agent` binary: parses the command line, runs one command, and decides the exit code.
 
 mod app;
+mod ask;
+mod backend;
 mod cli;
 mod completions;
 mod config;
@@ -51,6 +53,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
     match command {
         Command::Config(command) => config::run(&app, command),
         Command::History(command) => history::run(&app, command),
+        Command::Ask(args) => ask::run(&app, args),
         Command::Models(command) => models::run(&app, command),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),

@@ -155,3 +155,97 @@ pub fn serve_bytes(body: Vec<u8>) -> (String, std::sync::Arc<std::sync::Mutex<Ve
     });
     (base, seen)
 }
+
+/// A request the fake model server received: method, path and body.
+#[derive(Debug, Clone)]
+pub struct SeenRequest {
+    pub method: String,
+    pub path: String,
+    pub body: String,
+}
+
+/// An OpenAI-compatible server on loopback: `POST …/chat/completions` streams `reply` as SSE
+/// content chunks (one per piece) with usage and `[DONE]`; `GET …/models` lists `tiny`.
+pub fn serve_openai(
+    reply: &[&str],
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<SeenRequest>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/v1", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let pieces: Vec<String> = reply.iter().map(|s| s.to_string()).collect();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0u8; length];
+            let _ = reader.read_exact(&mut body);
+            let mut parts = request_line.split_whitespace();
+            let method = parts.next().unwrap_or("").to_string();
+            let path = parts.next().unwrap_or("").to_string();
+            log.lock().unwrap().push(SeenRequest {
+                method: method.clone(),
+                path: path.clone(),
+                body: String::from_utf8_lossy(&body).into(),
+            });
+            let mut out = stream;
+            if path.ends_with("/models") {
+                let json = r#"{"object":"list","data":[{"id":"tiny","object":"model","owned_by":"test"}]}"#;
+                let _ = write!(
+                    out,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
+                    json.len()
+                );
+                continue;
+            }
+            let _ = write!(
+                out,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+            );
+            let chunk = |delta: serde_json::Value, finish: serde_json::Value| serde_json::json!({"id":"c","object":"chat.completion.chunk","model":"tiny","choices":[{"index":0,"delta":delta,"finish_reason":finish}]});
+            let _ = write!(
+                out,
+                "data: {}\n\n",
+                chunk(
+                    serde_json::json!({"role":"assistant"}),
+                    serde_json::Value::Null
+                )
+            );
+            for piece in &pieces {
+                let _ = write!(
+                    out,
+                    "data: {}\n\n",
+                    chunk(
+                        serde_json::json!({"content": piece}),
+                        serde_json::Value::Null
+                    )
+                );
+                let _ = out.flush();
+            }
+            let _ = write!(
+                out,
+                "data: {}\n\n",
+                chunk(serde_json::json!({}), serde_json::json!("stop"))
+            );
+            let usage = serde_json::json!({"id":"c","object":"chat.completion.chunk","model":"tiny","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":pieces.len(),"total_tokens":9 + pieces.len()}});
+            let _ = write!(out, "data: {usage}\n\ndata: [DONE]\n\n");
+            let _ = out.flush();
+        }
+    });
+    (base, seen)
+}

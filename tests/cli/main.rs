@@ -2,10 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod ask;
 mod common;
 mod completions;
 mod concurrency;
 mod config;
 mod errors;
+mod fake_ollama;
 mod history;
 mod models;
+mod ollama;

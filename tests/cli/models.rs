@@ -102,6 +102,8 @@ fn pull_explains_a_bad_reference_and_a_server_that_is_down() {
     let home = Home::new();
     let stderr = home.fails(&["models", "pull", "not a reference"], 2);
     assert!(stderr.contains("owner/repo/file.gguf"), "{stderr}");
+    let stderr = home.fails(&["models", "pull", "o/r/../x.gguf"], 2);
+    assert!(stderr.contains("not a GGUF reference"), "{stderr}");
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/m.gguf", closed.local_addr().unwrap());
     drop(closed);

@@ -29,3 +29,8 @@ pub use sampler::SamplerConfig;
 pub use session::{DEFAULT_CONTEXT_CAP, FinishReason, Generation, GenerationConfig, LocalModel};
 pub use template::ChatTemplate;
 pub use tokenizer::{GgufTokenizer, PreTokenizer, TokenType};
+
+/// Reads a GGUF's header (architecture, context, weight type, size) without loading the weights.
+pub fn inspect(path: &std::path::Path) -> crate::Result<ModelInfo> {
+    gguf::GgufFile::open(path)?.info()
+}

@@ -1,0 +1,187 @@
+//! Picking the backend, server and model for a model-using command (`ask`, later `task run` and
+//! `chat`): flags first, then configuration, then the backends' own conventions (OLLAMA_HOST).
+
+use std::path::PathBuf;
+
+use agent_core::config::{Backend, Origin, ResolvedConfig};
+use agent_core::env::{OLLAMA_HOST, OLLAMA_MODELS};
+use agent_models::ollama::base_url_from_host;
+use agent_models::openai::{SecretStore, resolve_api_key, secret_stores};
+use agent_models::{ChatBackend, OllamaBackend, OllamaClient, OpenAiBackend, SamplingOptions};
+use anyhow::Result;
+
+use crate::app::App;
+use crate::cli::{BackendArg, BackendArgs};
+use crate::exit::UserError;
+use crate::models::reqwest_client;
+
+/// A backend ready to serve one model.
+pub struct Selected {
+    pub backend: Box<dyn ChatBackend>,
+    /// `ollama`, `openai` or `local`.
+    pub backend_name: &'static str,
+    /// Where the model runs: a server URL, or the GGUF file.
+    pub endpoint: String,
+    /// The model as the backend names it (for local: the GGUF path).
+    pub model: String,
+    pub options: SamplingOptions,
+    pub context_length: u32,
+}
+
+/// Resolves flags and configuration into a backend and model.
+pub fn select(app: &App, resolved: &ResolvedConfig, args: &BackendArgs) -> Result<Selected> {
+    let config = &resolved.config;
+    let model = args
+        .model
+        .clone()
+        .or_else(|| config.model.name.clone())
+        .filter(|m| !m.trim().is_empty());
+    let names_a_gguf = model
+        .as_deref()
+        .is_some_and(|m| m.ends_with(".gguf") || app.cwd.join(m).is_file());
+    let backend = match (args.backend, names_a_gguf) {
+        (Some(BackendArg::Local), _) | (None, true) => Backend::Local,
+        (Some(BackendArg::Ollama), false) => Backend::Ollama,
+        (Some(BackendArg::Openai), false) => Backend::OpenAi,
+        (Some(other), true) => {
+            return Err(UserError::usage(
+                format!("--model names a .gguf file, which runs in-process, but --backend is {other:?}"),
+                "drop --backend (a .gguf path implies --backend local), or name a model the server knows",
+            )
+            .into());
+        }
+        (None, false) => config.model.backend,
+    };
+    let options = SamplingOptions {
+        temperature: args.temperature,
+        seed: args.seed,
+        max_tokens: args.max_tokens,
+        ..SamplingOptions::default()
+    };
+    let context_length = args.context.unwrap_or(config.model.context_length);
+    let need_model = |backend: &str| {
+        UserError::usage(
+            format!("no model chosen for the {backend} backend"),
+            "pass --model NAME or set one: agent config set model.name NAME (`agent models recommend` suggests one)",
+        )
+    };
+    match backend {
+        Backend::Ollama => {
+            let url = ollama_url(app, resolved, args.base_url.as_deref());
+            let client = OllamaClient::with_http_client(&url, reqwest_client()?)?;
+            let model = model.ok_or_else(|| need_model("ollama"))?;
+            Ok(Selected {
+                backend: Box::new(OllamaBackend::new(client, context_length)),
+                backend_name: "ollama",
+                endpoint: url,
+                model,
+                options,
+                context_length,
+            })
+        }
+        Backend::OpenAi => {
+            let url = args
+                .base_url
+                .clone()
+                .or_else(|| config.openai.base_url.clone())
+                .ok_or_else(|| {
+                    UserError::usage(
+                        "no OpenAI-compatible server configured",
+                        "pass --base-url http://host:port/v1 or run: agent config set openai.base_url URL",
+                    )
+                })?;
+            let api_key = openai_api_key(app, &config.openai.api_key_env)?;
+            let model = model.ok_or_else(|| need_model("openai"))?;
+            Ok(Selected {
+                backend: Box::new(OpenAiBackend::with_http_client(
+                    &url,
+                    api_key,
+                    reqwest_client()?,
+                )?),
+                backend_name: "openai",
+                endpoint: url,
+                model,
+                options,
+                context_length,
+            })
+        }
+        Backend::Local => {
+            let model = model.ok_or_else(|| need_model("local"))?;
+            let path = local_model_path(app, &model)?;
+            Ok(Selected {
+                backend: Box::new(local_backend(app)),
+                backend_name: "local",
+                endpoint: path.display().to_string(),
+                model: path.display().to_string(),
+                options,
+                context_length,
+            })
+        }
+    }
+}
+
+/// Ollama's address: `--base-url`, else `ollama.url` when set anywhere but the default, else
+/// `OLLAMA_HOST` as Ollama's own CLI reads it, else the default.
+pub fn ollama_url(app: &App, resolved: &ResolvedConfig, flag: Option<&str>) -> String {
+    if let Some(url) = flag {
+        return url.trim_end_matches('/').to_string();
+    }
+    let configured = resolved
+        .entry("ollama.url")
+        .is_some_and(|entry| !matches!(entry.origin, Origin::Default));
+    match app.env.get(OLLAMA_HOST).filter(|h| !h.trim().is_empty()) {
+        Some(host) if !configured => base_url_from_host(Some(host)),
+        _ => resolved.config.ollama.url.trim_end_matches('/').to_string(),
+    }
+}
+
+/// The API key for an OpenAI-compatible server: the configured environment variable, else the
+/// OS keyring, else the user's credentials file. `None` is fine for local servers.
+pub fn openai_api_key(app: &App, env_var: &str) -> Result<Option<String>> {
+    let stores = secret_stores(&app.paths.config_dir);
+    let stores: Vec<&dyn SecretStore> = stores.iter().map(Box::as_ref).collect();
+    let resolved = resolve_api_key(app.env.get(env_var), "openai", &stores)?;
+    Ok(resolved.map(|key| key.key.into_string()))
+}
+
+/// The in-process backend, able to load Ollama's pulled blobs.
+pub fn local_backend(app: &App) -> agent_models::local::LocalBackend {
+    agent_models::local::LocalBackend::new().with_ollama_models(ollama_models_dir(app))
+}
+
+/// Where Ollama keeps pulled models: `OLLAMA_MODELS`, else `~/.ollama/models`.
+pub fn ollama_models_dir(app: &App) -> PathBuf {
+    app.env
+        .path(OLLAMA_MODELS)
+        .or_else(|| app.env.path("HOME").map(|home| home.join(".ollama/models")))
+        .unwrap_or_else(|| PathBuf::from(".ollama/models"))
+}
+
+/// A GGUF for the in-process backend: a path (relative to the working directory), a file in the
+/// models directory (with or without `.gguf`), or an Ollama model name whose blob is on disk.
+pub fn local_model_path(app: &App, model: &str) -> Result<PathBuf> {
+    let as_path = app.cwd.join(model);
+    if as_path.is_file() {
+        return Ok(as_path);
+    }
+    let models_dir = app.paths.models_dir();
+    for candidate in [
+        models_dir.join(model),
+        models_dir.join(format!("{model}.gguf")),
+    ] {
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+    }
+    if model.ends_with(".gguf") || model.contains(std::path::MAIN_SEPARATOR) {
+        return Err(agent_models::ModelError::ModelNotFound {
+            backend: "local",
+            model: format!(
+                "{model} (no such file; models directory {})",
+                models_dir.display()
+            ),
+        }
+        .into());
+    }
+    Ok(local_backend(app).resolve(model)?)
+}

@@ -1,0 +1,171 @@
+//! `agent models probe|recommend`: what this machine offers and which model fits it.
+
+use agent_models::families::Catalog;
+use agent_models::hardware::{HardwareProfile, ProbeOptions, probe};
+use agent_models::recommend::{Candidate, RecommendRequest, Recommendation, recommend};
+use agent_tui::{Painter, Tone};
+use anyhow::Result;
+
+use crate::app::App;
+use crate::exit::Exit;
+use crate::output::{note, print, print_json};
+
+/// `agent models probe`.
+pub fn probe_command(app: &App, no_bandwidth: bool, json: bool) -> Result<Exit> {
+    let config = app.config()?;
+    let profile = probe(ProbeOptions {
+        measure_bandwidth: !no_bandwidth,
+    });
+    if json {
+        print_json(&profile)?;
+    } else {
+        print(&render_profile(&profile, &app.stdout_painter(&config)))?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// `agent models recommend`.
+pub fn recommend_command(
+    app: &App,
+    context: Option<u32>,
+    any_family: bool,
+    json: bool,
+) -> Result<Exit> {
+    let config = app.config()?;
+    let profile = probe(ProbeOptions::default());
+    let request = RecommendRequest {
+        context_length: context.unwrap_or(config.config.model.context_length),
+        prefer_coder: !any_family,
+        ..RecommendRequest::default()
+    };
+    let recommendation = recommend(&profile, &Catalog::builtin()?, &request);
+    if json {
+        print_json(&recommendation)?;
+    } else {
+        print(&render_recommendation(
+            &recommendation,
+            &app.stdout_painter(&config),
+        ))?;
+        if recommendation.best.is_none() {
+            note(
+                "hint: free memory, ask for a shorter --context, or use a remote backend (model.backend = openai)",
+            );
+        }
+    }
+    Ok(if recommendation.best.is_some() {
+        Exit::Ok
+    } else {
+        Exit::Failure
+    })
+}
+
+/// Bytes in GiB with one decimal.
+pub fn gib(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
+}
+
+fn render_profile(profile: &HardwareProfile, painter: &Painter) -> String {
+    let cpu = &profile.cpu;
+    let mut out = String::new();
+    let cores = match cpu.physical_cores {
+        Some(physical) => format!("{} threads, {physical} cores", cpu.logical_cores),
+        None => format!("{} threads", cpu.logical_cores),
+    };
+    out.push_str(&format!(
+        "{}     {} ({}, {cores})\n",
+        painter.paint(Tone::Strong, "cpu"),
+        cpu.brand,
+        cpu.arch
+    ));
+    let simd = if cpu.simd.is_empty() {
+        "none detected".to_string()
+    } else {
+        cpu.simd.join(" ")
+    };
+    out.push_str(&format!(
+        "{}    {simd}\n",
+        painter.paint(Tone::Strong, "simd")
+    ));
+    let memory = &profile.memory;
+    let bandwidth = memory
+        .bandwidth_bytes_per_second
+        .map(|b| format!(", {:.1} GB/s read", b / 1e9))
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "{}  {} total, {} available{bandwidth}\n",
+        painter.paint(Tone::Strong, "memory"),
+        gib(memory.total_bytes),
+        gib(memory.available_bytes)
+    ));
+    if profile.gpus.is_empty() {
+        out.push_str(&format!(
+            "{}     none found (NVIDIA needs its driver's NVML library)\n",
+            painter.paint(Tone::Strong, "gpu")
+        ));
+    }
+    for gpu in &profile.gpus {
+        let memory = gpu
+            .memory_bytes
+            .map(gib)
+            .unwrap_or_else(|| "unknown memory".into());
+        let unified = if gpu.unified_memory { ", unified" } else { "" };
+        out.push_str(&format!(
+            "{}     {} ({memory}{unified})\n",
+            painter.paint(Tone::Strong, "gpu"),
+            gpu.name
+        ));
+    }
+    out
+}
+
+fn render_recommendation(recommendation: &Recommendation, painter: &Painter) -> String {
+    let budget = &recommendation.budget;
+    let mut out = format!(
+        "budget: {} on {}{}\n",
+        gib(budget.usable_bytes),
+        budget.device,
+        budget
+            .bandwidth_bytes_per_second
+            .map(|b| format!(" at {:.1} GB/s", b / 1e9))
+            .unwrap_or_default()
+    );
+    match &recommendation.best {
+        Some(best) => {
+            out.push_str(&format!(
+                "\n{} {}\n",
+                painter.paint(Tone::Good, "recommended:"),
+                describe(best)
+            ));
+            out.push_str(&format!("  ollama: ollama pull {}\n", best.ollama_tag));
+            out.push_str(&format!("  gguf:   {}\n", best.gguf));
+        }
+        None => out.push_str(&format!(
+            "\n{}\n",
+            painter.paint(Tone::Bad, "no known model fits this budget")
+        )),
+    }
+    if !recommendation.alternatives.is_empty() {
+        out.push_str("\nalso fits:\n");
+        for candidate in &recommendation.alternatives {
+            out.push_str(&format!("  {}\n", describe(candidate)));
+        }
+    }
+    out
+}
+
+fn describe(candidate: &Candidate) -> String {
+    let speed = candidate
+        .estimated_decode_tokens_per_second
+        .map(|s| format!(", ~{s:.0} tokens/s"))
+        .unwrap_or_default();
+    format!(
+        "{}:{} {} with {}k context — {} (weights {}, KV cache {}){speed}",
+        candidate.family,
+        candidate.size,
+        candidate.quantization,
+        candidate.context_length / 1024,
+        gib(candidate.total_bytes),
+        gib(candidate.weight_bytes),
+        gib(candidate.kv_cache_bytes),
+    )
+}

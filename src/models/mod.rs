@@ -1,0 +1,71 @@
+//! `agent models …`: list, show, pull, remove and benchmark models; probe this machine and
+//! recommend a model for it.
+
+mod bench;
+mod list;
+mod machine;
+mod pull;
+
+use anyhow::Result;
+
+use crate::app::App;
+use crate::cli::ModelsCommand;
+use crate::exit::Exit;
+
+pub fn run(app: &App, command: ModelsCommand) -> Result<Exit> {
+    match command {
+        ModelsCommand::List { json } => list::list(app, json),
+        ModelsCommand::Show {
+            name,
+            base_url,
+            json,
+        } => list::show(app, &name, base_url.as_deref(), json),
+        ModelsCommand::Pull {
+            reference,
+            base_url,
+            sha256,
+            json,
+        } => {
+            if pull::is_gguf_reference(&reference) {
+                pull::pull_gguf(app, &reference, sha256, json)
+            } else {
+                pull::pull_ollama(app, base_url.as_deref(), &reference, json)
+            }
+        }
+        ModelsCommand::Rm {
+            name,
+            base_url,
+            yes,
+        } => list::remove(app, &name, base_url.as_deref(), yes),
+        ModelsCommand::Bench {
+            prompt_tokens,
+            decode_tokens,
+            json,
+            backend,
+        } => bench::bench(app, prompt_tokens, decode_tokens, json, &backend),
+        ModelsCommand::Probe { no_bandwidth, json } => {
+            machine::probe_command(app, no_bandwidth, json)
+        }
+        ModelsCommand::Recommend {
+            context,
+            any_family,
+            json,
+        } => machine::recommend_command(app, context, any_family, json),
+    }
+}
+
+/// A runtime for the async parts of a command (HTTP, streaming).
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+/// The HTTP client every command shares: rustls, a connect timeout, no overall timeout (streams).
+pub fn reqwest_client() -> Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .user_agent(concat!("agent/", env!("CARGO_PKG_VERSION")))
+        .build()?)
+}

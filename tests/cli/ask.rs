@@ -1,0 +1,171 @@
+//! `agent ask` end to end: against a local OpenAI-protocol server and against a tiny GGUF.
+
+use crate::common::{Home, serve_openai, shared_fixture};
+
+#[test]
+fn ask_streams_the_answer_and_keeps_it_in_history() {
+    let home = Home::new();
+    let (base, requests) = serve_openai(&["Hello", ", ", "wörld", "!"]);
+    let output = home
+        .agent()
+        .args([
+            "ask",
+            "say hello",
+            "--backend",
+            "openai",
+            "--base-url",
+            &base,
+            "--model",
+            "tiny",
+            "--temperature",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "Hello, wörld!\n");
+    assert!(stderr.contains("9 prompt + 4 answer tokens"), "{stderr}");
+
+    let seen = requests.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].path.as_str()),
+        ("POST", "/v1/chat/completions")
+    );
+    let body: serde_json::Value = serde_json::from_str(&seen[0].body).unwrap();
+    assert_eq!(body["model"], "tiny");
+    assert_eq!(body["stream"], true);
+    assert_eq!(body["temperature"], 0.0);
+    assert_eq!(body["messages"][0]["content"], "say hello");
+
+    // The exchange is a conversation, and the call is in model_calls.
+    let list = home.json(&["history", "list", "--json"]);
+    let id = list["conversations"][0]["id"].as_str().unwrap().to_string();
+    let shown = home.json(&["history", "show", &id, "--json"]);
+    assert_eq!(shown["messages"][1]["content"], "Hello, wörld!");
+    assert_eq!(shown["messages"][1]["model"], "tiny");
+    let conn = rusqlite::Connection::open(home.database()).unwrap();
+    let (backend, outcome, completion): (String, String, i64) = conn
+        .query_row(
+            "SELECT backend, outcome, completion_tokens FROM model_calls",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (backend.as_str(), outcome.as_str(), completion),
+        ("openai", "ok", 4)
+    );
+}
+
+#[test]
+fn ask_json_prints_the_event_stream() {
+    let home = Home::new();
+    let (base, _) = serve_openai(&["a", "b"]);
+    let stdout = home.ok(&[
+        "ask",
+        "x",
+        "--json",
+        "--backend",
+        "openai",
+        "--base-url",
+        &base,
+        "--model",
+        "tiny",
+    ]);
+    let events: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["text_delta", "text_delta", "usage", "done"]);
+    assert_eq!(events[3]["reason"], "stop");
+}
+
+#[test]
+fn ask_uses_configured_defaults() {
+    let home = Home::new();
+    let (base, requests) = serve_openai(&["ok"]);
+    home.ok(&["config", "set", "model.backend", "openai"]);
+    home.ok(&["config", "set", "openai.base_url", &base]);
+    home.ok(&["config", "set", "model.name", "tiny"]);
+    assert_eq!(home.ok(&["ask", "x", "-q"]), "ok\n");
+    assert_eq!(requests.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn ask_explains_a_server_that_is_down_and_a_missing_model() {
+    let home = Home::new();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let stderr = home.fails(
+        &[
+            "ask",
+            "x",
+            "--backend",
+            "ollama",
+            "--base-url",
+            &url,
+            "--model",
+            "llama3.2",
+        ],
+        1,
+    );
+    assert!(
+        stderr.contains(&format!("cannot reach ollama at {url}")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint: start Ollama"), "{stderr}");
+
+    let stderr = home.fails(&["ask", "x", "--backend", "ollama", "--base-url", &url], 2);
+    assert!(stderr.contains("no model chosen"), "{stderr}");
+
+    let stderr = home.fails(&["ask", "x", "--model", "/nope/missing.gguf"], 3);
+    assert!(stderr.contains("missing.gguf"), "{stderr}");
+}
+
+#[test]
+fn ask_runs_a_tiny_gguf_in_process() {
+    let home = Home::new();
+    let model = shared_fixture("tiny-llama-f32.gguf");
+    let output = home
+        .agent()
+        .args([
+            "ask",
+            "hello",
+            "--model",
+            model.to_str().unwrap(),
+            "--temperature",
+            "0",
+            "--max-tokens",
+            "8",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // Random weights: the text is gibberish, but it is the answer and the counts are right.
+    assert!(
+        stderr.contains("8 answer tokens") && stderr.contains("stopped at the token limit"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("via local"), "{stderr}");
+    // Greedy decoding is reproducible.
+    let again = home
+        .agent()
+        .args([
+            "ask",
+            "hello",
+            "--model",
+            model.to_str().unwrap(),
+            "--temperature",
+            "0",
+            "--max-tokens",
+            "8",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(again.stdout, output.stdout);
+}
