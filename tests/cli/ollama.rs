@@ -174,3 +174,87 @@ fn bench_reports_prefill_and_decode_speed() {
     assert_eq!(result["prefill_tokens_per_second"], 120.0);
     assert_eq!(result["decode_tokens_per_second"], 5.0);
 }
+
+#[test]
+fn doctor_checks_the_backend_and_the_default_model() {
+    let home = Home::new();
+    let (base, _) = serve_ollama();
+    let doctor = |model: &str, host: &str| {
+        let output = home
+            .agent()
+            .env("OLLAMA_HOST", host)
+            .env("AGENT_MODEL_NAME", model)
+            .args(["doctor", "--json"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        (output.status.code(), report)
+    };
+    let check = |report: &serde_json::Value, name: &str| -> serde_json::Value {
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+
+    let (code, report) = doctor("qwen2.5-coder:7b", &base);
+    assert_eq!(code, Some(0), "{report}");
+    assert!(
+        check(&report, "ollama")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Ollama 0.5.1")
+    );
+    assert!(
+        check(&report, "default model")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("32768 context, tools yes")
+    );
+
+    let (code, report) = doctor("missing:1b", &base);
+    assert_eq!(code, Some(1));
+    assert_eq!(check(&report, "default model")["ok"], false);
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let down = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let (code, report) = doctor("qwen2.5-coder:7b", &down);
+    assert_eq!(code, Some(1));
+    let ollama = check(&report, "ollama");
+    assert_eq!(ollama["ok"], false);
+    assert!(
+        ollama["detail"].as_str().unwrap().contains("ollama serve"),
+        "{ollama}"
+    );
+
+    // No default model is a warning, not a failure.
+    let output = home
+        .agent()
+        .env("OLLAMA_HOST", &base)
+        .args(["doctor", "--json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{report}");
+    assert_eq!(check(&report, "default model")["warning"], true);
+}
+
+#[test]
+fn doctor_checks_a_local_default_model() {
+    let home = Home::new();
+    let model = crate::common::shared_fixture("tiny-qwen2-f32.gguf");
+    let output = home
+        .agent()
+        .env("AGENT_MODEL_BACKEND", "local")
+        .env("AGENT_MODEL_NAME", &model)
+        .args(["doctor"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("qwen2 F32"), "{stdout}");
+}

@@ -8,6 +8,8 @@ use agent_tui::text::pad;
 use anyhow::Result;
 use serde::Serialize;
 
+mod backends;
+
 use crate::app::App;
 use crate::exit::Exit;
 use crate::output::{print, print_json};
@@ -17,6 +19,9 @@ use crate::output::{print, print_json};
 struct Check {
     name: &'static str,
     ok: bool,
+    /// Worth a look, but not a failure (e.g. no default model chosen yet).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    warning: bool,
     detail: String,
 }
 
@@ -25,6 +30,16 @@ impl Check {
         Self {
             name,
             ok: true,
+            warning: false,
+            detail: detail.into(),
+        }
+    }
+
+    fn warn(name: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            name,
+            ok: true,
+            warning: true,
             detail: detail.into(),
         }
     }
@@ -33,6 +48,7 @@ impl Check {
         Self {
             name,
             ok: false,
+            warning: false,
             detail: detail.into(),
         }
     }
@@ -56,6 +72,9 @@ pub fn run(app: &App, json: bool) -> Result<Exit> {
     checks.push(check_data_dir(app));
     checks.extend(check_database(app, config.as_ref()));
     checks.push(check_git());
+    if let Some(config) = &config {
+        checks.extend(backends::check_backends(app, config));
+    }
 
     let all_ok = checks.iter().all(|c| c.ok);
     if json {
@@ -68,7 +87,9 @@ pub fn run(app: &App, json: bool) -> Result<Exit> {
         let width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
         let mut out = String::new();
         for check in &checks {
-            let mark = if check.ok {
+            let mark = if check.warning {
+                painter.paint(Tone::Warn, "warn")
+            } else if check.ok {
                 painter.paint(Tone::Good, "ok  ")
             } else {
                 painter.paint(Tone::Bad, "FAIL")
