@@ -12,7 +12,7 @@ use anyhow::Result;
 use futures_util::StreamExt;
 
 use crate::app::App;
-use crate::backend::select;
+use crate::backend::{explain_missing_model, select};
 use crate::cli::AskArgs;
 use crate::exit::Exit;
 use crate::models::runtime;
@@ -151,7 +151,7 @@ pub fn run(app: &App, args: AskArgs) -> Result<Exit> {
     })?;
 
     match ending {
-        Ending::Failed(error) => Err(error),
+        Ending::Failed(error) => Err(explain_missing_model(app, &store, &selected, error)),
         Ending::Interrupted => {
             note("interrupted");
             Ok(Exit::Interrupted)

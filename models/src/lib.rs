@@ -12,6 +12,7 @@ pub mod families;
 pub mod hardware;
 mod http;
 pub mod local;
+pub mod names;
 pub mod ollama;
 pub mod openai;
 pub mod recommend;

@@ -154,6 +154,22 @@ fn ask_through_ollama_sends_the_context_length() {
 
     let stderr = home.fails(&["ask", "hi", "--base-url", &base, "--model", "nosuch"], 3);
     assert!(stderr.contains("nosuch"), "{stderr}");
+    // A near miss names the model the server has.
+    let stderr = home.fails(
+        &[
+            "ask",
+            "hi",
+            "--base-url",
+            &base,
+            "--model",
+            "qwen2.5-coder:14b",
+        ],
+        3,
+    );
+    assert!(
+        stderr.contains("hint: did you mean qwen2.5-coder:7b?"),
+        "{stderr}"
+    );
 }
 
 #[test]
