@@ -8,7 +8,7 @@ mod conversations;
 pub mod migrations;
 mod model_calls;
 mod registry;
-mod search;
+pub(crate) mod search;
 mod transfer;
 
 use std::path::{Path, PathBuf};

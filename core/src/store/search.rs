@@ -3,6 +3,11 @@
 //! The user's words are quoted before they reach FTS5, so no input is a syntax error. Messages
 //! containing the whole query as an exact phrase rank first; then messages containing every word,
 //! by bm25. A word ending in `*` matches as a prefix.
+//!
+//! Cost: bm25 must score every match, which at a million messages takes up to a second for a
+//! common word. So a query matching more than [`RANKED_MATCHES`] messages lists the newest
+//! matches instead (an index walk that stops after one page); narrower queries are ranked.
+//! Rows, titles and snippets are read only for the page shown.
 
 use agent_models::Role;
 use rusqlite::params;
@@ -16,6 +21,9 @@ use crate::time::Millis;
 pub const HIGHLIGHT_START: char = '\u{2}';
 /// Marks the end of a match inside [`SearchHit::snippet`].
 pub const HIGHLIGHT_END: char = '\u{3}';
+
+/// Queries with at most this many matches are ranked by relevance; beyond it, newest first.
+pub const RANKED_MATCHES: usize = 1000;
 
 /// What to search for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,36 +90,56 @@ impl Store {
         exclude: &[String],
         exact_phrase: bool,
     ) -> Result<Vec<SearchHit>> {
-        let start = HIGHLIGHT_START.to_string();
-        let end = HIGHLIGHT_END.to_string();
-        // Over-fetch by the excluded count so that dropping them still fills the page.
         let fetch = (limit + exclude.len()) as i64;
-        let mut statement = self.conn.prepare_cached(
+        // More than RANKED_MATCHES matches? One step past that many index entries tells.
+        let common: bool = self.conn.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ?1 LIMIT 1 OFFSET ?2)",
+        )?
+        .query_row(params![expression, RANKED_MATCHES as i64], |r| r.get(0))?;
+        let ids_sql = if common {
+            "SELECT messages_fts.rowid FROM messages_fts
+               JOIN messages m ON m.pk = messages_fts.rowid
+               JOIN conversations c ON c.id = m.conversation_id
+              WHERE messages_fts MATCH ?1 AND (?2 IS NULL OR c.repo = ?2)
+              ORDER BY messages_fts.rowid DESC LIMIT ?3"
+        } else {
+            "SELECT messages_fts.rowid FROM messages_fts
+               JOIN messages m ON m.pk = messages_fts.rowid
+               JOIN conversations c ON c.id = m.conversation_id
+              WHERE messages_fts MATCH ?1 AND (?2 IS NULL OR c.repo = ?2)
+              ORDER BY messages_fts.rank, messages_fts.rowid LIMIT ?3"
+        };
+        let ids = self
+            .conn
+            .prepare_cached(ids_sql)?
+            .query_map(params![expression, query.repo, fetch], |r| {
+                r.get::<_, i64>(0)
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+
+        let mut details = self.conn.prepare_cached(
             "SELECT m.id, m.conversation_id, c.title, m.role, m.created_at,
-                    snippet(messages_fts, 0, ?2, ?3, '…', 16)
+                    snippet(messages_fts, 0, ?3, ?4, '…', 16)
                FROM messages_fts
                JOIN messages m ON m.pk = messages_fts.rowid
                JOIN conversations c ON c.id = m.conversation_id
-              WHERE messages_fts MATCH ?1
-                AND (?4 IS NULL OR c.repo = ?4)
-              ORDER BY messages_fts.rank, m.pk
-              LIMIT ?5",
+              WHERE messages_fts MATCH ?1 AND messages_fts.rowid = ?2",
         )?;
-        let rows =
-            statement.query_map(params![expression, start, end, query.repo, fetch], |row| {
-                let role: String = row.get(3)?;
+        let start = HIGHLIGHT_START.to_string();
+        let end = HIGHLIGHT_END.to_string();
+        let mut hits = Vec::new();
+        for id in ids {
+            let row = details.query_row(params![expression, id, start, end], |row| {
                 Ok((
                     row.get::<_, String>(0)?,
                     row.get::<_, String>(1)?,
                     row.get::<_, String>(2)?,
-                    role,
+                    row.get::<_, String>(3)?,
                     row.get::<_, Millis>(4)?,
                     row.get::<_, String>(5)?,
                 ))
             })?;
-        let mut hits = Vec::new();
-        for row in rows {
-            let (message_id, conversation_id, conversation_title, role, created_at, snippet) = row?;
+            let (message_id, conversation_id, conversation_title, role, created_at, snippet) = row;
             if exclude.contains(&message_id) {
                 continue;
             }

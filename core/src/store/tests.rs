@@ -437,3 +437,42 @@ fn two_connections_writing_at_once_both_succeed() {
     let store = Store::open(&path, &StoreOptions::default()).unwrap();
     assert_eq!(store.counts().unwrap(), (200, 200));
 }
+
+#[test]
+fn a_query_with_very_many_matches_lists_the_newest_first() {
+    let mut store = Store::open_in_memory().unwrap();
+    let conversation = store.create_conversation("many", None).unwrap();
+    let total = search::RANKED_MATCHES + 5;
+    let mut last = None;
+    for i in 0..total {
+        let text = if i % 2 == 0 {
+            format!("common word {i}")
+        } else {
+            format!("common common common {i}")
+        };
+        last = Some(store.append_message(&conversation.id, user(&text)).unwrap());
+    }
+    let hits = store
+        .search_messages(&SearchQuery {
+            text: "common".into(),
+            limit: 3,
+            repo: None,
+        })
+        .unwrap();
+    assert_eq!(hits.len(), 3);
+    assert_eq!(
+        hits[0].message_id,
+        last.unwrap().id,
+        "newest first past the ranking limit"
+    );
+    assert!(hits.windows(2).all(|w| w[0].created_at >= w[1].created_at));
+    // The phrase pass still runs first and fills the page with exact matches.
+    let phrase = store
+        .search_messages(&SearchQuery {
+            text: "common word".into(),
+            limit: 2,
+            repo: None,
+        })
+        .unwrap();
+    assert!(phrase.iter().all(|h| h.exact_phrase));
+}
