@@ -15,6 +15,7 @@ pub fn probe_command(app: &App, no_bandwidth: bool, json: bool) -> Result<Exit> 
     let config = app.config()?;
     let profile = probe(ProbeOptions {
         measure_bandwidth: !no_bandwidth,
+        enumerate_all_gpus: true,
     });
     if json {
         print_json(&profile)?;
@@ -32,7 +33,11 @@ pub fn recommend_command(
     json: bool,
 ) -> Result<Exit> {
     let config = app.config()?;
-    let profile = probe(ProbeOptions::default());
+    // wgpu's GPUs carry no memory size, so they cannot change the budget: skip the slow part.
+    let profile = probe(ProbeOptions {
+        measure_bandwidth: true,
+        enumerate_all_gpus: false,
+    });
     let request = RecommendRequest {
         context_length: context.unwrap_or(config.config.model.context_length),
         prefer_coder: !any_family,
@@ -99,7 +104,7 @@ fn render_profile(profile: &HardwareProfile, painter: &Painter) -> String {
     ));
     if profile.gpus.is_empty() {
         out.push_str(&format!(
-            "{}     none found (NVIDIA needs its driver's NVML library)\n",
+            "{}     none found (NVIDIA GPUs need the driver's NVML library; others a Vulkan, Metal or DX12 driver)\n",
             painter.paint(Tone::Strong, "gpu")
         ));
     }

@@ -13,6 +13,8 @@ pub enum GpuSource {
     Nvml,
     /// Apple silicon: the GPU shares system memory.
     Apple,
+    /// wgpu's adapter list (any vendor; no memory size).
+    Wgpu,
 }
 
 /// One GPU.

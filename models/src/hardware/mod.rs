@@ -5,6 +5,8 @@
 mod bandwidth;
 mod cpu;
 mod gpu;
+#[cfg(feature = "wgpu-probe")]
+mod wgpu_probe;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,12 +37,15 @@ pub struct MemoryInfo {
 pub struct ProbeOptions {
     /// Time a read over a large buffer (~100 ms) to estimate decode speed.
     pub measure_bandwidth: bool,
+    /// Also list GPUs of any vendor through wgpu (0.1–0.5 s; needs the `wgpu-probe` feature).
+    pub enumerate_all_gpus: bool,
 }
 
 impl Default for ProbeOptions {
     fn default() -> Self {
         Self {
             measure_bandwidth: true,
+            enumerate_all_gpus: true,
         }
     }
 }
@@ -56,6 +61,16 @@ pub fn probe(options: ProbeOptions) -> HardwareProfile {
     let mut gpus = gpu::probe_nvml();
     if cfg!(target_os = "macos") && cfg!(target_arch = "aarch64") {
         gpus.push(gpu::apple_unified(&cpu, total_bytes));
+    }
+    #[cfg(feature = "wgpu-probe")]
+    if options.enumerate_all_gpus {
+        // Keep NVML's and Apple's entries (they know the memory); add the GPUs they missed.
+        let known: Vec<String> = gpus.iter().map(|g| g.vendor.clone()).collect();
+        gpus.extend(
+            wgpu_probe::probe_wgpu()
+                .into_iter()
+                .filter(|g| !known.contains(&g.vendor)),
+        );
     }
     HardwareProfile {
         cpu,
@@ -86,6 +101,7 @@ mod tests {
     fn probing_this_machine_reports_cpu_and_memory() {
         let profile = probe(ProbeOptions {
             measure_bandwidth: false,
+            enumerate_all_gpus: false,
         });
         assert!(profile.cpu.logical_cores >= 1);
         assert!(profile.memory.total_bytes > 0);
