@@ -1,5 +1,6 @@
 //! [`LocalBackend`]: the [`ChatBackend`] over in-process GGUF models. Each call runs on its own
-//! thread and streams events through a channel; the last loaded model stays in memory.
+//! thread and streams events through a channel; the last loaded model stays in memory. Tool
+//! calls the model writes as text are found by a [`ToolCallFilter`].
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -10,9 +11,10 @@ use tokio::sync::mpsc;
 
 use super::device::{DevicePreference, SelectedDevice, select_device};
 use super::ollama_blobs::resolve_ollama_model;
-use super::session::{FinishReason, GenerationConfig, LocalModel};
-use crate::chat::{ChatBackend, ChatEvent, ChatRequest, ChatStream, DoneReason};
+use super::session::{FinishReason, Generation, GenerationConfig, LocalModel};
+use crate::chat::{ChatBackend, ChatEvent, ChatRequest, ChatStream, DoneReason, ToolSpec};
 use crate::error::{ModelError, Result};
+use crate::tool_format::ToolCallFilter;
 
 /// Events waiting in the channel before the generation thread blocks on a slow reader.
 const CHANNEL_CAPACITY: usize = 64;
@@ -137,17 +139,29 @@ fn run_chat(
     }
     let prompt = model.prompt_tokens(request)?;
     let config = GenerationConfig::from_request(request);
-    let generation = model.generate(&prompt, &config, &mut |delta| {
+    send_answer(&request.tools, sender, |on_text| {
+        model.generate(&prompt, &config, on_text)
+    })
+}
+
+/// Runs `generate` and sends its answer: text deltas and the tool calls a [`ToolCallFilter`]
+/// for `tools` finds in them, then usage, then done. `generate` calls its argument with each
+/// piece of text and stops when told to; after a cancelled generation nothing more is sent.
+fn send_answer(
+    tools: &[ToolSpec],
+    sender: &EventSender,
+    generate: impl FnOnce(&mut dyn FnMut(&str) -> ControlFlow<()>) -> Result<Generation>,
+) -> Result<()> {
+    let mut filter = ToolCallFilter::new(tools);
+    let generation = generate(&mut |delta| {
         if sender.is_closed() {
             return ControlFlow::Break(());
         }
-        if delta.is_empty() {
+        let text = filter.push(delta);
+        if text.is_empty() {
             return ControlFlow::Continue(());
         }
-        let event = ChatEvent::TextDelta {
-            text: delta.to_string(),
-        };
-        match sender.blocking_send(Ok(event)) {
+        match sender.blocking_send(Ok(ChatEvent::TextDelta { text })) {
             Ok(()) => ControlFlow::Continue(()),
             Err(_) => ControlFlow::Break(()),
         }
@@ -157,11 +171,19 @@ fn run_chat(
         FinishReason::Length => DoneReason::Length,
         FinishReason::Cancelled => return Ok(()),
     };
-    // A closed channel means nobody listens any more; there is nothing to do about it.
-    let _ = sender.blocking_send(Ok(ChatEvent::Usage {
+    let mut events = filter.finish();
+    events.push(ChatEvent::Usage {
         usage: generation.usage,
-    }));
-    let _ = sender.blocking_send(Ok(ChatEvent::Done { reason }));
+    });
+    events.push(ChatEvent::Done {
+        reason: filter.done_reason(reason),
+    });
+    for event in events {
+        // A closed channel means nobody listens any more; there is nothing to do about it.
+        if sender.blocking_send(Ok(event)).is_err() {
+            break;
+        }
+    }
     Ok(())
 }
 
@@ -211,4 +233,145 @@ fn lock<T>(mutex: &Mutex<T>) -> Result<MutexGuard<'_, T>> {
     mutex.lock().map_err(|_| {
         ModelError::Inference("the model was left unusable by a failed call".to_string())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::chat::{ToolCall, Usage};
+
+    fn read_file_tool() -> ToolSpec {
+        ToolSpec {
+            name: "read_file".into(),
+            description: "Read a file".into(),
+            parameters: json!({"type": "object", "properties": {"path": {"type": "string"}},
+                "required": ["path"]}),
+        }
+    }
+
+    fn generation(text: &str, finish: FinishReason) -> Generation {
+        Generation {
+            tokens: vec![1, 2, 3],
+            text: text.to_string(),
+            finish,
+            usage: Usage {
+                prompt_tokens: 10,
+                completion_tokens: 3,
+                ..Usage::default()
+            },
+            reused_prompt_tokens: 0,
+        }
+    }
+
+    fn drain(receiver: &mut mpsc::Receiver<Result<ChatEvent>>) -> Vec<ChatEvent> {
+        let mut events = Vec::new();
+        while let Ok(event) = receiver.try_recv() {
+            events.push(event.unwrap());
+        }
+        events
+    }
+
+    const DELTAS: [&str; 3] = [
+        "Let me look.\n",
+        "<tool_call>\n{\"name\": \"read_file\", ",
+        "\"arguments\": {\"path\": \"a.rs\"}}\n</tool_call>",
+    ];
+
+    #[test]
+    fn calls_written_as_text_become_tool_call_events_before_usage_and_done() {
+        let (sender, mut receiver) = mpsc::channel(CHANNEL_CAPACITY);
+        let mut during = Vec::new();
+        send_answer(&[read_file_tool()], &sender, |on_text| {
+            for delta in DELTAS {
+                assert!(on_text(delta).is_continue());
+                during.push(drain(&mut receiver));
+            }
+            Ok(generation(&DELTAS.concat(), FinishReason::Stop))
+        })
+        .unwrap();
+        assert_eq!(
+            during,
+            [
+                vec![ChatEvent::TextDelta {
+                    text: "Let me look.\n".into()
+                }],
+                vec![],
+                vec![],
+            ],
+            "the prose streams while the call is held"
+        );
+        let usage = generation("", FinishReason::Stop).usage;
+        assert_eq!(
+            drain(&mut receiver),
+            [
+                ChatEvent::ToolCall {
+                    call: ToolCall {
+                        id: "call_1".into(),
+                        name: "read_file".into(),
+                        arguments: json!({"path": "a.rs"}),
+                    }
+                },
+                ChatEvent::Usage { usage },
+                ChatEvent::Done {
+                    reason: DoneReason::ToolCalls
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn without_tools_the_text_streams_as_it_came() {
+        let (sender, mut receiver) = mpsc::channel(CHANNEL_CAPACITY);
+        send_answer(&[], &sender, |on_text| {
+            for delta in DELTAS {
+                let _ = on_text(delta);
+            }
+            Ok(generation(&DELTAS.concat(), FinishReason::Length))
+        })
+        .unwrap();
+        let mut expected: Vec<ChatEvent> = DELTAS
+            .iter()
+            .map(|delta| ChatEvent::TextDelta {
+                text: delta.to_string(),
+            })
+            .collect();
+        expected.push(ChatEvent::Usage {
+            usage: generation("", FinishReason::Length).usage,
+        });
+        expected.push(ChatEvent::Done {
+            reason: DoneReason::Length,
+        });
+        assert_eq!(drain(&mut receiver), expected);
+    }
+
+    #[test]
+    fn a_cancelled_answer_sends_nothing_more() {
+        let (sender, mut receiver) = mpsc::channel(CHANNEL_CAPACITY);
+        send_answer(&[read_file_tool()], &sender, |on_text| {
+            for delta in DELTAS {
+                let _ = on_text(delta);
+            }
+            Ok(generation("", FinishReason::Cancelled))
+        })
+        .unwrap();
+        assert_eq!(
+            drain(&mut receiver),
+            [ChatEvent::TextDelta {
+                text: "Let me look.\n".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn a_closed_stream_stops_the_generation() {
+        let (sender, receiver) = mpsc::channel(CHANNEL_CAPACITY);
+        drop(receiver);
+        send_answer(&[], &sender, |on_text| {
+            assert!(on_text("hello").is_break());
+            Ok(generation("hello", FinishReason::Cancelled))
+        })
+        .unwrap();
+    }
 }

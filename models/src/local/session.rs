@@ -16,6 +16,7 @@ use super::template::ChatTemplate;
 use super::tokenizer::GgufTokenizer;
 use crate::chat::{ChatRequest, Usage};
 use crate::error::{ModelError, Result};
+use crate::tool_format::plain_request;
 
 /// The context used when a request names none: the model's own, but at most this many tokens
 /// (a long context costs memory for the KV cache).
@@ -167,9 +168,17 @@ impl LocalModel {
     }
 
     /// The request's messages and tools rendered with the chat template, ready for the answer.
+    /// When the template does not read `tools`, the request is rewritten by
+    /// [`plain_request`] first: the tool list goes into the system prompt as text, and earlier
+    /// calls and results into the messages.
     pub fn render_prompt(&self, request: &ChatRequest) -> Result<String> {
-        self.template
-            .render(&request.messages, &request.tools, true)
+        if request.tools.is_empty() || self.template.reads_tools() {
+            return self
+                .template
+                .render(&request.messages, &request.tools, true);
+        }
+        let plain = plain_request(request.clone());
+        self.template.render(&plain.messages, &plain.tools, true)
     }
 
     /// The prompt tokens of a chat request.

@@ -22,6 +22,7 @@ pub struct ChatTemplate {
     bos_token: String,
     eos_token: String,
     is_fallback: bool,
+    reads_tools: bool,
 }
 
 impl ChatTemplate {
@@ -46,12 +47,17 @@ impl ChatTemplate {
         environment
             .add_template_owned(TEMPLATE_NAME, source.clone())
             .map_err(|error| template_error("the chat template does not compile", &error))?;
+        let reads_tools = environment
+            .get_template(TEMPLATE_NAME)
+            .map(|template| template.undeclared_variables(false).contains("tools"))
+            .map_err(|error| template_error("the chat template is missing", &error))?;
         Ok(Self {
             environment,
             source,
             bos_token: bos_token.to_string(),
             eos_token: eos_token.to_string(),
             is_fallback,
+            reads_tools,
         })
     }
 
@@ -88,6 +94,12 @@ impl ChatTemplate {
     /// True when the file had no template and ChatML is used.
     pub fn is_fallback(&self) -> bool {
         self.is_fallback
+    }
+
+    /// True when the template reads the `tools` variable, so the model was trained to be shown
+    /// tools (and to call them its own way). Without it, tools must go into the prompt as text.
+    pub fn reads_tools(&self) -> bool {
+        self.reads_tools
     }
 }
 
@@ -339,6 +351,26 @@ mod tests {
              \"parameters\": {\"type\": \"object\", \"properties\": {\"path\": {\"type\": \"string\"}}}}}\n\
              USER:hi!ASSISTANT:{\"path\": \"a<b>.rs\"}</s>",
             "trim_blocks eats the newline after a block tag, as in Hugging Face's Jinja"
+        );
+    }
+
+    #[test]
+    fn a_template_reads_tools_only_when_it_uses_the_variable() {
+        let chatml = ChatTemplate::new(None, "", "").unwrap();
+        assert!(!chatml.reads_tools());
+        let qwen_like = "{% if tools %}{% for tool in tools %}{{ tool | tojson }}{% endfor %}{% endif %}\
+            {% for m in messages %}{{ m.content }}{% endfor %}";
+        assert!(
+            ChatTemplate::new(Some(qwen_like), "", "")
+                .unwrap()
+                .reads_tools()
+        );
+        let mentions_only =
+            "{# tools are not supported #}{% for m in messages %}{{ m.content }}{% endfor %}";
+        assert!(
+            !ChatTemplate::new(Some(mentions_only), "", "")
+                .unwrap()
+                .reads_tools()
         );
     }
 

@@ -811,3 +811,79 @@ fn decode_speed() {
         );
     }
 }
+
+fn read_file_tool() -> crate::chat::ToolSpec {
+    crate::chat::ToolSpec {
+        name: "read_file".into(),
+        description: "Read a file".into(),
+        parameters: serde_json::json!({"type": "object", "properties": {"path": {"type": "string"}},
+            "required": ["path"]}),
+    }
+}
+
+#[test]
+fn tools_go_into_the_prompt_as_text_when_the_template_does_not_read_them() {
+    let path = fixture("tiny-llama-f32.gguf");
+    let model = load("tiny-llama-f32.gguf");
+    assert!(!model.template().reads_tools());
+    let mut request = hello_request(&path);
+    request.tools = vec![read_file_tool()];
+    let prompt = model.render_prompt(&request).unwrap();
+    assert_eq!(
+        prompt,
+        "<|im_start|>system\n# Tools\nYou can call these tools (`?` marks an optional argument):\n\
+         read_file(path: string) — Read a file\n\n\
+         To call a tool, write a block like this, one block per call, then stop and wait:\n\
+         ```tool\n{\"name\":\"read_file\",\"arguments\":{\"path\":\"...\"}}\n```\n\
+         Each result comes back in the next message, starting `Result of NAME (call_N):`.\n<|im_end|>\n\
+         <|im_start|>user\nhello<|im_end|>\n<|im_start|>assistant\n"
+    );
+    let without_tools = model.prompt_tokens(&hello_request(&path)).unwrap();
+    assert!(model.prompt_tokens(&request).unwrap().len() > without_tools.len());
+
+    // Earlier calls and their results are rewritten as text too.
+    let call = crate::chat::ToolCall {
+        id: "call_1".into(),
+        name: "read_file".into(),
+        arguments: serde_json::json!({"path": "a.rs"}),
+    };
+    let mut assistant = ChatMessage::assistant("Looking.");
+    assistant.tool_calls.push(call.clone());
+    request
+        .messages
+        .extend([assistant, ChatMessage::tool_result(&call, "fn main() {}")]);
+    let prompt = model.render_prompt(&request).unwrap();
+    assert!(
+        prompt.ends_with(
+            "<|im_start|>assistant\nLooking.\n\n```tool\n{\"name\":\"read_file\",\"arguments\":{\"path\":\"a.rs\"}}\n```<|im_end|>\n\
+             <|im_start|>user\nResult of read_file (call_1):\n```\nfn main() {}\n```<|im_end|>\n<|im_start|>assistant\n"
+        ),
+        "{prompt}"
+    );
+}
+
+#[test]
+fn a_template_that_reads_tools_is_given_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let custom = dir.path().join("tools.gguf");
+    rewrite_fixture(
+        "tiny-llama-f32.gguf",
+        &custom,
+        &[(
+            "tokenizer.chat_template",
+            Value::String(
+                "{% if tools %}{% for tool in tools %}<tool>{{ tool.function.name }}</tool>{% endfor %}{% endif %}\
+                 {% for m in messages %}[{{ m.role }}]{{ m.content }}{% endfor %}"
+                    .into(),
+            ),
+        )],
+    );
+    let model = LocalModel::load(&custom, &Device::Cpu).unwrap();
+    assert!(model.template().reads_tools());
+    let mut request = hello_request(&custom);
+    request.tools = vec![read_file_tool()];
+    assert_eq!(
+        model.render_prompt(&request).unwrap(),
+        "<tool>read_file</tool>[user]hello"
+    );
+}

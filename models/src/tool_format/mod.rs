@@ -73,6 +73,13 @@
 //! problem, with why, for the model to fix ([`ParsedReply::problem_message`]); a `json` fence or
 //! bare object is only taken as a call when it names a known tool or has exactly a call's keys,
 //! so JSON that is simply part of the answer stays in the text.
+//!
+//! # Streaming
+//!
+//! [`ToolCallFilter`] applies the parser to a streamed answer: prose is passed on as it comes,
+//! text from a likely call marker on is held, and at the end the calls come out as
+//! [`ChatEvent::ToolCall`](crate::ChatEvent)s. The local backend uses it; any backend whose
+//! models write calls as text can.
 
 mod history;
 mod lenient_json;
@@ -80,6 +87,7 @@ mod parse;
 mod prompt;
 mod scan;
 mod shape;
+mod stream;
 
 #[cfg(test)]
 mod proptests;
@@ -89,6 +97,7 @@ mod tests;
 pub use history::{plain_messages, plain_request};
 pub use parse::parse_tool_calls;
 pub use prompt::{render_tool_call, render_tool_prompt, render_tool_result};
+pub use stream::ToolCallFilter;
 
 use crate::chat::ToolCall;
 
