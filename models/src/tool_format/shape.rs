@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::lenient_json::{number, read_all};
 use crate::chat::ToolSpec;
+use crate::names::edit_distance;
 
 /// Keys that name the tool, most specific first: with `{"tool": "x", "name": "y"}` the tool is
 /// `x` and `name` is an argument.
@@ -259,18 +260,3 @@ fn simplify(name: &str) -> String {
         .collect()
 }
 
-/// Levenshtein distance over chars.
-fn edit_distance(left: &str, right: &str) -> usize {
-    let right: Vec<char> = right.chars().collect();
-    let mut previous: Vec<usize> = (0..=right.len()).collect();
-    for (i, left_char) in left.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, right_char) in right.iter().enumerate() {
-            let substitution = previous[j] + usize::from(left_char != *right_char);
-            let value = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-            current.push(value);
-        }
-        previous = current;
-    }
-    previous[right.len()]
-}
