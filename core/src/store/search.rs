@@ -7,6 +7,7 @@
 //! Cost: bm25 must score every match, which at a million messages takes up to a second for a
 //! common word. So a query matching more than [`RANKED_MATCHES`] messages lists the newest
 //! matches instead (an index walk that stops after one page); narrower queries are ranked.
+//! Exact-phrase matches are always listed newest first.
 //! Rows, titles and snippets are read only for the page shown.
 
 use agent_models::Role;
@@ -91,8 +92,10 @@ impl Store {
         exact_phrase: bool,
     ) -> Result<Vec<SearchHit>> {
         let fetch = (limit + exclude.len()) as i64;
-        // More than RANKED_MATCHES matches? One step past that many index entries tells.
-        let common: bool = self.conn.prepare_cached(
+        // Exact-phrase matches are listed newest first: they are all equally exact, and one walk
+        // of the index that stops after a page costs far less than counting and ranking them.
+        // Otherwise: more than RANKED_MATCHES matches? One step past that many entries tells.
+        let common: bool = exact_phrase || self.conn.prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ?1 LIMIT 1 OFFSET ?2)",
         )?
         .query_row(params![expression, RANKED_MATCHES as i64], |r| r.get(0))?;

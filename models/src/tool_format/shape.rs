@@ -259,4 +259,3 @@ fn simplify(name: &str) -> String {
         .flat_map(char::to_lowercase)
         .collect()
 }
-
