@@ -169,7 +169,7 @@ pub struct SeenRequest {
 pub fn serve_openai(
     reply: &[&str],
 ) -> (String, std::sync::Arc<std::sync::Mutex<Vec<SeenRequest>>>) {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::Write;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}/v1", listener.local_addr().unwrap());
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -178,31 +178,11 @@ pub fn serve_openai(
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { return };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request_line = String::new();
-            if reader.read_line(&mut request_line).is_err() {
+            let Some(request) = read_request(&stream) else {
                 continue;
-            }
-            let mut length = 0usize;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = value.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0u8; length];
-            let _ = reader.read_exact(&mut body);
-            let mut parts = request_line.split_whitespace();
-            let method = parts.next().unwrap_or("").to_string();
-            let path = parts.next().unwrap_or("").to_string();
-            log.lock().unwrap().push(SeenRequest {
-                method: method.clone(),
-                path: path.clone(),
-                body: String::from_utf8_lossy(&body).into(),
-            });
+            };
+            let path = request.path.clone();
+            log.lock().unwrap().push(request);
             let mut out = stream;
             if path.ends_with("/models") {
                 let json = r#"{"object":"list","data":[{"id":"tiny","object":"model","owned_by":"test"}]}"#;
@@ -248,4 +228,30 @@ pub fn serve_openai(
         }
     });
     (base, seen)
+}
+
+/// Reads one HTTP/1.1 request (request line, headers, a Content-Length body) from a test client.
+pub fn read_request(stream: &std::net::TcpStream) -> Option<SeenRequest> {
+    use std::io::{BufRead, BufReader, Read};
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line).ok()?;
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = value.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body).ok()?;
+    let mut parts = request_line.split_whitespace();
+    Some(SeenRequest {
+        method: parts.next().unwrap_or("").to_string(),
+        path: parts.next().unwrap_or("").to_string(),
+        body: String::from_utf8_lossy(&body).into(),
+    })
 }

@@ -1,12 +1,12 @@
 //! A fake Ollama server on loopback that speaks the documented NDJSON protocol
 //! (`shared/protocols/ollama.md`): tags, show, pull, delete, version and streamed chat.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use serde_json::json;
 
-use crate::common::SeenRequest;
+use crate::common::{SeenRequest, read_request};
 
 /// Starts the server; returns its base URL and the requests it saw.
 pub fn serve_ollama() -> (String, Arc<Mutex<Vec<SeenRequest>>>) {
@@ -17,32 +17,11 @@ pub fn serve_ollama() -> (String, Arc<Mutex<Vec<SeenRequest>>>) {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { return };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request_line = String::new();
-            if reader.read_line(&mut request_line).is_err() {
+            let Some(seen) = read_request(&stream) else {
                 continue;
-            }
-            let mut length = 0usize;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = value.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0u8; length];
-            let _ = reader.read_exact(&mut body);
-            let mut parts = request_line.split_whitespace();
-            let method = parts.next().unwrap_or("").to_string();
-            let path = parts.next().unwrap_or("").to_string();
-            let body = String::from_utf8_lossy(&body).to_string();
-            log.lock().unwrap().push(SeenRequest {
-                method: method.clone(),
-                path: path.clone(),
-                body: body.clone(),
-            });
+            };
+            let (method, path, body) = (seen.method.clone(), seen.path.clone(), seen.body.clone());
+            log.lock().unwrap().push(seen);
             let request: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
             let (status, content_type, reply) = respond(&method, &path, &request);
             let mut out = stream;
