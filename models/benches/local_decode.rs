@@ -18,6 +18,12 @@
 //!   AGENT_BENCH_TURN_REPS=N     repetitions of the turn-N measurement [3]
 //!   AGENT_BENCH_JSON=FILE       also append the medians as one JSON line to FILE
 //!
+//! Prefill is `logits_after(prompt)` on an empty cache; decode is `generate` of greedy tokens
+//! (end tokens ignored) right after it, the prompt's logits already cached, so it times only
+//! sampling and one-token forward passes. Each is reported per wall-clock second and per CPU
+//! second of the process (utime + stime from /proc/self/stat): with 1 thread the latter hardly
+//! depends on what else runs on the machine, with more threads it also counts spinning.
+//!
 //! The prompts are fixed token ids, `3 + (i * 2654435761 mod 2^32) mod (vocab - 3)`, so that
 //! llama.cpp gets exactly the same tokens without depending on either engine's tokenizer; the
 //! prefill/decode prompt uses i = 0.., the turn-N conversation i = 100000.. . Threads: candle
@@ -28,7 +34,7 @@
 use std::error::Error;
 use std::io::Write;
 use std::ops::ControlFlow;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use agent_models::local::{GenerationConfig, LocalModel};
 use candle_core::Device;
@@ -68,10 +74,27 @@ fn spread(values: &[f64]) -> String {
     format!("{min:.1}–{max:.1}")
 }
 
-fn seconds(duration: Option<Duration>) -> BenchResult<f64> {
-    Ok(duration
-        .ok_or("the backend reported no duration")?
-        .as_secs_f64())
+/// CPU seconds used by this process so far, all threads (Linux: utime + stime from
+/// /proc/self/stat, in USER_HZ = 100 ticks per second); `None` elsewhere.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// Wall-clock and CPU seconds of `run`.
+fn timed<T>(run: impl FnOnce() -> BenchResult<T>) -> BenchResult<(T, f64, f64)> {
+    let cpu_start = cpu_seconds();
+    let start = Instant::now();
+    let value = run()?;
+    let wall = start.elapsed().as_secs_f64();
+    let cpu = match (cpu_start, cpu_seconds()) {
+        (Some(before), Some(after)) => after - before,
+        _ => f64::NAN,
+    };
+    Ok((value, wall, cpu))
 }
 
 fn main() -> BenchResult<()> {
@@ -125,21 +148,29 @@ fn main() -> BenchResult<()> {
         &mut ignore,
     )?;
 
-    let mut prefill = Vec::new();
-    let mut decode = Vec::new();
+    let mut prefill = Samples::default();
+    let mut decode = Samples::default();
     let mut first_tokens = Vec::new();
     for rep in 0..reps {
+        // Prefill: the prompt into an empty cache.
         model.clear_cache();
-        let generation = model.generate(&prompt, &greedy, &mut ignore)?;
-        let prefill_rate = prompt_len as f64 / seconds(generation.usage.prompt_duration)?;
-        let decode_rate = generation.usage.completion_tokens as f64
-            / seconds(generation.usage.completion_duration)?;
+        let ((), wall, cpu) = timed(|| Ok(model.logits_after(&prompt).map(|_| ())?))?;
+        prefill.push(prompt_len, wall, cpu);
+        // Decode: the prompt is cached with its logits, so this only samples and steps.
+        let (generation, wall, cpu) =
+            timed(|| Ok(model.generate(&prompt, &greedy, &mut ignore)?))?;
+        if generation.reused_prompt_tokens != prompt_len {
+            return Err("the decode run computed the prompt again".into());
+        }
+        decode.push(generation.tokens.len(), wall, cpu);
         eprintln!(
-            "  rep {}/{reps}: prefill {prefill_rate:.1} tok/s, decode {decode_rate:.1} tok/s",
-            rep + 1
+            "  rep {}/{reps}: prefill {:.1} tok/s ({:.1} per CPU-s), decode {:.1} tok/s ({:.1} per CPU-s)",
+            rep + 1,
+            prefill.rate.last().copied().unwrap_or_default(),
+            prefill.cpu_rate.last().copied().unwrap_or_default(),
+            decode.rate.last().copied().unwrap_or_default(),
+            decode.cpu_rate.last().copied().unwrap_or_default(),
         );
-        prefill.push(prefill_rate);
-        decode.push(decode_rate);
         if first_tokens.is_empty() {
             first_tokens = generation.tokens.iter().take(8).copied().collect();
         }
@@ -155,7 +186,8 @@ fn main() -> BenchResult<()> {
         // With reuse: the previous turn left the prefix in the cache.
         model.clear_cache();
         model.logits_after(prefix)?;
-        let generation = model.generate(&conversation, &one, &mut ignore)?;
+        let (generation, reused_seconds, _) =
+            timed(|| Ok(model.generate(&conversation, &one, &mut ignore)?))?;
         if generation.reused_prompt_tokens != prefix_len {
             return Err(format!(
                 "expected {prefix_len} reused tokens, the backend reused {}",
@@ -163,11 +195,10 @@ fn main() -> BenchResult<()> {
             )
             .into());
         }
-        let reused_seconds = seconds(generation.usage.prompt_duration)?;
         // Without reuse: the whole conversation is computed again.
         model.clear_cache();
-        let generation = model.generate(&conversation, &one, &mut ignore)?;
-        let full_seconds = seconds(generation.usage.prompt_duration)?;
+        let (_, full_seconds, _) =
+            timed(|| Ok(model.generate(&conversation, &one, &mut ignore)?))?;
         eprintln!(
             "  turn rep {}/{turn_reps}: with reuse {:.0} ms, without {:.0} ms",
             rep + 1,
@@ -178,8 +209,6 @@ fn main() -> BenchResult<()> {
         without_reuse.push(full_seconds * 1e3);
     }
 
-    let prefill_median = median(&mut prefill.clone());
-    let decode_median = median(&mut decode.clone());
     let with_median = median(&mut with_reuse.clone());
     let without_median = median(&mut without_reuse.clone());
 
@@ -188,27 +217,31 @@ fn main() -> BenchResult<()> {
         "candle ({file_name}, {threads} threads, median of {reps}; turn N median of {turn_reps})"
     );
     println!();
-    println!("| measurement | median | range |");
-    println!("| --- | ---: | ---: |");
+    println!("| measurement | median | range | per CPU-second |");
+    println!("| --- | ---: | ---: | ---: |");
     println!(
-        "| prefill, {prompt_len}-token prompt | {prefill_median:.1} tok/s | {} |",
-        spread(&prefill)
+        "| prefill, {prompt_len}-token prompt | {:.1} tok/s | {} | {:.1} tok |",
+        prefill.median(),
+        spread(&prefill.rate),
+        prefill.cpu_median()
     );
     println!(
-        "| decode, {decode_len} greedy tokens | {decode_median:.1} tok/s | {} |",
-        spread(&decode)
+        "| decode, {decode_len} greedy tokens | {:.1} tok/s | {} | {:.1} tok |",
+        decode.median(),
+        spread(&decode.rate),
+        decode.cpu_median()
     );
     println!(
-        "| turn N: {turn_len} new tokens after {prefix_len} cached (KV reuse) | {with_median:.0} ms | {} |",
+        "| turn N: {turn_len} new tokens after {prefix_len} cached (KV reuse) | {with_median:.0} ms | {} | |",
         spread(&with_reuse)
     );
     println!(
-        "| turn N: all {} tokens again (no reuse) | {without_median:.0} ms | {} |",
+        "| turn N: all {} tokens again (no reuse) | {without_median:.0} ms | {} | |",
         prefix_len + turn_len,
         spread(&without_reuse)
     );
     println!(
-        "| turn N speed-up from reuse | {:.1}× | |",
+        "| turn N speed-up from reuse | {:.1}× | | |",
         without_median / with_median
     );
     println!();
@@ -224,15 +257,20 @@ fn main() -> BenchResult<()> {
             "prompt_tokens": prompt_len,
             "decode_tokens": decode_len,
             "reps": reps,
-            "prefill_tok_s": prefill_median,
-            "decode_tok_s": decode_median,
-            "prefill_tok_s_all": prefill,
-            "decode_tok_s_all": decode,
+            "prefill_tok_s": prefill.median(),
+            "decode_tok_s": decode.median(),
+            "prefill_tok_per_cpu_s": prefill.cpu_median(),
+            "decode_tok_per_cpu_s": decode.cpu_median(),
+            "prefill_tok_s_all": prefill.rate,
+            "decode_tok_s_all": decode.rate,
             "prefix_tokens": prefix_len,
             "turn_tokens": turn_len,
             "turn_with_reuse_ms": with_median,
             "turn_without_reuse_ms": without_median,
+            "turn_with_reuse_ms_all": with_reuse,
+            "turn_without_reuse_ms_all": without_reuse,
             "first_ids": first_tokens,
+            "loadavg": std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim(),
         });
         let mut file = std::fs::OpenOptions::new()
             .create(true)
@@ -241,4 +279,26 @@ fn main() -> BenchResult<()> {
         writeln!(file, "{line}")?;
     }
     Ok(())
+}
+
+/// Tokens per wall-clock second and per CPU second of each repetition.
+#[derive(Default)]
+struct Samples {
+    rate: Vec<f64>,
+    cpu_rate: Vec<f64>,
+}
+
+impl Samples {
+    fn push(&mut self, tokens: usize, wall: f64, cpu: f64) {
+        self.rate.push(tokens as f64 / wall);
+        self.cpu_rate.push(tokens as f64 / cpu);
+    }
+
+    fn median(&self) -> f64 {
+        median(&mut self.rate.clone())
+    }
+
+    fn cpu_median(&self) -> f64 {
+        median(&mut self.cpu_rate.clone())
+    }
 }
