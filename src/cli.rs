@@ -77,7 +77,7 @@ pub enum Command {
     #[command(subcommand)]
     Models(ModelsCommand),
 
-    /// Check that agent can run here: data directory, database, configuration, git
+    /// Check that agent can run here: data directory, database, configuration, git, model backend
     Doctor {
         /// Print the checks as JSON
         #[arg(long)]
