@@ -6,10 +6,13 @@
 pub mod config;
 pub mod env;
 pub mod error;
+pub mod git;
 pub mod ids;
+pub mod instructions;
 pub mod markdown;
 pub mod paths;
 pub mod store;
 pub mod time;
+pub mod verify;
 
 pub use error::{Error, ErrorClass, Result};

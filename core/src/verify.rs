@@ -1,0 +1,295 @@
+//! The repository's own check: finding its test command and running it with a time limit.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tokio::io::AsyncReadExt;
+use tokio::process::Command;
+
+/// How much of the start of a check's output is kept.
+const HEAD_BYTES: usize = 4 * 1024;
+/// How much of the end of a check's output is kept.
+const TAIL_BYTES: usize = 12 * 1024;
+
+/// The marker files [`detect`] knows, in the order it tries them.
+const MARKERS: [&str; 9] = [
+    "Cargo.toml",
+    "package.json",
+    "pyproject.toml",
+    "pytest.ini",
+    "setup.cfg",
+    "tests",
+    "go.mod",
+    "Makefile",
+    "makefile",
+];
+
+/// The command that checks the repository, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyCommand {
+    pub command: String,
+    pub source: VerifySource,
+}
+
+impl fmt::Display for VerifyCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` ({})", self.command, self.source)
+    }
+}
+
+/// Where a [`VerifyCommand`] came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifySource {
+    /// The `verify` setting in a configuration file.
+    Config,
+    /// A command-line flag.
+    Flag,
+    /// Guessed from the marker file (or directory) named.
+    Detected(&'static str),
+}
+
+impl fmt::Display for VerifySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Config => f.write_str("from the configuration"),
+            Self::Flag => f.write_str("from the command line"),
+            Self::Detected(marker) => write!(f, "detected from {marker}"),
+        }
+    }
+}
+
+/// The result of running a check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyOutcome {
+    /// The command exited with status 0 within the time limit.
+    pub passed: bool,
+    /// The exit status; `None` when a signal ended it (including the time limit).
+    pub exit_code: Option<i32>,
+    /// Standard output and error interleaved; when long, its first 4 KiB and last 12 KiB
+    /// around a line saying how much was left out.
+    pub output: String,
+    pub duration: Duration,
+    pub timed_out: bool,
+}
+
+/// The test command the repository at `repo_dir` most likely uses, from the first marker that
+/// matches: `Cargo.toml`, a `package.json` with a real `scripts.test`, Python test
+/// configuration (`pyproject.toml`, `pytest.ini`, `setup.cfg` with `[tool:pytest]`, or a `tests`
+/// directory with `test_*.py` files), `go.mod`, then a Makefile with a `test` target.
+pub fn detect(repo_dir: &Path) -> Option<VerifyCommand> {
+    let detected = |command: &str, marker: &'static str| VerifyCommand {
+        command: command.to_owned(),
+        source: VerifySource::Detected(marker),
+    };
+    let read = |name: &str| std::fs::read_to_string(repo_dir.join(name)).ok();
+
+    if repo_dir.join("Cargo.toml").is_file() {
+        return Some(detected("cargo test", "Cargo.toml"));
+    }
+    if read("package.json").is_some_and(|text| has_npm_test_script(&text)) {
+        return Some(detected("npm test", "package.json"));
+    }
+    let pytest = "python -m pytest -q";
+    for marker in ["pyproject.toml", "pytest.ini"] {
+        if repo_dir.join(marker).is_file() {
+            return Some(detected(pytest, marker));
+        }
+    }
+    if read("setup.cfg").is_some_and(|text| text.lines().any(|line| line.trim() == "[tool:pytest]"))
+    {
+        return Some(detected(pytest, "setup.cfg"));
+    }
+    if has_python_tests(&repo_dir.join("tests")) {
+        return Some(detected(pytest, "tests"));
+    }
+    if repo_dir.join("go.mod").is_file() {
+        return Some(detected("go test ./...", "go.mod"));
+    }
+    for marker in ["Makefile", "makefile"] {
+        if read(marker).is_some_and(|text| has_make_test_target(&text)) {
+            return Some(detected("make test", marker));
+        }
+    }
+    None
+}
+
+/// Runs `command` with `sh -c` in `dir`, stdin closed, stdout and stderr captured together.
+///
+/// Past `timeout` the command (and on unix its whole process group) is killed and the outcome
+/// says `timed_out`. Fails only when the shell cannot be started.
+pub async fn run(command: &str, dir: &Path, timeout: Duration) -> std::io::Result<VerifyOutcome> {
+    let started = Instant::now();
+    let mut shell = Command::new("sh");
+    // `exec 2>&1` merges stderr into the one pipe so the output keeps its order; `eval` lets a
+    // syntax error in the command itself be captured too.
+    shell
+        .args(["-c", "exec 2>&1\neval \"$1\"", "sh", command])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    #[cfg(unix)]
+    shell.process_group(0);
+    let mut child = shell.spawn()?;
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| std::io::Error::other("the check's output pipe is missing"))?;
+
+    let mut output = CappedOutput::default();
+    let finished = tokio::time::timeout(timeout, async {
+        let mut buffer = [0; 8192];
+        loop {
+            let read = stdout.read(&mut buffer).await?;
+            if read == 0 {
+                break;
+            }
+            output.push(&buffer[..read]);
+        }
+        child.wait().await
+    })
+    .await;
+
+    let (status, timed_out) = match finished {
+        Ok(status) => (Some(status?), false),
+        Err(_elapsed) => {
+            kill_process_group(child.id());
+            let _ = child.kill().await;
+            (None, true)
+        }
+    };
+    Ok(VerifyOutcome {
+        passed: !timed_out && status.is_some_and(|status| status.success()),
+        exit_code: status.and_then(|status| status.code()),
+        output: output.finish(),
+        duration: started.elapsed(),
+        timed_out,
+    })
+}
+
+/// Whether `package.json` has a `scripts.test` other than npm's "no test specified" stub.
+fn has_npm_test_script(text: &str) -> bool {
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
+        return false;
+    };
+    json.pointer("/scripts/test")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|script| !script.trim().is_empty() && !script.contains("no test specified"))
+}
+
+/// Whether `dir` holds (directly or below) a `test_*.py` file.
+fn has_python_tests(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => has_python_tests(&entry.path()),
+            Ok(_) => name.starts_with("test_") && name.ends_with(".py"),
+            Err(_) => false,
+        }
+    })
+}
+
+/// Whether a Makefile declares a `test` target (`test:` or `test other:` at the line start).
+fn has_make_test_target(text: &str) -> bool {
+    text.lines().any(|line| {
+        if line.starts_with(char::is_whitespace) || line.starts_with('#') {
+            return false;
+        }
+        let Some((targets, rest)) = line.split_once(':') else {
+            return false;
+        };
+        !rest.starts_with('=') && targets.split_whitespace().any(|target| target == "test")
+    })
+}
+
+/// Kills the process group the check runs in, so its children die with it.
+#[cfg(unix)]
+fn kill_process_group(id: Option<u32>) {
+    if let Some(id) = id {
+        // The shell's own `kill` builtin, so no separate binary is needed; no `--`, which
+        // dash's builtin rejects.
+        let _ = std::process::Command::new("sh")
+            .args(["-c", "kill -KILL \"-$1\"", "sh", &id.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+#[cfg(not(unix))]
+fn kill_process_group(_id: Option<u32>) {}
+
+/// Output kept as its first [`HEAD_BYTES`] and last [`TAIL_BYTES`].
+#[derive(Default)]
+struct CappedOutput {
+    head: Vec<u8>,
+    tail: VecDeque<u8>,
+    total: usize,
+}
+
+impl CappedOutput {
+    fn push(&mut self, mut bytes: &[u8]) {
+        self.total += bytes.len();
+        let room = HEAD_BYTES - self.head.len();
+        if room > 0 {
+            let taken = room.min(bytes.len());
+            self.head.extend_from_slice(&bytes[..taken]);
+            bytes = &bytes[taken..];
+        }
+        self.tail.extend(bytes);
+        let excess = self.tail.len().saturating_sub(TAIL_BYTES);
+        self.tail.drain(..excess);
+    }
+
+    fn finish(self) -> String {
+        let omitted = self.total - self.head.len() - self.tail.len();
+        let mut text = String::from_utf8_lossy(&self.head).into_owned();
+        if omitted > 0 {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&format!("[… {omitted} bytes of output omitted …]\n"));
+        }
+        let tail: Vec<u8> = self.tail.into();
+        text.push_str(&String::from_utf8_lossy(&tail));
+        text
+    }
+}
+
+/// The serialized form of [`VerifySource`], whose marker is owned until matched to a known one.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum SourceRepr {
+    Config,
+    Flag,
+    Detected(String),
+}
+
+impl<'de> Deserialize<'de> for VerifySource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match SourceRepr::deserialize(deserializer)? {
+            SourceRepr::Config => Ok(Self::Config),
+            SourceRepr::Flag => Ok(Self::Flag),
+            SourceRepr::Detected(marker) => MARKERS
+                .iter()
+                .find(|known| **known == marker)
+                .map(|known| Self::Detected(known))
+                .ok_or_else(|| {
+                    serde::de::Error::custom(format!("unknown verify marker `{marker}`"))
+                }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
