@@ -11,5 +11,6 @@ pub mod markdown;
 pub mod paths;
 pub mod store;
 pub mod time;
+pub mod tools;
 
 pub use error::{Error, ErrorClass, Result};
