@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod paths;
 pub mod store;
 pub mod time;
+pub mod tools;
 pub mod verify;
 
 pub use error::{Error, ErrorClass, Result};

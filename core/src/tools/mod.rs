@@ -1,0 +1,208 @@
+//! The agent's tools — read, list, search, edit, write, run — confined to one workspace.
+//!
+//! [`Toolbox::specs`] gives the schemas sent to the model, [`Toolbox::effect`] classifies a call
+//! for the approval policy, and [`Toolbox::call`] runs it. Every file path goes through
+//! [`Workspace`], which refuses paths outside the root, through escaping symlinks or into `.git`.
+//! `run` is not confined: the approval policy decides on commands.
+
+mod args;
+mod command;
+mod edit;
+mod error;
+mod files;
+mod specs;
+mod walk;
+mod workspace;
+
+#[cfg(test)]
+#[cfg(unix)]
+mod tests;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use agent_models::{ToolCall, ToolSpec};
+use serde::{Deserialize, Serialize};
+
+use args::Args;
+pub use error::ToolError;
+pub use workspace::Workspace;
+
+/// Limits of the tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ToolSettings {
+    /// How long `run` lets a command run before killing it.
+    pub command_timeout: Duration,
+    /// The most bytes of command output returned; the middle of longer output is elided.
+    pub output_limit: usize,
+    /// The most lines one `read` returns.
+    pub read_line_limit: usize,
+}
+
+impl Default for ToolSettings {
+    fn default() -> Self {
+        Self {
+            command_timeout: Duration::from_secs(120),
+            output_limit: 16 * 1024,
+            read_line_limit: 400,
+        }
+    }
+}
+
+/// What a call would do, for the approval policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToolEffect {
+    /// Reads only (also unknown and malformed calls, which fail without effect).
+    Read,
+    /// Changes the file at `path`; `preview` is the unified diff of the change, or empty when it
+    /// cannot be computed (the edit would fail, or the path is refused).
+    Write { path: String, preview: String },
+    /// Runs a shell command.
+    Command { command: String },
+}
+
+/// How a file edit was expressed, to measure which form a model gets right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EditForm {
+    /// `edit`: replace one exact occurrence of a text.
+    SearchReplace,
+    /// `write`: the whole new file.
+    WholeFile,
+}
+
+impl EditForm {
+    /// The serialized name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SearchReplace => "search_replace",
+            Self::WholeFile => "whole_file",
+        }
+    }
+}
+
+/// The result of a call, returned to the model as the tool message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ToolOutput {
+    pub text: String,
+    pub is_error: bool,
+    /// Workspace-relative paths the call changed.
+    pub changed_paths: Vec<String>,
+    /// For `edit` and `write`: the form and whether the change was applied.
+    pub edit: Option<(EditForm, bool)>,
+}
+
+impl ToolOutput {
+    /// A successful output.
+    pub(crate) fn success(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            ..Self::default()
+        }
+    }
+
+    /// A failed output with a one-line message.
+    pub(crate) fn failure(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            is_error: true,
+            ..Self::default()
+        }
+    }
+}
+
+/// The tools of one workspace.
+#[derive(Debug, Clone)]
+pub struct Toolbox {
+    workspace: Arc<Workspace>,
+    settings: ToolSettings,
+}
+
+/// A tool that does blocking file work, run on tokio's blocking pool.
+type BlockingTool = fn(&Workspace, &ToolSettings, &Args) -> Result<ToolOutput, ToolError>;
+
+impl Toolbox {
+    pub fn new(workspace: Workspace, settings: ToolSettings) -> Self {
+        Self {
+            workspace: Arc::new(workspace),
+            settings,
+        }
+    }
+
+    /// The workspace the tools are confined to.
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
+    /// The schemas sent to the model.
+    pub fn specs(&self) -> Vec<ToolSpec> {
+        specs::all()
+    }
+
+    /// What `call` would do, without doing it. Unknown and malformed calls are [`ToolEffect::Read`]:
+    /// [`Toolbox::call`] reports their error without touching anything.
+    pub fn effect(&self, call: &ToolCall) -> ToolEffect {
+        let Ok(args) = Args::parse(&call.arguments) else {
+            return ToolEffect::Read;
+        };
+        match call.name.as_str() {
+            "edit" => edit::effect(&self.workspace, &args).unwrap_or(ToolEffect::Read),
+            "write" => files::write_effect(&self.workspace, &args).unwrap_or(ToolEffect::Read),
+            "run" => match args.string("command") {
+                Ok(command) => ToolEffect::Command {
+                    command: command.to_owned(),
+                },
+                Err(_) => ToolEffect::Read,
+            },
+            _ => ToolEffect::Read,
+        }
+    }
+
+    /// Runs a call. Never fails: every error is an output with `is_error` set and a one-line
+    /// message the model can act on.
+    pub async fn call(&self, call: &ToolCall) -> ToolOutput {
+        let args = match Args::parse(&call.arguments) {
+            Ok(args) => args,
+            Err(error) => return with_edit_form(&call.name, ToolOutput::failure(error.message())),
+        };
+        let output = match call.name.as_str() {
+            "read" => self.blocking(files::read, args).await,
+            "list" => self.blocking(walk::list, args).await,
+            "search" => self.blocking(walk::search, args).await,
+            "edit" => self.blocking(edit::edit, args).await,
+            "write" => self.blocking(files::write, args).await,
+            "run" => command::run(&self.workspace, &self.settings, &args).await,
+            // The `diff` tool goes here.
+            other => Err(ToolError::failed(format!(
+                "unknown tool `{other}`; the tools are {}",
+                self.specs()
+                    .iter()
+                    .map(|spec| spec.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        };
+        let output = output.unwrap_or_else(|error| ToolOutput::failure(error.message()));
+        with_edit_form(&call.name, output)
+    }
+
+    /// Runs a file tool on the blocking pool so a large search does not stall the runtime.
+    async fn blocking(&self, tool: BlockingTool, args: Args) -> Result<ToolOutput, ToolError> {
+        let workspace = Arc::clone(&self.workspace);
+        let settings = self.settings;
+        tokio::task::spawn_blocking(move || tool(&workspace, &settings, &args))
+            .await
+            .map_err(|error| ToolError::failed(format!("the tool stopped unexpectedly: {error}")))?
+    }
+}
+
+/// Records the edit form of `edit` and `write` calls, whether they succeeded or not.
+fn with_edit_form(name: &str, mut output: ToolOutput) -> ToolOutput {
+    let form = match name {
+        "edit" => EditForm::SearchReplace,
+        "write" => EditForm::WholeFile,
+        _ => return output,
+    };
+    output.edit = Some((form, !output.is_error));
+    output
+}

@@ -1,0 +1,69 @@
+//! The JSON schemas of the tools as the model sees them, kept short: every token of them is
+//! prefilled on each turn of a local model.
+
+use agent_models::ToolSpec;
+use serde_json::{Map, Value, json};
+
+/// The specs of every tool, in the order the model sees them.
+pub(crate) fn all() -> Vec<ToolSpec> {
+    vec![
+        spec(
+            "read",
+            "Read a text file as numbered lines; start and end are 1-based, inclusive",
+            &[("path", "string"), ("start", "integer"), ("end", "integer")],
+            &["path"],
+        ),
+        spec(
+            "list",
+            "List files under a directory",
+            &[("path", "string"), ("depth", "integer")],
+            &[],
+        ),
+        spec(
+            "search",
+            "Regex search in files; glob filters file names",
+            &[
+                ("pattern", "string"),
+                ("path", "string"),
+                ("glob", "string"),
+            ],
+            &["pattern"],
+        ),
+        spec(
+            "edit",
+            "Replace the exact text old, which must occur once, with new",
+            &[("path", "string"), ("old", "string"), ("new", "string")],
+            &["path", "old", "new"],
+        ),
+        spec(
+            "write",
+            "Write a whole file",
+            &[("path", "string"), ("content", "string")],
+            &["path", "content"],
+        ),
+        spec(
+            "run",
+            "Run a shell command in the workspace root",
+            &[("command", "string")],
+            &["command"],
+        ),
+        // The `diff` tool goes here.
+    ]
+}
+
+/// One spec: an object schema of typed properties without descriptions.
+fn spec(name: &str, description: &str, properties: &[(&str, &str)], required: &[&str]) -> ToolSpec {
+    let properties: Map<String, Value> = properties
+        .iter()
+        .map(|(property, kind)| ((*property).to_owned(), json!({ "type": kind })))
+        .collect();
+    let mut schema = json!({ "type": "object", "properties": properties });
+    if !required.is_empty() {
+        schema["required"] = json!(required);
+    }
+    ToolSpec {
+        name: name.to_owned(),
+        description: description.to_owned(),
+        parameters: schema,
+    }
+}
