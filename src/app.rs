@@ -61,9 +61,14 @@ impl App {
 
     /// Resolves configuration from every layer.
     pub fn config(&self) -> Result<ResolvedConfig> {
+        self.config_in(&self.cwd)
+    }
+
+    /// Resolves configuration with the repository layer of the repository containing `dir`.
+    pub fn config_in(&self, dir: &Path) -> Result<ResolvedConfig> {
         let sources = ConfigSources {
             user_file: Some(self.paths.config_file()),
-            repo_file: self.repo_root().map(|root| config::repo_config_file(&root)),
+            repo_file: config::find_repo_root(dir).map(|root| config::repo_config_file(&root)),
             env: &self.env,
             flags: self.flags.clone(),
         };

@@ -77,6 +77,17 @@ pub enum Command {
     #[command(subcommand)]
     Models(ModelsCommand),
 
+    /// Run a coding task on a repository and manage past tasks
+    #[command(subcommand)]
+    Task(TaskCommand),
+
+    /// Revert the task applied last in this repository (`agent task apply`)
+    Undo {
+        /// The repository [default: the one containing the current directory]
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
+    },
+
     /// Check that agent can run here: data directory, database, configuration, git, model backend
     Doctor {
         /// Print the checks as JSON
@@ -205,6 +216,128 @@ pub enum HistoryCommand {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// Run a task: a model edits a worktree on a new branch, the project's check verifies it,
+    /// and the result is committed on that branch (exit 0 succeeded, 1 failed, 130 cancelled)
+    Run(TaskRunArgs),
+    /// List tasks, newest first
+    List {
+        /// Only tasks with this status
+        #[arg(long, value_enum)]
+        status: Option<TaskStatusArg>,
+        /// Only tasks on the repository containing DIR
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
+        /// At most this many
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: usize,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one task: status, branch, changes, tokens, verification
+    Show {
+        /// Task id (or a unique prefix)
+        id: String,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a task's events
+    Logs {
+        /// Task id (or a unique prefix)
+        id: String,
+        /// Keep printing new events until the task ends
+        #[arg(long, short = 'f')]
+        follow: bool,
+        /// Print the events as JSON lines
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ask a running task to stop (it ends cancelled)
+    Cancel {
+        /// Task id (or a unique prefix)
+        id: String,
+    },
+    /// Run a task again with the same request and settings
+    Retry {
+        /// Task id (or a unique prefix)
+        id: String,
+        #[command(flatten)]
+        options: TaskRunOptions,
+    },
+    /// Bring a task's commit onto the current branch of its repository
+    Apply {
+        /// Task id (or a unique prefix)
+        id: String,
+        /// Apply a task that did not succeed
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove a task's worktree and branch
+    Discard {
+        /// Task id (or a unique prefix)
+        id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct TaskRunArgs {
+    /// What to do, in plain words
+    pub description: String,
+    /// The repository to work on [default: the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    /// The revision the task branch starts from
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    pub base: String,
+    #[command(flatten)]
+    pub options: TaskRunOptions,
+}
+
+/// Options shared by `task run` and `task retry`.
+#[derive(Debug, Clone, Args)]
+pub struct TaskRunOptions {
+    /// How to run the task
+    #[arg(long, value_name = "NAME", default_value = "single")]
+    pub strategy: String,
+    /// When to ask before acting: auto, on-write, on-command, always [default: task.approval]
+    #[arg(long, value_name = "POLICY")]
+    pub approval: Option<String>,
+    /// The command that checks the work [default: task.verify, else detected]
+    #[arg(long, value_name = "CMD")]
+    pub verify: Option<String>,
+    /// Most model turns [default: task.max_turns]
+    #[arg(long, value_name = "N")]
+    pub max_turns: Option<u32>,
+    /// Most tool calls
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_tool_calls: u32,
+    /// Most tokens (prompt + completion) over the whole task
+    #[arg(long, value_name = "N", default_value_t = 2_000_000)]
+    pub max_tokens_total: u64,
+    /// Most wall time in seconds, verification included
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    pub timeout: u64,
+    /// Print every event as a JSON line on stdout instead of the summary
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub backend: BackendArgs,
+}
+
+/// The `--status` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TaskStatusArg {
+    Pending,
+    Running,
+    Verifying,
+    Succeeded,
+    Failed,
+    Cancelled,
 }
 
 /// How every model-using command picks its backend and model.

@@ -45,44 +45,15 @@ impl From<Exit> for ExitCode {
 
 /// The exit code and hint for a model backend's error.
 pub fn for_model_error(error: &ModelError) -> (Exit, Option<String>) {
-    match error {
-        ModelError::Unreachable { backend, url, .. } => (
-            Exit::Failure,
-            Some(match *backend {
-                "ollama" => format!("start Ollama (`ollama serve`) or point agent elsewhere: --base-url, ollama.url or OLLAMA_HOST (tried {url})"),
-                "openai" => format!("start the server or fix --base-url / openai.base_url (tried {url})"),
-                _ => "check the address and your network, then run the same command again".to_string(),
-            }),
-        ),
-        ModelError::ModelNotFound { .. } => (
-            Exit::NotFound,
-            Some("`agent models list` shows the models you have; `agent models pull NAME` fetches one".into()),
-        ),
-        ModelError::Http { status, .. } if *status == 429 || *status >= 500 => {
-            (Exit::Failure, Some("the server is busy or failing; try again shortly".into()))
-        }
-        ModelError::Http { .. }
-        | ModelError::ServerFailed { .. }
-        | ModelError::Protocol { .. }
-        | ModelError::Inference(_)
-        | ModelError::Io { .. } => (Exit::Failure, None),
-        ModelError::CredentialStore { .. } => (
-            Exit::Failure,
-            Some("set the API key in the environment instead, or fix the credentials store".into()),
-        ),
-        ModelError::ContextOverflow { .. } => (
-            Exit::Usage,
-            Some("raise the context (--context N or model.context_length) or shorten the prompt".into()),
-        ),
-        ModelError::ModelFile { .. } => (
-            Exit::InvalidData,
-            Some("download it again (`agent models pull`) or choose another model".into()),
-        ),
-        ModelError::MissingApiKey { env_var, .. } => {
-            (Exit::Usage, Some(format!("export {env_var}=... or store the key in the OS keyring")))
-        }
-        ModelError::InvalidRequest(_) => (Exit::Usage, None),
-    }
+    let exit = match error {
+        ModelError::ModelNotFound { .. } => Exit::NotFound,
+        ModelError::ContextOverflow { .. }
+        | ModelError::MissingApiKey { .. }
+        | ModelError::InvalidRequest(_) => Exit::Usage,
+        ModelError::ModelFile { .. } => Exit::InvalidData,
+        _ => Exit::Failure,
+    };
+    (exit, error.hint())
 }
 
 /// An error found by the binary itself, with what the user can do about it.
@@ -100,6 +71,15 @@ impl UserError {
             message: message.into(),
             hint: Some(hint.into()),
             exit: Exit::Usage,
+        }
+    }
+
+    /// A "not found" error with a hint.
+    pub fn not_found(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            hint: Some(hint.into()),
+            exit: Exit::NotFound,
         }
     }
 }

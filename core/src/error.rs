@@ -103,6 +103,18 @@ pub enum Error {
     #[error("{0}")]
     InvalidArgument(String),
 
+    /// A task cannot move from its status to the one asked for (it already ended, or the step
+    /// is out of order). A bug in the caller or a race with another process; retrying does not help.
+    #[error("task {id} cannot go from {from} to {to}")]
+    InvalidTransition {
+        id: String,
+        from: crate::task::TaskStatus,
+        to: crate::task::TaskStatus,
+    },
+    /// A git operation on the user's repository or a task's worktree failed; the variant says
+    /// whether the user can act (not a repository, dirty paths, a conflict).
+    #[error(transparent)]
+    Git(#[from] crate::git::GitError),
     /// Encoding a record as JSON failed (a bug, not a user error).
     #[error("cannot encode JSON")]
     Json(#[from] serde_json::Error),
@@ -129,13 +141,17 @@ impl Error {
                 | std::io::ErrorKind::StorageFull => ErrorClass::Storage,
                 _ => ErrorClass::Failure,
             },
-            Error::Database(_) | Error::Json(_) => ErrorClass::Failure,
+            Error::Git(git) => git.class(),
+            Error::Database(_) | Error::Json(_) | Error::InvalidTransition { .. } => {
+                ErrorClass::Failure
+            }
         }
     }
 
     /// A next step the user can take, when there is one.
     pub fn hint(&self) -> Option<String> {
         match self {
+            Error::Git(git) => git.hint(),
             Error::ConfigSyntax { path, .. } => Some(format!(
                 "fix the file, or move it aside: mv {} {}.bak",
                 path.display(),

@@ -1,4 +1,5 @@
-//! agent-core: configuration, paths and the SQLite store every front reads and writes through.
+//! agent-core: configuration, the SQLite store, the event protocol, the turn loop, tools, git
+//! worktrees and tasks: everything every front (CLI, TUI, HTTP) shares.
 //!
 //! The core never prints and never decides exit codes: it returns typed results and errors
 //! ([`Error::class`], [`Error::hint`]) that the fronts render.
@@ -11,9 +12,12 @@ pub mod ids;
 pub mod instructions;
 pub mod markdown;
 pub mod paths;
+pub mod protocol;
 pub mod store;
+pub mod task;
 pub mod time;
 pub mod tools;
+pub mod turn;
 pub mod verify;
 
 pub use error::{Error, ErrorClass, Result};

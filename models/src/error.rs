@@ -95,6 +95,36 @@ pub enum ModelError {
 }
 
 impl ModelError {
+    /// What the user can do about this error, when there is something.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ModelError::Unreachable { backend, url, .. } => Some(match *backend {
+                "ollama" => format!("start Ollama (`ollama serve`) or point agent elsewhere: --base-url, ollama.url or OLLAMA_HOST (tried {url})"),
+                "openai" => format!("start the server or fix --base-url / openai.base_url (tried {url})"),
+                _ => "check the address and your network, then run the same command again".to_string(),
+            }),
+            ModelError::ModelNotFound { .. } => Some(
+                "`agent models list` shows the models you have; `agent models pull NAME` fetches one".into(),
+            ),
+            ModelError::Http { status, .. } if *status == 429 || *status >= 500 => {
+                Some("the server is busy or failing; try again shortly".into())
+            }
+            ModelError::CredentialStore { .. } => Some(
+                "set the API key in the environment instead, or fix the credentials store".into(),
+            ),
+            ModelError::ContextOverflow { .. } => Some(
+                "raise the context (--context N or model.context_length) or shorten the prompt".into(),
+            ),
+            ModelError::ModelFile { .. } => {
+                Some("download it again (`agent models pull`) or choose another model".into())
+            }
+            ModelError::MissingApiKey { env_var, .. } => Some(format!(
+                "export {env_var}=... or store the key in the OS keyring"
+            )),
+            _ => None,
+        }
+    }
+
     /// True when the same call may succeed later without changes (server down, overloaded).
     pub fn is_retryable(&self) -> bool {
         match self {

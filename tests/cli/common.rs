@@ -52,6 +52,23 @@ impl Home {
         command
     }
 
+    /// `agent` as a plain process (to spawn, signal and read while it runs), set up like
+    /// [`Home::agent`].
+    pub fn process(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("agent"));
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("AGENT_") {
+                command.env_remove(&key);
+            }
+        }
+        command
+            .env("AGENT_HOME", self.path())
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .current_dir(self.work_dir());
+        command
+    }
+
     /// Runs `agent ARGS`, asserts success, returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let output = self.agent().args(args).output().unwrap();

@@ -12,3 +12,5 @@ mod fake_ollama;
 mod history;
 mod models;
 mod ollama;
+mod scripted;
+mod task;

@@ -121,7 +121,7 @@ pub const KEYS: &[KeySpec] = &[
     KeySpec {
         key: "task.approval",
         kind: ValueKind::Enum(APPROVALS),
-        default: "on-write",
+        default: "on-command",
         doc: "when a task asks before acting",
     },
     KeySpec {

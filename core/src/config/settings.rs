@@ -82,11 +82,11 @@ pub enum Backend {
 pub enum Approval {
     /// Never asks.
     Auto,
-    /// Asks before writing files.
+    /// Asks before writing files and before running commands.
     OnWrite,
-    /// Asks before running commands (and writing files).
+    /// Asks before running commands; edits stay in the task's own worktree.
     OnCommand,
-    /// Asks before every action.
+    /// Asks before every tool call, reads included.
     Always,
 }
 
@@ -180,7 +180,7 @@ impl Default for Config {
                 api_key_env: "OPENAI_API_KEY".to_string(),
             },
             task: TaskConfig {
-                approval: Approval::OnWrite,
+                approval: Approval::OnCommand,
                 max_turns: 40,
                 verify: None,
             },

@@ -81,6 +81,19 @@ pub enum GitError {
 }
 
 impl GitError {
+    /// How a front should treat the error: a wrong place or revision is the user's to fix.
+    pub fn class(&self) -> crate::error::ErrorClass {
+        use crate::error::ErrorClass;
+        match self {
+            Self::NotARepository { .. }
+            | Self::BareRepository { .. }
+            | Self::NoCommits { .. }
+            | Self::UnknownRevision { .. }
+            | Self::DetachedHead => ErrorClass::Usage,
+            _ => ErrorClass::Failure,
+        }
+    }
+
     /// What the user can do about the error, when there is something to do.
     pub fn hint(&self) -> Option<String> {
         match self {

@@ -116,6 +116,8 @@ impl ToolOutput {
 pub struct Toolbox {
     workspace: Arc<Workspace>,
     settings: ToolSettings,
+    /// The commit the `diff` tool compares against; without one, `diff` shows uncommitted work.
+    base_commit: Option<String>,
 }
 
 /// A tool that does blocking file work, run on tokio's blocking pool.
@@ -126,7 +128,14 @@ impl Toolbox {
         Self {
             workspace: Arc::new(workspace),
             settings,
+            base_commit: None,
         }
+    }
+
+    /// Makes `diff` compare against `commit` (a task's base), so it shows all of the task's work.
+    pub fn with_base_commit(mut self, commit: impl Into<String>) -> Self {
+        self.base_commit = Some(commit.into());
+        self
     }
 
     /// The workspace the tools are confined to.
@@ -172,7 +181,7 @@ impl Toolbox {
             "edit" => self.blocking(edit::edit, args).await,
             "write" => self.blocking(files::write, args).await,
             "run" => command::run(&self.workspace, &self.settings, &args).await,
-            // The `diff` tool goes here.
+            "diff" => self.diff().await,
             other => Err(ToolError::failed(format!(
                 "unknown tool `{other}`; the tools are {}",
                 self.specs()
@@ -184,6 +193,29 @@ impl Toolbox {
         };
         let output = output.unwrap_or_else(|error| ToolOutput::failure(error.message()));
         with_edit_form(&call.name, output)
+    }
+
+    /// The workspace's changes against the base commit (or HEAD), capped like command output.
+    async fn diff(&self) -> Result<ToolOutput, ToolError> {
+        let root = self.workspace.root().to_path_buf();
+        let base = self
+            .base_commit
+            .clone()
+            .unwrap_or_else(|| "HEAD".to_owned());
+        let limit = self.settings.output_limit;
+        tokio::task::spawn_blocking(move || {
+            let (patch, stat) = crate::git::diff_since(&root, &base)
+                .map_err(|error| ToolError::failed(format!("cannot diff: {error}")))?;
+            if patch.is_empty() {
+                return Ok(ToolOutput::success("no changes yet".to_owned()));
+            }
+            let mut kept = command::HeadTail::new(limit);
+            kept.push(patch.as_bytes());
+            let text = format!("{}\n{stat}", kept.render());
+            Ok(ToolOutput::success(text))
+        })
+        .await
+        .map_err(|error| ToolError::failed(format!("the tool stopped unexpectedly: {error}")))?
     }
 
     /// Runs a file tool on the blocking pool so a large search does not stall the runtime.

@@ -47,7 +47,12 @@ pub(crate) fn all() -> Vec<ToolSpec> {
             &[("command", "string")],
             &["command"],
         ),
-        // The `diff` tool goes here.
+        spec(
+            "diff",
+            "Show your changes so far as a unified diff",
+            &[],
+            &[],
+        ),
     ]
 }
 

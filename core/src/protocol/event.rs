@@ -1,0 +1,272 @@
+//! Events the core emits: task status, strategy steps, model text and tool calls in
+//! Begin / Delta / End families keyed by an id, approvals, usage, verification and errors.
+
+use serde::{Deserialize, Serialize};
+
+use crate::git::DiffStat;
+use crate::task::TaskStatus;
+use crate::time::Millis;
+
+/// The version of the event schema. Additive changes (a new optional field, a new event type
+/// that fronts may ignore) keep it; renames and removals bump it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// An event with its envelope: schema version, the task it belongs to, its sequence number in
+/// that task's log and when it happened. This is exactly one line of `--json` output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventEnvelope {
+    /// [`SCHEMA_VERSION`] of the writer.
+    pub v: u32,
+    /// The task this event belongs to.
+    pub task_id: String,
+    /// Position in the task's event log, from 1, without gaps.
+    pub seq: u64,
+    /// Milliseconds since the Unix epoch.
+    pub at: Millis,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// What happened. Serialized with a `type` tag in snake_case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A task was recorded (status pending).
+    TaskCreated {
+        title: String,
+        description: String,
+        repo: String,
+        strategy: String,
+        model: String,
+        backend: String,
+        approval: String,
+    },
+    /// The task moved from one status to another.
+    TaskStatus(TaskStatusChange),
+    /// The task has its own worktree and branch.
+    WorkspaceReady {
+        branch: String,
+        worktree: String,
+        base_commit: String,
+    },
+    /// A strategy step began (`id` pairs it with its [`Event::StepEnd`]).
+    StepBegin {
+        id: String,
+        step: StepKind,
+        /// The role working in this step (coder, planner, …), if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        detail: String,
+    },
+    /// A strategy step ended.
+    StepEnd {
+        id: String,
+        ok: bool,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        detail: String,
+    },
+    /// A request to the model was sent.
+    ModelBegin {
+        id: String,
+        role: String,
+        model: String,
+        /// Which request of this role this is, from 1.
+        turn: u32,
+        messages: usize,
+        /// Estimated prompt tokens (system prompt, tool schemas, messages).
+        estimated_prompt_tokens: u32,
+    },
+    /// Text streamed from the model.
+    ModelDelta { id: String, text: String },
+    /// The model's reply ended.
+    ModelEnd {
+        id: String,
+        /// `stop`, `length`, `tool_calls`, `error` or `cancelled`.
+        reason: String,
+        prompt_tokens: u32,
+        completion_tokens: u32,
+        duration_ms: u64,
+    },
+    /// The model asked for a tool.
+    ToolCallBegin {
+        id: String,
+        name: String,
+        arguments: serde_json::Value,
+    },
+    /// A tool call finished (or was refused); `output` is what the model was shown.
+    ToolCallEnd {
+        id: String,
+        name: String,
+        ok: bool,
+        output: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        changed_paths: Vec<String>,
+    },
+    /// An action needs a decision under the approval policy.
+    ApprovalRequest {
+        /// The tool call this is about.
+        id: String,
+        kind: ToolEffectKind,
+        /// The command, or the path being written.
+        subject: String,
+        /// A unified diff of a proposed write; empty otherwise.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        preview: String,
+    },
+    /// The decision on an [`Event::ApprovalRequest`].
+    ApprovalDecision(ApprovalDecision),
+    /// Token totals after a model call.
+    Usage {
+        role: String,
+        prompt_tokens: u64,
+        completion_tokens: u64,
+        total_prompt_tokens: u64,
+        total_completion_tokens: u64,
+    },
+    /// The project's check started.
+    VerifyBegin { command: String, source: String },
+    /// The project's check finished; `output` is capped (head and tail kept).
+    VerifyEnd {
+        passed: bool,
+        exit_code: Option<i32>,
+        timed_out: bool,
+        duration_ms: u64,
+        output: String,
+    },
+    /// A limit was reached; the task ends.
+    LimitReached {
+        limit: LimitKind,
+        value: u64,
+        detail: String,
+    },
+    /// The work was committed on the task's branch.
+    Committed {
+        commit: String,
+        branch: String,
+        subject: String,
+        diff_stat: DiffStat,
+    },
+    /// Something went wrong; `hint` says what the user can do.
+    Error {
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hint: Option<String>,
+    },
+    /// The last event of a task.
+    TaskFinished {
+        status: TaskStatus,
+        summary: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        branch: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        commit: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        diff_stat: Option<DiffStat>,
+        prompt_tokens: u64,
+        completion_tokens: u64,
+        duration_ms: u64,
+    },
+}
+
+/// A status transition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskStatusChange {
+    pub from: TaskStatus,
+    pub to: TaskStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A decision on an approval request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalDecision {
+    pub id: String,
+    pub approved: bool,
+    pub by: DecidedBy,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+/// Who decided an approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecidedBy {
+    /// The policy allowed it without asking.
+    Policy,
+    /// A person answered.
+    User,
+    /// Nobody could be asked (no terminal), so the policy refused it.
+    NoTerminal,
+}
+
+/// The kind of action an approval is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ToolEffectKind {
+    Read,
+    Write,
+    Command,
+}
+
+/// Steps a strategy goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// Creating the worktree.
+    Workspace,
+    /// A role's turn loop (model ⇄ tools).
+    Turns,
+    /// Running the project's check.
+    Verify,
+    /// Committing on the task branch.
+    Commit,
+}
+
+/// Limits a task runs under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitKind {
+    Turns,
+    ToolCalls,
+    Tokens,
+    WallTime,
+}
+
+impl Event {
+    /// The `type` tag this event serializes with (the `kind` column of `task_events`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::TaskCreated { .. } => "task_created",
+            Event::TaskStatus(_) => "task_status",
+            Event::WorkspaceReady { .. } => "workspace_ready",
+            Event::StepBegin { .. } => "step_begin",
+            Event::StepEnd { .. } => "step_end",
+            Event::ModelBegin { .. } => "model_begin",
+            Event::ModelDelta { .. } => "model_delta",
+            Event::ModelEnd { .. } => "model_end",
+            Event::ToolCallBegin { .. } => "tool_call_begin",
+            Event::ToolCallEnd { .. } => "tool_call_end",
+            Event::ApprovalRequest { .. } => "approval_request",
+            Event::ApprovalDecision(_) => "approval_decision",
+            Event::Usage { .. } => "usage",
+            Event::VerifyBegin { .. } => "verify_begin",
+            Event::VerifyEnd { .. } => "verify_end",
+            Event::LimitReached { .. } => "limit_reached",
+            Event::Committed { .. } => "committed",
+            Event::Error { .. } => "error",
+            Event::TaskFinished { .. } => "task_finished",
+        }
+    }
+}
+
+impl LimitKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LimitKind::Turns => "turns",
+            LimitKind::ToolCalls => "tool calls",
+            LimitKind::Tokens => "tokens",
+            LimitKind::WallTime => "wall time",
+        }
+    }
+}

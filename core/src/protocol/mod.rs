@@ -1,0 +1,17 @@
+//! The protocol between the core and every front: [`Op`]s in, [`Event`]s out.
+//!
+//! One definition serves the `--json` output (one [`EventEnvelope`] per line), the TUI, the HTTP
+//! API and the `task_events` table: a field added here reaches every front. The shape is
+//! documented in `docs/protocol.md`; [`SCHEMA_VERSION`] changes when a change is not additive.
+
+mod event;
+mod op;
+
+pub use event::{
+    ApprovalDecision, DecidedBy, Event, EventEnvelope, LimitKind, SCHEMA_VERSION, StepKind,
+    TaskStatusChange, ToolEffectKind,
+};
+pub use op::{Op, TaskSpec};
+
+#[cfg(test)]
+mod tests;

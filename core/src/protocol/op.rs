@@ -1,0 +1,48 @@
+//! Operations a front submits to the core.
+
+use serde::{Deserialize, Serialize};
+
+/// What a front asks the core to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Op {
+    /// Start a task.
+    RunTask { spec: TaskSpec },
+    /// Stop a running task: it ends Cancelled, with nothing half-written.
+    Cancel { task_id: String },
+    /// Answer an approval request (the `id` of its tool call).
+    Approve {
+        id: String,
+        approved: bool,
+        /// Approve this kind of action for the rest of the session.
+        #[serde(default)]
+        always: bool,
+    },
+}
+
+/// What a task should do and how. Fronts fill it from flags and configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskSpec {
+    /// What the user asked for.
+    pub description: String,
+    /// A directory inside the repository to work on.
+    pub repo: std::path::PathBuf,
+    /// The revision the task branch starts from.
+    #[serde(default = "default_base")]
+    pub base: String,
+    /// `single` (more strategies come with Engine II).
+    pub strategy: String,
+    /// The project's check; `None` detects it.
+    #[serde(default)]
+    pub verify: Option<String>,
+    /// The approval policy (`auto`, `on-write`, `on-command`, `always`).
+    pub approval: String,
+    pub limits: crate::turn::Limits,
+    /// The task this one retries, if any.
+    #[serde(default)]
+    pub retry_of: Option<String>,
+}
+
+fn default_base() -> String {
+    "HEAD".to_string()
+}

@@ -1,0 +1,459 @@
+//! Tasks and their event logs: rows that follow the task life cycle, append-only event logs,
+//! cross-process cancel requests, applied/undone bookkeeping and edit-form outcomes per model.
+
+use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use serde::Serialize;
+
+use super::Store;
+use crate::error::{Error, Result};
+use crate::git::DiffStat;
+use crate::protocol::{EventEnvelope, SCHEMA_VERSION};
+use crate::task::TaskStatus;
+use crate::time::{Millis, now_ms};
+
+const KIND: &str = "task";
+
+/// A task as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskRecord {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub repo: String,
+    pub base_commit: Option<String>,
+    pub branch: Option<String>,
+    pub worktree: Option<String>,
+    pub strategy: Option<String>,
+    pub complexity: Option<String>,
+    pub model: Option<String>,
+    pub backend: Option<String>,
+    pub approval: Option<String>,
+    pub verify_command: Option<String>,
+    pub status: TaskStatus,
+    pub summary: Option<String>,
+    pub error: Option<String>,
+    pub diff_stat: Option<DiffStat>,
+    pub commit_id: Option<String>,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub created_at: Millis,
+    pub started_at: Option<Millis>,
+    pub finished_at: Option<Millis>,
+    pub retry_of: Option<String>,
+    /// The [`crate::protocol::TaskSpec`] it was started with, as JSON.
+    #[serde(skip)]
+    pub spec: Option<String>,
+    pub pid: Option<u32>,
+    pub cancel_requested_at: Option<Millis>,
+    pub applied_commit: Option<String>,
+    pub applied_to: Option<String>,
+    pub applied_at: Option<Millis>,
+    pub undone_at: Option<Millis>,
+}
+
+/// A task about to be recorded.
+#[derive(Debug, Clone)]
+pub struct NewTask<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub repo: &'a str,
+    pub strategy: &'a str,
+    pub model: &'a str,
+    pub backend: &'a str,
+    pub approval: &'a str,
+    pub spec_json: &'a str,
+    pub retry_of: Option<&'a str>,
+}
+
+/// How a task ended, written once with its final status.
+#[derive(Debug, Clone, Default)]
+pub struct TaskEnding {
+    pub summary: String,
+    pub error: Option<String>,
+    pub diff_stat: Option<DiffStat>,
+    pub commit_id: Option<String>,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+/// Filters for [`Store::list_tasks`].
+#[derive(Debug, Clone, Default)]
+pub struct TaskQuery {
+    pub status: Option<TaskStatus>,
+    pub repo: Option<String>,
+    pub limit: usize,
+}
+
+/// Edit outcomes of one model with one edit form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EditOutcomeStats {
+    pub backend: String,
+    pub model: String,
+    pub form: String,
+    pub applied: u64,
+    pub failed: u64,
+}
+
+const COLUMNS: &str = "id, title, description, repo, base_commit, branch, worktree, strategy, \
+    complexity, models, backend, approval, verify_command, status, summary, error, diff_stat, \
+    commit_id, prompt_tokens, completion_tokens, created_at, started_at, finished_at, retry_of, \
+    spec, pid, cancel_requested_at, applied_commit, applied_to, applied_at, undone_at";
+
+impl Store {
+    /// Records a new task (status pending).
+    pub fn create_task(&self, task: &NewTask) -> Result<TaskRecord> {
+        self.conn.execute(
+            "INSERT INTO tasks (id, title, description, repo, strategy, models, backend, approval, \
+             spec, retry_of, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                task.id,
+                task.title,
+                task.description,
+                task.repo,
+                task.strategy,
+                task.model,
+                task.backend,
+                task.approval,
+                task.spec_json,
+                task.retry_of,
+                TaskStatus::Pending.as_str(),
+                now_ms(),
+            ],
+        )?;
+        self.task(task.id)
+    }
+
+    /// The task with exactly this id.
+    pub fn task(&self, id: &str) -> Result<TaskRecord> {
+        self.conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM tasks WHERE id = ?1"),
+                [id],
+                task_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound {
+                kind: KIND,
+                id: id.to_string(),
+            })
+    }
+
+    /// The full id of the task whose id is `id` or starts with it (if only one does).
+    pub fn resolve_task_id(&self, id: &str) -> Result<String> {
+        let not_found = || Error::NotFound {
+            kind: KIND,
+            id: id.to_string(),
+        };
+        if id.is_empty() {
+            return Err(not_found());
+        }
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id FROM tasks WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 4",
+        )?;
+        let matches = statement
+            .query_map([id], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if matches.iter().any(|m| m == id) {
+            return Ok(id.to_string());
+        }
+        match matches.as_slice() {
+            [] => Err(not_found()),
+            [only] => Ok(only.clone()),
+            _ => {
+                let count: usize = self.conn.query_row(
+                    "SELECT COUNT(*) FROM tasks WHERE substr(id, 1, length(?1)) = ?1",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                Err(Error::AmbiguousId {
+                    kind: KIND,
+                    id: id.to_string(),
+                    count,
+                    examples: matches.join(", "),
+                })
+            }
+        }
+    }
+
+    /// Tasks, newest first.
+    pub fn list_tasks(&self, query: &TaskQuery) -> Result<Vec<TaskRecord>> {
+        let limit = if query.limit == 0 { 50 } else { query.limit };
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM tasks WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR repo = ?2) \
+             ORDER BY created_at DESC, id DESC LIMIT ?3"
+        ))?;
+        let rows = statement.query_map(
+            params![
+                query.status.map(TaskStatus::as_str),
+                query.repo,
+                limit as i64
+            ],
+            task_from_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Moves a task to `to`, if the life cycle allows it from its current status. Sets
+    /// `started_at` on the first move to running and `finished_at` on a final status.
+    pub fn set_task_status(&mut self, id: &str, to: TaskStatus) -> Result<TaskStatus> {
+        let transaction = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let from: String = transaction
+            .query_row("SELECT status FROM tasks WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::NotFound {
+                kind: KIND,
+                id: id.to_string(),
+            })?;
+        let from = TaskStatus::from_name(&from).unwrap_or(TaskStatus::Failed);
+        if !from.can_become(to) {
+            return Err(Error::InvalidTransition {
+                id: id.to_string(),
+                from,
+                to,
+            });
+        }
+        let now = now_ms();
+        transaction.execute(
+            "UPDATE tasks SET status = ?2, \
+             started_at = CASE WHEN ?2 = 'running' THEN coalesce(started_at, ?3) ELSE started_at END, \
+             finished_at = CASE WHEN ?2 IN ('succeeded', 'failed', 'cancelled') THEN ?3 ELSE finished_at END \
+             WHERE id = ?1",
+            params![id, to.as_str(), now],
+        )?;
+        transaction.commit()?;
+        Ok(from)
+    }
+
+    /// Records the task's worktree, branch and base commit.
+    pub fn set_task_workspace(
+        &self,
+        id: &str,
+        branch: &str,
+        worktree: &str,
+        base_commit: &str,
+        verify_command: Option<&str>,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE tasks SET branch = ?2, worktree = ?3, base_commit = ?4, verify_command = ?5 WHERE id = ?1",
+            params![id, branch, worktree, base_commit, verify_command],
+        )?;
+        Ok(())
+    }
+
+    /// Records which process runs the task.
+    pub fn set_task_pid(&self, id: &str, pid: u32) -> Result<()> {
+        self.conn
+            .execute("UPDATE tasks SET pid = ?2 WHERE id = ?1", params![id, pid])?;
+        Ok(())
+    }
+
+    /// Writes how a task ended (summary, diff, commit, tokens); the status is set separately.
+    pub fn set_task_ending(&self, id: &str, ending: &TaskEnding) -> Result<()> {
+        let diff_stat = ending
+            .diff_stat
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()?;
+        self.conn.execute(
+            "UPDATE tasks SET summary = ?2, error = ?3, diff_stat = ?4, commit_id = ?5, \
+             prompt_tokens = ?6, completion_tokens = ?7 WHERE id = ?1",
+            params![
+                id,
+                ending.summary,
+                ending.error,
+                diff_stat,
+                ending.commit_id,
+                ending.prompt_tokens as i64,
+                ending.completion_tokens as i64,
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Asks the process running a task to stop it (it polls this).
+    pub fn request_task_cancel(&self, id: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE tasks SET cancel_requested_at = coalesce(cancel_requested_at, ?2) WHERE id = ?1",
+            params![id, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// Whether someone asked to cancel the task.
+    pub fn task_cancel_requested(&self, id: &str) -> Result<bool> {
+        let at: Option<Option<i64>> = self
+            .conn
+            .query_row(
+                "SELECT cancel_requested_at FROM tasks WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(matches!(at, Some(Some(_))))
+    }
+
+    /// Records that the task's commit was applied in `repo` as `commit`.
+    pub fn mark_task_applied(&self, id: &str, repo: &str, commit: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE tasks SET applied_commit = ?2, applied_to = ?3, applied_at = ?4, undone_at = NULL WHERE id = ?1",
+            params![id, commit, repo, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// Records that an applied task was undone.
+    pub fn mark_task_undone(&self, id: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE tasks SET undone_at = ?2 WHERE id = ?1",
+            params![id, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// The task applied most recently in `repo` and not undone since.
+    pub fn last_applied_task(&self, repo: &str) -> Result<Option<TaskRecord>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {COLUMNS} FROM tasks WHERE applied_to = ?1 AND applied_at IS NOT NULL \
+                     AND undone_at IS NULL ORDER BY applied_at DESC LIMIT 1"
+                ),
+                [repo],
+                task_from_row,
+            )
+            .optional()?)
+    }
+
+    /// Appends an event to a task's log and returns it in its envelope (with its sequence
+    /// number). The write is committed before this returns.
+    pub fn append_task_event(
+        &mut self,
+        task_id: &str,
+        event: crate::protocol::Event,
+    ) -> Result<EventEnvelope> {
+        let transaction = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let last: i64 = transaction.query_row(
+            "SELECT coalesce(max(seq), 0) FROM task_events WHERE task_id = ?1",
+            [task_id],
+            |r| r.get(0),
+        )?;
+        let envelope = EventEnvelope {
+            v: SCHEMA_VERSION,
+            task_id: task_id.to_string(),
+            seq: last as u64 + 1,
+            at: now_ms(),
+            event,
+        };
+        let payload = serde_json::to_string(&envelope)?;
+        transaction.execute(
+            "INSERT INTO task_events (task_id, seq, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                task_id,
+                envelope.seq as i64,
+                envelope.event.kind(),
+                payload,
+                envelope.at
+            ],
+        )?;
+        transaction.commit()?;
+        Ok(envelope)
+    }
+
+    /// A task's events with a sequence number above `after`, in order.
+    pub fn task_events(&self, task_id: &str, after: u64) -> Result<Vec<EventEnvelope>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT payload FROM task_events WHERE task_id = ?1 AND seq > ?2 ORDER BY seq",
+        )?;
+        let rows =
+            statement.query_map(params![task_id, after as i64], |r| r.get::<_, String>(0))?;
+        let mut events = Vec::new();
+        for payload in rows {
+            events.push(serde_json::from_str(&payload?)?);
+        }
+        Ok(events)
+    }
+
+    /// Counts one edit by `model` in `form` as applied or failed.
+    pub fn record_edit_outcome(
+        &self,
+        backend: &str,
+        model: &str,
+        form: &str,
+        applied: bool,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO edit_outcomes (backend, model, form, applied, failed) VALUES (?1, ?2, ?3, ?4, ?5) \
+             ON CONFLICT (backend, model, form) DO UPDATE SET applied = applied + excluded.applied, \
+             failed = failed + excluded.failed",
+            params![
+                backend,
+                model,
+                form,
+                i64::from(applied),
+                i64::from(!applied)
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Edit outcomes per model and form.
+    pub fn edit_outcomes(&self) -> Result<Vec<EditOutcomeStats>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT backend, model, form, applied, failed FROM edit_outcomes ORDER BY backend, model, form",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok(EditOutcomeStats {
+                backend: r.get(0)?,
+                model: r.get(1)?,
+                form: r.get(2)?,
+                applied: r.get::<_, i64>(3)? as u64,
+                failed: r.get::<_, i64>(4)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+fn task_from_row(row: &Row) -> rusqlite::Result<TaskRecord> {
+    let status: String = row.get("status")?;
+    let diff_stat: Option<String> = row.get("diff_stat")?;
+    Ok(TaskRecord {
+        id: row.get("id")?,
+        title: row.get("title")?,
+        description: row.get("description")?,
+        repo: row.get("repo")?,
+        base_commit: row.get("base_commit")?,
+        branch: row.get("branch")?,
+        worktree: row.get("worktree")?,
+        strategy: row.get("strategy")?,
+        complexity: row.get("complexity")?,
+        model: row.get("models")?,
+        backend: row.get("backend")?,
+        approval: row.get("approval")?,
+        verify_command: row.get("verify_command")?,
+        status: TaskStatus::from_name(&status).unwrap_or(TaskStatus::Failed),
+        summary: row.get("summary")?,
+        error: row.get("error")?,
+        diff_stat: diff_stat.and_then(|text| serde_json::from_str(&text).ok()),
+        commit_id: row.get("commit_id")?,
+        prompt_tokens: row.get::<_, i64>("prompt_tokens")? as u64,
+        completion_tokens: row.get::<_, i64>("completion_tokens")? as u64,
+        created_at: row.get("created_at")?,
+        started_at: row.get("started_at")?,
+        finished_at: row.get("finished_at")?,
+        retry_of: row.get("retry_of")?,
+        spec: row.get("spec")?,
+        pid: row.get::<_, Option<i64>>("pid")?.map(|p| p as u32),
+        cancel_requested_at: row.get("cancel_requested_at")?,
+        applied_commit: row.get("applied_commit")?,
+        applied_to: row.get("applied_to")?,
+        applied_at: row.get("applied_at")?,
+        undone_at: row.get("undone_at")?,
+    })
+}

@@ -1,0 +1,212 @@
+//! The approval policy: which tool calls need a person's yes, and who answers when none is there.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::config::Approval;
+use crate::protocol::{DecidedBy, ToolEffectKind};
+
+/// A question for a person: may the task do this?
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalQuestion {
+    pub call_id: String,
+    pub kind: ToolEffectKind,
+    /// The command, or the path to be written.
+    pub subject: String,
+    /// A unified diff for writes.
+    pub preview: String,
+}
+
+/// A person's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Yes,
+    No,
+    /// Yes, and do not ask again for this kind of action in this task.
+    Always,
+}
+
+/// Something that can ask a person (a terminal prompt, a TUI dialog, an HTTP client).
+pub trait Asker: Send {
+    /// Asks and waits for the answer. `None` means nobody can answer (no terminal).
+    fn ask<'a>(
+        &'a mut self,
+        question: &'a ApprovalQuestion,
+    ) -> Pin<Box<dyn Future<Output = Option<Answer>> + Send + 'a>>;
+}
+
+/// An asker for runs with nobody to ask: the policy alone decides.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoTerminal;
+
+impl Asker for NoTerminal {
+    fn ask<'a>(
+        &'a mut self,
+        _question: &'a ApprovalQuestion,
+    ) -> Pin<Box<dyn Future<Output = Option<Answer>> + Send + 'a>> {
+        Box::pin(async { None })
+    }
+}
+
+/// The outcome of applying the policy to one call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub approved: bool,
+    pub by: DecidedBy,
+    pub reason: String,
+}
+
+/// The policy of one task plus what the person allowed for the rest of it.
+pub struct Approvals {
+    policy: Approval,
+    always_allowed: HashSet<ToolEffectKind>,
+    asker: Box<dyn Asker>,
+}
+
+impl Approvals {
+    pub fn new(policy: Approval, asker: Box<dyn Asker>) -> Self {
+        Self {
+            policy,
+            always_allowed: HashSet::new(),
+            asker,
+        }
+    }
+
+    /// Whether the policy wants a person asked before an action of this kind.
+    pub fn needs_asking(&self, kind: ToolEffectKind) -> bool {
+        if self.always_allowed.contains(&kind) {
+            return false;
+        }
+        policy_asks(self.policy, kind)
+    }
+
+    /// Decides on one action: allowed by the policy, answered by a person, or refused because
+    /// nobody can answer.
+    pub async fn decide(&mut self, question: &ApprovalQuestion) -> Decision {
+        if !self.needs_asking(question.kind) {
+            return Decision {
+                approved: true,
+                by: DecidedBy::Policy,
+                reason: String::new(),
+            };
+        }
+        match self.asker.ask(question).await {
+            Some(Answer::Yes) => Decision {
+                approved: true,
+                by: DecidedBy::User,
+                reason: String::new(),
+            },
+            Some(Answer::Always) => {
+                self.always_allowed.insert(question.kind);
+                Decision {
+                    approved: true,
+                    by: DecidedBy::User,
+                    reason: "allowed for the rest of this task".into(),
+                }
+            }
+            Some(Answer::No) => Decision {
+                approved: false,
+                by: DecidedBy::User,
+                reason: "the user declined".into(),
+            },
+            None => Decision {
+                approved: false,
+                by: DecidedBy::NoTerminal,
+                reason: format!(
+                    "the approval policy `{}` needs a person to allow this and none is at a terminal",
+                    self.policy.as_str()
+                ),
+            },
+        }
+    }
+}
+
+/// The policy table: `auto` never asks; `on-command` asks before commands; `on-write` before
+/// writes and commands; `always` before every call.
+pub fn policy_asks(policy: Approval, kind: ToolEffectKind) -> bool {
+    match policy {
+        Approval::Auto => false,
+        Approval::OnCommand => kind == ToolEffectKind::Command,
+        Approval::OnWrite => kind != ToolEffectKind::Read,
+        Approval::Always => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Scripted(Vec<Option<Answer>>);
+
+    impl Asker for Scripted {
+        fn ask<'a>(
+            &'a mut self,
+            _question: &'a ApprovalQuestion,
+        ) -> Pin<Box<dyn Future<Output = Option<Answer>> + Send + 'a>> {
+            let answer = if self.0.is_empty() {
+                None
+            } else {
+                self.0.remove(0)
+            };
+            Box::pin(async move { answer })
+        }
+    }
+
+    fn question(kind: ToolEffectKind) -> ApprovalQuestion {
+        ApprovalQuestion {
+            call_id: "c".into(),
+            kind,
+            subject: "cargo test".into(),
+            preview: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_policy_table() {
+        use ToolEffectKind::*;
+        let table = [
+            (Approval::Auto, [false, false, false]),
+            (Approval::OnCommand, [false, false, true]),
+            (Approval::OnWrite, [false, true, true]),
+            (Approval::Always, [true, true, true]),
+        ];
+        for (policy, expected) in table {
+            for (kind, asks) in [Read, Write, Command].into_iter().zip(expected) {
+                assert_eq!(policy_asks(policy, kind), asks, "{policy:?} {kind:?}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn without_a_terminal_an_action_that_needs_asking_is_refused() {
+        let mut approvals = Approvals::new(Approval::OnCommand, Box::new(NoTerminal));
+        let refused = approvals.decide(&question(ToolEffectKind::Command)).await;
+        assert!(!refused.approved);
+        assert_eq!(refused.by, DecidedBy::NoTerminal);
+        assert!(refused.reason.contains("on-command"));
+        let allowed = approvals.decide(&question(ToolEffectKind::Write)).await;
+        assert!(allowed.approved);
+        assert_eq!(allowed.by, DecidedBy::Policy);
+    }
+
+    #[tokio::test]
+    async fn always_stops_asking_for_that_kind() {
+        let mut approvals = Approvals::new(
+            Approval::Always,
+            Box::new(Scripted(vec![Some(Answer::Always), Some(Answer::No)])),
+        );
+        assert!(
+            approvals
+                .decide(&question(ToolEffectKind::Command))
+                .await
+                .approved
+        );
+        let again = approvals.decide(&question(ToolEffectKind::Command)).await;
+        assert!(again.approved);
+        assert_eq!(again.by, DecidedBy::Policy);
+        let read = approvals.decide(&question(ToolEffectKind::Read)).await;
+        assert!(!read.approved);
+        assert_eq!(read.by, DecidedBy::User);
+    }
+}

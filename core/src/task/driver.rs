@@ -1,0 +1,331 @@
+//! The turn-loop driver: performs the [`TurnLoop`]'s effects (stream from the model, run a tool
+//! under the approval policy) and feeds what happened back in, recording every step as an event.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use agent_models::{
+    ChatEvent, ChatMessage, ChatRequest, DoneReason, ToolCall, estimate_prompt_tokens,
+};
+use futures_util::StreamExt;
+use tokio::time::Instant;
+
+use super::approval::ApprovalQuestion;
+use super::context::TaskContext;
+use crate::error::Result;
+use crate::protocol::{ApprovalDecision, Event, ToolEffectKind};
+use crate::store::{ModelCall, ModelCallOutcome};
+use crate::tools::ToolEffect;
+use crate::turn::{Effect, Input, TurnLoop, TurnOutcome};
+
+/// How often streamed text is flushed to the event log (deltas in between are joined).
+const DELTA_FLUSH: Duration = Duration::from_millis(50);
+/// Tool output kept in a `tool_call_end` event (the model sees the tool's own capped output).
+const EVENT_OUTPUT_LIMIT: usize = 8 * 1024;
+
+/// Runs one role's turn loop to its end: `system` prompt, then `request` from the user.
+pub async fn run_role(
+    ctx: &mut TaskContext,
+    role: &str,
+    system: String,
+    request: String,
+) -> Result<(TurnOutcome, Vec<ChatMessage>)> {
+    let messages = vec![ChatMessage::system(system), ChatMessage::user(request)];
+    run_loop(ctx, role, TurnLoop::new(messages, ctx.remaining_limits())).await
+}
+
+/// Runs a prepared loop (a role continuing an earlier conversation) to its end.
+pub async fn run_loop(
+    ctx: &mut TaskContext,
+    role: &str,
+    mut turn: TurnLoop,
+) -> Result<(TurnOutcome, Vec<ChatMessage>)> {
+    let before = turn.used();
+    let mut effects: VecDeque<Effect> = turn.start().into();
+    let outcome = loop {
+        let Some(effect) = effects.pop_front() else {
+            // A machine that stops asking for work without finishing would be a bug; end
+            // the loop rather than spin.
+            break TurnOutcome::ModelFailed("the turn loop stopped without an outcome".into());
+        };
+        match effect {
+            Effect::RequestModel { messages, turn: n } => {
+                for input in request_model(ctx, role, messages, n).await? {
+                    effects.extend(turn.handle(input));
+                }
+            }
+            Effect::RunTool(call) => {
+                let input = run_tool(ctx, call).await?;
+                effects.extend(turn.handle(input));
+            }
+            Effect::Finish(outcome) => break outcome,
+        }
+    };
+    let used = turn.used();
+    ctx.used.turns += used.turns - before.turns;
+    ctx.used.tool_calls += used.tool_calls - before.tool_calls;
+    Ok((outcome, turn.messages().to_vec()))
+}
+
+/// One model request, streamed: text deltas go out as events, and the inputs for the machine
+/// come back (ending in done, failed, cancel or time-up).
+async fn request_model(
+    ctx: &mut TaskContext,
+    role: &str,
+    messages: Vec<ChatMessage>,
+    turn: u32,
+) -> Result<Vec<Input>> {
+    let mut request = ChatRequest::new(ctx.model.model.clone(), messages);
+    request.tools = ctx.tool_specs.clone();
+    request.options = ctx.model.options.clone();
+    request.context_length = ctx.model.context_length;
+    let id = format!("m{}", ctx.used.turns + 1);
+    ctx.emit(Event::ModelBegin {
+        id: id.clone(),
+        role: role.to_string(),
+        model: ctx.model.model.clone(),
+        turn,
+        messages: request.messages.len(),
+        estimated_prompt_tokens: estimate_prompt_tokens(&request),
+    })?;
+
+    let started = Instant::now();
+    let mut first_token: Option<Duration> = None;
+    let mut stream = ctx.model.backend.chat(request);
+    let mut inputs = Vec::new();
+    let mut pending_text = String::new();
+    let mut last_flush = Instant::now();
+    let mut usage = (0u64, 0u64);
+    let mut reason = "stop";
+    let mut error: Option<String> = None;
+    let mut stop: Option<Input> = None;
+
+    loop {
+        let next = tokio::select! {
+            item = stream.next() => item,
+            () = ctx.cancelled() => {
+                reason = "cancelled";
+                stop = Some(Input::Cancel);
+                break;
+            }
+            () = ctx.time_up() => {
+                reason = "cancelled";
+                stop = Some(Input::TimeUp);
+                break;
+            }
+        };
+        match next {
+            Some(Ok(ChatEvent::TextDelta { text })) => {
+                first_token.get_or_insert_with(|| started.elapsed());
+                pending_text.push_str(&text);
+                inputs.push(Input::ModelText(text));
+                if last_flush.elapsed() >= DELTA_FLUSH {
+                    flush_text(ctx, &id, &mut pending_text)?;
+                    last_flush = Instant::now();
+                }
+            }
+            Some(Ok(ChatEvent::ToolCall { call })) => {
+                first_token.get_or_insert_with(|| started.elapsed());
+                inputs.push(Input::ModelToolCall(call));
+            }
+            Some(Ok(ChatEvent::Usage { usage: u })) => {
+                usage = (u64::from(u.prompt_tokens), u64::from(u.completion_tokens));
+            }
+            Some(Ok(ChatEvent::Done { reason: done })) => {
+                reason = match done {
+                    DoneReason::Stop => "stop",
+                    DoneReason::Length => "length",
+                    DoneReason::ToolCalls => "tool_calls",
+                };
+            }
+            Some(Err(failure)) => {
+                reason = "error";
+                let message = error_chain(&failure);
+                ctx.emit(Event::Error {
+                    message: message.clone(),
+                    hint: failure.hint(),
+                })?;
+                error = Some(message);
+                break;
+            }
+            None => break,
+        }
+    }
+    drop(stream);
+    flush_text(ctx, &id, &mut pending_text)?;
+
+    let duration = started.elapsed();
+    ctx.used.prompt_tokens += usage.0;
+    ctx.used.completion_tokens += usage.1;
+    ctx.emit(Event::ModelEnd {
+        id,
+        reason: reason.to_string(),
+        prompt_tokens: usage.0 as u32,
+        completion_tokens: usage.1 as u32,
+        duration_ms: duration.as_millis() as u64,
+    })?;
+    ctx.emit(Event::Usage {
+        role: role.to_string(),
+        prompt_tokens: usage.0,
+        completion_tokens: usage.1,
+        total_prompt_tokens: ctx.used.prompt_tokens,
+        total_completion_tokens: ctx.used.completion_tokens,
+    })?;
+    ctx.store.record_model_call(&ModelCall {
+        task_id: Some(ctx.task_id.clone()),
+        conversation_id: None,
+        agent_role: Some(role.to_string()),
+        backend: ctx.model.backend_name.clone(),
+        model: ctx.model.model.clone(),
+        prompt_tokens: Some(usage.0),
+        completion_tokens: Some(usage.1),
+        latency_ms: Some(duration.as_millis() as u64),
+        first_token_ms: first_token.map(|d| d.as_millis() as u64),
+        outcome: match reason {
+            "error" => ModelCallOutcome::Error,
+            "cancelled" => ModelCallOutcome::Cancelled,
+            "length" => ModelCallOutcome::Length,
+            _ => ModelCallOutcome::Ok,
+        },
+        error: error.clone(),
+    })?;
+
+    // Usage reaches the machine before the input that ends the request.
+    inputs.push(Input::ModelUsage {
+        prompt_tokens: usage.0,
+        completion_tokens: usage.1,
+    });
+    inputs.push(match (stop, error) {
+        (Some(stop), _) => stop,
+        (None, Some(message)) => Input::ModelFailed(message),
+        (None, None) => Input::ModelDone,
+    });
+    Ok(inputs)
+}
+
+fn flush_text(ctx: &mut TaskContext, id: &str, pending: &mut String) -> Result<()> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let text = std::mem::take(pending);
+    ctx.emit(Event::ModelDelta {
+        id: id.to_string(),
+        text,
+    })
+}
+
+/// One tool call: approval, then the tool (raced against cancel and the deadline).
+async fn run_tool(ctx: &mut TaskContext, call: ToolCall) -> Result<Input> {
+    ctx.emit(Event::ToolCallBegin {
+        id: call.id.clone(),
+        name: call.name.clone(),
+        arguments: call.arguments.clone(),
+    })?;
+    let (kind, subject, preview) = match ctx.toolbox.effect(&call) {
+        ToolEffect::Read => (ToolEffectKind::Read, call.name.clone(), String::new()),
+        ToolEffect::Write { path, preview } => (ToolEffectKind::Write, path, preview),
+        ToolEffect::Command { command } => (ToolEffectKind::Command, command, String::new()),
+    };
+    if ctx.approvals.needs_asking(kind) {
+        let question = ApprovalQuestion {
+            call_id: call.id.clone(),
+            kind,
+            subject: subject.clone(),
+            preview: preview.clone(),
+        };
+        ctx.emit(Event::ApprovalRequest {
+            id: call.id.clone(),
+            kind,
+            subject,
+            preview,
+        })?;
+        let cancelled = ctx.cancelled();
+        let decision = tokio::select! {
+            decision = ctx.approvals.decide(&question) => Some(decision),
+            () = cancelled => None,
+        };
+        let Some(decision) = decision else {
+            return Ok(Input::Cancel);
+        };
+        ctx.emit(Event::ApprovalDecision(ApprovalDecision {
+            id: call.id.clone(),
+            approved: decision.approved,
+            by: decision.by,
+            reason: decision.reason.clone(),
+        }))?;
+        if !decision.approved {
+            let output = format!(
+                "refused: {}. Do not retry this call; finish the task another way or explain what is needed",
+                decision.reason
+            );
+            ctx.emit(Event::ToolCallEnd {
+                id: call.id.clone(),
+                name: call.name.clone(),
+                ok: false,
+                output: output.clone(),
+                changed_paths: Vec::new(),
+            })?;
+            return Ok(Input::ToolResult {
+                call_id: call.id,
+                output,
+            });
+        }
+    }
+
+    let (cancelled, time_up) = (ctx.cancelled(), ctx.time_up());
+    let result = tokio::select! {
+        output = ctx.toolbox.call(&call) => Some(output),
+        () = cancelled => None,
+        () = time_up => {
+            return Ok(Input::TimeUp);
+        }
+    };
+    let Some(output) = result else {
+        return Ok(Input::Cancel);
+    };
+    if let Some((form, applied)) = output.edit {
+        ctx.store.record_edit_outcome(
+            &ctx.model.backend_name,
+            &ctx.model.model,
+            form.as_str(),
+            applied,
+        )?;
+    }
+    ctx.emit(Event::ToolCallEnd {
+        id: call.id.clone(),
+        name: call.name.clone(),
+        ok: !output.is_error,
+        output: cap(&output.text, EVENT_OUTPUT_LIMIT),
+        changed_paths: output.changed_paths.clone(),
+    })?;
+    Ok(Input::ToolResult {
+        call_id: call.id,
+        output: output.text,
+    })
+}
+
+fn cap(text: &str, limit: usize) -> String {
+    if text.len() <= limit {
+        return text.to_string();
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… [{} bytes more]", &text[..end], text.len() - end)
+}
+
+/// An error and its causes on one line: `cannot reach openai at …: connection refused`.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,18 @@
+//! Tasks: the life cycle, the approval policy, the strategies, the turn-loop driver and the
+//! run of one task end to end ([`runner::run_task`]).
+
+pub mod approval;
+pub mod commit_message;
+pub mod context;
+pub mod driver;
+pub mod prompts;
+pub mod runner;
+mod status;
+pub mod strategy;
+pub mod verification;
+
+pub use approval::{Answer, ApprovalQuestion, Approvals, Asker, NoTerminal};
+pub use context::{EventSink, ModelTarget, TaskContext};
+pub use runner::{RunRequest, run_task, title_of};
+pub use status::TaskStatus;
+pub use strategy::{SingleShot, Strategy, StrategyOutcome};

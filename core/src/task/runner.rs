@@ -1,0 +1,469 @@
+//! Runs one task end to end: record it, make its worktree, run its strategy, commit the
+//! result on the task branch and finish with a status, reporting every step as an event.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use super::approval::{Approvals, Asker};
+use super::commit_message;
+use super::context::{ContextParts, EventSink, ModelTarget, TaskContext};
+use super::prompts::{self, PromptSources};
+use super::strategy::{self, StrategyOutcome};
+use crate::config::Approval;
+use crate::error::{Error, Result};
+use crate::git;
+use crate::instructions;
+use crate::protocol::{Event, EventEnvelope, StepKind, TaskSpec, TaskStatusChange};
+use crate::store::{NewTask, Store, TaskEnding, TaskRecord};
+use crate::task::TaskStatus;
+use crate::tools::{ToolSettings, Toolbox, Workspace};
+use crate::verify::{self, VerifyCommand, VerifySource};
+
+/// Everything a task run needs besides the store.
+pub struct RunRequest {
+    pub spec: TaskSpec,
+    pub model: ModelTarget,
+    pub approval: Approval,
+    /// Who answers approval questions ([`super::approval::NoTerminal`] when nobody can).
+    pub asker: Box<dyn Asker>,
+    /// Where task worktrees are created (one directory per task).
+    pub worktrees_dir: PathBuf,
+    /// The user's prompt overrides (`<config dir>/prompts`).
+    pub user_prompts_dir: Option<PathBuf>,
+    pub verify_timeout: Duration,
+    pub tool_settings: ToolSettings,
+    /// Flips to true on Ctrl-C (or an Op::Cancel from a front).
+    pub cancel: watch::Receiver<bool>,
+}
+
+/// Runs a task. Errors before the task exists (not a git repository, unknown strategy) are
+/// returned; everything after that ends the task with a status and returns its record.
+pub async fn run_task(
+    mut store: Store,
+    request: RunRequest,
+    mut sink: EventSink,
+) -> Result<(TaskRecord, Store)> {
+    let RunRequest {
+        spec,
+        model,
+        approval,
+        asker,
+        worktrees_dir,
+        user_prompts_dir,
+        verify_timeout,
+        tool_settings,
+        cancel,
+    } = request;
+    let started = Instant::now();
+    let repo_root = git::repository_root(&spec.repo)?;
+    let strategy = strategy::by_name(&spec.strategy).ok_or_else(|| {
+        Error::InvalidArgument(format!(
+            "unknown strategy `{}` (this build has: {})",
+            spec.strategy,
+            strategy::NAMES.join(", ")
+        ))
+    })?;
+    if spec.description.trim().is_empty() {
+        return Err(Error::InvalidArgument(
+            "the task description is empty".into(),
+        ));
+    }
+
+    let task_id = crate::ids::new_id();
+    let title = title_of(&spec.description);
+    let spec_json = serde_json::to_string(&spec)?;
+    let repo_text = repo_root.display().to_string();
+    store.create_task(&NewTask {
+        id: &task_id,
+        title: &title,
+        description: &spec.description,
+        repo: &repo_text,
+        strategy: strategy.name(),
+        model: &model.model,
+        backend: &model.backend_name,
+        approval: approval.as_str(),
+        spec_json: &spec_json,
+        retry_of: spec.retry_of.as_deref(),
+    })?;
+    store.set_task_pid(&task_id, std::process::id())?;
+    let mut emit = |store: &mut Store, event: Event| -> Result<()> {
+        let envelope: EventEnvelope = store.append_task_event(&task_id, event)?;
+        sink(&envelope);
+        Ok(())
+    };
+    emit(
+        &mut store,
+        Event::TaskCreated {
+            title: title.clone(),
+            description: spec.description.clone(),
+            repo: repo_text.clone(),
+            strategy: strategy.name().to_string(),
+            model: model.model.clone(),
+            backend: model.backend_name.clone(),
+            approval: approval.as_str().to_string(),
+        },
+    )?;
+    store.set_task_status(&task_id, TaskStatus::Running)?;
+    emit(
+        &mut store,
+        Event::TaskStatus(TaskStatusChange {
+            from: TaskStatus::Pending,
+            to: TaskStatus::Running,
+            reason: None,
+        }),
+    )?;
+
+    // The workspace: a worktree on a new branch, so the user's checkout is never touched.
+    emit(
+        &mut store,
+        Event::StepBegin {
+            id: "s0".into(),
+            step: StepKind::Workspace,
+            role: None,
+            detail: spec.base.clone(),
+        },
+    )?;
+    let short_id: String = task_id.chars().take(8).collect();
+    let branch = format!("agent/{short_id}-{}", git::slug(&title));
+    let worktree_path = worktrees_dir.join(&task_id);
+    let worktree = match git::create_worktree(&repo_root, &worktree_path, &branch, &spec.base) {
+        Ok(worktree) => worktree,
+        Err(error) => {
+            let message = error.to_string();
+            emit(
+                &mut store,
+                Event::StepEnd {
+                    id: "s0".into(),
+                    ok: false,
+                    detail: message.clone(),
+                },
+            )?;
+            emit(
+                &mut store,
+                Event::Error {
+                    message: message.clone(),
+                    hint: error.hint(),
+                },
+            )?;
+            return fail_early(store, sink, &task_id, message, started).await;
+        }
+    };
+    let focus = worktree
+        .path
+        .join(spec.repo.strip_prefix(&repo_root).unwrap_or(Path::new("")));
+    let verify_command = match &spec.verify {
+        Some(command) if !command.trim().is_empty() => Some(VerifyCommand {
+            command: command.clone(),
+            source: VerifySource::Flag,
+        }),
+        _ => verify::detect(&focus).or_else(|| verify::detect(&worktree.path)),
+    };
+    store.set_task_workspace(
+        &task_id,
+        &worktree.branch,
+        &worktree.path.display().to_string(),
+        &worktree.base_commit,
+        verify_command.as_ref().map(|v| v.command.as_str()),
+    )?;
+    emit(
+        &mut store,
+        Event::StepEnd {
+            id: "s0".into(),
+            ok: true,
+            detail: String::new(),
+        },
+    )?;
+    emit(
+        &mut store,
+        Event::WorkspaceReady {
+            branch: worktree.branch.clone(),
+            worktree: worktree.path.display().to_string(),
+            base_commit: worktree.base_commit.clone(),
+        },
+    )?;
+
+    let coder_prompt = coder_prompt(
+        &worktree.path,
+        &focus,
+        user_prompts_dir,
+        verify_command.as_ref(),
+    );
+    let toolbox = match Workspace::new(&worktree.path) {
+        Ok(workspace) => {
+            Toolbox::new(workspace, tool_settings).with_base_commit(worktree.base_commit.clone())
+        }
+        Err(error) => {
+            let message = format!("cannot use the worktree: {error}");
+            emit(
+                &mut store,
+                Event::Error {
+                    message: message.clone(),
+                    hint: None,
+                },
+            )?;
+            return fail_early(store, sink, &task_id, message, started).await;
+        }
+    };
+    let limits = spec.limits;
+    let cancel = watch_cancel(cancel, store.path(), &task_id);
+    let mut ctx = TaskContext::new(ContextParts {
+        task_id: task_id.clone(),
+        title: title.clone(),
+        description: spec.description.clone(),
+        worktree: worktree.path.clone(),
+        base_commit: worktree.base_commit.clone(),
+        branch: worktree.branch.clone(),
+        model,
+        toolbox,
+        approvals: Approvals::new(approval, asker),
+        verify: verify_command,
+        verify_timeout,
+        coder_prompt,
+        limits,
+        store,
+        sink,
+        cancel,
+        deadline: started + Duration::from_secs(limits.max_seconds),
+        status: TaskStatus::Running,
+    });
+
+    let outcome = strategy.run(&mut ctx).await?;
+    conclude(ctx, outcome, started).await
+}
+
+/// Commits what the strategy left (on success, and on failure so the branch keeps the
+/// attempt), then writes the final status and the closing event.
+async fn conclude(
+    mut ctx: TaskContext,
+    outcome: StrategyOutcome,
+    started: Instant,
+) -> Result<(TaskRecord, Store)> {
+    let diff = git::diff_since(&ctx.worktree, &ctx.base_commit).ok();
+    let changed = diff
+        .as_ref()
+        .is_some_and(|(_, stat)| stat.files_changed > 0);
+    let (status, summary, error) = match &outcome {
+        StrategyOutcome::Succeeded {
+            final_text,
+            verified,
+        } => {
+            let (message, _) = commit_message::from_reply(final_text, &ctx.title);
+            let mut summary = if changed {
+                message.subject.clone()
+            } else {
+                "finished without changing any file".to_string()
+            };
+            if changed && !verified {
+                summary.push_str(" (not verified: no check found)");
+            }
+            (TaskStatus::Succeeded, summary, None)
+        }
+        StrategyOutcome::Failed { reason, .. } => {
+            (TaskStatus::Failed, reason.clone(), Some(reason.clone()))
+        }
+        StrategyOutcome::Cancelled => (TaskStatus::Cancelled, "cancelled".to_string(), None),
+    };
+
+    let mut commit = None;
+    let mut diff_stat = diff.map(|(_, stat)| stat);
+    if changed && status != TaskStatus::Cancelled {
+        let step = ctx.begin_step(StepKind::Commit, None, "")?;
+        let message = match &outcome {
+            StrategyOutcome::Succeeded { final_text, .. } => {
+                commit_message::from_reply(final_text, &ctx.title).0
+            }
+            StrategyOutcome::Failed { reason, final_text } => commit_message::CommitMessage {
+                subject: format!(
+                    "wip: {}",
+                    commit_message::fallback_subject(&ctx.title).trim_start_matches("agent: ")
+                ),
+                body: format!("Unfinished: {reason}\n\n{}", final_text.trim()),
+            },
+            StrategyOutcome::Cancelled => commit_message::CommitMessage {
+                subject: String::new(),
+                body: String::new(),
+            },
+        };
+        match git::commit_all(&ctx.worktree, &message.render(&ctx.task_id)) {
+            Ok(Some(sha)) => {
+                let stat = diff_stat.clone().unwrap_or_default();
+                ctx.emit(Event::Committed {
+                    commit: sha.clone(),
+                    branch: ctx.branch.clone(),
+                    subject: message.subject.clone(),
+                    diff_stat: stat,
+                })?;
+                ctx.end_step(step, true, &sha)?;
+                commit = Some(sha);
+            }
+            Ok(None) => {
+                diff_stat = None;
+                ctx.end_step(step, true, "nothing to commit")?;
+            }
+            Err(failure) => {
+                let message = format!("cannot commit on {}: {failure}", ctx.branch);
+                ctx.emit(Event::Error {
+                    message: message.clone(),
+                    hint: failure.hint(),
+                })?;
+                ctx.end_step(step, false, &message)?;
+            }
+        }
+    }
+
+    let ending = TaskEnding {
+        summary: summary.clone(),
+        error,
+        diff_stat: diff_stat.clone(),
+        commit_id: commit.clone(),
+        prompt_tokens: ctx.used.prompt_tokens,
+        completion_tokens: ctx.used.completion_tokens,
+    };
+    ctx.store.set_task_ending(&ctx.task_id, &ending)?;
+    let reason = (status == TaskStatus::Failed).then(|| summary.clone());
+    ctx.set_status(status, reason)?;
+    ctx.emit(Event::TaskFinished {
+        status,
+        summary,
+        branch: Some(ctx.branch.clone()),
+        commit,
+        diff_stat,
+        prompt_tokens: ctx.used.prompt_tokens,
+        completion_tokens: ctx.used.completion_tokens,
+        duration_ms: started.elapsed().as_millis() as u64,
+    })?;
+    let record = ctx.store.task(&ctx.task_id)?;
+    Ok((record, ctx.into_store()))
+}
+
+/// Ends a task that failed before its strategy could start.
+async fn fail_early(
+    mut store: Store,
+    mut sink: EventSink,
+    task_id: &str,
+    reason: String,
+    started: Instant,
+) -> Result<(TaskRecord, Store)> {
+    store.set_task_ending(
+        task_id,
+        &TaskEnding {
+            summary: reason.clone(),
+            error: Some(reason.clone()),
+            ..TaskEnding::default()
+        },
+    )?;
+    let from = store.set_task_status(task_id, TaskStatus::Failed)?;
+    for event in [
+        Event::TaskStatus(TaskStatusChange {
+            from,
+            to: TaskStatus::Failed,
+            reason: Some(reason.clone()),
+        }),
+        Event::TaskFinished {
+            status: TaskStatus::Failed,
+            summary: reason,
+            branch: None,
+            commit: None,
+            diff_stat: None,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            duration_ms: started.elapsed().as_millis() as u64,
+        },
+    ] {
+        let envelope = store.append_task_event(task_id, event)?;
+        sink(&envelope);
+    }
+    let record = store.task(task_id)?;
+    Ok((record, store))
+}
+
+/// One cancel signal for the task: the front's (Ctrl-C, a Cancel op) or a request recorded in
+/// the store by `agent task cancel` in another process, polled on a thread of its own.
+fn watch_cancel(
+    mut external: watch::Receiver<bool>,
+    database: &Path,
+    task_id: &str,
+) -> watch::Receiver<bool> {
+    let (sender, receiver) = watch::channel(*external.borrow());
+    let sender = std::sync::Arc::new(sender);
+    let forward = sender.clone();
+    tokio::spawn(async move {
+        loop {
+            if *external.borrow_and_update() {
+                let _ = forward.send(true);
+                return;
+            }
+            if external.changed().await.is_err() || forward.is_closed() {
+                return;
+            }
+        }
+    });
+    if database.exists() {
+        let database = database.to_path_buf();
+        let task_id = task_id.to_string();
+        std::thread::spawn(move || {
+            let Ok(store) = Store::open(&database, &crate::store::StoreOptions::default()) else {
+                return;
+            };
+            while !sender.is_closed() && !*sender.borrow() {
+                if store.task_cancel_requested(&task_id).unwrap_or(false) {
+                    let _ = sender.send(true);
+                    return;
+                }
+                std::thread::sleep(CANCEL_POLL);
+            }
+        });
+    }
+    receiver
+}
+
+/// How often the store is checked for a cancel request from another process.
+const CANCEL_POLL: Duration = Duration::from_millis(300);
+
+/// The coder's system prompt with the check and the repository's instructions filled in.
+fn coder_prompt(
+    worktree: &Path,
+    focus: &Path,
+    user_prompts_dir: Option<PathBuf>,
+    verify: Option<&VerifyCommand>,
+) -> String {
+    let sources = PromptSources {
+        repo_dir: Some(prompts::repo_prompts_dir(worktree)),
+        user_dir: user_prompts_dir,
+    };
+    let template = sources.load("coder").map(|p| p.text).unwrap_or_default();
+    let verify_sentence = verify
+        .map(|v| format!("When you finish, `{}` runs to check your work.", v.command))
+        .unwrap_or_default();
+    let instructions = instructions::load(worktree, focus)
+        .map(|found| found.text)
+        .unwrap_or_default();
+    let instructions = if instructions.trim().is_empty() {
+        String::new()
+    } else {
+        format!("\nThe repository's instructions:\n\n{instructions}")
+    };
+    prompts::render(
+        &template,
+        &[
+            ("verify", &verify_sentence),
+            ("instructions", &instructions),
+        ],
+    )
+    .trim_end()
+    .to_string()
+}
+
+/// A task's title: the first line of its description, at most 72 characters.
+pub fn title_of(description: &str) -> String {
+    let line = description.trim().lines().next().unwrap_or("").trim();
+    if line.chars().count() <= 72 {
+        return line.to_string();
+    }
+    let mut title: String = line.chars().take(71).collect();
+    title.push('…');
+    title
+}

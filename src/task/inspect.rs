@@ -1,0 +1,346 @@
+//! `agent task list`, `show` and `logs [--follow]`: tasks and their event logs from the store.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use agent_core::protocol::{Event, EventEnvelope};
+use agent_core::store::{Store, TaskQuery, TaskRecord};
+use agent_core::task::TaskStatus;
+use agent_core::time::format_short;
+use agent_tui::{Painter, Tone};
+use anyhow::Result;
+
+use crate::app::App;
+use crate::cli::TaskStatusArg;
+use crate::exit::Exit;
+use crate::output::{print, print_json};
+
+pub fn list(
+    app: &App,
+    status: Option<TaskStatusArg>,
+    repo: Option<PathBuf>,
+    limit: usize,
+    json: bool,
+) -> Result<Exit> {
+    let (resolved, store) = app.config_and_store()?;
+    let query = TaskQuery {
+        status: status.map(status_of),
+        repo: repo.map(|dir| app.repo_filter(&dir)),
+        limit,
+    };
+    let tasks = store.list_tasks(&query)?;
+    if json {
+        print_json(&serde_json::json!({ "tasks": tasks }))?;
+        return Ok(Exit::Ok);
+    }
+    if tasks.is_empty() {
+        print("no tasks yet; start one with: agent task run \"what to do\"\n")?;
+        return Ok(Exit::Ok);
+    }
+    let painter = app.stdout_painter(&resolved);
+    let mut out = String::new();
+    for task in &tasks {
+        let id: String = task.id.chars().take(8).collect();
+        out.push_str(&format!(
+            "{}  {:<10} {}  {}\n",
+            painter.paint(Tone::Dim, &id),
+            painter.paint(status_tone(task.status), task.status.as_str()),
+            painter.paint(Tone::Dim, &format_short(task.created_at)),
+            task.title
+        ));
+    }
+    print(&out)?;
+    Ok(Exit::Ok)
+}
+
+pub fn show(app: &App, id: &str, json: bool) -> Result<Exit> {
+    let (resolved, store) = app.config_and_store()?;
+    let task = store.task(&store.resolve_task_id(id)?)?;
+    if json {
+        print_json(&task)?;
+        return Ok(Exit::Ok);
+    }
+    let painter = app.stdout_painter(&resolved);
+    print(&describe(&task, &store, &painter)?)?;
+    Ok(Exit::Ok)
+}
+
+fn describe(task: &TaskRecord, store: &Store, painter: &Painter) -> Result<String> {
+    let mut out = String::new();
+    let mut row = |label: &str, value: &str| {
+        if !value.is_empty() {
+            out.push_str(&format!("{:<10}{value}\n", painter.paint(Tone::Dim, label)));
+        }
+    };
+    row("task", &task.id);
+    row("title", &task.title);
+    row(
+        "status",
+        &painter.paint(status_tone(task.status), task.status.as_str()),
+    );
+    row("summary", task.summary.as_deref().unwrap_or(""));
+    row("repo", &task.repo);
+    row("branch", task.branch.as_deref().unwrap_or(""));
+    row("worktree", task.worktree.as_deref().unwrap_or(""));
+    row("base", task.base_commit.as_deref().unwrap_or(""));
+    row("commit", task.commit_id.as_deref().unwrap_or(""));
+    if let Some(stat) = &task.diff_stat {
+        row("changes", &stat.to_string());
+    }
+    row("strategy", task.strategy.as_deref().unwrap_or(""));
+    row(
+        "model",
+        &format!(
+            "{} ({})",
+            task.model.as_deref().unwrap_or("?"),
+            task.backend.as_deref().unwrap_or("?")
+        ),
+    );
+    row("approval", task.approval.as_deref().unwrap_or(""));
+    row("verify", task.verify_command.as_deref().unwrap_or("none"));
+    row(
+        "tokens",
+        &format!(
+            "{} prompt + {} completion",
+            task.prompt_tokens, task.completion_tokens
+        ),
+    );
+    row("created", &format_short(task.created_at));
+    if let Some(finished) = task.finished_at {
+        row("finished", &format_short(finished));
+    }
+    if let Some(applied) = &task.applied_commit {
+        let state = if task.undone_at.is_some() {
+            " (undone)"
+        } else {
+            ""
+        };
+        row("applied", &format!("{applied}{state}"));
+    }
+    row("retry of", task.retry_of.as_deref().unwrap_or(""));
+    row("request", &task.description);
+    let events = store.task_events(&task.id, 0)?;
+    let tools = events
+        .iter()
+        .filter(|e| matches!(e.event, Event::ToolCallBegin { .. }))
+        .count();
+    let turns = events
+        .iter()
+        .filter(|e| matches!(e.event, Event::ModelBegin { .. }))
+        .count();
+    row(
+        "activity",
+        &format!(
+            "{turns} model turns, {tools} tool calls, {} events (agent task logs {})",
+            events.len(),
+            &task.id[..8.min(task.id.len())]
+        ),
+    );
+    Ok(out)
+}
+
+pub fn logs(app: &App, id: &str, follow: bool, json: bool) -> Result<Exit> {
+    let (resolved, store) = app.config_and_store()?;
+    let id = store.resolve_task_id(id)?;
+    let painter = app.stdout_painter(&resolved);
+    let mut after = 0;
+    loop {
+        let events = store.task_events(&id, after)?;
+        let mut finished = false;
+        for envelope in &events {
+            after = envelope.seq;
+            finished |= matches!(envelope.event, Event::TaskFinished { .. });
+            if json {
+                print(&format!("{}\n", serde_json::to_string(envelope)?))?;
+            } else if let Some(line) = log_line(envelope, &painter) {
+                print(&format!("{line}\n"))?;
+            }
+        }
+        if !follow || finished {
+            return Ok(Exit::Ok);
+        }
+        let task = store.task(&id)?;
+        if task.status.is_final() || !process_alive(task.pid) {
+            // One more read catches events written between the two queries.
+            let rest = store.task_events(&id, after)?;
+            for envelope in &rest {
+                if json {
+                    print(&format!("{}\n", serde_json::to_string(envelope)?))?;
+                } else if let Some(line) = log_line(envelope, &painter) {
+                    print(&format!("{line}\n"))?;
+                }
+            }
+            return Ok(Exit::Ok);
+        }
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
+/// One event as a line of `task logs`.
+fn log_line(envelope: &EventEnvelope, painter: &Painter) -> Option<String> {
+    let time = painter.paint(Tone::Dim, &agent_core::time::format_rfc3339(envelope.at));
+    let text = match &envelope.event {
+        Event::TaskCreated {
+            title,
+            model,
+            backend,
+            ..
+        } => {
+            format!("task created: {title} (model {model} on {backend})")
+        }
+        Event::TaskStatus(change) => format!(
+            "status {} → {}{}",
+            change.from,
+            change.to,
+            change
+                .reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
+        ),
+        Event::WorkspaceReady {
+            branch, worktree, ..
+        } => format!("worktree {worktree} on {branch}"),
+        Event::StepBegin {
+            step, role, detail, ..
+        } => format!(
+            "step {} begins{}{}",
+            format!("{step:?}").to_lowercase(),
+            role.as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default(),
+            if detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {detail}")
+            }
+        ),
+        Event::StepEnd { ok, detail, .. } => format!(
+            "step ends {}{}",
+            if *ok { "ok" } else { "failed" },
+            if detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {detail}")
+            }
+        ),
+        Event::ModelBegin {
+            role,
+            model,
+            turn,
+            estimated_prompt_tokens,
+            ..
+        } => {
+            format!("{role} turn {turn} → {model} (~{estimated_prompt_tokens} prompt tokens)")
+        }
+        Event::ModelDelta { text, .. } => {
+            format!("  {}", painter.paint(Tone::Assistant, text.trim_end()))
+        }
+        Event::ModelEnd {
+            reason,
+            prompt_tokens,
+            completion_tokens,
+            duration_ms,
+            ..
+        } => format!(
+            "model done: {reason}, {prompt_tokens}+{completion_tokens} tokens, {:.1} s",
+            *duration_ms as f64 / 1000.0
+        ),
+        Event::ToolCallBegin {
+            name, arguments, ..
+        } => format!("tool {name} {arguments}"),
+        Event::ToolCallEnd {
+            name, ok, output, ..
+        } => format!(
+            "tool {name} {}: {}",
+            if *ok { "ok" } else { "failed" },
+            output.lines().next().unwrap_or("")
+        ),
+        Event::ApprovalRequest { kind, subject, .. } => {
+            format!("approval asked: {kind:?} {subject}")
+        }
+        Event::ApprovalDecision(d) => format!(
+            "approval {} by {:?}{}",
+            if d.approved { "given" } else { "refused" },
+            d.by,
+            if d.reason.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", d.reason)
+            }
+        ),
+        Event::Usage { .. } => return None,
+        Event::VerifyBegin { command, source } => format!("verify `{command}` ({source})"),
+        Event::VerifyEnd {
+            passed,
+            exit_code,
+            output,
+            ..
+        } => {
+            let mut text = format!(
+                "verify {} (exit code {})",
+                if *passed { "passed" } else { "failed" },
+                exit_code.map_or("none".into(), |c| c.to_string())
+            );
+            if !passed {
+                for line in output.lines() {
+                    text.push_str("\n    ");
+                    text.push_str(line);
+                }
+            }
+            text
+        }
+        Event::LimitReached { detail, .. } => format!("limit reached: {detail}"),
+        Event::Committed {
+            commit,
+            branch,
+            subject,
+            diff_stat,
+        } => {
+            format!(
+                "committed {} on {branch}: {subject} ({diff_stat})",
+                &commit[..commit.len().min(12)]
+            )
+        }
+        Event::Error { message, hint } => format!(
+            "error: {message}{}",
+            hint.as_deref()
+                .map(|h| format!(" (hint: {h})"))
+                .unwrap_or_default()
+        ),
+        Event::TaskFinished {
+            status, summary, ..
+        } => format!("finished {status}: {summary}"),
+    };
+    Some(format!("{time}  {text}"))
+}
+
+/// Whether the process that runs a task is still there (Linux; elsewhere assumed alive).
+fn process_alive(pid: Option<u32>) -> bool {
+    match pid {
+        Some(pid) if cfg!(target_os = "linux") => {
+            std::path::Path::new(&format!("/proc/{pid}")).exists()
+        }
+        _ => true,
+    }
+}
+
+fn status_of(arg: TaskStatusArg) -> TaskStatus {
+    match arg {
+        TaskStatusArg::Pending => TaskStatus::Pending,
+        TaskStatusArg::Running => TaskStatus::Running,
+        TaskStatusArg::Verifying => TaskStatus::Verifying,
+        TaskStatusArg::Succeeded => TaskStatus::Succeeded,
+        TaskStatusArg::Failed => TaskStatus::Failed,
+        TaskStatusArg::Cancelled => TaskStatus::Cancelled,
+    }
+}
+
+pub fn status_tone(status: TaskStatus) -> Tone {
+    match status {
+        TaskStatus::Succeeded => Tone::Good,
+        TaskStatus::Failed => Tone::Bad,
+        TaskStatus::Cancelled => Tone::Warn,
+        _ => Tone::Highlight,
+    }
+}

@@ -1,0 +1,365 @@
+//! How a running task looks: a spinner naming the role and step (on a terminal) or plain lines
+//! on stderr, JSON lines on stdout with `--json`, and the closing summary on stdout.
+
+use std::future::Future;
+use std::io::{IsTerminal, Write};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use agent_core::protocol::{Event, EventEnvelope, ToolEffectKind};
+use agent_core::store::TaskRecord;
+use agent_core::task::{Answer, ApprovalQuestion, Asker, TaskStatus};
+use agent_tui::{Painter, Tone};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tokio::io::AsyncBufReadExt;
+
+use crate::output::{note, print};
+
+/// Renders a task's events; cheap to clone (shared state).
+#[derive(Clone)]
+pub struct Renderer {
+    state: Arc<Mutex<State>>,
+    bar: Option<ProgressBar>,
+}
+
+struct State {
+    json: bool,
+    painter: Painter,
+    role: String,
+    turn: u32,
+    verify: Option<VerifySeen>,
+}
+
+#[derive(Clone)]
+struct VerifySeen {
+    command: String,
+    passed: Option<bool>,
+    detail: String,
+}
+
+impl Renderer {
+    /// A renderer for `--json` (events on stdout) or for people (progress on stderr).
+    pub fn new(json: bool, painter: Painter) -> Self {
+        let bar = (!json && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg} {elapsed:.dim}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar.set_message("starting");
+            bar
+        });
+        Self {
+            state: Arc::new(Mutex::new(State {
+                json,
+                painter,
+                role: String::new(),
+                turn: 0,
+                verify: None,
+            })),
+            bar,
+        }
+    }
+
+    /// The spinner, for an asker that must hide it while it asks.
+    pub fn progress_handle(&self) -> Option<ProgressBar> {
+        self.bar.clone()
+    }
+
+    /// Shows one event.
+    pub fn event(&self, envelope: &EventEnvelope) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        if state.json {
+            if let Ok(line) = serde_json::to_string(envelope) {
+                let mut stdout = std::io::stdout().lock();
+                // A reader that went away is not our failure; the task goes on.
+                let _ = writeln!(stdout, "{line}");
+                let _ = stdout.flush();
+            }
+            return;
+        }
+        if let Some(line) = state.line_for(&envelope.event) {
+            self.line(&line);
+        }
+        if let (Some(bar), Some(message)) = (&self.bar, state.spinner_for(&envelope.event)) {
+            bar.set_message(message);
+        }
+    }
+
+    fn line(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| note(text)),
+            None => note(text),
+        }
+    }
+
+    /// Removes the spinner.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+
+    /// The closing summary on stdout.
+    pub fn summary(&self, task: &TaskRecord) -> anyhow::Result<()> {
+        let Ok(state) = self.state.lock() else {
+            return Ok(());
+        };
+        let painter = &state.painter;
+        let tone = match task.status {
+            TaskStatus::Succeeded => Tone::Good,
+            TaskStatus::Cancelled => Tone::Warn,
+            _ => Tone::Bad,
+        };
+        let mut out = String::new();
+        let mut row = |label: &str, value: &str| {
+            out.push_str(&format!("{:<9}{value}\n", painter.paint(Tone::Dim, label)));
+        };
+        let summary = task.summary.clone().unwrap_or_default();
+        row(
+            "status",
+            &format!("{}  {summary}", painter.paint(tone, task.status.as_str())),
+        );
+        row("task", &task.id);
+        if let Some(branch) = &task.branch {
+            row("branch", branch);
+        }
+        if let Some(commit) = &task.commit_id {
+            row("commit", &commit.chars().take(12).collect::<String>());
+        }
+        if let Some(stat) = &task.diff_stat {
+            row("changes", &stat.to_string());
+        }
+        match &state.verify {
+            Some(verify) => row("tests", &format!("`{}` {}", verify.command, verify.detail)),
+            None => row("tests", "none run"),
+        }
+        row(
+            "tokens",
+            &format!(
+                "{} prompt + {} completion",
+                task.prompt_tokens, task.completion_tokens
+            ),
+        );
+        if let (Some(start), Some(end)) =
+            (task.started_at.or(Some(task.created_at)), task.finished_at)
+        {
+            row("time", &format!("{:.1} s", (end - start) as f64 / 1000.0));
+        }
+        let short: String = task.id.chars().take(8).collect();
+        match task.status {
+            TaskStatus::Succeeded if task.commit_id.is_some() => row(
+                "next",
+                &format!("agent task apply {short}   (review: agent task show {short})"),
+            ),
+            TaskStatus::Failed if task.commit_id.is_some() => row(
+                "next",
+                &format!(
+                    "agent task logs {short}; the attempt is on the branch; agent task retry {short}"
+                ),
+            ),
+            TaskStatus::Failed => row("next", &format!("agent task logs {short}")),
+            _ => {}
+        }
+        print(&out)
+    }
+}
+
+impl State {
+    fn line_for(&mut self, event: &Event) -> Option<String> {
+        let p = &self.painter;
+        Some(match event {
+            Event::TaskCreated { title, .. } => {
+                format!("{} {title}", p.paint(Tone::Strong, "task"))
+            }
+            Event::WorkspaceReady {
+                branch,
+                base_commit,
+                ..
+            } => p.paint(
+                Tone::Dim,
+                &format!(
+                    "worktree on {branch} from {}",
+                    base_commit.chars().take(8).collect::<String>()
+                ),
+            ),
+            Event::ModelBegin { role, turn, .. } => {
+                self.role = role.clone();
+                self.turn = *turn;
+                return None;
+            }
+            Event::ToolCallBegin {
+                name, arguments, ..
+            } => format!(
+                "  {} {}",
+                p.paint(Tone::Tool, name),
+                describe_arguments(arguments)
+            ),
+            Event::ToolCallEnd {
+                ok: false, output, ..
+            } => format!(
+                "    {}",
+                p.paint(Tone::Bad, output.lines().next().unwrap_or("failed"))
+            ),
+            Event::ApprovalDecision(decision) if !decision.approved => {
+                format!(
+                    "    {}",
+                    p.paint(Tone::Warn, &format!("refused: {}", decision.reason))
+                )
+            }
+            Event::VerifyBegin { command, .. } => {
+                self.verify = Some(VerifySeen {
+                    command: command.clone(),
+                    passed: None,
+                    detail: "did not finish".into(),
+                });
+                format!("{} {command}", p.paint(Tone::Strong, "verify"))
+            }
+            Event::VerifyEnd {
+                passed,
+                exit_code,
+                timed_out,
+                duration_ms,
+                output,
+            } => {
+                let detail = if *passed {
+                    format!("passed ({:.1} s)", *duration_ms as f64 / 1000.0)
+                } else if *timed_out {
+                    "timed out".to_string()
+                } else {
+                    format!(
+                        "failed (exit code {})",
+                        exit_code.map_or("none".to_string(), |c| c.to_string())
+                    )
+                };
+                if let Some(verify) = &mut self.verify {
+                    verify.passed = Some(*passed);
+                    verify.detail = detail.clone();
+                }
+                let mut text = format!(
+                    "{} {}",
+                    p.paint(Tone::Strong, "verify"),
+                    p.paint(if *passed { Tone::Good } else { Tone::Bad }, &detail)
+                );
+                if !passed {
+                    let lines: Vec<&str> = output.lines().collect();
+                    for line in &lines[lines.len().saturating_sub(15)..] {
+                        text.push_str("\n  ");
+                        text.push_str(&p.paint(Tone::Dim, line));
+                    }
+                }
+                text
+            }
+            Event::LimitReached { detail, .. } => {
+                format!("{} {detail}", p.paint(Tone::Warn, "limit"))
+            }
+            Event::Error { message, hint } => {
+                let mut text = format!("{} {message}", p.paint(Tone::Bad, "error:"));
+                if let Some(hint) = hint {
+                    text.push_str(&format!("\nhint: {hint}"));
+                }
+                text
+            }
+            Event::Committed {
+                commit,
+                branch,
+                subject,
+                ..
+            } => format!(
+                "{} {} on {branch}: {subject}",
+                p.paint(Tone::Strong, "commit"),
+                commit.chars().take(8).collect::<String>()
+            ),
+            _ => return None,
+        })
+    }
+
+    fn spinner_for(&self, event: &Event) -> Option<String> {
+        Some(match event {
+            Event::StepBegin { step, .. } => format!("{step:?}").to_lowercase(),
+            Event::ModelBegin { role, turn, .. } => format!("{role} · turn {turn} · thinking"),
+            Event::ToolCallBegin {
+                name, arguments, ..
+            } => format!(
+                "{} · turn {} · {name} {}",
+                self.role,
+                self.turn,
+                describe_arguments(arguments)
+            ),
+            Event::VerifyBegin { command, .. } => format!("verify · {command}"),
+            _ => return None,
+        })
+    }
+}
+
+/// A tool call's arguments in a few words: its path, command or pattern.
+fn describe_arguments(arguments: &serde_json::Value) -> String {
+    for key in ["path", "command", "pattern"] {
+        if let Some(value) = arguments.get(key).and_then(|v| v.as_str()) {
+            let value = value.lines().next().unwrap_or("");
+            let short: String = value.chars().take(80).collect();
+            return short;
+        }
+    }
+    String::new()
+}
+
+/// Asks approval questions on the terminal (stderr + stdin), hiding the spinner meanwhile.
+pub struct TerminalAsker {
+    bar: Option<ProgressBar>,
+}
+
+impl TerminalAsker {
+    pub fn new(bar: Option<ProgressBar>) -> Self {
+        Self { bar }
+    }
+}
+
+impl Asker for TerminalAsker {
+    fn ask<'a>(
+        &'a mut self,
+        question: &'a ApprovalQuestion,
+    ) -> Pin<Box<dyn Future<Output = Option<Answer>> + Send + 'a>> {
+        Box::pin(async move {
+            let what = match question.kind {
+                ToolEffectKind::Command => format!("run `{}`", question.subject),
+                ToolEffectKind::Write => format!("write {}", question.subject),
+                ToolEffectKind::Read => format!("use {}", question.subject),
+            };
+            let mut text = String::new();
+            if !question.preview.is_empty() {
+                text.push_str(&question.preview);
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+            }
+            text.push_str(&format!(
+                "Allow the task to {what}? [y]es / [n]o / [a]lways: "
+            ));
+            if let Some(bar) = &self.bar {
+                bar.disable_steady_tick();
+                bar.suspend(|| eprint!("{text}"));
+            } else {
+                eprint!("{text}");
+            }
+            let mut line = String::new();
+            let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());
+            let read = stdin.read_line(&mut line).await;
+            if let Some(bar) = &self.bar {
+                bar.enable_steady_tick(Duration::from_millis(120));
+            }
+            match read {
+                Ok(0) | Err(_) => None,
+                Ok(_) => Some(match line.trim().to_ascii_lowercase().as_str() {
+                    "y" | "yes" => Answer::Yes,
+                    "a" | "always" => Answer::Always,
+                    _ => Answer::No,
+                }),
+            }
+        })
+    }
+}
