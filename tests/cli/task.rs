@@ -742,3 +742,70 @@ fn retry_runs_the_same_request_again_and_links_the_tasks() {
     assert_eq!(newest["description"], "fix add");
     assert_eq!(newest["verify_command"], "python3 test_calc.py");
 }
+
+#[test]
+fn a_one_turn_answer_costs_one_small_request_with_the_repository_instructions() {
+    let home = Home::new();
+    let repo = project(&home);
+    std::fs::write(repo.join("AGENTS.md"), "Always run make test.\n").unwrap();
+    std::fs::create_dir_all(repo.join("lib")).unwrap();
+    std::fs::write(repo.join("lib/AGENTS.md"), "Library code: no prints.\n").unwrap();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "instructions"]);
+    let server = ScriptedServer::start(vec![text("Nothing to change: add is already right")]);
+    let lib = repo.join("lib").display().to_string();
+    let mut args = run_args(&lib, &server);
+    args.push("check whether add is right");
+    let stdout = home.ok(&args);
+    assert!(
+        stdout.contains("finished without changing any file"),
+        "{stdout}"
+    );
+    assert_eq!(server.requests().len(), 1);
+
+    let request = &server.requests()[0];
+    let system = request["messages"][0]["content"].as_str().unwrap();
+    assert!(system.contains("Always run make test."), "{system}");
+    assert!(system.contains("Library code: no prints."), "{system}");
+    assert!(
+        system.contains("`make test` runs to check your work"),
+        "{system}"
+    );
+    assert_eq!(
+        request["messages"][1]["content"],
+        "check whether add is right"
+    );
+    // System prompt plus tool schemas stay well under 1,000 tokens (~4 characters each).
+    let size = system.len() + request["tools"].to_string().len();
+    assert!(
+        size < 4_000,
+        "the first request's fixed part is {size} characters"
+    );
+}
+
+#[test]
+fn a_repository_can_override_the_coder_prompt() {
+    let home = Home::new();
+    let repo = project(&home);
+    std::fs::create_dir_all(repo.join(".agent/prompts")).unwrap();
+    std::fs::write(
+        repo.join(".agent/prompts/coder.md"),
+        "You are the house coder. {{verify}}",
+    )
+    .unwrap();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "prompt"]);
+    let server = ScriptedServer::start(vec![text("Nothing to do")]);
+    let repo_arg = repo.display().to_string();
+    let mut args = run_args(&repo_arg, &server);
+    args.push("look around");
+    home.ok(&args);
+    let system = server.requests()[0]["messages"][0]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        system,
+        "You are the house coder. When you finish, `make test` runs to check your work."
+    );
+}

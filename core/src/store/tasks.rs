@@ -457,3 +457,7 @@ fn task_from_row(row: &Row) -> rusqlite::Result<TaskRecord> {
         undone_at: row.get("undone_at")?,
     })
 }
+
+#[cfg(test)]
+#[path = "tasks_tests.rs"]
+mod tests;

@@ -1,0 +1,214 @@
+//! Task rows, their event logs, cancel requests, apply/undo bookkeeping and edit outcomes.
+
+use super::*;
+use crate::protocol::{Event, TaskStatusChange};
+
+fn store_with_task(id: &str) -> Store {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .create_task(&NewTask {
+            id,
+            title: "Fix the parser",
+            description: "Fix the parser\nIt drops the last token.",
+            repo: "/src/proj",
+            strategy: "single",
+            model: "tiny",
+            backend: "openai",
+            approval: "auto",
+            spec_json: "{}",
+            retry_of: None,
+        })
+        .unwrap();
+    store
+}
+
+#[test]
+fn a_new_task_is_pending_and_resolvable_by_prefix() {
+    let store = store_with_task("abcdef0123456789");
+    let task = store.task("abcdef0123456789").unwrap();
+    assert_eq!(task.status, TaskStatus::Pending);
+    assert_eq!(task.model.as_deref(), Some("tiny"));
+    assert_eq!(store.resolve_task_id("abcd").unwrap(), "abcdef0123456789");
+    assert!(matches!(
+        store.resolve_task_id("zz"),
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.resolve_task_id(""),
+        Err(Error::NotFound { .. })
+    ));
+}
+
+#[test]
+fn status_changes_follow_the_life_cycle_and_stamp_times() {
+    let mut store = store_with_task("t1");
+    assert_eq!(
+        store.set_task_status("t1", TaskStatus::Running).unwrap(),
+        TaskStatus::Pending
+    );
+    assert!(store.task("t1").unwrap().started_at.is_some());
+    assert!(matches!(
+        store.set_task_status("t1", TaskStatus::Pending),
+        Err(Error::InvalidTransition { .. })
+    ));
+    store.set_task_status("t1", TaskStatus::Succeeded).unwrap();
+    let task = store.task("t1").unwrap();
+    assert!(task.finished_at.is_some());
+    let refused = store.set_task_status("t1", TaskStatus::Failed).unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "task t1 cannot go from succeeded to failed"
+    );
+    assert_eq!(store.task("t1").unwrap().status, TaskStatus::Succeeded);
+}
+
+#[test]
+fn events_get_consecutive_sequence_numbers_and_read_back_in_order() {
+    let mut store = store_with_task("t1");
+    for to in [TaskStatus::Running, TaskStatus::Verifying] {
+        let envelope = store
+            .append_task_event(
+                "t1",
+                Event::TaskStatus(TaskStatusChange {
+                    from: TaskStatus::Pending,
+                    to,
+                    reason: None,
+                }),
+            )
+            .unwrap();
+        assert_eq!(envelope.v, SCHEMA_VERSION);
+    }
+    store
+        .append_task_event(
+            "t1",
+            Event::Error {
+                message: "x".into(),
+                hint: None,
+            },
+        )
+        .unwrap();
+    let events = store.task_events("t1", 0).unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
+    assert_eq!(store.task_events("t1", 2).unwrap().len(), 1);
+    assert!(store.task_events("other", 0).unwrap().is_empty());
+    let kind: String = store
+        .conn
+        .query_row(
+            "SELECT kind FROM task_events WHERE task_id = 't1' AND seq = 3",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kind, "error");
+}
+
+#[test]
+fn an_event_for_an_unknown_task_is_refused() {
+    let mut store = Store::open_in_memory().unwrap();
+    let result = store.append_task_event(
+        "missing",
+        Event::Error {
+            message: "x".into(),
+            hint: None,
+        },
+    );
+    assert!(result.is_err());
+}
+
+#[test]
+fn cancel_requests_are_recorded_once() {
+    let store = store_with_task("t1");
+    assert!(!store.task_cancel_requested("t1").unwrap());
+    store.request_task_cancel("t1").unwrap();
+    let first = store.task("t1").unwrap().cancel_requested_at;
+    store.request_task_cancel("t1").unwrap();
+    assert!(store.task_cancel_requested("t1").unwrap());
+    assert_eq!(store.task("t1").unwrap().cancel_requested_at, first);
+}
+
+#[test]
+fn the_last_applied_task_is_the_newest_not_undone_in_that_repo() {
+    let store = store_with_task("t1");
+    assert!(store.last_applied_task("/src/proj").unwrap().is_none());
+    store.mark_task_applied("t1", "/src/proj", "c1").unwrap();
+    let last = store.last_applied_task("/src/proj").unwrap().unwrap();
+    assert_eq!(last.applied_commit.as_deref(), Some("c1"));
+    assert!(store.last_applied_task("/elsewhere").unwrap().is_none());
+    store.mark_task_undone("t1").unwrap();
+    assert!(store.last_applied_task("/src/proj").unwrap().is_none());
+}
+
+#[test]
+fn edit_outcomes_accumulate_per_model_and_form() {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .record_edit_outcome("ollama", "qwen", "search_replace", true)
+        .unwrap();
+    store
+        .record_edit_outcome("ollama", "qwen", "search_replace", false)
+        .unwrap();
+    store
+        .record_edit_outcome("ollama", "qwen", "search_replace", true)
+        .unwrap();
+    store
+        .record_edit_outcome("ollama", "qwen", "whole_file", true)
+        .unwrap();
+    let stats = store.edit_outcomes().unwrap();
+    assert_eq!(stats.len(), 2);
+    assert_eq!(
+        (stats[0].form.as_str(), stats[0].applied, stats[0].failed),
+        ("search_replace", 2, 1)
+    );
+    assert_eq!(
+        (stats[1].form.as_str(), stats[1].applied, stats[1].failed),
+        ("whole_file", 1, 0)
+    );
+}
+
+#[test]
+fn the_ending_and_the_diff_stat_round_trip() {
+    let store = store_with_task("t1");
+    let stat = DiffStat {
+        files_changed: 2,
+        insertions: 5,
+        deletions: 1,
+        files: vec!["a.rs".into(), "b.rs".into()],
+    };
+    store
+        .set_task_ending(
+            "t1",
+            &TaskEnding {
+                summary: "Fix it".into(),
+                error: None,
+                diff_stat: Some(stat.clone()),
+                commit_id: Some("abc".into()),
+                prompt_tokens: 100,
+                completion_tokens: 20,
+            },
+        )
+        .unwrap();
+    let task = store.task("t1").unwrap();
+    assert_eq!(task.diff_stat, Some(stat));
+    assert_eq!(task.commit_id.as_deref(), Some("abc"));
+    assert_eq!((task.prompt_tokens, task.completion_tokens), (100, 20));
+    let listed = store
+        .list_tasks(&TaskQuery {
+            status: Some(TaskStatus::Pending),
+            repo: Some("/src/proj".into()),
+            limit: 10,
+        })
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(
+        store
+            .list_tasks(&TaskQuery {
+                status: Some(TaskStatus::Failed),
+                ..TaskQuery::default()
+            })
+            .unwrap()
+            .is_empty()
+    );
+}
