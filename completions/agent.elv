@@ -29,6 +29,8 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand history 'Browse, search, export and import past conversations'
             cand ask 'Ask a model one question and stream the answer to stdout (no tools)'
             cand models 'List, fetch and choose models; probe this machine'
+            cand task 'Run a coding task on a repository and manage past tasks'
+            cand undo 'Revert the task applied last in this repository (`agent task apply`)'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -397,6 +399,179 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;models;help;help'= {
         }
+        &'agent;task'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand run 'Run a task: a model edits a worktree on a new branch, the project''s check verifies it, and the result is committed on that branch (exit 0 succeeded, 1 failed, 130 cancelled)'
+            cand list 'List tasks, newest first'
+            cand show 'Show one task: status, branch, changes, tokens, verification'
+            cand logs 'Print a task''s events'
+            cand cancel 'Ask a running task to stop (it ends cancelled)'
+            cand retry 'Run a task again with the same request and settings'
+            cand apply 'Bring a task''s commit onto the current branch of its repository'
+            cand discard 'Remove a task''s worktree and branch'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;task;run'= {
+            cand --repo 'The repository to work on [default: the current directory]'
+            cand --base 'The revision the task branch starts from'
+            cand --strategy 'How to run the task'
+            cand --approval 'When to ask before acting: auto, on-write, on-command, always [default: task.approval]'
+            cand --verify 'The command that checks the work [default: task.verify, else detected]'
+            cand --max-turns 'Most model turns [default: task.max_turns]'
+            cand --max-tool-calls 'Most tool calls'
+            cand --max-tokens-total 'Most tokens (prompt + completion) over the whole task'
+            cand --timeout 'Most wall time in seconds, verification included'
+            cand --backend 'Which backend serves the model [default: model.backend]'
+            cand --base-url 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]'
+            cand -m 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --model 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --temperature 'Sampling temperature; 0 is greedy'
+            cand --max-tokens 'At most this many tokens in the answer'
+            cand --context 'Context window in tokens [default: model.context_length]'
+            cand --seed 'Seed for reproducible sampling'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print every event as a JSON line on stdout instead of the summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;task;list'= {
+            cand --status 'Only tasks with this status'
+            cand --repo 'Only tasks on the repository containing DIR'
+            cand -n 'At most this many'
+            cand --limit 'At most this many'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;task;show'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;task;logs'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand -f 'Keep printing new events until the task ends'
+            cand --follow 'Keep printing new events until the task ends'
+            cand --json 'Print the events as JSON lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;task;cancel'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;task;retry'= {
+            cand --strategy 'How to run the task'
+            cand --approval 'When to ask before acting: auto, on-write, on-command, always [default: task.approval]'
+            cand --verify 'The command that checks the work [default: task.verify, else detected]'
+            cand --max-turns 'Most model turns [default: task.max_turns]'
+            cand --max-tool-calls 'Most tool calls'
+            cand --max-tokens-total 'Most tokens (prompt + completion) over the whole task'
+            cand --timeout 'Most wall time in seconds, verification included'
+            cand --backend 'Which backend serves the model [default: model.backend]'
+            cand --base-url 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]'
+            cand -m 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --model 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --temperature 'Sampling temperature; 0 is greedy'
+            cand --max-tokens 'At most this many tokens in the answer'
+            cand --context 'Context window in tokens [default: model.context_length]'
+            cand --seed 'Seed for reproducible sampling'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --json 'Print every event as a JSON line on stdout instead of the summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;task;apply'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --force 'Apply a task that did not succeed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;task;discard'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;task;help'= {
+            cand run 'Run a task: a model edits a worktree on a new branch, the project''s check verifies it, and the result is committed on that branch (exit 0 succeeded, 1 failed, 130 cancelled)'
+            cand list 'List tasks, newest first'
+            cand show 'Show one task: status, branch, changes, tokens, verification'
+            cand logs 'Print a task''s events'
+            cand cancel 'Ask a running task to stop (it ends cancelled)'
+            cand retry 'Run a task again with the same request and settings'
+            cand apply 'Bring a task''s commit onto the current branch of its repository'
+            cand discard 'Remove a task''s worktree and branch'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;task;help;run'= {
+        }
+        &'agent;task;help;list'= {
+        }
+        &'agent;task;help;show'= {
+        }
+        &'agent;task;help;logs'= {
+        }
+        &'agent;task;help;cancel'= {
+        }
+        &'agent;task;help;retry'= {
+        }
+        &'agent;task;help;apply'= {
+        }
+        &'agent;task;help;discard'= {
+        }
+        &'agent;task;help;help'= {
+        }
+        &'agent;undo'= {
+            cand --repo 'The repository [default: the one containing the current directory]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'agent;doctor'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -430,6 +605,8 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand history 'Browse, search, export and import past conversations'
             cand ask 'Ask a model one question and stream the answer to stdout (no tools)'
             cand models 'List, fetch and choose models; probe this machine'
+            cand task 'Run a coding task on a repository and manage past tasks'
+            cand undo 'Revert the task applied last in this repository (`agent task apply`)'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -499,6 +676,34 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;models;probe'= {
         }
         &'agent;help;models;recommend'= {
+        }
+        &'agent;help;task'= {
+            cand run 'Run a task: a model edits a worktree on a new branch, the project''s check verifies it, and the result is committed on that branch (exit 0 succeeded, 1 failed, 130 cancelled)'
+            cand list 'List tasks, newest first'
+            cand show 'Show one task: status, branch, changes, tokens, verification'
+            cand logs 'Print a task''s events'
+            cand cancel 'Ask a running task to stop (it ends cancelled)'
+            cand retry 'Run a task again with the same request and settings'
+            cand apply 'Bring a task''s commit onto the current branch of its repository'
+            cand discard 'Remove a task''s worktree and branch'
+        }
+        &'agent;help;task;run'= {
+        }
+        &'agent;help;task;list'= {
+        }
+        &'agent;help;task;show'= {
+        }
+        &'agent;help;task;logs'= {
+        }
+        &'agent;help;task;cancel'= {
+        }
+        &'agent;help;task;retry'= {
+        }
+        &'agent;help;task;apply'= {
+        }
+        &'agent;help;task;discard'= {
+        }
+        &'agent;help;undo'= {
         }
         &'agent;help;doctor'= {
         }

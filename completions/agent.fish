@@ -34,6 +34,8 @@ complete -c agent -n "__fish_agent_needs_command" -f -a "config" -d 'Show and ch
 complete -c agent -n "__fish_agent_needs_command" -f -a "history" -d 'Browse, search, export and import past conversations'
 complete -c agent -n "__fish_agent_needs_command" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
 complete -c agent -n "__fish_agent_needs_command" -f -a "models" -d 'List, fetch and choose models; probe this machine'
+complete -c agent -n "__fish_agent_needs_command" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
+complete -c agent -n "__fish_agent_needs_command" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
 complete -c agent -n "__fish_agent_needs_command" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
 complete -c agent -n "__fish_agent_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c agent -n "__fish_agent_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
@@ -279,6 +281,134 @@ complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "recommend" -d 'Recommend the model, quantisation and context length that fit this machine'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -f -a "run" -d 'Run a task: a model edits a worktree on a new branch, the project\'s check verifies it, and the result is committed on that branch (exit 0 succeeded, 1 failed, 130 cancelled)'
+complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -f -a "list" -d 'List tasks, newest first'
+complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -f -a "show" -d 'Show one task: status, branch, changes, tokens, verification'
+complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -f -a "logs" -d 'Print a task\'s events'
+complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -f -a "cancel" -d 'Ask a running task to stop (it ends cancelled)'
+complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -f -a "retry" -d 'Run a task again with the same request and settings'
+complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -f -a "apply" -d 'Bring a task\'s commit onto the current branch of its repository'
+complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -f -a "discard" -d 'Remove a task\'s worktree and branch'
+complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l repo -d 'The repository to work on [default: the current directory]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l base -d 'The revision the task branch starts from' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l strategy -d 'How to run the task' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l approval -d 'When to ask before acting: auto, on-write, on-command, always [default: task.approval]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l verify -d 'The command that checks the work [default: task.verify, else detected]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l max-turns -d 'Most model turns [default: task.max_turns]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l max-tool-calls -d 'Most tool calls' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l max-tokens-total -d 'Most tokens (prompt + completion) over the whole task' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l timeout -d 'Most wall time in seconds, verification included' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l backend -d 'Which backend serves the model [default: model.backend]' -r -f -a "ollama\t''
+openai\t''
+local\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l base-url -d 'The server\'s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -s m -l model -d 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l temperature -d 'Sampling temperature; 0 is greedy' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l max-tokens -d 'At most this many tokens in the answer' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l context -d 'Context window in tokens [default: model.context_length]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l seed -d 'Seed for reproducible sampling' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l json -d 'Print every event as a JSON line on stdout instead of the summary'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from list" -l status -d 'Only tasks with this status' -r -f -a "pending\t''
+running\t''
+verifying\t''
+succeeded\t''
+failed\t''
+cancelled\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from list" -l repo -d 'Only tasks on the repository containing DIR' -r -F
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from list" -s n -l limit -d 'At most this many' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from list" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from list" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from list" -l json -d 'Print JSON'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from show" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from show" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from show" -l json -d 'Print JSON'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from logs" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from logs" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep printing new events until the task ends'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from logs" -l json -d 'Print the events as JSON lines'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from cancel" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from cancel" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l strategy -d 'How to run the task' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l approval -d 'When to ask before acting: auto, on-write, on-command, always [default: task.approval]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l verify -d 'The command that checks the work [default: task.verify, else detected]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l max-turns -d 'Most model turns [default: task.max_turns]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l max-tool-calls -d 'Most tool calls' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l max-tokens-total -d 'Most tokens (prompt + completion) over the whole task' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l timeout -d 'Most wall time in seconds, verification included' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l backend -d 'Which backend serves the model [default: model.backend]' -r -f -a "ollama\t''
+openai\t''
+local\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l base-url -d 'The server\'s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -s m -l model -d 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l temperature -d 'Sampling temperature; 0 is greedy' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l max-tokens -d 'At most this many tokens in the answer' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l context -d 'Context window in tokens [default: model.context_length]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l seed -d 'Seed for reproducible sampling' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l json -d 'Print every event as a JSON line on stdout instead of the summary'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from apply" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from apply" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from apply" -l force -d 'Apply a task that did not succeed'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from discard" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from discard" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from discard" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from discard" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a task: a model edits a worktree on a new branch, the project\'s check verifies it, and the result is committed on that branch (exit 0 succeeded, 1 failed, 130 cancelled)'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tasks, newest first'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one task: status, branch, changes, tokens, verification'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "logs" -d 'Print a task\'s events'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Ask a running task to stop (it ends cancelled)'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "retry" -d 'Run a task again with the same request and settings'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Bring a task\'s commit onto the current branch of its repository'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "discard" -d 'Remove a task\'s worktree and branch'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand undo" -l repo -d 'The repository [default: the one containing the current directory]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand undo" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand undo" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand undo" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand undo" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand doctor" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand doctor" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
@@ -298,14 +428,16 @@ always\t''
 never\t''"
 complete -c agent -n "__fish_agent_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand man" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "config" -d 'Show and change configuration'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "config" -d 'Show and change configuration'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where configuration and data live'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved configuration'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print one resolved value'
@@ -325,3 +457,11 @@ complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "bench" -d 'Measure prefill and decode speed (tokens/s) of a model on this machine'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "recommend" -d 'Recommend the model, quantisation and context length that fit this machine'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "run" -d 'Run a task: a model edits a worktree on a new branch, the project\'s check verifies it, and the result is committed on that branch (exit 0 succeeded, 1 failed, 130 cancelled)'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "list" -d 'List tasks, newest first'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "show" -d 'Show one task: status, branch, changes, tokens, verification'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "logs" -d 'Print a task\'s events'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "cancel" -d 'Ask a running task to stop (it ends cancelled)'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "retry" -d 'Run a task again with the same request and settings'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "apply" -d 'Bring a task\'s commit onto the current branch of its repository'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "discard" -d 'Remove a task\'s worktree and branch'

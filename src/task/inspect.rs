@@ -234,7 +234,8 @@ fn log_line(envelope: &EventEnvelope, painter: &Painter) -> Option<String> {
             format!("{role} turn {turn} → {model} (~{estimated_prompt_tokens} prompt tokens)")
         }
         Event::ModelDelta { text, .. } => {
-            format!("  {}", painter.paint(Tone::Assistant, text.trim_end()))
+            let text = text.trim_end().replace('\n', "\n  ");
+            format!("  {}", painter.paint(Tone::Assistant, &text))
         }
         Event::ModelEnd {
             reason,

@@ -89,9 +89,15 @@ pub fn discard(app: &App, id: &str) -> Result<Exit> {
         .into());
     }
     let repo = Path::new(&task.repo);
-    if let (Some(worktree), Some(branch)) = (&task.worktree, &task.branch) {
-        git::remove_worktree(repo, Path::new(worktree), branch)?;
+    let worktree = task
+        .worktree
+        .as_ref()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| super::run::worktrees_dir(app).join(&task.id));
+    if let Some(branch) = &task.branch {
+        git::remove_worktree(repo, &worktree, branch)?;
     }
+    store.clear_task_worktree(&task.id)?;
     print(&format!(
         "discarded task {}: removed its worktree and branch {}\n",
         short(&id),

@@ -12,6 +12,7 @@ use agent_core::store::TaskRecord;
 use agent_core::task::{self, Asker, ModelTarget, NoTerminal, RunRequest, TaskStatus};
 use agent_core::tools::ToolSettings;
 use agent_core::turn::Limits;
+use agent_core::verify::{VerifyCommand, VerifySource};
 use anyhow::{Context, Result};
 
 use super::render::{Renderer, TerminalAsker};
@@ -46,7 +47,9 @@ pub fn retry(app: &App, id: &str, mut options: TaskRunOptions) -> Result<Exit> {
         None => ("HEAD".to_string(), PathBuf::from(&original.repo)),
     };
     if let Some(spec) = &spec {
-        options.verify = options.verify.or(spec.verify.clone());
+        options.verify = options
+            .verify
+            .or(spec.verify.as_ref().map(|v| v.command.clone()));
     }
     // The original backend and model, unless the flags name others.
     if options.backend.model.is_none() && options.backend.backend.is_none() {
@@ -101,10 +104,17 @@ fn execute(
         repo: repo.canonicalize().unwrap_or(repo),
         base,
         strategy: options.strategy.clone(),
-        verify: options
-            .verify
-            .clone()
-            .or_else(|| config.task.verify.clone()),
+        verify: match (&options.verify, &config.task.verify) {
+            (Some(command), _) => Some(VerifyCommand {
+                command: command.clone(),
+                source: VerifySource::Flag,
+            }),
+            (None, Some(command)) => Some(VerifyCommand {
+                command: command.clone(),
+                source: VerifySource::Config,
+            }),
+            (None, None) => None,
+        },
         approval: approval.as_str().to_string(),
         limits,
         retry_of,

@@ -481,11 +481,17 @@ fn without_a_terminal_the_approval_policy_refuses_and_the_model_is_told() {
         String::from_utf8_lossy(&output.stderr)
     );
     let id = only_task_id(&home);
-    let worktree = task_json(&home, &id)["worktree"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(!Path::new(&worktree).join("ran.txt").exists());
+    let task = task_json(&home, &id);
+    let branch = task["branch"].as_str().unwrap();
+    let files = git(&repo, &["ls-tree", "-r", "--name-only", branch]);
+    assert!(
+        files.contains("calc.py") && !files.contains("ran.txt"),
+        "{files}"
+    );
+    // The worktree is gone once the work is committed; the branch stays.
+    assert!(task["worktree"].is_null(), "{task}");
+    let worktrees = home.path().join("data/worktrees");
+    assert_eq!(std::fs::read_dir(worktrees).unwrap().count(), 0);
     let told = server.request_text(1);
     assert!(
         told.contains("refused") && told.contains("on-command"),
@@ -568,13 +574,9 @@ fn apply_discard_and_undo_leave_unrelated_user_changes_alone() {
         .as_str()
         .unwrap()
         .to_string();
-    let worktree = task_json(&home, &id)["worktree"]
-        .as_str()
-        .unwrap()
-        .to_string();
     home.ok(&["task", "discard", &id]);
     assert!(git(&repo, &["branch", "--list", &branch]).trim().is_empty());
-    assert!(!Path::new(&worktree).exists());
+    assert_eq!(git(&repo, &["worktree", "list"]).lines().count(), 1);
     assert_eq!(git(&repo, &["status", "--porcelain"]), status_before);
 }
 

@@ -21,7 +21,9 @@ pub use apply::{UndoOutcome, apply_commit, undo_commit};
 pub use commit::commit_all;
 pub use diff::{DiffStat, diff_since};
 pub use error::GitError;
-pub use worktree::{TaskWorktree, branch_exists, create_worktree, remove_worktree};
+pub use worktree::{
+    TaskWorktree, branch_exists, create_worktree, remove_worktree, remove_worktree_directory,
+};
 
 /// The longest slug [`slug`] returns.
 const SLUG_MAX: usize = 40;

@@ -62,6 +62,19 @@ pub fn remove_worktree(
     worktree_path: &Path,
     branch: &str,
 ) -> Result<(), GitError> {
+    remove_worktree_directory(repo_root, worktree_path)?;
+    let repository = open_repository(repo_root)?;
+    match repository.find_branch(branch, BranchType::Local) {
+        Ok(mut branch_ref) => branch_ref.delete()?,
+        Err(error) if error.code() == ErrorCode::NotFound => {}
+        Err(error) => return Err(error.into()),
+    }
+    Ok(())
+}
+
+/// Removes the worktree (its directory and git's administrative entry) but keeps its branch:
+/// what a finished task leaves, once its work is committed. Missing pieces are not an error.
+pub fn remove_worktree_directory(repo_root: &Path, worktree_path: &Path) -> Result<(), GitError> {
     let repository = open_repository(repo_root)?;
     let wanted = comparable(worktree_path);
     for name in repository.worktrees()?.iter() {
@@ -88,11 +101,6 @@ pub fn remove_worktree(
                 source,
             });
         }
-    }
-    match repository.find_branch(branch, BranchType::Local) {
-        Ok(mut branch_ref) => branch_ref.delete()?,
-        Err(error) if error.code() == ErrorCode::NotFound => {}
-        Err(error) => return Err(error.into()),
     }
     Ok(())
 }

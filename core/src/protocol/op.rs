@@ -32,9 +32,9 @@ pub struct TaskSpec {
     pub base: String,
     /// `single` (more strategies come with Engine II).
     pub strategy: String,
-    /// The project's check; `None` detects it.
+    /// The project's check (with where it was set); `None` detects it.
     #[serde(default)]
-    pub verify: Option<String>,
+    pub verify: Option<crate::verify::VerifyCommand>,
     /// The approval policy (`auto`, `on-write`, `on-command`, `always`).
     pub approval: String,
     pub limits: crate::turn::Limits,

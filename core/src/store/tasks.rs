@@ -243,6 +243,13 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets the task's worktree once it has been removed (its branch stays).
+    pub fn clear_task_worktree(&self, id: &str) -> Result<()> {
+        self.conn
+            .execute("UPDATE tasks SET worktree = NULL WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
     /// Records which process runs the task.
     pub fn set_task_pid(&self, id: &str, pid: u32) -> Result<()> {
         self.conn
@@ -365,7 +372,8 @@ impl Store {
         Ok(envelope)
     }
 
-    /// A task's events with a sequence number above `after`, in order.
+    /// A task's events with a sequence number above `after`, in order. The `payload` column
+    /// holds the whole [`EventEnvelope`] as JSON, exactly as `--json` prints it.
     pub fn task_events(&self, task_id: &str, after: u64) -> Result<Vec<EventEnvelope>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT payload FROM task_events WHERE task_id = ?1 AND seq > ?2 ORDER BY seq",
@@ -374,7 +382,11 @@ impl Store {
             statement.query_map(params![task_id, after as i64], |r| r.get::<_, String>(0))?;
         let mut events = Vec::new();
         for payload in rows {
-            events.push(serde_json::from_str(&payload?)?);
+            // An event this build does not know (written by a newer agent) is skipped, as the
+            // protocol asks of every reader.
+            if let Ok(envelope) = serde_json::from_str(&payload?) {
+                events.push(envelope);
+            }
         }
         Ok(events)
     }

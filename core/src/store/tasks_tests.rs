@@ -212,3 +212,29 @@ fn the_ending_and_the_diff_stat_round_trip() {
             .is_empty()
     );
 }
+
+#[test]
+fn events_of_a_newer_agent_are_skipped_not_fatal() {
+    let mut store = store_with_task("t1");
+    store
+        .conn
+        .execute(
+            "INSERT INTO task_events (task_id, seq, kind, payload, created_at) VALUES ('t1', 1, 'future', \
+             '{\"v\":2,\"task_id\":\"t1\",\"seq\":1,\"at\":0,\"type\":\"future\"}', 0)",
+            [],
+        )
+        .unwrap();
+    let next = store
+        .append_task_event(
+            "t1",
+            Event::Error {
+                message: "x".into(),
+                hint: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(next.seq, 2);
+    let events = store.task_events("t1", 0).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].seq, 2);
+}

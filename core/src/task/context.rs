@@ -59,6 +59,7 @@ pub struct TaskContext {
     pub(crate) deadline: Instant,
     status: TaskStatus,
     step_counter: u32,
+    model_requests: u32,
 }
 
 /// The parts a [`TaskContext`] is built from.
@@ -108,6 +109,7 @@ impl TaskContext {
             deadline: parts.deadline,
             status: parts.status,
             step_counter: 0,
+            model_requests: 0,
         }
     }
 
@@ -149,6 +151,12 @@ impl TaskContext {
             detail: detail.to_string(),
         })?;
         Ok(id)
+    }
+
+    /// The id of the next model request (`m1`, `m2`, … over the whole task).
+    pub fn next_model_request_id(&mut self) -> String {
+        self.model_requests += 1;
+        format!("m{}", self.model_requests)
     }
 
     pub fn end_step(&mut self, id: String, ok: bool, detail: &str) -> Result<()> {

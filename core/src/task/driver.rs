@@ -79,7 +79,7 @@ async fn request_model(
     request.tools = ctx.tool_specs.clone();
     request.options = ctx.model.options.clone();
     request.context_length = ctx.model.context_length;
-    let id = format!("m{}", ctx.used.turns + 1);
+    let id = ctx.next_model_request_id();
     ctx.emit(Event::ModelBegin {
         id: id.clone(),
         role: role.to_string(),

@@ -20,7 +20,7 @@ use crate::protocol::{Event, EventEnvelope, StepKind, TaskSpec, TaskStatusChange
 use crate::store::{NewTask, Store, TaskEnding, TaskRecord};
 use crate::task::TaskStatus;
 use crate::tools::{ToolSettings, Toolbox, Workspace};
-use crate::verify::{self, VerifyCommand, VerifySource};
+use crate::verify::{self, VerifyCommand};
 
 /// Everything a task run needs besides the store.
 pub struct RunRequest {
@@ -155,10 +155,7 @@ pub async fn run_task(
         .path
         .join(spec.repo.strip_prefix(&repo_root).unwrap_or(Path::new("")));
     let verify_command = match &spec.verify {
-        Some(command) if !command.trim().is_empty() => Some(VerifyCommand {
-            command: command.clone(),
-            source: VerifySource::Flag,
-        }),
+        Some(command) if !command.command.trim().is_empty() => Some(command.clone()),
         _ => verify::detect(&focus).or_else(|| verify::detect(&worktree.path)),
     };
     store.set_task_workspace(
@@ -231,7 +228,7 @@ pub async fn run_task(
     });
 
     let outcome = strategy.run(&mut ctx).await?;
-    conclude(ctx, outcome, started).await
+    conclude(ctx, outcome, &repo_root, started).await
 }
 
 /// Commits what the strategy left (on success, and on failure so the branch keeps the
@@ -239,6 +236,7 @@ pub async fn run_task(
 async fn conclude(
     mut ctx: TaskContext,
     outcome: StrategyOutcome,
+    repo_root: &Path,
     started: Instant,
 ) -> Result<(TaskRecord, Store)> {
     let diff = git::diff_since(&ctx.worktree, &ctx.base_commit).ok();
@@ -269,6 +267,8 @@ async fn conclude(
 
     let mut commit = None;
     let mut diff_stat = diff.map(|(_, stat)| stat);
+    // The worktree goes once nothing in it is left uncommitted; a cancelled task keeps it.
+    let mut keep_worktree = status == TaskStatus::Cancelled;
     if changed && status != TaskStatus::Cancelled {
         let step = ctx.begin_step(StepKind::Commit, None, "")?;
         let message = match &outcome {
@@ -304,6 +304,7 @@ async fn conclude(
                 ctx.end_step(step, true, "nothing to commit")?;
             }
             Err(failure) => {
+                keep_worktree = true;
                 let message = format!("cannot commit on {}: {failure}", ctx.branch);
                 ctx.emit(Event::Error {
                     message: message.clone(),
@@ -312,6 +313,10 @@ async fn conclude(
                 ctx.end_step(step, false, &message)?;
             }
         }
+    }
+
+    if !keep_worktree && git::remove_worktree_directory(repo_root, &ctx.worktree).is_ok() {
+        ctx.store.clear_task_worktree(&ctx.task_id)?;
     }
 
     let ending = TaskEnding {

@@ -61,7 +61,10 @@ fn specs_are_short_and_name_every_tool() {
     let (_temp, toolbox) = toolbox();
     let specs = toolbox.specs();
     let names: Vec<&str> = specs.iter().map(|spec| spec.name.as_str()).collect();
-    assert_eq!(names, ["read", "list", "search", "edit", "write", "run"]);
+    assert_eq!(
+        names,
+        ["read", "list", "search", "edit", "write", "run", "diff"]
+    );
     let size = serde_json::to_string(&specs).unwrap().len();
     assert!(size < 1500, "specs serialize to {size} characters");
     for spec in &specs {
@@ -617,4 +620,46 @@ async fn unknown_tools_and_malformed_arguments_are_errors() {
         serde_json::to_value(EditForm::WholeFile).unwrap(),
         "whole_file"
     );
+}
+
+#[tokio::test]
+async fn diff_shows_the_work_since_the_base_commit() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    git(&["init", "-q"]);
+    std::fs::write(root.join("a.txt"), "one\n").unwrap();
+    git(&["add", "-A"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-q",
+        "-m",
+        "base",
+    ]);
+    let toolbox = Toolbox::new(Workspace::new(root).unwrap(), ToolSettings::default())
+        .with_base_commit("HEAD");
+    let call = ToolCall {
+        id: "d".into(),
+        name: "diff".into(),
+        arguments: serde_json::json!({}),
+    };
+    assert_eq!(toolbox.call(&call).await.text, "no changes yet");
+    std::fs::write(root.join("a.txt"), "two\n").unwrap();
+    std::fs::write(root.join("b.txt"), "new\n").unwrap();
+    let output = toolbox.call(&call).await;
+    assert!(!output.is_error, "{}", output.text);
+    assert!(output.text.contains("-one\n+two"), "{}", output.text);
+    assert!(output.text.contains("b.txt"), "{}", output.text);
+    assert!(output.text.contains("2 files changed"), "{}", output.text);
 }
