@@ -127,6 +127,16 @@ fn execute(
         context_length: Some(selected.context_length),
     };
 
+    if !options.json && spec.base == "HEAD" {
+        let changed = agent_core::git::repository_root(&spec.repo)
+            .and_then(|root| agent_core::git::uncommitted_changes(&root))
+            .unwrap_or(0);
+        if changed > 0 {
+            crate::output::note(&format!(
+                "note: {changed} file(s) with uncommitted changes are not part of the task; it starts from HEAD (commit them first to include them)"
+            ));
+        }
+    }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let painter = app.stderr_painter(&resolved);
     let renderer = Renderer::new(options.json, painter);

@@ -811,3 +811,27 @@ fn a_repository_can_override_the_coder_prompt() {
         "You are the house coder. When you finish, `make test` runs to check your work."
     );
 }
+
+#[test]
+fn uncommitted_changes_stay_out_of_the_task_and_the_user_is_told() {
+    let home = Home::new();
+    let repo = project(&home);
+    std::fs::write(repo.join("calc.py"), "def add(a, b):\n    return b - a\n").unwrap();
+    let server = ScriptedServer::start(fixing_script());
+    let repo_arg = repo.display().to_string();
+    let mut args = run_args(&repo_arg, &server);
+    args.push("fix add");
+    let output = home.agent().args(&args).output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("1 file(s) with uncommitted changes are not part of the task"),
+        "{stderr}"
+    );
+    // The task worked from HEAD, and the user's edit is still there.
+    assert!(server.request_text(1).contains("return a - b"));
+    assert_eq!(
+        std::fs::read_to_string(repo.join("calc.py")).unwrap(),
+        "def add(a, b):\n    return b - a\n"
+    );
+}

@@ -44,6 +44,15 @@ pub fn repository_root(dir: &Path) -> Result<PathBuf, GitError> {
     }
 }
 
+/// How many tracked files in the repository at `repo_root` have uncommitted changes (staged or
+/// not). A task starts from a commit, so a front warns that these are not part of it.
+pub fn uncommitted_changes(repo_root: &Path) -> Result<usize, GitError> {
+    let repository = Repository::open(repo_root)?;
+    let mut options = git2::StatusOptions::new();
+    options.include_untracked(false).include_ignored(false);
+    Ok(repository.statuses(Some(&mut options))?.len())
+}
+
 /// A lowercase ascii slug of a task title for branch names: runs of letters and digits joined
 /// by `-`, at most 40 characters, never empty (`task`).
 pub fn slug(title: &str) -> String {
