@@ -301,9 +301,27 @@ pub struct TaskRunArgs {
 /// Options shared by `task run` and `task retry`.
 #[derive(Debug, Clone, Args)]
 pub struct TaskRunOptions {
-    /// How to run the task
-    #[arg(long, value_name = "NAME", default_value = "single")]
-    pub strategy: String,
+    /// How to run the task: auto (by the task's complexity), single, iterative, multi [default: task.strategy]
+    #[arg(long, value_name = "NAME")]
+    pub strategy: Option<String>,
+    /// Most edit → check → fix rounds of the iterative strategy [default: task.max_iterations]
+    #[arg(long, value_name = "N")]
+    pub max_iterations: Option<u32>,
+    /// Most reviewer change requests the multi strategy follows [default: task.max_review_rounds]
+    #[arg(long, value_name = "N")]
+    pub max_review_rounds: Option<u32>,
+    /// The planner's model [default: roles.planner.model, else --model]
+    #[arg(long, value_name = "NAME")]
+    pub planner_model: Option<String>,
+    /// The coder's model [default: roles.coder.model, else --model]
+    #[arg(long, value_name = "NAME")]
+    pub coder_model: Option<String>,
+    /// The reviewer's model [default: roles.reviewer.model, else --model]
+    #[arg(long, value_name = "NAME")]
+    pub reviewer_model: Option<String>,
+    /// The tester's model [default: roles.tester.model, else --model]
+    #[arg(long, value_name = "NAME")]
+    pub tester_model: Option<String>,
     /// When to ask before acting: auto, on-write, on-command, always [default: task.approval]
     #[arg(long, value_name = "POLICY")]
     pub approval: Option<String>,

@@ -88,6 +88,20 @@ fn describe(task: &TaskRecord, store: &Store, painter: &Painter) -> Result<Strin
         row("changes", &stat.to_string());
     }
     row("strategy", task.strategy.as_deref().unwrap_or(""));
+    row("chosen", task.selection_reason.as_deref().unwrap_or(""));
+    if let Some(complexity) = &task.complexity {
+        let sure = task
+            .complexity_confidence
+            .map(|c| format!(" ({:.0}% sure)", c * 100.0))
+            .unwrap_or_default();
+        row("complexity", &format!("{complexity}{sure}"));
+    }
+    if let Some(iterations) = task.iterations {
+        row("iterations", &iterations.to_string());
+    }
+    if let Some(rounds) = task.review_rounds {
+        row("reviews", &rounds.to_string());
+    }
     row(
         "model",
         &format!(
@@ -119,19 +133,38 @@ fn describe(task: &TaskRecord, store: &Store, painter: &Painter) -> Result<Strin
     }
     row("retry of", task.retry_of.as_deref().unwrap_or(""));
     row("request", &task.description);
+    if let Some(plan) = &task.plan {
+        let text = plan.render();
+        let mut lines = text.lines();
+        row("plan", lines.next().unwrap_or(""));
+        for line in lines {
+            row("", line);
+        }
+    }
     let events = store.task_events(&task.id, 0)?;
     let tools = events
         .iter()
         .filter(|e| matches!(e.event, Event::ToolCallBegin { .. }))
         .count();
-    let turns = events
+    let mut by_role: Vec<(String, usize)> = Vec::new();
+    for event in &events {
+        if let Event::ModelBegin { role, .. } = &event.event {
+            match by_role.iter_mut().find(|(name, _)| name == role) {
+                Some((_, count)) => *count += 1,
+                None => by_role.push((role.clone(), 1)),
+            }
+        }
+    }
+    let turns: usize = by_role.iter().map(|(_, count)| count).sum();
+    let roles = by_role
         .iter()
-        .filter(|e| matches!(e.event, Event::ModelBegin { .. }))
-        .count();
+        .map(|(role, count)| format!("{role} {count}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     row(
         "activity",
         &format!(
-            "{turns} model turns, {tools} tool calls, {} events (agent task logs {})",
+            "{turns} model turns ({roles}), {tools} tool calls, {} events (agent task logs {})",
             events.len(),
             &task.id[..8.min(task.id.len())]
         ),
@@ -198,6 +231,34 @@ fn log_line(envelope: &EventEnvelope, painter: &Painter) -> Option<String> {
                 .map(|r| format!(": {r}"))
                 .unwrap_or_default()
         ),
+        Event::StrategySelected { reason, .. } => format!("strategy: {reason}"),
+        Event::PlanReady { plan } => {
+            let mut text = format!("plan: {} step(s)", plan.steps.len());
+            for line in plan.render().lines() {
+                text.push_str("\n    ");
+                text.push_str(line);
+            }
+            text
+        }
+        Event::ReviewVerdict {
+            round,
+            approved,
+            comments,
+        } => {
+            let mut text = format!(
+                "review round {round}: {}",
+                if *approved {
+                    "approved"
+                } else {
+                    "changes requested"
+                }
+            );
+            for line in comments.lines() {
+                text.push_str("\n    ");
+                text.push_str(line);
+            }
+            text
+        }
         Event::WorkspaceReady {
             branch, worktree, ..
         } => format!("worktree {worktree} on {branch}"),

@@ -176,6 +176,47 @@ impl State {
             Event::TaskCreated { title, .. } => {
                 format!("{} {title}", p.paint(Tone::Strong, "task"))
             }
+            Event::StrategySelected { reason, .. } => {
+                p.paint(Tone::Dim, &format!("strategy {reason}"))
+            }
+            Event::PlanReady { plan } => {
+                let mut text = format!(
+                    "{} {} step(s)",
+                    p.paint(Tone::Strong, "plan"),
+                    plan.steps.len()
+                );
+                for (index, step) in plan.steps.iter().enumerate() {
+                    text.push_str(&format!("\n  {}. {}", index + 1, step.title));
+                }
+                text
+            }
+            Event::ReviewVerdict {
+                round,
+                approved,
+                comments,
+            } => {
+                let verdict = if *approved {
+                    p.paint(Tone::Good, "approved")
+                } else {
+                    p.paint(Tone::Warn, "changes requested")
+                };
+                let mut text = format!(
+                    "{} round {round}: {verdict}",
+                    p.paint(Tone::Strong, "review")
+                );
+                for line in comments.lines().take(8) {
+                    text.push_str("\n  ");
+                    text.push_str(&p.paint(Tone::Dim, line));
+                }
+                text
+            }
+            Event::StepBegin {
+                role: Some(role),
+                iteration: Some(round),
+                ..
+            } if role == "coder" && *round > 1 => {
+                p.paint(Tone::Dim, &format!("coder, round {round}"))
+            }
             Event::WorkspaceReady {
                 branch,
                 base_commit,
@@ -280,7 +321,20 @@ impl State {
 
     fn spinner_for(&self, event: &Event) -> Option<String> {
         Some(match event {
-            Event::StepBegin { step, .. } => format!("{step:?}").to_lowercase(),
+            Event::StepBegin {
+                step,
+                role,
+                iteration,
+                ..
+            } => {
+                let mut text = role
+                    .clone()
+                    .unwrap_or_else(|| format!("{step:?}").to_lowercase());
+                if let Some(round) = iteration {
+                    text.push_str(&format!(" · round {round}"));
+                }
+                text
+            }
             Event::ModelBegin { role, turn, .. } => format!("{role} · turn {turn} · thinking"),
             Event::ToolCallBegin {
                 name, arguments, ..

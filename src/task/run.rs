@@ -1,12 +1,13 @@
 //! `agent task run` and `agent task retry`: build the task from flags and configuration, run it
 //! with progress on stderr, and print a summary (or every event with `--json`) on stdout.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use agent_core::config::Approval;
+use agent_core::config::{Approval, ResolvedConfig};
 use agent_core::protocol::TaskSpec;
 use agent_core::store::TaskRecord;
 use agent_core::task::{self, Asker, ModelTarget, NoTerminal, RunRequest, TaskStatus};
@@ -47,6 +48,9 @@ pub fn retry(app: &App, id: &str, mut options: TaskRunOptions) -> Result<Exit> {
         None => ("HEAD".to_string(), PathBuf::from(&original.repo)),
     };
     if let Some(spec) = &spec {
+        options.strategy = options.strategy.or(Some(spec.strategy.clone()));
+        options.max_iterations = options.max_iterations.or(Some(spec.max_iterations));
+        options.max_review_rounds = options.max_review_rounds.or(Some(spec.max_review_rounds));
         options.verify = options
             .verify
             .or(spec.verify.as_ref().map(|v| v.command.clone()));
@@ -85,14 +89,19 @@ fn execute(
         })?,
         None => config.task.approval,
     };
-    if task::strategy::by_name(&options.strategy).is_none() {
+    let strategy = options
+        .strategy
+        .clone()
+        .unwrap_or_else(|| config.task.strategy.clone());
+    if !task::strategy::NAMES.contains(&strategy.as_str()) {
         return Err(UserError::usage(
-            format!("unknown strategy `{}`", options.strategy),
+            format!("unknown strategy `{strategy}`"),
             format!("use one of: {}", task::strategy::NAMES.join(", ")),
         )
         .into());
     }
     let selected = select(app, &resolved, &options.backend)?;
+    let role_models = role_models(app, &resolved, &options, &selected.model)?;
     let limits = Limits {
         max_turns: options.max_turns.unwrap_or(config.task.max_turns),
         max_tool_calls: options.max_tool_calls,
@@ -103,7 +112,7 @@ fn execute(
         description,
         repo: repo.canonicalize().unwrap_or(repo),
         base,
-        strategy: options.strategy.clone(),
+        strategy,
         verify: match (&options.verify, &config.task.verify) {
             (Some(command), _) => Some(VerifyCommand {
                 command: command.clone(),
@@ -118,6 +127,13 @@ fn execute(
         approval: approval.as_str().to_string(),
         limits,
         retry_of,
+        max_iterations: options
+            .max_iterations
+            .unwrap_or(config.task.max_iterations)
+            .max(1),
+        max_review_rounds: options
+            .max_review_rounds
+            .unwrap_or(config.task.max_review_rounds),
     };
     let model = ModelTarget {
         backend: Arc::from(selected.backend),
@@ -149,6 +165,7 @@ fn execute(
     let request = RunRequest {
         spec,
         model,
+        role_models,
         approval,
         asker,
         worktrees_dir: worktrees_dir(app),
@@ -179,6 +196,53 @@ fn execute(
         renderer.summary(&record)?;
     }
     Ok(exit_for(&record))
+}
+
+/// The models of roles that have their own (`--planner-model`, `roles.planner.model`, …), on
+/// the same backend as the default model.
+fn role_models(
+    app: &App,
+    resolved: &ResolvedConfig,
+    options: &TaskRunOptions,
+    default_model: &str,
+) -> Result<HashMap<String, ModelTarget>> {
+    let roles = &resolved.config.roles;
+    let wanted = [
+        (
+            "planner",
+            options.planner_model.clone().or(roles.planner.clone()),
+        ),
+        ("coder", options.coder_model.clone().or(roles.coder.clone())),
+        (
+            "reviewer",
+            options.reviewer_model.clone().or(roles.reviewer.clone()),
+        ),
+        (
+            "tester",
+            options.tester_model.clone().or(roles.tester.clone()),
+        ),
+    ];
+    let mut models = HashMap::new();
+    for (role, model) in wanted {
+        let Some(model) = model.filter(|m| !m.trim().is_empty() && m != default_model) else {
+            continue;
+        };
+        let mut backend = options.backend.clone();
+        backend.model = Some(model);
+        let selected = select(app, resolved, &backend)
+            .with_context(|| format!("cannot use the {role}'s model"))?;
+        models.insert(
+            role.to_string(),
+            ModelTarget {
+                backend: Arc::from(selected.backend),
+                backend_name: selected.backend_name.to_string(),
+                model: selected.model.clone(),
+                options: selected.options.clone(),
+                context_length: Some(selected.context_length),
+            },
+        );
+    }
+    Ok(models)
 }
 
 /// The exit code of a finished task: 0 succeeded, 1 failed, 130 cancelled.

@@ -92,6 +92,8 @@ fn run_args<'a>(repo: &'a str, server: &'a ScriptedServer) -> Vec<&'a str> {
         "tiny",
         "--approval",
         "auto",
+        "--strategy",
+        "single",
     ]
 }
 

@@ -137,6 +137,48 @@ pub const KEYS: &[KeySpec] = &[
         doc: "command that checks a task; empty detects it",
     },
     KeySpec {
+        key: "task.strategy",
+        kind: ValueKind::Enum(STRATEGIES),
+        default: "auto",
+        doc: "how tasks run; auto picks by the task's complexity",
+    },
+    KeySpec {
+        key: "task.max_iterations",
+        kind: ValueKind::Integer { min: 1, max: 50 },
+        default: "4",
+        doc: "most edit → check → fix rounds of the iterative strategy",
+    },
+    KeySpec {
+        key: "task.max_review_rounds",
+        kind: ValueKind::Integer { min: 0, max: 20 },
+        default: "2",
+        doc: "most reviewer change requests the multi-agent strategy follows",
+    },
+    KeySpec {
+        key: "roles.planner.model",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "model of the planner role; empty uses model.name",
+    },
+    KeySpec {
+        key: "roles.coder.model",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "model of the coder role; empty uses model.name",
+    },
+    KeySpec {
+        key: "roles.reviewer.model",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "model of the reviewer role; empty uses model.name",
+    },
+    KeySpec {
+        key: "roles.tester.model",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "model of the tester role; empty uses model.name",
+    },
+    KeySpec {
         key: "ui.color",
         kind: ValueKind::Enum(COLOR_MODES),
         default: "auto",
@@ -163,6 +205,8 @@ pub const KEYS: &[KeySpec] = &[
 pub const BACKENDS: &[&str] = &["ollama", "openai", "local"];
 /// The values of `task.approval`.
 pub const APPROVALS: &[&str] = &["auto", "on-write", "on-command", "always"];
+/// The values of `task.strategy`.
+pub const STRATEGIES: &[&str] = &["auto", "single", "iterative", "multi"];
 /// The values of `ui.color`.
 pub const COLOR_MODES: &[&str] = &["auto", "always", "never"];
 

@@ -22,7 +22,7 @@ pub use layers::{
 };
 pub use settings::{
     Approval, Backend, ColorMode, Config, HistoryConfig, ModelConfig, OllamaConfig, OpenAiConfig,
-    StoreConfig, TaskConfig, UiConfig,
+    RolesConfig, StoreConfig, TaskConfig, UiConfig,
 };
 pub use value::{Origin, Value, from_toml, parse_text};
 

@@ -11,6 +11,7 @@ pub struct Config {
     pub ollama: OllamaConfig,
     pub openai: OpenAiConfig,
     pub task: TaskConfig,
+    pub roles: RolesConfig,
     pub ui: UiConfig,
     pub history: HistoryConfig,
     pub store: StoreConfig,
@@ -47,6 +48,19 @@ pub struct TaskConfig {
     pub max_turns: u32,
     /// `None` detects the project's check command.
     pub verify: Option<String>,
+    /// `auto`, `single`, `iterative` or `multi`.
+    pub strategy: String,
+    pub max_iterations: u32,
+    pub max_review_rounds: u32,
+}
+
+/// `[roles]`: a model per agent role; `None` uses `model.name`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RolesConfig {
+    pub planner: Option<String>,
+    pub coder: Option<String>,
+    pub reviewer: Option<String>,
+    pub tester: Option<String>,
 }
 
 /// `[ui]`: terminal output.
@@ -183,7 +197,11 @@ impl Default for Config {
                 approval: Approval::OnCommand,
                 max_turns: 40,
                 verify: None,
+                strategy: "auto".to_string(),
+                max_iterations: 4,
+                max_review_rounds: 2,
             },
+            roles: RolesConfig::default(),
             ui: UiConfig {
                 color: ColorMode::Auto,
             },
@@ -224,6 +242,15 @@ fn build(r: &mut Reader<'_>) -> Config {
             approval: r.choice("task.approval", Approval::from_name, d.task.approval),
             max_turns: r.integer("task.max_turns", d.task.max_turns),
             verify: r.optional_string("task.verify"),
+            strategy: r.string("task.strategy", d.task.strategy),
+            max_iterations: r.integer("task.max_iterations", d.task.max_iterations),
+            max_review_rounds: r.integer("task.max_review_rounds", d.task.max_review_rounds),
+        },
+        roles: RolesConfig {
+            planner: r.optional_string("roles.planner.model"),
+            coder: r.optional_string("roles.coder.model"),
+            reviewer: r.optional_string("roles.reviewer.model"),
+            tester: r.optional_string("roles.tester.model"),
         },
         ui: UiConfig {
             color: r.choice("ui.color", ColorMode::from_name, d.ui.color),

@@ -43,6 +43,24 @@ pub enum Event {
     },
     /// The task moved from one status to another.
     TaskStatus(TaskStatusChange),
+    /// The strategy was chosen: by `--strategy` (`by: flag`), or from the task's complexity
+    /// (`by: auto`). The complexity is estimated either way.
+    StrategySelected {
+        strategy: String,
+        complexity: crate::classify::Complexity,
+        confidence: f32,
+        reason: String,
+        by: String,
+    },
+    /// The planner's plan (MultiAgent).
+    PlanReady { plan: crate::task::plan::Plan },
+    /// The reviewer's verdict on the diff (MultiAgent); `round` counts from 1.
+    ReviewVerdict {
+        round: u32,
+        approved: bool,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        comments: String,
+    },
     /// The task has its own worktree and branch.
     WorkspaceReady {
         branch: String,
@@ -56,6 +74,9 @@ pub enum Event {
         /// The role working in this step (coder, planner, …), if any.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         role: Option<String>,
+        /// Which round of an iterating strategy this step belongs to, from 1.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        iteration: Option<u32>,
         #[serde(default, skip_serializing_if = "String::is_empty")]
         detail: String,
     },
@@ -221,6 +242,12 @@ pub enum StepKind {
     Verify,
     /// Committing on the task branch.
     Commit,
+    /// The planner writing the plan.
+    Plan,
+    /// The reviewer reading the diff.
+    Review,
+    /// The tester adding and running tests.
+    Test,
 }
 
 /// Limits a task runs under.
@@ -239,6 +266,9 @@ impl Event {
         match self {
             Event::TaskCreated { .. } => "task_created",
             Event::TaskStatus(_) => "task_status",
+            Event::StrategySelected { .. } => "strategy_selected",
+            Event::PlanReady { .. } => "plan_ready",
+            Event::ReviewVerdict { .. } => "review_verdict",
             Event::WorkspaceReady { .. } => "workspace_ready",
             Event::StepBegin { .. } => "step_begin",
             Event::StepEnd { .. } => "step_end",

@@ -30,7 +30,7 @@ pub struct TaskSpec {
     /// The revision the task branch starts from.
     #[serde(default = "default_base")]
     pub base: String,
-    /// `single` (more strategies come with Engine II).
+    /// `auto` (chosen by the task's complexity), `single`, `iterative` or `multi`.
     pub strategy: String,
     /// The project's check (with where it was set); `None` detects it.
     #[serde(default)]
@@ -41,8 +41,22 @@ pub struct TaskSpec {
     /// The task this one retries, if any.
     #[serde(default)]
     pub retry_of: Option<String>,
+    /// Edit → check → fix rounds of the iterative strategy.
+    #[serde(default = "default_iterations")]
+    pub max_iterations: u32,
+    /// Reviewer change requests the multi-agent strategy follows.
+    #[serde(default = "default_review_rounds")]
+    pub max_review_rounds: u32,
 }
 
 fn default_base() -> String {
     "HEAD".to_string()
+}
+
+fn default_iterations() -> u32 {
+    4
+}
+
+fn default_review_rounds() -> u32 {
+    2
 }

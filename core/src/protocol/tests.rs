@@ -39,6 +39,7 @@ fn every_kind_matches_its_serialized_tag_and_round_trips() {
             id: "s1".into(),
             step: StepKind::Turns,
             role: Some("coder".into()),
+            iteration: Some(2),
             detail: String::new(),
         },
         Event::ApprovalDecision(ApprovalDecision {

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_tasks_and_model_calls.sql"),
     include_str!("migrations/0003_attachments_registry_experiments.sql"),
     include_str!("migrations/0004_task_runs.sql"),
+    include_str!("migrations/0005_strategies.sql"),
 ];
 
 /// The schema version this build writes and expects.

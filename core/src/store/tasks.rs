@@ -49,6 +49,16 @@ pub struct TaskRecord {
     pub applied_to: Option<String>,
     pub applied_at: Option<Millis>,
     pub undone_at: Option<Millis>,
+    /// How sure the complexity estimate was (0.5–0.95).
+    pub complexity_confidence: Option<f64>,
+    /// Why this strategy was chosen.
+    pub selection_reason: Option<String>,
+    /// Edit → check rounds run (Iterative).
+    pub iterations: Option<u32>,
+    /// Review rounds run (MultiAgent).
+    pub review_rounds: Option<u32>,
+    /// The planner's plan (MultiAgent).
+    pub plan: Option<crate::task::plan::Plan>,
 }
 
 /// A task about to be recorded.
@@ -98,7 +108,8 @@ pub struct EditOutcomeStats {
 const COLUMNS: &str = "id, title, description, repo, base_commit, branch, worktree, strategy, \
     complexity, models, backend, approval, verify_command, status, summary, error, diff_stat, \
     commit_id, prompt_tokens, completion_tokens, created_at, started_at, finished_at, retry_of, \
-    spec, pid, cancel_requested_at, applied_commit, applied_to, applied_at, undone_at";
+    spec, pid, cancel_requested_at, applied_commit, applied_to, applied_at, undone_at, \
+    complexity_confidence, selection_reason, iterations, review_rounds, plan";
 
 impl Store {
     /// Records a new task (status pending).
@@ -247,6 +258,48 @@ impl Store {
     pub fn clear_task_worktree(&self, id: &str) -> Result<()> {
         self.conn
             .execute("UPDATE tasks SET worktree = NULL WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Records the estimated complexity and why the strategy was chosen.
+    pub fn set_task_selection(
+        &self,
+        id: &str,
+        complexity: &str,
+        confidence: f64,
+        reason: &str,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE tasks SET complexity = ?2, complexity_confidence = ?3, selection_reason = ?4 WHERE id = ?1",
+            params![id, complexity, confidence, reason],
+        )?;
+        Ok(())
+    }
+
+    /// Records how many edit → check rounds have started.
+    pub fn set_task_iterations(&self, id: &str, iterations: u32) -> Result<()> {
+        self.conn.execute(
+            "UPDATE tasks SET iterations = ?2 WHERE id = ?1",
+            params![id, iterations],
+        )?;
+        Ok(())
+    }
+
+    /// Records how many review rounds have run.
+    pub fn set_task_review_rounds(&self, id: &str, rounds: u32) -> Result<()> {
+        self.conn.execute(
+            "UPDATE tasks SET review_rounds = ?2 WHERE id = ?1",
+            params![id, rounds],
+        )?;
+        Ok(())
+    }
+
+    /// Records the planner's plan (JSON).
+    pub fn set_task_plan(&self, id: &str, plan_json: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE tasks SET plan = ?2 WHERE id = ?1",
+            params![id, plan_json],
+        )?;
         Ok(())
     }
 
@@ -467,6 +520,15 @@ fn task_from_row(row: &Row) -> rusqlite::Result<TaskRecord> {
         applied_to: row.get("applied_to")?,
         applied_at: row.get("applied_at")?,
         undone_at: row.get("undone_at")?,
+        complexity_confidence: row.get("complexity_confidence")?,
+        selection_reason: row.get("selection_reason")?,
+        iterations: row.get::<_, Option<i64>>("iterations")?.map(|n| n as u32),
+        review_rounds: row
+            .get::<_, Option<i64>>("review_rounds")?
+            .map(|n| n as u32),
+        plan: row
+            .get::<_, Option<String>>("plan")?
+            .and_then(|text| serde_json::from_str(&text).ok()),
     })
 }
 

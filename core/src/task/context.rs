@@ -1,6 +1,7 @@
 //! Everything a strategy works with while a task runs: the store and the front's event sink,
 //! the model, the tools, the approval policy, limits, cancellation and the project's check.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +34,24 @@ pub struct ModelTarget {
     pub context_length: Option<u32>,
 }
 
+/// How far the iterating strategies may go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StrategySettings {
+    /// Edit → check → fix rounds (Iterative).
+    pub max_iterations: u32,
+    /// Reviewer change requests followed (MultiAgent).
+    pub max_review_rounds: u32,
+}
+
+impl Default for StrategySettings {
+    fn default() -> Self {
+        Self {
+            max_iterations: 4,
+            max_review_rounds: 2,
+        }
+    }
+}
+
 /// The state of one running task, lent to its strategy.
 pub struct TaskContext {
     pub task_id: String,
@@ -42,14 +61,18 @@ pub struct TaskContext {
     pub worktree: PathBuf,
     pub base_commit: String,
     pub branch: String,
+    /// The model of every role without one of its own.
     pub model: ModelTarget,
+    /// Models of particular roles (`roles.<role>.model`, `--<role>-model`).
+    pub role_models: HashMap<String, ModelTarget>,
     pub toolbox: Toolbox,
     pub tool_specs: Vec<ToolSpec>,
+    pub settings: StrategySettings,
     pub approvals: Approvals,
     pub verify: Option<VerifyCommand>,
     pub verify_timeout: Duration,
-    /// The filled-in system prompt of the coder role.
-    pub coder_prompt: String,
+    /// The filled-in system prompt of each role, by role name.
+    pub prompts: HashMap<String, String>,
     pub limits: Limits,
     /// What the whole task has used so far (all roles).
     pub used: Usage,
@@ -71,11 +94,13 @@ pub struct ContextParts {
     pub base_commit: String,
     pub branch: String,
     pub model: ModelTarget,
+    pub role_models: HashMap<String, ModelTarget>,
     pub toolbox: Toolbox,
+    pub settings: StrategySettings,
     pub approvals: Approvals,
     pub verify: Option<VerifyCommand>,
     pub verify_timeout: Duration,
-    pub coder_prompt: String,
+    pub prompts: HashMap<String, String>,
     pub limits: Limits,
     pub store: Store,
     pub sink: EventSink,
@@ -95,12 +120,14 @@ impl TaskContext {
             base_commit: parts.base_commit,
             branch: parts.branch,
             model: parts.model,
+            role_models: parts.role_models,
             toolbox: parts.toolbox,
             tool_specs,
+            settings: parts.settings,
             approvals: parts.approvals,
             verify: parts.verify,
             verify_timeout: parts.verify_timeout,
-            coder_prompt: parts.coder_prompt,
+            prompts: parts.prompts,
             limits: parts.limits,
             used: Usage::default(),
             store: parts.store,
@@ -142,12 +169,24 @@ impl TaskContext {
         role: Option<&str>,
         detail: &str,
     ) -> Result<String> {
+        self.begin_round_step(step, role, None, detail)
+    }
+
+    /// Starts a step of round `iteration` of an iterating strategy.
+    pub fn begin_round_step(
+        &mut self,
+        step: StepKind,
+        role: Option<&str>,
+        iteration: Option<u32>,
+        detail: &str,
+    ) -> Result<String> {
         self.step_counter += 1;
         let id = format!("s{}", self.step_counter);
         self.emit(Event::StepBegin {
             id: id.clone(),
             step,
             role: role.map(str::to_string),
+            iteration,
             detail: detail.to_string(),
         })?;
         Ok(id)
@@ -215,6 +254,19 @@ impl TaskContext {
 }
 
 impl TaskContext {
+    /// The system prompt of `role`.
+    pub fn system_prompt(&self, role: &str) -> String {
+        self.prompts.get(role).cloned().unwrap_or_default()
+    }
+
+    /// The model `role` talks to.
+    pub fn model_for(&self, role: &str) -> ModelTarget {
+        self.role_models
+            .get(role)
+            .cloned()
+            .unwrap_or_else(|| self.model.clone())
+    }
+
     /// Gives the store back when the task is over.
     pub fn into_store(self) -> Store {
         self.store

@@ -5,13 +5,14 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use agent_models::{
-    ChatEvent, ChatMessage, ChatRequest, DoneReason, ToolCall, estimate_prompt_tokens,
+    ChatEvent, ChatMessage, ChatRequest, DoneReason, ToolCall, ToolSpec, estimate_prompt_tokens,
 };
 use futures_util::StreamExt;
 use tokio::time::Instant;
 
 use super::approval::ApprovalQuestion;
-use super::context::TaskContext;
+use super::context::{ModelTarget, TaskContext};
+use super::role::{READ_ONLY_TOOLS, Role};
 use crate::error::Result;
 use crate::protocol::{ApprovalDecision, Event, ToolEffectKind};
 use crate::store::{ModelCall, ModelCallOutcome};
@@ -24,9 +25,10 @@ const DELTA_FLUSH: Duration = Duration::from_millis(50);
 const EVENT_OUTPUT_LIMIT: usize = 8 * 1024;
 
 /// Runs one role's turn loop to its end: `system` prompt, then `request` from the user.
+/// Returns how it ended and the whole conversation (to continue it later).
 pub async fn run_role(
     ctx: &mut TaskContext,
-    role: &str,
+    role: Role,
     system: String,
     request: String,
 ) -> Result<(TurnOutcome, Vec<ChatMessage>)> {
@@ -34,12 +36,31 @@ pub async fn run_role(
     run_loop(ctx, role, TurnLoop::new(messages, ctx.remaining_limits())).await
 }
 
-/// Runs a prepared loop (a role continuing an earlier conversation) to its end.
+/// Continues a role's earlier conversation with one more user message (a failing check, a
+/// reviewer's change request, the next step of a plan).
+pub async fn continue_role(
+    ctx: &mut TaskContext,
+    role: Role,
+    mut messages: Vec<ChatMessage>,
+    request: String,
+) -> Result<(TurnOutcome, Vec<ChatMessage>)> {
+    messages.push(ChatMessage::user(request));
+    run_loop(ctx, role, TurnLoop::new(messages, ctx.remaining_limits())).await
+}
+
+/// Runs a prepared loop to its end.
 pub async fn run_loop(
     ctx: &mut TaskContext,
-    role: &str,
+    role: Role,
     mut turn: TurnLoop,
 ) -> Result<(TurnOutcome, Vec<ChatMessage>)> {
+    let target = ctx.model_for(role.name);
+    let tools: Vec<ToolSpec> = ctx
+        .tool_specs
+        .iter()
+        .filter(|spec| role.may_use(&spec.name))
+        .cloned()
+        .collect();
     let before = turn.used();
     let mut effects: VecDeque<Effect> = turn.start().into();
     let outcome = loop {
@@ -50,12 +71,12 @@ pub async fn run_loop(
         };
         match effect {
             Effect::RequestModel { messages, turn: n } => {
-                for input in request_model(ctx, role, messages, n).await? {
+                for input in request_model(ctx, role.name, &target, &tools, messages, n).await? {
                     effects.extend(turn.handle(input));
                 }
             }
             Effect::RunTool(call) => {
-                let input = run_tool(ctx, call).await?;
+                let input = run_tool(ctx, role, &target, call).await?;
                 effects.extend(turn.handle(input));
             }
             Effect::Finish(outcome) => break outcome,
@@ -72,18 +93,20 @@ pub async fn run_loop(
 async fn request_model(
     ctx: &mut TaskContext,
     role: &str,
+    target: &ModelTarget,
+    tools: &[ToolSpec],
     messages: Vec<ChatMessage>,
     turn: u32,
 ) -> Result<Vec<Input>> {
-    let mut request = ChatRequest::new(ctx.model.model.clone(), messages);
-    request.tools = ctx.tool_specs.clone();
-    request.options = ctx.model.options.clone();
-    request.context_length = ctx.model.context_length;
+    let mut request = ChatRequest::new(target.model.clone(), messages);
+    request.tools = tools.to_vec();
+    request.options = target.options.clone();
+    request.context_length = target.context_length;
     let id = ctx.next_model_request_id();
     ctx.emit(Event::ModelBegin {
         id: id.clone(),
         role: role.to_string(),
-        model: ctx.model.model.clone(),
+        model: target.model.clone(),
         turn,
         messages: request.messages.len(),
         estimated_prompt_tokens: estimate_prompt_tokens(&request),
@@ -91,7 +114,7 @@ async fn request_model(
 
     let started = Instant::now();
     let mut first_token: Option<Duration> = None;
-    let mut stream = ctx.model.backend.chat(request);
+    let mut stream = target.backend.chat(request);
     let mut inputs = Vec::new();
     let mut pending_text = String::new();
     let mut last_flush = Instant::now();
@@ -175,8 +198,8 @@ async fn request_model(
         task_id: Some(ctx.task_id.clone()),
         conversation_id: None,
         agent_role: Some(role.to_string()),
-        backend: ctx.model.backend_name.clone(),
-        model: ctx.model.model.clone(),
+        backend: target.backend_name.clone(),
+        model: target.model.clone(),
         prompt_tokens: Some(usage.0),
         completion_tokens: Some(usage.1),
         latency_ms: Some(duration.as_millis() as u64),
@@ -215,12 +238,36 @@ fn flush_text(ctx: &mut TaskContext, id: &str, pending: &mut String) -> Result<(
 }
 
 /// One tool call: approval, then the tool (raced against cancel and the deadline).
-async fn run_tool(ctx: &mut TaskContext, call: ToolCall) -> Result<Input> {
+async fn run_tool(
+    ctx: &mut TaskContext,
+    role: Role,
+    target: &ModelTarget,
+    call: ToolCall,
+) -> Result<Input> {
     ctx.emit(Event::ToolCallBegin {
         id: call.id.clone(),
         name: call.name.clone(),
         arguments: call.arguments.clone(),
     })?;
+    if !role.may_use(&call.name) {
+        let output = format!(
+            "refused: the {} cannot use `{}`; its tools are {}",
+            role.name,
+            call.name,
+            READ_ONLY_TOOLS.join(", ")
+        );
+        ctx.emit(Event::ToolCallEnd {
+            id: call.id.clone(),
+            name: call.name.clone(),
+            ok: false,
+            output: output.clone(),
+            changed_paths: Vec::new(),
+        })?;
+        return Ok(Input::ToolResult {
+            call_id: call.id,
+            output,
+        });
+    }
     let (kind, subject, preview) = match ctx.toolbox.effect(&call) {
         ToolEffect::Read => (ToolEffectKind::Read, call.name.clone(), String::new()),
         ToolEffect::Write { path, preview } => (ToolEffectKind::Write, path, preview),
@@ -285,8 +332,8 @@ async fn run_tool(ctx: &mut TaskContext, call: ToolCall) -> Result<Input> {
     };
     if let Some((form, applied)) = output.edit {
         ctx.store.record_edit_outcome(
-            &ctx.model.backend_name,
-            &ctx.model.model,
+            &target.backend_name,
+            &target.model,
             form.as_str(),
             applied,
         )?;

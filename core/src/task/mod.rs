@@ -5,14 +5,17 @@ pub mod approval;
 pub mod commit_message;
 pub mod context;
 pub mod driver;
+pub mod feedback;
+pub mod plan;
 pub mod prompts;
+pub mod role;
 pub mod runner;
 mod status;
 pub mod strategy;
 pub mod verification;
 
 pub use approval::{Answer, ApprovalQuestion, Approvals, Asker, NoTerminal};
-pub use context::{EventSink, ModelTarget, TaskContext};
+pub use context::{EventSink, ModelTarget, StrategySettings, TaskContext};
 pub use runner::{RunRequest, run_task, title_of};
 pub use status::TaskStatus;
 pub use strategy::{SingleShot, Strategy, StrategyOutcome};

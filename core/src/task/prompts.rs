@@ -9,10 +9,24 @@ struct BuiltIn {
     text: &'static str,
 }
 
-const BUILT_INS: &[BuiltIn] = &[BuiltIn {
-    name: "coder",
-    text: include_str!("../../../prompts/coder.md"),
-}];
+const BUILT_INS: &[BuiltIn] = &[
+    BuiltIn {
+        name: "coder",
+        text: include_str!("../../../prompts/coder.md"),
+    },
+    BuiltIn {
+        name: "planner",
+        text: include_str!("../../../prompts/planner.md"),
+    },
+    BuiltIn {
+        name: "reviewer",
+        text: include_str!("../../../prompts/reviewer.md"),
+    },
+    BuiltIn {
+        name: "tester",
+        text: include_str!("../../../prompts/tester.md"),
+    },
+];
 
 /// Where prompts are looked up, most specific first.
 #[derive(Debug, Clone, Default)]

@@ -1,6 +1,7 @@
 //! Runs one task end to end: record it, make its worktree, run its strategy, commit the
 //! result on the task branch and finish with a status, reporting every step as an event.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -9,9 +10,11 @@ use tokio::time::Instant;
 
 use super::approval::{Approvals, Asker};
 use super::commit_message;
-use super::context::{ContextParts, EventSink, ModelTarget, TaskContext};
+use super::context::{ContextParts, EventSink, ModelTarget, StrategySettings, TaskContext};
 use super::prompts::{self, PromptSources};
+use super::role;
 use super::strategy::{self, StrategyOutcome};
+use crate::classify;
 use crate::config::Approval;
 use crate::error::{Error, Result};
 use crate::git;
@@ -25,7 +28,10 @@ use crate::verify::{self, VerifyCommand};
 /// Everything a task run needs besides the store.
 pub struct RunRequest {
     pub spec: TaskSpec,
+    /// The model of every role without one of its own.
     pub model: ModelTarget,
+    /// Models of particular roles, by role name.
+    pub role_models: HashMap<String, ModelTarget>,
     pub approval: Approval,
     /// Who answers approval questions ([`super::approval::NoTerminal`] when nobody can).
     pub asker: Box<dyn Asker>,
@@ -49,6 +55,7 @@ pub async fn run_task(
     let RunRequest {
         spec,
         model,
+        role_models,
         approval,
         asker,
         worktrees_dir,
@@ -59,18 +66,43 @@ pub async fn run_task(
     } = request;
     let started = Instant::now();
     let repo_root = git::repository_root(&spec.repo)?;
-    let strategy = strategy::by_name(&spec.strategy).ok_or_else(|| {
+    if spec.description.trim().is_empty() {
+        return Err(Error::InvalidArgument(
+            "the task description is empty".into(),
+        ));
+    }
+    // The complexity is estimated either way; `auto` lets it choose the strategy.
+    let classification = classify::classify(&spec.description);
+    let (strategy_name, chosen_by) = if spec.strategy == "auto" {
+        (
+            strategy::for_complexity(classification.complexity).to_string(),
+            "auto",
+        )
+    } else {
+        (spec.strategy.clone(), "flag")
+    };
+    let strategy = strategy::by_name(&strategy_name).ok_or_else(|| {
         Error::InvalidArgument(format!(
             "unknown strategy `{}` (this build has: {})",
             spec.strategy,
             strategy::NAMES.join(", ")
         ))
     })?;
-    if spec.description.trim().is_empty() {
-        return Err(Error::InvalidArgument(
-            "the task description is empty".into(),
-        ));
-    }
+    let selection_reason = match chosen_by {
+        "auto" => format!(
+            "{} task ({:.0}% sure: {}) → {}",
+            classification.complexity,
+            classification.confidence * 100.0,
+            classification.reason,
+            strategy.name()
+        ),
+        _ => format!(
+            "--strategy {} (the task looks {}: {})",
+            strategy.name(),
+            classification.complexity,
+            classification.reason
+        ),
+    };
 
     let task_id = crate::ids::new_id();
     let title = title_of(&spec.description);
@@ -89,6 +121,12 @@ pub async fn run_task(
         retry_of: spec.retry_of.as_deref(),
     })?;
     store.set_task_pid(&task_id, std::process::id())?;
+    store.set_task_selection(
+        &task_id,
+        classification.complexity.as_str(),
+        f64::from(classification.confidence),
+        &selection_reason,
+    )?;
     let mut emit = |store: &mut Store, event: Event| -> Result<()> {
         let envelope: EventEnvelope = store.append_task_event(&task_id, event)?;
         sink(&envelope);
@@ -104,6 +142,16 @@ pub async fn run_task(
             model: model.model.clone(),
             backend: model.backend_name.clone(),
             approval: approval.as_str().to_string(),
+        },
+    )?;
+    emit(
+        &mut store,
+        Event::StrategySelected {
+            strategy: strategy.name().to_string(),
+            complexity: classification.complexity,
+            confidence: classification.confidence,
+            reason: selection_reason.clone(),
+            by: chosen_by.to_string(),
         },
     )?;
     store.set_task_status(&task_id, TaskStatus::Running)?;
@@ -123,6 +171,7 @@ pub async fn run_task(
             id: "s0".into(),
             step: StepKind::Workspace,
             role: None,
+            iteration: None,
             detail: spec.base.clone(),
         },
     )?;
@@ -182,7 +231,7 @@ pub async fn run_task(
         },
     )?;
 
-    let coder_prompt = coder_prompt(
+    let prompts = role_prompts(
         &worktree.path,
         &focus,
         user_prompts_dir,
@@ -214,11 +263,16 @@ pub async fn run_task(
         base_commit: worktree.base_commit.clone(),
         branch: worktree.branch.clone(),
         model,
+        role_models,
         toolbox,
+        settings: StrategySettings {
+            max_iterations: spec.max_iterations,
+            max_review_rounds: spec.max_review_rounds,
+        },
         approvals: Approvals::new(approval, asker),
         verify: verify_command,
         verify_timeout,
-        coder_prompt,
+        prompts,
         limits,
         store,
         sink,
@@ -428,18 +482,17 @@ fn watch_cancel(
 /// How often the store is checked for a cancel request from another process.
 const CANCEL_POLL: Duration = Duration::from_millis(300);
 
-/// The coder's system prompt with the check and the repository's instructions filled in.
-fn coder_prompt(
+/// Every role's system prompt with the check and the repository's instructions filled in.
+fn role_prompts(
     worktree: &Path,
     focus: &Path,
     user_prompts_dir: Option<PathBuf>,
     verify: Option<&VerifyCommand>,
-) -> String {
+) -> HashMap<String, String> {
     let sources = PromptSources {
         repo_dir: Some(prompts::repo_prompts_dir(worktree)),
         user_dir: user_prompts_dir,
     };
-    let template = sources.load("coder").map(|p| p.text).unwrap_or_default();
     let verify_sentence = verify
         .map(|v| format!("When you finish, `{}` runs to check your work.", v.command))
         .unwrap_or_default();
@@ -451,15 +504,20 @@ fn coder_prompt(
     } else {
         format!("\nThe repository's instructions:\n\n{instructions}")
     };
-    prompts::render(
-        &template,
-        &[
-            ("verify", &verify_sentence),
-            ("instructions", &instructions),
-        ],
-    )
-    .trim_end()
-    .to_string()
+    role::ALL
+        .iter()
+        .map(|role| {
+            let template = sources.load(role.name).map(|p| p.text).unwrap_or_default();
+            let text = prompts::render(
+                &template,
+                &[
+                    ("verify", &verify_sentence),
+                    ("instructions", &instructions),
+                ],
+            );
+            (role.name.to_string(), text.trim_end().to_string())
+        })
+        .collect()
 }
 
 /// A task's title: the first line of its description, at most 72 characters.

@@ -1,15 +1,22 @@
 //! Strategies: how a task's roles, turn loops and checks are arranged. SingleShot is the first;
 //! Iterative and MultiAgent implement the same trait on the same context.
 
+mod iterative;
+mod multi;
 mod single;
 
 use std::future::Future;
 use std::pin::Pin;
 
+pub use iterative::Iterative;
+pub use multi::MultiAgent;
 pub use single::SingleShot;
 
 use super::context::TaskContext;
+use crate::classify::Complexity;
 use crate::error::Result;
+use crate::protocol::Event;
+use crate::turn::TurnOutcome;
 
 /// How a strategy ended. The runner commits, finishes the task and reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,9 +52,62 @@ pub trait Strategy: Send + Sync {
 pub fn by_name(name: &str) -> Option<Box<dyn Strategy>> {
     match name {
         "single" | "singleshot" | "single-shot" => Some(Box::new(SingleShot)),
+        "iterative" => Some(Box::new(Iterative)),
+        "multi" | "multiagent" | "multi-agent" => Some(Box::new(MultiAgent)),
         _ => None,
     }
 }
 
-/// The names [`by_name`] accepts, for help and errors.
-pub const NAMES: &[&str] = &["single"];
+/// The strategy names, for help and errors; `auto` picks one by complexity.
+pub const NAMES: &[&str] = &["auto", "single", "iterative", "multi"];
+
+/// The strategy for a task of this complexity: Simple → SingleShot, Medium → Iterative,
+/// Complex → MultiAgent.
+pub fn for_complexity(complexity: Complexity) -> &'static str {
+    match complexity {
+        Complexity::Simple => "single",
+        Complexity::Medium => "iterative",
+        Complexity::Complex => "multi",
+    }
+}
+
+/// Ends a coder pass that did not complete (cancelled, a limit, the model failing): closes
+/// its step and says how the strategy ends.
+pub(crate) fn coder_pass_failed(
+    ctx: &mut TaskContext,
+    step: String,
+    outcome: TurnOutcome,
+) -> Result<StrategyOutcome> {
+    match outcome {
+        TurnOutcome::Completed { final_text } => {
+            ctx.end_step(step, true, "")?;
+            Ok(StrategyOutcome::Succeeded {
+                final_text,
+                verified: false,
+            })
+        }
+        TurnOutcome::Cancelled => {
+            ctx.end_step(step, false, "cancelled")?;
+            Ok(StrategyOutcome::Cancelled)
+        }
+        TurnOutcome::Limit(hit) => {
+            ctx.end_step(step, false, &hit.detail)?;
+            ctx.emit(Event::LimitReached {
+                limit: hit.kind,
+                value: hit.value,
+                detail: hit.detail.clone(),
+            })?;
+            Ok(StrategyOutcome::Failed {
+                reason: hit.detail,
+                final_text: String::new(),
+            })
+        }
+        TurnOutcome::ModelFailed(message) => {
+            ctx.end_step(step, false, &message)?;
+            Ok(StrategyOutcome::Failed {
+                reason: message,
+                final_text: String::new(),
+            })
+        }
+    }
+}

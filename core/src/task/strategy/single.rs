@@ -3,11 +3,12 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use super::{Strategy, StrategyOutcome};
+use super::{Strategy, StrategyOutcome, coder_pass_failed};
 use crate::error::Result;
 use crate::protocol::StepKind;
 use crate::task::context::TaskContext;
 use crate::task::driver;
+use crate::task::role::CODER;
 use crate::task::verification;
 use crate::turn::TurnOutcome;
 
@@ -29,38 +30,16 @@ impl Strategy for SingleShot {
 }
 
 async fn run(ctx: &mut TaskContext) -> Result<StrategyOutcome> {
-    let step = ctx.begin_step(StepKind::Turns, Some("coder"), "")?;
-    let system = ctx.coder_prompt.clone();
+    let step = ctx.begin_step(StepKind::Turns, Some(CODER.name), "")?;
+    let system = ctx.system_prompt(CODER.name);
     let request = ctx.description.clone();
-    let (outcome, _messages) = driver::run_role(ctx, "coder", system, request).await?;
+    let (outcome, _messages) = driver::run_role(ctx, CODER, system, request).await?;
     let final_text = match outcome {
         TurnOutcome::Completed { final_text } => {
             ctx.end_step(step, true, "")?;
             final_text
         }
-        TurnOutcome::Cancelled => {
-            ctx.end_step(step, false, "cancelled")?;
-            return Ok(StrategyOutcome::Cancelled);
-        }
-        TurnOutcome::Limit(hit) => {
-            ctx.end_step(step, false, &hit.detail)?;
-            ctx.emit(crate::protocol::Event::LimitReached {
-                limit: hit.kind,
-                value: hit.value,
-                detail: hit.detail.clone(),
-            })?;
-            return Ok(StrategyOutcome::Failed {
-                reason: hit.detail,
-                final_text: String::new(),
-            });
-        }
-        TurnOutcome::ModelFailed(message) => {
-            ctx.end_step(step, false, &message)?;
-            return Ok(StrategyOutcome::Failed {
-                reason: message,
-                final_text: String::new(),
-            });
-        }
+        other => return coder_pass_failed(ctx, step, other),
     };
     verification::verify_and_conclude(ctx, final_text).await
 }
