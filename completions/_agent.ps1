@@ -473,7 +473,13 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
         'agent;task;run' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to work on [default: the current directory]')
             [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'The revision the task branch starts from')
-            [CompletionResult]::new('--strategy', '--strategy', [CompletionResultType]::ParameterName, 'How to run the task')
+            [CompletionResult]::new('--strategy', '--strategy', [CompletionResultType]::ParameterName, 'How to run the task: auto (by the task''s complexity), single, iterative, multi [default: task.strategy]')
+            [CompletionResult]::new('--max-iterations', '--max-iterations', [CompletionResultType]::ParameterName, 'Most edit → check → fix rounds of the iterative strategy [default: task.max_iterations]')
+            [CompletionResult]::new('--max-review-rounds', '--max-review-rounds', [CompletionResultType]::ParameterName, 'Most reviewer change requests the multi strategy follows [default: task.max_review_rounds]')
+            [CompletionResult]::new('--planner-model', '--planner-model', [CompletionResultType]::ParameterName, 'The planner''s model [default: roles.planner.model, else --model]')
+            [CompletionResult]::new('--coder-model', '--coder-model', [CompletionResultType]::ParameterName, 'The coder''s model [default: roles.coder.model, else --model]')
+            [CompletionResult]::new('--reviewer-model', '--reviewer-model', [CompletionResultType]::ParameterName, 'The reviewer''s model [default: roles.reviewer.model, else --model]')
+            [CompletionResult]::new('--tester-model', '--tester-model', [CompletionResultType]::ParameterName, 'The tester''s model [default: roles.tester.model, else --model]')
             [CompletionResult]::new('--approval', '--approval', [CompletionResultType]::ParameterName, 'When to ask before acting: auto, on-write, on-command, always [default: task.approval]')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'The command that checks the work [default: task.verify, else detected]')
             [CompletionResult]::new('--max-turns', '--max-turns', [CompletionResultType]::ParameterName, 'Most model turns [default: task.max_turns]')
@@ -548,7 +554,13 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;task;retry' {
-            [CompletionResult]::new('--strategy', '--strategy', [CompletionResultType]::ParameterName, 'How to run the task')
+            [CompletionResult]::new('--strategy', '--strategy', [CompletionResultType]::ParameterName, 'How to run the task: auto (by the task''s complexity), single, iterative, multi [default: task.strategy]')
+            [CompletionResult]::new('--max-iterations', '--max-iterations', [CompletionResultType]::ParameterName, 'Most edit → check → fix rounds of the iterative strategy [default: task.max_iterations]')
+            [CompletionResult]::new('--max-review-rounds', '--max-review-rounds', [CompletionResultType]::ParameterName, 'Most reviewer change requests the multi strategy follows [default: task.max_review_rounds]')
+            [CompletionResult]::new('--planner-model', '--planner-model', [CompletionResultType]::ParameterName, 'The planner''s model [default: roles.planner.model, else --model]')
+            [CompletionResult]::new('--coder-model', '--coder-model', [CompletionResultType]::ParameterName, 'The coder''s model [default: roles.coder.model, else --model]')
+            [CompletionResult]::new('--reviewer-model', '--reviewer-model', [CompletionResultType]::ParameterName, 'The reviewer''s model [default: roles.reviewer.model, else --model]')
+            [CompletionResult]::new('--tester-model', '--tester-model', [CompletionResultType]::ParameterName, 'The tester''s model [default: roles.tester.model, else --model]')
             [CompletionResult]::new('--approval', '--approval', [CompletionResultType]::ParameterName, 'When to ask before acting: auto, on-write, on-command, always [default: task.approval]')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'The command that checks the work [default: task.verify, else detected]')
             [CompletionResult]::new('--max-turns', '--max-turns', [CompletionResultType]::ParameterName, 'Most model turns [default: task.max_turns]')

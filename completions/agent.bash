@@ -2390,13 +2390,37 @@ _agent() {
             return 0
             ;;
         agent__subcmd__task__subcmd__retry)
-            opts="-m -c -h -V --strategy --approval --verify --max-turns --max-tool-calls --max-tokens-total --timeout --json --backend --base-url --model --temperature --max-tokens --context --seed --config --color --help --version"
+            opts="-m -c -h -V --strategy --max-iterations --max-review-rounds --planner-model --coder-model --reviewer-model --tester-model --approval --verify --max-turns --max-tool-calls --max-tokens-total --timeout --json --backend --base-url --model --temperature --max-tokens --context --seed --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --strategy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-iterations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-review-rounds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --planner-model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --coder-model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reviewer-model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tester-model)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2476,7 +2500,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__task__subcmd__run)
-            opts="-m -c -h -V --repo --base --strategy --approval --verify --max-turns --max-tool-calls --max-tokens-total --timeout --json --backend --base-url --model --temperature --max-tokens --context --seed --config --color --help --version"
+            opts="-m -c -h -V --repo --base --strategy --max-iterations --max-review-rounds --planner-model --coder-model --reviewer-model --tester-model --approval --verify --max-turns --max-tool-calls --max-tokens-total --timeout --json --backend --base-url --model --temperature --max-tokens --context --seed --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2491,6 +2515,30 @@ _agent() {
                     return 0
                     ;;
                 --strategy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-iterations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-review-rounds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --planner-model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --coder-model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reviewer-model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tester-model)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

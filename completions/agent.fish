@@ -298,7 +298,13 @@ complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_su
 complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l repo -d 'The repository to work on [default: the current directory]' -r -F
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l base -d 'The revision the task branch starts from' -r
-complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l strategy -d 'How to run the task' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l strategy -d 'How to run the task: auto (by the task\'s complexity), single, iterative, multi [default: task.strategy]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l max-iterations -d 'Most edit → check → fix rounds of the iterative strategy [default: task.max_iterations]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l max-review-rounds -d 'Most reviewer change requests the multi strategy follows [default: task.max_review_rounds]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l planner-model -d 'The planner\'s model [default: roles.planner.model, else --model]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l coder-model -d 'The coder\'s model [default: roles.coder.model, else --model]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l reviewer-model -d 'The reviewer\'s model [default: roles.reviewer.model, else --model]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l tester-model -d 'The tester\'s model [default: roles.tester.model, else --model]' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l approval -d 'When to ask before acting: auto, on-write, on-command, always [default: task.approval]' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l verify -d 'The command that checks the work [default: task.verify, else detected]' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l max-turns -d 'Most model turns [default: task.max_turns]' -r
@@ -357,7 +363,13 @@ always\t''
 never\t''"
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l strategy -d 'How to run the task' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l strategy -d 'How to run the task: auto (by the task\'s complexity), single, iterative, multi [default: task.strategy]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l max-iterations -d 'Most edit → check → fix rounds of the iterative strategy [default: task.max_iterations]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l max-review-rounds -d 'Most reviewer change requests the multi strategy follows [default: task.max_review_rounds]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l planner-model -d 'The planner\'s model [default: roles.planner.model, else --model]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l coder-model -d 'The coder\'s model [default: roles.coder.model, else --model]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l reviewer-model -d 'The reviewer\'s model [default: roles.reviewer.model, else --model]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l tester-model -d 'The tester\'s model [default: roles.tester.model, else --model]' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l approval -d 'When to ask before acting: auto, on-write, on-command, always [default: task.approval]' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l verify -d 'The command that checks the work [default: task.verify, else detected]' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l max-turns -d 'Most model turns [default: task.max_turns]' -r

@@ -79,7 +79,7 @@ pub enum Command {
 
     /// Run a coding task on a repository and manage past tasks
     #[command(subcommand)]
-    Task(TaskCommand),
+    Task(Box<TaskCommand>),
 
     /// Revert the task applied last in this repository (`agent task apply`)
     Undo {

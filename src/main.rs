@@ -56,7 +56,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::History(command) => history::run(&app, command),
         Command::Ask(args) => ask::run(&app, args),
         Command::Models(command) => models::run(&app, command),
-        Command::Task(command) => task::run(&app, command),
+        Command::Task(command) => task::run(&app, *command),
         Command::Undo { repo } => task::undo(&app, repo),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),

@@ -97,7 +97,7 @@ fn describe(task: &TaskRecord, store: &Store, painter: &Painter) -> Result<Strin
         row("complexity", &format!("{complexity}{sure}"));
     }
     if let Some(iterations) = task.iterations {
-        row("iterations", &iterations.to_string());
+        row("rounds", &iterations.to_string());
     }
     if let Some(rounds) = task.review_rounds {
         row("reviews", &rounds.to_string());

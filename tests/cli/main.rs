@@ -13,4 +13,5 @@ mod history;
 mod models;
 mod ollama;
 mod scripted;
+mod strategies;
 mod task;

@@ -9,12 +9,12 @@ use serde_json::{Value, json};
 use crate::common::Home;
 use crate::scripted::{Reply, ScriptedServer, call, raw_call, text};
 
-const BUGGY: &str = "def add(a, b):\n    return a - b\n";
-const FIXED: &str = "def add(a, b):\n    return a + b\n";
+pub(crate) const BUGGY: &str = "def add(a, b):\n    return a - b\n";
+pub(crate) const FIXED: &str = "def add(a, b):\n    return a + b\n";
 
 /// A small Python project in a git repository: a bug, a test that catches it, and a Makefile
 /// whose `test` target agent detects as the project's check.
-fn project(home: &Home) -> PathBuf {
+pub(crate) fn project(home: &Home) -> PathBuf {
     let repo = home.work_dir().join("proj");
     std::fs::create_dir_all(&repo).unwrap();
     std::fs::write(repo.join("calc.py"), BUGGY).unwrap();
@@ -33,7 +33,7 @@ fn project(home: &Home) -> PathBuf {
     repo
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let output = StdCommand::new("git")
         .args(args)
         .current_dir(dir)
@@ -78,7 +78,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn run_args<'a>(repo: &'a str, server: &'a ScriptedServer) -> Vec<&'a str> {
+pub(crate) fn run_args<'a>(repo: &'a str, server: &'a ScriptedServer) -> Vec<&'a str> {
     vec![
         "task",
         "run",
@@ -98,7 +98,7 @@ fn run_args<'a>(repo: &'a str, server: &'a ScriptedServer) -> Vec<&'a str> {
 }
 
 /// The replies of a model that reads, fixes the bug and writes a commit message.
-fn fixing_script() -> Vec<Reply> {
+pub(crate) fn fixing_script() -> Vec<Reply> {
     vec![
         call("read", json!({"path": "calc.py"})),
         call(
@@ -109,25 +109,25 @@ fn fixing_script() -> Vec<Reply> {
     ]
 }
 
-fn task_json(home: &Home, id: &str) -> Value {
+pub(crate) fn task_json(home: &Home, id: &str) -> Value {
     home.json(&["task", "show", id, "--json"])
 }
 
-fn events(home: &Home, id: &str) -> Vec<Value> {
+pub(crate) fn events(home: &Home, id: &str) -> Vec<Value> {
     home.ok(&["task", "logs", id, "--json"])
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect()
 }
 
-fn kinds(events: &[Value]) -> Vec<String> {
+pub(crate) fn kinds(events: &[Value]) -> Vec<String> {
     events
         .iter()
         .map(|e| e["type"].as_str().unwrap().to_string())
         .collect()
 }
 
-fn only_task_id(home: &Home) -> String {
+pub(crate) fn only_task_id(home: &Home) -> String {
     let list = home.json(&["task", "list", "--json"]);
     let tasks = list["tasks"].as_array().unwrap();
     assert_eq!(tasks.len(), 1, "{list}");

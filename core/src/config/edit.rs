@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use toml_edit::{DocumentMut, Item, Table};
+use toml_edit::{DocumentMut, Item, Table, TableLike};
 
 use crate::error::{Error, Result};
 
@@ -26,16 +26,24 @@ pub fn set_value(file: &Path, key: &str, text: &str) -> Result<Value> {
     let spec = known(key, SET_ORIGIN)?;
     let value = value::parse_text(spec, text, SET_ORIGIN)?;
     let mut doc = read_document(file)?.unwrap_or_default();
-    let table = doc
-        .entry(spec.section())
-        .or_insert(Item::Table(Table::new()));
-    let Some(table) = table.as_table_like_mut() else {
-        return Err(Error::ConfigValue {
-            key: spec.section().to_string(),
-            origin: file.display().to_string(),
-            message: "expected a table".to_string(),
+    let sections: Vec<&str> = spec.section().split('.').collect();
+    let mut table: &mut dyn TableLike = doc.as_table_mut();
+    for (index, part) in sections.iter().enumerate() {
+        let item = table.entry(part).or_insert_with(|| {
+            let mut new_table = Table::new();
+            // `[roles.planner]` alone, without an empty `[roles]` header above it.
+            new_table.set_implicit(index + 1 < sections.len());
+            Item::Table(new_table)
         });
-    };
+        let Some(inner) = item.as_table_like_mut() else {
+            return Err(Error::ConfigValue {
+                key: sections[..=index].join("."),
+                origin: file.display().to_string(),
+                message: "expected a table".to_string(),
+            });
+        };
+        table = inner;
+    }
     let new = value.to_toml_edit();
     match table.get_mut(spec.name()) {
         Some(Item::Value(existing)) => {
@@ -59,11 +67,13 @@ pub fn unset_value(file: &Path, key: &str) -> Result<bool> {
     let Some(mut doc) = read_document(file)? else {
         return Ok(false);
     };
-    let removed = doc
-        .get_mut(spec.section())
-        .and_then(Item::as_table_like_mut)
-        .and_then(|table| table.remove(spec.name()))
-        .is_some();
+    let mut table: Option<&mut dyn TableLike> = Some(doc.as_table_mut());
+    for part in spec.section().split('.') {
+        table = table
+            .and_then(|t| t.get_mut(part))
+            .and_then(Item::as_table_like_mut);
+    }
+    let removed = table.and_then(|table| table.remove(spec.name())).is_some();
     if removed {
         write_atomically(file, &doc.to_string())?;
     }

@@ -243,7 +243,7 @@ pub fn suggest(unknown: &str) -> Option<&'static str> {
 }
 
 fn split_key(key: &'static str) -> (&'static str, &'static str) {
-    key.split_once('.').unwrap_or(("", key))
+    key.rsplit_once('.').unwrap_or(("", key))
 }
 
 #[cfg(test)]

@@ -75,8 +75,8 @@ fn every_default_parses_and_keys_are_unique_and_well_formed() {
             spec.key
         );
         assert!(
-            !spec.name().contains('.'),
-            "{} has more than two parts",
+            !spec.name().contains('.') && !spec.section().starts_with('.'),
+            "{} is not section.name",
             spec.key
         );
         assert!(!spec.doc.is_empty(), "{} has no doc", spec.key);
@@ -788,4 +788,35 @@ fn set_value_writes_through_a_symlink() {
         fs::read_to_string(&real).unwrap(),
         "[ui]\ncolor = \"always\"\n"
     );
+}
+
+#[test]
+fn role_models_are_nested_tables_that_set_unset_and_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    set_value(&file, "roles.planner.model", "qwen2.5-coder:14b").unwrap();
+    set_value(&file, "roles.coder.model", "qwen2.5-coder:7b").unwrap();
+    let text = fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        text,
+        "[roles.planner]\nmodel = \"qwen2.5-coder:14b\"\n\n[roles.coder]\nmodel = \"qwen2.5-coder:7b\"\n"
+    );
+    let loaded = |file: &std::path::Path| {
+        load(&ConfigSources {
+            user_file: Some(file.to_path_buf()),
+            repo_file: None,
+            env: &no_env(),
+            flags: Vec::new(),
+        })
+        .unwrap()
+        .config
+        .roles
+    };
+    let roles = loaded(&file);
+    assert_eq!(roles.planner.as_deref(), Some("qwen2.5-coder:14b"));
+    assert_eq!(roles.coder.as_deref(), Some("qwen2.5-coder:7b"));
+    assert_eq!(roles.reviewer, None);
+    assert!(unset_value(&file, "roles.planner.model").unwrap());
+    assert!(!unset_value(&file, "roles.tester.model").unwrap());
+    assert_eq!(loaded(&file).planner, None);
 }

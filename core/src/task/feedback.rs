@@ -39,7 +39,7 @@ pub fn trim_failure_output(output: &str, budget: usize) -> String {
     let tail_budget = budget / 3;
     let mut tail_start = lines.len();
     let mut tail_size = 0;
-    while tail_start > 0 && tail_size + lines[tail_start - 1].len() + 1 <= tail_budget {
+    while tail_start > 0 && tail_size + lines[tail_start - 1].len() < tail_budget {
         tail_start -= 1;
         tail_size += lines[tail_start].len() + 1;
     }
@@ -47,7 +47,7 @@ pub fn trim_failure_output(output: &str, budget: usize) -> String {
     let mut skipped = 0usize;
     let head_budget = budget - tail_size;
     for (index, line) in lines.iter().enumerate().take(tail_start) {
-        if keep[index] && text.len() + line.len() + 1 <= head_budget {
+        if keep[index] && text.len() + line.len() < head_budget {
             if skipped > 0 {
                 text.push_str(&format!("… [{skipped} lines]\n"));
                 skipped = 0;
@@ -102,8 +102,8 @@ mod tests {
             "{trimmed}"
         );
         assert!(
-            trimmed.contains("compiling crate number 699"),
-            "context before"
+            trimmed.contains("compiling crate number 700\nerror[E0308]"),
+            "one line of context before: {trimmed}"
         );
         assert!(trimmed.ends_with("test result: FAILED. 3 passed; 1 failed\n"));
         assert!(trimmed.contains("lines]"), "says what was left out");
