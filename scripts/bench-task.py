@@ -36,7 +36,7 @@ class Stub(BaseHTTPRequestHandler):
         body = self.rfile.read(length)
         REQUESTS.append((arrived, body))
         chunks = [
-            {"choices": [{"index": 0, "delta": {"role": "assistant", "content": "Nothing to change"}, "finish_reason": None}]},
+            {"choices": [{"index": 0, "delta": {"role": "assistant", "content": "APPROVE"}, "finish_reason": None}]},
             {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
             {"choices": [], "usage": {"prompt_tokens": len(body) // 4, "completion_tokens": 3, "total_tokens": len(body) // 4 + 3}},
         ]
@@ -77,7 +77,8 @@ def main():
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_")}
     env["AGENT_HOME"] = os.path.join(root, "home")
     command = [agent, "task", "run", "--repo", repo, "--backend", "openai", "--base-url", base_url,
-               "--model", "stub", "--approval", "auto", "--verify", "true", "check the add function"]
+               "--model", "stub", "--approval", "auto", "--verify", "true", "--strategy", "single",
+               "check the add function"]
 
     # One warm-up run creates the database.
     subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
@@ -116,6 +117,27 @@ def main():
     print(f"| whole task (one turn, `true` as the check, commit skipped: no change) | p50 {statistics.median(wall):.1f} ms |")
     print(f"| peak memory (max RSS) | p50 {statistics.median(peaks):.1f} MiB, max {max(peaks):.1f} MiB |")
     print(f"| model requests per one-turn task | {sorted(set(requests_per_task))} |")
+
+    # The first request of each role, per strategy: the fixed cost every role pays per turn.
+    print()
+    print("| strategy | role | first request | system prompt | tools | user message |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for strategy in ("single", "iterative", "multi"):
+        before = len(REQUESTS)
+        strategy_command = [part if part != "single" else strategy for part in command]
+        subprocess.run(strategy_command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        seen = set()
+        for _, raw in REQUESTS[before:]:
+            body = json.loads(raw)
+            system = body["messages"][0]["content"]
+            role = system.split()[3] if system.startswith("You are the") else "coder"
+            if role in seen:
+                continue
+            seen.add(role)
+            user = body["messages"][1]["content"]
+            tools = json.dumps(body.get("tools", []))
+            print(f"| {strategy} | {role} | {len(raw):,} B ≈ {len(raw) // 4:,} tok | {len(system) // 4} tok | "
+                  f"{len(body.get('tools', []))} tools, {len(tools) // 4} tok | {len(user) // 4} tok |")
     server.shutdown()
     shutil.rmtree(root, ignore_errors=True)
 
