@@ -30,7 +30,7 @@
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
 
 /// How much work a task looks like, which decides the strategy that runs it.
@@ -124,9 +124,10 @@ pub fn features(description: &str) -> Features {
         bullet_items,
         ..Features::default()
     };
-    for cue in CUES.iter() {
-        if cue.pattern.is_match(&lowered) {
-            features.cues_mut(cue.complexity).push(cue.name.to_string());
+    if let Some(set) = CUES.as_ref() {
+        for index in set.matches(&lowered).iter() {
+            let (complexity, name, _) = CUE_TABLE[index];
+            features.cues_mut(complexity).push(name.to_string());
         }
     }
     // "implement … with several parts": a list, or two separators in the same sentence.
@@ -352,12 +353,6 @@ const WELL_KNOWN_FILES: &[&str] = &[
 
 /// A cue word or phrase: its canonical name, the complexity it argues for, and its pattern over
 /// the lowercased description.
-struct Cue {
-    name: &'static str,
-    complexity: Complexity,
-    pattern: Regex,
-}
-
 /// `(complexity, name, pattern)`; patterns are matched against the lowercased description.
 const CUE_TABLE: &[(Complexity, &str, &str)] = &[
     (Complexity::Simple, "typo", r"\btypos?\b"),
@@ -475,19 +470,16 @@ const CUE_TABLE: &[(Complexity, &str, &str)] = &[
     ),
 ];
 
-/// The cue table compiled. Every pattern is a constant that the tests compile; one that did not
-/// compile would be dropped rather than crash the classifier.
-static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
-    CUE_TABLE
-        .iter()
-        .filter_map(|(complexity, name, pattern)| {
-            Some(Cue {
-                name,
-                complexity: *complexity,
-                pattern: compile(pattern)?,
-            })
-        })
-        .collect()
+/// The cue table compiled into one set (one automaton instead of one per cue: compiling it is
+/// on the path of every task). Every pattern is a constant the tests compile; were the set not
+/// to compile, no cue would match rather than the classifier crash.
+static CUES: LazyLock<Option<RegexSet>> = LazyLock::new(|| {
+    RegexSet::new(
+        CUE_TABLE
+            .iter()
+            .map(|(_, _, pattern)| pattern.replace(r"\b", r"(?-u:\b)")),
+    )
+    .ok()
 });
 
 /// Compiles a cue pattern with ASCII word boundaries: the cues are English words, and Unicode
@@ -497,7 +489,7 @@ fn compile(pattern: &str) -> Option<Regex> {
 }
 
 static BULLET: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^(?:[-*+•]|\d{1,3}[.)])\s+\S").ok());
+    LazyLock::new(|| Regex::new(r"^(?:[-*+]|•|[0-9]{1,3}[.)])[ \t]+[^ \t]").ok());
 static MENTIONS_TESTS: LazyLock<Option<Regex>> =
     LazyLock::new(|| compile(r"\btest(?:s|ed|ing)?\b"));
 static IMPLEMENT: LazyLock<Option<Regex>> =
@@ -692,7 +684,7 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles() {
-        assert_eq!(CUES.len(), CUE_TABLE.len());
+        assert_eq!(CUES.as_ref().map(RegexSet::len), Some(CUE_TABLE.len()));
         for pattern in [
             &BULLET,
             &MENTIONS_TESTS,
