@@ -4,6 +4,7 @@
 //! The core never prints and never decides exit codes: it returns typed results and errors
 //! ([`Error::class`], [`Error::hint`]) that the fronts render.
 
+pub mod chat;
 pub mod classify;
 pub mod config;
 pub mod env;

@@ -11,23 +11,124 @@ use futures_util::StreamExt;
 use tokio::time::Instant;
 
 use super::approval::ApprovalQuestion;
+use super::approval::Approvals;
 use super::context::{ModelTarget, TaskContext};
 use super::role::{READ_ONLY_TOOLS, Role};
 use crate::error::Result;
 use crate::protocol::{ApprovalDecision, Event, ToolEffectKind};
 use crate::store::{ModelCall, ModelCallOutcome};
-use crate::tools::ToolEffect;
-use crate::turn::{Effect, Input, TurnLoop, TurnOutcome};
+use crate::tools::{ToolEffect, Toolbox};
+use crate::turn::{Effect, Input, Limits, TurnLoop, TurnOutcome};
 
 /// How often streamed text is flushed to the event log (deltas in between are joined).
 const DELTA_FLUSH: Duration = Duration::from_millis(50);
 /// Tool output kept in a `tool_call_end` event (the model sees the tool's own capped output).
 const EVENT_OUTPUT_LIMIT: usize = 8 * 1024;
 
+/// What the driver needs from whoever runs a turn loop: a task ([`TaskContext`]) or a chat
+/// session. Events go to its log and front; model calls and edit outcomes to its store.
+pub trait TurnHost: Send {
+    /// Records and forwards one event.
+    fn emit(&mut self, event: Event) -> Result<()>;
+    /// The model `role` talks to.
+    fn model_for(&self, role: &str) -> ModelTarget;
+    /// Every tool's schema (a role may get fewer).
+    fn tool_specs(&self) -> &[ToolSpec];
+    fn toolbox(&self) -> &Toolbox;
+    fn approvals(&mut self) -> &mut Approvals;
+    /// The budget of the next loop.
+    fn remaining_limits(&self) -> Limits;
+    /// The id of the next model request.
+    fn next_model_request_id(&mut self) -> String;
+    /// Adds a loop's turns and tool calls to the host's totals.
+    fn count_turns(&mut self, turns: u32, tool_calls: u32);
+    /// Adds a request's tokens; returns the host's totals (prompt, completion).
+    fn count_tokens(&mut self, prompt: u64, completion: u64) -> (u64, u64);
+    /// Records a model call (the host fills in its task or conversation).
+    fn record_model_call(&mut self, call: ModelCall) -> Result<()>;
+    /// Counts an edit by `model` in `form` as applied or not.
+    fn record_edit_outcome(
+        &mut self,
+        backend: &str,
+        model: &str,
+        form: &str,
+        applied: bool,
+    ) -> Result<()>;
+    /// Resolves when the work is cancelled.
+    fn cancelled(&self) -> impl std::future::Future<Output = ()> + Send + 'static;
+    /// Resolves when the wall-time limit passes.
+    fn time_up(&self) -> impl std::future::Future<Output = ()> + Send + 'static;
+}
+
+impl TurnHost for TaskContext {
+    fn emit(&mut self, event: Event) -> Result<()> {
+        TaskContext::emit(self, event)
+    }
+
+    fn model_for(&self, role: &str) -> ModelTarget {
+        TaskContext::model_for(self, role)
+    }
+
+    fn tool_specs(&self) -> &[ToolSpec] {
+        &self.tool_specs
+    }
+
+    fn toolbox(&self) -> &Toolbox {
+        &self.toolbox
+    }
+
+    fn approvals(&mut self) -> &mut Approvals {
+        &mut self.approvals
+    }
+
+    fn remaining_limits(&self) -> Limits {
+        TaskContext::remaining_limits(self)
+    }
+
+    fn next_model_request_id(&mut self) -> String {
+        TaskContext::next_model_request_id(self)
+    }
+
+    fn count_turns(&mut self, turns: u32, tool_calls: u32) {
+        self.used.turns += turns;
+        self.used.tool_calls += tool_calls;
+    }
+
+    fn count_tokens(&mut self, prompt: u64, completion: u64) -> (u64, u64) {
+        self.used.prompt_tokens += prompt;
+        self.used.completion_tokens += completion;
+        (self.used.prompt_tokens, self.used.completion_tokens)
+    }
+
+    fn record_model_call(&mut self, mut call: ModelCall) -> Result<()> {
+        call.task_id = Some(self.task_id.clone());
+        self.store.record_model_call(&call).map(|_| ())
+    }
+
+    fn record_edit_outcome(
+        &mut self,
+        backend: &str,
+        model: &str,
+        form: &str,
+        applied: bool,
+    ) -> Result<()> {
+        self.store
+            .record_edit_outcome(backend, model, form, applied)
+    }
+
+    fn cancelled(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        TaskContext::cancelled(self)
+    }
+
+    fn time_up(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        TaskContext::time_up(self)
+    }
+}
+
 /// Runs one role's turn loop to its end: `system` prompt, then `request` from the user.
 /// Returns how it ended and the whole conversation (to continue it later).
-pub async fn run_role(
-    ctx: &mut TaskContext,
+pub async fn run_role<H: TurnHost>(
+    ctx: &mut H,
     role: Role,
     system: String,
     request: String,
@@ -38,8 +139,8 @@ pub async fn run_role(
 
 /// Continues a role's earlier conversation with one more user message (a failing check, a
 /// reviewer's change request, the next step of a plan).
-pub async fn continue_role(
-    ctx: &mut TaskContext,
+pub async fn continue_role<H: TurnHost>(
+    ctx: &mut H,
     role: Role,
     mut messages: Vec<ChatMessage>,
     request: String,
@@ -49,14 +150,14 @@ pub async fn continue_role(
 }
 
 /// Runs a prepared loop to its end.
-pub async fn run_loop(
-    ctx: &mut TaskContext,
+pub async fn run_loop<H: TurnHost>(
+    ctx: &mut H,
     role: Role,
     mut turn: TurnLoop,
 ) -> Result<(TurnOutcome, Vec<ChatMessage>)> {
     let target = ctx.model_for(role.name);
     let tools: Vec<ToolSpec> = ctx
-        .tool_specs
+        .tool_specs()
         .iter()
         .filter(|spec| role.may_use(&spec.name))
         .cloned()
@@ -83,15 +184,17 @@ pub async fn run_loop(
         }
     };
     let used = turn.used();
-    ctx.used.turns += used.turns - before.turns;
-    ctx.used.tool_calls += used.tool_calls - before.tool_calls;
+    ctx.count_turns(
+        used.turns - before.turns,
+        used.tool_calls - before.tool_calls,
+    );
     Ok((outcome, turn.messages().to_vec()))
 }
 
 /// One model request, streamed: text deltas go out as events, and the inputs for the machine
 /// come back (ending in done, failed, cancel or time-up).
-async fn request_model(
-    ctx: &mut TaskContext,
+async fn request_model<H: TurnHost>(
+    ctx: &mut H,
     role: &str,
     target: &ModelTarget,
     tools: &[ToolSpec],
@@ -178,8 +281,7 @@ async fn request_model(
     flush_text(ctx, &id, &mut pending_text)?;
 
     let duration = started.elapsed();
-    ctx.used.prompt_tokens += usage.0;
-    ctx.used.completion_tokens += usage.1;
+    let (total_prompt_tokens, total_completion_tokens) = ctx.count_tokens(usage.0, usage.1);
     ctx.emit(Event::ModelEnd {
         id,
         reason: reason.to_string(),
@@ -191,11 +293,11 @@ async fn request_model(
         role: role.to_string(),
         prompt_tokens: usage.0,
         completion_tokens: usage.1,
-        total_prompt_tokens: ctx.used.prompt_tokens,
-        total_completion_tokens: ctx.used.completion_tokens,
+        total_prompt_tokens,
+        total_completion_tokens,
     })?;
-    ctx.store.record_model_call(&ModelCall {
-        task_id: Some(ctx.task_id.clone()),
+    ctx.record_model_call(ModelCall {
+        task_id: None,
         conversation_id: None,
         agent_role: Some(role.to_string()),
         backend: target.backend_name.clone(),
@@ -226,7 +328,7 @@ async fn request_model(
     Ok(inputs)
 }
 
-fn flush_text(ctx: &mut TaskContext, id: &str, pending: &mut String) -> Result<()> {
+fn flush_text<H: TurnHost>(ctx: &mut H, id: &str, pending: &mut String) -> Result<()> {
     if pending.is_empty() {
         return Ok(());
     }
@@ -238,8 +340,8 @@ fn flush_text(ctx: &mut TaskContext, id: &str, pending: &mut String) -> Result<(
 }
 
 /// One tool call: approval, then the tool (raced against cancel and the deadline).
-async fn run_tool(
-    ctx: &mut TaskContext,
+async fn run_tool<H: TurnHost>(
+    ctx: &mut H,
     role: Role,
     target: &ModelTarget,
     call: ToolCall,
@@ -268,12 +370,12 @@ async fn run_tool(
             output,
         });
     }
-    let (kind, subject, preview) = match ctx.toolbox.effect(&call) {
+    let (kind, subject, preview) = match ctx.toolbox().effect(&call) {
         ToolEffect::Read => (ToolEffectKind::Read, call.name.clone(), String::new()),
         ToolEffect::Write { path, preview } => (ToolEffectKind::Write, path, preview),
         ToolEffect::Command { command } => (ToolEffectKind::Command, command, String::new()),
     };
-    if ctx.approvals.needs_asking(kind) {
+    if ctx.approvals().needs_asking(kind) {
         let question = ApprovalQuestion {
             call_id: call.id.clone(),
             kind,
@@ -288,7 +390,7 @@ async fn run_tool(
         })?;
         let cancelled = ctx.cancelled();
         let decision = tokio::select! {
-            decision = ctx.approvals.decide(&question) => Some(decision),
+            decision = ctx.approvals().decide(&question) => Some(decision),
             () = cancelled => None,
         };
         let Some(decision) = decision else {
@@ -321,7 +423,7 @@ async fn run_tool(
 
     let (cancelled, time_up) = (ctx.cancelled(), ctx.time_up());
     let result = tokio::select! {
-        output = ctx.toolbox.call(&call) => Some(output),
+        output = ctx.toolbox().call(&call) => Some(output),
         () = cancelled => None,
         () = time_up => {
             return Ok(Input::TimeUp);
@@ -331,12 +433,7 @@ async fn run_tool(
         return Ok(Input::Cancel);
     };
     if let Some((form, applied)) = output.edit {
-        ctx.store.record_edit_outcome(
-            &target.backend_name,
-            &target.model,
-            form.as_str(),
-            applied,
-        )?;
+        ctx.record_edit_outcome(&target.backend_name, &target.model, form.as_str(), applied)?;
     }
     ctx.emit(Event::ToolCallEnd {
         id: call.id.clone(),

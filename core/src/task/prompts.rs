@@ -11,6 +11,10 @@ struct BuiltIn {
 
 const BUILT_INS: &[BuiltIn] = &[
     BuiltIn {
+        name: "chat",
+        text: include_str!("../../../prompts/chat.md"),
+    },
+    BuiltIn {
         name: "coder",
         text: include_str!("../../../prompts/coder.md"),
     },

@@ -1,0 +1,351 @@
+//! One chat conversation: its messages (restored from the store when resumed), the model, the
+//! tools confined to the repository, and a turn loop per user message.
+
+use std::path::PathBuf;
+
+use agent_models::{ChatMessage, Role, ToolCall, ToolSpec};
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use crate::config::Approval;
+use crate::error::Result;
+use crate::instructions;
+use crate::protocol::Event;
+use crate::store::{ModelCall, NewMessage, Store};
+use crate::task::approval::{Approvals, Asker};
+use crate::task::context::ModelTarget;
+use crate::task::driver::{self, TurnHost};
+use crate::task::prompts::{self, PromptSources};
+use crate::task::role::Role as AgentRole;
+use crate::tools::{ToolSettings, Toolbox, Workspace};
+use crate::turn::{Limits, TurnOutcome, Usage};
+use crate::verify;
+
+/// The role name chat turns are recorded under.
+const CHAT: AgentRole = AgentRole {
+    name: "chat",
+    read_only: false,
+};
+
+/// How a chat session is set up.
+pub struct ChatOptions {
+    /// The repository the tools work in.
+    pub repo_root: PathBuf,
+    pub model: ModelTarget,
+    pub approval: Approval,
+    pub asker: Box<dyn Asker>,
+    pub tool_settings: ToolSettings,
+    pub user_prompts_dir: Option<PathBuf>,
+    /// Per user message.
+    pub limits: Limits,
+    /// Resume this conversation instead of starting one.
+    pub resume: Option<String>,
+}
+
+/// How one user message's turn ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatTurn {
+    pub outcome: TurnOutcome,
+    /// Tokens of the session so far (prompt, completion).
+    pub total_tokens: (u64, u64),
+}
+
+/// A conversation in progress.
+pub struct ChatSession {
+    store: Store,
+    conversation_id: Option<String>,
+    repo: String,
+    model: ModelTarget,
+    toolbox: Toolbox,
+    tool_specs: Vec<ToolSpec>,
+    approvals: Approvals,
+    system: String,
+    /// The conversation without the system prompt.
+    history: Vec<ChatMessage>,
+    limits: Limits,
+    used: Usage,
+    model_requests: u32,
+    sink: Box<dyn FnMut(&Event) + Send>,
+    cancel: watch::Receiver<bool>,
+    deadline: Instant,
+    /// Text of the reply streaming now, kept if the turn is cancelled mid-reply.
+    partial: String,
+}
+
+impl ChatSession {
+    /// Opens a session; a resumed conversation's messages are loaded from the store.
+    pub fn start(
+        store: Store,
+        options: ChatOptions,
+        sink: Box<dyn FnMut(&Event) + Send>,
+    ) -> Result<Self> {
+        let workspace = Workspace::new(&options.repo_root).map_err(|error| {
+            crate::Error::InvalidArgument(format!(
+                "cannot work in {}: {error}",
+                options.repo_root.display()
+            ))
+        })?;
+        let toolbox = Toolbox::new(workspace, options.tool_settings);
+        let tool_specs = toolbox.specs();
+        let system = chat_prompt(&options.repo_root, options.user_prompts_dir);
+        let (conversation_id, history) = match &options.resume {
+            Some(id) => {
+                let id = store.resolve_conversation_id(id)?;
+                let history = store
+                    .messages(&id)?
+                    .into_iter()
+                    .filter(|m| m.role != Role::System)
+                    .map(|m| {
+                        let tool_calls: Vec<ToolCall> = m
+                            .tool_calls
+                            .as_deref()
+                            .and_then(|json| serde_json::from_str(json).ok())
+                            .unwrap_or_default();
+                        ChatMessage {
+                            role: m.role,
+                            content: m.content,
+                            tool_calls,
+                            tool_call_id: m.tool_call_id,
+                            tool_name: None,
+                        }
+                    })
+                    .collect();
+                (Some(id), history)
+            }
+            None => (None, Vec::new()),
+        };
+        let (_never, cancel) = watch::channel(false);
+        Ok(Self {
+            store,
+            conversation_id,
+            repo: options.repo_root.display().to_string(),
+            model: options.model,
+            toolbox,
+            tool_specs,
+            approvals: Approvals::new(options.approval, options.asker),
+            system,
+            history,
+            limits: options.limits,
+            used: Usage::default(),
+            model_requests: 0,
+            sink,
+            cancel,
+            deadline: Instant::now(),
+            partial: String::new(),
+        })
+    }
+
+    /// The conversation's id, once its first message is stored.
+    pub fn conversation_id(&self) -> Option<&str> {
+        self.conversation_id.as_deref()
+    }
+
+    /// The messages so far (without the system prompt).
+    pub fn history(&self) -> &[ChatMessage] {
+        &self.history
+    }
+
+    /// The model in use.
+    pub fn model(&self) -> &ModelTarget {
+        &self.model
+    }
+
+    /// Switches the model for the next turns.
+    pub fn set_model(&mut self, model: ModelTarget) {
+        self.model = model;
+    }
+
+    /// Starts a new conversation (the old one stays in the store).
+    pub fn new_conversation(&mut self) {
+        self.conversation_id = None;
+        self.history.clear();
+    }
+
+    /// Runs one user message to the end of its turn loop. The user message is stored before the
+    /// model is asked; the replies and tool results when the turn ends (also when cancelled).
+    pub async fn send(&mut self, prompt: &str, cancel: watch::Receiver<bool>) -> Result<ChatTurn> {
+        let conversation = match &self.conversation_id {
+            Some(id) => id.clone(),
+            None => {
+                let title: String = prompt
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(72)
+                    .collect();
+                let created = self.store.create_conversation(&title, Some(&self.repo))?;
+                self.conversation_id = Some(created.id.clone());
+                created.id
+            }
+        };
+        self.store.append_message(
+            &conversation,
+            NewMessage {
+                role: Some(Role::User),
+                content: prompt.to_string(),
+                ..NewMessage::default()
+            },
+        )?;
+        self.cancel = cancel;
+        self.deadline = Instant::now() + std::time::Duration::from_secs(self.limits.max_seconds);
+        let mut messages = vec![ChatMessage::system(self.system.clone())];
+        messages.extend(self.history.iter().cloned());
+        let before = messages.len();
+        let (outcome, conversation_messages) =
+            driver::continue_role(self, CHAT, messages, prompt.to_string()).await?;
+        // Keep and store what the turn added after the user message.
+        self.history.push(ChatMessage::user(prompt));
+        for message in conversation_messages.into_iter().skip(before + 1) {
+            let tool_calls = (!message.tool_calls.is_empty())
+                .then(|| serde_json::to_string(&message.tool_calls))
+                .transpose()?;
+            self.store.append_message(
+                &conversation,
+                NewMessage {
+                    role: Some(message.role),
+                    content: message.content.clone(),
+                    model: (message.role == Role::Assistant).then(|| self.model.model.clone()),
+                    tool_call_id: message.tool_call_id.clone(),
+                    tool_calls,
+                    ..NewMessage::default()
+                },
+            )?;
+            self.history.push(message);
+        }
+        // A reply cut off by a cancel is not in the loop's messages; keep what was shown.
+        if outcome == TurnOutcome::Cancelled && !self.partial.trim().is_empty() {
+            let text = std::mem::take(&mut self.partial);
+            self.store.append_message(
+                &conversation,
+                NewMessage {
+                    role: Some(Role::Assistant),
+                    content: text.clone(),
+                    model: Some(self.model.model.clone()),
+                    ..NewMessage::default()
+                },
+            )?;
+            self.history.push(ChatMessage::assistant(text));
+        }
+        Ok(ChatTurn {
+            outcome,
+            total_tokens: (self.used.prompt_tokens, self.used.completion_tokens),
+        })
+    }
+
+    /// Gives the store back.
+    pub fn into_store(self) -> Store {
+        self.store
+    }
+}
+
+impl TurnHost for ChatSession {
+    fn emit(&mut self, event: Event) -> Result<()> {
+        match &event {
+            Event::ModelBegin { .. } => self.partial.clear(),
+            Event::ModelDelta { text, .. } => self.partial.push_str(text),
+            _ => {}
+        }
+        (self.sink)(&event);
+        Ok(())
+    }
+
+    fn model_for(&self, _role: &str) -> ModelTarget {
+        self.model.clone()
+    }
+
+    fn tool_specs(&self) -> &[ToolSpec] {
+        &self.tool_specs
+    }
+
+    fn toolbox(&self) -> &Toolbox {
+        &self.toolbox
+    }
+
+    fn approvals(&mut self) -> &mut Approvals {
+        &mut self.approvals
+    }
+
+    fn remaining_limits(&self) -> Limits {
+        self.limits
+    }
+
+    fn next_model_request_id(&mut self) -> String {
+        self.model_requests += 1;
+        format!("m{}", self.model_requests)
+    }
+
+    fn count_turns(&mut self, turns: u32, tool_calls: u32) {
+        self.used.turns += turns;
+        self.used.tool_calls += tool_calls;
+    }
+
+    fn count_tokens(&mut self, prompt: u64, completion: u64) -> (u64, u64) {
+        self.used.prompt_tokens += prompt;
+        self.used.completion_tokens += completion;
+        (self.used.prompt_tokens, self.used.completion_tokens)
+    }
+
+    fn record_model_call(&mut self, mut call: ModelCall) -> Result<()> {
+        call.conversation_id = self.conversation_id.clone();
+        self.store.record_model_call(&call).map(|_| ())
+    }
+
+    fn record_edit_outcome(
+        &mut self,
+        backend: &str,
+        model: &str,
+        form: &str,
+        applied: bool,
+    ) -> Result<()> {
+        self.store
+            .record_edit_outcome(backend, model, form, applied)
+    }
+
+    fn cancelled(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut receiver = self.cancel.clone();
+        async move {
+            loop {
+                if *receiver.borrow_and_update() {
+                    return;
+                }
+                if receiver.changed().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            }
+        }
+    }
+
+    fn time_up(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        tokio::time::sleep_until(self.deadline)
+    }
+}
+
+/// The chat system prompt with the repository's check and instructions.
+fn chat_prompt(repo_root: &std::path::Path, user_prompts_dir: Option<PathBuf>) -> String {
+    let sources = PromptSources {
+        repo_dir: Some(prompts::repo_prompts_dir(repo_root)),
+        user_dir: user_prompts_dir,
+    };
+    let template = sources.load("chat").map(|p| p.text).unwrap_or_default();
+    let verify_sentence = verify::detect(repo_root)
+        .map(|v| format!("The project's check is `{}`.", v.command))
+        .unwrap_or_default();
+    let instructions = instructions::load(repo_root, repo_root)
+        .map(|found| found.text)
+        .unwrap_or_default();
+    let instructions = if instructions.trim().is_empty() {
+        String::new()
+    } else {
+        format!("\nThe repository's instructions:\n\n{instructions}")
+    };
+    prompts::render(
+        &template,
+        &[
+            ("verify", &verify_sentence),
+            ("instructions", &instructions),
+        ],
+    )
+    .trim_end()
+    .to_string()
+}

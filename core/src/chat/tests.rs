@@ -1,0 +1,249 @@
+//! The chat session against an in-process scripted model: tool use on a real directory,
+//! messages kept in a real store, resume, and cancel.
+
+use std::sync::{Arc, Mutex};
+
+use agent_models::{
+    ChatBackend, ChatEvent, ChatRequest, ChatStream, DoneReason, ModelError, Role, ToolCall, Usage,
+};
+use tokio::sync::watch;
+
+use super::*;
+use crate::config::Approval;
+use crate::protocol::Event;
+use crate::store::Store;
+use crate::task::NoTerminal;
+use crate::task::context::ModelTarget;
+use crate::tools::ToolSettings;
+use crate::turn::{Limits, TurnOutcome};
+
+/// Replies with the next scripted list of events for each request; keeps every request.
+struct Scripted {
+    replies: Mutex<Vec<Vec<ChatEvent>>>,
+    seen: Arc<Mutex<Vec<ChatRequest>>>,
+}
+
+impl ChatBackend for Scripted {
+    fn name(&self) -> &'static str {
+        "openai"
+    }
+
+    fn chat(&self, request: ChatRequest) -> ChatStream {
+        self.seen.lock().unwrap().push(request);
+        let mut replies = self.replies.lock().unwrap();
+        if replies.is_empty() {
+            // No reply scripted: never answer (a stalled server).
+            return Box::pin(futures_util::stream::pending::<Result<ChatEvent, ModelError>>());
+        }
+        let events = replies.remove(0);
+        let finished = events.iter().any(|e| matches!(e, ChatEvent::Done { .. }));
+        let stream = futures_util::stream::iter(events.into_iter().map(Ok));
+        if finished {
+            Box::pin(stream)
+        } else {
+            // A reply that breaks off: the server stalls after these events.
+            Box::pin(futures_util::StreamExt::chain(
+                stream,
+                futures_util::stream::pending(),
+            ))
+        }
+    }
+}
+
+fn text(text: &str) -> Vec<ChatEvent> {
+    vec![
+        ChatEvent::TextDelta { text: text.into() },
+        ChatEvent::Usage {
+            usage: Usage {
+                prompt_tokens: 10,
+                completion_tokens: 2,
+                ..Usage::default()
+            },
+        },
+        ChatEvent::Done {
+            reason: DoneReason::Stop,
+        },
+    ]
+}
+
+fn read(path: &str) -> Vec<ChatEvent> {
+    vec![
+        ChatEvent::ToolCall {
+            call: ToolCall {
+                id: "c1".into(),
+                name: "read".into(),
+                arguments: serde_json::json!({ "path": path }),
+            },
+        },
+        ChatEvent::Done {
+            reason: DoneReason::ToolCalls,
+        },
+    ]
+}
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    db: std::path::PathBuf,
+    repo: std::path::PathBuf,
+    seen: Arc<Mutex<Vec<ChatRequest>>>,
+    events: Arc<Mutex<Vec<Event>>>,
+}
+
+fn session(
+    replies: Vec<Vec<ChatEvent>>,
+    resume: Option<String>,
+    setup: Option<Setup>,
+) -> (ChatSession, Setup) {
+    let setup = setup.unwrap_or_else(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(&repo).unwrap();
+        std::fs::write(repo.join("notes.txt"), "alpha\nbeta\n").unwrap();
+        Setup {
+            db: dir.path().join("agent.db"),
+            repo,
+            _dir: dir,
+            seen: Arc::default(),
+            events: Arc::default(),
+        }
+    });
+    let store = Store::open(&setup.db, &crate::store::StoreOptions::default()).unwrap();
+    let backend = Scripted {
+        replies: Mutex::new(replies),
+        seen: setup.seen.clone(),
+    };
+    let events = setup.events.clone();
+    let session = ChatSession::start(
+        store,
+        ChatOptions {
+            repo_root: setup.repo.clone(),
+            model: ModelTarget {
+                backend: Arc::new(backend),
+                backend_name: "openai".into(),
+                model: "tiny".into(),
+                options: Default::default(),
+                context_length: None,
+            },
+            approval: Approval::Auto,
+            asker: Box::new(NoTerminal),
+            tool_settings: ToolSettings::default(),
+            user_prompts_dir: None,
+            limits: Limits::default(),
+            resume,
+        },
+        Box::new(move |event: &Event| events.lock().unwrap().push(event.clone())),
+    )
+    .unwrap();
+    (session, setup)
+}
+
+#[tokio::test]
+async fn a_turn_uses_tools_and_every_message_is_stored() {
+    let (mut chat, setup) = session(
+        vec![read("notes.txt"), text("It lists alpha and beta.")],
+        None,
+        None,
+    );
+    let (_tx, cancel) = watch::channel(false);
+    let turn = chat.send("what is in notes.txt?", cancel).await.unwrap();
+    assert_eq!(
+        turn.outcome,
+        TurnOutcome::Completed {
+            final_text: "It lists alpha and beta.".into()
+        }
+    );
+    // The second request carried the file, read from the repository.
+    let seen = setup.seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen[0].messages[0]
+            .content
+            .starts_with("You are agent, a coding assistant")
+    );
+    assert!(seen[1].messages.iter().any(|m| m.content.contains("alpha")));
+    drop(seen);
+    let kinds: Vec<&str> = setup
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|e| e.kind())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+    assert!(kinds.contains(&"tool_call_end"), "{kinds:?}");
+
+    let id = chat.conversation_id().unwrap().to_string();
+    let store = chat.into_store();
+    let stored = store.messages(&id).unwrap();
+    let roles: Vec<Role> = stored.iter().map(|m| m.role).collect();
+    assert_eq!(
+        roles,
+        [Role::User, Role::Assistant, Role::Tool, Role::Assistant]
+    );
+    assert!(
+        stored[1]
+            .tool_calls
+            .as_deref()
+            .unwrap()
+            .contains("notes.txt")
+    );
+    assert_eq!(stored[2].tool_call_id.as_deref(), Some("c1"));
+    assert_eq!(
+        store.conversation(&id).unwrap().title,
+        "what is in notes.txt?"
+    );
+}
+
+#[tokio::test]
+async fn a_resumed_conversation_sends_its_history_again() {
+    let (mut chat, setup) = session(vec![text("Hello!")], None, None);
+    let (_tx, cancel) = watch::channel(false);
+    chat.send("hi", cancel.clone()).await.unwrap();
+    let id = chat.conversation_id().unwrap().to_string();
+    drop(chat);
+
+    let (mut resumed, setup) = session(
+        vec![text("You said hi.")],
+        Some(id[..6].to_string()),
+        Some(setup),
+    );
+    assert_eq!(resumed.history().len(), 2);
+    resumed.send("what did I say?", cancel).await.unwrap();
+    let seen = setup.seen.lock().unwrap();
+    let last = seen.last().unwrap();
+    let contents: Vec<&str> = last
+        .messages
+        .iter()
+        .skip(1)
+        .map(|m| m.content.as_str())
+        .collect();
+    assert_eq!(contents, ["hi", "Hello!", "what did I say?"]);
+    drop(seen);
+    assert_eq!(resumed.conversation_id(), Some(id.as_str()));
+    assert_eq!(resumed.into_store().messages(&id).unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn cancelling_a_stalled_turn_keeps_the_question_and_what_was_shown() {
+    let partial = vec![ChatEvent::TextDelta {
+        text: "Yes, I am".into(),
+    }];
+    let (mut chat, _setup) = session(vec![partial], None, None);
+    let (tx, cancel) = watch::channel(false);
+    let stop = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tx.send(true).unwrap();
+    });
+    let turn = chat.send("are you there?", cancel).await.unwrap();
+    stop.await.unwrap();
+    assert_eq!(turn.outcome, TurnOutcome::Cancelled);
+    let id = chat.conversation_id().unwrap().to_string();
+    let stored = chat.into_store().messages(&id).unwrap();
+    assert_eq!(
+        stored.len(),
+        2,
+        "the question and the (empty) interrupted reply"
+    );
+    assert_eq!(stored[0].content, "are you there?");
+}
