@@ -9,6 +9,7 @@ pub mod migrations;
 mod model_calls;
 mod registry;
 pub(crate) mod search;
+mod stats;
 mod tasks;
 mod transfer;
 
@@ -26,6 +27,7 @@ pub use conversations::{
 pub use model_calls::{ModelCall, ModelCallOutcome, UsageTotals};
 pub use registry::RegistryEntry;
 pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
+pub use stats::DashboardStats;
 pub use tasks::{EditOutcomeStats, NewTask, TaskEnding, TaskQuery, TaskRecord};
 pub use transfer::{ConversationRecord, ImportReport, MessageRecord, read_jsonl};
 
