@@ -179,6 +179,12 @@ pub const KEYS: &[KeySpec] = &[
         doc: "model of the tester role; empty uses model.name",
     },
     KeySpec {
+        key: "chat.approval",
+        kind: ValueKind::Enum(APPROVALS),
+        default: "on-write",
+        doc: "when the chat asks before acting (its edits go straight into your files)",
+    },
+    KeySpec {
         key: "ui.color",
         kind: ValueKind::Enum(COLOR_MODES),
         default: "auto",

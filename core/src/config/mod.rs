@@ -21,8 +21,8 @@ pub use layers::{
     ConfigSources, Entry, REPO_CONFIG_DIR, ResolvedConfig, find_repo_root, load, repo_config_file,
 };
 pub use settings::{
-    Approval, Backend, ColorMode, Config, HistoryConfig, ModelConfig, OllamaConfig, OpenAiConfig,
-    RolesConfig, StoreConfig, TaskConfig, UiConfig,
+    Approval, Backend, ChatConfig, ColorMode, Config, HistoryConfig, ModelConfig, OllamaConfig,
+    OpenAiConfig, RolesConfig, StoreConfig, TaskConfig, UiConfig,
 };
 pub use value::{Origin, Value, from_toml, parse_text};
 

@@ -12,6 +12,7 @@ pub struct Config {
     pub openai: OpenAiConfig,
     pub task: TaskConfig,
     pub roles: RolesConfig,
+    pub chat: ChatConfig,
     pub ui: UiConfig,
     pub history: HistoryConfig,
     pub store: StoreConfig,
@@ -52,6 +53,13 @@ pub struct TaskConfig {
     pub strategy: String,
     pub max_iterations: u32,
     pub max_review_rounds: u32,
+}
+
+/// `[chat]`: the chat TUI.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChatConfig {
+    /// The chat edits the working tree itself, so it asks before writes by default.
+    pub approval: Approval,
 }
 
 /// `[roles]`: a model per agent role; `None` uses `model.name`.
@@ -202,6 +210,9 @@ impl Default for Config {
                 max_review_rounds: 2,
             },
             roles: RolesConfig::default(),
+            chat: ChatConfig {
+                approval: Approval::OnWrite,
+            },
             ui: UiConfig {
                 color: ColorMode::Auto,
             },
@@ -245,6 +256,9 @@ fn build(r: &mut Reader<'_>) -> Config {
             strategy: r.string("task.strategy", d.task.strategy),
             max_iterations: r.integer("task.max_iterations", d.task.max_iterations),
             max_review_rounds: r.integer("task.max_review_rounds", d.task.max_review_rounds),
+        },
+        chat: ChatConfig {
+            approval: r.choice("chat.approval", Approval::from_name, d.chat.approval),
         },
         roles: RolesConfig {
             planner: r.optional_string("roles.planner.model"),
