@@ -6,6 +6,7 @@
 
 pub mod chat;
 pub mod classify;
+pub mod commands;
 pub mod config;
 pub mod env;
 pub mod error;
