@@ -4,6 +4,7 @@
 //! and the transcript renderer that `agent history show` prints. The ratatui chat client is
 //! built here on top of these, so the scrollback and the full-screen view render alike.
 
+pub mod app;
 pub mod style;
 pub mod text;
 pub mod transcript;
