@@ -93,6 +93,11 @@ pub(crate) fn render(approval: &mut Approval, frame: &mut Frame, screen: Rect) {
         ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let inner = Rect {
+        x: inner.x.saturating_add(1),
+        width: inner.width.saturating_sub(2),
+        ..inner
+    };
     let (body, footer) = split_bottom(inner, 1);
     let text_width = usize::from(body.width).max(1);
 

@@ -92,7 +92,11 @@ fn render_input(app: &App, frame: &mut Frame, area: Rect) {
         let hint = Line::from(vec![
             Span::styled("› ", prompt_style),
             Span::styled(
-                "Ask anything, / for commands",
+                if app.busy {
+                    "Esc interrupts the turn"
+                } else {
+                    "Ask anything, / for commands"
+                },
                 Style::new().fg(Color::DarkGray),
             ),
         ]);

@@ -15,17 +15,17 @@ const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 
 pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let dim = Style::new().fg(Color::DarkGray);
+    let width = usize::from(area.width);
     let mut spans = Vec::new();
     if app.busy {
         let frame_index = app.spinner % SPINNER.len();
         spans.push(Span::styled(
-            format!("{} working ", SPINNER[frame_index]),
+            format!("{} working  ", SPINNER[frame_index]),
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         ));
-        spans.push(Span::styled("(Esc interrupts) ", dim));
     } else if app.quit_armed {
         spans.push(Span::styled(
-            "Ctrl-C again to quit ",
+            "Ctrl-C again to quit  ",
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         ));
     }
@@ -52,14 +52,15 @@ pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect) {
         format!("{} left", thousands(left)),
         left_style,
     ));
-    if !status.repo.is_empty() {
+    let used: usize = spans.iter().map(|s| str_width(&s.content)).sum();
+    // The repository goes first when space is short.
+    if !status.repo.is_empty() && used + 3 + str_width(&status.repo) <= width {
         spans.push(Span::styled(" · ", dim));
         spans.push(Span::styled(status.repo.clone(), dim));
     }
     let used: usize = spans.iter().map(|s| str_width(&s.content)).sum();
     let tabs = view_tabs(app.view);
     let tabs_width: usize = tabs.iter().map(|s| str_width(&s.content)).sum();
-    let width = usize::from(area.width);
     if used + tabs_width + 2 <= width {
         spans.push(Span::raw(" ".repeat(width - used - tabs_width)));
         spans.extend(tabs);
