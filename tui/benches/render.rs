@@ -123,14 +123,19 @@ fn conversation(messages: usize) -> Vec<ChatUpdate> {
             "Question {turn}: why does module_{turn} fail when the input is empty? 日本語 🦀"
         )));
         count += 1;
-        if turn % 3 == 0 && count < messages {
+        if turn.is_multiple_of(3) && count < messages {
             let id = format!("call-{turn}");
             updates.push(ChatUpdate::ToolBegin {
                 id: id.clone(),
-                name: if turn % 2 == 0 { "read" } else { "edit" }.into(),
+                name: if turn.is_multiple_of(2) {
+                    "read"
+                } else {
+                    "edit"
+                }
+                .into(),
                 arguments: serde_json::json!({"path": format!("src/module_{turn}.rs")}),
             });
-            let output = if turn % 2 == 0 {
+            let output = if turn.is_multiple_of(2) {
                 (1..=40)
                     .map(|l| format!("{l:>4} let value_{l} = compute({l});\n"))
                     .collect()

@@ -135,7 +135,7 @@ impl Renderer {
                 self.spans.push(Span::raw(sanitize(&text)));
             }
             Event::SoftBreak => self.spans.push(Span::styled(" ", self.style())),
-            Event::HardBreak => self.flush_keeping_item(),
+            Event::HardBreak => self.flush(),
             Event::Rule => {
                 self.flush();
                 self.gap();
@@ -150,18 +150,9 @@ impl Renderer {
         }
     }
 
-    /// A hard break inside a list item continues under the item's text.
-    fn flush_keeping_item(&mut self) {
-        self.flush();
-    }
-
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
-            Tag::Paragraph => {
-                if self.lists.is_empty() {
-                    self.gap();
-                }
-            }
+            Tag::Paragraph if self.lists.is_empty() => self.gap(),
             Tag::Heading { level, .. } => {
                 self.flush();
                 self.gap();
