@@ -6,6 +6,7 @@ pub(crate) mod chat;
 pub(crate) mod dashboard;
 pub(crate) mod history;
 pub(crate) mod status;
+pub(crate) mod task_log;
 pub(crate) mod tasks;
 
 use ratatui::Frame;
