@@ -1,0 +1,346 @@
+//! The chat transcript: its entries and the virtualized layout behind scrolling. Each entry's
+//! wrapped lines are cached for the current width (dropped on resize or when the entry changes);
+//! the total height is the sum of the cached heights, and only the visible window is drawn.
+
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use super::diff::{is_unified_diff, render_diff};
+use super::markdown::render_markdown;
+use super::wrap::{hard_wrap, sanitize, str_width, truncate, wrap_spans};
+
+/// Lines of tool output shown when a block is expanded; the rest is counted.
+const EXPANDED_OUTPUT_LINES: usize = 200;
+
+/// One thing in the conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Entry {
+    User(String),
+    Assistant {
+        text: String,
+        streaming: bool,
+    },
+    Tool(ToolBlock),
+    Error {
+        message: String,
+        hint: Option<String>,
+    },
+    Notice(String),
+    Diff(String),
+}
+
+/// A tool call: one line collapsed, its output below when expanded.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ToolBlock {
+    pub id: String,
+    pub name: String,
+    pub arguments: serde_json::Value,
+    /// `(ok, output, changed paths)` once the call finished.
+    pub result: Option<(bool, String, Vec<String>)>,
+    pub expanded: bool,
+}
+
+/// The entries, their cached layout and the scroll position.
+#[derive(Debug, Default)]
+pub(crate) struct Transcript {
+    entries: Vec<Entry>,
+    /// `layout[i]` holds entry `i`'s lines at `width`, or `None` until laid out.
+    layout: Vec<Option<Vec<Line<'static>>>>,
+    width: usize,
+    /// The sum of the heights of the laid-out entries.
+    total: usize,
+    /// First visible line when not following the bottom.
+    top: usize,
+    /// True while new output scrolls into view.
+    pub follow: bool,
+    /// The tool block Tab toggles (an entry index).
+    pub selected_tool: Option<usize>,
+}
+
+impl Transcript {
+    pub fn new() -> Self {
+        Self {
+            follow: true,
+            ..Self::default()
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn push(&mut self, entry: Entry) {
+        self.entries.push(entry);
+        self.layout.push(None);
+    }
+
+    pub fn clear(&mut self) {
+        *self = Self::new();
+    }
+
+    /// Changes entry `index` and drops its cached lines.
+    pub fn update(&mut self, index: usize, change: impl FnOnce(&mut Entry)) {
+        if let Some(entry) = self.entries.get_mut(index) {
+            change(entry);
+            self.invalidate(index);
+        }
+    }
+
+    /// Index of the last entry, if any.
+    pub fn last_index(&self) -> Option<usize> {
+        self.entries.len().checked_sub(1)
+    }
+
+    fn invalidate(&mut self, index: usize) {
+        if let Some(slot) = self.layout.get_mut(index)
+            && let Some(lines) = slot.take()
+        {
+            self.total = self.total.saturating_sub(lines.len());
+        }
+    }
+
+    /// Selects the tool block at entry `index` (redrawing the old and the new one).
+    pub fn select_tool(&mut self, index: Option<usize>) {
+        if let Some(old) = self.selected_tool.take() {
+            self.invalidate(old);
+        }
+        self.selected_tool = index;
+        if let Some(new) = index {
+            self.invalidate(new);
+        }
+    }
+
+    /// Index of the tool block with this call id.
+    pub fn find_tool(&self, id: &str) -> Option<usize> {
+        self.entries
+            .iter()
+            .rposition(|e| matches!(e, Entry::Tool(t) if t.id == id))
+    }
+
+    /// Entry indices of every tool block.
+    pub fn tool_indices(&self) -> Vec<usize> {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| matches!(e, Entry::Tool(_)))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Lays out every entry not cached at `width` (all of them after a width change).
+    pub fn layout(&mut self, width: usize) {
+        if width != self.width {
+            self.width = width;
+            self.total = 0;
+            self.layout.iter_mut().for_each(|slot| *slot = None);
+        }
+        for index in 0..self.entries.len() {
+            if self.layout[index].is_none() {
+                let selected = self.selected_tool == Some(index);
+                let lines = render_entry(&self.entries[index], width, index == 0, selected);
+                self.total = self.total.saturating_add(lines.len());
+                self.layout[index] = Some(lines);
+            }
+        }
+    }
+
+    /// Total height in lines at the last layout width.
+    pub fn height(&self) -> usize {
+        self.total
+    }
+
+    /// Lines held in the layout cache.
+    pub fn cached_lines(&self) -> usize {
+        self.layout.iter().flatten().map(Vec::len).sum()
+    }
+
+    /// The first visible line for a viewport `rows` tall.
+    pub fn top(&self, rows: usize) -> usize {
+        let max_top = self.total.saturating_sub(rows);
+        if self.follow {
+            max_top
+        } else {
+            self.top.min(max_top)
+        }
+    }
+
+    /// Scrolls by `delta` lines (negative is up); reaching the bottom follows again.
+    pub fn scroll(&mut self, delta: isize, rows: usize) {
+        let max_top = self.total.saturating_sub(rows);
+        let top = self.top(rows);
+        let next = top.saturating_add_signed(delta).min(max_top);
+        self.top = next;
+        self.follow = next >= max_top;
+    }
+
+    /// Follows the bottom again.
+    pub fn follow_bottom(&mut self) {
+        self.follow = true;
+    }
+
+    /// The laid-out lines of the window `[top, top + rows)`.
+    pub fn window(&self, top: usize, rows: usize) -> Vec<&Line<'static>> {
+        let mut out = Vec::with_capacity(rows);
+        let mut line = 0usize;
+        for lines in self.layout.iter().flatten() {
+            let end = line.saturating_add(lines.len());
+            if end > top {
+                let skip = top.saturating_sub(line);
+                for l in lines.iter().skip(skip) {
+                    if out.len() >= rows {
+                        return out;
+                    }
+                    out.push(l);
+                }
+            }
+            line = end;
+            if out.len() >= rows {
+                break;
+            }
+        }
+        out
+    }
+}
+
+/// One entry as lines at `width`: a blank line before it unless it is the first.
+fn render_entry(entry: &Entry, width: usize, first: bool, selected: bool) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if !first {
+        lines.push(Line::default());
+    }
+    match entry {
+        Entry::User(text) => {
+            let prompt = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+            let spans = [Span::styled(sanitize(text), Style::new().fg(Color::White))];
+            lines.extend(wrap_spans(
+                &spans,
+                width,
+                &[Span::styled("› ", prompt)],
+                &[Span::raw("  ")],
+            ));
+        }
+        Entry::Assistant { text, .. } => lines.extend(render_markdown(text, width)),
+        Entry::Tool(tool) => lines.extend(render_tool(tool, width, selected)),
+        Entry::Error { message, hint } => {
+            let red = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+            let spans = [Span::styled(sanitize(message), Style::new().fg(Color::Red))];
+            lines.extend(wrap_spans(
+                &spans,
+                width,
+                &[Span::styled("✗ error: ", red)],
+                &[Span::raw("  ")],
+            ));
+            if let Some(hint) = hint {
+                let spans = [Span::styled(sanitize(hint), Style::new().fg(Color::Yellow))];
+                lines.extend(wrap_spans(
+                    &spans,
+                    width,
+                    &[Span::styled("  hint: ", Style::new().fg(Color::Yellow))],
+                    &[Span::raw("  ")],
+                ));
+            }
+        }
+        Entry::Notice(text) => {
+            let style = Style::new()
+                .fg(Color::DarkGray)
+                .add_modifier(Modifier::ITALIC);
+            lines.extend(wrap_spans(
+                &[Span::styled(sanitize(text), style)],
+                width,
+                &[],
+                &[],
+            ));
+        }
+        Entry::Diff(text) => {
+            if text.trim().is_empty() {
+                lines.push(Line::styled(
+                    "(no changes)",
+                    Style::new().fg(Color::DarkGray),
+                ));
+            } else {
+                lines.extend(render_diff(text, width, &[]));
+            }
+        }
+    }
+    lines
+}
+
+/// The argument worth showing on the collapsed line: a path, a command or a pattern.
+fn argument_summary(arguments: &serde_json::Value) -> String {
+    for key in ["path", "command", "pattern", "query", "url"] {
+        if let Some(value) = arguments.get(key).and_then(|v| v.as_str()) {
+            return value.to_string();
+        }
+    }
+    match arguments {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::Object(map) if map.is_empty() => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// `▸ read src/lib.rs  ✓ 24 lines`, then the output when expanded.
+fn render_tool(tool: &ToolBlock, width: usize, selected: bool) -> Vec<Line<'static>> {
+    let marker = if tool.expanded { "▾ " } else { "▸ " };
+    let marker_style = if selected {
+        Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    } else {
+        Style::new().fg(Color::Blue)
+    };
+    let (outcome, outcome_style) = match &tool.result {
+        None => ("…".to_string(), Style::new().fg(Color::DarkGray)),
+        Some((true, output, changed)) => {
+            let count = output.lines().count();
+            let mut text = format!("✓ {count} line{}", if count == 1 { "" } else { "s" });
+            if !changed.is_empty() {
+                text.push_str(&format!(" · {} changed", changed.len()));
+            }
+            (text, Style::new().fg(Color::Green))
+        }
+        Some((false, output, _)) => (
+            format!("✗ {}", output.lines().next().unwrap_or("failed")),
+            Style::new().fg(Color::Red),
+        ),
+    };
+    let name = sanitize(&tool.name);
+    let fixed = 2 + str_width(&name) + 1 + 2 + str_width(&outcome);
+    let argument = truncate(
+        &sanitize(&argument_summary(&tool.arguments)).replace('\n', " "),
+        width.saturating_sub(fixed).max(8),
+    );
+    let header = vec![
+        Span::styled(marker, marker_style),
+        Span::styled(name, Style::new().add_modifier(Modifier::BOLD)),
+        Span::raw(format!(" {argument}  ")),
+        Span::styled(outcome, outcome_style),
+    ];
+    let mut lines = hard_wrap(&header, width, &[], &[Span::raw("  ")]);
+    lines.truncate(2);
+    if !tool.expanded {
+        return lines;
+    }
+    let Some((_, output, _)) = &tool.result else {
+        return lines;
+    };
+    let bar = [Span::styled("  │ ", Style::new().fg(Color::DarkGray))];
+    let shown: String = output
+        .lines()
+        .take(EXPANDED_OUTPUT_LINES)
+        .collect::<Vec<_>>()
+        .join("\n");
+    if is_unified_diff(output) {
+        lines.extend(render_diff(&shown, width, &bar));
+    } else {
+        for line in sanitize(&shown).lines() {
+            lines.extend(hard_wrap(&[Span::raw(line.to_string())], width, &bar, &bar));
+        }
+    }
+    let hidden = output.lines().count().saturating_sub(EXPANDED_OUTPUT_LINES);
+    if hidden > 0 {
+        lines.push(Line::styled(
+            format!("  … {hidden} more lines"),
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
+    lines
+}
