@@ -27,6 +27,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand --version 'Print version'
             cand config 'Show and change configuration'
             cand history 'Browse, search, export and import past conversations'
+            cand chat 'Chat with a model that works on this repository (the default on a terminal)'
             cand ask 'Ask a model one question and stream the answer to stdout (no tools)'
             cand models 'List, fetch and choose models; probe this machine'
             cand task 'Run a coding task on a repository and manage past tasks'
@@ -246,6 +247,25 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;history;help;rm'= {
         }
         &'agent;history;help;help'= {
+        }
+        &'agent;chat'= {
+            cand --resume 'Resume a conversation by id (or a unique prefix)'
+            cand --backend 'Which backend serves the model [default: model.backend]'
+            cand --base-url 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]'
+            cand -m 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --model 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --temperature 'Sampling temperature; 0 is greedy'
+            cand --max-tokens 'At most this many tokens in the answer'
+            cand --context 'Context window in tokens [default: model.context_length]'
+            cand --seed 'Seed for reproducible sampling'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --continue 'Continue the last conversation in this repository'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'agent;ask'= {
             cand --system 'A system prompt to put first'
@@ -615,6 +635,7 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help'= {
             cand config 'Show and change configuration'
             cand history 'Browse, search, export and import past conversations'
+            cand chat 'Chat with a model that works on this repository (the default on a terminal)'
             cand ask 'Ask a model one question and stream the answer to stdout (no tools)'
             cand models 'List, fetch and choose models; probe this machine'
             cand task 'Run a coding task on a repository and manage past tasks'
@@ -663,6 +684,8 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;history;import'= {
         }
         &'agent;help;history;rm'= {
+        }
+        &'agent;help;chat'= {
         }
         &'agent;help;ask'= {
         }

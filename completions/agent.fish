@@ -32,6 +32,7 @@ complete -c agent -n "__fish_agent_needs_command" -s h -l help -d 'Print help (s
 complete -c agent -n "__fish_agent_needs_command" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_needs_command" -f -a "config" -d 'Show and change configuration'
 complete -c agent -n "__fish_agent_needs_command" -f -a "history" -d 'Browse, search, export and import past conversations'
+complete -c agent -n "__fish_agent_needs_command" -f -a "chat" -d 'Chat with a model that works on this repository (the default on a terminal)'
 complete -c agent -n "__fish_agent_needs_command" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
 complete -c agent -n "__fish_agent_needs_command" -f -a "models" -d 'List, fetch and choose models; probe this machine'
 complete -c agent -n "__fish_agent_needs_command" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
@@ -174,6 +175,23 @@ complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_sub
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a conversation and its messages'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand chat" -l resume -d 'Resume a conversation by id (or a unique prefix)' -r
+complete -c agent -n "__fish_agent_using_subcommand chat" -l backend -d 'Which backend serves the model [default: model.backend]' -r -f -a "ollama\t''
+openai\t''
+local\t''"
+complete -c agent -n "__fish_agent_using_subcommand chat" -l base-url -d 'The server\'s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]' -r
+complete -c agent -n "__fish_agent_using_subcommand chat" -s m -l model -d 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)' -r
+complete -c agent -n "__fish_agent_using_subcommand chat" -l temperature -d 'Sampling temperature; 0 is greedy' -r
+complete -c agent -n "__fish_agent_using_subcommand chat" -l max-tokens -d 'At most this many tokens in the answer' -r
+complete -c agent -n "__fish_agent_using_subcommand chat" -l context -d 'Context window in tokens [default: model.context_length]' -r
+complete -c agent -n "__fish_agent_using_subcommand chat" -l seed -d 'Seed for reproducible sampling' -r
+complete -c agent -n "__fish_agent_using_subcommand chat" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand chat" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand chat" -l continue -d 'Continue the last conversation in this repository'
+complete -c agent -n "__fish_agent_using_subcommand chat" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand chat" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand ask" -l system -d 'A system prompt to put first' -r
 complete -c agent -n "__fish_agent_using_subcommand ask" -l backend -d 'Which backend serves the model [default: model.backend]' -r -f -a "ollama\t''
 openai\t''
@@ -440,16 +458,17 @@ always\t''
 never\t''"
 complete -c agent -n "__fish_agent_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand man" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "config" -d 'Show and change configuration'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history ask models task undo doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo doctor completions man help" -f -a "config" -d 'Show and change configuration'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo doctor completions man help" -f -a "chat" -d 'Chat with a model that works on this repository (the default on a terminal)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where configuration and data live'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved configuration'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print one resolved value'

@@ -70,6 +70,9 @@ pub enum Command {
     #[command(subcommand)]
     History(HistoryCommand),
 
+    /// Chat with a model that works on this repository (the default on a terminal)
+    Chat(ChatArgs),
+
     /// Ask a model one question and stream the answer to stdout (no tools)
     Ask(AskArgs),
 
@@ -359,7 +362,7 @@ pub enum TaskStatusArg {
 }
 
 /// How every model-using command picks its backend and model.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct BackendArgs {
     /// Which backend serves the model [default: model.backend]
     #[arg(long, value_enum)]
@@ -390,6 +393,18 @@ pub enum BackendArg {
     Ollama,
     Openai,
     Local,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct ChatArgs {
+    /// Continue the last conversation in this repository
+    #[arg(long = "continue", conflicts_with = "resume")]
+    pub continue_last: bool,
+    /// Resume a conversation by id (or a unique prefix)
+    #[arg(long, value_name = "ID")]
+    pub resume: Option<String>,
+    #[command(flatten)]
+    pub backend: BackendArgs,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 mod app;
 mod ask;
 mod backend;
+mod chat;
 mod cli;
 mod completions;
 mod config;
@@ -39,6 +40,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<Exit> {
     let Some(command) = cli.command else {
+        // On a terminal, `agent` alone opens the chat; anywhere else it prints the help.
+        use std::io::IsTerminal;
+        if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+            let app = App::new(&cli.global)?;
+            return chat::run(&app, cli::ChatArgs::default());
+        }
         output::print(&Cli::command().render_help().to_string())?;
         return Ok(Exit::Ok);
     };
@@ -54,6 +61,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
     match command {
         Command::Config(command) => config::run(&app, command),
         Command::History(command) => history::run(&app, command),
+        Command::Chat(args) => chat::run(&app, args),
         Command::Ask(args) => ask::run(&app, args),
         Command::Models(command) => models::run(&app, command),
         Command::Task(command) => task::run(&app, *command),

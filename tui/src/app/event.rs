@@ -183,13 +183,6 @@ pub struct StatusInfo {
     pub repo: String,
 }
 
-/// A Markdown prompt command the binary found (e.g. in `commands/`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CustomCommand {
-    /// Its name without the slash.
-    pub name: String,
-    /// One line for the completion popup.
-    pub description: String,
-    /// The prompt; `$ARGUMENTS` is replaced by the rest of the command line.
-    pub template: String,
-}
+/// A Markdown prompt command (`commands/`, `.agent/commands/`, the user's config directory);
+/// the text after `/name` fills its arguments ([`CustomCommand::expand`]).
+pub use agent_core::commands::CustomCommand;

@@ -78,9 +78,7 @@ pub(crate) fn parse(line: &str, custom: &[CustomCommand]) -> Slash {
         "clear" => run(Command::Clear),
         "quit" | "exit" => run(Command::Quit),
         _ => match custom.iter().find(|c| c.name == name) {
-            Some(command) => run(Command::SendPrompt(
-                command.template.replace("$ARGUMENTS", rest),
-            )),
+            Some(command) => run(Command::SendPrompt(command.expand(rest))),
             None => Slash::Notice(format!("unknown command /{name} (try /help)")),
         },
     }
@@ -188,7 +186,9 @@ mod tests {
         let custom = [CustomCommand {
             name: "review".into(),
             description: "review a file".into(),
-            template: "Review $ARGUMENTS carefully".into(),
+            arguments: vec!["what".into()],
+            template: "Review {{ what }} carefully".into(),
+            origin: "test".into(),
         }];
         assert_eq!(
             parse("/review src/lib.rs", &custom),

@@ -205,6 +205,10 @@ impl Transcript {
 /// One entry as lines at `width`: a blank line before it unless it is the first.
 fn render_entry(entry: &Entry, width: usize, first: bool, selected: bool) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
+    // A reply that only called tools has no text: it takes no room.
+    if matches!(entry, Entry::Assistant { text, .. } if text.trim().is_empty()) {
+        return lines;
+    }
     if !first {
         lines.push(Line::default());
     }

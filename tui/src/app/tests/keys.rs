@@ -173,7 +173,9 @@ fn custom_commands_join_the_popup() {
     app.set_custom_commands(vec![CustomCommand {
         name: "explain".into(),
         description: "explain a file".into(),
-        template: "Explain $ARGUMENTS in detail".into(),
+        arguments: vec!["what".into()],
+        template: "Explain {{ what }} in detail".into(),
+        origin: "test".into(),
     }]);
     type_text(&mut app, "/ex");
     let names: Vec<String> = app.popup().into_iter().map(|c| c.name).collect();
@@ -186,7 +188,9 @@ fn custom_command_sends_its_expanded_prompt() {
     app.set_custom_commands(vec![CustomCommand {
         name: "explain".into(),
         description: "explain a file".into(),
-        template: "Explain $ARGUMENTS in detail".into(),
+        arguments: vec!["what".into()],
+        template: "Explain {{ what }} in detail".into(),
+        origin: "test".into(),
     }]);
     type_text(&mut app, "/expl");
     app.handle(key(KeyCode::Tab));

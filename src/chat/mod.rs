@@ -1,0 +1,129 @@
+//! `agent chat` (and `agent` alone on a terminal): the ratatui chat. The screen and its state
+//! live in agent-tui (`App`); this module owns the terminal, the event loop and the IO behind
+//! the `Command`s the app returns: the chat session, tasks, history and the dashboard.
+
+mod bridge;
+mod commands;
+mod terminal;
+
+use std::io::IsTerminal;
+
+use agent_core::store::ListQuery;
+use agent_tui::app::{App, AppEvent, StatusInfo};
+use anyhow::Result;
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+
+use crate::app::App as Agent;
+use crate::backend::select;
+use crate::cli::ChatArgs;
+use crate::exit::{Exit, UserError};
+use crate::models::runtime;
+
+use bridge::{SessionHandle, UiMessage};
+use commands::Executor;
+
+pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(UserError::usage(
+            "the chat needs a terminal",
+            "run `agent chat` in a terminal, or use `agent ask` / `agent task run` from scripts",
+        )
+        .into());
+    }
+    let resolved = agent.config()?;
+    let store = agent.open_store(&resolved)?;
+    let selected = select(agent, &resolved, &args.backend)?;
+    let repo_root = agent.repo_root().unwrap_or_else(|| agent.cwd.clone());
+    let resume = match (&args.resume, args.continue_last) {
+        (Some(id), _) => Some(store.resolve_conversation_id(id)?),
+        (None, true) => store
+            .list_conversations(&ListQuery {
+                limit: 1,
+                cursor: None,
+                before: None,
+                since: None,
+                repo: Some(repo_root.display().to_string()),
+            })?
+            .items
+            .into_iter()
+            .next()
+            .map(|summary| summary.conversation.id),
+        (None, false) => None,
+    };
+    let status = StatusInfo {
+        model: selected.model.clone(),
+        strategy: resolved.config.task.strategy.clone(),
+        tokens_used: 0,
+        context_length: u64::from(selected.context_length),
+        repo: repo_root.display().to_string(),
+    };
+    let commands = agent_core::commands::load(
+        Some(&agent.paths.config_dir.join("commands")),
+        Some(&agent_core::commands::repo_commands_dir(&repo_root)),
+    );
+    let (ui_tx, ui_rx) = mpsc::unbounded_channel();
+    let session = SessionHandle::start(
+        agent,
+        &resolved,
+        store,
+        selected,
+        &repo_root,
+        resume,
+        ui_tx.clone(),
+    )?;
+    let executor = Executor::new(
+        agent,
+        resolved,
+        args.backend.clone(),
+        repo_root,
+        session,
+        ui_tx,
+    )?;
+    let mut screen = App::new(status);
+    screen.set_custom_commands(commands);
+    let runtime = runtime()?;
+    let mut terminal = terminal::enter()?;
+    let result = runtime.block_on(event_loop(&mut terminal, screen, executor, ui_rx));
+    terminal::leave(&mut terminal);
+    result.map(|()| Exit::Ok)
+}
+
+/// Draw, wait for the next key, message or tick, update, act; until the app quits.
+async fn event_loop(
+    terminal: &mut terminal::Term,
+    mut app: App,
+    mut executor: Executor<'_>,
+    mut ui_rx: mpsc::UnboundedReceiver<UiMessage>,
+) -> Result<()> {
+    let mut keys = crossterm::event::EventStream::new();
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(120));
+    executor.restore_transcript();
+    loop {
+        terminal.draw(|frame| app.render(frame))?;
+        let event = tokio::select! {
+            key = keys.next() => match key {
+                Some(Ok(event)) => match terminal::app_event(event) {
+                    Some(event) => event,
+                    None => continue,
+                },
+                Some(Err(error)) => return Err(error.into()),
+                None => return Ok(()),
+            },
+            message = ui_rx.recv() => match message {
+                Some(message) => match executor.receive(message) {
+                    Some(event) => event,
+                    None => continue,
+                },
+                None => return Ok(()),
+            },
+            _ = tick.tick() => AppEvent::Tick,
+        };
+        for command in app.handle(event) {
+            executor.execute(command);
+        }
+        if app.should_quit() {
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The chat TUI end to end under a real pseudo-terminal (tmux): type a prompt, see the
+//! streamed reply and a tool call on screen, quit cleanly.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::common::Home;
+use crate::scripted::{ScriptedServer, call, text};
+
+struct Tmux {
+    name: String,
+}
+
+impl Tmux {
+    fn start(home: &Home, dir: &Path, command: &str) -> Self {
+        let name = format!("agent-test-{}", std::process::id());
+        let agent = assert_cmd::cargo::cargo_bin!("agent");
+        let script = format!(
+            "cd {} && AGENT_HOME={} TERM=xterm-256color {} {command}; echo \"EXIT=$?\" > {}/exit-code; sleep 30",
+            dir.display(),
+            home.path().display(),
+            agent.display(),
+            home.root.path().display(),
+        );
+        let status = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "100",
+                "-y",
+                "30",
+                &script,
+            ])
+            .status()
+            .expect("tmux must be installed to test the TUI (apt-get install tmux)");
+        assert!(status.success());
+        Self { name }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .arg("send-keys")
+            .arg("-t")
+            .arg(&self.name)
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn screen(&self) -> String {
+        let output = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn wait_for(&self, what: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let screen = self.screen();
+            if screen.contains(what) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {what:?}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
+    }
+}
+
+#[test]
+fn the_chat_streams_a_reply_shows_a_tool_call_and_quits_cleanly() {
+    let home = Home::new();
+    let repo = home.work_dir().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(repo.join("notes.txt"), "alpha\nbeta\n").unwrap();
+    crate::common::git_init(&repo);
+    let server = ScriptedServer::start(vec![
+        call("read", json!({"path": "notes.txt"})),
+        text("The notes say **alpha** and beta."),
+    ]);
+    let tmux = Tmux::start(
+        &home,
+        &repo,
+        &format!(
+            "chat --backend openai --base-url {} --model tiny",
+            server.base_url
+        ),
+    );
+    tmux.wait_for("tiny");
+    tmux.keys(&["what is in notes.txt?"]);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("The notes say alpha and beta.");
+    assert!(screen.contains("what is in notes.txt?"), "{screen}");
+    assert!(screen.contains("read"), "the tool call is shown:\n{screen}");
+    assert!(screen.contains("notes.txt"), "{screen}");
+    // The model saw the file the tool read.
+    assert!(server.request_text(1).contains("alpha"));
+
+    tmux.keys(&["/quit"]);
+    tmux.keys(&["Enter"]);
+    let exit_file = home.root.path().join("exit-code");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !exit_file.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the chat did not quit:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&exit_file).unwrap().trim(),
+        "EXIT=0"
+    );
+    // The terminal is back to normal: the alternate screen is gone.
+    let screen = tmux.screen();
+    assert!(!screen.contains("The notes say"), "{screen}");
+
+    // The conversation was kept.
+    let conn = rusqlite::Connection::open(home.database()).unwrap();
+    let messages: i64 = conn
+        .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(messages, 4);
+}
