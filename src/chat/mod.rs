@@ -23,6 +23,9 @@ use crate::models::runtime;
 use bridge::{SessionHandle, UiMessage};
 use commands::Executor;
 
+/// Most files offered to `@` mentions (a huge repository lists its first ones, sorted).
+const MENTION_FILES: usize = 20_000;
+
 pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(UserError::usage(
@@ -58,6 +61,7 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
         context_length: u64::from(selected.context_length),
         repo: repo_root.display().to_string(),
     };
+    let files_root = repo_root.clone();
     let commands = agent_core::commands::load(
         Some(&agent.paths.config_dir.join("commands")),
         Some(&agent_core::commands::repo_commands_dir(&repo_root)),
@@ -82,6 +86,10 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
     )?;
     let mut screen = App::new(status);
     screen.set_custom_commands(commands);
+    screen.set_files(agent_core::tools::repository_files(
+        &files_root,
+        MENTION_FILES,
+    ));
     let runtime = runtime()?;
     let mut terminal = terminal::enter()?;
     let result = runtime.block_on(event_loop(&mut terminal, screen, executor, ui_rx));

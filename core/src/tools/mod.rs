@@ -12,6 +12,8 @@ mod error;
 mod files;
 mod specs;
 mod walk;
+
+pub use walk::repository_files;
 mod workspace;
 
 #[cfg(test)]

@@ -663,3 +663,18 @@ async fn diff_shows_the_work_since_the_base_commit() {
     assert!(output.text.contains("b.txt"), "{}", output.text);
     assert!(output.text.contains("2 files changed"), "{}", output.text);
 }
+
+#[test]
+fn repository_files_skip_ignored_and_hidden_files() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    fs::create_dir_all(root.join("src")).unwrap();
+    fs::create_dir_all(root.join("target")).unwrap();
+    fs::write(root.join(".gitignore"), "target/\n").unwrap();
+    fs::write(root.join("src/lib.rs"), "").unwrap();
+    fs::write(root.join("target/out"), "").unwrap();
+    fs::write(root.join(".env"), "").unwrap();
+    fs::write(root.join("README.md"), "").unwrap();
+    assert_eq!(repository_files(root, 100), ["README.md", "src/lib.rs"]);
+    assert_eq!(repository_files(root, 1).len(), 1);
+}

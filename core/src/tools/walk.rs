@@ -143,6 +143,26 @@ pub(crate) fn search(
 
 /// A sorted walk of `path` that honours ignore files (without needing a git repository) and
 /// skips hidden files, never following symlinks out.
+/// The files under `root` that git would not ignore, as `/`-separated relative paths, sorted,
+/// at most `limit` (for `@` mention completion).
+pub fn repository_files(root: &Path, limit: usize) -> Vec<String> {
+    let mut files: Vec<String> = walker(root)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_some_and(|kind| kind.is_file()))
+        .filter_map(|entry| {
+            entry
+                .path()
+                .strip_prefix(root)
+                .ok()
+                .map(|relative| relative.to_string_lossy().replace('\\', "/"))
+        })
+        .take(limit)
+        .collect();
+    files.sort();
+    files
+}
+
 fn walker(path: &Path) -> WalkBuilder {
     let mut builder = WalkBuilder::new(path);
     builder

@@ -70,6 +70,23 @@ impl Editor {
     }
 
     /// Replaces the text and puts the cursor at its end.
+    /// The line the caret is on and the text before the caret on it.
+    pub fn before_caret(&self) -> &str {
+        let line = self.lines.get(self.row).map_or("", String::as_str);
+        &line[..byte_index(line, self.col)]
+    }
+
+    /// Replaces the `chars` characters before the caret with `text`.
+    pub fn replace_before_caret(&mut self, chars: usize, text: &str) {
+        let chars = chars.min(self.col);
+        if let Some(line) = self.lines.get_mut(self.row) {
+            let start = byte_index(line, self.col - chars);
+            let end = byte_index(line, self.col);
+            line.replace_range(start..end, text);
+            self.col = self.col - chars + char_count(text);
+        }
+    }
+
     pub fn set_text(&mut self, text: &str) {
         self.lines = text.split('\n').map(str::to_string).collect();
         if self.lines.is_empty() {

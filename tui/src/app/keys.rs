@@ -4,14 +4,29 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::event::Command;
+use super::mention;
 use super::slash::{self, Completion, Slash};
 use super::state::App;
 use super::transcript::Entry;
 
 impl App {
-    /// The slash completions the popup shows for the current input.
+    /// What the popup offers for the current input: slash commands, or files for an `@` mention.
     pub(crate) fn popup(&self) -> Vec<Completion> {
-        if self.popup_dismissed || self.editor.lines().len() != 1 || self.editor.search.is_some() {
+        if self.popup_dismissed || self.editor.search.is_some() {
+            return Vec::new();
+        }
+        if let Some(query) = mention::token(self.editor.before_caret()) {
+            return mention::matches(&self.files, query)
+                .into_iter()
+                .map(|name| Completion {
+                    name,
+                    hint: String::new(),
+                    description: String::new(),
+                    file: true,
+                })
+                .collect();
+        }
+        if self.editor.lines().len() != 1 {
             return Vec::new();
         }
         slash::completions(&self.editor.lines()[0], &self.custom)
@@ -58,8 +73,15 @@ impl App {
                 if let Some(choice) =
                     popup.get(self.popup_selected.min(popup.len().saturating_sub(1)))
                 {
-                    let text = format!("/{} ", choice.name);
-                    self.edit(|e| e.set_text(&text));
+                    if choice.file {
+                        let typed = mention::token(self.editor.before_caret())
+                            .map_or(0, |token| token.chars().count());
+                        let text = format!("{} ", choice.name);
+                        self.edit(|e| e.replace_before_caret(typed, &text));
+                    } else {
+                        let text = format!("/{} ", choice.name);
+                        self.edit(|e| e.set_text(&text));
+                    }
                 } else if self.editor.is_empty() {
                     self.toggle_selected_tool();
                 }

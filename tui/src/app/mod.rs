@@ -11,6 +11,7 @@ mod highlight;
 mod input;
 mod keys;
 mod markdown;
+mod mention;
 mod slash;
 mod state;
 mod transcript;

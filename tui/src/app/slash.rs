@@ -39,6 +39,8 @@ pub(crate) struct Completion {
     pub name: String,
     pub hint: String,
     pub description: String,
+    /// A file for an `@` mention rather than a command.
+    pub file: bool,
 }
 
 /// Parses a line that starts with `/`.
@@ -97,11 +99,13 @@ pub(crate) fn completions(line: &str, custom: &[CustomCommand]) -> Vec<Completio
         name: (*name).to_string(),
         hint: (*hint).to_string(),
         description: (*description).to_string(),
+        file: false,
     });
     let custom = custom.iter().map(|c| Completion {
         name: c.name.clone(),
         hint: String::new(),
         description: c.description.clone(),
+        file: false,
     });
     builtin
         .chain(custom)

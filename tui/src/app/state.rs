@@ -25,6 +25,8 @@ pub struct App {
     pub(crate) transcript: Transcript,
     pub(crate) editor: Editor,
     pub(crate) custom: Vec<CustomCommand>,
+    /// The repository's files, for `@` mentions.
+    pub(crate) files: Vec<String>,
     /// The highlighted line of the slash completion popup.
     pub(crate) popup_selected: usize,
     /// Esc hid the popup until the text changes.
@@ -53,6 +55,7 @@ impl App {
             transcript: Transcript::new(),
             editor: Editor::default(),
             custom: Vec::new(),
+            files: Vec::new(),
             popup_selected: 0,
             popup_dismissed: false,
             busy: false,
@@ -88,6 +91,11 @@ impl App {
     }
 
     /// Adds the binary's Markdown prompt commands to the slash commands.
+    /// The repository's files (relative paths) that `@` mentions complete.
+    pub fn set_files(&mut self, files: Vec<String>) {
+        self.files = files;
+    }
+
     pub fn set_custom_commands(&mut self, commands: Vec<CustomCommand>) {
         self.custom = commands;
     }

@@ -525,3 +525,21 @@ fn no_input_panics_at_any_size() {
         draw(&mut app, width, height);
     }
 }
+
+#[test]
+fn at_mentions_complete_repository_files() {
+    let mut app = app();
+    app.set_files(vec![
+        "src/lib.rs".into(),
+        "src/parser.rs".into(),
+        "README.md".into(),
+    ]);
+    type_text(&mut app, "explain @pars");
+    let names: Vec<String> = app.popup().into_iter().map(|c| c.name).collect();
+    assert_eq!(names, ["src/parser.rs"]);
+    app.handle(key(KeyCode::Tab));
+    assert_eq!(app.editor.text(), "explain @src/parser.rs ");
+    assert!(app.popup().is_empty(), "the mention is finished");
+    type_text(&mut app, "and @");
+    assert_eq!(app.popup().len(), 3);
+}

@@ -171,7 +171,11 @@ fn render_popup(app: &App, frame: &mut Frame, above: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(Style::new().fg(Color::DarkGray))
-        .title(" commands · Tab completes ");
+        .title(if choices.first().is_some_and(|c| c.file) {
+            " files · Tab completes "
+        } else {
+            " commands · Tab completes "
+        });
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let inner_width = usize::from(inner.width);
@@ -181,7 +185,11 @@ fn render_popup(app: &App, frame: &mut Frame, above: Rect) {
         .skip(first)
         .take(shown)
         .map(|(i, choice)| {
-            let usage = format!("/{} {}", choice.name, choice.hint);
+            let usage = if choice.file {
+                format!("@{}", choice.name)
+            } else {
+                format!("/{} {}", choice.name, choice.hint)
+            };
             let text = format!("{usage:<18} {}", choice.description);
             let style = if i == selected {
                 Style::new().fg(Color::Black).bg(Color::Cyan)
