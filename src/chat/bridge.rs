@@ -34,6 +34,8 @@ pub enum UiMessage {
 pub enum SessionRequest {
     Send(String, watch::Receiver<bool>),
     NewConversation,
+    Resume(String),
+    Compact(watch::Receiver<bool>),
     SetModel(ModelTarget),
 }
 
@@ -114,7 +116,29 @@ fn serve(
                     let _ = ui.send(UiMessage::Chat(ChatUpdate::TurnDone));
                 }
                 SessionRequest::NewConversation => session.new_conversation(),
+                SessionRequest::Resume(id) => match session.resume(&id) {
+                    Ok(history) => {
+                        for event in replay(history) {
+                            let _ = ui.send(UiMessage::App(event));
+                        }
+                    }
+                    Err(error) => {
+                        let _ = ui.send(UiMessage::Chat(ChatUpdate::Error {
+                            message: error.to_string(),
+                            hint: error.hint(),
+                        }));
+                    }
+                },
                 SessionRequest::SetModel(model) => session.set_model(model),
+                SessionRequest::Compact(cancel) => {
+                    if let Err(error) = session.compact(cancel).await {
+                        let _ = ui.send(UiMessage::Chat(ChatUpdate::Error {
+                            message: error.to_string(),
+                            hint: error.hint(),
+                        }));
+                    }
+                    let _ = ui.send(UiMessage::Chat(ChatUpdate::TurnDone));
+                }
             }
         }
     });

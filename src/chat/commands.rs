@@ -210,11 +210,7 @@ impl<'a> Executor<'a> {
                 ));
             }
             Command::ResumeConversation(id) => {
-                self.notice(format!(
-                    "to resume {}, quit and run: agent chat --resume {}",
-                    short(&id),
-                    short(&id)
-                ));
+                let _ = self.session.requests.send(SessionRequest::Resume(id));
             }
             Command::NewConversation | Command::Clear => {
                 let _ = self.session.requests.send(SessionRequest::NewConversation);
@@ -241,9 +237,12 @@ impl<'a> Executor<'a> {
                 }
             }
             Command::Compact => {
-                self.notice(
-                    "/compact is not available yet; /new starts a fresh conversation".into(),
-                );
+                let (cancel, receiver) = watch::channel(false);
+                self.turn_cancel = Some(cancel);
+                let _ = self
+                    .session
+                    .requests
+                    .send(SessionRequest::Compact(receiver));
             }
             Command::Quit => {}
         }

@@ -16,13 +16,21 @@ struct Tmux {
 
 impl Tmux {
     fn start(home: &Home, dir: &Path, command: &str) -> Self {
-        let name = format!("agent-test-{}", std::process::id());
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static SESSIONS: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "agent-test-{}-{}",
+            std::process::id(),
+            SESSIONS.fetch_add(1, Ordering::Relaxed)
+        );
         let agent = assert_cmd::cargo::cargo_bin!("agent");
         let script = format!(
-            "cd {} && AGENT_HOME={} TERM=xterm-256color {} {command}; echo \"EXIT=$?\" > {}/exit-code; sleep 30",
+            "cd {} && AGENT_HOME={} TERM=xterm-256color {} {command}; echo \"EXIT=$?\" > {}/exit-code-$$; mv {}/exit-code-$$ {}/exit-code; sleep 30",
             dir.display(),
             home.path().display(),
             agent.display(),
+            home.root.path().display(),
+            home.root.path().display(),
             home.root.path().display(),
         );
         let status = Command::new("tmux")
@@ -60,6 +68,26 @@ impl Tmux {
             .output()
             .unwrap();
         String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Waits for the command to end and returns its exit line.
+    fn wait_exit(&self, home: &Home) -> String {
+        let exit_file = home.root.path().join("exit-code");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !exit_file.exists() {
+            assert!(
+                Instant::now() < deadline,
+                "the chat did not quit:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let line = std::fs::read_to_string(&exit_file)
+            .unwrap()
+            .trim()
+            .to_string();
+        std::fs::remove_file(&exit_file).unwrap();
+        line
     }
 
     fn wait_for(&self, what: &str) -> String {
@@ -141,4 +169,42 @@ fn the_chat_streams_a_reply_shows_a_tool_call_and_quits_cleanly() {
         .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))
         .unwrap();
     assert_eq!(messages, 4);
+}
+
+#[test]
+fn continue_restores_the_last_conversation_on_screen() {
+    let home = Home::new();
+    let repo = home.work_dir().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    crate::common::git_init(&repo);
+    let server = ScriptedServer::start(vec![
+        text("Hello from the first session."),
+        text("Still here."),
+    ]);
+    let command = format!(
+        "chat --backend openai --base-url {} --model tiny",
+        server.base_url
+    );
+    let first = Tmux::start(&home, &repo, &command);
+    first.wait_for("tiny");
+    first.keys(&["hi there"]);
+    first.keys(&["Enter"]);
+    first.wait_for("Hello from the first session.");
+    first.keys(&["C-c"]);
+    first.keys(&["C-c"]);
+    assert_eq!(first.wait_exit(&home), "EXIT=0");
+    drop(first);
+
+    let second = Tmux::start(&home, &repo, &format!("{command} --continue"));
+    let screen = second.wait_for("Hello from the first session.");
+    assert!(screen.contains("hi there"), "{screen}");
+    second.keys(&["and now?"]);
+    second.keys(&["Enter"]);
+    second.wait_for("Still here.");
+    // The second request carried the first exchange.
+    let request = server.request_text(1);
+    assert!(request.contains("hi there") && request.contains("Hello from the first session."));
+    second.keys(&["/quit"]);
+    second.keys(&["Enter"]);
+    assert_eq!(second.wait_exit(&home), "EXIT=0");
 }

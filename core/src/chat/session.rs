@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use agent_models::{ChatMessage, Role, ToolCall, ToolSpec};
+use agent_models::{ChatEvent, ChatMessage, ChatRequest, Role, ToolCall, ToolSpec};
+use futures_util::StreamExt;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
@@ -20,6 +21,9 @@ use crate::task::role::Role as AgentRole;
 use crate::tools::{ToolSettings, Toolbox, Workspace};
 use crate::turn::{Limits, TurnOutcome, Usage};
 use crate::verify;
+
+/// What `/compact` asks the model.
+const COMPACT_REQUEST: &str = "Summarize our conversation so far so that we can continue from the summary alone: the goal, what was decided, what was done (files changed), and what is left. Be brief; use bullet points.";
 
 /// The role name chat turns are recorded under.
 const CHAT: AgentRole = AgentRole {
@@ -90,26 +94,7 @@ impl ChatSession {
         let system = chat_prompt(&options.repo_root, options.user_prompts_dir);
         let (conversation_id, history) = match &options.resume {
             Some(id) => {
-                let id = store.resolve_conversation_id(id)?;
-                let history = store
-                    .messages(&id)?
-                    .into_iter()
-                    .filter(|m| m.role != Role::System)
-                    .map(|m| {
-                        let tool_calls: Vec<ToolCall> = m
-                            .tool_calls
-                            .as_deref()
-                            .and_then(|json| serde_json::from_str(json).ok())
-                            .unwrap_or_default();
-                        ChatMessage {
-                            role: m.role,
-                            content: m.content,
-                            tool_calls,
-                            tool_call_id: m.tool_call_id,
-                            tool_name: None,
-                        }
-                    })
-                    .collect();
+                let (id, history) = load_history(&store, id)?;
                 (Some(id), history)
             }
             None => (None, Vec::new()),
@@ -153,6 +138,107 @@ impl ChatSession {
     /// Switches the model for the next turns.
     pub fn set_model(&mut self, model: ModelTarget) {
         self.model = model;
+    }
+
+    /// Switches to a stored conversation (by id or unique prefix) and returns its messages.
+    pub fn resume(&mut self, id: &str) -> Result<&[ChatMessage]> {
+        let (id, history) = load_history(&self.store, id)?;
+        self.conversation_id = Some(id);
+        self.history = history;
+        Ok(&self.history)
+    }
+
+    /// Replaces the conversation with a summary of it, to free the context: the model writes
+    /// the summary (streamed as usual), and a new stored conversation starts with it. Returns
+    /// the summary; an empty conversation is left as it is.
+    pub async fn compact(&mut self, cancel: watch::Receiver<bool>) -> Result<String> {
+        if self.history.is_empty() {
+            return Ok(String::new());
+        }
+        let mut messages = vec![ChatMessage::system(self.system.clone())];
+        messages.extend(self.history.iter().cloned());
+        messages.push(ChatMessage::user(COMPACT_REQUEST));
+        let mut request = ChatRequest::new(self.model.model.clone(), messages);
+        request.options = self.model.options.clone();
+        request.context_length = self.model.context_length;
+        self.cancel = cancel;
+        let id = self.next_model_request_id();
+        self.emit(Event::ModelBegin {
+            id: id.clone(),
+            role: CHAT.name.to_string(),
+            model: self.model.model.clone(),
+            turn: 1,
+            messages: request.messages.len(),
+            estimated_prompt_tokens: agent_models::estimate_prompt_tokens(&request),
+        })?;
+        let mut stream = self.model.backend.chat(request);
+        let mut summary = String::new();
+        let (mut prompt_tokens, mut completion_tokens) = (0u64, 0u64);
+        let cancelled = self.cancelled();
+        tokio::pin!(cancelled);
+        loop {
+            let next = tokio::select! {
+                next = stream.next() => next,
+                () = &mut cancelled => break,
+            };
+            match next {
+                Some(Ok(ChatEvent::TextDelta { text })) => {
+                    summary.push_str(&text);
+                    self.emit(Event::ModelDelta {
+                        id: id.clone(),
+                        text,
+                    })?;
+                }
+                Some(Ok(ChatEvent::Usage { usage })) => {
+                    prompt_tokens = u64::from(usage.prompt_tokens);
+                    completion_tokens = u64::from(usage.completion_tokens);
+                }
+                Some(Ok(_)) => {}
+                Some(Err(error)) => {
+                    self.emit(Event::Error {
+                        message: error.to_string(),
+                        hint: error.hint(),
+                    })?;
+                    return Ok(String::new());
+                }
+                None => break,
+            }
+        }
+        self.count_tokens(prompt_tokens, completion_tokens);
+        self.emit(Event::ModelEnd {
+            id,
+            reason: "stop".into(),
+            prompt_tokens: prompt_tokens as u32,
+            completion_tokens: completion_tokens as u32,
+            duration_ms: 0,
+        })?;
+        if summary.trim().is_empty() {
+            return Ok(summary);
+        }
+        let title = match &self.conversation_id {
+            Some(old) => format!("Compacted: {}", self.store.conversation(old)?.title),
+            None => "Compacted conversation".to_string(),
+        };
+        let created = self.store.create_conversation(&title, Some(&self.repo))?;
+        for message in [
+            ChatMessage::user(COMPACT_REQUEST),
+            ChatMessage::assistant(summary.clone()),
+        ] {
+            self.store.append_message(
+                &created.id,
+                NewMessage {
+                    role: Some(message.role),
+                    content: message.content.clone(),
+                    ..NewMessage::default()
+                },
+            )?;
+        }
+        self.conversation_id = Some(created.id);
+        self.history = vec![
+            ChatMessage::user(COMPACT_REQUEST),
+            ChatMessage::assistant(summary.clone()),
+        ];
+        Ok(summary)
     }
 
     /// Starts a new conversation (the old one stays in the store).
@@ -319,6 +405,32 @@ impl TurnHost for ChatSession {
     fn time_up(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
         tokio::time::sleep_until(self.deadline)
     }
+}
+
+/// A stored conversation's full id and its messages as chat messages (system prompts left out:
+/// the session has its own).
+fn load_history(store: &Store, id: &str) -> Result<(String, Vec<ChatMessage>)> {
+    let id = store.resolve_conversation_id(id)?;
+    let history = store
+        .messages(&id)?
+        .into_iter()
+        .filter(|m| m.role != Role::System)
+        .map(|m| {
+            let tool_calls: Vec<ToolCall> = m
+                .tool_calls
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok())
+                .unwrap_or_default();
+            ChatMessage {
+                role: m.role,
+                content: m.content,
+                tool_calls,
+                tool_call_id: m.tool_call_id,
+                tool_name: None,
+            }
+        })
+        .collect();
+    Ok((id, history))
 }
 
 /// The chat system prompt with the repository's check and instructions.

@@ -247,3 +247,65 @@ async fn cancelling_a_stalled_turn_keeps_the_question_and_what_was_shown() {
     );
     assert_eq!(stored[0].content, "are you there?");
 }
+
+#[tokio::test]
+async fn resume_switches_a_running_session_to_a_stored_conversation() {
+    let (mut chat, setup) = session(vec![text("First."), text("Second.")], None, None);
+    let (_tx, cancel) = watch::channel(false);
+    chat.send("one", cancel.clone()).await.unwrap();
+    let first = chat.conversation_id().unwrap().to_string();
+    chat.new_conversation();
+    chat.send("two", cancel).await.unwrap();
+    assert_ne!(chat.conversation_id(), Some(first.as_str()));
+    let history = chat.resume(&first).unwrap();
+    let contents: Vec<&str> = history.iter().map(|m| m.content.as_str()).collect();
+    assert_eq!(contents, ["one", "First."]);
+    assert_eq!(chat.conversation_id(), Some(first.as_str()));
+    assert!(chat.resume("nope").is_err());
+    drop(setup);
+}
+
+#[tokio::test]
+async fn compact_replaces_the_conversation_with_its_summary() {
+    let (mut chat, setup) = session(
+        vec![
+            text("Done."),
+            text("- goal: fix add\n- done: calc.py"),
+            text("Next?"),
+        ],
+        None,
+        None,
+    );
+    let (_tx, cancel) = watch::channel(false);
+    chat.send("fix add", cancel.clone()).await.unwrap();
+    let old = chat.conversation_id().unwrap().to_string();
+    let summary = chat.compact(cancel.clone()).await.unwrap();
+    assert_eq!(summary, "- goal: fix add\n- done: calc.py");
+    let new = chat.conversation_id().unwrap().to_string();
+    assert_ne!(new, old);
+    chat.send("what now?", cancel).await.unwrap();
+    // The next request carries only the summary, not the old turns.
+    let seen = setup.seen.lock().unwrap();
+    let last: Vec<&str> = seen
+        .last()
+        .unwrap()
+        .messages
+        .iter()
+        .skip(1)
+        .map(|m| m.content.as_str())
+        .collect();
+    assert_eq!(last.len(), 3);
+    assert!(last[0].starts_with("Summarize our conversation"));
+    assert_eq!(last[1], "- goal: fix add\n- done: calc.py");
+    assert_eq!(last[2], "what now?");
+    drop(seen);
+    let store = chat.into_store();
+    assert!(
+        store
+            .conversation(&new)
+            .unwrap()
+            .title
+            .starts_with("Compacted: fix add")
+    );
+    assert_eq!(store.messages(&old).unwrap().len(), 2);
+}

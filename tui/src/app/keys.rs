@@ -173,6 +173,12 @@ impl App {
                             self.transcript.clear();
                             self.streaming = None;
                         }
+                        Command::Compact => {
+                            // The summary streams in as the new conversation's first reply.
+                            self.transcript.clear();
+                            self.streaming = None;
+                            self.busy = true;
+                        }
                         Command::SetModel(name) => self.status.model.clone_from(name),
                         Command::SetStrategy(name) => self.status.strategy.clone_from(name),
                         Command::SendPrompt(_) => {

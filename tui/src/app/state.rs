@@ -112,7 +112,17 @@ impl App {
                 if key.kind == KeyEventKind::Release {
                     return Vec::new();
                 }
-                self.key(key)
+                let commands = self.key(key);
+                if commands
+                    .iter()
+                    .any(|c| matches!(c, Command::ResumeConversation(_)))
+                {
+                    // The resumed conversation is drawn from scratch.
+                    self.transcript.clear();
+                    self.streaming = None;
+                    self.view = View::Chat;
+                }
+                commands
             }
             AppEvent::Paste(text) => {
                 if self.approvals.is_empty() && self.view == View::Chat {
