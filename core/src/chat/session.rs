@@ -19,7 +19,7 @@ use crate::task::driver::{self, TurnHost};
 use crate::task::prompts::{self, PromptSources};
 use crate::task::role::Role as AgentRole;
 use crate::tools::{ToolSettings, Toolbox, Workspace};
-use crate::turn::{Limits, TurnOutcome, Usage};
+use crate::turn::{Limits, TurnLoop, TurnOutcome, Usage};
 use crate::verify;
 
 /// What `/compact` asks the model.
@@ -248,7 +248,8 @@ impl ChatSession {
     }
 
     /// Runs one user message to the end of its turn loop. The user message is stored before the
-    /// model is asked; the replies and tool results when the turn ends (also when cancelled).
+    /// model is asked, each reply and tool result as soon as the loop has it, and the text of a
+    /// reply cut off by a cancel when the turn ends.
     pub async fn send(&mut self, prompt: &str, cancel: watch::Receiver<bool>) -> Result<ChatTurn> {
         let conversation = match &self.conversation_id {
             Some(id) => id.clone(),
@@ -277,30 +278,16 @@ impl ChatSession {
         self.deadline = Instant::now() + std::time::Duration::from_secs(self.limits.max_seconds);
         let mut messages = vec![ChatMessage::system(self.system.clone())];
         messages.extend(self.history.iter().cloned());
-        let before = messages.len();
-        let (outcome, conversation_messages) =
-            driver::continue_role(self, CHAT, messages, prompt.to_string()).await?;
-        // Keep and store what the turn added after the user message.
+        // The user message is part of the conversation now; the loop's replies and tool results
+        // are stored as they arrive (`messages_added`).
         self.history.push(ChatMessage::user(prompt));
-        for message in conversation_messages.into_iter().skip(before + 1) {
-            let tool_calls = (!message.tool_calls.is_empty())
-                .then(|| serde_json::to_string(&message.tool_calls))
-                .transpose()?;
-            self.store.append_message(
-                &conversation,
-                NewMessage {
-                    role: Some(message.role),
-                    content: message.content.clone(),
-                    model: (message.role == Role::Assistant).then(|| self.model.model.clone()),
-                    tool_call_id: message.tool_call_id.clone(),
-                    tool_calls,
-                    ..NewMessage::default()
-                },
-            )?;
-            self.history.push(message);
-        }
-        // A reply cut off by a cancel is not in the loop's messages; keep what was shown.
-        if outcome == TurnOutcome::Cancelled && !self.partial.trim().is_empty() {
+        messages.push(ChatMessage::user(prompt));
+        let turn = TurnLoop::new(messages, self.limits);
+        let (outcome, _) = driver::run_loop(self, CHAT, turn).await?;
+        // A reply cut off (cancelled, or the model failing) is not in the loop's messages; keep
+        // what was shown.
+        let completed = matches!(outcome, TurnOutcome::Completed { .. });
+        if !completed && !self.partial.trim().is_empty() {
             let text = std::mem::take(&mut self.partial);
             self.store.append_message(
                 &conversation,
@@ -386,6 +373,34 @@ impl TurnHost for ChatSession {
     ) -> Result<()> {
         self.store
             .record_edit_outcome(backend, model, form, applied)
+    }
+
+    fn messages_added(&mut self, messages: &[ChatMessage]) -> Result<()> {
+        let Some(conversation) = self.conversation_id.clone() else {
+            return Ok(());
+        };
+        for message in messages {
+            let tool_calls = (!message.tool_calls.is_empty())
+                .then(|| serde_json::to_string(&message.tool_calls))
+                .transpose()?;
+            self.store.append_message(
+                &conversation,
+                NewMessage {
+                    role: Some(message.role),
+                    content: message.content.clone(),
+                    model: (message.role == Role::Assistant).then(|| self.model.model.clone()),
+                    tool_call_id: message.tool_call_id.clone(),
+                    tool_calls,
+                    ..NewMessage::default()
+                },
+            )?;
+            if message.role == Role::Assistant {
+                // What was streamed is stored now; nothing is left to keep on a cancel.
+                self.partial.clear();
+            }
+            self.history.push(message.clone());
+        }
+        Ok(())
     }
 
     fn cancelled(&self) -> impl std::future::Future<Output = ()> + Send + 'static {

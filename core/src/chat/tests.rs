@@ -309,3 +309,47 @@ async fn compact_replaces_the_conversation_with_its_summary() {
     );
     assert_eq!(store.messages(&old).unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn replies_and_tool_results_are_stored_while_the_turn_still_runs() {
+    let (mut chat, setup) = session(vec![read("notes.txt")], None, None);
+    let (tx, cancel) = watch::channel(false);
+    let running = tokio::spawn(async move {
+        let turn = chat.send("read the notes", cancel).await.unwrap();
+        (turn, chat)
+    });
+    // The second request stalls; by then the reply with the tool call and its result are stored.
+    let reader = Store::open(&setup.db, &crate::store::StoreOptions::default()).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let stored = loop {
+        let conversations = reader
+            .list_conversations(&crate::store::ListQuery {
+                limit: 1,
+                cursor: None,
+                before: None,
+                since: None,
+                repo: None,
+            })
+            .unwrap();
+        if let Some(summary) = conversations.items.first() {
+            let messages = reader.messages(&summary.conversation.id).unwrap();
+            if messages.len() >= 3 {
+                break messages;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "messages were not stored during the turn"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(
+        stored.iter().map(|m| m.role).collect::<Vec<_>>(),
+        [Role::User, Role::Assistant, Role::Tool]
+    );
+    assert!(stored[2].content.contains("alpha"));
+    tx.send(true).unwrap();
+    let (turn, chat) = running.await.unwrap();
+    assert_eq!(turn.outcome, TurnOutcome::Cancelled);
+    assert_eq!(chat.history().len(), 3);
+}

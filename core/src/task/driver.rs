@@ -54,6 +54,11 @@ pub trait TurnHost: Send {
         form: &str,
         applied: bool,
     ) -> Result<()>;
+    /// Called with the messages the loop just added to its conversation (the model's reply, a
+    /// tool's result), as soon as they exist; a chat stores them here.
+    fn messages_added(&mut self, _messages: &[ChatMessage]) -> Result<()> {
+        Ok(())
+    }
     /// Resolves when the work is cancelled.
     fn cancelled(&self) -> impl std::future::Future<Output = ()> + Send + 'static;
     /// Resolves when the wall-time limit passes.
@@ -164,7 +169,12 @@ pub async fn run_loop<H: TurnHost>(
         .collect();
     let before = turn.used();
     let mut effects: VecDeque<Effect> = turn.start().into();
+    let mut reported = turn.messages().len();
     let outcome = loop {
+        if turn.messages().len() > reported {
+            ctx.messages_added(&turn.messages()[reported..])?;
+            reported = turn.messages().len();
+        }
         let Some(effect) = effects.pop_front() else {
             // A machine that stops asking for work without finishing would be a bug; end
             // the loop rather than spin.
@@ -183,6 +193,9 @@ pub async fn run_loop<H: TurnHost>(
             Effect::Finish(outcome) => break outcome,
         }
     };
+    if turn.messages().len() > reported {
+        ctx.messages_added(&turn.messages()[reported..])?;
+    }
     let used = turn.used();
     ctx.count_turns(
         used.turns - before.turns,
