@@ -303,6 +303,10 @@ impl App {
                 if let Some(index) = self.transcript.find_tool(&id) {
                     self.transcript.update(index, |entry| {
                         if let Entry::Tool(tool) = entry {
+                            // A successful edit shows its diff right away.
+                            if ok && super::diff::is_unified_diff(&output) {
+                                tool.expanded = true;
+                            }
                             tool.result = Some((ok, output, changed_paths));
                         }
                     });

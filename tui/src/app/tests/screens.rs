@@ -133,7 +133,7 @@ fn diff_app() -> App {
             changed_paths: vec!["src/lib.rs".into()],
         },
     );
-    app.handle(ctrl('o'));
+    // A successful edit whose output is a diff is shown expanded without a key.
     app
 }
 
