@@ -46,8 +46,10 @@ pub(crate) struct Transcript {
     entries: Vec<Entry>,
     /// `layout[i]` holds entry `i`'s lines at `width`, or `None` until laid out.
     layout: Vec<Option<Vec<Line<'static>>>>,
+    /// `heights[i]`: entry `i`'s height, exact once laid out, estimated before.
+    heights: Vec<usize>,
     width: usize,
-    /// The sum of the heights of the laid-out entries.
+    /// The sum of `heights`.
     total: usize,
     /// First visible line when not following the bottom.
     top: usize,
@@ -70,8 +72,11 @@ impl Transcript {
     }
 
     pub fn push(&mut self, entry: Entry) {
+        let height = estimate(&entry, self.width, self.entries.is_empty());
         self.entries.push(entry);
         self.layout.push(None);
+        self.heights.push(height);
+        self.total = self.total.saturating_add(height);
     }
 
     pub fn clear(&mut self) {
@@ -92,10 +97,17 @@ impl Transcript {
     }
 
     fn invalidate(&mut self, index: usize) {
-        if let Some(slot) = self.layout.get_mut(index)
-            && let Some(lines) = slot.take()
-        {
-            self.total = self.total.saturating_sub(lines.len());
+        if let Some(slot) = self.layout.get_mut(index) {
+            *slot = None;
+            let height = estimate(&self.entries[index], self.width, index == 0);
+            self.set_height(index, height);
+        }
+    }
+
+    fn set_height(&mut self, index: usize, height: usize) {
+        if let Some(old) = self.heights.get_mut(index) {
+            self.total = self.total.saturating_sub(*old).saturating_add(height);
+            *old = height;
         }
     }
 
@@ -127,19 +139,43 @@ impl Transcript {
             .collect()
     }
 
-    /// Lays out every entry not cached at `width` (all of them after a width change).
-    pub fn layout(&mut self, width: usize) {
+    /// Lays out what a viewport `rows` tall at `width` shows (with a screen of margin on each
+    /// side); every other entry keeps an estimated height until it comes near the window. A
+    /// width change drops every cached layout.
+    pub fn layout(&mut self, width: usize, rows: usize) {
         if width != self.width {
             self.width = width;
-            self.total = 0;
             self.layout.iter_mut().for_each(|slot| *slot = None);
+            self.total = 0;
+            for index in 0..self.entries.len() {
+                let height = estimate(&self.entries[index], width, index == 0);
+                self.heights[index] = height;
+                self.total = self.total.saturating_add(height);
+            }
         }
-        for index in 0..self.entries.len() {
-            if self.layout[index].is_none() {
-                let selected = self.selected_tool == Some(index);
-                let lines = render_entry(&self.entries[index], width, index == 0, selected);
-                self.total = self.total.saturating_add(lines.len());
-                self.layout[index] = Some(lines);
+        // Laying out changes heights, which moves a window that follows the bottom: settle.
+        for _ in 0..4 {
+            let top = self.top(rows);
+            let from = top.saturating_sub(rows);
+            let to = top.saturating_add(rows.saturating_mul(2));
+            let mut changed = false;
+            let mut line = 0usize;
+            for index in 0..self.entries.len() {
+                let end = line.saturating_add(self.heights[index]);
+                if end >= from && line <= to && self.layout[index].is_none() {
+                    let selected = self.selected_tool == Some(index);
+                    let lines = render_entry(&self.entries[index], width, index == 0, selected);
+                    changed |= lines.len() != self.heights[index];
+                    self.set_height(index, lines.len());
+                    self.layout[index] = Some(lines);
+                }
+                line = line.saturating_add(self.heights[index]);
+                if line > to {
+                    break;
+                }
+            }
+            if !changed {
+                break;
             }
         }
     }
@@ -182,7 +218,18 @@ impl Transcript {
     pub fn window(&self, top: usize, rows: usize) -> Vec<&Line<'static>> {
         let mut out = Vec::with_capacity(rows);
         let mut line = 0usize;
-        for lines in self.layout.iter().flatten() {
+        for (lines, height) in self.layout.iter().zip(&self.heights) {
+            let Some(lines) = lines else {
+                // Not laid out (outside the prepared window): its estimated rows are skipped.
+                line = line.saturating_add(*height);
+                if line > top {
+                    // Should not happen after `layout`; show blank rows rather than shift text.
+                    while out.len() < rows && out.len() < line - top {
+                        out.push(&BLANK);
+                    }
+                }
+                continue;
+            };
             let end = line.saturating_add(lines.len());
             if end > top {
                 let skip = top.saturating_sub(line);
@@ -200,6 +247,36 @@ impl Transcript {
         }
         out
     }
+}
+
+/// An empty line for rows of entries not laid out.
+static BLANK: Line<'static> = Line {
+    style: ratatui::style::Style::new(),
+    alignment: None,
+    spans: Vec::new(),
+};
+
+/// A cheap guess at an entry's height at `width` (exact for most short entries): its text's
+/// lines wrapped by display width, plus the blank line before it.
+fn estimate(entry: &Entry, width: usize, first: bool) -> usize {
+    let width = width.max(1);
+    let lines = |text: &str| -> usize {
+        text.lines()
+            .map(|line| str_width(line).div_ceil(width).max(1))
+            .sum::<usize>()
+            .max(1)
+    };
+    let body = match entry {
+        Entry::Assistant { text, .. } if text.trim().is_empty() => return 0,
+        Entry::User(text) | Entry::Notice(text) | Entry::Diff(text) => lines(text),
+        Entry::Assistant { text, .. } => lines(text),
+        Entry::Error { message, hint } => lines(message) + hint.as_deref().map_or(0, lines),
+        Entry::Tool(tool) => match (&tool.result, tool.expanded) {
+            (Some((_, output, _)), true) => 1 + lines(output).min(EXPANDED_OUTPUT_LINES + 1),
+            _ => 1,
+        },
+    };
+    body + usize::from(!first)
 }
 
 /// One entry as lines at `width`: a blank line before it unless it is the first.

@@ -543,3 +543,38 @@ fn at_mentions_complete_repository_files() {
     type_text(&mut app, "and @");
     assert_eq!(app.popup().len(), 3);
 }
+
+#[test]
+fn a_long_conversation_lays_out_only_what_is_near_the_window() {
+    let mut app = app();
+    long_conversation(&mut app, 2_000);
+    let terminal = draw(&mut app, 80, 24);
+    assert!(rows(&terminal).iter().any(|r| r.contains("answer 1999")));
+    // Only a few screens' worth of lines are laid out, not 2,000 messages.
+    assert!(
+        app.layout_cache_lines() < 200,
+        "{}",
+        app.layout_cache_lines()
+    );
+
+    // Scrolling to the very top shows the first message, laid out on the way.
+    for _ in 0..1_000 {
+        app.handle(key(KeyCode::PageUp));
+        draw(&mut app, 80, 24);
+    }
+    let terminal = draw(&mut app, 80, 24);
+    let screen = rows(&terminal);
+    assert!(
+        screen.iter().any(|r| r.contains("question 0")),
+        "{screen:?}"
+    );
+    assert!(screen.iter().any(|r| r.contains("answer 0")), "{screen:?}");
+    // Back to the bottom.
+    app.handle(AppEvent::Key(ctrl_end()));
+    let terminal = draw(&mut app, 80, 24);
+    assert!(rows(&terminal).iter().any(|r| r.contains("answer 1999")));
+}
+
+fn ctrl_end() -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new(KeyCode::End, crossterm::event::KeyModifiers::CONTROL)
+}

@@ -21,7 +21,7 @@ pub(crate) fn render(app: &mut App, frame: &mut Frame, area: Rect) {
 
     let width = usize::from(transcript_area.width);
     let rows = usize::from(transcript_area.height);
-    app.transcript.layout(width);
+    app.transcript.layout(width, rows);
     app.viewport_rows = rows;
     let top = app.transcript.top(rows);
     let window = app.transcript.window(top, rows);
