@@ -208,3 +208,42 @@ fn continue_restores_the_last_conversation_on_screen() {
     second.keys(&["Enter"]);
     assert_eq!(second.wait_exit(&home), "EXIT=0");
 }
+
+#[test]
+fn task_run_on_a_terminal_asks_before_a_command_and_runs_it_when_allowed() {
+    let home = Home::new();
+    let repo = crate::task::project(&home);
+    let server = ScriptedServer::start(vec![
+        call("run", json!({"command": "touch ran.txt"})),
+        text("Record that the command ran"),
+    ]);
+    let tmux = Tmux::start(
+        &home,
+        &repo,
+        &format!(
+            "task run --backend openai --base-url {} --model tiny --approval on-command --strategy single --verify true 'run the thing'",
+            server.base_url
+        ),
+    );
+    tmux.wait_for("Allow the task to run `touch ran.txt`?");
+    tmux.keys(&["y", "Enter"]);
+    assert_eq!(tmux.wait_exit(&home), "EXIT=0", "{}", tmux.screen());
+    let id = crate::task::only_task_id(&home);
+    let task = crate::task::task_json(&home, &id);
+    let files = crate::task::git(
+        &repo,
+        &[
+            "ls-tree",
+            "-r",
+            "--name-only",
+            task["branch"].as_str().unwrap(),
+        ],
+    );
+    assert!(files.contains("ran.txt"), "{files}");
+    let decision = crate::task::events(&home, &id)
+        .into_iter()
+        .find(|e| e["type"] == "approval_decision")
+        .unwrap();
+    assert_eq!(decision["approved"], true);
+    assert_eq!(decision["by"], "user");
+}

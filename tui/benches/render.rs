@@ -80,7 +80,10 @@ fn main() {
         }
     );
     println!("building the conversation: {:.1} ms", ms(build));
-    println!("first frame (lays out what is near the window): {:.1} ms", ms(first));
+    println!(
+        "first frame (lays out what is near the window): {:.1} ms",
+        ms(first)
+    );
     report("scrolling, 200 frames", &mut scrolling);
     report("streaming, 50 frames", &mut streaming);
     println!(

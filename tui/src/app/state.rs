@@ -47,6 +47,9 @@ pub struct App {
     pub(crate) streaming: Option<usize>,
 }
 
+/// Ticks between reloads of the tasks view (the binary ticks every 120 ms).
+const TASKS_REFRESH_TICKS: usize = 16;
+
 impl App {
     pub fn new(status: StatusInfo) -> Self {
         Self {
@@ -144,6 +147,11 @@ impl App {
             }
             AppEvent::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);
+                // The tasks view refreshes about every two seconds, so tasks run elsewhere
+                // (`agent task run` in another terminal) show up and move too.
+                if self.view == View::Tasks && self.spinner % TASKS_REFRESH_TICKS == 0 {
+                    return vec![Command::LoadTasks];
+                }
                 Vec::new()
             }
             AppEvent::Chat(update) => {

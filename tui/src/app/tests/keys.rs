@@ -578,3 +578,26 @@ fn a_long_conversation_lays_out_only_what_is_near_the_window() {
 fn ctrl_end() -> crossterm::event::KeyEvent {
     crossterm::event::KeyEvent::new(KeyCode::End, crossterm::event::KeyModifiers::CONTROL)
 }
+
+#[test]
+fn the_tasks_view_reloads_on_ticks() {
+    let mut app = app();
+    let mut reloads = 0;
+    for _ in 0..64 {
+        reloads += app
+            .handle(AppEvent::Tick)
+            .iter()
+            .filter(|c| **c == Command::LoadTasks)
+            .count();
+    }
+    assert_eq!(reloads, 0, "not while chatting");
+    app.handle(key(KeyCode::F(2)));
+    for _ in 0..64 {
+        reloads += app
+            .handle(AppEvent::Tick)
+            .iter()
+            .filter(|c| **c == Command::LoadTasks)
+            .count();
+    }
+    assert_eq!(reloads, 4);
+}
