@@ -149,7 +149,7 @@ impl App {
                 self.spinner = self.spinner.wrapping_add(1);
                 // The tasks view refreshes about every two seconds, so tasks run elsewhere
                 // (`agent task run` in another terminal) show up and move too.
-                if self.view == View::Tasks && self.spinner % TASKS_REFRESH_TICKS == 0 {
+                if self.view == View::Tasks && self.spinner.is_multiple_of(TASKS_REFRESH_TICKS) {
                     return vec![Command::LoadTasks];
                 }
                 Vec::new()
