@@ -25,6 +25,9 @@ pub const OLLAMA_HOST: &str = "OLLAMA_HOST";
 pub const OLLAMA_MODELS: &str = "OLLAMA_MODELS";
 /// Replaces `https://huggingface.co` for `agent models pull owner/repo/file.gguf` (mirrors, tests).
 pub const HF_ENDPOINT: &str = "HF_ENDPOINT";
+/// Where cargo builds; when unset, tasks on a Rust project share one per repository (see
+/// `task::build_cache`).
+pub const CARGO_TARGET_DIR: &str = "CARGO_TARGET_DIR";
 
 /// The environment as agent sees it: the variables it cares about, captured once.
 #[derive(Debug, Clone, Default)]

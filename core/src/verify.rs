@@ -123,6 +123,16 @@ pub fn detect(repo_dir: &Path) -> Option<VerifyCommand> {
 /// Past `timeout` the command (and on unix its whole process group) is killed and the outcome
 /// says `timed_out`. Fails only when the shell cannot be started.
 pub async fn run(command: &str, dir: &Path, timeout: Duration) -> std::io::Result<VerifyOutcome> {
+    run_with_env(command, dir, timeout, &[]).await
+}
+
+/// [`run`] with extra environment variables for the command.
+pub async fn run_with_env(
+    command: &str,
+    dir: &Path,
+    timeout: Duration,
+    env: &[(String, String)],
+) -> std::io::Result<VerifyOutcome> {
     let started = Instant::now();
     let mut shell = Command::new("sh");
     // `exec 2>&1` merges stderr into the one pipe so the output keeps its order; `eval` lets a
@@ -130,6 +140,7 @@ pub async fn run(command: &str, dir: &Path, timeout: Duration) -> std::io::Resul
     shell
         .args(["-c", "exec 2>&1\neval \"$1\"", "sh", command])
         .current_dir(dir)
+        .envs(env.iter().map(|(key, value)| (key, value)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

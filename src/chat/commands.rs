@@ -39,6 +39,8 @@ pub struct Executor<'a> {
     turn_cancel: Option<watch::Sender<bool>>,
     approvals: HashMap<String, oneshot::Sender<Answer>>,
     strategy: String,
+    /// Environment for tasks' commands (a shared build directory for Rust projects).
+    command_env: Vec<(String, String)>,
 }
 
 impl<'a> Executor<'a> {
@@ -55,8 +57,11 @@ impl<'a> Executor<'a> {
         let model = model_target(select(agent, &resolved, &flags)?);
         let strategy = resolved.config.task.strategy.clone();
         let config = resolved.config.clone();
+        let command_env =
+            task::build_cache::command_env(&repo_root, &agent.paths.cache_dir, &agent.env);
         Ok(Self {
             agent,
+            command_env,
             resolved,
             flags,
             store,
@@ -281,6 +286,7 @@ impl<'a> Executor<'a> {
             user_prompts_dir: Some(self.prompts_dir.clone()),
             verify_timeout: VERIFY_TIMEOUT,
             tool_settings: ToolSettings::default(),
+            command_env: self.command_env.clone(),
             cancel: watch::channel(false).1,
         };
         let ui = self.ui.clone();

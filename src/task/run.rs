@@ -153,6 +153,7 @@ fn execute(
             ));
         }
     }
+    let spec_repo = spec.repo.clone();
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let painter = app.stderr_painter(&resolved);
     let renderer = Renderer::new(options.json, painter);
@@ -172,6 +173,9 @@ fn execute(
         user_prompts_dir: Some(app.paths.config_dir.join("prompts")),
         verify_timeout: VERIFY_TIMEOUT,
         tool_settings: ToolSettings::default(),
+        command_env: agent_core::git::repository_root(&spec_repo)
+            .map(|root| task::build_cache::command_env(&root, &app.paths.cache_dir, &app.env))
+            .unwrap_or_default(),
         cancel: cancel_rx,
     };
     let sink_renderer = renderer.clone();

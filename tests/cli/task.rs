@@ -837,3 +837,41 @@ fn uncommitted_changes_stay_out_of_the_task_and_the_user_is_told() {
         "def add(a, b):\n    return b - a\n"
     );
 }
+
+#[test]
+fn tasks_of_a_cargo_project_share_one_build_directory() {
+    let home = Home::new();
+    let repo = project(&home);
+    std::fs::write(repo.join("Cargo.toml"), "[workspace]\n").unwrap();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "cargo"]);
+    let mut targets = Vec::new();
+    for _ in 0..2 {
+        let server = ScriptedServer::start(fixing_script());
+        let repo_arg = repo.display().to_string();
+        let mut args = run_args(&repo_arg, &server);
+        args.extend(["--verify", "echo \"target=$CARGO_TARGET_DIR\"", "fix add"]);
+        let stdout = home.ok(&args);
+        assert!(stdout.contains("succeeded"), "{stdout}");
+    }
+    for task in home.json(&["task", "list", "--json"])["tasks"]
+        .as_array()
+        .unwrap()
+    {
+        let id = task["id"].as_str().unwrap();
+        let end = events(&home, id)
+            .into_iter()
+            .find(|e| e["type"] == "verify_end")
+            .unwrap();
+        let output = end["output"].as_str().unwrap().trim().to_string();
+        assert!(
+            output.starts_with(&format!(
+                "target={}",
+                home.path().join("cache/targets/proj-").display()
+            )),
+            "{output}"
+        );
+        targets.push(output);
+    }
+    assert_eq!(targets[0], targets[1], "both tasks use the same directory");
+}

@@ -71,6 +71,8 @@ pub struct TaskContext {
     pub approvals: Approvals,
     pub verify: Option<VerifyCommand>,
     pub verify_timeout: Duration,
+    /// Extra environment for the check (a shared build directory).
+    pub command_env: Vec<(String, String)>,
     /// The filled-in system prompt of each role, by role name.
     pub prompts: HashMap<String, String>,
     pub limits: Limits,
@@ -100,6 +102,7 @@ pub struct ContextParts {
     pub approvals: Approvals,
     pub verify: Option<VerifyCommand>,
     pub verify_timeout: Duration,
+    pub command_env: Vec<(String, String)>,
     pub prompts: HashMap<String, String>,
     pub limits: Limits,
     pub store: Store,
@@ -127,6 +130,7 @@ impl TaskContext {
             approvals: parts.approvals,
             verify: parts.verify,
             verify_timeout: parts.verify_timeout,
+            command_env: parts.command_env,
             prompts: parts.prompts,
             limits: parts.limits,
             used: Usage::default(),

@@ -2,6 +2,7 @@
 //! run of one task end to end ([`runner::run_task`]).
 
 pub mod approval;
+pub mod build_cache;
 pub mod commit_message;
 pub mod context;
 pub mod driver;

@@ -41,6 +41,8 @@ pub struct RunRequest {
     pub user_prompts_dir: Option<PathBuf>,
     pub verify_timeout: Duration,
     pub tool_settings: ToolSettings,
+    /// Extra environment for the check and the `run` tool (see [`super::build_cache`]).
+    pub command_env: Vec<(String, String)>,
     /// Flips to true on Ctrl-C (or an Op::Cancel from a front).
     pub cancel: watch::Receiver<bool>,
 }
@@ -62,6 +64,7 @@ pub async fn run_task(
         user_prompts_dir,
         verify_timeout,
         tool_settings,
+        command_env,
         cancel,
     } = request;
     let started = Instant::now();
@@ -238,9 +241,9 @@ pub async fn run_task(
         verify_command.as_ref(),
     );
     let toolbox = match Workspace::new(&worktree.path) {
-        Ok(workspace) => {
-            Toolbox::new(workspace, tool_settings).with_base_commit(worktree.base_commit.clone())
-        }
+        Ok(workspace) => Toolbox::new(workspace, tool_settings)
+            .with_base_commit(worktree.base_commit.clone())
+            .with_command_env(command_env.clone()),
         Err(error) => {
             let message = format!("cannot use the worktree: {error}");
             emit(
@@ -272,6 +275,7 @@ pub async fn run_task(
         approvals: Approvals::new(approval, asker),
         verify: verify_command,
         verify_timeout,
+        command_env,
         prompts,
         limits,
         store,

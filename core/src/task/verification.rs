@@ -42,8 +42,9 @@ pub async fn check(ctx: &mut TaskContext) -> Result<CheckResult> {
     })?;
     let worktree = ctx.worktree.clone();
     let timeout = ctx.verify_timeout;
+    let env = ctx.command_env.clone();
     let outcome: Option<std::io::Result<VerifyOutcome>> = tokio::select! {
-        outcome = verify::run(&command.command, &worktree, timeout) => Some(outcome),
+        outcome = verify::run_with_env(&command.command, &worktree, timeout, &env) => Some(outcome),
         () = ctx.cancelled() => None,
     };
     let Some(outcome) = outcome else {

@@ -21,6 +21,7 @@ const DRAIN_GRACE: Duration = Duration::from_secs(2);
 pub(crate) async fn run(
     workspace: &Workspace,
     settings: &ToolSettings,
+    env: &[(String, String)],
     args: &Args,
 ) -> Result<ToolOutput, ToolError> {
     let command_line = args.string("command")?;
@@ -32,6 +33,7 @@ pub(crate) async fn run(
         .arg("-c")
         .arg(command_line)
         .current_dir(workspace.root())
+        .envs(env.iter().map(|(key, value)| (key, value)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -120,6 +120,8 @@ pub struct Toolbox {
     settings: ToolSettings,
     /// The commit the `diff` tool compares against; without one, `diff` shows uncommitted work.
     base_commit: Option<String>,
+    /// Extra environment for `run` (a shared build directory).
+    command_env: Arc<[(String, String)]>,
 }
 
 /// A tool that does blocking file work, run on tokio's blocking pool.
@@ -131,7 +133,14 @@ impl Toolbox {
             workspace: Arc::new(workspace),
             settings,
             base_commit: None,
+            command_env: Arc::from(Vec::new()),
         }
+    }
+
+    /// Gives commands that `run` starts these extra environment variables.
+    pub fn with_command_env(mut self, env: Vec<(String, String)>) -> Self {
+        self.command_env = Arc::from(env);
+        self
     }
 
     /// Makes `diff` compare against `commit` (a task's base), so it shows all of the task's work.
@@ -182,7 +191,7 @@ impl Toolbox {
             "search" => self.blocking(walk::search, args).await,
             "edit" => self.blocking(edit::edit, args).await,
             "write" => self.blocking(files::write, args).await,
-            "run" => command::run(&self.workspace, &self.settings, &args).await,
+            "run" => command::run(&self.workspace, &self.settings, &self.command_env, &args).await,
             "diff" => self.diff().await,
             other => Err(ToolError::failed(format!(
                 "unknown tool `{other}`; the tools are {}",

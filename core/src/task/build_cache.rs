@@ -1,0 +1,58 @@
+//! A build directory shared by the tasks of one repository: every task works in a fresh
+//! worktree, and without this a Rust project's check would compile all its dependencies again
+//! each time.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::env::{CARGO_TARGET_DIR, EnvSnapshot};
+
+/// Environment for the commands a task runs (the check and the `run` tool): for a Cargo
+/// project, `CARGO_TARGET_DIR` pointing at `<cache dir>/targets/<repo>-<hash>`, unless the user
+/// set their own. Empty otherwise.
+pub fn command_env(repo_root: &Path, cache_dir: &Path, env: &EnvSnapshot) -> Vec<(String, String)> {
+    if env.is_set(CARGO_TARGET_DIR) || !repo_root.join("Cargo.toml").is_file() {
+        return Vec::new();
+    }
+    vec![(
+        CARGO_TARGET_DIR.to_string(),
+        target_dir(repo_root, cache_dir).display().to_string(),
+    )]
+}
+
+/// The shared target directory of the repository at `repo_root`.
+pub fn target_dir(repo_root: &Path, cache_dir: &Path) -> PathBuf {
+    let digest = Sha256::digest(repo_root.display().to_string().as_bytes());
+    let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let name = repo_root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "repo".to_string());
+    cache_dir.join("targets").join(format!("{name}-{short}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_cargo_projects_without_a_target_dir_of_their_own_get_one() {
+        let repo = tempfile::tempdir().unwrap();
+        let cache = Path::new("/cache");
+        let none = EnvSnapshot::from_pairs(Vec::<(String, String)>::new());
+        assert!(command_env(repo.path(), cache, &none).is_empty());
+        std::fs::write(repo.path().join("Cargo.toml"), "[package]").unwrap();
+        let env = command_env(repo.path(), cache, &none);
+        assert_eq!(env.len(), 1);
+        assert_eq!(env[0].0, "CARGO_TARGET_DIR");
+        assert!(env[0].1.starts_with("/cache/targets/"));
+        assert_eq!(
+            env,
+            command_env(repo.path(), cache, &none),
+            "stable per repository"
+        );
+        let own = EnvSnapshot::from_pairs([("CARGO_TARGET_DIR", "/mine")]);
+        assert!(command_env(repo.path(), cache, &own).is_empty());
+    }
+}
