@@ -10,7 +10,6 @@ use tokio::time::Instant;
 
 use crate::config::Approval;
 use crate::error::Result;
-use crate::instructions;
 use crate::protocol::Event;
 use crate::store::{ModelCall, NewMessage, Store};
 use crate::task::approval::{Approvals, Asker};
@@ -404,17 +403,7 @@ impl TurnHost for ChatSession {
     }
 
     fn cancelled(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
-        let mut receiver = self.cancel.clone();
-        async move {
-            loop {
-                if *receiver.borrow_and_update() {
-                    return;
-                }
-                if receiver.changed().await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            }
-        }
+        crate::task::context::cancel_signal(self.cancel.clone())
     }
 
     fn time_up(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
@@ -458,14 +447,7 @@ fn chat_prompt(repo_root: &std::path::Path, user_prompts_dir: Option<PathBuf>) -
     let verify_sentence = verify::detect(repo_root)
         .map(|v| format!("The project's check is `{}`.", v.command))
         .unwrap_or_default();
-    let instructions = instructions::load(repo_root, repo_root)
-        .map(|found| found.text)
-        .unwrap_or_default();
-    let instructions = if instructions.trim().is_empty() {
-        String::new()
-    } else {
-        format!("\nThe repository's instructions:\n\n{instructions}")
-    };
+    let instructions = prompts::instructions_block(repo_root, repo_root);
     prompts::render(
         &template,
         &[

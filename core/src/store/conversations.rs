@@ -224,45 +224,7 @@ impl Store {
 
     /// The full id of the conversation whose id is `id` or starts with it (if only one does).
     pub fn resolve_conversation_id(&self, id: &str) -> Result<String> {
-        let exact: Option<String> = self
-            .conn
-            .query_row("SELECT id FROM conversations WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        if let Some(found) = exact {
-            return Ok(found);
-        }
-        let not_found = || Error::NotFound {
-            kind: KIND,
-            id: id.to_string(),
-        };
-        if id.is_empty() {
-            return Err(not_found());
-        }
-        let mut statement = self.conn.prepare_cached(
-            "SELECT id FROM conversations WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 4",
-        )?;
-        let matches = statement
-            .query_map([id], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        match matches.len() {
-            0 => Err(not_found()),
-            1 => Ok(matches.into_iter().next().unwrap_or_default()),
-            _ => {
-                let count: usize = self.conn.query_row(
-                    "SELECT COUNT(*) FROM conversations WHERE substr(id, 1, length(?1)) = ?1",
-                    [id],
-                    |r| r.get(0),
-                )?;
-                Err(Error::AmbiguousId {
-                    kind: KIND,
-                    id: id.to_string(),
-                    count,
-                    examples: matches.join(", "),
-                })
-            }
-        }
+        self.resolve_id_prefix("conversations", KIND, id)
     }
 
     /// The conversation with exactly this id.

@@ -123,6 +123,49 @@ impl Store {
         Ok(problems)
     }
 
+    /// The full id of the row of `table` (a fixed name) whose id is `id` or starts with it, if
+    /// only one does; `kind` names the record in errors.
+    pub(crate) fn resolve_id_prefix(
+        &self,
+        table: &'static str,
+        kind: &'static str,
+        id: &str,
+    ) -> Result<String> {
+        let not_found = || Error::NotFound {
+            kind,
+            id: id.to_string(),
+        };
+        if id.is_empty() {
+            return Err(not_found());
+        }
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT id FROM {table} WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 4"
+        ))?;
+        let matches = statement
+            .query_map([id], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if matches.iter().any(|m| m == id) {
+            return Ok(id.to_string());
+        }
+        match matches.as_slice() {
+            [] => Err(not_found()),
+            [only] => Ok(only.clone()),
+            _ => {
+                let count: usize = self.conn.query_row(
+                    &format!("SELECT COUNT(*) FROM {table} WHERE substr(id, 1, length(?1)) = ?1"),
+                    [id],
+                    |r| r.get(0),
+                )?;
+                Err(Error::AmbiguousId {
+                    kind,
+                    id: id.to_string(),
+                    count,
+                    examples: matches.join(", "),
+                })
+            }
+        }
+    }
+
     fn configure(&mut self, options: &StoreOptions) -> rusqlite::Result<()> {
         self.conn.busy_timeout(options.busy_timeout)?;
         // journal_mode returns a row; WAL lets readers run beside one writer, across processes.

@@ -152,39 +152,7 @@ impl Store {
 
     /// The full id of the task whose id is `id` or starts with it (if only one does).
     pub fn resolve_task_id(&self, id: &str) -> Result<String> {
-        let not_found = || Error::NotFound {
-            kind: KIND,
-            id: id.to_string(),
-        };
-        if id.is_empty() {
-            return Err(not_found());
-        }
-        let mut statement = self.conn.prepare_cached(
-            "SELECT id FROM tasks WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 4",
-        )?;
-        let matches = statement
-            .query_map([id], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        if matches.iter().any(|m| m == id) {
-            return Ok(id.to_string());
-        }
-        match matches.as_slice() {
-            [] => Err(not_found()),
-            [only] => Ok(only.clone()),
-            _ => {
-                let count: usize = self.conn.query_row(
-                    "SELECT COUNT(*) FROM tasks WHERE substr(id, 1, length(?1)) = ?1",
-                    [id],
-                    |r| r.get(0),
-                )?;
-                Err(Error::AmbiguousId {
-                    kind: KIND,
-                    id: id.to_string(),
-                    count,
-                    examples: matches.join(", "),
-                })
-            }
-        }
+        self.resolve_id_prefix("tasks", KIND, id)
     }
 
     /// Tasks, newest first.

@@ -34,6 +34,18 @@ pub struct ModelTarget {
     pub context_length: Option<u32>,
 }
 
+/// Resolves once `receiver` turns true (a cancel); never, if nobody can cancel any more.
+pub async fn cancel_signal(mut receiver: watch::Receiver<bool>) {
+    loop {
+        if *receiver.borrow_and_update() {
+            return;
+        }
+        if receiver.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
 /// How far the iterating strategies may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StrategySettings {
@@ -232,18 +244,7 @@ impl TaskContext {
     /// Resolves when the task is cancelled. Owns what it needs, so it can be raced against a
     /// future that borrows the context.
     pub fn cancelled(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
-        let mut receiver = self.cancel.clone();
-        async move {
-            loop {
-                if *receiver.borrow_and_update() {
-                    return;
-                }
-                if receiver.changed().await.is_err() {
-                    // Nobody can cancel any more.
-                    std::future::pending::<()>().await;
-                }
-            }
-        }
+        cancel_signal(self.cancel.clone())
     }
 
     /// Resolves when the task's wall-time limit passes.

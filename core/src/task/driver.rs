@@ -371,17 +371,7 @@ async fn run_tool<H: TurnHost>(
             call.name,
             READ_ONLY_TOOLS.join(", ")
         );
-        ctx.emit(Event::ToolCallEnd {
-            id: call.id.clone(),
-            name: call.name.clone(),
-            ok: false,
-            output: output.clone(),
-            changed_paths: Vec::new(),
-        })?;
-        return Ok(Input::ToolResult {
-            call_id: call.id,
-            output,
-        });
+        return refuse(ctx, call, output);
     }
     let (kind, subject, preview) = match ctx.toolbox().effect(&call) {
         ToolEffect::Read => (ToolEffectKind::Read, call.name.clone(), String::new()),
@@ -420,17 +410,7 @@ async fn run_tool<H: TurnHost>(
                 "refused: {}. Do not retry this call; finish the task another way or explain what is needed",
                 decision.reason
             );
-            ctx.emit(Event::ToolCallEnd {
-                id: call.id.clone(),
-                name: call.name.clone(),
-                ok: false,
-                output: output.clone(),
-                changed_paths: Vec::new(),
-            })?;
-            return Ok(Input::ToolResult {
-                call_id: call.id,
-                output,
-            });
+            return refuse(ctx, call, output);
         }
     }
 
@@ -458,6 +438,21 @@ async fn run_tool<H: TurnHost>(
     Ok(Input::ToolResult {
         call_id: call.id,
         output: output.text,
+    })
+}
+
+/// Ends a tool call that was not run: the event, and `output` as what the model reads.
+fn refuse<H: TurnHost>(ctx: &mut H, call: ToolCall, output: String) -> Result<Input> {
+    ctx.emit(Event::ToolCallEnd {
+        id: call.id.clone(),
+        name: call.name.clone(),
+        ok: false,
+        output: output.clone(),
+        changed_paths: Vec::new(),
+    })?;
+    Ok(Input::ToolResult {
+        call_id: call.id,
+        output,
     })
 }
 

@@ -76,6 +76,19 @@ pub fn render(template: &str, values: &[(&str, &str)]) -> String {
     text
 }
 
+/// The `{{instructions}}` text: the repository's instruction files (see [`crate::instructions`])
+/// under a heading, or nothing when it has none.
+pub fn instructions_block(repo_root: &Path, focus: &Path) -> String {
+    let text = crate::instructions::load(repo_root, focus)
+        .map(|found| found.text)
+        .unwrap_or_default();
+    if text.trim().is_empty() {
+        String::new()
+    } else {
+        format!("\nThe repository's instructions:\n\n{text}")
+    }
+}
+
 /// The repository's prompt override directory.
 pub fn repo_prompts_dir(repo_root: &Path) -> PathBuf {
     repo_root.join(".agent").join("prompts")

@@ -18,7 +18,6 @@ use crate::classify;
 use crate::config::Approval;
 use crate::error::{Error, Result};
 use crate::git;
-use crate::instructions;
 use crate::protocol::{Event, EventEnvelope, StepKind, TaskSpec, TaskStatusChange};
 use crate::store::{NewTask, Store, TaskEnding, TaskRecord};
 use crate::task::TaskStatus;
@@ -500,14 +499,7 @@ fn role_prompts(
     let verify_sentence = verify
         .map(|v| format!("When you finish, `{}` runs to check your work.", v.command))
         .unwrap_or_default();
-    let instructions = instructions::load(worktree, focus)
-        .map(|found| found.text)
-        .unwrap_or_default();
-    let instructions = if instructions.trim().is_empty() {
-        String::new()
-    } else {
-        format!("\nThe repository's instructions:\n\n{instructions}")
-    };
+    let instructions = prompts::instructions_block(worktree, focus);
     role::ALL
         .iter()
         .map(|role| {
