@@ -381,3 +381,45 @@ fn a_role_with_its_own_model_sends_its_requests_with_that_model() {
         .unwrap();
     assert_eq!(planner, "big-planner");
 }
+
+#[test]
+fn multi_agent_sends_a_failing_check_back_to_the_coder() {
+    let home = Home::new();
+    let repo = project(&home);
+    let server = ScriptedServer::start(vec![
+        text(r#"{"steps": [{"title": "Fix add", "files": ["calc.py"]}]}"#),
+        edit("return a - b", "return a * b"),
+        text("Use multiplication"),
+        text("APPROVE"),
+        text("The existing test covers it"),
+        // The check fails; the coder gets its output and fixes the code.
+        edit("return a * b", "return a + b"),
+        text("Fix add to return the sum"),
+    ]);
+    let repo_arg = repo.display().to_string();
+    let output = home
+        .agent()
+        .args(args(
+            &repo_arg,
+            &server,
+            &["--strategy", "multi", "--max-review-rounds", "1", "fix add"],
+        ))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 7);
+    assert!(system_prompt(&requests[5]).starts_with("You are agent, a coding agent"));
+    let feedback = last_message(&requests[5]);
+    assert!(
+        feedback.contains("add(2, 3) returned 6, expected 5"),
+        "{feedback}"
+    );
+    let id = only_task_id(&home);
+    let task = task_json(&home, &id);
+    assert_eq!(task["status"], "succeeded");
+    assert_eq!(task["iterations"], 2);
+    let branch = task["branch"].as_str().unwrap();
+    assert_eq!(git(&repo, &["show", &format!("{branch}:calc.py")]), FIXED);
+}

@@ -1,6 +1,7 @@
 //! MultiAgent: the planner writes a plan, the coder carries out its steps, the reviewer reads
 //! the diff and approves or asks for changes (a bounded number of rounds), the tester adds or
-//! updates tests, and the project's check decides.
+//! updates tests, and the project's check decides; a failing check goes back to the coder
+//! (at most `max_iterations` checks in all).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,11 +12,13 @@ use super::{Strategy, StrategyOutcome, coder_pass_failed};
 use crate::error::Result;
 use crate::git;
 use crate::protocol::{Event, StepKind};
+use crate::task::TaskStatus;
 use crate::task::context::TaskContext;
 use crate::task::driver;
+use crate::task::feedback::failing_check_message;
 use crate::task::plan::Plan;
 use crate::task::role::{CODER, PLANNER, REVIEWER, Role, TESTER};
-use crate::task::verification;
+use crate::task::verification::{self, CheckResult};
 use crate::turn::TurnOutcome;
 
 /// The most characters of the diff shown to the reviewer and the tester.
@@ -131,8 +134,56 @@ async fn run(ctx: &mut TaskContext) -> Result<StrategyOutcome> {
         return Ok(outcome);
     }
 
-    // 5. The project's check decides.
-    verification::verify_and_conclude(ctx, commit_text).await
+    // 5. The project's check decides; a failure goes back to the coder, as in Iterative.
+    let max = ctx.settings.max_iterations.max(1);
+    for round in 1..=max {
+        ctx.store().set_task_iterations(&ctx.task_id, round)?;
+        let (summary, output) = match verification::check(ctx).await? {
+            CheckResult::Passed => {
+                return Ok(StrategyOutcome::Succeeded {
+                    final_text: commit_text,
+                    verified: true,
+                });
+            }
+            CheckResult::Skipped(_) => {
+                return Ok(StrategyOutcome::Succeeded {
+                    final_text: commit_text,
+                    verified: false,
+                });
+            }
+            CheckResult::Cancelled => return Ok(StrategyOutcome::Cancelled),
+            CheckResult::Failed { summary, output } => (summary, output),
+        };
+        if round == max {
+            return Ok(StrategyOutcome::Failed {
+                reason: format!(
+                    "verification still failing after {max} check{}: {summary}",
+                    if max == 1 { "" } else { "s" }
+                ),
+                final_text: commit_text,
+            });
+        }
+        ctx.set_status(TaskStatus::Running, None)?;
+        let command = ctx
+            .verify
+            .as_ref()
+            .map(|v| v.command.clone())
+            .unwrap_or_default();
+        let request = failing_check_message(&command, &summary, &output);
+        let detail = format!("fix round {round}");
+        match coder_pass(ctx, &mut coder, request, Some(round + 1), &detail).await? {
+            Pass::Done(reply) => {
+                if !reply.trim().is_empty() {
+                    commit_text = reply;
+                }
+            }
+            Pass::Over(outcome) => return Ok(outcome),
+        }
+    }
+    Ok(StrategyOutcome::Failed {
+        reason: "the check never ran".into(),
+        final_text: commit_text,
+    })
 }
 
 /// One pass of a role in a conversation of its own, as a step.
