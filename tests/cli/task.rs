@@ -845,33 +845,45 @@ fn tasks_of_a_cargo_project_share_one_build_directory() {
     std::fs::write(repo.join("Cargo.toml"), "[workspace]\n").unwrap();
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-q", "-m", "cargo"]);
-    let mut targets = Vec::new();
-    for _ in 0..2 {
+    // What the check saw, for a task run with `CARGO_TARGET_DIR` as given (or unset).
+    let check_output = |cargo_target_dir: Option<&str>| -> String {
         let server = ScriptedServer::start(fixing_script());
         let repo_arg = repo.display().to_string();
         let mut args = run_args(&repo_arg, &server);
         args.extend(["--verify", "echo \"target=$CARGO_TARGET_DIR\"", "fix add"]);
-        let stdout = home.ok(&args);
-        assert!(stdout.contains("succeeded"), "{stdout}");
-    }
-    for task in home.json(&["task", "list", "--json"])["tasks"]
-        .as_array()
-        .unwrap()
-    {
-        let id = task["id"].as_str().unwrap();
-        let end = events(&home, id)
+        let mut command = home.agent();
+        match cargo_target_dir {
+            Some(dir) => command.env("CARGO_TARGET_DIR", dir),
+            None => command.env_remove("CARGO_TARGET_DIR"),
+        };
+        let output = command.args(&args).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let list = home.json(&["task", "list", "--json"]);
+        let id = list["tasks"][0]["id"].as_str().unwrap().to_string();
+        let end = events(&home, &id)
             .into_iter()
             .find(|e| e["type"] == "verify_end")
             .unwrap();
-        let output = end["output"].as_str().unwrap().trim().to_string();
-        assert!(
-            output.starts_with(&format!(
-                "target={}",
-                home.path().join("cache/targets/proj-").display()
-            )),
-            "{output}"
-        );
-        targets.push(output);
-    }
-    assert_eq!(targets[0], targets[1], "both tasks use the same directory");
+        end["output"].as_str().unwrap().trim().to_string()
+    };
+    let first = check_output(None);
+    let shared = format!(
+        "target={}",
+        home.path().join("cache/targets/proj-").display()
+    );
+    assert!(first.starts_with(&shared), "{first}");
+    assert_eq!(
+        check_output(None),
+        first,
+        "both tasks use the same directory"
+    );
+    // A directory the user chose is kept.
+    assert_eq!(
+        check_output(Some("/somewhere/mine")),
+        "target=/somewhere/mine"
+    );
 }
