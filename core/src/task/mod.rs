@@ -7,6 +7,7 @@ pub mod commit_message;
 pub mod context;
 pub mod driver;
 pub mod feedback;
+mod finish;
 pub mod plan;
 pub mod prompts;
 pub mod role;
