@@ -131,7 +131,7 @@ impl Renderer {
         if let Some(commit) = &task.commit_id {
             row("commit", &commit.chars().take(12).collect::<String>());
         }
-        if let Some(stat) = &task.diff_stat {
+        if let Some(stat) = task.diff_stat.as_ref().filter(|s| s.files_changed > 0) {
             row("changes", &stat.to_string());
         }
         match &state.verify {

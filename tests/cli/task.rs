@@ -766,6 +766,14 @@ fn a_one_turn_answer_costs_one_small_request_with_the_repository_instructions() 
         "{stdout}"
     );
     assert_eq!(server.requests().len(), 1);
+    // Nothing to review: neither a branch nor a worktree is left behind.
+    assert!(
+        git(&repo, &["branch", "--list", "agent/*"])
+            .trim()
+            .is_empty()
+    );
+    assert_eq!(git(&repo, &["worktree", "list"]).lines().count(), 1);
+    assert!(task_json(&home, &only_task_id(&home))["branch"].is_null());
 
     let request = &server.requests()[0];
     let system = request["messages"][0]["content"].as_str().unwrap();

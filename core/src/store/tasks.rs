@@ -271,6 +271,13 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets the task's branch once it has been deleted (a task that committed nothing).
+    pub fn clear_task_branch(&self, id: &str) -> Result<()> {
+        self.conn
+            .execute("UPDATE tasks SET branch = NULL WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
     /// Records which process runs the task.
     pub fn set_task_pid(&self, id: &str, pid: u32) -> Result<()> {
         self.conn

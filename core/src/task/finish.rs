@@ -98,8 +98,22 @@ pub(super) async fn conclude(
         }
     }
 
-    if !keep_worktree && git::remove_worktree_directory(repo_root, &ctx.worktree).is_ok() {
-        ctx.store.clear_task_worktree(&ctx.task_id)?;
+    // Without a commit the branch holds nothing to review: it goes with the worktree.
+    let mut branch = Some(ctx.branch.clone());
+    if !keep_worktree {
+        let removed = if commit.is_none() {
+            git::remove_worktree(repo_root, &ctx.worktree, &ctx.branch).map(|()| {
+                branch = None;
+            })
+        } else {
+            git::remove_worktree_directory(repo_root, &ctx.worktree)
+        };
+        if removed.is_ok() {
+            ctx.store.clear_task_worktree(&ctx.task_id)?;
+            if branch.is_none() {
+                ctx.store.clear_task_branch(&ctx.task_id)?;
+            }
+        }
     }
 
     let ending = TaskEnding {
@@ -116,7 +130,7 @@ pub(super) async fn conclude(
     ctx.emit(Event::TaskFinished {
         status,
         summary,
-        branch: Some(ctx.branch.clone()),
+        branch,
         commit,
         diff_stat,
         prompt_tokens: ctx.used.prompt_tokens,
