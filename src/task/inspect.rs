@@ -42,9 +42,16 @@ pub fn list(
     for task in &tasks {
         let id: String = task.id.chars().take(8).collect();
         out.push_str(&format!(
-            "{}  {:<10} {}  {}\n",
+            "{}  {} {} {}  {}\n",
             painter.paint(Tone::Dim, &id),
-            painter.paint(status_tone(task.status), task.status.as_str()),
+            painter.paint(
+                status_tone(task.status),
+                &format!("{:<10}", task.status.as_str())
+            ),
+            painter.paint(
+                Tone::Dim,
+                &format!("{:<9}", task.strategy.as_deref().unwrap_or("-"))
+            ),
             painter.paint(Tone::Dim, &format_short(task.created_at)),
             task.title
         ));
