@@ -7,7 +7,7 @@ use agent_core::protocol::{Event, EventEnvelope};
 use agent_core::store::{Store, TaskQuery, TaskRecord};
 use agent_core::task::TaskStatus;
 use agent_core::time::format_short;
-use agent_tui::{Painter, Tone};
+use agent_tui::{Painter, Tone, event_log};
 use anyhow::Result;
 
 use crate::app::App;
@@ -45,7 +45,7 @@ pub fn list(
             "{}  {} {} {}  {}\n",
             painter.paint(Tone::Dim, &id),
             painter.paint(
-                status_tone(task.status),
+                event_log::status_tone(task.status),
                 &format!("{:<10}", task.status.as_str())
             ),
             painter.paint(
@@ -83,7 +83,7 @@ fn describe(task: &TaskRecord, store: &Store, painter: &Painter) -> Result<Strin
     row("title", &task.title);
     row(
         "status",
-        &painter.paint(status_tone(task.status), task.status.as_str()),
+        &painter.paint(event_log::status_tone(task.status), task.status.as_str()),
     );
     row("summary", task.summary.as_deref().unwrap_or(""));
     row("repo", &task.repo);
@@ -216,172 +216,25 @@ pub fn logs(app: &App, id: &str, follow: bool, json: bool) -> Result<Exit> {
     }
 }
 
-/// One event as a line of `task logs`.
+/// One event as lines of `task logs`: the time, then the wording agent-tui gives every log.
 fn log_line(envelope: &EventEnvelope, painter: &Painter) -> Option<String> {
-    let time = painter.paint(Tone::Dim, &agent_core::time::format_rfc3339(envelope.at));
-    let text = match &envelope.event {
-        Event::TaskCreated {
-            title,
-            model,
-            backend,
-            ..
-        } => {
-            format!("task created: {title} (model {model} on {backend})")
-        }
-        Event::TaskStatus(change) => format!(
-            "status {} → {}{}",
-            change.from,
-            change.to,
-            change
-                .reason
-                .as_deref()
-                .map(|r| format!(": {r}"))
-                .unwrap_or_default()
-        ),
-        Event::StrategySelected { reason, .. } => format!("strategy: {reason}"),
-        Event::PlanReady { plan } => {
-            let mut text = format!("plan: {} step(s)", plan.steps.len());
-            for line in plan.render().lines() {
-                text.push_str("\n    ");
-                text.push_str(line);
-            }
-            text
-        }
-        Event::ReviewVerdict {
-            round,
-            approved,
-            comments,
-        } => {
-            let mut text = format!(
-                "review round {round}: {}",
-                if *approved {
-                    "approved"
-                } else {
-                    "changes requested"
-                }
-            );
-            for line in comments.lines() {
-                text.push_str("\n    ");
-                text.push_str(line);
-            }
-            text
-        }
-        Event::WorkspaceReady {
-            branch, worktree, ..
-        } => format!("worktree {worktree} on {branch}"),
-        Event::StepBegin {
-            step, role, detail, ..
-        } => format!(
-            "step {} begins{}{}",
-            format!("{step:?}").to_lowercase(),
-            role.as_deref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default(),
-            if detail.is_empty() {
-                String::new()
-            } else {
-                format!(": {detail}")
-            }
-        ),
-        Event::StepEnd { ok, detail, .. } => format!(
-            "step ends {}{}",
-            if *ok { "ok" } else { "failed" },
-            if detail.is_empty() {
-                String::new()
-            } else {
-                format!(": {detail}")
-            }
-        ),
-        Event::ModelBegin {
-            role,
-            model,
-            turn,
-            estimated_prompt_tokens,
-            ..
-        } => {
-            format!("{role} turn {turn} → {model} (~{estimated_prompt_tokens} prompt tokens)")
-        }
-        Event::ModelDelta { text, .. } => {
-            let text = text.trim_end().replace('\n', "\n  ");
-            format!("  {}", painter.paint(Tone::Assistant, &text))
-        }
-        Event::ModelEnd {
-            reason,
-            prompt_tokens,
-            completion_tokens,
-            duration_ms,
-            ..
-        } => format!(
-            "model done: {reason}, {prompt_tokens}+{completion_tokens} tokens, {:.1} s",
-            *duration_ms as f64 / 1000.0
-        ),
-        Event::ToolCallBegin {
-            name, arguments, ..
-        } => format!("tool {name} {arguments}"),
-        Event::ToolCallEnd {
-            name, ok, output, ..
-        } => format!(
-            "tool {name} {}: {}",
-            if *ok { "ok" } else { "failed" },
-            output.lines().next().unwrap_or("")
-        ),
-        Event::ApprovalRequest { kind, subject, .. } => {
-            format!("approval asked: {kind:?} {subject}")
-        }
-        Event::ApprovalDecision(d) => format!(
-            "approval {} by {:?}{}",
-            if d.approved { "given" } else { "refused" },
-            d.by,
-            if d.reason.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", d.reason)
-            }
-        ),
-        Event::Usage { .. } => return None,
-        Event::VerifyBegin { command, source } => format!("verify `{command}` ({source})"),
-        Event::VerifyEnd {
-            passed,
-            exit_code,
-            output,
-            ..
-        } => {
-            let mut text = format!(
-                "verify {} (exit code {})",
-                if *passed { "passed" } else { "failed" },
-                exit_code.map_or("none".into(), |c| c.to_string())
-            );
-            if !passed {
-                for line in output.lines() {
-                    text.push_str("\n    ");
-                    text.push_str(line);
-                }
-            }
-            text
-        }
-        Event::LimitReached { detail, .. } => format!("limit reached: {detail}"),
-        Event::Committed {
-            commit,
-            branch,
-            subject,
-            diff_stat,
-        } => {
-            format!(
-                "committed {} on {branch}: {subject} ({diff_stat})",
-                &commit[..commit.len().min(12)]
-            )
-        }
-        Event::Error { message, hint } => format!(
-            "error: {message}{}",
-            hint.as_deref()
-                .map(|h| format!(" (hint: {h})"))
-                .unwrap_or_default()
-        ),
-        Event::TaskFinished {
-            status, summary, ..
-        } => format!("finished {status}: {summary}"),
+    let (tone, text) = event_log::describe(&envelope.event)?;
+    let paint = |line: &str| match tone {
+        Some(tone) => painter.paint(tone, line),
+        None => line.to_string(),
     };
-    Some(format!("{time}  {text}"))
+    let time = painter.paint(Tone::Dim, &agent_core::time::format_rfc3339(envelope.at));
+    let indent = if matches!(envelope.event, Event::ModelDelta { .. }) {
+        "  "
+    } else {
+        ""
+    };
+    let mut lines = text.trim_end().lines();
+    let mut out = format!("{time}  {indent}{}", paint(lines.next().unwrap_or("")));
+    for line in lines {
+        out.push_str(&format!("\n    {}", paint(line)));
+    }
+    Some(out)
 }
 
 /// Whether the process that runs a task is still there (Linux; elsewhere assumed alive).
@@ -402,14 +255,5 @@ fn status_of(arg: TaskStatusArg) -> TaskStatus {
         TaskStatusArg::Succeeded => TaskStatus::Succeeded,
         TaskStatusArg::Failed => TaskStatus::Failed,
         TaskStatusArg::Cancelled => TaskStatus::Cancelled,
-    }
-}
-
-pub fn status_tone(status: TaskStatus) -> Tone {
-    match status {
-        TaskStatus::Succeeded => Tone::Good,
-        TaskStatus::Failed => Tone::Bad,
-        TaskStatus::Cancelled => Tone::Warn,
-        _ => Tone::Highlight,
     }
 }

@@ -5,6 +5,7 @@
 //! state and views, which the binary drives with events and draws into the terminal.
 
 pub mod app;
+pub mod event_log;
 pub mod style;
 pub mod text;
 pub mod transcript;

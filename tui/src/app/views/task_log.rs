@@ -2,10 +2,11 @@
 //! joined into paragraphs).
 
 use agent_core::protocol::{Event, EventEnvelope};
-use ratatui::style::{Color, Style};
+use ratatui::style::{Color, Modifier, Style};
 
-use super::dashboard::status_style;
 use crate::app::wrap::sanitize;
+use crate::event_log;
+use crate::style::Tone;
 
 /// A task's events as `agent task logs` lines (model text deltas joined).
 pub(crate) fn log_lines(events: &[EventEnvelope]) -> Vec<(Style, String)> {
@@ -39,196 +40,24 @@ pub(crate) fn log_lines(events: &[EventEnvelope]) -> Vec<(Style, String)> {
     out
 }
 
+/// The shared wording of an event, with its tone as a ratatui style.
 fn event_text(event: &Event) -> Option<(Style, String)> {
-    let plain = Style::new();
-    let good_or_bad = |ok: bool| {
-        if ok {
-            Style::new().fg(Color::Green)
-        } else {
-            Style::new().fg(Color::Red)
-        }
-    };
-    let text = match event {
-        Event::TaskCreated {
-            title,
-            model,
-            backend,
-            ..
-        } => (
-            plain,
-            format!("task created: {title} (model {model} on {backend})"),
-        ),
-        Event::TaskStatus(change) => (
-            status_style(change.to.as_str()),
-            format!(
-                "status {} → {}{}",
-                change.from,
-                change.to,
-                change
-                    .reason
-                    .as_deref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default()
-            ),
-        ),
-        Event::StrategySelected { reason, .. } => (plain, format!("strategy: {reason}")),
-        Event::PlanReady { plan } => (
-            plain,
-            format!("plan: {} step(s)\n{}", plan.steps.len(), plan.render()),
-        ),
-        Event::ReviewVerdict {
-            round,
-            approved,
-            comments,
-        } => (
-            good_or_bad(*approved),
-            format!(
-                "review round {round}: {}\n{comments}",
-                if *approved {
-                    "approved"
-                } else {
-                    "changes requested"
-                }
-            ),
-        ),
-        Event::WorkspaceReady {
-            branch, worktree, ..
-        } => (plain, format!("worktree {worktree} on {branch}")),
-        Event::StepBegin {
-            step, role, detail, ..
-        } => (
-            Style::new().fg(Color::Cyan),
-            format!(
-                "step {} begins{}{}",
-                format!("{step:?}").to_lowercase(),
-                role.as_deref()
-                    .map(|r| format!(" ({r})"))
-                    .unwrap_or_default(),
-                if detail.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {detail}")
-                }
-            ),
-        ),
-        Event::StepEnd { ok, detail, .. } => (
-            good_or_bad(*ok),
-            format!(
-                "step ends {}{}",
-                if *ok { "ok" } else { "failed" },
-                if detail.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {detail}")
-                }
-            ),
-        ),
-        Event::ModelBegin {
-            role,
-            model,
-            turn,
-            estimated_prompt_tokens,
-            ..
-        } => (
-            plain,
-            format!("{role} turn {turn} → {model} (~{estimated_prompt_tokens} prompt tokens)"),
-        ),
-        Event::ModelDelta { .. } => return None,
-        Event::ModelEnd {
-            reason,
-            prompt_tokens,
-            completion_tokens,
-            duration_ms,
-            ..
-        } => (
-            Style::new().fg(Color::DarkGray),
-            format!(
-                "model done: {reason}, {prompt_tokens}+{completion_tokens} tokens, {:.1} s",
-                *duration_ms as f64 / 1000.0
-            ),
-        ),
-        Event::ToolCallBegin {
-            name, arguments, ..
-        } => (
-            Style::new().fg(Color::Blue),
-            format!("tool {name} {arguments}"),
-        ),
-        Event::ToolCallEnd {
-            name, ok, output, ..
-        } => (
-            good_or_bad(*ok),
-            format!(
-                "tool {name} {}: {}",
-                if *ok { "ok" } else { "failed" },
-                output.lines().next().unwrap_or("")
-            ),
-        ),
-        Event::ApprovalRequest { kind, subject, .. } => (
-            Style::new().fg(Color::Yellow),
-            format!("approval asked: {kind:?} {subject}"),
-        ),
-        Event::ApprovalDecision(decision) => (
-            good_or_bad(decision.approved),
-            format!(
-                "approval {} by {:?}",
-                if decision.approved {
-                    "given"
-                } else {
-                    "refused"
-                },
-                decision.by
-            ),
-        ),
-        Event::Usage {
-            role,
-            total_prompt_tokens,
-            total_completion_tokens,
-            ..
-        } => (
-            Style::new().fg(Color::DarkGray),
-            format!(
-                "usage ({role}): {total_prompt_tokens}+{total_completion_tokens} tokens in total"
-            ),
-        ),
-        Event::VerifyBegin { command, source } => (plain, format!("verify: {command} ({source})")),
-        Event::VerifyEnd {
-            passed,
-            duration_ms,
-            timed_out,
-            ..
-        } => (
-            good_or_bad(*passed),
-            format!(
-                "verify {}{} in {:.1} s",
-                if *passed { "passed" } else { "failed" },
-                if *timed_out { " (timed out)" } else { "" },
-                *duration_ms as f64 / 1000.0
-            ),
-        ),
-        Event::LimitReached { limit, detail, .. } => (
-            Style::new().fg(Color::Red),
-            format!("limit reached: {}: {detail}", limit.as_str()),
-        ),
-        Event::Committed { commit, branch, .. } => {
-            let short: String = commit.chars().take(10).collect();
-            (
-                Style::new().fg(Color::Green),
-                format!("committed {short} on {branch}"),
-            )
-        }
-        Event::Error { message, hint } => (
-            Style::new().fg(Color::Red),
-            match hint {
-                Some(hint) => format!("error: {message}\nhint: {hint}"),
-                None => format!("error: {message}"),
-            },
-        ),
-        Event::TaskFinished {
-            status, summary, ..
-        } => (
-            status_style(status.as_str()),
-            format!("task finished: {status}: {summary}"),
-        ),
-    };
-    Some(text)
+    let (tone, text) = event_log::describe(event)?;
+    Some((tone.map_or_else(Style::new, tone_style), text))
+}
+
+/// The colour a tone has on screen.
+fn tone_style(tone: Tone) -> Style {
+    let style = Style::new();
+    match tone {
+        Tone::Strong => style.add_modifier(Modifier::BOLD),
+        Tone::Dim => style.fg(Color::DarkGray),
+        Tone::Highlight => style.fg(Color::Cyan),
+        Tone::Good => style.fg(Color::Green),
+        Tone::Bad => style.fg(Color::Red),
+        Tone::Warn => style.fg(Color::Yellow),
+        Tone::User => style.fg(Color::White),
+        Tone::Assistant => style.fg(Color::Magenta),
+        Tone::Tool => style.fg(Color::Blue),
+    }
 }
