@@ -28,6 +28,19 @@ pub struct Selected {
     pub context_length: u32,
 }
 
+impl Selected {
+    /// The selection as the model a task role or a chat session talks to.
+    pub fn into_target(self) -> agent_core::task::ModelTarget {
+        agent_core::task::ModelTarget {
+            backend: std::sync::Arc::from(self.backend),
+            backend_name: self.backend_name.to_string(),
+            model: self.model,
+            options: self.options,
+            context_length: Some(self.context_length),
+        }
+    }
+}
+
 /// Resolves flags and configuration into a backend and model.
 pub fn select(app: &App, resolved: &ResolvedConfig, args: &BackendArgs) -> Result<Selected> {
     let config = &resolved.config;

@@ -63,6 +63,9 @@ impl fmt::Display for VerifySource {
     }
 }
 
+/// How long a task's check may run unless a front says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20 * 60);
+
 /// The result of running a check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerifyOutcome {

@@ -2,7 +2,6 @@
 //! messages it sends the screen: the session's progress, approval questions, loaded data.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use agent_core::chat::{ChatOptions, ChatSession};
 use agent_core::config::ResolvedConfig;
@@ -17,7 +16,6 @@ use anyhow::Result;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::app::App as Agent;
-use crate::backend::Selected;
 
 /// What reaches the event loop from the workers.
 pub enum UiMessage {
@@ -51,12 +49,11 @@ impl SessionHandle {
         agent: &Agent,
         resolved: &ResolvedConfig,
         store: Store,
-        selected: Selected,
+        model: ModelTarget,
         repo_root: &Path,
         resume: Option<String>,
         ui: mpsc::UnboundedSender<UiMessage>,
     ) -> Result<Self> {
-        let model = model_target(selected);
         let sink_ui = ui.clone();
         let mut edits = EditDiffs::default();
         let sink = Box::new(move |event: &Event| {
@@ -143,17 +140,6 @@ fn serve(
             }
         }
     });
-}
-
-/// The backend a model-using command selected, as a task or session target.
-pub fn model_target(selected: Selected) -> ModelTarget {
-    ModelTarget {
-        backend: Arc::from(selected.backend),
-        backend_name: selected.backend_name.to_string(),
-        model: selected.model.clone(),
-        options: selected.options.clone(),
-        context_length: Some(selected.context_length),
-    }
 }
 
 /// Asks approval questions on the screen (a dialog) and waits for the answer.

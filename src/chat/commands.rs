@@ -14,13 +14,10 @@ use agent_tui::app::{AppEvent, ChatUpdate, Command, DashboardData, HistoryItem, 
 use anyhow::Result;
 use tokio::sync::{mpsc, oneshot, watch};
 
-use super::bridge::{ScreenAsker, SessionHandle, SessionRequest, UiMessage, model_target, replay};
+use super::bridge::{ScreenAsker, SessionHandle, SessionRequest, UiMessage, replay};
 use crate::app::App as Agent;
 use crate::backend::select;
 use crate::cli::BackendArgs;
-
-/// How long a task started from the chat may run its check.
-const VERIFY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20 * 60);
 
 pub struct Executor<'a> {
     agent: &'a Agent,
@@ -48,13 +45,13 @@ impl<'a> Executor<'a> {
         agent: &'a Agent,
         resolved: agent_core::config::ResolvedConfig,
         flags: BackendArgs,
+        model: ModelTarget,
         repo_root: PathBuf,
         session: SessionHandle,
         ui: mpsc::UnboundedSender<UiMessage>,
     ) -> Result<Self> {
         let database = agent.paths.database_file();
         let store = Store::open(&database, &StoreOptions::default())?;
-        let model = model_target(select(agent, &resolved, &flags)?);
         let strategy = resolved.config.task.strategy.clone();
         let config = resolved.config.clone();
         let command_env =
@@ -225,7 +222,7 @@ impl<'a> Executor<'a> {
                     model: Some(name.clone()),
                     ..self.flags.clone()
                 };
-                let model = model_target(select(self.agent, &self.resolved, &flags)?);
+                let model = select(self.agent, &self.resolved, &flags)?.into_target();
                 self.model = model.clone();
                 let _ = self.session.requests.send(SessionRequest::SetModel(model));
                 self.notice(format!("model: {name}"));
@@ -284,7 +281,7 @@ impl<'a> Executor<'a> {
             asker: Box::new(ScreenAsker::new(self.ui.clone())),
             worktrees_dir: self.worktrees_dir.clone(),
             user_prompts_dir: Some(self.prompts_dir.clone()),
-            verify_timeout: VERIFY_TIMEOUT,
+            verify_timeout: agent_core::verify::DEFAULT_TIMEOUT,
             tool_settings: ToolSettings::default(),
             command_env: self.command_env.clone(),
             cancel: watch::channel(false).1,

@@ -36,7 +36,7 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
     }
     let resolved = agent.config()?;
     let store = agent.open_store(&resolved)?;
-    let selected = select(agent, &resolved, &args.backend)?;
+    let model = select(agent, &resolved, &args.backend)?.into_target();
     let repo_root = agent.repo_root().unwrap_or_else(|| agent.cwd.clone());
     let resume = match (&args.resume, args.continue_last) {
         (Some(id), _) => Some(store.resolve_conversation_id(id)?),
@@ -55,10 +55,10 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
         (None, false) => None,
     };
     let status = StatusInfo {
-        model: selected.model.clone(),
+        model: model.model.clone(),
         strategy: resolved.config.task.strategy.clone(),
         tokens_used: 0,
-        context_length: u64::from(selected.context_length),
+        context_length: u64::from(model.context_length.unwrap_or_default()),
         repo: repo_root.display().to_string(),
     };
     let files_root = repo_root.clone();
@@ -71,7 +71,7 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
         agent,
         &resolved,
         store,
-        selected,
+        model.clone(),
         &repo_root,
         resume,
         ui_tx.clone(),
@@ -80,6 +80,7 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
         agent,
         resolved,
         args.backend.clone(),
+        model,
         repo_root,
         session,
         ui_tx,

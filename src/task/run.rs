@@ -4,8 +4,6 @@
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
 
 use agent_core::config::{Approval, ResolvedConfig};
 use agent_core::protocol::TaskSpec;
@@ -22,9 +20,6 @@ use crate::backend::select;
 use crate::cli::{BackendArg, TaskRunArgs, TaskRunOptions};
 use crate::exit::{Exit, UserError};
 use crate::models::runtime;
-
-/// How long the project's check may run.
-const VERIFY_TIMEOUT: Duration = Duration::from_secs(20 * 60);
 
 pub fn run(app: &App, args: TaskRunArgs) -> Result<Exit> {
     let repo = args
@@ -135,13 +130,7 @@ fn execute(
             .max_review_rounds
             .unwrap_or(config.task.max_review_rounds),
     };
-    let model = ModelTarget {
-        backend: Arc::from(selected.backend),
-        backend_name: selected.backend_name.to_string(),
-        model: selected.model.clone(),
-        options: selected.options.clone(),
-        context_length: Some(selected.context_length),
-    };
+    let model = selected.into_target();
 
     if !options.json && spec.base == "HEAD" {
         let changed = agent_core::git::repository_root(&spec.repo)
@@ -171,7 +160,7 @@ fn execute(
         asker,
         worktrees_dir: worktrees_dir(app),
         user_prompts_dir: Some(app.paths.config_dir.join("prompts")),
-        verify_timeout: VERIFY_TIMEOUT,
+        verify_timeout: agent_core::verify::DEFAULT_TIMEOUT,
         tool_settings: ToolSettings::default(),
         command_env: agent_core::git::repository_root(&spec_repo)
             .map(|root| task::build_cache::command_env(&root, &app.paths.cache_dir, &app.env))
@@ -235,16 +224,7 @@ fn role_models(
         backend.model = Some(model);
         let selected = select(app, resolved, &backend)
             .with_context(|| format!("cannot use the {role}'s model"))?;
-        models.insert(
-            role.to_string(),
-            ModelTarget {
-                backend: Arc::from(selected.backend),
-                backend_name: selected.backend_name.to_string(),
-                model: selected.model.clone(),
-                options: selected.options.clone(),
-                context_length: Some(selected.context_length),
-            },
-        );
+        models.insert(role.to_string(), selected.into_target());
     }
     Ok(models)
 }
