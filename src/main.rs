@@ -85,6 +85,11 @@ fn report(error: &anyhow::Error) -> Exit {
             hint = core.hint();
             break;
         }
+        if let Some(git) = cause.downcast_ref::<agent_core::git::GitError>() {
+            exit = Exit::for_class(git.class());
+            hint = git.hint();
+            break;
+        }
         if let Some(model) = cause.downcast_ref::<agent_models::ModelError>() {
             (exit, hint) = exit::for_model_error(model);
             break;

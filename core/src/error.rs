@@ -189,7 +189,10 @@ impl Error {
             {
                 Some("another agent process holds the database; try again".into())
             }
-            Error::NotFound { kind, .. } => Some(format!("`agent history list` shows {kind} ids")),
+            Error::NotFound { kind, .. } => Some(match *kind {
+                "task" => "`agent task list` shows task ids".to_string(),
+                _ => format!("`agent history list` shows {kind} ids"),
+            }),
             Error::AmbiguousId { .. } => Some("give more characters of the id".into()),
             Error::InvalidImport { .. } => {
                 Some("nothing was imported; fix that line and import the file again".into())

@@ -22,6 +22,13 @@ use crate::exit::{Exit, UserError};
 use crate::models::runtime;
 
 pub fn run(app: &App, args: TaskRunArgs) -> Result<Exit> {
+    if args.description.trim().is_empty() {
+        return Err(UserError::usage(
+            "the task description is empty",
+            "say what to do: agent task run \"fix the failing test in parser.rs\"",
+        )
+        .into());
+    }
     let repo = args
         .repo
         .as_deref()

@@ -895,3 +895,25 @@ fn tasks_of_a_cargo_project_share_one_build_directory() {
         "target=/somewhere/mine"
     );
 }
+
+#[test]
+fn bad_task_input_gets_one_line_errors_with_hints() {
+    let home = Home::new();
+    let repo = project(&home);
+    let repo_arg = repo.display().to_string();
+    let stderr = home.fails(&["task", "run", "--repo", &repo_arg, " "], 2);
+    assert!(stderr.contains("hint: say what to do"), "{stderr}");
+    let stderr = home.fails(&["task", "show", "nope"], 3);
+    assert!(
+        stderr.contains("hint: `agent task list` shows task ids"),
+        "{stderr}"
+    );
+    // A git error keeps its class and hint: outside a repository, `undo` is a usage error.
+    let outside = home.work_dir().join("plain");
+    std::fs::create_dir_all(&outside).unwrap();
+    let stderr = home.fails(&["undo", "--repo", outside.to_str().unwrap()], 2);
+    assert!(
+        stderr.contains("hint: run inside a git repository"),
+        "{stderr}"
+    );
+}
