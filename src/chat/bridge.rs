@@ -55,10 +55,9 @@ impl SessionHandle {
         ui: mpsc::UnboundedSender<UiMessage>,
     ) -> Result<Self> {
         let sink_ui = ui.clone();
-        let mut edits = EditDiffs::default();
         let sink = Box::new(move |event: &Event| {
             if let Some(update) = chat_update(event) {
-                let _ = sink_ui.send(UiMessage::Chat(edits.with_diff(event, update)));
+                let _ = sink_ui.send(UiMessage::Chat(update));
             }
         });
         let session = ChatSession::start(
@@ -168,83 +167,6 @@ impl Asker for ScreenAsker {
     }
 }
 
-/// Remembers `edit` and `write` calls so their results can show what changed as a diff (for
-/// the screen only; the model reads the tool's own short result).
-#[derive(Default)]
-struct EditDiffs {
-    calls: std::collections::HashMap<String, serde_json::Value>,
-}
-
-impl EditDiffs {
-    fn with_diff(&mut self, event: &Event, update: ChatUpdate) -> ChatUpdate {
-        match (event, update) {
-            (
-                Event::ToolCallBegin {
-                    id,
-                    name,
-                    arguments,
-                },
-                update,
-            ) => {
-                if name == "edit" || name == "write" {
-                    self.calls.insert(id.clone(), arguments.clone());
-                }
-                update
-            }
-            (
-                Event::ToolCallEnd { id, ok: true, .. },
-                ChatUpdate::ToolEnd {
-                    id: update_id,
-                    ok,
-                    output,
-                    changed_paths,
-                },
-            ) => {
-                let diff = self
-                    .calls
-                    .remove(id)
-                    .and_then(|arguments| edit_diff(&arguments));
-                ChatUpdate::ToolEnd {
-                    id: update_id,
-                    ok,
-                    output: match diff {
-                        Some(diff) => format!("{output}\n{diff}"),
-                        None => output,
-                    },
-                    changed_paths,
-                }
-            }
-            (_, update) => update,
-        }
-    }
-}
-
-/// A unified diff of an `edit` (old → new) or a `write` (the new content), at most 200 lines.
-fn edit_diff(arguments: &serde_json::Value) -> Option<String> {
-    let path = arguments.get("path")?.as_str()?;
-    let (old, new) = match (
-        arguments.get("old"),
-        arguments.get("new"),
-        arguments.get("content"),
-    ) {
-        (Some(old), Some(new), _) => (old.as_str()?, new.as_str()?),
-        (_, _, Some(content)) => ("", content.as_str()?),
-        _ => return None,
-    };
-    let mut diff = format!(
-        "--- a/{path}\n+++ b/{path}\n@@ -{} +{} @@\n",
-        old.lines().count(),
-        new.lines().count()
-    );
-    for line in old.lines().take(100) {
-        diff.push_str(&format!("-{line}\n"));
-    }
-    for line in new.lines().take(100) {
-        diff.push_str(&format!("+{line}\n"));
-    }
-    Some(diff)
-}
-
 /// The screen's view of a session event; approvals come through the asker instead.
 pub fn chat_update(event: &Event) -> Option<ChatUpdate> {
     Some(match event {
@@ -272,11 +194,16 @@ pub fn chat_update(event: &Event) -> Option<ChatUpdate> {
             ok,
             output,
             changed_paths,
+            diff,
             ..
         } => ChatUpdate::ToolEnd {
             id: id.clone(),
             ok: *ok,
-            output: output.clone(),
+            // A change shows as its diff under the one-line result.
+            output: match diff {
+                Some(diff) => format!("{output}\n{diff}"),
+                None => output.clone(),
+            },
             changed_paths: changed_paths.clone(),
         },
         Event::Error { message, hint } => ChatUpdate::Error {
@@ -334,29 +261,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_successful_edit_shows_its_diff_on_screen() {
-        let mut diffs = EditDiffs::default();
-        let begin = Event::ToolCallBegin {
-            id: "c1".into(),
-            name: "edit".into(),
-            arguments: serde_json::json!({"path": "calc.py", "old": "return a - b", "new": "return a + b"}),
-        };
-        let update = diffs.with_diff(&begin, chat_update(&begin).unwrap());
-        assert!(matches!(update, ChatUpdate::ToolBegin { .. }));
+    fn a_change_shows_its_diff_under_the_result() {
         let end = Event::ToolCallEnd {
             id: "c1".into(),
             name: "edit".into(),
             ok: true,
             output: "edited `calc.py`: line 2 changed".into(),
             changed_paths: vec!["calc.py".into()],
+            diff: Some("--- a/calc.py\n+++ b/calc.py\n@@ -2 +2 @@\n-a\n+b\n".into()),
         };
-        let ChatUpdate::ToolEnd { output, .. } = diffs.with_diff(&end, chat_update(&end).unwrap())
-        else {
+        let Some(ChatUpdate::ToolEnd { output, .. }) = chat_update(&end) else {
             panic!("a tool end");
         };
         assert_eq!(
             output,
-            "edited `calc.py`: line 2 changed\n--- a/calc.py\n+++ b/calc.py\n@@ -1 +1 @@\n-return a - b\n+return a + b\n"
+            "edited `calc.py`: line 2 changed\n--- a/calc.py\n+++ b/calc.py\n@@ -2 +2 @@\n-a\n+b\n"
         );
     }
 }

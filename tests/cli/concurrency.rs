@@ -38,6 +38,9 @@ fn two_processes_importing_at_once_both_succeed() {
     let spawn = |file: &Path| {
         std::process::Command::new(assert_cmd::cargo::cargo_bin!("agent"))
             .env("AGENT_HOME", home.path())
+            // The test is about correctness under a concurrent writer, not the default 5 s
+            // wait: on a loaded 2-core CI machine one import can hold the lock longer.
+            .env("AGENT_STORE_BUSY_TIMEOUT_MS", "60000")
             .args(["history", "import", file.to_str().unwrap()])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())

@@ -217,6 +217,17 @@ fn single_shot_fixes_the_bug_verifies_and_commits_on_a_branch() {
         assert_eq!(event["seq"], index as u64 + 1);
         assert_eq!(event["task_id"], id.as_str());
     }
+    // The edit's result carries its diff for people (the model read the one-line result).
+    let edit_end = events
+        .iter()
+        .find(|e| e["type"] == "tool_call_end" && e["name"] == "edit")
+        .unwrap();
+    let diff = edit_end["diff"].as_str().unwrap();
+    assert!(
+        diff.contains("-    return a - b\n+    return a + b"),
+        "{diff}"
+    );
+    assert!(!server.request_text(2).contains("+    return a + b"));
     let verify_end = &events[position("verify_end")];
     assert_eq!(verify_end["passed"], true);
 

@@ -123,6 +123,9 @@ pub enum Event {
         output: String,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         changed_paths: Vec<String>,
+        /// The unified diff of a change the call made (`edit`, `write`), for people.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        diff: Option<String>,
     },
     /// An action needs a decision under the approval policy.
     ApprovalRequest {

@@ -434,6 +434,10 @@ async fn run_tool<H: TurnHost>(
         ok: !output.is_error,
         output: cap(&output.text, EVENT_OUTPUT_LIMIT),
         changed_paths: output.changed_paths.clone(),
+        diff: output
+            .diff
+            .as_deref()
+            .map(|diff| cap(diff, EVENT_OUTPUT_LIMIT)),
     })?;
     Ok(Input::ToolResult {
         call_id: call.id,
@@ -449,6 +453,7 @@ fn refuse<H: TurnHost>(ctx: &mut H, call: ToolCall, output: String) -> Result<In
         ok: false,
         output: output.clone(),
         changed_paths: Vec::new(),
+        diff: None,
     })?;
     Ok(Input::ToolResult {
         call_id: call.id,

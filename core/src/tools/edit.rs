@@ -42,6 +42,7 @@ pub(crate) fn edit(
     };
     Ok(ToolOutput {
         changed_paths: vec![shown.clone()],
+        diff: Some(unified_diff(&shown, &content, &replacement.content)),
         ..ToolOutput::success(format!("edited `{shown}`: {range} changed"))
     })
 }

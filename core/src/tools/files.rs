@@ -87,6 +87,11 @@ pub(crate) fn write(
         )));
     }
     let existed = path.exists();
+    let old = if existed {
+        read_text(&path, &shown).unwrap_or_default()
+    } else {
+        String::new()
+    };
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)
             .map_err(|source| ToolError::io("create directories for", &shown, source))?;
@@ -95,6 +100,7 @@ pub(crate) fn write(
     let verb = if existed { "wrote" } else { "created" };
     Ok(ToolOutput {
         changed_paths: vec![shown.clone()],
+        diff: Some(unified_diff(&shown, &old, content)),
         ..ToolOutput::success(format!(
             "{verb} `{shown}` ({} lines)",
             content.lines().count()

@@ -92,6 +92,8 @@ pub struct ToolOutput {
     pub changed_paths: Vec<String>,
     /// For `edit` and `write`: the form and whether the change was applied.
     pub edit: Option<(EditForm, bool)>,
+    /// For a change that was made: its unified diff, for people (the model reads `text`).
+    pub diff: Option<String>,
 }
 
 impl ToolOutput {
