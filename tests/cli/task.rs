@@ -738,7 +738,7 @@ fn retry_runs_the_same_request_again_and_links_the_tasks() {
     let mut args = run_args(&repo_arg, &server);
     args.extend(["--verify", "python3 test_calc.py", "fix add"]);
     let output = home.agent().args(&args).output().unwrap();
-    // Nothing changed: the task succeeded without verification? No: it changed nothing.
+    // The first attempt changes nothing (and so succeeds without a check).
     assert_eq!(output.status.code(), Some(0));
     let first = only_task_id(&home);
     let stdout = home.ok(&[
