@@ -2,8 +2,8 @@
 """Writes random-weight llama GGUF files of a realistic size for the local-model benchmark.
 
 The model has about 0.5 B parameters (by default dim 1280, 24 layers, 20 heads of 64, 4 KV
-heads, ff 4608) and the tokenizer of the shared test fixtures (a byte-level BPE of 4,096 tokens
-copied from ../shared/fixtures/tiny-llama-f32.gguf), so candle and llama.cpp read the same
+heads, ff 4608) and the tokenizer of the test fixtures (a byte-level BPE of 658 tokens copied
+from tests/fixtures/gguf/tiny-llama-f32.gguf), so candle and llama.cpp read the same
 tokenizer and the same weights. The weights are random (no trained weights exist on these
 machines): matrices N(0, 0.02), norms 1 + N(0, 0.1). Every tensor is drawn from a seed derived
 from its name, so the files of different types hold the same weights before quantisation.
@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - a setup error, not a code path
     sys.exit("make-bench-gguf.py needs the `gguf` package: pip install gguf numpy")
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_TOKENIZER = ROOT.parent / "shared" / "fixtures" / "tiny-llama-f32.gguf"
+DEFAULT_TOKENIZER = ROOT / "tests" / "fixtures" / "gguf" / "tiny-llama-f32.gguf"
 
 TYPES = {
     "f32": (gguf.GGMLQuantizationType.F32, gguf.LlamaFileType.ALL_F32),
@@ -166,7 +166,7 @@ def main():
     parser.add_argument("--out-dir", type=Path, default=ROOT / "target" / "bench-gguf")
     parser.add_argument("--types", default="f16,q8_0,q4_0", help="comma-separated: f32,f16,q8_0,q4_0")
     parser.add_argument("--tokenizer", type=Path, default=DEFAULT_TOKENIZER,
-                        help="a GGUF whose tokenizer metadata is copied (default: the shared fixture)")
+                        help="a GGUF whose tokenizer metadata is copied (default: the test fixture)")
     parser.add_argument("--dim", type=int, default=1280)
     parser.add_argument("--layers", type=int, default=24)
     parser.add_argument("--heads", type=int, default=20)

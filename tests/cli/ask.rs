@@ -1,6 +1,6 @@
 //! `agent ask` end to end: against a local OpenAI-protocol server and against a tiny GGUF.
 
-use crate::common::{Home, serve_openai, shared_fixture};
+use crate::common::{Home, gguf_fixture, serve_openai};
 
 #[test]
 fn ask_streams_the_answer_and_keeps_it_in_history() {
@@ -129,7 +129,7 @@ fn ask_explains_a_server_that_is_down_and_a_missing_model() {
 #[test]
 fn ask_runs_a_tiny_gguf_in_process() {
     let home = Home::new();
-    let model = shared_fixture("tiny-llama-f32.gguf");
+    let model = gguf_fixture("tiny-llama-f32.gguf");
     let output = home
         .agent()
         .args([

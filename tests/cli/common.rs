@@ -127,16 +127,12 @@ pub fn git_init(dir: &Path) {
     assert!(status.success());
 }
 
-/// The shared fixtures folder (tiny GGUF models with llama.cpp reference output).
-pub fn shared_fixture(name: &str) -> PathBuf {
+/// A tiny GGUF model of the repository's fixtures (`tests/fixtures/gguf/`, see its README).
+pub fn gguf_fixture(name: &str) -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures")
+        .join("tests/fixtures/gguf")
         .join(name);
-    assert!(
-        path.exists(),
-        "missing shared fixture {} (expected beside the checkout)",
-        path.display()
-    );
+    assert!(path.exists(), "missing fixture {}", path.display());
     path
 }
 

@@ -1,5 +1,5 @@
 //! A fake Ollama server on loopback that speaks the documented NDJSON protocol
-//! (`shared/protocols/ollama.md`): tags, show, pull, delete, version and streamed chat.
+//! (Ollama's REST API): tags, show, pull, delete, version and streamed chat.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

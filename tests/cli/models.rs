@@ -38,7 +38,7 @@ fn recommend_plans_for_the_configured_context() {
 #[test]
 fn pull_downloads_a_gguf_from_a_hugging_face_reference() {
     let home = Home::new();
-    let gguf = std::fs::read(crate::common::shared_fixture("tiny-llama-q4_0.gguf")).unwrap();
+    let gguf = std::fs::read(crate::common::gguf_fixture("tiny-llama-q4_0.gguf")).unwrap();
     let (base, paths) = crate::common::serve_bytes(gguf.clone());
     let pull = |extra: &[&str]| {
         let mut args = vec![
@@ -82,7 +82,7 @@ fn pull_downloads_a_gguf_from_a_hugging_face_reference() {
 #[test]
 fn pull_refuses_a_file_whose_hash_differs() {
     let home = Home::new();
-    let gguf = std::fs::read(crate::common::shared_fixture("tiny-llama-q4_0.gguf")).unwrap();
+    let gguf = std::fs::read(crate::common::gguf_fixture("tiny-llama-q4_0.gguf")).unwrap();
     let (base, _) = crate::common::serve_bytes(gguf);
     let stderr = home
         .agent()

@@ -262,7 +262,7 @@ fn doctor_checks_the_backend_and_the_default_model() {
 #[test]
 fn doctor_checks_a_local_default_model() {
     let home = Home::new();
-    let model = crate::common::shared_fixture("tiny-qwen2-f32.gguf");
+    let model = crate::common::gguf_fixture("tiny-qwen2-f32.gguf");
     let output = home
         .agent()
         .env("AGENT_MODEL_BACKEND", "local")

@@ -1,5 +1,6 @@
-//! The local backend against the shared tiny GGUF fixtures and llama.cpp's reference output,
-//! plus files these tests write themselves (cut-off, unknown architecture, a tiny Qwen3).
+//! The local backend against the repository's tiny GGUF fixtures (`tests/fixtures/gguf/`, written
+//! by `scripts/make-test-gguf.py`) and llama.cpp's reference output for them, plus files these
+//! tests write themselves (cut-off, unknown architecture, a tiny Qwen3).
 
 use std::fs::File;
 use std::io::BufReader;
@@ -20,14 +21,22 @@ const F32_FILES: [&str; 2] = ["tiny-llama-f32.gguf", "tiny-qwen2-f32.gguf"];
 const QUANTISED_FILES: [&str; 2] = ["tiny-llama-q8_0.gguf", "tiny-llama-q4_0.gguf"];
 const PROMPTS: [&str; 2] = ["raw", "chatml"];
 
-/// The shared fixtures folder, checked once.
+/// The vocabulary size of every fixture.
+const FIXTURE_VOCAB: usize = 658;
+/// Tokens of the ChatML prompt of one user message `hello` (the reference's `chatml` prompt).
+const HELLO_PROMPT_TOKENS: u32 = 15;
+
+/// The repository's GGUF fixtures folder, checked once.
 fn fixtures() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures"));
+        let dir = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/gguf"
+        ));
         if !dir.join("llama_cpp_reference.json").is_file() {
             panic!(
-                "model fixtures not found at {} (the tests expect the shared/ folder beside the repository)",
+                "model fixtures not found at {} (tests/fixtures/gguf/ of the repository)",
                 dir.display()
             );
         }
@@ -108,6 +117,7 @@ fn the_tokenizer_from_metadata_gives_the_reference_prompt_ids() {
             "{file} template"
         );
         let chatml = model.prompt_tokens(&request).unwrap();
+        assert_eq!(chatml.len(), HELLO_PROMPT_TOKENS as usize, "{file}");
         assert_eq!(
             chatml,
             reference_ids(file, "chatml", "prompt_ids"),
@@ -162,8 +172,8 @@ fn greedy_generation_on_f32_files_matches_llama_cpp() {
 #[test]
 fn quantised_files_load_give_finite_logits_and_agree_on_a_prefix() {
     // Engines quantise activations differently and random weights give near-ties, so only a
-    // prefix is expected to agree (see the fixtures README). Measured here: q8_0 9 (raw) and 15
-    // (chatml) tokens, q4_0 24 and 5; the shortest is asserted.
+    // prefix is expected to agree (see tests/fixtures/gguf/README.md); the first 5 tokens of
+    // both prompts agree for both files.
     const AGREED_PREFIX: usize = 5;
     for file in QUANTISED_FILES {
         let mut model = load(file);
@@ -177,7 +187,7 @@ fn quantised_files_load_give_finite_logits_and_agree_on_a_prefix() {
         for prompt in PROMPTS {
             let prompt_ids = reference_ids(file, prompt, "prompt_ids");
             let logits = model.logits_after(&prompt_ids).unwrap();
-            assert_eq!(logits.len(), 4096);
+            assert_eq!(logits.len(), FIXTURE_VOCAB);
             assert!(
                 logits.iter().all(|logit| logit.is_finite()),
                 "{file} {prompt}"
@@ -329,7 +339,7 @@ fn streaming_through_the_backend_equals_the_direct_answer() {
     );
     assert_eq!(iter.next(), None);
     let usage = usage.unwrap();
-    assert_eq!(usage.prompt_tokens, 13);
+    assert_eq!(usage.prompt_tokens, HELLO_PROMPT_TOKENS);
     assert_eq!(usage.completion_tokens, 20);
     assert!(usage.prompt_duration.is_some() && usage.decode_tokens_per_second().is_some());
 
@@ -419,7 +429,7 @@ fn an_end_token_ends_the_answer_and_is_not_printed() {
     let cached = model.cached_tokens().len();
     assert_eq!(
         cached,
-        13 + 3,
+        HELLO_PROMPT_TOKENS as usize + 3,
         "the prompt and the answer before its end token"
     );
     assert!(next_prompt.starts_with(model.cached_tokens()));
@@ -470,14 +480,14 @@ fn a_prompt_that_does_not_fit_is_refused_with_the_numbers() {
         matches!(
             error,
             ModelError::ContextOverflow {
-                prompt_tokens: 13,
+                prompt_tokens: HELLO_PROMPT_TOKENS,
                 context_length: 20,
                 reserved: 10
             }
         ),
         "{error}"
     );
-    assert!(error.to_string().contains("13") && error.to_string().contains("20"));
+    assert!(error.to_string().contains("15") && error.to_string().contains("20"));
 
     let mut request = hello_request(&path);
     request.context_length = Some(8);
@@ -487,7 +497,7 @@ fn a_prompt_that_does_not_fit_is_refused_with_the_numbers() {
     assert!(matches!(
         events[0],
         Err(ModelError::ContextOverflow {
-            prompt_tokens: 13,
+            prompt_tokens: HELLO_PROMPT_TOKENS,
             context_length: 8,
             reserved: 0
         })
@@ -530,7 +540,7 @@ fn dropping_the_stream_stops_generation() {
     loop {
         if let Ok(model) = model.try_lock() {
             assert!(
-                model.cached_tokens().len() < 13 + 1500,
+                model.cached_tokens().len() < HELLO_PROMPT_TOKENS as usize + 1500,
                 "generation ran to the end"
             );
             break;
@@ -705,7 +715,7 @@ fn write_tiny_qwen3(path: &Path) {
         .filter(|(key, _)| key.starts_with("tokenizer."))
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect();
-    let (vocab, dim, heads, kv_heads, head_dim, ff, layers) = (4096usize, 64, 4, 2, 16, 96, 2);
+    let (vocab, dim, heads, kv_heads, head_dim, ff, layers) = (FIXTURE_VOCAB, 64, 4, 2, 16, 96, 2);
     for (key, value) in [
         ("general.architecture", Value::String("qwen3".into())),
         ("qwen3.attention.head_count", Value::U32(heads as u32)),

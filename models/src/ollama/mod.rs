@@ -1,8 +1,8 @@
 //! The Ollama backend: chat over `/api/chat` and the management calls, spoken with reqwest.
 //!
 //! [`OllamaClient`] is one server (list, show, pull, delete, running models, version);
-//! [`OllamaBackend`] wraps a client as a [`crate::ChatBackend`]. The wire shapes are in
-//! `shared/protocols/ollama.md`.
+//! [`OllamaBackend`] wraps a client as a [`crate::ChatBackend`]. The wire shapes are those of
+//! Ollama's REST API documentation (`docs/api.md` in the ollama repository).
 
 mod chat;
 mod client;

@@ -1,7 +1,7 @@
 //! The OpenAI-compatible backend: streamed chat completions (server-sent events), the model
 //! list, and where the API key comes from.
 //!
-//! The wire shapes are in `shared/protocols/openai-chat.md`. Server-sent events are framed by
+//! The wire shapes are OpenAI's Chat Completions API (streamed). Server-sent events are framed by
 //! the `eventsource-stream` crate (the HTML spec's parser: multi-line `data:`, comments, CRLF,
 //! a byte-order mark), so this module only reads JSON chunks.
 
