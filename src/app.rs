@@ -15,6 +15,7 @@ use crate::cli::GlobalArgs;
 use crate::exit::UserError;
 
 /// The context of one run of `agent`.
+#[derive(Clone)]
 pub struct App {
     pub env: EnvSnapshot,
     pub cwd: PathBuf,
@@ -77,10 +78,17 @@ impl App {
 
     /// Opens (creating and migrating if needed) the database.
     pub fn open_store(&self, config: &ResolvedConfig) -> Result<Store> {
-        let options = StoreOptions {
+        Ok(Store::open(
+            &self.paths.database_file(),
+            &Self::store_options(config),
+        )?)
+    }
+
+    /// How the store is opened under `config`.
+    pub fn store_options(config: &ResolvedConfig) -> StoreOptions {
+        StoreOptions {
             busy_timeout: Duration::from_millis(config.config.store.busy_timeout_ms),
-        };
-        Ok(Store::open(&self.paths.database_file(), &options)?)
+        }
     }
 
     /// Loads configuration and opens the store in one step.

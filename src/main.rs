@@ -13,6 +13,7 @@ mod history;
 mod models;
 mod output;
 mod progress;
+mod session;
 mod task;
 
 use std::process::ExitCode;

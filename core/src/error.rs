@@ -115,6 +115,13 @@ pub enum Error {
     /// whether the user can act (not a repository, dirty paths, a conflict).
     #[error(transparent)]
     Git(#[from] crate::git::GitError),
+    /// A model could not be chosen or set up for a task or chat (no model configured, an unknown
+    /// backend, a missing key). Returned by `Session::submit`; fix the model or the flags.
+    #[error("{message}")]
+    ModelSelection {
+        message: String,
+        hint: Option<String>,
+    },
     /// Encoding a record as JSON failed (a bug, not a user error).
     #[error("cannot encode JSON")]
     Json(#[from] serde_json::Error),
@@ -128,6 +135,7 @@ impl Error {
             | Error::UnknownConfigKey { .. }
             | Error::ConfigValue { .. }
             | Error::InvalidArgument(_)
+            | Error::ModelSelection { .. }
             | Error::AmbiguousId { .. } => ErrorClass::Usage,
             Error::NotFound { .. } => ErrorClass::NotFound,
             Error::InvalidImport { .. } => ErrorClass::InvalidData,
@@ -152,6 +160,7 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Git(git) => git.hint(),
+            Error::ModelSelection { hint, .. } => hint.clone(),
             Error::ConfigSyntax { path, .. } => Some(format!(
                 "fix the file, or move it aside: mv {} {}.bak",
                 path.display(),

@@ -16,8 +16,12 @@ pub mod instructions;
 pub mod markdown;
 pub mod paths;
 pub mod protocol;
+pub mod session;
+pub mod settings;
 pub mod store;
 pub mod task;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod time;
 pub mod tools;
 pub mod turn;

@@ -1,109 +1,53 @@
 //! Carrying out what the chat screen asks for: prompts to the session, interrupts, approvals,
 //! tasks run in the background, and data for the tasks, history and dashboard views.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use agent_core::git;
-use agent_core::protocol::TaskSpec;
-use agent_core::store::{ListQuery, SearchQuery, Store, StoreOptions, TaskQuery};
-use agent_core::task::{self, Answer, ModelTarget, RunRequest};
-use agent_core::tools::ToolSettings;
-use agent_core::turn::Limits;
-use agent_tui::app::{AppEvent, ChatUpdate, Command, DashboardData, HistoryItem, Loaded};
+use agent_core::protocol::Op;
+use agent_core::session::Session;
+use agent_core::settings::{self, TaskOverrides, TaskRequest};
+use agent_core::store::{ListQuery, SearchQuery, Store, TaskQuery};
+use agent_core::task;
+use agent_tui::app::{Command, DashboardData, HistoryItem, Loaded};
 use anyhow::Result;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::mpsc;
 
-use super::bridge::{ScreenAsker, SessionHandle, SessionRequest, UiMessage, replay};
+use super::bridge::UiMessage;
 use crate::app::App as Agent;
-use crate::backend::select;
-use crate::cli::BackendArgs;
 
-pub struct Executor<'a> {
-    agent: &'a Agent,
-    resolved: agent_core::config::ResolvedConfig,
-    /// The backend flags the chat started with; `/model NAME` changes only the model.
-    flags: BackendArgs,
+/// The id of the chat this screen opened in its session.
+pub const CHAT_ID: &str = "tui";
+
+pub struct Executor {
     store: Store,
-    database: PathBuf,
-    worktrees_dir: PathBuf,
-    prompts_dir: PathBuf,
     repo_root: PathBuf,
     config: agent_core::config::Config,
-    model: ModelTarget,
-    session: SessionHandle,
+    session: Session,
     ui: mpsc::UnboundedSender<UiMessage>,
-    turn_cancel: Option<watch::Sender<bool>>,
-    approvals: HashMap<String, oneshot::Sender<Answer>>,
+    /// The strategy of tasks started with `/task` (`/strategy` changes it).
     strategy: String,
-    /// Environment for tasks' commands (a shared build directory for Rust projects).
-    command_env: Vec<(String, String)>,
 }
 
-impl<'a> Executor<'a> {
+impl Executor {
     pub fn new(
-        agent: &'a Agent,
-        resolved: agent_core::config::ResolvedConfig,
-        flags: BackendArgs,
-        model: ModelTarget,
+        agent: &Agent,
+        resolved: &agent_core::config::ResolvedConfig,
         repo_root: PathBuf,
-        session: SessionHandle,
+        session: Session,
         ui: mpsc::UnboundedSender<UiMessage>,
     ) -> Result<Self> {
-        let database = agent.paths.database_file();
-        let store = Store::open(&database, &StoreOptions::default())?;
-        let strategy = resolved.config.task.strategy.clone();
-        let config = resolved.config.clone();
-        let command_env =
-            task::build_cache::command_env(&repo_root, &agent.paths.cache_dir, &agent.env);
+        let store = Store::open(
+            &agent.paths.database_file(),
+            &Agent::store_options(resolved),
+        )?;
         Ok(Self {
-            agent,
-            command_env,
-            resolved,
-            flags,
             store,
-            database,
-            worktrees_dir: agent.paths.data_dir.join("worktrees"),
-            prompts_dir: agent.paths.config_dir.join("prompts"),
             repo_root,
-            config,
-            model,
+            config: resolved.config.clone(),
+            strategy: resolved.config.task.strategy.clone(),
             session,
             ui,
-            turn_cancel: None,
-            approvals: HashMap::new(),
-            strategy,
-        })
-    }
-
-    /// Draws a resumed conversation.
-    pub fn restore_transcript(&mut self) {
-        for event in replay(&self.session.restored) {
-            let _ = self.ui.send(UiMessage::App(event));
-        }
-    }
-
-    /// The app event for a worker's message (approval answers are kept until the user decides).
-    pub fn receive(&mut self, message: UiMessage) -> Option<AppEvent> {
-        Some(match message {
-            UiMessage::Chat(update) => {
-                if matches!(update, ChatUpdate::TurnDone) {
-                    self.turn_cancel = None;
-                }
-                AppEvent::Chat(update)
-            }
-            UiMessage::Task(envelope) => AppEvent::Task(envelope),
-            UiMessage::Loaded(loaded) => AppEvent::Loaded(loaded),
-            UiMessage::App(event) => event,
-            UiMessage::Approval(question, answer) => {
-                self.approvals.insert(question.call_id.clone(), answer);
-                AppEvent::Chat(ChatUpdate::ApprovalNeeded {
-                    id: question.call_id,
-                    kind: question.kind,
-                    subject: question.subject,
-                    preview: question.preview,
-                })
-            }
         })
     }
 
@@ -115,42 +59,33 @@ impl<'a> Executor<'a> {
 
     fn try_execute(&mut self, command: Command) -> Result<()> {
         match command {
-            Command::SendPrompt(prompt) => {
-                let _ = self
-                    .ui
-                    .send(UiMessage::Chat(ChatUpdate::UserMessage(prompt.clone())));
-                let (cancel, receiver) = watch::channel(false);
-                self.turn_cancel = Some(cancel);
-                let _ = self
-                    .session
-                    .requests
-                    .send(SessionRequest::Send(prompt, receiver));
+            Command::SendPrompt(text) => {
+                self.submit(Op::UserTurn {
+                    chat_id: CHAT_ID.into(),
+                    text,
+                })?;
             }
             Command::Interrupt => {
-                if let Some(cancel) = &self.turn_cancel {
-                    let _ = cancel.send(true);
-                }
-                // A pending question is answered "no" by the interrupt.
-                for (_, answer) in self.approvals.drain() {
-                    let _ = answer.send(Answer::No);
-                }
+                self.submit(Op::Interrupt {
+                    chat_id: CHAT_ID.into(),
+                })?;
             }
             Command::Approve {
                 id,
                 approved,
                 always,
             } => {
-                if let Some(answer) = self.approvals.remove(&id) {
-                    let _ = answer.send(match (approved, always) {
-                        (true, true) => Answer::Always,
-                        (true, false) => Answer::Yes,
-                        (false, _) => Answer::No,
-                    });
-                }
+                self.submit(Op::Approve {
+                    id,
+                    approved,
+                    always,
+                })?;
             }
             Command::RunTask(description) => self.run_task(description)?,
             Command::CancelTask(id) => {
-                self.store.request_task_cancel(&id)?;
+                self.submit(Op::Cancel {
+                    task_id: id.clone(),
+                })?;
                 self.notice(format!("asked task {} to stop", short(&id)));
             }
             Command::ApplyTask(id) => self.apply(id)?,
@@ -212,19 +147,22 @@ impl<'a> Executor<'a> {
                 ));
             }
             Command::ResumeConversation(id) => {
-                let _ = self.session.requests.send(SessionRequest::Resume(id));
+                self.submit(Op::ResumeConversation {
+                    chat_id: CHAT_ID.into(),
+                    conversation_id: id,
+                })?;
             }
             Command::NewConversation | Command::Clear => {
-                let _ = self.session.requests.send(SessionRequest::NewConversation);
+                self.submit(Op::NewConversation {
+                    chat_id: CHAT_ID.into(),
+                })?;
             }
             Command::SetModel(name) => {
-                let flags = BackendArgs {
+                self.submit(Op::ConfigureChat {
+                    chat_id: CHAT_ID.into(),
                     model: Some(name.clone()),
-                    ..self.flags.clone()
-                };
-                let model = select(self.agent, &self.resolved, &flags)?.into_target();
-                self.model = model.clone();
-                let _ = self.session.requests.send(SessionRequest::SetModel(model));
+                    approval: None,
+                })?;
                 self.notice(format!("model: {name}"));
             }
             Command::SetStrategy(name) => {
@@ -239,73 +177,44 @@ impl<'a> Executor<'a> {
                 }
             }
             Command::Compact => {
-                let (cancel, receiver) = watch::channel(false);
-                self.turn_cancel = Some(cancel);
-                let _ = self
-                    .session
-                    .requests
-                    .send(SessionRequest::Compact(receiver));
+                self.submit(Op::Compact {
+                    chat_id: CHAT_ID.into(),
+                })?;
             }
             Command::Quit => {}
         }
         Ok(())
     }
 
-    /// Runs a task in the background on its own thread; its events reach the tasks view.
+    /// Starts a task in the background with the same settings `agent task run` resolves (role
+    /// models, clamps, the configured check); its events reach the tasks view.
     fn run_task(&mut self, description: String) -> Result<()> {
-        let store = Store::open(&self.database, &StoreOptions::default())?;
-        let request = RunRequest {
-            spec: TaskSpec {
+        let spec = settings::resolve_task(
+            TaskRequest {
                 description,
                 repo: self.repo_root.clone(),
                 base: "HEAD".into(),
-                strategy: self.strategy.clone(),
-                verify: self.config.task.verify.clone().map(|command| {
-                    agent_core::verify::VerifyCommand {
-                        command,
-                        source: agent_core::verify::VerifySource::Config,
-                    }
-                }),
-                approval: self.config.task.approval.as_str().to_string(),
-                limits: Limits {
-                    max_turns: self.config.task.max_turns,
-                    ..Limits::default()
-                },
                 retry_of: None,
-                max_iterations: self.config.task.max_iterations,
-                max_review_rounds: self.config.task.max_review_rounds,
             },
-            model: self.model.clone(),
-            role_models: HashMap::new(),
-            approval: self.config.task.approval,
-            asker: Box::new(ScreenAsker::new(self.ui.clone())),
-            worktrees_dir: self.worktrees_dir.clone(),
-            user_prompts_dir: Some(self.prompts_dir.clone()),
-            verify_timeout: agent_core::verify::DEFAULT_TIMEOUT,
-            tool_settings: ToolSettings::default(),
-            command_env: self.command_env.clone(),
-            cancel: watch::channel(false).1,
-        };
-        let ui = self.ui.clone();
-        std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            let events = ui.clone();
-            let sink = Box::new(move |envelope: &agent_core::protocol::EventEnvelope| {
-                let _ = events.send(UiMessage::Task(envelope.clone()));
-            });
-            if let Err(error) = runtime.block_on(task::run_task(store, request, sink)) {
-                let _ = ui.send(UiMessage::Loaded(Loaded::Notice(format!(
-                    "the task could not start: {error}"
-                ))));
-            }
-        });
-        self.notice("task started; F2 shows it".into());
+            TaskOverrides {
+                strategy: Some(self.strategy.clone()),
+                ..TaskOverrides::default()
+            },
+            &self.config,
+        )?;
+        let submitted = self.submit(Op::RunTask {
+            spec,
+            answers_approvals: true,
+        })?;
+        self.notice(format!(
+            "task {} started; F2 shows it",
+            short(submitted.task_id().unwrap_or_default())
+        ));
         Ok(())
+    }
+
+    fn submit(&self, op: Op) -> Result<agent_core::session::Submitted> {
+        Ok(self.session.submit(op)?)
     }
 
     fn apply(&mut self, id: Option<String>) -> Result<()> {

@@ -8,6 +8,7 @@ mod terminal;
 
 use std::io::IsTerminal;
 
+use agent_core::protocol::{ChatSpec, Op};
 use agent_core::store::ListQuery;
 use agent_tui::app::{App, AppEvent, StatusInfo};
 use anyhow::Result;
@@ -15,13 +16,13 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use crate::app::App as Agent;
-use crate::backend::select;
 use crate::cli::ChatArgs;
 use crate::exit::{Exit, UserError};
 use crate::models::runtime;
+use crate::session::FlagModels;
 
-use bridge::{SessionHandle, UiMessage};
-use commands::Executor;
+use bridge::UiMessage;
+use commands::{CHAT_ID, Executor};
 
 /// Most files offered to `@` mentions (a huge repository lists its first ones, sorted).
 const MENTION_FILES: usize = 20_000;
@@ -36,7 +37,8 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
     }
     let resolved = agent.config()?;
     let store = agent.open_store(&resolved)?;
-    let model = select(agent, &resolved, &args.backend)?.into_target();
+    let models = FlagModels::new(agent, &resolved, &args.backend);
+    let model = models.select(None)?;
     let repo_root = agent.repo_root().unwrap_or_else(|| agent.cwd.clone());
     let resume = match (&args.resume, args.continue_last) {
         (Some(id), _) => Some(store.resolve_conversation_id(id)?),
@@ -54,6 +56,7 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
             .map(|summary| summary.conversation.id),
         (None, false) => None,
     };
+    drop(store);
     let status = StatusInfo {
         model: model.model.clone(),
         strategy: resolved.config.task.strategy.clone(),
@@ -61,40 +64,41 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
         context_length: u64::from(model.context_length.unwrap_or_default()),
         repo: repo_root.display().to_string(),
     };
-    let files_root = repo_root.clone();
     let commands = agent_core::commands::load(
         Some(&agent.paths.config_dir.join("commands")),
         Some(&agent_core::commands::repo_commands_dir(&repo_root)),
     );
-    let (ui_tx, ui_rx) = mpsc::unbounded_channel();
-    let session = SessionHandle::start(
-        agent,
-        &resolved,
-        store,
-        model.clone(),
-        &repo_root,
-        resume,
-        ui_tx.clone(),
-    )?;
-    let executor = Executor::new(
-        agent,
-        resolved,
-        args.backend.clone(),
-        model,
-        repo_root,
-        session,
-        ui_tx,
-    )?;
     let mut screen = App::new(status);
     screen.set_custom_commands(commands);
     screen.set_files(agent_core::tools::repository_files(
-        &files_root,
+        &repo_root,
         MENTION_FILES,
     ));
+
     let runtime = runtime()?;
+    let session = crate::session::start(agent, &resolved, models);
+    let (ui_tx, ui_rx) = mpsc::unbounded_channel();
+    runtime.block_on(async { bridge::forward_events(&session, ui_tx.clone()) });
+    // A resumed conversation arrives as its first event and is drawn from it.
+    session.submit(Op::OpenChat {
+        chat_id: CHAT_ID.into(),
+        spec: ChatSpec {
+            repo: repo_root.clone(),
+            resume,
+            model: None,
+            approval: None,
+            bare: false,
+            system: None,
+            answers_approvals: true,
+        },
+    })?;
+    let executor = Executor::new(agent, &resolved, repo_root, session.clone(), ui_tx)?;
     let mut terminal = terminal::enter()?;
     let result = runtime.block_on(event_loop(&mut terminal, screen, executor, ui_rx));
     terminal::leave(&mut terminal);
+    let _ = session.submit(Op::CloseChat {
+        chat_id: CHAT_ID.into(),
+    });
     result.map(|()| Exit::Ok)
 }
 
@@ -102,12 +106,11 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
 async fn event_loop(
     terminal: &mut terminal::Term,
     mut app: App,
-    mut executor: Executor<'_>,
+    mut executor: Executor,
     mut ui_rx: mpsc::UnboundedReceiver<UiMessage>,
 ) -> Result<()> {
     let mut keys = crossterm::event::EventStream::new();
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(120));
-    executor.restore_transcript();
     loop {
         terminal.draw(|frame| app.render(frame))?;
         let event = tokio::select! {
@@ -120,10 +123,7 @@ async fn event_loop(
                 None => return Ok(()),
             },
             message = ui_rx.recv() => match message {
-                Some(message) => match executor.receive(message) {
-                    Some(event) => event,
-                    None => continue,
-                },
+                Some(message) => message.into_app_event(),
                 None => return Ok(()),
             },
             _ = tick.tick() => AppEvent::Tick,

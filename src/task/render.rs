@@ -1,15 +1,13 @@
 //! How a running task looks: a spinner naming the role and step (on a terminal) or plain lines
 //! on stderr, JSON lines on stdout with `--json`, and the closing summary on stdout.
 
-use std::future::Future;
 use std::io::{IsTerminal, Write};
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use agent_core::protocol::{Event, EventEnvelope, ToolEffectKind};
 use agent_core::store::TaskRecord;
-use agent_core::task::{Answer, ApprovalQuestion, Asker, TaskStatus};
+use agent_core::task::{Answer, TaskStatus};
 use agent_tui::{Painter, Tone};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::io::AsyncBufReadExt;
@@ -363,57 +361,50 @@ fn describe_arguments(arguments: &serde_json::Value) -> String {
 }
 
 /// Asks approval questions on the terminal (stderr + stdin), hiding the spinner meanwhile.
-pub struct TerminalAsker {
-    bar: Option<ProgressBar>,
+/// An approval question shown on the terminal.
+pub struct Question {
+    pub id: String,
+    pub kind: ToolEffectKind,
+    pub subject: String,
+    pub preview: String,
 }
 
-impl TerminalAsker {
-    pub fn new(bar: Option<ProgressBar>) -> Self {
-        Self { bar }
+/// Asks `question` on the terminal (the spinner paused meanwhile) and reads the answer from
+/// stdin; `None` when stdin is closed.
+pub async fn ask_on_terminal(bar: Option<ProgressBar>, question: &Question) -> Option<Answer> {
+    let what = match question.kind {
+        ToolEffectKind::Command => format!("run `{}`", question.subject),
+        ToolEffectKind::Write => format!("write {}", question.subject),
+        ToolEffectKind::Read => format!("use {}", question.subject),
+    };
+    let mut text = String::new();
+    if !question.preview.is_empty() {
+        text.push_str(&question.preview);
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
     }
-}
-
-impl Asker for TerminalAsker {
-    fn ask<'a>(
-        &'a mut self,
-        question: &'a ApprovalQuestion,
-    ) -> Pin<Box<dyn Future<Output = Option<Answer>> + Send + 'a>> {
-        Box::pin(async move {
-            let what = match question.kind {
-                ToolEffectKind::Command => format!("run `{}`", question.subject),
-                ToolEffectKind::Write => format!("write {}", question.subject),
-                ToolEffectKind::Read => format!("use {}", question.subject),
-            };
-            let mut text = String::new();
-            if !question.preview.is_empty() {
-                text.push_str(&question.preview);
-                if !text.ends_with('\n') {
-                    text.push('\n');
-                }
-            }
-            text.push_str(&format!(
-                "Allow the task to {what}? [y]es / [n]o / [a]lways: "
-            ));
-            if let Some(bar) = &self.bar {
-                bar.disable_steady_tick();
-                bar.suspend(|| eprint!("{text}"));
-            } else {
-                eprint!("{text}");
-            }
-            let mut line = String::new();
-            let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());
-            let read = stdin.read_line(&mut line).await;
-            if let Some(bar) = &self.bar {
-                bar.enable_steady_tick(Duration::from_millis(120));
-            }
-            match read {
-                Ok(0) | Err(_) => None,
-                Ok(_) => Some(match line.trim().to_ascii_lowercase().as_str() {
-                    "y" | "yes" => Answer::Yes,
-                    "a" | "always" => Answer::Always,
-                    _ => Answer::No,
-                }),
-            }
-        })
+    text.push_str(&format!(
+        "Allow the task to {what}? [y]es / [n]o / [a]lways: "
+    ));
+    if let Some(bar) = &bar {
+        bar.disable_steady_tick();
+        bar.suspend(|| eprint!("{text}"));
+    } else {
+        eprint!("{text}");
+    }
+    let mut line = String::new();
+    let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    let read = stdin.read_line(&mut line).await;
+    if let Some(bar) = &bar {
+        bar.enable_steady_tick(Duration::from_millis(120));
+    }
+    match read {
+        Ok(0) | Err(_) => None,
+        Ok(_) => Some(match line.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" => Answer::Yes,
+            "a" | "always" => Answer::Always,
+            _ => Answer::No,
+        }),
     }
 }

@@ -1,25 +1,21 @@
 //! `agent task run` and `agent task retry`: build the task from flags and configuration, run it
 //! with progress on stderr, and print a summary (or every event with `--json`) on stdout.
 
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use agent_core::config::{Approval, ResolvedConfig};
-use agent_core::protocol::TaskSpec;
+use agent_core::protocol::{Event, Op, TaskSpec};
+use agent_core::settings::{self, TaskOverrides, TaskRequest};
 use agent_core::store::TaskRecord;
-use agent_core::task::{self, Asker, ModelTarget, NoTerminal, RunRequest, TaskStatus};
-use agent_core::tools::ToolSettings;
-use agent_core::turn::Limits;
-use agent_core::verify::{VerifyCommand, VerifySource};
+use agent_core::task::{Answer, TaskStatus};
 use anyhow::{Context, Result};
 
-use super::render::{Renderer, TerminalAsker};
+use super::render::{Question, Renderer, ask_on_terminal};
 use crate::app::App;
-use crate::backend::select;
 use crate::cli::{BackendArg, TaskRunArgs, TaskRunOptions};
 use crate::exit::{Exit, UserError};
 use crate::models::runtime;
+use crate::session::FlagModels;
 
 pub fn run(app: &App, args: TaskRunArgs) -> Result<Exit> {
     if args.description.trim().is_empty() {
@@ -81,63 +77,25 @@ fn execute(
 ) -> Result<Exit> {
     let resolved = app.config_in(&repo)?;
     let store = app.open_store(&resolved)?;
-    let config = &resolved.config;
-    let approval = match &options.approval {
-        Some(name) => Approval::from_name(name).ok_or_else(|| {
-            UserError::usage(
-                format!("unknown approval policy `{name}`"),
-                "use one of: auto, on-write, on-command, always",
-            )
-        })?,
-        None => config.task.approval,
-    };
-    let strategy = options
-        .strategy
-        .clone()
-        .unwrap_or_else(|| config.task.strategy.clone());
-    if !task::strategy::NAMES.contains(&strategy.as_str()) {
-        return Err(UserError::usage(
-            format!("unknown strategy `{strategy}`"),
-            format!("use one of: {}", task::strategy::NAMES.join(", ")),
-        )
-        .into());
-    }
-    let selected = select(app, &resolved, &options.backend)?;
-    let role_models = role_models(app, &resolved, &options, &selected.model)?;
-    let limits = Limits {
-        max_turns: options.max_turns.unwrap_or(config.task.max_turns),
-        max_tool_calls: options.max_tool_calls,
-        max_tokens: options.max_tokens_total,
-        max_seconds: options.timeout,
-    };
-    let spec = TaskSpec {
-        description,
-        repo: repo.canonicalize().unwrap_or(repo),
-        base,
-        strategy,
-        verify: match (&options.verify, &config.task.verify) {
-            (Some(command), _) => Some(VerifyCommand {
-                command: command.clone(),
-                source: VerifySource::Flag,
-            }),
-            (None, Some(command)) => Some(VerifyCommand {
-                command: command.clone(),
-                source: VerifySource::Config,
-            }),
-            (None, None) => None,
+    let spec = settings::resolve_task(
+        TaskRequest {
+            description,
+            repo,
+            base,
+            retry_of,
         },
-        approval: approval.as_str().to_string(),
-        limits,
-        retry_of,
-        max_iterations: options
-            .max_iterations
-            .unwrap_or(config.task.max_iterations)
-            .max(1),
-        max_review_rounds: options
-            .max_review_rounds
-            .unwrap_or(config.task.max_review_rounds),
-    };
-    let model = selected.into_target();
+        overrides(&options),
+        &resolved.config,
+    )?;
+    // The models are set up here first, so that one that cannot be used fails with the
+    // binary's own hint before anything is recorded.
+    let models = FlagModels::new(app, &resolved, &options.backend);
+    models.select(None)?;
+    for (role, model) in &spec.role_models {
+        models
+            .select(Some(model))
+            .with_context(|| format!("cannot use the {role}'s model"))?;
+    }
 
     if !options.json && spec.base == "HEAD" {
         let changed = agent_core::git::repository_root(&spec.repo)
@@ -149,91 +107,95 @@ fn execute(
             ));
         }
     }
-    let spec_repo = spec.repo.clone();
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let painter = app.stderr_painter(&resolved);
     let renderer = Renderer::new(options.json, painter);
-    let asker: Box<dyn Asker> = if interactive {
-        Box::new(TerminalAsker::new(renderer.progress_handle()))
-    } else {
-        Box::new(NoTerminal)
-    };
-    let (cancel_tx, cancel_rx) = tokio::sync::watch::channel(false);
-    let request = RunRequest {
+
+    let session = crate::session::start(app, &resolved, models);
+    let mut events = session.subscribe();
+    let submitted = session.submit(Op::RunTask {
         spec,
-        model,
-        role_models,
-        approval,
-        asker,
-        worktrees_dir: worktrees_dir(app),
-        user_prompts_dir: Some(app.paths.config_dir.join("prompts")),
-        verify_timeout: agent_core::verify::DEFAULT_TIMEOUT,
-        tool_settings: ToolSettings::default(),
-        command_env: agent_core::git::repository_root(&spec_repo)
-            .map(|root| task::build_cache::command_env(&root, &app.paths.cache_dir, &app.env))
-            .unwrap_or_default(),
-        cancel: cancel_rx,
-    };
-    let sink_renderer = renderer.clone();
-    let sink = Box::new(move |envelope: &agent_core::protocol::EventEnvelope| {
-        sink_renderer.event(envelope);
-    });
+        answers_approvals: interactive,
+    })?;
+    let task_id = submitted.task_id().unwrap_or_default().to_string();
 
     let runtime = runtime()?;
-    let result = runtime.block_on(async move {
-        let interrupt = tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                let _ = cancel_tx.send(true);
+    runtime.block_on(async {
+        let mut interrupted = false;
+        loop {
+            tokio::select! {
+                envelope = events.recv() => {
+                    let Some(envelope) = envelope else { break };
+                    if envelope.task_id != task_id {
+                        continue;
+                    }
+                    renderer.event(&envelope);
+                    match &envelope.event {
+                        Event::ApprovalRequest { id, kind, subject, preview } if interactive => {
+                            let question = Question {
+                                id: id.clone(),
+                                kind: *kind,
+                                subject: subject.clone(),
+                                preview: preview.clone(),
+                            };
+                            let asking = session.clone();
+                            let bar = renderer.progress_handle();
+                            tokio::spawn(async move {
+                                let answer = ask_on_terminal(bar, &question).await;
+                                // No answer (stdin closed) is a no.
+                                let (approved, always) = match answer {
+                                    Some(Answer::Yes) => (true, false),
+                                    Some(Answer::Always) => (true, true),
+                                    _ => (false, false),
+                                };
+                                let _ = asking.submit(Op::Approve { id: question.id, approved, always });
+                            });
+                        }
+                        Event::TaskFinished { .. } => break,
+                        _ => {}
+                    }
+                }
+                signal = tokio::signal::ctrl_c(), if !interrupted => {
+                    if signal.is_ok() {
+                        interrupted = true;
+                        let _ = session.submit(Op::Cancel { task_id: task_id.clone() });
+                    }
+                }
             }
-        });
-        let result = task::run_task(store, request, sink).await;
-        interrupt.abort();
-        result
+        }
     });
     renderer.finish();
-    let (record, _store) = result.context("the task could not run")?;
+    let record = store.task(&task_id).context("the task could not run")?;
     if !options.json {
         renderer.summary(&record)?;
     }
     Ok(exit_for(&record))
 }
 
-/// The models of roles that have their own (`--planner-model`, `roles.planner.model`, …), on
-/// the same backend as the default model.
-fn role_models(
-    app: &App,
-    resolved: &ResolvedConfig,
-    options: &TaskRunOptions,
-    default_model: &str,
-) -> Result<HashMap<String, ModelTarget>> {
-    let roles = &resolved.config.roles;
-    let wanted = [
-        (
-            "planner",
-            options.planner_model.clone().or(roles.planner.clone()),
-        ),
-        ("coder", options.coder_model.clone().or(roles.coder.clone())),
-        (
-            "reviewer",
-            options.reviewer_model.clone().or(roles.reviewer.clone()),
-        ),
-        (
-            "tester",
-            options.tester_model.clone().or(roles.tester.clone()),
-        ),
-    ];
-    let mut models = HashMap::new();
-    for (role, model) in wanted {
-        let Some(model) = model.filter(|m| !m.trim().is_empty() && m != default_model) else {
-            continue;
-        };
-        let mut backend = options.backend.clone();
-        backend.model = Some(model);
-        let selected = select(app, resolved, &backend)
-            .with_context(|| format!("cannot use the {role}'s model"))?;
-        models.insert(role.to_string(), selected.into_target());
+/// What the flags of `task run` choose; the rest comes from the configuration.
+fn overrides(options: &TaskRunOptions) -> TaskOverrides {
+    let role_models = [
+        ("planner", &options.planner_model),
+        ("coder", &options.coder_model),
+        ("reviewer", &options.reviewer_model),
+        ("tester", &options.tester_model),
+    ]
+    .into_iter()
+    .filter_map(|(role, model)| Some((role.to_string(), model.clone()?)))
+    .collect();
+    TaskOverrides {
+        strategy: options.strategy.clone(),
+        approval: options.approval.clone(),
+        verify: options.verify.clone(),
+        max_turns: options.max_turns,
+        max_iterations: options.max_iterations,
+        max_review_rounds: options.max_review_rounds,
+        max_tool_calls: Some(options.max_tool_calls),
+        max_tokens_total: Some(options.max_tokens_total),
+        timeout_seconds: Some(options.timeout),
+        model: None,
+        role_models,
     }
-    Ok(models)
 }
 
 /// The exit code of a finished task: 0 succeeded, 1 failed, 130 cancelled.

@@ -11,7 +11,8 @@
 
 use std::time::{Duration, Instant};
 
-use agent_tui::app::{App, AppEvent, ChatUpdate, StatusInfo};
+use agent_core::protocol::Event;
+use agent_tui::app::{App, AppEvent, StatusInfo};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -60,11 +61,11 @@ fn main() {
 
     // 50 frames of an answer streaming in at the bottom (its entry is laid out again each time).
     app.handle(key(KeyCode::End));
-    app.handle(AppEvent::Chat(ChatUpdate::AssistantBegin));
+    app.handle(AppEvent::Chat(model_begin()));
     let mut streaming = Vec::with_capacity(50);
     for i in 0..50 {
         let start = Instant::now();
-        app.handle(AppEvent::Chat(ChatUpdate::AssistantDelta(format!(
+        app.handle(AppEvent::Chat(model_delta(format!(
             "word{i} and **more** `code` "
         ))));
         terminal.draw(|frame| app.render(frame)).unwrap();
@@ -117,18 +118,18 @@ fn report(what: &str, times: &mut [Duration]) {
 }
 
 /// A deterministic mix: prompts, Markdown answers with lists and code, tool calls (some diffs).
-fn conversation(messages: usize) -> Vec<ChatUpdate> {
+fn conversation(messages: usize) -> Vec<Event> {
     let mut updates = Vec::new();
     let mut count = 0;
     let mut turn = 0usize;
     while count < messages {
-        updates.push(ChatUpdate::UserMessage(format!(
+        updates.push(user_message(format!(
             "Question {turn}: why does module_{turn} fail when the input is empty? 日本語 🦀"
         )));
         count += 1;
         if turn.is_multiple_of(3) && count < messages {
             let id = format!("call-{turn}");
-            updates.push(ChatUpdate::ToolBegin {
+            updates.push(Event::ToolCallBegin {
                 id: id.clone(),
                 name: if turn.is_multiple_of(2) {
                     "read"
@@ -147,7 +148,9 @@ fn conversation(messages: usize) -> Vec<ChatUpdate> {
                     "--- a/src/module_{turn}.rs\n+++ b/src/module_{turn}.rs\n@@ -1,3 +1,3 @@\n fn f() {{\n-    s[0]\n+    s.chars().next()\n }}\n"
                 )
             };
-            updates.push(ChatUpdate::ToolEnd {
+            updates.push(Event::ToolCallEnd {
+                name: String::new(),
+                diff: None,
                 id,
                 ok: true,
                 output,
@@ -156,8 +159,8 @@ fn conversation(messages: usize) -> Vec<ChatUpdate> {
             count += 1;
         }
         if count < messages {
-            updates.push(ChatUpdate::AssistantBegin);
-            updates.push(ChatUpdate::AssistantDelta(format!(
+            updates.push(model_begin());
+            updates.push(model_delta(format!(
                 "## Answer {turn}\n\nThe function indexes the string **without** checking its \
                  length, so an empty input panics. Here is what to change:\n\n\
                  1. Check for the *empty* case first\n2. Return an `Option` instead\n\
@@ -165,13 +168,43 @@ fn conversation(messages: usize) -> Vec<ChatUpdate> {
                  ```rust\nfn first(s: &str) -> Option<char> {{\n    // no panic here\n    \
                  s.chars().next()\n}}\n```\n\nSee [the docs](https://doc.rust-lang.org) for more."
             )));
-            updates.push(ChatUpdate::AssistantEnd {
-                prompt_tokens: 1_000,
-                completion_tokens: 200,
-            });
+            updates.push(model_end(1_000, 200));
             count += 1;
         }
         turn += 1;
     }
     updates
+}
+
+fn user_message(prompt: String) -> Event {
+    Event::TurnBegin { prompt }
+}
+
+fn model_begin() -> Event {
+    Event::ModelBegin {
+        id: "m".into(),
+        role: "chat".into(),
+        model: "bench".into(),
+        turn: 1,
+        messages: 1,
+        estimated_prompt_tokens: 0,
+    }
+}
+
+fn model_delta(text: String) -> Event {
+    Event::ModelDelta {
+        id: "m".into(),
+        text,
+    }
+}
+
+fn model_end(prompt_tokens: u32, completion_tokens: u32) -> Event {
+    Event::ModelEnd {
+        id: "m".into(),
+        reason: "stop".into(),
+        prompt_tokens,
+        completion_tokens,
+        duration_ms: 1,
+        decode_tokens_per_second: None,
+    }
 }

@@ -147,7 +147,10 @@ pub fn describe(event: &Event) -> Option<(Option<Tone>, String)> {
                 suffix(&decision.reason)
             ),
         ),
-        Event::Usage { .. } => return None,
+        Event::Usage { .. }
+        | Event::TurnBegin { .. }
+        | Event::TurnEnd { .. }
+        | Event::ConversationLoaded { .. } => return None,
         Event::VerifyBegin { command, source } => (None, format!("verify `{command}` ({source})")),
         Event::VerifyEnd {
             passed,

@@ -3,8 +3,7 @@
 
 use std::path::PathBuf;
 
-use agent_models::{ChatEvent, ChatMessage, ChatRequest, Role, ToolCall, ToolSpec};
-use futures_util::StreamExt;
+use agent_models::{ChatMessage, Role, ToolCall, ToolSpec};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
@@ -18,7 +17,7 @@ use crate::task::driver::{self, TurnHost};
 use crate::task::prompts::{self, PromptSources};
 use crate::task::role::Role as AgentRole;
 use crate::tools::{ToolSettings, Toolbox, Workspace};
-use crate::turn::{Limits, TurnLoop, TurnOutcome, Usage};
+use crate::turn::{Input, Limits, TurnLoop, TurnOutcome, Usage};
 use crate::verify;
 
 /// What `/compact` asks the model.
@@ -29,6 +28,15 @@ const CHAT: AgentRole = AgentRole {
     name: "chat",
     read_only: false,
 };
+
+/// The role name of a bare chat's turns (`agent ask`).
+const ASK: AgentRole = AgentRole {
+    name: "ask",
+    read_only: true,
+};
+
+/// The role name of a `/compact` summary request.
+const COMPACT: &str = "compact";
 
 /// How a chat session is set up.
 pub struct ChatOptions {
@@ -43,6 +51,11 @@ pub struct ChatOptions {
     pub limits: Limits,
     /// Resume this conversation instead of starting one.
     pub resume: Option<String>,
+    /// No tools and no built-in system prompt: the model gets `system` (if any) and the
+    /// messages (`agent ask`).
+    pub bare: bool,
+    /// The system prompt of a bare session.
+    pub system: Option<String>,
 }
 
 /// How one user message's turn ended.
@@ -62,7 +75,10 @@ pub struct ChatSession {
     toolbox: Toolbox,
     tool_specs: Vec<ToolSpec>,
     approvals: Approvals,
+    /// The system prompt; empty sends none.
     system: String,
+    /// The role turns are recorded under (`chat`, or `ask` for a bare session).
+    role: AgentRole,
     /// The conversation without the system prompt.
     history: Vec<ChatMessage>,
     limits: Limits,
@@ -89,8 +105,12 @@ impl ChatSession {
             ))
         })?;
         let toolbox = Toolbox::new(workspace, options.tool_settings);
-        let tool_specs = toolbox.specs();
-        let system = chat_prompt(&options.repo_root, options.user_prompts_dir);
+        let (tool_specs, system, role) = if options.bare {
+            (Vec::new(), options.system.unwrap_or_default(), ASK)
+        } else {
+            let system = chat_prompt(&options.repo_root, options.user_prompts_dir);
+            (toolbox.specs(), system, CHAT)
+        };
         let (conversation_id, history) = match &options.resume {
             Some(id) => {
                 let (id, history) = load_history(&store, id)?;
@@ -108,6 +128,7 @@ impl ChatSession {
             tool_specs,
             approvals: Approvals::new(options.approval, options.asker),
             system,
+            role,
             history,
             limits: options.limits,
             used: Usage::default(),
@@ -139,6 +160,16 @@ impl ChatSession {
         self.model = model;
     }
 
+    /// Switches the approval policy for the next tool calls (what was allowed "always" stays).
+    pub fn set_approval(&mut self, policy: Approval) {
+        self.approvals.set_policy(policy);
+    }
+
+    /// Tokens of the session so far (prompt, completion).
+    pub fn total_tokens(&self) -> (u64, u64) {
+        (self.used.prompt_tokens, self.used.completion_tokens)
+    }
+
     /// Switches to a stored conversation (by id or unique prefix) and returns its messages.
     pub fn resume(&mut self, id: &str) -> Result<&[ChatMessage]> {
         let (id, history) = load_history(&self.store, id)?;
@@ -148,71 +179,30 @@ impl ChatSession {
     }
 
     /// Replaces the conversation with a summary of it, to free the context: the model writes
-    /// the summary (streamed as usual), and a new stored conversation starts with it. Returns
-    /// the summary; an empty conversation is left as it is.
+    /// the summary (streamed and recorded like every model call), and a new stored conversation
+    /// starts with it. Returns the summary; an empty conversation is left as it is, and so is
+    /// one whose summary failed or was interrupted.
     pub async fn compact(&mut self, cancel: watch::Receiver<bool>) -> Result<String> {
         if self.history.is_empty() {
             return Ok(String::new());
         }
-        let mut messages = vec![ChatMessage::system(self.system.clone())];
-        messages.extend(self.history.iter().cloned());
+        let mut messages = self.with_system(self.history.clone());
         messages.push(ChatMessage::user(COMPACT_REQUEST));
-        let mut request = ChatRequest::new(self.model.model.clone(), messages);
-        request.options = self.model.options.clone();
-        request.context_length = self.model.context_length;
         self.cancel = cancel;
-        let id = self.next_model_request_id();
-        self.emit(Event::ModelBegin {
-            id: id.clone(),
-            role: CHAT.name.to_string(),
-            model: self.model.model.clone(),
-            turn: 1,
-            messages: request.messages.len(),
-            estimated_prompt_tokens: agent_models::estimate_prompt_tokens(&request),
-        })?;
-        let mut stream = self.model.backend.chat(request);
+        self.deadline = Instant::now() + std::time::Duration::from_secs(self.limits.max_seconds);
+        let target = self.model.clone();
+        let inputs = driver::request_model(self, COMPACT, &target, &[], messages, 1).await?;
         let mut summary = String::new();
-        let (mut prompt_tokens, mut completion_tokens) = (0u64, 0u64);
-        let cancelled = self.cancelled();
-        tokio::pin!(cancelled);
-        loop {
-            let next = tokio::select! {
-                next = stream.next() => next,
-                () = &mut cancelled => break,
-            };
-            match next {
-                Some(Ok(ChatEvent::TextDelta { text })) => {
-                    summary.push_str(&text);
-                    self.emit(Event::ModelDelta {
-                        id: id.clone(),
-                        text,
-                    })?;
-                }
-                Some(Ok(ChatEvent::Usage { usage })) => {
-                    prompt_tokens = u64::from(usage.prompt_tokens);
-                    completion_tokens = u64::from(usage.completion_tokens);
-                }
-                Some(Ok(_)) => {}
-                Some(Err(error)) => {
-                    self.emit(Event::Error {
-                        message: error.to_string(),
-                        hint: error.hint(),
-                    })?;
-                    return Ok(String::new());
-                }
-                None => break,
+        let mut finished = false;
+        for input in inputs {
+            match input {
+                Input::ModelText(text) => summary.push_str(&text),
+                Input::ModelDone => finished = true,
+                _ => {}
             }
         }
-        self.count_tokens(prompt_tokens, completion_tokens);
-        self.emit(Event::ModelEnd {
-            id,
-            reason: "stop".into(),
-            prompt_tokens: prompt_tokens as u32,
-            completion_tokens: completion_tokens as u32,
-            duration_ms: 0,
-        })?;
-        if summary.trim().is_empty() {
-            return Ok(summary);
+        if !finished || summary.trim().is_empty() {
+            return Ok(String::new());
         }
         let title = match &self.conversation_id {
             Some(old) => format!("Compacted: {}", self.store.conversation(old)?.title),
@@ -240,6 +230,16 @@ impl ChatSession {
         Ok(summary)
     }
 
+    /// `messages` after the system prompt, if there is one.
+    fn with_system(&self, messages: Vec<ChatMessage>) -> Vec<ChatMessage> {
+        let mut all = Vec::with_capacity(messages.len() + 1);
+        if !self.system.is_empty() {
+            all.push(ChatMessage::system(self.system.clone()));
+        }
+        all.extend(messages);
+        all
+    }
+
     /// Starts a new conversation (the old one stays in the store).
     pub fn new_conversation(&mut self) {
         self.conversation_id = None;
@@ -261,6 +261,17 @@ impl ChatSession {
                     .take(72)
                     .collect();
                 let created = self.store.create_conversation(&title, Some(&self.repo))?;
+                if self.role.name == ASK.name && !self.system.is_empty() {
+                    // A bare session's system prompt is the user's own: keep it with the exchange.
+                    self.store.append_message(
+                        &created.id,
+                        NewMessage {
+                            role: Some(Role::System),
+                            content: self.system.clone(),
+                            ..NewMessage::default()
+                        },
+                    )?;
+                }
                 self.conversation_id = Some(created.id.clone());
                 created.id
             }
@@ -273,16 +284,17 @@ impl ChatSession {
                 ..NewMessage::default()
             },
         )?;
+        self.emit(Event::TurnBegin {
+            prompt: prompt.to_string(),
+        })?;
         self.cancel = cancel;
         self.deadline = Instant::now() + std::time::Duration::from_secs(self.limits.max_seconds);
-        let mut messages = vec![ChatMessage::system(self.system.clone())];
-        messages.extend(self.history.iter().cloned());
         // The user message is part of the conversation now; the loop's replies and tool results
         // are stored as they arrive (`messages_added`).
         self.history.push(ChatMessage::user(prompt));
-        messages.push(ChatMessage::user(prompt));
+        let messages = self.with_system(self.history.clone());
         let turn = TurnLoop::new(messages, self.limits);
-        let (outcome, _) = driver::run_loop(self, CHAT, turn).await?;
+        let (outcome, _) = driver::run_loop(self, self.role, turn).await?;
         // A reply cut off (cancelled, or the model failing) is not in the loop's messages; keep
         // what was shown.
         let completed = matches!(outcome, TurnOutcome::Completed { .. });
@@ -299,6 +311,11 @@ impl ChatSession {
             )?;
             self.history.push(ChatMessage::assistant(text));
         }
+        self.emit(Event::TurnEnd {
+            outcome: turn_outcome_name(&outcome).to_string(),
+            total_prompt_tokens: self.used.prompt_tokens,
+            total_completion_tokens: self.used.completion_tokens,
+        })?;
         Ok(ChatTurn {
             outcome,
             total_tokens: (self.used.prompt_tokens, self.used.completion_tokens),
@@ -408,6 +425,16 @@ impl TurnHost for ChatSession {
 
     fn time_up(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
         tokio::time::sleep_until(self.deadline)
+    }
+}
+
+/// How a turn ended, as [`Event::TurnEnd`] names it.
+pub fn turn_outcome_name(outcome: &TurnOutcome) -> &'static str {
+    match outcome {
+        TurnOutcome::Completed { .. } => "completed",
+        TurnOutcome::Limit(_) => "limit",
+        TurnOutcome::ModelFailed(_) => "failed",
+        TurnOutcome::Cancelled => "cancelled",
     }
 }
 

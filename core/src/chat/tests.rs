@@ -3,9 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use agent_models::{
-    ChatBackend, ChatEvent, ChatRequest, ChatStream, DoneReason, ModelError, Role, ToolCall, Usage,
-};
+use agent_models::{ChatEvent, ChatRequest, Role};
 use tokio::sync::watch;
 
 use super::*;
@@ -14,72 +12,9 @@ use crate::protocol::Event;
 use crate::store::Store;
 use crate::task::NoTerminal;
 use crate::task::context::ModelTarget;
+use crate::testing::{Scripted, read, text};
 use crate::tools::ToolSettings;
 use crate::turn::{Limits, TurnOutcome};
-
-/// Replies with the next scripted list of events for each request; keeps every request.
-struct Scripted {
-    replies: Mutex<Vec<Vec<ChatEvent>>>,
-    seen: Arc<Mutex<Vec<ChatRequest>>>,
-}
-
-impl ChatBackend for Scripted {
-    fn name(&self) -> &'static str {
-        "openai"
-    }
-
-    fn chat(&self, request: ChatRequest) -> ChatStream {
-        self.seen.lock().unwrap().push(request);
-        let mut replies = self.replies.lock().unwrap();
-        if replies.is_empty() {
-            // No reply scripted: never answer (a stalled server).
-            return Box::pin(futures_util::stream::pending::<Result<ChatEvent, ModelError>>());
-        }
-        let events = replies.remove(0);
-        let finished = events.iter().any(|e| matches!(e, ChatEvent::Done { .. }));
-        let stream = futures_util::stream::iter(events.into_iter().map(Ok));
-        if finished {
-            Box::pin(stream)
-        } else {
-            // A reply that breaks off: the server stalls after these events.
-            Box::pin(futures_util::StreamExt::chain(
-                stream,
-                futures_util::stream::pending(),
-            ))
-        }
-    }
-}
-
-fn text(text: &str) -> Vec<ChatEvent> {
-    vec![
-        ChatEvent::TextDelta { text: text.into() },
-        ChatEvent::Usage {
-            usage: Usage {
-                prompt_tokens: 10,
-                completion_tokens: 2,
-                ..Usage::default()
-            },
-        },
-        ChatEvent::Done {
-            reason: DoneReason::Stop,
-        },
-    ]
-}
-
-fn read(path: &str) -> Vec<ChatEvent> {
-    vec![
-        ChatEvent::ToolCall {
-            call: ToolCall {
-                id: "c1".into(),
-                name: "read".into(),
-                arguments: serde_json::json!({ "path": path }),
-            },
-        },
-        ChatEvent::Done {
-            reason: DoneReason::ToolCalls,
-        },
-    ]
-}
 
 struct Setup {
     _dir: tempfile::TempDir,
@@ -130,6 +65,8 @@ fn session(
             user_prompts_dir: None,
             limits: Limits::default(),
             resume,
+            bare: false,
+            system: None,
         },
         Box::new(move |event: &Event| events.lock().unwrap().push(event.clone())),
     )

@@ -99,7 +99,7 @@ pub enum Backend {
 }
 
 /// `task.approval`: when a task asks before acting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Approval {
     /// Never asks.

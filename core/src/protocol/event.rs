@@ -11,15 +11,21 @@ use crate::time::Millis;
 /// that fronts may ignore) keep it; renames and removals bump it.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// An event with its envelope: schema version, the task it belongs to, its sequence number in
-/// that task's log and when it happened. This is exactly one line of `--json` output.
+/// An event with its envelope: schema version, the task or chat it belongs to, its sequence
+/// number in that task's log (or that chat's stream) and when it happened. This is exactly one
+/// line of `--json` output.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventEnvelope {
     /// [`SCHEMA_VERSION`] of the writer.
     pub v: u32,
-    /// The task this event belongs to.
+    /// The task this event belongs to; empty (and left out of the JSON) for a chat's events.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub task_id: String,
-    /// Position in the task's event log, from 1, without gaps.
+    /// The chat this event belongs to (the id its front chose when it opened the chat); absent
+    /// for a task's events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_id: Option<String>,
+    /// Position in the task's event log (or the chat's stream), from 1, without gaps.
     pub seq: u64,
     /// Milliseconds since the Unix epoch.
     pub at: Millis,
@@ -108,6 +114,9 @@ pub enum Event {
         prompt_tokens: u32,
         completion_tokens: u32,
         duration_ms: u64,
+        /// Answer tokens per second of decoding, when the backend measured it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decode_tokens_per_second: Option<f64>,
     },
     /// The model asked for a tool.
     ToolCallBegin {
@@ -176,6 +185,22 @@ pub enum Event {
         message: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         hint: Option<String>,
+    },
+    /// A chat turn began with this user message (chats only).
+    TurnBegin { prompt: String },
+    /// A chat turn ended (chats only): `completed`, `cancelled`, `failed` or `limit`, with the
+    /// chat's token totals so far.
+    TurnEnd {
+        outcome: String,
+        total_prompt_tokens: u64,
+        total_completion_tokens: u64,
+    },
+    /// A stored conversation was loaded into a chat (opened with `resume`, or resumed), with its
+    /// messages for a front to draw; `conversation_id` is absent for a new, empty conversation.
+    ConversationLoaded {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        conversation_id: Option<String>,
+        messages: Vec<agent_models::ChatMessage>,
     },
     /// The last event of a task.
     TaskFinished {
@@ -288,6 +313,9 @@ impl Event {
             Event::LimitReached { .. } => "limit_reached",
             Event::Committed { .. } => "committed",
             Event::Error { .. } => "error",
+            Event::TurnBegin { .. } => "turn_begin",
+            Event::TurnEnd { .. } => "turn_end",
+            Event::ConversationLoaded { .. } => "conversation_loaded",
             Event::TaskFinished { .. } => "task_finished",
         }
     }

@@ -11,7 +11,7 @@ pub use event::{
     ApprovalDecision, DecidedBy, Event, EventEnvelope, LimitKind, SCHEMA_VERSION, StepKind,
     TaskStatusChange, ToolEffectKind,
 };
-pub use op::{Op, TaskSpec};
+pub use op::{ChatSpec, Op, TaskSpec};
 
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@ fn envelope(event: Event) -> EventEnvelope {
     EventEnvelope {
         v: SCHEMA_VERSION,
         task_id: "t1".into(),
+        chat_id: None,
         seq: 3,
         at: 1_700_000_000_000,
         event,

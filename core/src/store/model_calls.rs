@@ -30,6 +30,16 @@ impl ModelCallOutcome {
             ModelCallOutcome::Error => "error",
         }
     }
+
+    /// The outcome stored as `name`; anything unknown reads as an error.
+    fn from_name(name: &str) -> Self {
+        match name {
+            "ok" => ModelCallOutcome::Ok,
+            "length" => ModelCallOutcome::Length,
+            "cancelled" => ModelCallOutcome::Cancelled,
+            _ => ModelCallOutcome::Error,
+        }
+    }
 }
 
 /// One model call to record.
@@ -96,5 +106,31 @@ impl Store {
                 })
             },
         )?)
+    }
+
+    /// The last `limit` model calls, oldest first.
+    pub fn recent_model_calls(&self, limit: usize) -> Result<Vec<ModelCall>> {
+        let mut statement = self.conn.prepare(
+            "SELECT task_id, conversation_id, agent_role, backend, model, prompt_tokens,
+                    completion_tokens, latency_ms, first_token_ms, outcome, error
+               FROM (SELECT * FROM model_calls ORDER BY id DESC LIMIT ?1) ORDER BY id",
+        )?;
+        let rows = statement.query_map([limit as i64], |row| {
+            let outcome: String = row.get(9)?;
+            Ok(ModelCall {
+                task_id: row.get(0)?,
+                conversation_id: row.get(1)?,
+                agent_role: row.get(2)?,
+                backend: row.get(3)?,
+                model: row.get(4)?,
+                prompt_tokens: row.get(5)?,
+                completion_tokens: row.get(6)?,
+                latency_ms: row.get(7)?,
+                first_token_ms: row.get(8)?,
+                outcome: ModelCallOutcome::from_name(&outcome),
+                error: row.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -381,6 +381,7 @@ impl Store {
         let envelope = EventEnvelope {
             v: SCHEMA_VERSION,
             task_id: task_id.to_string(),
+            chat_id: None,
             seq: last as u64 + 1,
             at: now_ms(),
             event,

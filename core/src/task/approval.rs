@@ -73,6 +73,11 @@ impl Approvals {
         }
     }
 
+    /// Changes the policy for the next actions.
+    pub fn set_policy(&mut self, policy: Approval) {
+        self.policy = policy;
+    }
+
     /// Whether the policy wants a person asked before an action of this kind.
     pub fn needs_asking(&self, kind: ToolEffectKind) -> bool {
         if self.always_allowed.contains(&kind) {

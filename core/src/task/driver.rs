@@ -205,8 +205,10 @@ pub async fn run_loop<H: TurnHost>(
 }
 
 /// One model request, streamed: text deltas go out as events, and the inputs for the machine
-/// come back (ending in done, failed, cancel or time-up).
-async fn request_model<H: TurnHost>(
+/// come back (ending in done, failed, cancel or time-up). Every model call of the core goes
+/// through here: the events, the token counts and the `model_calls` row with its real finish
+/// reason and duration.
+pub(crate) async fn request_model<H: TurnHost>(
     ctx: &mut H,
     role: &str,
     target: &ModelTarget,
@@ -235,6 +237,7 @@ async fn request_model<H: TurnHost>(
     let mut pending_text = String::new();
     let mut last_flush = Instant::now();
     let mut usage = (0u64, 0u64);
+    let mut decode_speed = None;
     let mut reason = "stop";
     let mut error: Option<String> = None;
     let mut stop: Option<Input> = None;
@@ -269,6 +272,7 @@ async fn request_model<H: TurnHost>(
             }
             Some(Ok(ChatEvent::Usage { usage: u })) => {
                 usage = (u64::from(u.prompt_tokens), u64::from(u.completion_tokens));
+                decode_speed = u.decode_tokens_per_second();
             }
             Some(Ok(ChatEvent::Done { reason: done })) => {
                 reason = match done {
@@ -301,6 +305,7 @@ async fn request_model<H: TurnHost>(
         prompt_tokens: usage.0 as u32,
         completion_tokens: usage.1 as u32,
         duration_ms: duration.as_millis() as u64,
+        decode_tokens_per_second: decode_speed,
     })?;
     ctx.emit(Event::Usage {
         role: role.to_string(),

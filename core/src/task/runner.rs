@@ -26,6 +26,9 @@ use crate::verify::{self, VerifyCommand};
 
 /// Everything a task run needs besides the store.
 pub struct RunRequest {
+    /// The task's id, when the caller chose it (a session returns it before the task starts);
+    /// `None` makes a new one.
+    pub task_id: Option<String>,
     pub spec: TaskSpec,
     /// The model of every role without one of its own.
     pub model: ModelTarget,
@@ -54,6 +57,7 @@ pub async fn run_task(
     mut sink: EventSink,
 ) -> Result<(TaskRecord, Store)> {
     let RunRequest {
+        task_id,
         spec,
         model,
         role_models,
@@ -106,7 +110,7 @@ pub async fn run_task(
         ),
     };
 
-    let task_id = crate::ids::new_id();
+    let task_id = task_id.unwrap_or_else(crate::ids::new_id);
     let title = title_of(&spec.description);
     let spec_json = serde_json::to_string(&spec)?;
     let repo_text = repo_root.display().to_string();

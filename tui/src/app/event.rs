@@ -4,7 +4,7 @@
 //! data the binary fetched all arrive as [`AppEvent`]s, and everything with an effect outside the
 //! screen leaves as a [`Command`].
 
-use agent_core::protocol::{EventEnvelope, ToolEffectKind};
+use agent_core::protocol::{Event, EventEnvelope};
 use agent_core::store::TaskRecord;
 use agent_models::Role;
 use crossterm::event::KeyEvent;
@@ -37,56 +37,13 @@ pub enum AppEvent {
     ScrollDown,
     /// A timer tick: animates the busy indicator.
     Tick,
-    /// The chat session's progress.
-    Chat(ChatUpdate),
+    /// An event of the chat's session (turns, the model's text, tool calls, approval
+    /// questions, errors, a loaded conversation): the protocol's own events.
+    Chat(Event),
     /// A running task's events (the protocol `--json` prints).
     Task(EventEnvelope),
     /// Data the binary fetched for a [`Command`].
     Loaded(Loaded),
-}
-
-/// Progress of the chat session, in the order it happens.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ChatUpdate {
-    /// A prompt that was sent (or one restored from history).
-    UserMessage(String),
-    /// The assistant starts answering.
-    AssistantBegin,
-    /// More of the assistant's Markdown.
-    AssistantDelta(String),
-    /// The answer ended; the counts are the request's (prompt + completion is what the context
-    /// now holds).
-    AssistantEnd {
-        prompt_tokens: u64,
-        completion_tokens: u64,
-    },
-    /// The model called a tool.
-    ToolBegin {
-        id: String,
-        name: String,
-        arguments: serde_json::Value,
-    },
-    /// A tool call finished; `output` is what the model was shown.
-    ToolEnd {
-        id: String,
-        ok: bool,
-        output: String,
-        changed_paths: Vec<String>,
-    },
-    /// An action waits for the user's decision (answered with [`Command::Approve`]).
-    ApprovalNeeded {
-        id: String,
-        kind: ToolEffectKind,
-        subject: String,
-        preview: String,
-    },
-    /// Something failed; `hint` says what the user can do.
-    Error {
-        message: String,
-        hint: Option<String>,
-    },
-    /// The turn is over: the app is no longer busy.
-    TurnDone,
 }
 
 /// Data the binary fetched in answer to a [`Command`].
@@ -135,7 +92,7 @@ pub struct DashboardData {
 /// What the binary must do; the app only asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// Send a prompt to the model (the app is busy until [`ChatUpdate::TurnDone`]).
+    /// Send a prompt to the model (the app is busy until the turn's `turn_end` event).
     SendPrompt(String),
     /// Stop the running turn.
     Interrupt,

@@ -22,8 +22,7 @@ mod wrap;
 mod tests;
 
 pub use event::{
-    AppEvent, ChatUpdate, Command, CustomCommand, DashboardData, HistoryItem, Loaded, StatusInfo,
-    View,
+    AppEvent, Command, CustomCommand, DashboardData, HistoryItem, Loaded, StatusInfo, View,
 };
 pub use state::App;
 pub use views::{MIN_HEIGHT, MIN_WIDTH};

@@ -5,9 +5,10 @@ use std::collections::VecDeque;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::event::{
-    AppEvent, ChatUpdate, Command, CustomCommand, DashboardData, Loaded, StatusInfo, View,
-};
+use agent_core::protocol::Event;
+use agent_models::{ChatMessage, Role};
+
+use super::event::{AppEvent, Command, CustomCommand, DashboardData, Loaded, StatusInfo, View};
 use super::input::Editor;
 use super::transcript::{Entry, ToolBlock, Transcript};
 use super::views::approval::Approval;
@@ -74,7 +75,7 @@ impl App {
         }
     }
 
-    /// True while a turn runs (from sending a prompt until [`ChatUpdate::TurnDone`]).
+    /// True while a turn runs (from sending a prompt until its `turn_end` event).
     pub fn is_busy(&self) -> bool {
         self.busy
     }
@@ -251,33 +252,26 @@ impl App {
         self.push_entry(Entry::Notice(text.into()));
     }
 
-    fn chat(&mut self, update: ChatUpdate) {
-        match update {
-            ChatUpdate::UserMessage(text) => self.push_entry(Entry::User(text)),
-            ChatUpdate::AssistantBegin => {
-                self.push_entry(Entry::Assistant {
-                    text: String::new(),
-                    streaming: true,
-                });
-                self.streaming = self.transcript.last_index();
-            }
-            ChatUpdate::AssistantDelta(delta) => {
-                let index = match self.streaming {
-                    Some(index) => index,
-                    None => {
-                        self.chat(ChatUpdate::AssistantBegin);
-                        self.streaming.unwrap_or_default()
-                    }
-                };
+    /// One event of the chat's session: its turns, the model's text, tool calls, questions.
+    fn chat(&mut self, event: Event) {
+        match event {
+            Event::TurnBegin { prompt } => self.push_entry(Entry::User(prompt)),
+            Event::ModelBegin { .. } => self.assistant_begin(),
+            Event::ModelDelta { text, .. } => {
+                if self.streaming.is_none() {
+                    self.assistant_begin();
+                }
+                let index = self.streaming.unwrap_or_default();
                 self.transcript.update(index, |entry| {
-                    if let Entry::Assistant { text, .. } = entry {
-                        text.push_str(&delta);
+                    if let Entry::Assistant { text: shown, .. } = entry {
+                        shown.push_str(&text);
                     }
                 });
             }
-            ChatUpdate::AssistantEnd {
+            Event::ModelEnd {
                 prompt_tokens,
                 completion_tokens,
+                ..
             } => {
                 if let Some(index) = self.streaming.take() {
                     self.transcript.update(index, |entry| {
@@ -286,9 +280,10 @@ impl App {
                         }
                     });
                 }
-                self.status.tokens_used = prompt_tokens.saturating_add(completion_tokens);
+                self.status.tokens_used =
+                    u64::from(prompt_tokens).saturating_add(u64::from(completion_tokens));
             }
-            ChatUpdate::ToolBegin {
+            Event::ToolCallBegin {
                 id,
                 name,
                 arguments,
@@ -302,25 +297,22 @@ impl App {
                     expanded: false,
                 }));
             }
-            ChatUpdate::ToolEnd {
+            Event::ToolCallEnd {
                 id,
                 ok,
                 output,
                 changed_paths,
+                diff,
+                ..
             } => {
-                if let Some(index) = self.transcript.find_tool(&id) {
-                    self.transcript.update(index, |entry| {
-                        if let Entry::Tool(tool) = entry {
-                            // A successful edit shows its diff right away.
-                            if ok && super::diff::is_unified_diff(&output) {
-                                tool.expanded = true;
-                            }
-                            tool.result = Some((ok, output, changed_paths));
-                        }
-                    });
-                }
+                // A change shows as its diff under the one-line result.
+                let output = match diff {
+                    Some(diff) => format!("{output}\n{diff}"),
+                    None => output,
+                };
+                self.tool_result(&id, ok, output, changed_paths);
             }
-            ChatUpdate::ApprovalNeeded {
+            Event::ApprovalRequest {
                 id,
                 kind,
                 subject,
@@ -328,13 +320,72 @@ impl App {
             } => self
                 .approvals
                 .push_back(Approval::new(id, kind, subject, preview)),
-            ChatUpdate::Error { message, hint } => {
+            Event::Error { message, hint } => {
                 self.streaming = None;
                 self.push_entry(Entry::Error { message, hint });
             }
-            ChatUpdate::TurnDone => {
+            Event::TurnEnd { .. } => {
                 self.busy = false;
                 self.streaming = None;
+            }
+            Event::ConversationLoaded { messages, .. } => self.show_conversation(messages),
+            _ => {}
+        }
+    }
+
+    fn assistant_begin(&mut self) {
+        self.push_entry(Entry::Assistant {
+            text: String::new(),
+            streaming: true,
+        });
+        self.streaming = self.transcript.last_index();
+    }
+
+    fn tool_result(&mut self, id: &str, ok: bool, output: String, changed_paths: Vec<String>) {
+        if let Some(index) = self.transcript.find_tool(id) {
+            self.transcript.update(index, |entry| {
+                if let Entry::Tool(tool) = entry {
+                    // A successful edit shows its diff right away.
+                    if ok && super::diff::is_unified_diff(&output) {
+                        tool.expanded = true;
+                    }
+                    tool.result = Some((ok, output, changed_paths));
+                }
+            });
+        }
+    }
+
+    /// Draws a stored conversation from scratch (a resumed one, or an empty new one).
+    fn show_conversation(&mut self, messages: Vec<ChatMessage>) {
+        self.transcript.clear();
+        self.streaming = None;
+        self.busy = false;
+        for message in messages {
+            match message.role {
+                Role::User => self.push_entry(Entry::User(message.content)),
+                Role::Assistant => {
+                    if !message.content.trim().is_empty() {
+                        self.push_entry(Entry::Assistant {
+                            text: message.content,
+                            streaming: false,
+                        });
+                    }
+                    for call in message.tool_calls {
+                        self.push_entry(Entry::Tool(ToolBlock {
+                            id: call.id,
+                            name: call.name,
+                            arguments: call.arguments,
+                            result: None,
+                            expanded: false,
+                        }));
+                    }
+                }
+                Role::Tool => {
+                    let ok = !message.content.starts_with("refused");
+                    let id = message.tool_call_id.unwrap_or_default();
+                    self.tool_result(&id, ok, message.content, Vec::new());
+                }
+                Role::System => {}
             }
         }
     }

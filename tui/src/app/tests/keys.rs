@@ -18,7 +18,7 @@ fn enter_sends_and_clears() {
     assert!(app.editor.is_empty());
     assert!(app.is_busy());
     // Blank input sends nothing.
-    chat(&mut app, ChatUpdate::TurnDone);
+    chat(&mut app, turn_end());
     assert!(!app.is_busy());
     type_text(&mut app, "   ");
     assert!(app.handle(key(KeyCode::Enter)).is_empty());
@@ -64,7 +64,7 @@ fn up_and_down_browse_prompt_history() {
     for prompt in ["first", "second"] {
         type_text(&mut app, prompt);
         app.handle(key(KeyCode::Enter));
-        chat(&mut app, ChatUpdate::TurnDone);
+        chat(&mut app, turn_end());
     }
     type_text(&mut app, "dra");
     app.handle(key(KeyCode::Up));
@@ -83,7 +83,7 @@ fn ctrl_r_finds_an_older_prompt() {
     for prompt in ["fix the parser", "write docs", "fix the lexer", "run tests"] {
         type_text(&mut app, prompt);
         app.handle(key(KeyCode::Enter));
-        chat(&mut app, ChatUpdate::TurnDone);
+        chat(&mut app, turn_end());
     }
     app.handle(ctrl('r'));
     type_text(&mut app, "fix");
@@ -110,7 +110,7 @@ fn esc_interrupts_only_when_busy() {
     type_text(&mut app, "go");
     app.handle(key(KeyCode::Enter));
     assert_eq!(app.handle(key(KeyCode::Esc)), [Command::Interrupt]);
-    chat(&mut app, ChatUpdate::TurnDone);
+    chat(&mut app, turn_end());
     assert!(app.handle(key(KeyCode::Esc)).is_empty());
 }
 
@@ -121,7 +121,7 @@ fn ctrl_c_interrupts_clears_then_quits_on_the_second_press() {
     app.handle(key(KeyCode::Enter));
     assert_eq!(app.handle(ctrl('c')), [Command::Interrupt]);
     assert!(!app.should_quit());
-    chat(&mut app, ChatUpdate::TurnDone);
+    chat(&mut app, turn_end());
     type_text(&mut app, "draft");
     assert!(app.handle(ctrl('c')).is_empty());
     assert!(app.editor.is_empty());
@@ -221,7 +221,7 @@ fn popup_moves_and_esc_hides_it() {
 fn approval(app: &mut App, id: &str) {
     chat(
         app,
-        ChatUpdate::ApprovalNeeded {
+        Event::ApprovalRequest {
             id: id.into(),
             kind: ToolEffectKind::Command,
             subject: "cargo test".into(),
@@ -354,19 +354,13 @@ fn history_search_open_and_resume() {
 
 fn long_conversation(app: &mut App, messages: usize) {
     for i in 0..messages {
-        chat(app, ChatUpdate::UserMessage(format!("question {i}")));
-        chat(app, ChatUpdate::AssistantBegin);
+        chat(app, user_message(format!("question {i}")));
+        chat(app, model_begin());
         chat(
             app,
-            ChatUpdate::AssistantDelta(format!("answer {i}\n\nwith a second paragraph")),
+            model_delta(format!("answer {i}\n\nwith a second paragraph")),
         );
-        chat(
-            app,
-            ChatUpdate::AssistantEnd {
-                prompt_tokens: 10,
-                completion_tokens: 5,
-            },
-        );
+        chat(app, model_end(10, 5));
     }
 }
 
@@ -386,7 +380,7 @@ fn scrolling_up_stops_following_and_end_follows_again() {
     assert!(before.iter().any(|r| r.contains("more lines")));
 
     // New output does not move a view that was scrolled up.
-    chat(&mut app, ChatUpdate::UserMessage("question 30".into()));
+    chat(&mut app, user_message("question 30".into()));
     let terminal = draw(&mut app, 80, 24);
     assert_eq!(rows(&terminal)[..18], before[..18]);
 
@@ -399,7 +393,7 @@ fn scrolling_up_stops_following_and_end_follows_again() {
     assert!(!app.transcript.follow);
     app.handle(key(KeyCode::End));
     assert!(app.transcript.follow);
-    chat(&mut app, ChatUpdate::UserMessage("question 31".into()));
+    chat(&mut app, user_message("question 31".into()));
     let terminal = draw(&mut app, 80, 24);
     assert!(rows(&terminal).iter().any(|r| r.contains("question 31")));
 }
@@ -411,8 +405,8 @@ fn layout_cache_follows_width_and_changes() {
     draw(&mut app, 80, 24);
     let wide = app.transcript.height();
     assert_eq!(app.layout_cache_lines(), wide);
-    chat(&mut app, ChatUpdate::AssistantBegin);
-    chat(&mut app, ChatUpdate::AssistantDelta("a ".repeat(100)));
+    chat(&mut app, model_begin());
+    chat(&mut app, model_delta("a ".repeat(100)));
     draw(&mut app, 80, 24);
     assert!(app.transcript.height() > wide + 2);
     let before = app.transcript.height();
@@ -428,7 +422,7 @@ fn tool_blocks_toggle_with_tab_and_ctrl_o() {
     for id in ["t1", "t2"] {
         chat(
             &mut app,
-            ChatUpdate::ToolBegin {
+            Event::ToolCallBegin {
                 id: id.into(),
                 name: "read".into(),
                 arguments: serde_json::json!({"path": "src/lib.rs"}),
@@ -459,17 +453,8 @@ fn tool_blocks_toggle_with_tab_and_ctrl_o() {
 #[test]
 fn streaming_and_tokens_update_state() {
     let mut app = app();
-    chat(
-        &mut app,
-        ChatUpdate::AssistantDelta("no begin first".into()),
-    );
-    chat(
-        &mut app,
-        ChatUpdate::AssistantEnd {
-            prompt_tokens: 1_000,
-            completion_tokens: 234,
-        },
-    );
+    chat(&mut app, model_delta("no begin first".into()));
+    chat(&mut app, model_end(1_000, 234));
     assert_eq!(app.status.tokens_used, 1_234);
     assert_eq!(app.transcript.entries().len(), 1);
 }
@@ -514,7 +499,7 @@ fn no_input_panics_at_any_size() {
         app.handle(key(view));
         for event in events.iter().cloned() {
             app.handle(event);
-            chat(&mut app, ChatUpdate::AssistantDelta("```\n日本🦀\t".into()));
+            chat(&mut app, model_delta("```\n日本🦀\t".into()));
             for (width, height) in sizes {
                 draw(&mut app, width, height);
             }

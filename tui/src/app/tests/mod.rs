@@ -11,7 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::{App, AppEvent, ChatUpdate, StatusInfo};
+use super::{App, AppEvent, StatusInfo};
 
 fn status() -> StatusInfo {
     StatusInfo {
@@ -46,8 +46,50 @@ fn type_text(app: &mut App, text: &str) -> Vec<super::Command> {
         .collect()
 }
 
-fn chat(app: &mut App, update: ChatUpdate) {
-    assert!(app.handle(AppEvent::Chat(update)).is_empty());
+fn chat(app: &mut App, event: Event) {
+    assert!(app.handle(AppEvent::Chat(event)).is_empty());
+}
+
+/// The chat events of a turn, as the core sends them.
+fn user_message(prompt: String) -> Event {
+    Event::TurnBegin { prompt }
+}
+
+fn model_begin() -> Event {
+    Event::ModelBegin {
+        id: "m1".into(),
+        role: "chat".into(),
+        model: "qwen2.5-coder:7b".into(),
+        turn: 1,
+        messages: 2,
+        estimated_prompt_tokens: 100,
+    }
+}
+
+fn model_delta(text: String) -> Event {
+    Event::ModelDelta {
+        id: "m1".into(),
+        text,
+    }
+}
+
+fn model_end(prompt_tokens: u32, completion_tokens: u32) -> Event {
+    Event::ModelEnd {
+        id: "m1".into(),
+        reason: "stop".into(),
+        prompt_tokens,
+        completion_tokens,
+        duration_ms: 10,
+        decode_tokens_per_second: None,
+    }
+}
+
+fn turn_end() -> Event {
+    Event::TurnEnd {
+        outcome: "completed".into(),
+        total_prompt_tokens: 0,
+        total_completion_tokens: 0,
+    }
 }
 
 fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
@@ -81,6 +123,7 @@ fn envelope(task_id: &str, seq: u64, event: Event) -> AppEvent {
     AppEvent::Task(EventEnvelope {
         v: SCHEMA_VERSION,
         task_id: task_id.into(),
+        chat_id: None,
         seq,
         at: 1_795_000_000_000 + seq as i64 * 1_000,
         event,

@@ -16,16 +16,16 @@ fn streaming_app() -> App {
     app.handle(key(KeyCode::Enter));
     chat(
         &mut app,
-        ChatUpdate::UserMessage("Why does parse panic on empty input?".into()),
+        user_message("Why does parse panic on empty input?".into()),
     );
-    chat(&mut app, ChatUpdate::AssistantBegin);
+    chat(&mut app, model_begin());
     for delta in [
         "## The cause\n\nIt indexes the string **without** checking ",
         "its length:\n\n- `s[0]` panics on `\"\"`\n- the *caller* passes user input\n\n",
         "1. Check for empty input\n2. Return an [Option](https://doc.rust-lang.org/std/option/)\n\n",
         "```rust\nfn first(s: &str) -> Option<char> {\n    // no panic here\n    s.chars().next()\n",
     ] {
-        chat(&mut app, ChatUpdate::AssistantDelta(delta.into()));
+        chat(&mut app, model_delta(delta.into()));
     }
     app
 }
@@ -40,13 +40,10 @@ fn chat_while_streaming() {
 
 fn tool_app() -> App {
     let mut app = app();
+    chat(&mut app, user_message("What does lib.rs export?".into()));
     chat(
         &mut app,
-        ChatUpdate::UserMessage("What does lib.rs export?".into()),
-    );
-    chat(
-        &mut app,
-        ChatUpdate::ToolBegin {
+        Event::ToolCallBegin {
             id: "call-1".into(),
             name: "read".into(),
             arguments: serde_json::json!({"path": "src/lib.rs"}),
@@ -57,7 +54,9 @@ fn tool_app() -> App {
         .collect();
     chat(
         &mut app,
-        ChatUpdate::ToolEnd {
+        Event::ToolCallEnd {
+            name: String::new(),
+            diff: None,
             id: "call-1".into(),
             ok: true,
             output,
@@ -66,7 +65,7 @@ fn tool_app() -> App {
     );
     chat(
         &mut app,
-        ChatUpdate::ToolBegin {
+        Event::ToolCallBegin {
             id: "call-2".into(),
             name: "run".into(),
             arguments: serde_json::json!({"command": "cargo check"}),
@@ -74,7 +73,9 @@ fn tool_app() -> App {
     );
     chat(
         &mut app,
-        ChatUpdate::ToolEnd {
+        Event::ToolCallEnd {
+            name: String::new(),
+            diff: None,
             id: "call-2".into(),
             ok: false,
             output: "error[E0425]: cannot find value `x`\n".into(),
@@ -83,7 +84,7 @@ fn tool_app() -> App {
     );
     chat(
         &mut app,
-        ChatUpdate::Error {
+        Event::Error {
             message: "the model stopped: context window full".into(),
             hint: Some("run /compact or start a /new conversation".into()),
         },
@@ -118,7 +119,7 @@ fn diff_app() -> App {
     let mut app = app();
     chat(
         &mut app,
-        ChatUpdate::ToolBegin {
+        Event::ToolCallBegin {
             id: "call-9".into(),
             name: "edit".into(),
             arguments: serde_json::json!({"path": "src/lib.rs"}),
@@ -126,7 +127,9 @@ fn diff_app() -> App {
     );
     chat(
         &mut app,
-        ChatUpdate::ToolEnd {
+        Event::ToolCallEnd {
+            name: String::new(),
+            diff: None,
             id: "call-9".into(),
             ok: true,
             output: DIFF.into(),
@@ -179,7 +182,7 @@ fn approval_dialog() {
     let mut app = streaming_app();
     chat(
         &mut app,
-        ChatUpdate::ApprovalNeeded {
+        Event::ApprovalRequest {
             id: "call-3".into(),
             kind: ToolEffectKind::Write,
             subject: "src/lib.rs".into(),
@@ -199,7 +202,7 @@ fn approval_dialog_for_a_command() {
     let mut app = app();
     chat(
         &mut app,
-        ChatUpdate::ApprovalNeeded {
+        Event::ApprovalRequest {
             id: "call-4".into(),
             kind: ToolEffectKind::Command,
             subject: "cargo test --workspace".into(),
@@ -399,7 +402,7 @@ fn dashboard() {
 #[test]
 fn slash_completion_popup() {
     let mut app = streaming_app();
-    chat(&mut app, ChatUpdate::TurnDone);
+    chat(&mut app, turn_end());
     type_text(&mut app, "/");
     app.handle(key(KeyCode::Down));
     let terminal = draw(&mut app, 80, 24);
@@ -422,11 +425,11 @@ fn wide_unicode_text() {
     let mut app = app();
     let question = "日本語の説明をください 🦀🦀 and mixed text that needs wrapping across the line";
     type_text(&mut app, "入力 🦀 カーソル");
-    chat(&mut app, ChatUpdate::UserMessage(question.into()));
-    chat(&mut app, ChatUpdate::AssistantBegin);
+    chat(&mut app, user_message(question.into()));
+    chat(&mut app, model_begin());
     chat(
         &mut app,
-        ChatUpdate::AssistantDelta(
+        model_delta(
             "# 見出し 🚀\n\n- 一つ目の項目はとても長いので折り返す必要がありますね、本当に長いです。\n- 🦀 **太字** と `コード`\n\n```\nlet 名前 = \"値\"; // コメント 🎉\n```".into(),
         ),
     );
@@ -443,7 +446,7 @@ fn reverse_search_prompt() {
     for prompt in ["fix the parser", "write docs"] {
         type_text(&mut app, prompt);
         app.handle(key(KeyCode::Enter));
-        chat(&mut app, ChatUpdate::TurnDone);
+        chat(&mut app, turn_end());
     }
     app.handle(ctrl('r'));
     type_text(&mut app, "pars");
@@ -456,18 +459,12 @@ fn status_line_shows_tokens_and_busy() {
     let mut app = app();
     type_text(&mut app, "hi");
     app.handle(key(KeyCode::Enter));
-    chat(
-        &mut app,
-        ChatUpdate::AssistantEnd {
-            prompt_tokens: 2_000,
-            completion_tokens: 768,
-        },
-    );
+    chat(&mut app, model_end(2_000, 768));
     let terminal = draw(&mut app, 120, 10);
     let status = &rows(&terminal)[9];
     assert!(status.contains("working"), "{status}");
     assert!(status.contains("2,768 tokens · 30,000 left"), "{status}");
-    chat(&mut app, ChatUpdate::TurnDone);
+    chat(&mut app, turn_end());
     let terminal = draw(&mut app, 120, 10);
     assert!(!rows(&terminal)[9].contains("working"));
 }

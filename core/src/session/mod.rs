@@ -1,0 +1,229 @@
+//! The session: the one way into the core. A front (the CLI, the chat TUI, later the HTTP
+//! server) starts one per process, submits [`Op`]s and reads the [`EventEnvelope`]s of every task
+//! and chat of the session from [`Session::subscribe`]. Approvals are questions in that stream
+//! answered by an `Op::Approve`; nothing calls back into a front.
+//!
+//! Each task and each chat runs on a thread of its own with its own database connection, so a
+//! slow model or a long check in one never holds up another, and the front's thread never
+//! blocks on the core.
+
+mod approvals;
+mod chats;
+mod hub;
+mod tasks;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+pub use hub::EventReceiver;
+
+use self::approvals::PendingApprovals;
+use self::chats::ChatHandle;
+use self::hub::Hub;
+use crate::config::Config;
+use crate::env::EnvSnapshot;
+use crate::error::{Error, Result};
+use crate::protocol::Op;
+use crate::store::StoreOptions;
+use crate::task::{Answer, ModelTarget};
+use crate::tools::ToolSettings;
+
+/// Turns a model name from an op (or `None`, the configured default) into something to talk
+/// to. The binary implements it (backends, keys, flags); the core only asks.
+pub trait ModelResolver: Send + Sync {
+    fn resolve(&self, model: Option<&str>) -> Result<ModelTarget>;
+}
+
+/// What a session is set up with: where things are, the configuration, how models are found.
+pub struct SessionSetup {
+    /// The SQLite file; every task and chat opens its own connection to it.
+    pub database: PathBuf,
+    pub store_options: StoreOptions,
+    /// The resolved configuration (defaults of chats and tasks).
+    pub config: Config,
+    pub models: Arc<dyn ModelResolver>,
+    /// Where task worktrees are created (one directory per task).
+    pub worktrees_dir: PathBuf,
+    /// The user's prompt overrides (`<config dir>/prompts`).
+    pub user_prompts_dir: Option<PathBuf>,
+    /// The cache directory (the shared build directory of Cargo projects lives there).
+    pub cache_dir: PathBuf,
+    pub env: EnvSnapshot,
+    pub tool_settings: ToolSettings,
+    pub verify_timeout: Duration,
+    /// How long a question waits for a front before it is refused; `None` waits until the task
+    /// or chat is cancelled.
+    pub approval_timeout: Option<Duration>,
+}
+
+/// What `submit` started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submitted {
+    /// A task with this id: its events carry it.
+    Task(String),
+    /// The op was taken; its effects arrive as events.
+    Accepted,
+}
+
+impl Submitted {
+    /// The id of the task started, if the op started one.
+    pub fn task_id(&self) -> Option<&str> {
+        match self {
+            Submitted::Task(id) => Some(id),
+            Submitted::Accepted => None,
+        }
+    }
+}
+
+/// A handle to the running session; cheap to clone, every clone is the same session.
+#[derive(Clone)]
+pub struct Session {
+    shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    setup: SessionSetup,
+    hub: Hub,
+    approvals: Arc<PendingApprovals>,
+    /// Tasks running in this process, by id: their cancel switch.
+    tasks: Mutex<HashMap<String, watch::Sender<bool>>>,
+    chats: Mutex<HashMap<String, ChatHandle>>,
+}
+
+impl Session {
+    pub fn new(setup: SessionSetup) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                setup,
+                hub: Hub::default(),
+                approvals: Arc::default(),
+                tasks: Mutex::default(),
+                chats: Mutex::default(),
+            }),
+        }
+    }
+
+    /// A stream of every event of this session from now on (subscribe before submitting).
+    pub fn subscribe(&self) -> EventReceiver {
+        self.shared.hub.subscribe()
+    }
+
+    /// Hands the core one operation. Errors are about the op itself (a path that is not a git
+    /// repository, an unknown strategy or model, an unknown chat); once a task or a turn has
+    /// started, everything that happens to it is an event.
+    pub fn submit(&self, op: Op) -> Result<Submitted> {
+        match op {
+            Op::RunTask {
+                spec,
+                answers_approvals,
+            } => tasks::start(&self.shared, spec, answers_approvals).map(Submitted::Task),
+            Op::Cancel { task_id } => {
+                tasks::cancel(&self.shared, &task_id)?;
+                Ok(Submitted::Accepted)
+            }
+            Op::Approve {
+                id,
+                approved,
+                always,
+            } => {
+                let answer = match (approved, always) {
+                    (true, true) => Answer::Always,
+                    (true, false) => Answer::Yes,
+                    (false, _) => Answer::No,
+                };
+                if self.shared.approvals.answer(None, &id, answer) {
+                    Ok(Submitted::Accepted)
+                } else {
+                    Err(Error::NotFound {
+                        kind: "pending approval",
+                        id,
+                    })
+                }
+            }
+            Op::OpenChat { chat_id, spec } => {
+                chats::open(&self.shared, chat_id, spec)?;
+                Ok(Submitted::Accepted)
+            }
+            Op::UserTurn { chat_id, text } => {
+                chats::turn(&self.shared, &chat_id, text)?;
+                Ok(Submitted::Accepted)
+            }
+            Op::Interrupt { chat_id } => {
+                chats::interrupt(&self.shared, &chat_id)?;
+                Ok(Submitted::Accepted)
+            }
+            Op::Compact { chat_id } => {
+                chats::compact(&self.shared, &chat_id)?;
+                Ok(Submitted::Accepted)
+            }
+            Op::NewConversation { chat_id } => {
+                chats::send(&self.shared, &chat_id, chats::Request::NewConversation)?;
+                Ok(Submitted::Accepted)
+            }
+            Op::ResumeConversation {
+                chat_id,
+                conversation_id,
+            } => {
+                chats::send(
+                    &self.shared,
+                    &chat_id,
+                    chats::Request::Resume(conversation_id),
+                )?;
+                Ok(Submitted::Accepted)
+            }
+            Op::ConfigureChat {
+                chat_id,
+                model,
+                approval,
+            } => {
+                chats::configure(&self.shared, &chat_id, model, approval)?;
+                Ok(Submitted::Accepted)
+            }
+            Op::CloseChat { chat_id } => {
+                chats::close(&self.shared, &chat_id);
+                Ok(Submitted::Accepted)
+            }
+        }
+    }
+
+    /// Whether a task of this session is still running.
+    pub fn is_running(&self, task_id: &str) -> bool {
+        lock(&self.shared.tasks).contains_key(task_id)
+    }
+}
+
+impl Shared {
+    /// Publishes `envelope` to every subscriber, first opening or closing the slot of an
+    /// approval question it announces or decides.
+    fn publish(&self, envelope: &crate::protocol::EventEnvelope) {
+        use crate::protocol::Event;
+        let owner = || match &envelope.chat_id {
+            Some(chat) => approvals::Owner::Chat(chat.clone()),
+            None => approvals::Owner::Task(envelope.task_id.clone()),
+        };
+        match &envelope.event {
+            Event::ApprovalRequest { id, .. } => self.approvals.open(owner(), id),
+            Event::ApprovalDecision(decision) => self.approvals.close(&owner(), &decision.id),
+            _ => {}
+        }
+        self.hub.publish(envelope);
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A current-thread runtime for a task's or a chat's own thread.
+fn thread_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
+
+#[cfg(test)]
+mod tests;

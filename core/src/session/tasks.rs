@@ -1,0 +1,152 @@
+//! The tasks of a session: checked when submitted (so a front learns at once that a path is not
+//! a repository or a model unknown), then run to their end on a thread of their own.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use super::approvals::{Owner, SessionAsker};
+use super::hub::unstored_task_event;
+use super::{Shared, lock, thread_runtime};
+use crate::config::Approval;
+use crate::error::{Error, Result};
+use crate::protocol::{Event, TaskSpec};
+use crate::store::Store;
+use crate::task::{
+    Asker, EventSink, NoTerminal, RunRequest, TaskStatus, build_cache, runner, strategy,
+};
+
+/// Checks `spec`, resolves its models and starts the task; returns its id.
+pub(crate) fn start(
+    shared: &Arc<Shared>,
+    spec: TaskSpec,
+    answers_approvals: bool,
+) -> Result<String> {
+    if spec.description.trim().is_empty() {
+        return Err(Error::InvalidArgument(
+            "the task description is empty".into(),
+        ));
+    }
+    let repo_root = crate::git::repository_root(&spec.repo)?;
+    if spec.strategy != "auto" && strategy::by_name(&spec.strategy).is_none() {
+        return Err(Error::InvalidArgument(format!(
+            "unknown strategy `{}` (this build has: {})",
+            spec.strategy,
+            strategy::NAMES.join(", ")
+        )));
+    }
+    let approval = Approval::from_name(&spec.approval).ok_or_else(|| {
+        Error::InvalidArgument(format!(
+            "unknown approval policy `{}` (use one of: auto, on-write, on-command, always)",
+            spec.approval
+        ))
+    })?;
+    let setup = &shared.setup;
+    let model = setup.models.resolve(spec.model.as_deref())?;
+    let mut role_models = HashMap::new();
+    for (role, name) in &spec.role_models {
+        if name.trim().is_empty() || *name == model.model {
+            continue;
+        }
+        role_models.insert(role.clone(), setup.models.resolve(Some(name))?);
+    }
+    let store = Store::open(&setup.database, &setup.store_options)?;
+
+    let task_id = crate::ids::new_id();
+    let (cancel, cancel_receiver) = watch::channel(false);
+    let asker: Box<dyn Asker> = if answers_approvals {
+        Box::new(SessionAsker::new(
+            shared.approvals.clone(),
+            Owner::Task(task_id.clone()),
+            setup.approval_timeout,
+        ))
+    } else {
+        Box::new(NoTerminal)
+    };
+    let request = RunRequest {
+        task_id: Some(task_id.clone()),
+        command_env: build_cache::command_env(&repo_root, &setup.cache_dir, &setup.env),
+        spec,
+        model,
+        role_models,
+        approval,
+        asker,
+        worktrees_dir: setup.worktrees_dir.clone(),
+        user_prompts_dir: setup.user_prompts_dir.clone(),
+        verify_timeout: setup.verify_timeout,
+        tool_settings: setup.tool_settings.clone(),
+        cancel: cancel_receiver,
+    };
+    lock(&shared.tasks).insert(task_id.clone(), cancel);
+    let thread_shared = shared.clone();
+    let thread_task_id = task_id.clone();
+    let spawned = std::thread::Builder::new()
+        .name(format!("task-{}", &task_id[..8.min(task_id.len())]))
+        .spawn(move || run(thread_shared, thread_task_id, store, request));
+    if let Err(source) = spawned {
+        lock(&shared.tasks).remove(&task_id);
+        return Err(Error::Io {
+            action: "start a thread for the task in",
+            path: setup.worktrees_dir.clone(),
+            source,
+        });
+    }
+    Ok(task_id)
+}
+
+/// The task's thread: the whole run, its events published as they are stored.
+fn run(shared: Arc<Shared>, task_id: String, store: Store, request: RunRequest) {
+    let publisher = shared.clone();
+    let sink: EventSink = Box::new(move |envelope| publisher.publish(envelope));
+    let result = match thread_runtime() {
+        Ok(runtime) => runtime
+            .block_on(runner::run_task(store, request, sink))
+            .map(|_| ()),
+        Err(source) => Err(Error::Io {
+            action: "start the runtime of task",
+            path: task_id.clone().into(),
+            source,
+        }),
+    };
+    if let Err(error) = result {
+        // The store could not take the task's end (or it never started): the fronts still hear
+        // how it ended.
+        let message = error.to_string();
+        shared.publish(&unstored_task_event(
+            &task_id,
+            Event::Error {
+                message: message.clone(),
+                hint: error.hint(),
+            },
+        ));
+        shared.publish(&unstored_task_event(
+            &task_id,
+            Event::TaskFinished {
+                status: TaskStatus::Failed,
+                summary: message,
+                branch: None,
+                commit: None,
+                diff_stat: None,
+                prompt_tokens: 0,
+                completion_tokens: 0,
+                duration_ms: 0,
+            },
+        ));
+    }
+    lock(&shared.tasks).remove(&task_id);
+}
+
+/// Stops a task: one of this session's at once; another process's through the store (it polls
+/// for cancel requests).
+pub(crate) fn cancel(shared: &Shared, task_id: &str) -> Result<()> {
+    if let Some(switch) = lock(&shared.tasks).get(task_id) {
+        // A question waiting for an answer is dropped by the cancel itself.
+        let _ = switch.send(true);
+        return Ok(());
+    }
+    let store = Store::open(&shared.setup.database, &shared.setup.store_options)?;
+    let id = store.resolve_task_id(task_id)?;
+    store.request_task_cancel(&id)?;
+    Ok(())
+}

@@ -1,0 +1,295 @@
+//! The session as a front sees it: ops in, envelopes out, approvals answered by op, interrupts,
+//! and compaction recorded like every model call.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use agent_models::{ChatEvent, ChatRequest, DoneReason, ToolCall};
+
+use super::*;
+use crate::config::Approval;
+use crate::protocol::{ChatSpec, Event, EventEnvelope};
+use crate::testing::{Scripted, text};
+
+/// Resolves every name to the one scripted model.
+struct OneModel(Arc<Scripted>);
+
+impl ModelResolver for OneModel {
+    fn resolve(&self, model: Option<&str>) -> Result<ModelTarget> {
+        if model == Some("unknown") {
+            return Err(Error::InvalidArgument("no model `unknown`".into()));
+        }
+        Ok(ModelTarget {
+            backend: self.0.clone(),
+            backend_name: "openai".into(),
+            model: model.unwrap_or("tiny").to_string(),
+            options: Default::default(),
+            context_length: None,
+        })
+    }
+}
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    session: Session,
+    events: EventReceiver,
+    seen: Arc<Mutex<Vec<ChatRequest>>>,
+}
+
+fn fixture(replies: Vec<Vec<ChatEvent>>) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(repo.join("notes.txt"), "alpha\n").unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let model = Arc::new(Scripted {
+        replies: Mutex::new(replies),
+        seen: seen.clone(),
+    });
+    let session = Session::new(SessionSetup {
+        database: dir.path().join("agent.db"),
+        store_options: StoreOptions::default(),
+        config: Config::default(),
+        models: Arc::new(OneModel(model)),
+        worktrees_dir: dir.path().join("worktrees"),
+        user_prompts_dir: None,
+        cache_dir: dir.path().join("cache"),
+        env: EnvSnapshot::default(),
+        tool_settings: ToolSettings::default(),
+        verify_timeout: Duration::from_secs(30),
+        approval_timeout: None,
+    });
+    let events = session.subscribe();
+    Fixture {
+        dir,
+        session,
+        events,
+        seen,
+    }
+}
+
+impl Fixture {
+    fn repo(&self) -> std::path::PathBuf {
+        self.dir.path().join("repo")
+    }
+
+    fn open_chat(&self, approval: Approval) {
+        self.session
+            .submit(Op::OpenChat {
+                chat_id: "c".into(),
+                spec: ChatSpec {
+                    repo: self.repo(),
+                    resume: None,
+                    model: None,
+                    approval: Some(approval),
+                    bare: false,
+                    system: None,
+                    answers_approvals: true,
+                },
+            })
+            .unwrap();
+    }
+
+    /// Envelopes until one matches `stop` (inclusive).
+    async fn until(&mut self, stop: impl Fn(&Event) -> bool) -> Vec<EventEnvelope> {
+        let mut seen = Vec::new();
+        loop {
+            let envelope = tokio::time::timeout(Duration::from_secs(20), self.events.recv())
+                .await
+                .expect("an event within 20 s")
+                .expect("the session is alive");
+            let done = stop(&envelope.event);
+            seen.push(envelope);
+            if done {
+                return seen;
+            }
+        }
+    }
+}
+
+fn write_call(path: &str, content: &str) -> Vec<ChatEvent> {
+    vec![
+        ChatEvent::ToolCall {
+            call: ToolCall {
+                id: "w1".into(),
+                name: "write".into(),
+                arguments: serde_json::json!({ "path": path, "content": content }),
+            },
+        },
+        ChatEvent::Done {
+            reason: DoneReason::ToolCalls,
+        },
+    ]
+}
+
+fn is_turn_end(event: &Event) -> bool {
+    matches!(event, Event::TurnEnd { .. })
+}
+
+#[tokio::test]
+async fn a_chat_turn_streams_numbered_envelopes_and_an_approval_is_answered_by_op() {
+    let mut f = fixture(vec![write_call("new.txt", "hello\n"), text("Written.")]);
+    f.open_chat(Approval::OnWrite);
+    f.session
+        .submit(Op::UserTurn {
+            chat_id: "c".into(),
+            text: "write new.txt".into(),
+        })
+        .unwrap();
+    let before = f
+        .until(|e| matches!(e, Event::ApprovalRequest { .. }))
+        .await;
+    assert!(matches!(&before[0].event, Event::TurnBegin { prompt } if prompt == "write new.txt"));
+    assert!(
+        !f.repo().join("new.txt").exists(),
+        "nothing written before the answer"
+    );
+    // An answer for a call nobody asked about is an error, not a silent yes.
+    assert!(matches!(
+        f.session.submit(Op::Approve {
+            id: "nope".into(),
+            approved: true,
+            always: false
+        }),
+        Err(Error::NotFound { .. })
+    ));
+    f.session
+        .submit(Op::Approve {
+            id: "w1".into(),
+            approved: true,
+            always: false,
+        })
+        .unwrap();
+    let after = f.until(is_turn_end).await;
+    assert_eq!(
+        std::fs::read_to_string(f.repo().join("new.txt")).unwrap(),
+        "hello\n"
+    );
+    let all: Vec<EventEnvelope> = before.into_iter().chain(after).collect();
+    for (index, envelope) in all.iter().enumerate() {
+        assert_eq!(envelope.chat_id.as_deref(), Some("c"));
+        assert!(envelope.task_id.is_empty());
+        assert_eq!(envelope.seq, index as u64 + 1, "{envelope:?}");
+    }
+    assert!(all.iter().any(|e| matches!(
+        &e.event,
+        Event::ApprovalDecision(decision) if decision.approved && decision.by == crate::protocol::DecidedBy::User
+    )));
+    assert!(matches!(
+        &all.last().unwrap().event,
+        Event::TurnEnd { outcome, .. } if outcome == "completed"
+    ));
+}
+
+#[tokio::test]
+async fn an_interrupt_denies_the_waiting_question_and_ends_the_turn() {
+    let mut f = fixture(vec![write_call("new.txt", "x\n")]);
+    f.open_chat(Approval::OnWrite);
+    f.session
+        .submit(Op::UserTurn {
+            chat_id: "c".into(),
+            text: "write".into(),
+        })
+        .unwrap();
+    f.until(|e| matches!(e, Event::ApprovalRequest { .. }))
+        .await;
+    f.session
+        .submit(Op::Interrupt {
+            chat_id: "c".into(),
+        })
+        .unwrap();
+    let rest = f.until(is_turn_end).await;
+    assert!(matches!(
+        &rest.last().unwrap().event,
+        Event::TurnEnd { outcome, .. } if outcome == "cancelled"
+    ));
+    assert!(!f.repo().join("new.txt").exists());
+}
+
+#[tokio::test]
+async fn compaction_is_recorded_as_a_model_call_with_its_duration() {
+    let mut f = fixture(vec![text("Hi."), text("- said hi")]);
+    f.open_chat(Approval::Auto);
+    f.session
+        .submit(Op::UserTurn {
+            chat_id: "c".into(),
+            text: "hello".into(),
+        })
+        .unwrap();
+    f.until(is_turn_end).await;
+    f.session
+        .submit(Op::Compact {
+            chat_id: "c".into(),
+        })
+        .unwrap();
+    let events = f.until(is_turn_end).await;
+    assert!(events.iter().any(|e| matches!(
+        &e.event,
+        Event::ModelEnd { reason, .. } if reason == "stop"
+    )));
+    assert!(matches!(
+        &events.last().unwrap().event,
+        Event::TurnEnd { outcome, .. } if outcome == "completed"
+    ));
+    assert_eq!(f.seen.lock().unwrap().len(), 2);
+
+    let store = crate::store::Store::open(&f.dir.path().join("agent.db"), &StoreOptions::default())
+        .unwrap();
+    let calls = store.recent_model_calls(10).unwrap();
+    let roles: Vec<&str> = calls
+        .iter()
+        .map(|call| call.agent_role.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(roles, ["chat", "compact"]);
+    let compact = &calls[1];
+    assert_eq!(compact.outcome, crate::store::ModelCallOutcome::Ok);
+    assert!(compact.latency_ms.is_some() && compact.conversation_id.is_some());
+}
+
+#[tokio::test]
+async fn ops_on_unknown_chats_and_bad_models_fail_at_once() {
+    let f = fixture(Vec::new());
+    assert!(matches!(
+        f.session.submit(Op::UserTurn {
+            chat_id: "absent".into(),
+            text: "hi".into()
+        }),
+        Err(Error::NotFound { kind: "chat", .. })
+    ));
+    let spec = ChatSpec {
+        repo: f.repo(),
+        resume: None,
+        model: Some("unknown".into()),
+        approval: None,
+        bare: false,
+        system: None,
+        answers_approvals: false,
+    };
+    assert!(
+        f.session
+            .submit(Op::OpenChat {
+                chat_id: "c".into(),
+                spec,
+            })
+            .is_err()
+    );
+    // A task on a directory that is not a git repository is refused before it exists.
+    let refused = f.session.submit(Op::RunTask {
+        spec: crate::protocol::TaskSpec {
+            description: "fix it".into(),
+            repo: f.repo(),
+            base: "HEAD".into(),
+            strategy: "auto".into(),
+            verify: None,
+            approval: "auto".into(),
+            limits: crate::turn::Limits::default(),
+            retry_of: None,
+            max_iterations: 1,
+            max_review_rounds: 0,
+            model: None,
+            role_models: Default::default(),
+        },
+        answers_approvals: false,
+    });
+    assert!(matches!(refused, Err(Error::Git(_))), "{refused:?}");
+}
