@@ -1,185 +1,189 @@
-//! `agent ask "prompt"`: one question, the answer streamed to stdout, the exchange kept in history
-//! and the call recorded in model_calls.
+//! `agent ask "prompt"`: one question to a bare chat of the session (no tools, no built-in
+//! system prompt), the answer streamed to stdout, the exchange kept in history and the call
+//! recorded in model_calls by the core; `--json` prints the session's events.
 
 use std::io::Write;
-use std::time::Instant;
 
-use agent_core::store::{ModelCall, ModelCallOutcome, NewMessage};
-use agent_models::{ChatEvent, ChatMessage, ChatRequest, DoneReason, Role, Usage};
+use agent_core::ErrorClass;
+use agent_core::protocol::{ChatSpec, Event, EventEnvelope, Op};
 use agent_tui::Tone;
-use agent_tui::text::one_line;
 use anyhow::Result;
-use futures_util::StreamExt;
 
 use crate::app::App;
-use crate::backend::{explain_missing_model, select};
+use crate::backend::explain_missing_model;
 use crate::cli::AskArgs;
-use crate::exit::Exit;
+use crate::exit::{Exit, UserError};
 use crate::models::runtime;
 use crate::output::note;
+use crate::session::FlagModels;
 
-/// How the stream ended.
-enum Ending {
-    Done(DoneReason),
-    Interrupted,
-    Failed(anyhow::Error),
+/// The chat id of the question in this process's session.
+const ASK_CHAT: &str = "ask";
+
+/// What the answer's events said, for the summary and the exit code.
+#[derive(Default)]
+struct Outcome {
+    /// `stop`, `length`, … of the model's reply.
+    reason: Option<String>,
+    prompt_tokens: u32,
+    completion_tokens: u32,
+    decode_tokens_per_second: Option<f64>,
+    error: Option<(String, Option<String>, Option<ErrorClass>)>,
+    interrupted: bool,
+    /// Whether the answer's text ended with a newline.
+    ends_with_newline: bool,
+    printed: bool,
 }
 
 pub fn run(app: &App, args: AskArgs) -> Result<Exit> {
-    let (resolved, mut store) = app.config_and_store()?;
-    let selected = select(app, &resolved, &args.backend)?;
-    let mut messages = Vec::new();
-    if let Some(system) = &args.system {
-        messages.push(ChatMessage::system(system.clone()));
-    }
-    messages.push(ChatMessage::user(args.prompt.clone()));
-    let request = ChatRequest {
-        options: selected.options.clone(),
-        context_length: Some(selected.context_length),
-        ..ChatRequest::new(selected.model.clone(), messages)
-    };
+    let (resolved, store) = app.config_and_store()?;
+    let models = FlagModels::new(app, &resolved, &args.backend);
+    let target = models.select(None)?;
+    let session = crate::session::start(app, &resolved, models.clone());
+    let mut events = session.subscribe();
+    session.submit(Op::OpenChat {
+        chat_id: ASK_CHAT.into(),
+        spec: ChatSpec {
+            repo: app.repo_root().unwrap_or_else(|| app.cwd.clone()),
+            resume: None,
+            model: None,
+            approval: None,
+            bare: true,
+            system: args.system.clone(),
+            answers_approvals: false,
+        },
+    })?;
+    session.submit(Op::UserTurn {
+        chat_id: ASK_CHAT.into(),
+        text: args.prompt.clone(),
+    })?;
 
-    let started = Instant::now();
-    let mut first_token_ms = None;
-    let mut answer = String::new();
-    let mut usage = Usage::default();
     let runtime = runtime()?;
-    let ending = runtime.block_on(async {
-        let mut stream = selected.backend.chat(request);
+    let outcome = runtime.block_on(async {
+        let mut outcome = Outcome::default();
         let mut stdout = std::io::stdout().lock();
         loop {
-            let next = tokio::select! {
-                next = stream.next() => next,
-                _ = tokio::signal::ctrl_c() => return Ending::Interrupted,
-            };
-            let event = match next {
-                None => {
-                    return Ending::Failed(anyhow::anyhow!(
-                        "the model stream ended without finishing"
-                    ));
-                }
-                Some(Err(error)) => return Ending::Failed(error.into()),
-                Some(Ok(event)) => event,
-            };
-            if args.json {
-                let line = serde_json::to_string(&event).unwrap_or_default();
-                if let Err(error) = writeln!(stdout, "{line}").and_then(|()| stdout.flush()) {
-                    return Ending::Failed(error.into());
-                }
-            }
-            match event {
-                ChatEvent::TextDelta { text } => {
-                    first_token_ms.get_or_insert_with(|| started.elapsed().as_millis() as u64);
-                    answer.push_str(&text);
-                    if !args.json
-                        && let Err(error) = stdout
-                            .write_all(text.as_bytes())
-                            .and_then(|()| stdout.flush())
-                    {
-                        return Ending::Failed(error.into());
+            let envelope = tokio::select! {
+                envelope = events.recv() => envelope,
+                signal = tokio::signal::ctrl_c(), if !outcome.interrupted => {
+                    if signal.is_ok() {
+                        outcome.interrupted = true;
+                        let _ = session.submit(Op::Interrupt { chat_id: ASK_CHAT.into() });
                     }
+                    continue;
                 }
-                ChatEvent::ToolCall { .. } => {}
-                ChatEvent::Usage { usage: reported } => usage = reported,
-                ChatEvent::Done { reason } => return Ending::Done(reason),
+            };
+            let Some(envelope) = envelope else { break };
+            if envelope.chat_id.as_deref() != Some(ASK_CHAT) {
+                continue;
+            }
+            if let Err(error) = show(&mut stdout, &envelope, args.json, &mut outcome) {
+                // stdout went away (a closed pipe): stop the answer.
+                let _ = session.submit(Op::Interrupt {
+                    chat_id: ASK_CHAT.into(),
+                });
+                outcome.error = Some((error.to_string(), None, Some(ErrorClass::Failure)));
+            }
+            if matches!(envelope.event, Event::TurnEnd { .. }) {
+                break;
             }
         }
+        outcome
     });
-    // Dropping the stream (above) cancelled the call; the runtime can go.
+    let _ = session.submit(Op::CloseChat {
+        chat_id: ASK_CHAT.into(),
+    });
     drop(runtime);
-    if !args.json && !answer.is_empty() && !answer.ends_with('\n') {
+    if !args.json && outcome.printed && !outcome.ends_with_newline {
         let _ = writeln!(std::io::stdout());
     }
 
-    let outcome = match &ending {
-        Ending::Done(DoneReason::Length) => ModelCallOutcome::Length,
-        Ending::Done(_) => ModelCallOutcome::Ok,
-        Ending::Interrupted => ModelCallOutcome::Cancelled,
-        Ending::Failed(_) => ModelCallOutcome::Error,
-    };
-    let error_text = match &ending {
-        Ending::Failed(error) => Some(error.to_string()),
-        _ => None,
-    };
-    let conversation = store.create_conversation(
-        &one_line(&args.prompt, 80),
-        app.repo_root().as_deref().and_then(|p| p.to_str()),
-    )?;
-    if let Some(system) = &args.system {
-        store.append_message(
-            &conversation.id,
-            NewMessage {
-                role: Some(Role::System),
-                content: system.clone(),
-                ..NewMessage::default()
-            },
-        )?;
+    if let Some((message, hint, class)) = outcome.error {
+        let class = class.unwrap_or(ErrorClass::Failure);
+        if class == ErrorClass::NotFound {
+            let endpoint = models.endpoint(None).unwrap_or_default();
+            return Err(explain_missing_model(
+                app,
+                &store,
+                &target.backend_name,
+                &endpoint,
+                &target.model,
+                message,
+            )
+            .into());
+        }
+        return Err(UserError {
+            message,
+            hint,
+            exit: Exit::for_class(class),
+        }
+        .into());
     }
-    store.append_message(
-        &conversation.id,
-        NewMessage {
-            role: Some(Role::User),
-            content: args.prompt.clone(),
-            ..NewMessage::default()
-        },
-    )?;
-    if !answer.is_empty() {
-        store.append_message(
-            &conversation.id,
-            NewMessage {
-                role: Some(Role::Assistant),
-                content: answer.clone(),
-                model: Some(selected.model.clone()),
-                prompt_tokens: Some(u64::from(usage.prompt_tokens)),
-                completion_tokens: Some(u64::from(usage.completion_tokens)),
-                ..NewMessage::default()
-            },
-        )?;
+    if outcome.interrupted {
+        note("interrupted");
+        return Ok(Exit::Interrupted);
     }
-    store.record_model_call(&ModelCall {
-        task_id: None,
-        conversation_id: Some(conversation.id.clone()),
-        agent_role: Some("ask".into()),
-        backend: selected.backend_name.into(),
-        model: selected.model.clone(),
-        prompt_tokens: Some(u64::from(usage.prompt_tokens)),
-        completion_tokens: Some(u64::from(usage.completion_tokens)),
-        latency_ms: Some(started.elapsed().as_millis() as u64),
-        first_token_ms,
-        outcome,
-        error: error_text,
-    })?;
+    if !args.quiet && !args.json {
+        let painter = app.stderr_painter(&resolved);
+        let speed = outcome
+            .decode_tokens_per_second
+            .map(|s| format!(", {s:.1} tokens/s"))
+            .unwrap_or_default();
+        let cut = if outcome.reason.as_deref() == Some("length") {
+            " (stopped at the token limit)"
+        } else {
+            ""
+        };
+        note(&painter.paint(
+            Tone::Dim,
+            &format!(
+                "{} via {} · {} prompt + {} answer tokens{speed}{cut}",
+                target.model, target.backend_name, outcome.prompt_tokens, outcome.completion_tokens
+            ),
+        ));
+    }
+    Ok(Exit::Ok)
+}
 
-    match ending {
-        Ending::Failed(error) => Err(explain_missing_model(app, &store, &selected, error)),
-        Ending::Interrupted => {
-            note("interrupted");
-            Ok(Exit::Interrupted)
-        }
-        Ending::Done(reason) => {
-            if !args.quiet && !args.json {
-                let painter = app.stderr_painter(&resolved);
-                let speed = usage
-                    .decode_tokens_per_second()
-                    .map(|s| format!(", {s:.1} tokens/s"))
-                    .unwrap_or_default();
-                let cut = if reason == DoneReason::Length {
-                    " (stopped at the token limit)"
-                } else {
-                    ""
-                };
-                note(&painter.paint(
-                    Tone::Dim,
-                    &format!(
-                        "{} via {} · {} prompt + {} answer tokens{speed}{cut}",
-                        selected.model,
-                        selected.backend_name,
-                        usage.prompt_tokens,
-                        usage.completion_tokens
-                    ),
-                ));
-            }
-            Ok(Exit::Ok)
-        }
+/// Prints one event (the answer's text, or the event as a JSON line) and notes what it says.
+fn show(
+    stdout: &mut impl Write,
+    envelope: &EventEnvelope,
+    json: bool,
+    outcome: &mut Outcome,
+) -> std::io::Result<()> {
+    if json {
+        let line = serde_json::to_string(envelope).unwrap_or_default();
+        writeln!(stdout, "{line}")?;
+        stdout.flush()?;
     }
+    match &envelope.event {
+        Event::ModelDelta { text, .. } => {
+            if !json && !text.is_empty() {
+                stdout.write_all(text.as_bytes())?;
+                stdout.flush()?;
+                outcome.printed = true;
+                outcome.ends_with_newline = text.ends_with('\n');
+            }
+        }
+        Event::ModelEnd {
+            reason,
+            prompt_tokens,
+            completion_tokens,
+            decode_tokens_per_second,
+            ..
+        } => {
+            outcome.reason = Some(reason.clone());
+            outcome.prompt_tokens = *prompt_tokens;
+            outcome.completion_tokens = *completion_tokens;
+            outcome.decode_tokens_per_second = *decode_tokens_per_second;
+        }
+        Event::Error {
+            message,
+            hint,
+            class,
+        } => outcome.error = Some((message.clone(), hint.clone(), *class)),
+        _ => {}
+    }
+    Ok(())
 }

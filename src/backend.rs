@@ -199,32 +199,28 @@ pub fn local_model_path(app: &App, model: &str) -> Result<PathBuf> {
     Ok(local_backend(app).resolve(model)?)
 }
 
-/// Turns "model not found" into an error that names the closest models the backend has.
+/// A "model not found" error from `backend_name` at `endpoint`, with a hint naming the closest
+/// models the backend has.
 pub fn explain_missing_model(
     app: &App,
     store: &agent_core::store::Store,
-    selected: &Selected,
-    error: anyhow::Error,
-) -> anyhow::Error {
-    let missing = error
-        .chain()
-        .find_map(|cause| cause.downcast_ref::<agent_models::ModelError>())
-        .is_some_and(|e| matches!(e, agent_models::ModelError::ModelNotFound { .. }));
-    if !missing {
-        return error;
-    }
+    backend_name: &str,
+    endpoint: &str,
+    model: &str,
+    message: String,
+) -> UserError {
     let mut names: Vec<String> = store
-        .registry(Some(selected.backend_name))
+        .registry(Some(backend_name))
         .map(|entries| entries.into_iter().map(|e| e.name).collect())
         .unwrap_or_default();
-    if selected.backend_name == "ollama"
-        && let Ok(client) = OllamaClient::new(&selected.endpoint)
+    if backend_name == "ollama"
+        && let Ok(client) = OllamaClient::new(endpoint)
         && let Ok(runtime) = crate::models::runtime()
         && let Ok(models) = runtime.block_on(client.list())
     {
         names.extend(models.into_iter().map(|m| m.name));
     }
-    if selected.backend_name == "local"
+    if backend_name == "local"
         && let Ok(dir) = std::fs::read_dir(app.paths.models_dir())
     {
         names.extend(
@@ -232,8 +228,7 @@ pub fn explain_missing_model(
                 .map(|e| e.file_name().to_string_lossy().into_owned()),
         );
     }
-    let close =
-        agent_models::names::closest_names(&selected.model, names.iter().map(String::as_str), 3);
+    let close = agent_models::names::closest_names(model, names.iter().map(String::as_str), 3);
     let hint = if close.is_empty() {
         "`agent models list` shows the models you have; `agent models pull NAME` fetches one"
             .to_string()
@@ -244,9 +239,8 @@ pub fn explain_missing_model(
         )
     };
     UserError {
-        message: error.to_string(),
+        message,
         hint: Some(hint),
         exit: crate::exit::Exit::NotFound,
     }
-    .into()
 }

@@ -45,15 +45,10 @@ impl From<Exit> for ExitCode {
 
 /// The exit code and hint for a model backend's error.
 pub fn for_model_error(error: &ModelError) -> (Exit, Option<String>) {
-    let exit = match error {
-        ModelError::ModelNotFound { .. } => Exit::NotFound,
-        ModelError::ContextOverflow { .. }
-        | ModelError::MissingApiKey { .. }
-        | ModelError::InvalidRequest(_) => Exit::Usage,
-        ModelError::ModelFile { .. } => Exit::InvalidData,
-        _ => Exit::Failure,
-    };
-    (exit, error.hint())
+    (
+        Exit::for_class(agent_core::error::model_error_class(error)),
+        error.hint(),
+    )
 }
 
 /// An error found by the binary itself, with what the user can do about it.

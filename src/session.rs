@@ -39,7 +39,8 @@ pub struct FlagModels {
     app: App,
     resolved: ResolvedConfig,
     flags: BackendArgs,
-    ready: Mutex<HashMap<Option<String>, ModelTarget>>,
+    /// Each model set up so far, with where it runs (a server URL, or the GGUF file).
+    ready: Mutex<HashMap<Option<String>, (ModelTarget, String)>>,
 }
 
 impl FlagModels {
@@ -56,19 +57,28 @@ impl FlagModels {
     /// binary's own errors and hints.
     pub fn select(&self, model: Option<&str>) -> anyhow::Result<ModelTarget> {
         let key = model.map(str::to_string);
-        if let Some(target) = self.lock().get(&key) {
+        if let Some((target, _)) = self.lock().get(&key) {
             return Ok(target.clone());
         }
         let flags = BackendArgs {
             model: key.clone().or_else(|| self.flags.model.clone()),
             ..self.flags.clone()
         };
-        let target = select(&self.app, &self.resolved, &flags)?.into_target();
-        self.lock().insert(key, target.clone());
+        let selected = select(&self.app, &self.resolved, &flags)?;
+        let endpoint = selected.endpoint.clone();
+        let target = selected.into_target();
+        self.lock().insert(key, (target.clone(), endpoint));
         Ok(target)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Option<String>, ModelTarget>> {
+    /// Where a model set up by [`FlagModels::select`] runs.
+    pub fn endpoint(&self, model: Option<&str>) -> Option<String> {
+        self.lock()
+            .get(&model.map(str::to_string))
+            .map(|(_, endpoint)| endpoint.clone())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Option<String>, (ModelTarget, String)>> {
         self.ready.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

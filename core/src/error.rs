@@ -6,7 +6,8 @@ use std::path::PathBuf;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// How a front should treat an error: it decides the exit code, the core only classifies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
     /// The user asked for something malformed: a bad argument, config key or value.
     Usage,
@@ -125,6 +126,20 @@ pub enum Error {
     /// Encoding a record as JSON failed (a bug, not a user error).
     #[error("cannot encode JSON")]
     Json(#[from] serde_json::Error),
+}
+
+/// Which kind of failure a model backend's error is (a model that is not there is "not found",
+/// a file that is not a model is invalid data, a request the model cannot take is usage).
+pub fn model_error_class(error: &agent_models::ModelError) -> ErrorClass {
+    use agent_models::ModelError;
+    match error {
+        ModelError::ModelNotFound { .. } => ErrorClass::NotFound,
+        ModelError::ContextOverflow { .. }
+        | ModelError::MissingApiKey { .. }
+        | ModelError::InvalidRequest(_) => ErrorClass::Usage,
+        ModelError::ModelFile { .. } => ErrorClass::InvalidData,
+        _ => ErrorClass::Failure,
+    }
 }
 
 impl Error {

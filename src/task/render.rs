@@ -296,7 +296,7 @@ impl State {
             Event::LimitReached { detail, .. } => {
                 format!("{} {detail}", p.paint(Tone::Warn, "limit"))
             }
-            Event::Error { message, hint } => {
+            Event::Error { message, hint, .. } => {
                 let mut text = format!("{} {message}", p.paint(Tone::Bad, "error:"));
                 if let Some(hint) = hint {
                     text.push_str(&format!("\nhint: {hint}"));

@@ -78,9 +78,25 @@ fn ask_json_prints_the_event_stream() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    // The session's events: the same envelopes every front reads (a chat's carry its chat id).
     let kinds: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["text_delta", "text_delta", "usage", "done"]);
-    assert_eq!(events[3]["reason"], "stop");
+    assert_eq!(kinds.first(), Some(&"turn_begin"), "{kinds:?}");
+    assert_eq!(kinds.last(), Some(&"turn_end"), "{kinds:?}");
+    assert!(kinds.contains(&"model_begin"), "{kinds:?}");
+    let text: String = events
+        .iter()
+        .filter(|e| e["type"] == "model_delta")
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(text, "ab");
+    let end = events.iter().find(|e| e["type"] == "model_end").unwrap();
+    assert_eq!(end["reason"], "stop");
+    for (index, event) in events.iter().enumerate() {
+        assert_eq!(event["v"], 1);
+        assert_eq!(event["chat_id"], "ask");
+        assert_eq!(event["seq"], index as u64 + 1);
+    }
+    assert_eq!(events.last().unwrap()["outcome"], "completed");
 }
 
 #[test]

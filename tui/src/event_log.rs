@@ -188,7 +188,7 @@ pub fn describe(event: &Event) -> Option<(Option<Tone>, String)> {
                 commit.chars().take(12).collect::<String>()
             ),
         ),
-        Event::Error { message, hint } => (
+        Event::Error { message, hint, .. } => (
             Some(Tone::Bad),
             match hint {
                 Some(hint) => format!("error: {message}\nhint: {hint}"),

@@ -180,11 +180,14 @@ pub enum Event {
         subject: String,
         diff_stat: DiffStat,
     },
-    /// Something went wrong; `hint` says what the user can do.
+    /// Something went wrong; `hint` says what the user can do, `class` what kind of failure it
+    /// is (the CLI's exit code, the server's status code).
     Error {
         message: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         hint: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        class: Option<crate::error::ErrorClass>,
     },
     /// A chat turn began with this user message (chats only).
     TurnBegin { prompt: String },

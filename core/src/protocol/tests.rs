@@ -57,6 +57,7 @@ fn every_kind_matches_its_serialized_tag_and_round_trips() {
         Event::Error {
             message: "boom".into(),
             hint: Some("retry".into()),
+            class: None,
         },
         Event::TaskFinished {
             status: TaskStatus::Failed,

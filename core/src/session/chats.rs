@@ -201,6 +201,7 @@ fn serve(
         publish(Event::Error {
             message: "cannot start the chat's runtime".into(),
             hint: None,
+            class: None,
         });
         return;
     };
@@ -252,6 +253,7 @@ fn error_event(error: &Error) -> Event {
     Event::Error {
         message: error.to_string(),
         hint: error.hint(),
+        class: Some(error.class()),
     }
 }
 

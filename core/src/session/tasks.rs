@@ -118,6 +118,7 @@ fn run(shared: Arc<Shared>, task_id: String, store: Store, request: RunRequest) 
             Event::Error {
                 message: message.clone(),
                 hint: error.hint(),
+                class: None,
             },
         ));
         shared.publish(&unstored_task_event(

@@ -84,6 +84,7 @@ fn events_get_consecutive_sequence_numbers_and_read_back_in_order() {
             Event::Error {
                 message: "x".into(),
                 hint: None,
+                class: None,
             },
         )
         .unwrap();
@@ -113,6 +114,7 @@ fn an_event_for_an_unknown_task_is_refused() {
         Event::Error {
             message: "x".into(),
             hint: None,
+            class: None,
         },
     );
     assert!(result.is_err());
@@ -230,6 +232,7 @@ fn events_of_a_newer_agent_are_skipped_not_fatal() {
             Event::Error {
                 message: "x".into(),
                 hint: None,
+                class: None,
             },
         )
         .unwrap();

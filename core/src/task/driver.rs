@@ -287,6 +287,7 @@ pub(crate) async fn request_model<H: TurnHost>(
                 ctx.emit(Event::Error {
                     message: message.clone(),
                     hint: failure.hint(),
+                    class: Some(crate::error::model_error_class(&failure)),
                 })?;
                 error = Some(message);
                 break;

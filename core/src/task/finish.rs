@@ -92,6 +92,7 @@ pub(super) async fn conclude(
                 ctx.emit(Event::Error {
                     message: message.clone(),
                     hint: failure.hint(),
+                    class: None,
                 })?;
                 ctx.end_step(step, false, &message)?;
             }

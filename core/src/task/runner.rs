@@ -201,6 +201,7 @@ pub async fn run_task(
                 Event::Error {
                     message: message.clone(),
                     hint: error.hint(),
+                    class: None,
                 },
             )?;
             return finish::fail_early(store, sink, &task_id, message, started).await;
@@ -254,6 +255,7 @@ pub async fn run_task(
                 Event::Error {
                     message: message.clone(),
                     hint: None,
+                    class: None,
                 },
             )?;
             return finish::fail_early(store, sink, &task_id, message, started).await;

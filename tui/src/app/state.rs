@@ -320,7 +320,7 @@ impl App {
             } => self
                 .approvals
                 .push_back(Approval::new(id, kind, subject, preview)),
-            Event::Error { message, hint } => {
+            Event::Error { message, hint, .. } => {
                 self.streaming = None;
                 self.push_entry(Entry::Error { message, hint });
             }

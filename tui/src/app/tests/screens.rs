@@ -87,6 +87,7 @@ fn tool_app() -> App {
         Event::Error {
             message: "the model stopped: context window full".into(),
             hint: Some("run /compact or start a /new conversation".into()),
+            class: None,
         },
     );
     app
