@@ -68,15 +68,6 @@ impl UserError {
             exit: Exit::Usage,
         }
     }
-
-    /// A "not found" error with a hint.
-    pub fn not_found(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            hint: Some(hint.into()),
-            exit: Exit::NotFound,
-        }
-    }
 }
 
 impl std::fmt::Display for UserError {

@@ -123,6 +123,13 @@ pub enum Error {
         message: String,
         hint: Option<String>,
     },
+    /// A task is not in a state for what was asked (applying a task without a commit, or an
+    /// unfinished one). Retrying does not help; the hint says what does.
+    #[error("{message}")]
+    TaskState { message: String, hint: String },
+    /// `undo` found no applied task in the repository.
+    #[error("no applied task to undo in {repo}")]
+    NothingApplied { repo: String },
     /// Encoding a record as JSON failed (a bug, not a user error).
     #[error("cannot encode JSON")]
     Json(#[from] serde_json::Error),
@@ -151,8 +158,9 @@ impl Error {
             | Error::ConfigValue { .. }
             | Error::InvalidArgument(_)
             | Error::ModelSelection { .. }
+            | Error::TaskState { .. }
             | Error::AmbiguousId { .. } => ErrorClass::Usage,
-            Error::NotFound { .. } => ErrorClass::NotFound,
+            Error::NotFound { .. } | Error::NothingApplied { .. } => ErrorClass::NotFound,
             Error::InvalidImport { .. } => ErrorClass::InvalidData,
             Error::DataDirectory { .. }
             | Error::CorruptDatabase { .. }
@@ -176,6 +184,10 @@ impl Error {
         match self {
             Error::Git(git) => git.hint(),
             Error::ModelSelection { hint, .. } => hint.clone(),
+            Error::TaskState { hint, .. } => Some(hint.clone()),
+            Error::NothingApplied { .. } => {
+                Some("`agent task apply ID` applies one; `agent task list` shows them".into())
+            }
             Error::ConfigSyntax { path, .. } => Some(format!(
                 "fix the file, or move it aside: mv {} {}.bak",
                 path.display(),

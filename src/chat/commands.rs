@@ -89,18 +89,18 @@ impl Executor {
                 self.notice(format!("asked task {} to stop", short(&id)));
             }
             Command::ApplyTask(id) => self.apply(id)?,
-            Command::Undo => {
-                let root = self.repo_root.display().to_string();
-                let Some(task) = self.store.last_applied_task(&root)? else {
-                    self.notice("no applied task to undo here".into());
-                    return Ok(());
-                };
-                if let Some(applied) = &task.applied_commit {
-                    git::undo_commit(&self.repo_root, applied)?;
-                    self.store.mark_task_undone(&task.id)?;
-                    self.notice(format!("undid task {} ({})", short(&task.id), task.title));
+            Command::Undo => match task::apply::undo_last(&self.store, &self.repo_root) {
+                Ok(undone) => self.notice(format!(
+                    "undid task {} ({}): {}",
+                    short(&undone.task.id),
+                    undone.task.title,
+                    crate::task::manage::undo_wording(&undone.outcome)
+                )),
+                Err(agent_core::Error::NothingApplied { .. }) => {
+                    self.notice("no applied task to undo here".into())
                 }
-            }
+                Err(error) => return Err(error.into()),
+            },
             Command::ShowDiff => {
                 let (patch, stat) = git::diff_since(&self.repo_root, "HEAD")?;
                 let text = if patch.is_empty() {
@@ -218,36 +218,21 @@ impl Executor {
     }
 
     fn apply(&mut self, id: Option<String>) -> Result<()> {
-        let task = match id {
-            Some(id) => self.store.task(&self.store.resolve_task_id(&id)?)?,
-            None => {
-                let Some(task) = self
-                    .store
-                    .list_tasks(&TaskQuery {
-                        status: Some(task::TaskStatus::Succeeded),
-                        repo: Some(self.repo_root.display().to_string()),
-                        limit: 1,
-                    })?
-                    .into_iter()
-                    .find(|t| t.commit_id.is_some() && t.applied_at.is_none())
-                else {
+        let id = match id {
+            Some(id) => self.store.resolve_task_id(&id)?,
+            None => match task::apply::latest_unapplied(&self.store, &self.repo_root)? {
+                Some(task) => task.id,
+                None => {
                     self.notice("no succeeded task to apply".into());
                     return Ok(());
-                };
-                task
-            }
+                }
+            },
         };
-        let Some(commit) = &task.commit_id else {
-            self.notice(format!("task {} has no commit", short(&task.id)));
-            return Ok(());
-        };
-        let applied = git::apply_commit(std::path::Path::new(&task.repo), commit)?;
-        self.store
-            .mark_task_applied(&task.id, &task.repo, &applied)?;
+        let applied = task::apply::apply_task(&self.store, &id, false)?;
         self.notice(format!(
             "applied task {} ({}); /undo takes it back",
-            short(&task.id),
-            task.title
+            short(&applied.task.id),
+            applied.task.title
         ));
         Ok(())
     }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use agent_core::git;
-use agent_core::task::TaskStatus;
+use agent_core::task;
 use anyhow::Result;
 
 use crate::app::App;
@@ -42,37 +42,12 @@ pub fn cancel(app: &App, id: &str) -> Result<Exit> {
 pub fn apply(app: &App, id: &str, force: bool) -> Result<Exit> {
     let (_, store) = app.config_and_store()?;
     let id = store.resolve_task_id(id)?;
-    let task = store.task(&id)?;
-    let Some(commit) = task.commit_id.clone() else {
-        return Err(UserError::usage(
-            format!(
-                "task {} has no commit to apply ({})",
-                short(&id),
-                task.status
-            ),
-            "only a task that changed files leaves a commit; see `agent task show ID`",
-        )
-        .into());
-    };
-    if task.status != TaskStatus::Succeeded && !force {
-        return Err(UserError::usage(
-            format!(
-                "task {} {}; its commit is an unfinished attempt",
-                short(&id),
-                task.status
-            ),
-            "review it (`agent task show ID`) and pass --force to apply it anyway",
-        )
-        .into());
-    }
-    let repo = PathBuf::from(&task.repo);
-    let applied = git::apply_commit(&repo, &commit)?;
-    store.mark_task_applied(&id, &task.repo, &applied)?;
+    let applied = task::apply::apply_task(&store, &id, force)?;
     print(&format!(
         "applied task {} as {} on the current branch of {}\nundo with: agent undo\n",
         short(&id),
-        &applied[..applied.len().min(12)],
-        repo.display()
+        &applied.commit[..applied.commit.len().min(12)],
+        applied.repo.display()
     ))?;
     Ok(Exit::Ok)
 }
@@ -111,42 +86,26 @@ pub fn undo(app: &App, repo: Option<PathBuf>) -> Result<Exit> {
     let dir = repo
         .map(|d| app.cwd.join(d))
         .unwrap_or_else(|| app.cwd.clone());
-    let root = git::repository_root(&dir)?;
-    let root_text = root.display().to_string();
-    let canonical = root
-        .canonicalize()
-        .map(|p| p.display().to_string())
-        .unwrap_or(root_text.clone());
-    let task = match store.last_applied_task(&canonical)? {
-        Some(task) => Some(task),
-        None => store.last_applied_task(&root_text)?,
-    };
-    let Some(task) = task else {
-        return Err(UserError::not_found(
-            format!("no applied task to undo in {root_text}"),
-            "`agent task apply ID` applies one; `agent task list` shows them",
-        )
-        .into());
-    };
-    let Some(applied) = task.applied_commit.clone() else {
-        return Ok(Exit::Ok);
-    };
-    let outcome = git::undo_commit(&root, &applied)?;
-    store.mark_task_undone(&task.id)?;
-    let how = match outcome {
+    let undone = task::apply::undo_last(&store, &dir)?;
+    print(&format!(
+        "undid task {} ({}): {}\n",
+        short(&undone.task.id),
+        undone.task.title,
+        undo_wording(&undone.outcome)
+    ))?;
+    Ok(Exit::Ok)
+}
+
+/// How an undo took the commit back, in words.
+pub fn undo_wording(outcome: &git::UndoOutcome) -> String {
+    match outcome {
         git::UndoOutcome::Reset { head } => {
             format!("moved the branch back to {}", &head[..head.len().min(12)])
         }
         git::UndoOutcome::Reverted { commit } => {
             format!("committed the revert {}", &commit[..commit.len().min(12)])
         }
-    };
-    print(&format!(
-        "undid task {} ({}): {how}\n",
-        short(&task.id),
-        task.title
-    ))?;
-    Ok(Exit::Ok)
+    }
 }
 
 fn short(id: &str) -> &str {

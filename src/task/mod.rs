@@ -1,7 +1,7 @@
 //! `agent task …` and `agent undo`: run tasks, follow them, and bring their work home.
 
 mod inspect;
-mod manage;
+pub mod manage;
 mod render;
 mod run;
 

@@ -298,6 +298,20 @@ fn a_failing_check_fails_the_task_keeps_the_branch_and_logs_the_output() {
     // And `task logs` shows it to a person too.
     let logs = home.ok(&["task", "logs", &id]);
     assert!(logs.contains("add(2, 3) returned 6, expected 5"), "{logs}");
+
+    // The failed attempt is not applied by accident, and there is nothing to undo yet.
+    let refused = home.fails(&["task", "apply", &id], 2);
+    assert!(refused.contains("unfinished attempt"), "{refused}");
+    assert!(refused.contains("--force"), "{refused}");
+    let nothing = home
+        .agent()
+        .args(["undo", "--repo", &repo_arg])
+        .output()
+        .unwrap();
+    assert_eq!(nothing.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&nothing.stderr);
+    assert!(stderr.contains("no applied task to undo"), "{stderr}");
+    assert!(stderr.contains("agent task apply ID"), "{stderr}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Tasks: the life cycle, the approval policy, the strategies, the turn-loop driver and the
 //! run of one task end to end ([`runner::run_task`]).
 
+pub mod apply;
 pub mod approval;
 pub mod build_cache;
 pub mod commit_message;
