@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use agent_core::ErrorClass;
-use agent_core::protocol::{ChatSpec, Event, EventEnvelope, Op};
+use agent_core::protocol::{ChatSpec, Event, EventEnvelope, FinishReason, Op};
 use agent_tui::Tone;
 use anyhow::Result;
 
@@ -23,8 +23,7 @@ const ASK_CHAT: &str = "ask";
 /// What the answer's events said, for the summary and the exit code.
 #[derive(Default)]
 struct Outcome {
-    /// `stop`, `length`, … of the model's reply.
-    reason: Option<String>,
+    reason: Option<FinishReason>,
     prompt_tokens: u32,
     completion_tokens: u32,
     decode_tokens_per_second: Option<f64>,
@@ -129,7 +128,7 @@ pub fn run(app: &App, args: AskArgs) -> Result<Exit> {
             .decode_tokens_per_second
             .map(|s| format!(", {s:.1} tokens/s"))
             .unwrap_or_default();
-        let cut = if outcome.reason.as_deref() == Some("length") {
+        let cut = if outcome.reason == Some(FinishReason::Length) {
             " (stopped at the token limit)"
         } else {
             ""
@@ -173,7 +172,7 @@ fn show(
             decode_tokens_per_second,
             ..
         } => {
-            outcome.reason = Some(reason.clone());
+            outcome.reason = Some(*reason);
             outcome.prompt_tokens = *prompt_tokens;
             outcome.completion_tokens = *completion_tokens;
             outcome.decode_tokens_per_second = *decode_tokens_per_second;

@@ -33,17 +33,7 @@ use std::sync::LazyLock;
 use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
 
-/// How much work a task looks like, which decides the strategy that runs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Complexity {
-    /// One focused change: SingleShot.
-    Simple,
-    /// A change that needs an edit → test → fix loop: Iterative.
-    Medium,
-    /// Several parts or a cross-cutting change: MultiAgent (planner, coder, reviewer, tester).
-    Complex,
-}
+pub use crate::protocol::Complexity;
 
 impl Complexity {
     /// Every complexity, from least to most.

@@ -7,8 +7,7 @@ use std::path::PathBuf;
 
 use crate::config::{Approval, Config};
 use crate::error::{Error, Result};
-use crate::protocol::TaskSpec;
-use crate::task::strategy;
+use crate::protocol::{AgentRole, StrategyChoice, TaskSpec};
 use crate::turn::Limits;
 use crate::verify::{VerifyCommand, VerifySource};
 
@@ -27,8 +26,8 @@ pub struct TaskOverrides {
     pub timeout_seconds: Option<u64>,
     /// The default model; `None` is the configured one.
     pub model: Option<String>,
-    /// Models of particular roles (`planner`, `coder`, `reviewer`, `tester`).
-    pub role_models: BTreeMap<String, String>,
+    /// Models of particular roles (planner, coder, reviewer, tester).
+    pub role_models: BTreeMap<AgentRole, String>,
 }
 
 /// What the task is about.
@@ -66,13 +65,13 @@ pub fn resolve_task(
         base,
         retry_of,
     } = request;
-    let strategy = strategy.unwrap_or_else(|| config.task.strategy.clone());
-    if !strategy::NAMES.contains(&strategy.as_str()) {
-        return Err(Error::InvalidArgument(format!(
-            "unknown strategy `{strategy}` (use one of: {})",
-            strategy::NAMES.join(", ")
-        )));
-    }
+    let strategy_name = strategy.unwrap_or_else(|| config.task.strategy.clone());
+    let strategy = StrategyChoice::from_name(&strategy_name).ok_or_else(|| {
+        Error::InvalidArgument(format!(
+            "unknown strategy `{strategy_name}` (use one of: {})",
+            StrategyChoice::NAMES.join(", ")
+        ))
+    })?;
     let approval = match approval {
         Some(name) => Approval::from_name(&name).ok_or_else(|| {
             Error::InvalidArgument(format!(
@@ -93,14 +92,14 @@ pub fn resolve_task(
         (None, None) => None,
     };
     let defaults = Limits::default();
-    let mut roles: BTreeMap<String, String> = [
-        ("planner", &config.roles.planner),
-        ("coder", &config.roles.coder),
-        ("reviewer", &config.roles.reviewer),
-        ("tester", &config.roles.tester),
+    let mut roles: BTreeMap<AgentRole, String> = [
+        (AgentRole::Planner, &config.roles.planner),
+        (AgentRole::Coder, &config.roles.coder),
+        (AgentRole::Reviewer, &config.roles.reviewer),
+        (AgentRole::Tester, &config.roles.tester),
     ]
     .into_iter()
-    .filter_map(|(role, model)| Some((role.to_string(), model.clone()?)))
+    .filter_map(|(role, model)| Some((role, model.clone()?)))
     .collect();
     roles.extend(role_models);
     roles.retain(|_, model| !model.trim().is_empty());
@@ -110,7 +109,7 @@ pub fn resolve_task(
         base,
         strategy,
         verify,
-        approval: approval.as_str().to_string(),
+        approval,
         limits: Limits {
             max_turns: max_turns.unwrap_or(config.task.max_turns),
             max_tool_calls: max_tool_calls.unwrap_or(defaults.max_tool_calls),
@@ -148,18 +147,18 @@ mod tests {
         let spec = resolve_task(
             request(),
             TaskOverrides {
-                role_models: BTreeMap::from([("reviewer".to_string(), "sharper".to_string())]),
+                role_models: BTreeMap::from([(AgentRole::Reviewer, "sharper".to_string())]),
                 ..TaskOverrides::default()
             },
             &config,
         )
         .unwrap();
-        assert_eq!(spec.role_models["planner"], "big");
-        assert_eq!(spec.role_models["reviewer"], "sharper");
+        assert_eq!(spec.role_models[&AgentRole::Planner], "big");
+        assert_eq!(spec.role_models[&AgentRole::Reviewer], "sharper");
         assert_eq!(spec.max_iterations, 1, "at least one round");
         assert_eq!(spec.verify.unwrap().source, VerifySource::Config);
-        assert_eq!(spec.strategy, config.task.strategy);
-        assert_eq!(spec.approval, config.task.approval.as_str());
+        assert_eq!(spec.strategy.as_str(), config.task.strategy);
+        assert_eq!(spec.approval, config.task.approval);
 
         let flagged = resolve_task(
             request(),
@@ -173,7 +172,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(flagged.verify.unwrap().source, VerifySource::Flag);
-        assert_eq!(flagged.approval, "auto");
+        assert_eq!(flagged.approval, Approval::Auto);
         assert_eq!(flagged.limits.max_turns, 3);
     }
 

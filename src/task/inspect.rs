@@ -156,9 +156,9 @@ fn describe(task: &TaskRecord, store: &Store, painter: &Painter) -> Result<Strin
     let mut by_role: Vec<(String, usize)> = Vec::new();
     for event in &events {
         if let Event::ModelBegin { role, .. } = &event.event {
-            match by_role.iter_mut().find(|(name, _)| name == role) {
+            match by_role.iter_mut().find(|(name, _)| name == role.as_str()) {
                 Some((_, count)) => *count += 1,
-                None => by_role.push((role.clone(), 1)),
+                None => by_role.push((role.to_string(), 1)),
             }
         }
     }

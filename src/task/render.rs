@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use agent_core::protocol::{Event, EventEnvelope, ToolEffectKind};
+use agent_core::protocol::{AgentRole, Event, EventEnvelope, ToolEffectKind};
 use agent_core::store::TaskRecord;
 use agent_core::task::{Answer, TaskStatus};
 use agent_tui::{Painter, Tone};
@@ -212,7 +212,7 @@ impl State {
                 role: Some(role),
                 iteration: Some(round),
                 ..
-            } if role == "coder" && *round > 1 => {
+            } if *role == AgentRole::Coder && *round > 1 => {
                 p.paint(Tone::Dim, &format!("coder, round {round}"))
             }
             Event::WorkspaceReady {
@@ -227,7 +227,7 @@ impl State {
                 ),
             ),
             Event::ModelBegin { role, turn, .. } => {
-                self.role = role.clone();
+                self.role = role.to_string();
                 self.turn = *turn;
                 return None;
             }
@@ -325,9 +325,7 @@ impl State {
                 iteration,
                 ..
             } => {
-                let mut text = role
-                    .clone()
-                    .unwrap_or_else(|| format!("{step:?}").to_lowercase());
+                let mut text = role.map_or_else(|| step.to_string(), |role| role.to_string());
                 if let Some(round) = iteration {
                     text.push_str(&format!(" · round {round}"));
                 }

@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use agent_core::protocol::{Event, Op, TaskSpec};
+use agent_core::protocol::{AgentRole, Event, Op, TaskSpec};
 use agent_core::settings::{self, TaskOverrides, TaskRequest};
 use agent_core::store::TaskRecord;
 use agent_core::task::{Answer, TaskStatus};
@@ -46,7 +46,7 @@ pub fn retry(app: &App, id: &str, mut options: TaskRunOptions) -> Result<Exit> {
         None => ("HEAD".to_string(), PathBuf::from(&original.repo)),
     };
     if let Some(spec) = &spec {
-        options.strategy = options.strategy.or(Some(spec.strategy.clone()));
+        options.strategy = options.strategy.or(Some(spec.strategy.to_string()));
         options.max_iterations = options.max_iterations.or(Some(spec.max_iterations));
         options.max_review_rounds = options.max_review_rounds.or(Some(spec.max_review_rounds));
         options.verify = options
@@ -175,13 +175,13 @@ fn execute(
 /// What the flags of `task run` choose; the rest comes from the configuration.
 fn overrides(options: &TaskRunOptions) -> TaskOverrides {
     let role_models = [
-        ("planner", &options.planner_model),
-        ("coder", &options.coder_model),
-        ("reviewer", &options.reviewer_model),
-        ("tester", &options.tester_model),
+        (AgentRole::Planner, &options.planner_model),
+        (AgentRole::Coder, &options.coder_model),
+        (AgentRole::Reviewer, &options.reviewer_model),
+        (AgentRole::Tester, &options.tester_model),
     ]
     .into_iter()
-    .filter_map(|(role, model)| Some((role.to_string(), model.clone()?)))
+    .filter_map(|(role, model)| Some((role, model.clone()?)))
     .collect();
     TaskOverrides {
         strategy: options.strategy.clone(),

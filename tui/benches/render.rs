@@ -183,7 +183,7 @@ fn user_message(prompt: String) -> Event {
 fn model_begin() -> Event {
     Event::ModelBegin {
         id: "m".into(),
-        role: "chat".into(),
+        role: agent_core::protocol::AgentRole::Chat,
         model: "bench".into(),
         turn: 1,
         messages: 1,
@@ -201,7 +201,7 @@ fn model_delta(text: String) -> Event {
 fn model_end(prompt_tokens: u32, completion_tokens: u32) -> Event {
     Event::ModelEnd {
         id: "m".into(),
-        reason: "stop".into(),
+        reason: agent_core::protocol::FinishReason::Stop,
         prompt_tokens,
         completion_tokens,
         duration_ms: 1,

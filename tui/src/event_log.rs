@@ -75,10 +75,8 @@ pub fn describe(event: &Event) -> Option<(Option<Tone>, String)> {
             Some(Tone::Highlight),
             format!(
                 "step {} begins{}{}{}",
-                format!("{step:?}").to_lowercase(),
-                role.as_deref()
-                    .map(|r| format!(" ({r})"))
-                    .unwrap_or_default(),
+                step,
+                role.map(|r| format!(" ({r})")).unwrap_or_default(),
                 iteration
                     .map(|n| format!(", round {n}"))
                     .unwrap_or_default(),
@@ -236,7 +234,7 @@ mod tests {
         );
         assert!(
             describe(&Event::Usage {
-                role: "coder".into(),
+                role: agent_core::protocol::AgentRole::Coder,
                 prompt_tokens: 1,
                 completion_tokens: 1,
                 total_prompt_tokens: 1,

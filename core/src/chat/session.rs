@@ -9,34 +9,18 @@ use tokio::time::Instant;
 
 use crate::config::Approval;
 use crate::error::Result;
-use crate::protocol::Event;
+use crate::protocol::{AgentRole, Event, TurnEndOutcome};
 use crate::store::{ModelCall, NewMessage, Store};
 use crate::task::approval::{Approvals, Asker};
 use crate::task::context::ModelTarget;
 use crate::task::driver::{self, TurnHost};
 use crate::task::prompts::{self, PromptSources};
-use crate::task::role::Role as AgentRole;
 use crate::tools::{ToolSettings, Toolbox, Workspace};
 use crate::turn::{Input, Limits, TurnLoop, TurnOutcome, Usage};
 use crate::verify;
 
 /// What `/compact` asks the model.
 const COMPACT_REQUEST: &str = "Summarize our conversation so far so that we can continue from the summary alone: the goal, what was decided, what was done (files changed), and what is left. Be brief; use bullet points.";
-
-/// The role name chat turns are recorded under.
-const CHAT: AgentRole = AgentRole {
-    name: "chat",
-    read_only: false,
-};
-
-/// The role name of a bare chat's turns (`agent ask`).
-const ASK: AgentRole = AgentRole {
-    name: "ask",
-    read_only: true,
-};
-
-/// The role name of a `/compact` summary request.
-const COMPACT: &str = "compact";
 
 /// How a chat session is set up.
 pub struct ChatOptions {
@@ -106,10 +90,14 @@ impl ChatSession {
         })?;
         let toolbox = Toolbox::new(workspace, options.tool_settings);
         let (tool_specs, system, role) = if options.bare {
-            (Vec::new(), options.system.unwrap_or_default(), ASK)
+            (
+                Vec::new(),
+                options.system.unwrap_or_default(),
+                AgentRole::Ask,
+            )
         } else {
             let system = chat_prompt(&options.repo_root, options.user_prompts_dir);
-            (toolbox.specs(), system, CHAT)
+            (toolbox.specs(), system, AgentRole::Chat)
         };
         let (conversation_id, history) = match &options.resume {
             Some(id) => {
@@ -191,7 +179,8 @@ impl ChatSession {
         self.cancel = cancel;
         self.deadline = Instant::now() + std::time::Duration::from_secs(self.limits.max_seconds);
         let target = self.model.clone();
-        let inputs = driver::request_model(self, COMPACT, &target, &[], messages, 1).await?;
+        let inputs =
+            driver::request_model(self, AgentRole::Compact, &target, &[], messages, 1).await?;
         let mut summary = String::new();
         let mut finished = false;
         for input in inputs {
@@ -261,7 +250,7 @@ impl ChatSession {
                     .take(72)
                     .collect();
                 let created = self.store.create_conversation(&title, Some(&self.repo))?;
-                if self.role.name == ASK.name && !self.system.is_empty() {
+                if self.role == AgentRole::Ask && !self.system.is_empty() {
                     // A bare session's system prompt is the user's own: keep it with the exchange.
                     self.store.append_message(
                         &created.id,
@@ -312,7 +301,7 @@ impl ChatSession {
             self.history.push(ChatMessage::assistant(text));
         }
         self.emit(Event::TurnEnd {
-            outcome: turn_outcome_name(&outcome).to_string(),
+            outcome: turn_outcome(&outcome),
             total_prompt_tokens: self.used.prompt_tokens,
             total_completion_tokens: self.used.completion_tokens,
         })?;
@@ -339,7 +328,7 @@ impl TurnHost for ChatSession {
         Ok(())
     }
 
-    fn model_for(&self, _role: &str) -> ModelTarget {
+    fn model_for(&self, _role: AgentRole) -> ModelTarget {
         self.model.clone()
     }
 
@@ -428,13 +417,13 @@ impl TurnHost for ChatSession {
     }
 }
 
-/// How a turn ended, as [`Event::TurnEnd`] names it.
-pub fn turn_outcome_name(outcome: &TurnOutcome) -> &'static str {
+/// How a turn ended, as [`Event::TurnEnd`] says it.
+pub fn turn_outcome(outcome: &TurnOutcome) -> TurnEndOutcome {
     match outcome {
-        TurnOutcome::Completed { .. } => "completed",
-        TurnOutcome::Limit(_) => "limit",
-        TurnOutcome::ModelFailed(_) => "failed",
-        TurnOutcome::Cancelled => "cancelled",
+        TurnOutcome::Completed { .. } => TurnEndOutcome::Completed,
+        TurnOutcome::Limit(_) => TurnEndOutcome::Limit,
+        TurnOutcome::ModelFailed(_) => TurnEndOutcome::Failed,
+        TurnOutcome::Cancelled => TurnEndOutcome::Cancelled,
     }
 }
 

@@ -4,19 +4,10 @@ use std::fmt;
 use std::path::Path;
 
 use git2::{DiffFormat, DiffOptions};
-use serde::{Deserialize, Serialize};
 
 use super::{GitError, open_repository, resolve_commit};
 
-/// How much a diff changes, as `git diff --stat` summarises it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DiffStat {
-    pub files_changed: usize,
-    pub insertions: usize,
-    pub deletions: usize,
-    /// The changed paths, relative to the repository root with `/` separators.
-    pub files: Vec<String>,
-}
+pub use crate::protocol::DiffStat;
 
 impl fmt::Display for DiffStat {
     /// Git's summary line: `3 files changed, 10 insertions(+), 2 deletions(-)`, leaving out a

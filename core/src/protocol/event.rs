@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::git::DiffStat;
-use crate::task::TaskStatus;
+use super::names::{AgentRole, FinishReason, SelectedBy, StepKind, StrategyKind, TurnEndOutcome};
+use super::types::{Complexity, DiffStat, Plan, TaskStatus};
 use crate::time::Millis;
 
 /// The version of the event schema. Additive changes (a new optional field, a new event type
@@ -42,24 +42,24 @@ pub enum Event {
         title: String,
         description: String,
         repo: String,
-        strategy: String,
+        strategy: StrategyKind,
         model: String,
         backend: String,
-        approval: String,
+        approval: crate::config::Approval,
     },
     /// The task moved from one status to another.
     TaskStatus(TaskStatusChange),
     /// The strategy was chosen: by `--strategy` (`by: flag`), or from the task's complexity
     /// (`by: auto`). The complexity is estimated either way.
     StrategySelected {
-        strategy: String,
-        complexity: crate::classify::Complexity,
+        strategy: StrategyKind,
+        complexity: Complexity,
         confidence: f32,
         reason: String,
-        by: String,
+        by: SelectedBy,
     },
     /// The planner's plan (MultiAgent).
-    PlanReady { plan: crate::task::plan::Plan },
+    PlanReady { plan: Plan },
     /// The reviewer's verdict on the diff (MultiAgent); `round` counts from 1.
     ReviewVerdict {
         round: u32,
@@ -79,7 +79,7 @@ pub enum Event {
         step: StepKind,
         /// The role working in this step (coder, planner, …), if any.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        role: Option<String>,
+        role: Option<AgentRole>,
         /// Which round of an iterating strategy this step belongs to, from 1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         iteration: Option<u32>,
@@ -96,7 +96,7 @@ pub enum Event {
     /// A request to the model was sent.
     ModelBegin {
         id: String,
-        role: String,
+        role: AgentRole,
         model: String,
         /// Which request of this role this is, from 1.
         turn: u32,
@@ -109,8 +109,7 @@ pub enum Event {
     /// The model's reply ended.
     ModelEnd {
         id: String,
-        /// `stop`, `length`, `tool_calls`, `error` or `cancelled`.
-        reason: String,
+        reason: FinishReason,
         prompt_tokens: u32,
         completion_tokens: u32,
         duration_ms: u64,
@@ -151,7 +150,7 @@ pub enum Event {
     ApprovalDecision(ApprovalDecision),
     /// Token totals after a model call.
     Usage {
-        role: String,
+        role: AgentRole,
         prompt_tokens: u64,
         completion_tokens: u64,
         total_prompt_tokens: u64,
@@ -194,7 +193,7 @@ pub enum Event {
     /// A chat turn ended (chats only): `completed`, `cancelled`, `failed` or `limit`, with the
     /// chat's token totals so far.
     TurnEnd {
-        outcome: String,
+        outcome: TurnEndOutcome,
         total_prompt_tokens: u64,
         total_completion_tokens: u64,
     },
@@ -259,26 +258,6 @@ pub enum ToolEffectKind {
     Read,
     Write,
     Command,
-}
-
-/// Steps a strategy goes through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepKind {
-    /// Creating the worktree.
-    Workspace,
-    /// A role's turn loop (model ⇄ tools).
-    Turns,
-    /// Running the project's check.
-    Verify,
-    /// Committing on the task branch.
-    Commit,
-    /// The planner writing the plan.
-    Plan,
-    /// The reviewer reading the diff.
-    Review,
-    /// The tester adding and running tests.
-    Test,
 }
 
 /// Limits a task runs under.

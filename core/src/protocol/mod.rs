@@ -5,13 +5,19 @@
 //! documented in `docs/protocol.md`; [`SCHEMA_VERSION`] changes when a change is not additive.
 
 mod event;
+mod names;
 mod op;
+mod types;
 
 pub use event::{
-    ApprovalDecision, DecidedBy, Event, EventEnvelope, LimitKind, SCHEMA_VERSION, StepKind,
-    TaskStatusChange, ToolEffectKind,
+    ApprovalDecision, DecidedBy, Event, EventEnvelope, LimitKind, SCHEMA_VERSION, TaskStatusChange,
+    ToolEffectKind,
+};
+pub use names::{
+    AgentRole, FinishReason, SelectedBy, StepKind, StrategyChoice, StrategyKind, TurnEndOutcome,
 };
 pub use op::{ChatSpec, Op, TaskSpec};
+pub use types::{Complexity, DiffStat, Plan, PlanStep, TaskStatus};
 
 #[cfg(test)]
 mod tests;

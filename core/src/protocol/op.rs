@@ -71,12 +71,12 @@ pub struct TaskSpec {
     #[serde(default = "default_base")]
     pub base: String,
     /// `auto` (chosen by the task's complexity), `single`, `iterative` or `multi`.
-    pub strategy: String,
+    pub strategy: super::StrategyChoice,
     /// The project's check (with where it was set); `None` detects it.
     #[serde(default)]
     pub verify: Option<crate::verify::VerifyCommand>,
     /// The approval policy (`auto`, `on-write`, `on-command`, `always`).
-    pub approval: String,
+    pub approval: crate::config::Approval,
     pub limits: crate::turn::Limits,
     /// The task this one retries, if any.
     #[serde(default)]
@@ -92,7 +92,7 @@ pub struct TaskSpec {
     pub model: Option<String>,
     /// Models of particular roles, by role name (`planner`, `coder`, `reviewer`, `tester`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub role_models: BTreeMap<String, String>,
+    pub role_models: BTreeMap<super::AgentRole, String>,
 }
 
 /// How a chat is set up.

@@ -39,7 +39,7 @@ fn every_kind_matches_its_serialized_tag_and_round_trips() {
         Event::StepBegin {
             id: "s1".into(),
             step: StepKind::Turns,
-            role: Some("coder".into()),
+            role: Some(AgentRole::Coder),
             iteration: Some(2),
             detail: String::new(),
         },

@@ -11,7 +11,7 @@ use super::{Shared, lock, thread_runtime};
 use crate::chat::{ChatOptions, ChatSession};
 use crate::config::Approval;
 use crate::error::{Error, Result};
-use crate::protocol::{ChatSpec, Event};
+use crate::protocol::{ChatSpec, Event, TurnEndOutcome};
 use crate::store::Store;
 use crate::task::{Answer, Asker, ModelTarget, NoTerminal};
 use crate::turn::Limits;
@@ -211,16 +211,16 @@ fn serve(
                 Request::Turn(text, cancel) => {
                     if let Err(error) = session.send(&text, cancel).await {
                         publish(error_event(&error));
-                        publish(turn_end(&session, "failed"));
+                        publish(turn_end(&session, TurnEndOutcome::Failed));
                     }
                 }
                 Request::Compact(cancel) => {
                     let outcome = match session.compact(cancel).await {
-                        Ok(summary) if !summary.is_empty() => "completed",
-                        Ok(_) => "cancelled",
+                        Ok(summary) if !summary.is_empty() => TurnEndOutcome::Completed,
+                        Ok(_) => TurnEndOutcome::Cancelled,
                         Err(error) => {
                             publish(error_event(&error));
-                            "failed"
+                            TurnEndOutcome::Failed
                         }
                     };
                     publish(turn_end(&session, outcome));
@@ -257,10 +257,10 @@ fn error_event(error: &Error) -> Event {
     }
 }
 
-fn turn_end(session: &ChatSession, outcome: &str) -> Event {
+fn turn_end(session: &ChatSession, outcome: TurnEndOutcome) -> Event {
     let (prompt, completion) = session.total_tokens();
     Event::TurnEnd {
-        outcome: outcome.to_string(),
+        outcome,
         total_prompt_tokens: prompt,
         total_completion_tokens: completion,
     }

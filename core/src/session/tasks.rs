@@ -9,13 +9,10 @@ use tokio::sync::watch;
 use super::approvals::{Owner, SessionAsker};
 use super::hub::unstored_task_event;
 use super::{Shared, lock, thread_runtime};
-use crate::config::Approval;
 use crate::error::{Error, Result};
 use crate::protocol::{Event, TaskSpec};
 use crate::store::Store;
-use crate::task::{
-    Asker, EventSink, NoTerminal, RunRequest, TaskStatus, build_cache, runner, strategy,
-};
+use crate::task::{Asker, EventSink, NoTerminal, RunRequest, TaskStatus, build_cache, runner};
 
 /// Checks `spec`, resolves its models and starts the task; returns its id.
 pub(crate) fn start(
@@ -29,19 +26,6 @@ pub(crate) fn start(
         ));
     }
     let repo_root = crate::git::repository_root(&spec.repo)?;
-    if spec.strategy != "auto" && strategy::by_name(&spec.strategy).is_none() {
-        return Err(Error::InvalidArgument(format!(
-            "unknown strategy `{}` (this build has: {})",
-            spec.strategy,
-            strategy::NAMES.join(", ")
-        )));
-    }
-    let approval = Approval::from_name(&spec.approval).ok_or_else(|| {
-        Error::InvalidArgument(format!(
-            "unknown approval policy `{}` (use one of: auto, on-write, on-command, always)",
-            spec.approval
-        ))
-    })?;
     let setup = &shared.setup;
     let model = setup.models.resolve(spec.model.as_deref())?;
     let mut role_models = HashMap::new();
@@ -49,7 +33,7 @@ pub(crate) fn start(
         if name.trim().is_empty() || *name == model.model {
             continue;
         }
-        role_models.insert(role.clone(), setup.models.resolve(Some(name))?);
+        role_models.insert(*role, setup.models.resolve(Some(name))?);
     }
     let store = Store::open(&setup.database, &setup.store_options)?;
 
@@ -70,7 +54,6 @@ pub(crate) fn start(
         spec,
         model,
         role_models,
-        approval,
         asker,
         worktrees_dir: setup.worktrees_dir.clone(),
         user_prompts_dir: setup.user_prompts_dir.clone(),

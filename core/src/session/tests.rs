@@ -177,7 +177,10 @@ async fn a_chat_turn_streams_numbered_envelopes_and_an_approval_is_answered_by_o
     )));
     assert!(matches!(
         &all.last().unwrap().event,
-        Event::TurnEnd { outcome, .. } if outcome == "completed"
+        Event::TurnEnd {
+            outcome: crate::protocol::TurnEndOutcome::Completed,
+            ..
+        }
     ));
 }
 
@@ -201,7 +204,10 @@ async fn an_interrupt_denies_the_waiting_question_and_ends_the_turn() {
     let rest = f.until(is_turn_end).await;
     assert!(matches!(
         &rest.last().unwrap().event,
-        Event::TurnEnd { outcome, .. } if outcome == "cancelled"
+        Event::TurnEnd {
+            outcome: crate::protocol::TurnEndOutcome::Cancelled,
+            ..
+        }
     ));
     assert!(!f.repo().join("new.txt").exists());
 }
@@ -225,11 +231,17 @@ async fn compaction_is_recorded_as_a_model_call_with_its_duration() {
     let events = f.until(is_turn_end).await;
     assert!(events.iter().any(|e| matches!(
         &e.event,
-        Event::ModelEnd { reason, .. } if reason == "stop"
+        Event::ModelEnd {
+            reason: crate::protocol::FinishReason::Stop,
+            ..
+        }
     )));
     assert!(matches!(
         &events.last().unwrap().event,
-        Event::TurnEnd { outcome, .. } if outcome == "completed"
+        Event::TurnEnd {
+            outcome: crate::protocol::TurnEndOutcome::Completed,
+            ..
+        }
     ));
     assert_eq!(f.seen.lock().unwrap().len(), 2);
 
@@ -279,9 +291,9 @@ async fn ops_on_unknown_chats_and_bad_models_fail_at_once() {
             description: "fix it".into(),
             repo: f.repo(),
             base: "HEAD".into(),
-            strategy: "auto".into(),
+            strategy: crate::protocol::StrategyChoice::Auto,
             verify: None,
-            approval: "auto".into(),
+            approval: Approval::Auto,
             limits: crate::turn::Limits::default(),
             retry_of: None,
             max_iterations: 1,

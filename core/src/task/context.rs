@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::approval::Approvals;
+use super::role::Role;
 use crate::error::Result;
 use crate::protocol::{Event, EventEnvelope, StepKind, TaskStatusChange};
 use crate::store::Store;
@@ -76,7 +77,7 @@ pub struct TaskContext {
     /// The model of every role without one of its own.
     pub model: ModelTarget,
     /// Models of particular roles (`roles.<role>.model`, `--<role>-model`).
-    pub role_models: HashMap<String, ModelTarget>,
+    pub role_models: HashMap<Role, ModelTarget>,
     pub toolbox: Toolbox,
     pub tool_specs: Vec<ToolSpec>,
     pub settings: StrategySettings,
@@ -86,7 +87,7 @@ pub struct TaskContext {
     /// Extra environment for the check (a shared build directory).
     pub command_env: Vec<(String, String)>,
     /// The filled-in system prompt of each role, by role name.
-    pub prompts: HashMap<String, String>,
+    pub prompts: HashMap<Role, String>,
     pub limits: Limits,
     /// What the whole task has used so far (all roles).
     pub used: Usage,
@@ -108,14 +109,14 @@ pub struct ContextParts {
     pub base_commit: String,
     pub branch: String,
     pub model: ModelTarget,
-    pub role_models: HashMap<String, ModelTarget>,
+    pub role_models: HashMap<Role, ModelTarget>,
     pub toolbox: Toolbox,
     pub settings: StrategySettings,
     pub approvals: Approvals,
     pub verify: Option<VerifyCommand>,
     pub verify_timeout: Duration,
     pub command_env: Vec<(String, String)>,
-    pub prompts: HashMap<String, String>,
+    pub prompts: HashMap<Role, String>,
     pub limits: Limits,
     pub store: Store,
     pub sink: EventSink,
@@ -182,7 +183,7 @@ impl TaskContext {
     pub fn begin_step(
         &mut self,
         step: StepKind,
-        role: Option<&str>,
+        role: Option<Role>,
         detail: &str,
     ) -> Result<String> {
         self.begin_round_step(step, role, None, detail)
@@ -192,7 +193,7 @@ impl TaskContext {
     pub fn begin_round_step(
         &mut self,
         step: StepKind,
-        role: Option<&str>,
+        role: Option<Role>,
         iteration: Option<u32>,
         detail: &str,
     ) -> Result<String> {
@@ -201,7 +202,7 @@ impl TaskContext {
         self.emit(Event::StepBegin {
             id: id.clone(),
             step,
-            role: role.map(str::to_string),
+            role,
             iteration,
             detail: detail.to_string(),
         })?;
@@ -260,14 +261,14 @@ impl TaskContext {
 
 impl TaskContext {
     /// The system prompt of `role`.
-    pub fn system_prompt(&self, role: &str) -> String {
-        self.prompts.get(role).cloned().unwrap_or_default()
+    pub fn system_prompt(&self, role: Role) -> String {
+        self.prompts.get(&role).cloned().unwrap_or_default()
     }
 
     /// The model `role` talks to.
-    pub fn model_for(&self, role: &str) -> ModelTarget {
+    pub fn model_for(&self, role: Role) -> ModelTarget {
         self.role_models
-            .get(role)
+            .get(&role)
             .cloned()
             .unwrap_or_else(|| self.model.clone())
     }

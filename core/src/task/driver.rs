@@ -15,7 +15,7 @@ use super::approval::Approvals;
 use super::context::{ModelTarget, TaskContext};
 use super::role::{READ_ONLY_TOOLS, Role};
 use crate::error::Result;
-use crate::protocol::{ApprovalDecision, Event, ToolEffectKind};
+use crate::protocol::{ApprovalDecision, Event, FinishReason, ToolEffectKind};
 use crate::store::{ModelCall, ModelCallOutcome};
 use crate::tools::{ToolEffect, Toolbox};
 use crate::turn::{Effect, Input, Limits, TurnLoop, TurnOutcome};
@@ -31,7 +31,7 @@ pub trait TurnHost: Send {
     /// Records and forwards one event.
     fn emit(&mut self, event: Event) -> Result<()>;
     /// The model `role` talks to.
-    fn model_for(&self, role: &str) -> ModelTarget;
+    fn model_for(&self, role: Role) -> ModelTarget;
     /// Every tool's schema (a role may get fewer).
     fn tool_specs(&self) -> &[ToolSpec];
     fn toolbox(&self) -> &Toolbox;
@@ -70,7 +70,7 @@ impl TurnHost for TaskContext {
         TaskContext::emit(self, event)
     }
 
-    fn model_for(&self, role: &str) -> ModelTarget {
+    fn model_for(&self, role: Role) -> ModelTarget {
         TaskContext::model_for(self, role)
     }
 
@@ -160,7 +160,7 @@ pub async fn run_loop<H: TurnHost>(
     role: Role,
     mut turn: TurnLoop,
 ) -> Result<(TurnOutcome, Vec<ChatMessage>)> {
-    let target = ctx.model_for(role.name);
+    let target = ctx.model_for(role);
     let tools: Vec<ToolSpec> = ctx
         .tool_specs()
         .iter()
@@ -182,7 +182,7 @@ pub async fn run_loop<H: TurnHost>(
         };
         match effect {
             Effect::RequestModel { messages, turn: n } => {
-                for input in request_model(ctx, role.name, &target, &tools, messages, n).await? {
+                for input in request_model(ctx, role, &target, &tools, messages, n).await? {
                     effects.extend(turn.handle(input));
                 }
             }
@@ -210,7 +210,7 @@ pub async fn run_loop<H: TurnHost>(
 /// reason and duration.
 pub(crate) async fn request_model<H: TurnHost>(
     ctx: &mut H,
-    role: &str,
+    role: Role,
     target: &ModelTarget,
     tools: &[ToolSpec],
     messages: Vec<ChatMessage>,
@@ -223,7 +223,7 @@ pub(crate) async fn request_model<H: TurnHost>(
     let id = ctx.next_model_request_id();
     ctx.emit(Event::ModelBegin {
         id: id.clone(),
-        role: role.to_string(),
+        role,
         model: target.model.clone(),
         turn,
         messages: request.messages.len(),
@@ -238,7 +238,7 @@ pub(crate) async fn request_model<H: TurnHost>(
     let mut last_flush = Instant::now();
     let mut usage = (0u64, 0u64);
     let mut decode_speed = None;
-    let mut reason = "stop";
+    let mut reason = FinishReason::Stop;
     let mut error: Option<String> = None;
     let mut stop: Option<Input> = None;
 
@@ -246,12 +246,12 @@ pub(crate) async fn request_model<H: TurnHost>(
         let next = tokio::select! {
             item = stream.next() => item,
             () = ctx.cancelled() => {
-                reason = "cancelled";
+                reason = FinishReason::Cancelled;
                 stop = Some(Input::Cancel);
                 break;
             }
             () = ctx.time_up() => {
-                reason = "cancelled";
+                reason = FinishReason::Cancelled;
                 stop = Some(Input::TimeUp);
                 break;
             }
@@ -276,13 +276,13 @@ pub(crate) async fn request_model<H: TurnHost>(
             }
             Some(Ok(ChatEvent::Done { reason: done })) => {
                 reason = match done {
-                    DoneReason::Stop => "stop",
-                    DoneReason::Length => "length",
-                    DoneReason::ToolCalls => "tool_calls",
+                    DoneReason::Stop => FinishReason::Stop,
+                    DoneReason::Length => FinishReason::Length,
+                    DoneReason::ToolCalls => FinishReason::ToolCalls,
                 };
             }
             Some(Err(failure)) => {
-                reason = "error";
+                reason = FinishReason::Error;
                 let message = error_chain(&failure);
                 ctx.emit(Event::Error {
                     message: message.clone(),
@@ -302,14 +302,14 @@ pub(crate) async fn request_model<H: TurnHost>(
     let (total_prompt_tokens, total_completion_tokens) = ctx.count_tokens(usage.0, usage.1);
     ctx.emit(Event::ModelEnd {
         id,
-        reason: reason.to_string(),
+        reason,
         prompt_tokens: usage.0 as u32,
         completion_tokens: usage.1 as u32,
         duration_ms: duration.as_millis() as u64,
         decode_tokens_per_second: decode_speed,
     })?;
     ctx.emit(Event::Usage {
-        role: role.to_string(),
+        role,
         prompt_tokens: usage.0,
         completion_tokens: usage.1,
         total_prompt_tokens,
@@ -318,7 +318,7 @@ pub(crate) async fn request_model<H: TurnHost>(
     ctx.record_model_call(ModelCall {
         task_id: None,
         conversation_id: None,
-        agent_role: Some(role.to_string()),
+        agent_role: Some(role.as_str().to_string()),
         backend: target.backend_name.clone(),
         model: target.model.clone(),
         prompt_tokens: Some(usage.0),
@@ -326,10 +326,10 @@ pub(crate) async fn request_model<H: TurnHost>(
         latency_ms: Some(duration.as_millis() as u64),
         first_token_ms: first_token.map(|d| d.as_millis() as u64),
         outcome: match reason {
-            "error" => ModelCallOutcome::Error,
-            "cancelled" => ModelCallOutcome::Cancelled,
-            "length" => ModelCallOutcome::Length,
-            _ => ModelCallOutcome::Ok,
+            FinishReason::Error => ModelCallOutcome::Error,
+            FinishReason::Cancelled => ModelCallOutcome::Cancelled,
+            FinishReason::Length => ModelCallOutcome::Length,
+            FinishReason::Stop | FinishReason::ToolCalls => ModelCallOutcome::Ok,
         },
         error: error.clone(),
     })?;
@@ -373,7 +373,7 @@ async fn run_tool<H: TurnHost>(
     if !role.may_use(&call.name) {
         let output = format!(
             "refused: the {} cannot use `{}`; its tools are {}",
-            role.name,
+            role,
             call.name,
             READ_ONLY_TOOLS.join(", ")
         );

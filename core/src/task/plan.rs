@@ -1,30 +1,7 @@
 //! The planner's plan: steps (with the files each touches) and acceptance criteria, parsed
 //! forgivingly from the planner's reply and rendered back into the coder's and tester's prompts.
 
-use serde::{Deserialize, Serialize};
-
-/// A structured plan for a complex task.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Plan {
-    /// One or two sentences on the approach.
-    #[serde(default)]
-    pub summary: String,
-    #[serde(default)]
-    pub steps: Vec<PlanStep>,
-    /// What must be true when the task is done.
-    #[serde(default)]
-    pub acceptance: Vec<String>,
-}
-
-/// One step of a plan.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanStep {
-    pub title: String,
-    #[serde(default)]
-    pub files: Vec<String>,
-    #[serde(default)]
-    pub details: String,
-}
+pub use crate::protocol::{Plan, PlanStep};
 
 /// The most steps a plan keeps (a planner that lists fifty steps is not helping).
 pub const MAX_STEPS: usize = 8;

@@ -15,10 +15,9 @@ use super::prompts::{self, PromptSources};
 use super::role;
 use super::strategy;
 use crate::classify;
-use crate::config::Approval;
 use crate::error::{Error, Result};
 use crate::git;
-use crate::protocol::{Event, EventEnvelope, StepKind, TaskSpec, TaskStatusChange};
+use crate::protocol::{Event, EventEnvelope, SelectedBy, StepKind, TaskSpec, TaskStatusChange};
 use crate::store::{NewTask, Store, TaskRecord};
 use crate::task::TaskStatus;
 use crate::tools::{ToolSettings, Toolbox, Workspace};
@@ -33,8 +32,7 @@ pub struct RunRequest {
     /// The model of every role without one of its own.
     pub model: ModelTarget,
     /// Models of particular roles, by role name.
-    pub role_models: HashMap<String, ModelTarget>,
-    pub approval: Approval,
+    pub role_models: HashMap<super::role::Role, ModelTarget>,
     /// Who answers approval questions ([`super::approval::NoTerminal`] when nobody can).
     pub asker: Box<dyn Asker>,
     /// Where task worktrees are created (one directory per task).
@@ -61,7 +59,6 @@ pub async fn run_task(
         spec,
         model,
         role_models,
-        approval,
         asker,
         worktrees_dir,
         user_prompts_dir,
@@ -79,34 +76,25 @@ pub async fn run_task(
     }
     // The complexity is estimated either way; `auto` lets it choose the strategy.
     let classification = classify::classify(&spec.description);
-    let (strategy_name, chosen_by) = if spec.strategy == "auto" {
-        (
-            strategy::for_complexity(classification.complexity).to_string(),
-            "auto",
-        )
-    } else {
-        (spec.strategy.clone(), "flag")
+    let (kind, chosen_by) = match spec.strategy.fixed() {
+        Some(kind) => (kind, SelectedBy::Flag),
+        None => (
+            strategy::for_complexity(classification.complexity),
+            SelectedBy::Auto,
+        ),
     };
-    let strategy = strategy::by_name(&strategy_name).ok_or_else(|| {
-        Error::InvalidArgument(format!(
-            "unknown strategy `{}` (this build has: {})",
-            spec.strategy,
-            strategy::NAMES.join(", ")
-        ))
-    })?;
+    let strategy = strategy::for_kind(kind);
     let selection_reason = match chosen_by {
-        "auto" => format!(
+        SelectedBy::Auto => format!(
             "{} task ({:.0}% sure: {}) → {}",
             classification.complexity,
             classification.confidence * 100.0,
             classification.reason,
-            strategy.name()
+            kind
         ),
-        _ => format!(
+        SelectedBy::Flag => format!(
             "--strategy {} (the task looks {}: {})",
-            strategy.name(),
-            classification.complexity,
-            classification.reason
+            kind, classification.complexity, classification.reason
         ),
     };
 
@@ -119,10 +107,10 @@ pub async fn run_task(
         title: &title,
         description: &spec.description,
         repo: &repo_text,
-        strategy: strategy.name(),
+        strategy: kind.as_str(),
         model: &model.model,
         backend: &model.backend_name,
-        approval: approval.as_str(),
+        approval: spec.approval.as_str(),
         spec_json: &spec_json,
         retry_of: spec.retry_of.as_deref(),
     })?;
@@ -144,20 +132,20 @@ pub async fn run_task(
             title: title.clone(),
             description: spec.description.clone(),
             repo: repo_text.clone(),
-            strategy: strategy.name().to_string(),
+            strategy: kind,
             model: model.model.clone(),
             backend: model.backend_name.clone(),
-            approval: approval.as_str().to_string(),
+            approval: spec.approval,
         },
     )?;
     emit(
         &mut store,
         Event::StrategySelected {
-            strategy: strategy.name().to_string(),
+            strategy: kind,
             complexity: classification.complexity,
             confidence: classification.confidence,
             reason: selection_reason.clone(),
-            by: chosen_by.to_string(),
+            by: chosen_by,
         },
     )?;
     store.set_task_status(&task_id, TaskStatus::Running)?;
@@ -277,7 +265,7 @@ pub async fn run_task(
             max_iterations: spec.max_iterations,
             max_review_rounds: spec.max_review_rounds,
         },
-        approvals: Approvals::new(approval, asker),
+        approvals: Approvals::new(spec.approval, asker),
         verify: verify_command,
         verify_timeout,
         command_env,
@@ -343,7 +331,7 @@ fn role_prompts(
     focus: &Path,
     user_prompts_dir: Option<PathBuf>,
     verify: Option<&VerifyCommand>,
-) -> HashMap<String, String> {
+) -> HashMap<super::role::Role, String> {
     let sources = PromptSources {
         repo_dir: Some(prompts::repo_prompts_dir(worktree)),
         user_dir: user_prompts_dir,
@@ -355,7 +343,10 @@ fn role_prompts(
     role::ALL
         .iter()
         .map(|role| {
-            let template = sources.load(role.name).map(|p| p.text).unwrap_or_default();
+            let template = sources
+                .load(role.as_str())
+                .map(|p| p.text)
+                .unwrap_or_default();
             let text = prompts::render(
                 &template,
                 &[
@@ -363,7 +354,7 @@ fn role_prompts(
                     ("instructions", &instructions),
                 ],
             );
-            (role.name.to_string(), text.trim_end().to_string())
+            (*role, text.trim_end().to_string())
         })
         .collect()
 }

@@ -1,27 +1,6 @@
 //! The life cycle of a task and the transitions allowed between its statuses.
 
-use serde::{Deserialize, Serialize};
-
-/// Where a task is in its life cycle.
-///
-/// ```text
-/// Pending ─▶ Running ─▶ Verifying ─▶ Succeeded
-///    │          │  ▲         │
-///    │          │  └─────────┤ (a strategy that iterates goes back to work)
-///    ▼          ▼            ▼
-///  Failed | Cancelled (from any non-final status)
-/// ```
-/// `Running ─▶ Succeeded` is allowed for a task that changed nothing (nothing to verify).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskStatus {
-    Pending,
-    Running,
-    Verifying,
-    Succeeded,
-    Failed,
-    Cancelled,
-}
+pub use crate::protocol::TaskStatus;
 
 impl TaskStatus {
     /// Every status, in life-cycle order.

@@ -21,8 +21,8 @@ use crate::turn::TurnOutcome;
 pub struct Iterative;
 
 impl Strategy for Iterative {
-    fn name(&self) -> &'static str {
-        "iterative"
+    fn kind(&self) -> crate::protocol::StrategyKind {
+        crate::protocol::StrategyKind::Iterative
     }
 
     fn run<'a>(
@@ -43,9 +43,9 @@ async fn run(ctx: &mut TaskContext) -> Result<StrategyOutcome> {
         if iteration > 1 {
             ctx.set_status(TaskStatus::Running, None)?;
         }
-        let step = ctx.begin_round_step(StepKind::Turns, Some(CODER.name), Some(iteration), "")?;
+        let step = ctx.begin_round_step(StepKind::Turns, Some(CODER), Some(iteration), "")?;
         let (outcome, conversation) = if iteration == 1 {
-            let system = ctx.system_prompt(CODER.name);
+            let system = ctx.system_prompt(CODER);
             driver::run_role(ctx, CODER, system, request.clone()).await?
         } else {
             driver::continue_role(ctx, CODER, messages, request.clone()).await?

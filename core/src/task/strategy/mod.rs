@@ -15,7 +15,7 @@ pub use single::SingleShot;
 use super::context::TaskContext;
 use crate::classify::Complexity;
 use crate::error::Result;
-use crate::protocol::Event;
+use crate::protocol::{Event, StrategyChoice, StrategyKind};
 use crate::turn::TurnOutcome;
 
 /// How a strategy ended. The runner commits, finishes the task and reports.
@@ -37,8 +37,8 @@ pub enum StrategyOutcome {
 
 /// A way of running a task.
 pub trait Strategy: Send + Sync {
-    /// The name used in flags, the store and events (`single`, `iterative`, `multi`).
-    fn name(&self) -> &'static str;
+    /// Which strategy this is (its name in flags, the store and events).
+    fn kind(&self) -> StrategyKind;
 
     /// Runs the task in `ctx` to an outcome. Errors are the store's (the task cannot be
     /// recorded); everything the model or the project does wrong is an outcome.
@@ -48,26 +48,25 @@ pub trait Strategy: Send + Sync {
     ) -> Pin<Box<dyn Future<Output = Result<StrategyOutcome>> + Send + 'a>>;
 }
 
-/// The strategy called `name`, if this build has it.
-pub fn by_name(name: &str) -> Option<Box<dyn Strategy>> {
-    match name {
-        "single" | "singleshot" | "single-shot" => Some(Box::new(SingleShot)),
-        "iterative" => Some(Box::new(Iterative)),
-        "multi" | "multiagent" | "multi-agent" => Some(Box::new(MultiAgent)),
-        _ => None,
+/// The strategy of this kind.
+pub fn for_kind(kind: StrategyKind) -> Box<dyn Strategy> {
+    match kind {
+        StrategyKind::Single => Box::new(SingleShot),
+        StrategyKind::Iterative => Box::new(Iterative),
+        StrategyKind::Multi => Box::new(MultiAgent),
     }
 }
 
 /// The strategy names, for help and errors; `auto` picks one by complexity.
-pub const NAMES: &[&str] = &["auto", "single", "iterative", "multi"];
+pub const NAMES: &[&str] = &StrategyChoice::NAMES;
 
 /// The strategy for a task of this complexity: Simple → SingleShot, Medium → Iterative,
 /// Complex → MultiAgent.
-pub fn for_complexity(complexity: Complexity) -> &'static str {
+pub fn for_complexity(complexity: Complexity) -> StrategyKind {
     match complexity {
-        Complexity::Simple => "single",
-        Complexity::Medium => "iterative",
-        Complexity::Complex => "multi",
+        Complexity::Simple => StrategyKind::Single,
+        Complexity::Medium => StrategyKind::Iterative,
+        Complexity::Complex => StrategyKind::Multi,
     }
 }
 

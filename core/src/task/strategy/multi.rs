@@ -29,8 +29,8 @@ const DIFF_BUDGET: usize = 12_000;
 pub struct MultiAgent;
 
 impl Strategy for MultiAgent {
-    fn name(&self) -> &'static str {
-        "multi"
+    fn kind(&self) -> crate::protocol::StrategyKind {
+        crate::protocol::StrategyKind::Multi
     }
 
     fn run<'a>(
@@ -194,8 +194,8 @@ async fn solo(
     round: Option<u32>,
     request: String,
 ) -> Result<Pass> {
-    let step = ctx.begin_round_step(kind, Some(role.name), round, "")?;
-    let system = ctx.system_prompt(role.name);
+    let step = ctx.begin_round_step(kind, Some(role), round, "")?;
+    let system = ctx.system_prompt(role);
     let (outcome, _) = driver::run_role(ctx, role, system, request).await?;
     finish_pass(ctx, step, outcome)
 }
@@ -208,9 +208,9 @@ async fn coder_pass(
     round: Option<u32>,
     detail: &str,
 ) -> Result<Pass> {
-    let step = ctx.begin_round_step(StepKind::Turns, Some(CODER.name), round, detail)?;
+    let step = ctx.begin_round_step(StepKind::Turns, Some(CODER), round, detail)?;
     let (outcome, messages) = if conversation.is_empty() {
-        let system = ctx.system_prompt(CODER.name);
+        let system = ctx.system_prompt(CODER);
         driver::run_role(ctx, CODER, system, request).await?
     } else {
         driver::continue_role(ctx, CODER, std::mem::take(conversation), request).await?

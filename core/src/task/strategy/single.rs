@@ -17,8 +17,8 @@ use crate::turn::TurnOutcome;
 pub struct SingleShot;
 
 impl Strategy for SingleShot {
-    fn name(&self) -> &'static str {
-        "single"
+    fn kind(&self) -> crate::protocol::StrategyKind {
+        crate::protocol::StrategyKind::Single
     }
 
     fn run<'a>(
@@ -30,8 +30,8 @@ impl Strategy for SingleShot {
 }
 
 async fn run(ctx: &mut TaskContext) -> Result<StrategyOutcome> {
-    let step = ctx.begin_step(StepKind::Turns, Some(CODER.name), "")?;
-    let system = ctx.system_prompt(CODER.name);
+    let step = ctx.begin_step(StepKind::Turns, Some(CODER), "")?;
+    let system = ctx.system_prompt(CODER);
     let request = ctx.description.clone();
     let (outcome, _messages) = driver::run_role(ctx, CODER, system, request).await?;
     let final_text = match outcome {

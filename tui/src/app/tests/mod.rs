@@ -58,7 +58,7 @@ fn user_message(prompt: String) -> Event {
 fn model_begin() -> Event {
     Event::ModelBegin {
         id: "m1".into(),
-        role: "chat".into(),
+        role: agent_core::protocol::AgentRole::Chat,
         model: "qwen2.5-coder:7b".into(),
         turn: 1,
         messages: 2,
@@ -76,7 +76,7 @@ fn model_delta(text: String) -> Event {
 fn model_end(prompt_tokens: u32, completion_tokens: u32) -> Event {
     Event::ModelEnd {
         id: "m1".into(),
-        reason: "stop".into(),
+        reason: agent_core::protocol::FinishReason::Stop,
         prompt_tokens,
         completion_tokens,
         duration_ms: 10,
@@ -86,7 +86,7 @@ fn model_end(prompt_tokens: u32, completion_tokens: u32) -> Event {
 
 fn turn_end() -> Event {
     Event::TurnEnd {
-        outcome: "completed".into(),
+        outcome: agent_core::protocol::TurnEndOutcome::Completed,
         total_prompt_tokens: 0,
         total_completion_tokens: 0,
     }

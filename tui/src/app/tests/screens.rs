@@ -250,11 +250,11 @@ fn tasks_app() -> App {
         "3f9a2c1d",
         2,
         agent_core::protocol::Event::StrategySelected {
-            strategy: "iterative".into(),
+            strategy: agent_core::protocol::StrategyKind::Iterative,
             complexity: agent_core::classify::Complexity::Medium,
             confidence: 0.7,
             reason: "medium task: edit then check".into(),
-            by: "auto".into(),
+            by: agent_core::protocol::SelectedBy::Auto,
         },
     ));
     app.handle(envelope(
@@ -263,7 +263,7 @@ fn tasks_app() -> App {
         agent_core::protocol::Event::StepBegin {
             id: "s1".into(),
             step: StepKind::Turns,
-            role: Some("coder".into()),
+            role: Some(agent_core::protocol::AgentRole::Coder),
             iteration: Some(2),
             detail: String::new(),
         },

@@ -98,19 +98,19 @@ impl TasksState {
                 title, strategy, ..
             } => {
                 row.title.clone_from(title);
-                row.strategy.clone_from(strategy);
+                row.strategy = strategy.to_string();
             }
             Event::TaskStatus(change) => row.status = change.to,
-            Event::StrategySelected { strategy, .. } => row.strategy.clone_from(strategy),
+            Event::StrategySelected { strategy, .. } => row.strategy = strategy.to_string(),
             Event::StepBegin {
                 step,
                 role,
                 iteration,
                 ..
             } => {
-                row.step = Some(format!("{step:?}").to_lowercase());
-                if role.is_some() {
-                    row.role.clone_from(role);
+                row.step = Some(step.to_string());
+                if let Some(role) = role {
+                    row.role = Some(role.to_string());
                 }
                 if iteration.is_some() {
                     row.iteration = *iteration;
