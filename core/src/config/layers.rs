@@ -139,7 +139,7 @@ pub(crate) fn read_file(path: &Path) -> Result<Option<Vec<(&'static KeySpec, Val
 }
 
 /// The text of a configuration file; `Ok(None)` when it does not exist.
-pub fn read_text(path: &Path) -> Result<Option<String>> {
+pub(crate) fn read_text(path: &Path) -> Result<Option<String>> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),

@@ -304,3 +304,35 @@ fn repo_key(repo_root: &Path) -> String {
 pub fn repo_root_of(config_file: &Path) -> Option<&Path> {
     config_file.parent()?.parent()
 }
+
+/// A repository's `.agent/config.toml` as read for `agent trust`: the text whose hash is
+/// recorded, and the checked keys in it.
+#[derive(Debug, Clone)]
+pub struct RepoFile {
+    /// `<root>/.agent/config.toml`.
+    pub path: PathBuf,
+    pub text: String,
+    pub keys: Vec<(&'static super::KeySpec, super::Value)>,
+}
+
+impl RepoFile {
+    /// Reads and checks the repository file under `root`; `Ok(None)` when there is none. A file
+    /// with a syntax error, an unknown key or a bad value is an error: it cannot be trusted.
+    pub fn read(root: &Path) -> Result<Option<Self>> {
+        let path = super::repo_config_file(root);
+        let Some(text) = super::layers::read_text(&path)? else {
+            return Ok(None);
+        };
+        let keys = super::layers::parse_file_text(&path, &text)?;
+        Ok(Some(RepoFile { path, text, keys }))
+    }
+
+    /// The keys in the file that apply only once it is trusted, with their values.
+    pub fn keys_needing_trust(&self) -> Vec<(&'static str, &super::Value)> {
+        self.keys
+            .iter()
+            .filter(|(spec, _)| !applies_untrusted(spec.key))
+            .map(|(spec, value)| (spec.key, value))
+            .collect()
+    }
+}
