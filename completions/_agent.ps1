@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'List, fetch and choose models; probe this machine')
             [CompletionResult]::new('task', 'task', [CompletionResultType]::ParameterValue, 'Run a coding task on a repository and manage past tasks')
             [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Revert the task applied last in this repository (`agent task apply`)')
+            [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Trust this repository''s .agent/config.toml, so that all of its keys apply')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that agent can run here: data directory, database, configuration, git, model backend')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
@@ -677,6 +678,19 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'agent;trust' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Forget the repository: its file sets only harmless keys again')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List the trusted repositories and whether their file changed since')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'agent;doctor' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
@@ -716,6 +730,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'List, fetch and choose models; probe this machine')
             [CompletionResult]::new('task', 'task', [CompletionResultType]::ParameterValue, 'Run a coding task on a repository and manage past tasks')
             [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Revert the task applied last in this repository (`agent task apply`)')
+            [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Trust this repository''s .agent/config.toml, so that all of its keys apply')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that agent can run here: data directory, database, configuration, git, model backend')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
@@ -849,6 +864,9 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;help;undo' {
+            break
+        }
+        'agent;help;trust' {
             break
         }
         'agent;help;doctor' {

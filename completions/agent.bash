@@ -46,6 +46,9 @@ _agent() {
             agent,task)
                 cmd="agent__subcmd__task"
                 ;;
+            agent,trust)
+                cmd="agent__subcmd__trust"
+                ;;
             agent,undo)
                 cmd="agent__subcmd__undo"
                 ;;
@@ -120,6 +123,9 @@ _agent() {
                 ;;
             agent__subcmd__help,task)
                 cmd="agent__subcmd__help__subcmd__task"
+                ;;
+            agent__subcmd__help,trust)
+                cmd="agent__subcmd__help__subcmd__trust"
                 ;;
             agent__subcmd__help,undo)
                 cmd="agent__subcmd__help__subcmd__undo"
@@ -356,7 +362,7 @@ _agent() {
 
     case "${cmd}" in
         agent)
-            opts="-c -h -V --config --color --help --version config history chat ask models task undo doctor completions man help"
+            opts="-c -h -V --config --color --help --version config history chat ask models task undo trust doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,7 +858,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help)
-            opts="config history chat ask models task undo doctor completions man help"
+            opts="config history chat ask models task undo trust doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1372,6 +1378,20 @@ _agent() {
         agent__subcmd__help__subcmd__task__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__trust)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2702,6 +2722,32 @@ _agent() {
         agent__subcmd__task__subcmd__show)
             opts="-c -h -V --json --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__trust)
+            opts="-c -h -V --revoke --list --json --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand models 'List, fetch and choose models; probe this machine'
             cand task 'Run a coding task on a repository and manage past tasks'
             cand undo 'Revert the task applied last in this repository (`agent task apply`)'
+            cand trust 'Trust this repository''s .agent/config.toml, so that all of its keys apply'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -604,6 +605,18 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'agent;trust'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --revoke 'Forget the repository: its file sets only harmless keys again'
+            cand --list 'List the trusted repositories and whether their file changed since'
+            cand --json 'Print as JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'agent;doctor'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -640,6 +653,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand models 'List, fetch and choose models; probe this machine'
             cand task 'Run a coding task on a repository and manage past tasks'
             cand undo 'Revert the task applied last in this repository (`agent task apply`)'
+            cand trust 'Trust this repository''s .agent/config.toml, so that all of its keys apply'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -739,6 +753,8 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;task;discard'= {
         }
         &'agent;help;undo'= {
+        }
+        &'agent;help;trust'= {
         }
         &'agent;help;doctor'= {
         }

@@ -2,11 +2,13 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-use agent_core::config::{self, ConfigSources, ResolvedConfig};
+use agent_core::config::{self, ConfigSources, RepoTrust, ResolvedConfig, TrustStatus};
 use agent_core::env::EnvSnapshot;
 use agent_core::paths::Paths;
+use agent_core::redact::Redactor;
 use agent_core::store::{Store, StoreOptions};
 use agent_tui::Painter;
 use anyhow::{Context, Result};
@@ -21,6 +23,8 @@ pub struct App {
     pub cwd: PathBuf,
     pub paths: Paths,
     flags: Vec<(String, String)>,
+    /// Whether the note about ignored repository keys was printed (once per run).
+    ignored_noted: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl App {
@@ -52,6 +56,7 @@ impl App {
             cwd,
             paths,
             flags,
+            ignored_noted: Arc::default(),
         })
     }
 
@@ -66,22 +71,38 @@ impl App {
     }
 
     /// Resolves configuration with the repository layer of the repository containing `dir`.
+    /// Keys of an untrusted repository file that need trust are left out, with one note on
+    /// stderr per run naming them.
     pub fn config_in(&self, dir: &Path) -> Result<ResolvedConfig> {
+        let resolved = self.config_quiet(dir)?;
+        if !resolved.ignored.is_empty()
+            && !self
+                .ignored_noted
+                .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            crate::output::note(&ignored_note(&resolved));
+        }
+        Ok(resolved)
+    }
+
+    /// [`App::config_in`] without the note (for commands that show the ignored keys themselves).
+    pub fn config_quiet(&self, dir: &Path) -> Result<ResolvedConfig> {
         let sources = ConfigSources {
             user_file: Some(self.paths.config_file()),
             repo_file: config::find_repo_root(dir).map(|root| config::repo_config_file(&root)),
             env: &self.env,
             flags: self.flags.clone(),
+            repo_trust: RepoTrust::List(self.paths.trust_file()),
         };
         Ok(config::load(&sources)?)
     }
 
-    /// Opens (creating and migrating if needed) the database.
+    /// Opens (creating and migrating if needed) the database, with a redactor for the
+    /// credentials this run can see: everything the store writes is redacted.
     pub fn open_store(&self, config: &ResolvedConfig) -> Result<Store> {
-        Ok(Store::open(
-            &self.paths.database_file(),
-            &Self::store_options(config),
-        )?)
+        let mut store = Store::open(&self.paths.database_file(), &Self::store_options(config))?;
+        store.set_redactor(Arc::new(self.redactor(config)));
+        Ok(store)
     }
 
     /// How the store is opened under `config`.
@@ -91,11 +112,32 @@ impl App {
         }
     }
 
+    /// The redactor of this run: the API key variable configuration names, every variable whose
+    /// name looks secret, and the key in the user's credentials file. (A key kept in the OS
+    /// keyring is not read here: that would ask the keyring on every command.)
+    pub fn redactor(&self, config: &ResolvedConfig) -> Redactor {
+        use agent_models::openai::{CredentialsFile, SecretStore};
+        let from_file = CredentialsFile::in_config_dir(&self.paths.config_dir)
+            .get("openai")
+            .ok()
+            .flatten();
+        Redactor::from_env(
+            &self.env,
+            [config.config.openai.api_key_env.as_str()],
+            from_file,
+        )
+    }
+
     /// Loads configuration and opens the store in one step.
     pub fn config_and_store(&self) -> Result<(ResolvedConfig, Store)> {
         let config = self.config()?;
         let store = self.open_store(&config)?;
         Ok((config, store))
+    }
+
+    /// The trust list (`agent trust`).
+    pub fn trust_list(&self) -> Result<config::TrustList> {
+        Ok(config::TrustList::load(&self.paths.trust_file())?)
     }
 
     /// How to paint text written to stdout.
@@ -126,4 +168,27 @@ impl App {
             .display()
             .to_string()
     }
+}
+
+/// The one note a run prints when it left out keys of the repository file.
+pub fn ignored_note(resolved: &ResolvedConfig) -> String {
+    let keys: Vec<&str> = resolved.ignored.iter().map(|i| i.key).collect();
+    let file = resolved
+        .ignored
+        .first()
+        .map(|i| i.file.display().to_string())
+        .unwrap_or_default();
+    let changed = resolved
+        .ignored
+        .iter()
+        .any(|i| i.status == TrustStatus::Changed);
+    let why = if changed {
+        "it changed since you trusted it"
+    } else {
+        "the repository is not trusted"
+    };
+    format!(
+        "note: ignoring {} from {file}: {why}; review the file and run `agent trust` to apply them",
+        keys.join(", ")
+    )
 }

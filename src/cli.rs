@@ -91,6 +91,17 @@ pub enum Command {
         repo: Option<PathBuf>,
     },
 
+    /// Trust this repository's .agent/config.toml, so that all of its keys apply
+    ///
+    /// Until you trust it, a repository's .agent/config.toml sets only harmless keys (ui.color,
+    /// history.page_size, limits); keys that choose where requests go, which variable holds the
+    /// API key, the approval policy or the check command are ignored. Trust is for the file as it
+    /// is now (its SHA-256): after it changes, trust it again. Like direnv's `allow`.
+    #[command(
+        after_help = "Examples:\n  agent trust              trust the repository you are in\n  agent trust ~/src/proj   trust another one\n  agent trust --list       every trusted repository and whether its file changed\n  agent trust --revoke     forget this repository"
+    )]
+    Trust(TrustArgs),
+
     /// Check that agent can run here: data directory, database, configuration, git, model backend
     Doctor {
         /// Print the checks as JSON
@@ -111,6 +122,26 @@ pub enum Command {
     ///
     /// Install with: agent man > ~/.local/share/man/man1/agent.1
     Man,
+}
+
+/// `agent trust`.
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// A directory in the repository [default: the current directory]
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// Forget the repository: its file sets only harmless keys again
+    #[arg(long, conflicts_with = "list")]
+    pub revoke: bool,
+
+    /// List the trusted repositories and whether their file changed since
+    #[arg(long, conflicts_with = "path")]
+    pub list: bool,
+
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

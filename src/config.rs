@@ -1,8 +1,9 @@
 //! `agent config path|show|get|set|unset|edit`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
+use agent_core::config::trust::{self, TrustStatus};
 use agent_core::config::{self, Origin, ResolvedConfig};
 use agent_core::env::{EDITOR, VISUAL};
 use agent_tui::text::pad;
@@ -22,20 +23,28 @@ pub fn run(app: &App, command: ConfigCommand) -> Result<Exit> {
         ConfigCommand::Get { key } => get(app, &key),
         ConfigCommand::Set { key, value, repo } => {
             let file = target_file(app, repo)?;
+            let before = repo.then(|| repo_trust_before(app, &file)).transpose()?;
             let written = config::set_value(&file, &key, &value)?;
             print(&format!(
                 "{key} = {} in {}\n",
                 written.to_toml(),
                 file.display()
             ))?;
+            if let Some(before) = before {
+                after_repo_edit(app, &file, before, Some(&key))?;
+            }
             Ok(Exit::Ok)
         }
         ConfigCommand::Unset { key, repo } => {
             let file = target_file(app, repo)?;
+            let before = repo.then(|| repo_trust_before(app, &file)).transpose()?;
             if config::unset_value(&file, &key)? {
                 print(&format!("removed {key} from {}\n", file.display()))?;
             } else {
                 note(&format!("{key} was not set in {}", file.display()));
+            }
+            if let Some(before) = before {
+                after_repo_edit(app, &file, before, None)?;
             }
             Ok(Exit::Ok)
         }
@@ -70,10 +79,35 @@ fn path(app: &App, json: bool) -> Result<Exit> {
 }
 
 fn show(app: &App, with_origin: bool, json: bool) -> Result<Exit> {
-    let resolved = app.config()?;
+    // With --origin the ignored repository keys are in the listing itself.
+    let resolved = if with_origin {
+        app.config_quiet(&app.cwd)?
+    } else {
+        app.config()?
+    };
     if json {
         if with_origin {
-            print_json(&resolved.entries)?;
+            let entries: Vec<serde_json::Value> = resolved
+                .entries
+                .iter()
+                .map(|entry| {
+                    let mut value = serde_json::to_value(entry).unwrap_or_default();
+                    if let (Some(ignored), Some(object)) =
+                        (resolved.ignored(entry.key), value.as_object_mut())
+                    {
+                        object.insert(
+                            "ignored".into(),
+                            json!({
+                                "value": ignored.value,
+                                "origin": Origin::RepoFile(ignored.file.clone()),
+                                "reason": ignored.reason(),
+                            }),
+                        );
+                    }
+                    value
+                })
+                .collect();
+            print_json(&entries)?;
         } else {
             let values: serde_json::Map<String, serde_json::Value> = resolved
                 .entries
@@ -97,34 +131,46 @@ fn show(app: &App, with_origin: bool, json: bool) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
+/// One line of `config show`: the text, and what to say after it with `--origin`.
+enum Note<'a> {
+    Origin(&'a Origin),
+    Ignored(&'static str),
+}
+
 fn render_show(resolved: &ResolvedConfig, with_origin: bool, painter: &Painter) -> String {
-    let lines: Vec<(String, &Origin)> = resolved
-        .entries
-        .iter()
-        .map(|entry| {
-            let value = entry
-                .value
-                .as_ref()
-                .map_or_else(|| "\"\"".to_string(), |v| v.to_toml());
-            (format!("{} = {value}", entry.key), &entry.origin)
-        })
-        .collect();
+    let mut lines: Vec<(String, Note<'_>)> = Vec::new();
+    for entry in &resolved.entries {
+        let value = entry
+            .value
+            .as_ref()
+            .map_or_else(|| "\"\"".to_string(), |v| v.to_toml());
+        lines.push((
+            format!("{} = {value}", entry.key),
+            Note::Origin(&entry.origin),
+        ));
+        if with_origin && let Some(ignored) = resolved.ignored(entry.key) {
+            lines.push((
+                format!("{} = {}", ignored.key, ignored.value.to_toml()),
+                Note::Ignored(ignored.reason()),
+            ));
+        }
+    }
     let width = lines
         .iter()
         .map(|(l, _)| l.chars().count())
         .max()
         .unwrap_or(0);
     let mut out = String::new();
-    for (line, origin) in lines {
+    for (line, note) in lines {
         if with_origin {
-            let tone = if matches!(origin, Origin::Default) {
-                Tone::Dim
-            } else {
-                Tone::Strong
+            let (tone, text) = match note {
+                Note::Origin(Origin::Default) => (Tone::Dim, "# default".to_string()),
+                Note::Origin(origin) => (Tone::Strong, format!("# {origin}")),
+                Note::Ignored(reason) => (Tone::Dim, format!("(ignored: {reason})")),
             };
             out.push_str(&pad(&line, width));
             out.push_str("  ");
-            out.push_str(&painter.paint(tone, &format!("# {origin}")));
+            out.push_str(&painter.paint(tone, &text));
         } else {
             out.push_str(&line);
         }
@@ -165,8 +211,46 @@ fn target_file(app: &App, repo: bool) -> Result<PathBuf> {
     Ok(config::repo_config_file(&root))
 }
 
+/// Where the repository file stood before `agent config set/unset/edit --repo` changed it.
+fn repo_trust_before(app: &App, file: &Path) -> Result<TrustStatus> {
+    let Some(root) = trust::repo_root_of(file) else {
+        return Ok(TrustStatus::Untrusted);
+    };
+    Ok(match std::fs::read(file) {
+        // A file agent creates for you holds only what you write into it.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => TrustStatus::Trusted,
+        Err(_) => TrustStatus::Untrusted,
+        Ok(bytes) => app.trust_list()?.status(root, &bytes),
+    })
+}
+
+/// After you changed the repository file through agent: a file that was trusted (or that agent
+/// created) stays trusted with its new content; otherwise a key that needs trust gets a note.
+fn after_repo_edit(app: &App, file: &Path, before: TrustStatus, key: Option<&str>) -> Result<()> {
+    let Some(root) = trust::repo_root_of(file) else {
+        return Ok(());
+    };
+    if before == TrustStatus::Trusted {
+        let Ok(bytes) = std::fs::read(file) else {
+            return Ok(());
+        };
+        let mut list = app.trust_list()?;
+        list.trust(root, &bytes, agent_core::time::now_ms());
+        list.save()?;
+    } else if let Some(key) = key
+        && !trust::applies_untrusted(key)
+    {
+        note(&format!(
+            "note: {key} in {} applies only once you trust the repository: review the file and run `agent trust`",
+            file.display()
+        ));
+    }
+    Ok(())
+}
+
 fn edit(app: &App, repo: bool) -> Result<Exit> {
     let file = target_file(app, repo)?;
+    let before = repo.then(|| repo_trust_before(app, &file)).transpose()?;
     if !file.exists() {
         if let Some(parent) = file.parent() {
             std::fs::create_dir_all(parent)
@@ -205,5 +289,11 @@ fn edit(app: &App, repo: bool) -> Result<Exit> {
     config::validate_file(&file)
         .context("the edited file has a problem; run `agent config edit` again to fix it")?;
     note(&format!("{} is valid", file.display()));
+    if let Some(before) = before {
+        after_repo_edit(app, &file, before, None)?;
+        if before != TrustStatus::Trusted {
+            note("note: keys of this file that need trust apply once you run `agent trust`");
+        }
+    }
     Ok(Exit::Ok)
 }

@@ -15,6 +15,7 @@ mod output;
 mod progress;
 mod session;
 mod task;
+mod trust;
 
 use std::process::ExitCode;
 
@@ -67,12 +68,14 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Models(command) => models::run(&app, command),
         Command::Task(command) => task::run(&app, *command),
         Command::Undo { repo } => task::undo(&app, repo),
+        Command::Trust(args) => trust::run(&app, args),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
     }
 }
 
-/// Prints `error: …`, its causes and a hint to stderr, and picks the exit code.
+/// Prints `error: …`, its causes and a hint to stderr, and picks the exit code. Credentials in
+/// the environment and passwords in URLs (`user:pass@`) are redacted from what it prints.
 fn report(error: &anyhow::Error) -> Exit {
     if is_broken_pipe(error) {
         // The reader went away (`agent history list | head`): not a failure.
@@ -101,12 +104,15 @@ fn report(error: &anyhow::Error) -> Exit {
             break;
         }
     }
-    output::note(&format!("error: {error}"));
+    let redactor =
+        agent_core::redact::Redactor::from_env(&agent_core::env::EnvSnapshot::capture(), [], []);
+    let note = |line: String| output::note(&redactor.redact(&line));
+    note(format!("error: {error}"));
     for cause in error.chain().skip(1) {
-        output::note(&format!("  caused by: {cause}"));
+        note(format!("  caused by: {cause}"));
     }
     if let Some(hint) = hint {
-        output::note(&format!("hint: {hint}"));
+        note(format!("hint: {hint}"));
     }
     exit
 }

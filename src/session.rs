@@ -21,6 +21,7 @@ pub fn start(app: &App, resolved: &ResolvedConfig, models: Arc<FlagModels>) -> S
     Session::new(SessionSetup {
         database: app.paths.database_file(),
         store_options: App::store_options(resolved),
+        redactor: Some(Arc::new(app.redactor(resolved))),
         config: resolved.config.clone(),
         models,
         worktrees_dir: app.paths.data_dir.join("worktrees"),

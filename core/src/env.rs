@@ -72,4 +72,9 @@ impl EnvSnapshot {
     pub fn is_set(&self, name: &str) -> bool {
         self.vars.get(name).is_some_and(|v| !v.is_empty())
     }
+
+    /// Every variable, by name (for finding credentials to redact).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &std::ffi::OsStr)> {
+        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_os_str()))
+    }
 }

@@ -16,6 +16,7 @@ pub mod instructions;
 pub mod markdown;
 pub mod paths;
 pub mod protocol;
+pub mod redact;
 pub mod session;
 pub mod settings;
 pub mod store;

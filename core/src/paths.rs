@@ -64,6 +64,11 @@ impl Paths {
     pub fn models_dir(&self) -> PathBuf {
         self.data_dir.join("models")
     }
+
+    /// The list of repositories whose `.agent/config.toml` the user trusts (`agent trust`).
+    pub fn trust_file(&self) -> PathBuf {
+        self.data_dir.join(crate::config::trust::TRUST_FILE)
+    }
 }
 
 #[cfg(test)]

@@ -37,10 +37,7 @@ impl Executor {
         session: Session,
         ui: mpsc::UnboundedSender<UiMessage>,
     ) -> Result<Self> {
-        let store = Store::open(
-            &agent.paths.database_file(),
-            &Agent::store_options(resolved),
-        )?;
+        let store = agent.open_store(resolved)?;
         Ok(Self {
             store,
             repo_root,

@@ -56,12 +56,20 @@ impl Check {
 
 pub fn run(app: &App, json: bool) -> Result<Exit> {
     let mut checks = Vec::new();
-    let config = match app.config() {
+    let config = match app.config_quiet(&app.cwd) {
         Ok(config) => {
             checks.push(Check::pass(
                 "configuration",
                 "every layer parses and every key is known",
             ));
+            if !config.ignored.is_empty() {
+                checks.push(Check::warn(
+                    "repository configuration",
+                    crate::app::ignored_note(&config)
+                        .trim_start_matches("note: ")
+                        .to_string(),
+                ));
+            }
             Some(config)
         }
         Err(error) => {
@@ -183,9 +191,10 @@ fn check_git() -> Check {
 }
 
 fn chain(error: &anyhow::Error) -> String {
-    error
+    let text = error
         .chain()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
-        .join(": ")
+        .join(": ");
+    agent_core::redact::redact_url_credentials(&text).into_owned()
 }

@@ -175,6 +175,8 @@ pub struct SeenRequest {
     pub method: String,
     pub path: String,
     pub body: String,
+    /// The `Authorization` header, if any.
+    pub authorization: Option<String>,
 }
 
 /// An OpenAI-compatible server on loopback: `POST …/chat/completions` streams `reply` as SSE
@@ -250,6 +252,7 @@ pub fn read_request(stream: &std::net::TcpStream) -> Option<SeenRequest> {
     let mut request_line = String::new();
     reader.read_line(&mut request_line).ok()?;
     let mut length = 0usize;
+    let mut authorization = None;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
@@ -257,6 +260,9 @@ pub fn read_request(stream: &std::net::TcpStream) -> Option<SeenRequest> {
         }
         if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
             length = value.trim().parse().unwrap_or(0);
+        }
+        if line.to_ascii_lowercase().starts_with("authorization:") {
+            authorization = Some(line["authorization:".len()..].trim().to_string());
         }
     }
     let mut body = vec![0u8; length];
@@ -266,5 +272,6 @@ pub fn read_request(stream: &std::net::TcpStream) -> Option<SeenRequest> {
         method: parts.next().unwrap_or("").to_string(),
         path: parts.next().unwrap_or("").to_string(),
         body: String::from_utf8_lossy(&body).into(),
+        authorization,
     })
 }

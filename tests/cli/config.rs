@@ -32,6 +32,8 @@ fn every_layer_overrides_the_one_below_and_show_origin_says_which() {
         "[model]\nname = \"repo-model\"\ncontext_length = 16384\n",
     )
     .unwrap();
+    // model.name applies from a repository only once the user trusts it (docs/security.md).
+    home.ok(&["trust"]);
 
     let entries = |extra: &[&str]| {
         let mut command = home.agent();

@@ -13,6 +13,8 @@ mod fake_ollama;
 mod history;
 mod models;
 mod ollama;
+mod redaction;
 mod scripted;
 mod strategies;
 mod task;
+mod trust;

@@ -40,6 +40,7 @@ pub fn raw_call(name: &str, arguments: &str) -> Reply {
 pub struct ScriptedServer {
     pub base_url: String,
     requests: Arc<Mutex<Vec<Value>>>,
+    authorizations: Arc<Mutex<Vec<Option<String>>>>,
 }
 
 impl ScriptedServer {
@@ -48,17 +49,29 @@ impl ScriptedServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let authorizations = Arc::new(Mutex::new(Vec::new()));
         let seen = requests.clone();
+        let auth = authorizations.clone();
         let script = Arc::new(Mutex::new(replies.into_iter()));
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { return };
                 let seen = seen.clone();
+                let auth = auth.clone();
                 let script = script.clone();
-                std::thread::spawn(move || serve(stream, &seen, &script));
+                std::thread::spawn(move || serve(stream, &seen, &auth, &script));
             }
         });
-        Self { base_url, requests }
+        Self {
+            base_url,
+            requests,
+            authorizations,
+        }
+    }
+
+    /// The `Authorization` header of every request so far (model listings included).
+    pub fn authorizations(&self) -> Vec<Option<String>> {
+        self.authorizations.lock().unwrap().clone()
     }
 
     /// The JSON bodies of the chat requests so far.
@@ -80,10 +93,19 @@ impl ScriptedServer {
     }
 }
 
-fn serve(stream: TcpStream, seen: &Mutex<Vec<Value>>, script: &Mutex<std::vec::IntoIter<Reply>>) {
+fn serve(
+    stream: TcpStream,
+    seen: &Mutex<Vec<Value>>,
+    authorizations: &Mutex<Vec<Option<String>>>,
+    script: &Mutex<std::vec::IntoIter<Reply>>,
+) {
     let Some(request) = read_request(&stream) else {
         return;
     };
+    authorizations
+        .lock()
+        .unwrap()
+        .push(request.authorization.clone());
     let mut out = stream;
     if request.path.ends_with("/models") {
         let body = r#"{"object":"list","data":[{"id":"tiny","object":"model","owned_by":"test"}]}"#;

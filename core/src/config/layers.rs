@@ -9,6 +9,7 @@ use crate::paths::CONFIG_FILE;
 
 use super::keys::{self, KEYS, KeySpec};
 use super::settings::Config;
+use super::trust::{self, RepoTrust, TrustList, TrustStatus};
 use super::value::{self, Origin, Value};
 
 /// The directory inside a repository that holds its agent configuration.
@@ -25,6 +26,9 @@ pub struct ConfigSources<'a> {
     pub env: &'a EnvSnapshot,
     /// `(key, value)` pairs from `-c key=value` and typed flags, later ones winning.
     pub flags: Vec<(String, String)>,
+    /// Which keys of the repository file apply: all of them once the user trusts the file
+    /// (`agent trust`), only the harmless ones ([`trust::REPO_KEY_POLICY`]) before.
+    pub repo_trust: RepoTrust,
 }
 
 /// One key's resolved value and the layer that set it.
@@ -36,12 +40,39 @@ pub struct Entry {
     pub origin: Origin,
 }
 
+/// A value of the repository file that was left out because the repository is not trusted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IgnoredKey {
+    pub key: &'static str,
+    pub value: Value,
+    /// The repository's `.agent/config.toml`.
+    pub file: PathBuf,
+    /// [`TrustStatus::Untrusted`] or [`TrustStatus::Changed`].
+    pub status: TrustStatus,
+}
+
+impl IgnoredKey {
+    /// Why it was left out and what to do: `.agent/config.toml of an untrusted repository; run
+    /// `agent trust``.
+    pub fn reason(&self) -> &'static str {
+        match self.status {
+            TrustStatus::Changed => {
+                ".agent/config.toml changed since it was trusted; review it and run `agent trust` again"
+            }
+            _ => ".agent/config.toml of an untrusted repository; run `agent trust`",
+        }
+    }
+}
+
 /// The outcome of [`load`]: every key with its origin, and the typed configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedConfig {
     /// One entry per known key, in [`KEYS`] order.
     pub entries: Vec<Entry>,
     pub config: Config,
+    /// Values of the repository file left out because the repository is not trusted, by
+    /// table and key name.
+    pub ignored: Vec<IgnoredKey>,
 }
 
 impl ResolvedConfig {
@@ -49,12 +80,18 @@ impl ResolvedConfig {
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.key == key)
     }
+
+    /// The repository value of `key` that was left out, if any.
+    pub fn ignored(&self, key: &str) -> Option<&IgnoredKey> {
+        self.ignored.iter().find(|i| i.key == key)
+    }
 }
 
 /// Resolves every layer, lowest first. A missing file is skipped; an unreadable one, bad TOML,
 /// an unknown key or a bad value anywhere is an error naming the key and where it was found.
 pub fn load(sources: &ConfigSources) -> Result<ResolvedConfig> {
     let mut entries = default_entries();
+    let mut ignored = Vec::new();
 
     if let Some(path) = &sources.user_file {
         apply_file(&mut entries, path, Origin::UserFile)?;
@@ -62,7 +99,7 @@ pub fn load(sources: &ConfigSources) -> Result<ResolvedConfig> {
     if let Some(path) = &sources.repo_file
         && sources.user_file.as_ref() != Some(path)
     {
-        apply_file(&mut entries, path, Origin::RepoFile)?;
+        apply_repo_file(&mut entries, &mut ignored, path, &sources.repo_trust)?;
     }
     apply_env(&mut entries, sources.env)?;
     for (key, text) in &sources.flags {
@@ -73,7 +110,11 @@ pub fn load(sources: &ConfigSources) -> Result<ResolvedConfig> {
     }
 
     let config = Config::from_entries(&entries);
-    Ok(ResolvedConfig { entries, config })
+    Ok(ResolvedConfig {
+        entries,
+        config,
+        ignored,
+    })
 }
 
 /// The nearest directory at or above `start` that holds a `.git` file or directory.
@@ -91,18 +132,23 @@ pub fn repo_config_file(root: &Path) -> PathBuf {
 
 /// Reads and checks one configuration file. `Ok(None)` when it does not exist.
 pub(crate) fn read_file(path: &Path) -> Result<Option<Vec<(&'static KeySpec, Value)>>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(Error::Io {
-                action: "read config file",
-                path: path.to_path_buf(),
-                source,
-            });
-        }
-    };
-    parse_file_text(path, &text).map(Some)
+    match read_text(path)? {
+        Some(text) => parse_file_text(path, &text).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The text of a configuration file; `Ok(None)` when it does not exist.
+pub(crate) fn read_text(path: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Io {
+            action: "read config file",
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
 }
 
 /// Checks the text of a configuration file; `path` is only used in errors.
@@ -148,6 +194,46 @@ fn default_entries() -> Vec<Entry> {
 fn apply_file(entries: &mut [Entry], path: &Path, origin: fn(PathBuf) -> Origin) -> Result<()> {
     for (spec, value) in read_file(path)?.unwrap_or_default() {
         set(entries, spec, value, origin(path.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// Applies the repository file: every key when it is trusted, the harmless ones otherwise (the
+/// rest are recorded in `ignored`). The text is read once, so the hash that is checked is the
+/// hash of what applies.
+fn apply_repo_file(
+    entries: &mut [Entry],
+    ignored: &mut Vec<IgnoredKey>,
+    path: &Path,
+    repo_trust: &RepoTrust,
+) -> Result<()> {
+    let Some(text) = read_text(path)? else {
+        return Ok(());
+    };
+    let found = parse_file_text(path, &text)?;
+    let needs_trust = found
+        .iter()
+        .any(|(spec, _)| !trust::applies_untrusted(spec.key));
+    let status = match repo_trust {
+        _ if !needs_trust => TrustStatus::Trusted,
+        RepoTrust::All => TrustStatus::Trusted,
+        RepoTrust::Nothing => TrustStatus::Untrusted,
+        RepoTrust::List(list) => match trust::repo_root_of(path) {
+            Some(root) => TrustList::load(list)?.status(root, text.as_bytes()),
+            None => TrustStatus::Untrusted,
+        },
+    };
+    for (spec, value) in found {
+        if status == TrustStatus::Trusted || trust::applies_untrusted(spec.key) {
+            set(entries, spec, value, Origin::RepoFile(path.to_path_buf()));
+        } else {
+            ignored.push(IgnoredKey {
+                key: spec.key,
+                value,
+                file: path.to_path_buf(),
+                status,
+            });
+        }
     }
     Ok(())
 }

@@ -5,6 +5,8 @@
 //! - [`value`] turns text or TOML into a checked [`Value`] and names each layer's [`Origin`].
 //! - [`layers`] reads the layers ([`load`]) and finds the repository's file.
 //! - [`settings`] builds [`Config`] from the resolved entries in one function.
+//! - [`trust`] decides which keys of an untrusted repository's file apply, and keeps the user's
+//!   list of trusted repository files (`agent trust`).
 //! - [`edit`] changes files in place (`agent config set/unset`) and writes the starter file.
 //!
 //! Nothing here reads the process environment: the caller passes an [`EnvSnapshot`](crate::env::EnvSnapshot).
@@ -13,17 +15,20 @@ pub mod edit;
 pub mod keys;
 pub mod layers;
 pub mod settings;
+pub mod trust;
 pub mod value;
 
 pub use edit::{set_value, template, unset_value, validate_file};
 pub use keys::{KEYS, KeySpec, ValueKind, env_var_name, spec, suggest};
 pub use layers::{
-    ConfigSources, Entry, REPO_CONFIG_DIR, ResolvedConfig, find_repo_root, load, repo_config_file,
+    ConfigSources, Entry, IgnoredKey, REPO_CONFIG_DIR, ResolvedConfig, find_repo_root, load,
+    repo_config_file,
 };
 pub use settings::{
     Approval, Backend, ChatConfig, ColorMode, Config, HistoryConfig, ModelConfig, OllamaConfig,
     OpenAiConfig, RolesConfig, StoreConfig, TaskConfig, UiConfig,
 };
+pub use trust::{RepoTrust, TrustList, TrustStatus};
 pub use value::{Origin, Value, from_toml, parse_text};
 
 #[cfg(test)]

@@ -12,7 +12,6 @@ use crate::chat::{ChatOptions, ChatSession};
 use crate::config::Approval;
 use crate::error::{Error, Result};
 use crate::protocol::{ChatSpec, Event, TurnEndOutcome};
-use crate::store::Store;
 use crate::task::{Answer, Asker, ModelTarget, NoTerminal};
 use crate::turn::Limits;
 
@@ -41,7 +40,7 @@ pub(crate) fn open(shared: &Arc<Shared>, chat_id: String, spec: ChatSpec) -> Res
     }
     let setup = &shared.setup;
     let model = setup.models.resolve(spec.model.as_deref())?;
-    let store = Store::open(&setup.database, &setup.store_options)?;
+    let store = shared.open_store()?;
     let stream = Arc::new(ChatStream::new(&chat_id));
     let asker: Box<dyn Asker> = if spec.answers_approvals {
         Box::new(SessionAsker::new(

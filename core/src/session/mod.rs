@@ -43,6 +43,8 @@ pub struct SessionSetup {
     /// The SQLite file; every task and chat opens its own connection to it.
     pub database: PathBuf,
     pub store_options: StoreOptions,
+    /// What every connection of the session redacts before it writes (credentials).
+    pub redactor: Option<Arc<crate::redact::Redactor>>,
     /// The resolved configuration (defaults of chats and tasks).
     pub config: Config,
     pub models: Arc<dyn ModelResolver>,
@@ -197,6 +199,15 @@ impl Session {
 }
 
 impl Shared {
+    /// A connection of its own for a task or a chat, redacting like every other.
+    fn open_store(&self) -> Result<crate::store::Store> {
+        let mut store = crate::store::Store::open(&self.setup.database, &self.setup.store_options)?;
+        if let Some(redactor) = &self.setup.redactor {
+            store.set_redactor(redactor.clone());
+        }
+        Ok(store)
+    }
+
     /// Publishes `envelope` to every subscriber, first opening or closing the slot of an
     /// approval question it announces or decides.
     fn publish(&self, envelope: &crate::protocol::EventEnvelope) {

@@ -35,7 +35,7 @@ pub(crate) fn start(
         }
         role_models.insert(*role, setup.models.resolve(Some(name))?);
     }
-    let store = Store::open(&setup.database, &setup.store_options)?;
+    let store = shared.open_store()?;
 
     let task_id = crate::ids::new_id();
     let (cancel, cancel_receiver) = watch::channel(false);
@@ -129,7 +129,7 @@ pub(crate) fn cancel(shared: &Shared, task_id: &str) -> Result<()> {
         let _ = switch.send(true);
         return Ok(());
     }
-    let store = Store::open(&shared.setup.database, &shared.setup.store_options)?;
+    let store = shared.open_store()?;
     let id = store.resolve_task_id(task_id)?;
     store.request_task_cancel(&id)?;
     Ok(())

@@ -49,6 +49,7 @@ fn fixture(replies: Vec<Vec<ChatEvent>>) -> Fixture {
     let session = Session::new(SessionSetup {
         database: dir.path().join("agent.db"),
         store_options: StoreOptions::default(),
+        redactor: None,
         config: Config::default(),
         models: Arc::new(OneModel(model)),
         worktrees_dir: dir.path().join("worktrees"),

@@ -105,12 +105,12 @@ pub struct Deleted {
 const KIND: &str = "conversation";
 
 impl Store {
-    /// Starts a conversation.
+    /// Starts a conversation (its title redacted).
     pub fn create_conversation(&self, title: &str, repo: Option<&str>) -> Result<Conversation> {
         let now = now_ms();
         let conversation = Conversation {
             id: new_id(),
-            title: title.to_string(),
+            title: self.redacted(title).into_owned(),
             repo: repo.map(str::to_string),
             created_at: now,
             updated_at: now,
@@ -122,7 +122,8 @@ impl Store {
         Ok(conversation)
     }
 
-    /// Appends a message (role defaults to user) and moves the conversation's update time.
+    /// Appends a message (role defaults to user) and moves the conversation's update time. Its
+    /// content and tool calls are redacted; the message returned is what was written.
     pub fn append_message(
         &mut self,
         conversation_id: &str,
@@ -155,12 +156,20 @@ impl Store {
             seq,
             parent_id: message.parent_id,
             role: message.role.unwrap_or(Role::User),
-            content: message.content,
+            content: match redact_text(self.redactor.as_deref(), &message.content) {
+                Some(redacted) => redacted,
+                None => message.content,
+            },
             model: message.model,
             prompt_tokens: message.prompt_tokens,
             completion_tokens: message.completion_tokens,
             tool_call_id: message.tool_call_id,
-            tool_calls: message.tool_calls,
+            tool_calls: message.tool_calls.map(|calls| {
+                match self.redactor.as_deref().map(|r| r.redact_json(&calls)) {
+                    Some(std::borrow::Cow::Owned(redacted)) => redacted,
+                    _ => calls,
+                }
+            }),
             created_at: now_ms(),
         };
         insert_message(&tx, &created)?;
@@ -290,6 +299,14 @@ impl Store {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?)
+    }
+}
+
+/// The redacted text, when redacting changed it.
+fn redact_text(redactor: Option<&crate::redact::Redactor>, text: &str) -> Option<String> {
+    match redactor.map(|r| r.redact(text)) {
+        Some(std::borrow::Cow::Owned(redacted)) => Some(redacted),
+        _ => None,
     }
 }
 

@@ -2,6 +2,11 @@
 //!
 //! One database file in the data directory, WAL mode, foreign keys on, a busy timeout so that
 //! several `agent` processes can write at once. Every write is committed before it returns.
+//!
+//! A store given a [`Redactor`] ([`Store::set_redactor`]) redacts the free text it writes —
+//! task events, task descriptions, summaries and errors, plans, model call errors, chat
+//! messages — so credentials and URL passwords never reach the file (history imports excepted:
+//! they are the user's own records, kept byte for byte).
 
 mod attachments;
 mod conversations;
@@ -13,12 +18,15 @@ mod stats;
 mod tasks;
 mod transfer;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
+use crate::redact::Redactor;
 
 pub use attachments::Attachment;
 pub use conversations::{
@@ -52,6 +60,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     attachments_dir: Option<PathBuf>,
+    /// Redacts the text written, when the front gave one.
+    redactor: Option<Arc<Redactor>>,
 }
 
 impl Store {
@@ -75,6 +85,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             attachments_dir,
+            redactor: None,
         };
         store
             .configure(options)
@@ -93,6 +104,7 @@ impl Store {
             conn,
             path: PathBuf::from(":memory:"),
             attachments_dir: None,
+            redactor: None,
         };
         store.configure(&StoreOptions::default())?;
         store.migrate()?;
@@ -102,6 +114,38 @@ impl Store {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// From now on, every free text this store writes passes through `redactor` (see the
+    /// module docs for which); replaces any redactor set before.
+    pub fn set_redactor(&mut self, redactor: Arc<Redactor>) {
+        self.redactor = Some(redactor);
+    }
+
+    /// The redactor set with [`Store::set_redactor`], if any.
+    pub fn redactor(&self) -> Option<&Arc<Redactor>> {
+        self.redactor.as_ref()
+    }
+
+    /// `text` as it may be written: redacted when the store has a redactor.
+    pub(crate) fn redacted<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        match &self.redactor {
+            Some(redactor) => redactor.redact(text),
+            None => Cow::Borrowed(text),
+        }
+    }
+
+    /// JSON text as it may be written: every string in it redacted, the structure kept.
+    pub(crate) fn redacted_json<'a>(&self, json: &'a str) -> Cow<'a, str> {
+        match &self.redactor {
+            Some(redactor) => redactor.redact_json(json),
+            None => Cow::Borrowed(json),
+        }
+    }
+
+    /// An optional text as it may be written.
+    pub(crate) fn redacted_option(&self, text: Option<&str>) -> Option<String> {
+        text.map(|t| self.redacted(t).into_owned())
     }
 
     /// The schema version of the open database.

@@ -85,7 +85,7 @@ impl Store {
                 call.latency_ms,
                 call.first_token_ms,
                 call.outcome.as_str(),
-                call.error,
+                self.redacted_option(call.error.as_deref()),
                 now_ms(),
             ],
         )?;

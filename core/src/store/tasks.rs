@@ -112,21 +112,24 @@ const COLUMNS: &str = "id, title, description, repo, base_commit, branch, worktr
     complexity_confidence, selection_reason, iterations, review_rounds, plan";
 
 impl Store {
-    /// Records a new task (status pending).
+    /// Records a new task (status pending). Its title, description and spec are redacted.
     pub fn create_task(&self, task: &NewTask) -> Result<TaskRecord> {
+        let title = self.redacted(task.title);
+        let description = self.redacted(task.description);
+        let spec_json = self.redacted_json(task.spec_json);
         self.conn.execute(
             "INSERT INTO tasks (id, title, description, repo, strategy, models, backend, approval, \
              spec, retry_of, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 task.id,
-                task.title,
-                task.description,
+                title,
+                description,
                 task.repo,
                 task.strategy,
                 task.model,
                 task.backend,
                 task.approval,
-                task.spec_json,
+                spec_json,
                 task.retry_of,
                 TaskStatus::Pending.as_str(),
                 now_ms(),
@@ -217,7 +220,13 @@ impl Store {
     ) -> Result<()> {
         self.conn.execute(
             "UPDATE tasks SET branch = ?2, worktree = ?3, base_commit = ?4, verify_command = ?5 WHERE id = ?1",
-            params![id, branch, worktree, base_commit, verify_command],
+            params![
+                id,
+                branch,
+                worktree,
+                base_commit,
+                self.redacted_option(verify_command)
+            ],
         )?;
         Ok(())
     }
@@ -239,7 +248,7 @@ impl Store {
     ) -> Result<()> {
         self.conn.execute(
             "UPDATE tasks SET complexity = ?2, complexity_confidence = ?3, selection_reason = ?4 WHERE id = ?1",
-            params![id, complexity, confidence, reason],
+            params![id, complexity, confidence, self.redacted(reason)],
         )?;
         Ok(())
     }
@@ -266,7 +275,7 @@ impl Store {
     pub fn set_task_plan(&self, id: &str, plan_json: &str) -> Result<()> {
         self.conn.execute(
             "UPDATE tasks SET plan = ?2 WHERE id = ?1",
-            params![id, plan_json],
+            params![id, self.redacted_json(plan_json)],
         )?;
         Ok(())
     }
@@ -286,6 +295,7 @@ impl Store {
     }
 
     /// Writes how a task ended (summary, diff, commit, tokens); the status is set separately.
+    /// The summary and error are redacted.
     pub fn set_task_ending(&self, id: &str, ending: &TaskEnding) -> Result<()> {
         let diff_stat = ending
             .diff_stat
@@ -297,8 +307,8 @@ impl Store {
              prompt_tokens = ?6, completion_tokens = ?7 WHERE id = ?1",
             params![
                 id,
-                ending.summary,
-                ending.error,
+                self.redacted(&ending.summary),
+                self.redacted_option(ending.error.as_deref()),
                 diff_stat,
                 ending.commit_id,
                 ending.prompt_tokens as i64,
@@ -364,7 +374,9 @@ impl Store {
     }
 
     /// Appends an event to a task's log and returns it in its envelope (with its sequence
-    /// number). The write is committed before this returns.
+    /// number). The write is committed before this returns. With a redactor, the event is
+    /// redacted before it is written, and the envelope returned (which fronts print) is the
+    /// redacted one.
     pub fn append_task_event(
         &mut self,
         task_id: &str,
@@ -378,7 +390,7 @@ impl Store {
             [task_id],
             |r| r.get(0),
         )?;
-        let envelope = EventEnvelope {
+        let mut envelope = EventEnvelope {
             v: SCHEMA_VERSION,
             task_id: task_id.to_string(),
             chat_id: None,
@@ -386,7 +398,24 @@ impl Store {
             at: now_ms(),
             event,
         };
-        let payload = serde_json::to_string(&envelope)?;
+        let mut payload = serde_json::to_string(&envelope)?;
+        if let Some(redactor) = &self.redactor
+            && redactor.finds(&payload)
+        {
+            let mut value = serde_json::to_value(&envelope)?;
+            redactor.redact_value(&mut value);
+            payload = serde_json::to_string(&value)?;
+            // The redacted strings keep every field's type, so this reads back; if it ever did
+            // not, the log still holds the redacted payload and the front gets a marker.
+            envelope = serde_json::from_value(value).unwrap_or_else(|_| EventEnvelope {
+                event: crate::protocol::Event::Error {
+                    message: "an event was redacted and cannot be shown".into(),
+                    hint: None,
+                    class: None,
+                },
+                ..envelope
+            });
+        }
         transaction.execute(
             "INSERT INTO task_events (task_id, seq, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![

@@ -241,3 +241,140 @@ fn events_of_a_newer_agent_are_skipped_not_fatal() {
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].seq, 2);
 }
+
+#[test]
+fn a_store_with_a_redactor_writes_no_secret() {
+    use crate::redact::Redactor;
+    use crate::store::{ModelCall, ModelCallOutcome, NewMessage};
+
+    const KEY: &str = "sk-test-0123456789abcdef";
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_redactor(std::sync::Arc::new(Redactor::new([KEY])));
+    let spec =
+        serde_json::json!({"verify": {"command": format!("curl -H 'k: {KEY}' x")}}).to_string();
+    store
+        .create_task(&NewTask {
+            id: "t1",
+            title: "use sk-test-0123456789abcdef",
+            description: "call http://me:hunter2pass@host/ with the key",
+            repo: "/src/proj",
+            strategy: "single",
+            model: "tiny",
+            backend: "openai",
+            approval: "auto",
+            spec_json: &spec,
+            retry_of: None,
+        })
+        .unwrap();
+    let envelope = store
+        .append_task_event(
+            "t1",
+            Event::ToolCallEnd {
+                id: "c1".into(),
+                name: "run".into(),
+                ok: true,
+                output: format!("HOME=/root\nOPENAI_API_KEY={KEY}\n"),
+                changed_paths: Vec::new(),
+                diff: None,
+            },
+        )
+        .unwrap();
+    // What the front prints is the redacted event.
+    match &envelope.event {
+        Event::ToolCallEnd { output, .. } => {
+            assert_eq!(output, "HOME=/root\nOPENAI_API_KEY=[redacted]\n")
+        }
+        other => panic!("{other:?}"),
+    }
+    store
+        .set_task_ending(
+            "t1",
+            &TaskEnding {
+                summary: format!("failed with {KEY}"),
+                error: Some(
+                    "error sending request for url (http://me:hunter2pass@127.0.0.1:9/v1)".into(),
+                ),
+                ..TaskEnding::default()
+            },
+        )
+        .unwrap();
+    store
+        .set_task_plan("t1", &format!("{{\"goal\":\"{KEY}\"}}"))
+        .unwrap();
+    store
+        .record_model_call(&ModelCall {
+            task_id: Some("t1".into()),
+            conversation_id: None,
+            agent_role: None,
+            backend: "openai".into(),
+            model: "tiny".into(),
+            prompt_tokens: None,
+            completion_tokens: None,
+            latency_ms: None,
+            first_token_ms: None,
+            outcome: ModelCallOutcome::Error,
+            error: Some("connect http://me:hunter2pass@127.0.0.1:9/v1 refused".into()),
+        })
+        .unwrap();
+    let conversation = store.create_conversation("chat", None).unwrap();
+    let message = store
+        .append_message(
+            &conversation.id,
+            NewMessage {
+                content: format!("env printed {KEY}"),
+                tool_calls: Some(format!("[{{\"arguments\":\"echo {KEY}\"}}]")),
+                ..NewMessage::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(message.content, "env printed [redacted]");
+
+    // Nothing in any table holds the secret or the password.
+    let mut dump = String::new();
+    for table in [
+        "tasks",
+        "task_events",
+        "model_calls",
+        "messages",
+        "conversations",
+    ] {
+        let mut statement = store
+            .conn
+            .prepare(&format!("SELECT * FROM {table}"))
+            .unwrap();
+        let columns = statement.column_count();
+        let mut rows = statement.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..columns {
+                if let Ok(Some(text)) = row.get::<_, Option<String>>(i) {
+                    dump.push_str(&text);
+                    dump.push('\n');
+                }
+            }
+        }
+    }
+    assert!(!dump.contains(KEY), "{dump}");
+    assert!(!dump.contains("hunter2pass"), "{dump}");
+    assert!(dump.contains("[redacted]"), "{dump}");
+    // The redacted JSON columns still parse.
+    let task = store.task("t1").unwrap();
+    let spec: serde_json::Value = serde_json::from_str(task.spec.as_deref().unwrap()).unwrap();
+    assert_eq!(spec["verify"]["command"], "curl -H 'k: [redacted]' x");
+    assert_eq!(
+        task.description,
+        "call http://[redacted]@host/ with the key"
+    );
+    assert_eq!(store.task_events("t1", 0).unwrap().len(), 1);
+}
+
+#[test]
+fn a_store_without_a_redactor_writes_what_it_is_given() {
+    let mut store = store_with_task("t1");
+    let event = Event::Error {
+        message: "http://me:pw@host".into(),
+        hint: None,
+        class: None,
+    };
+    let envelope = store.append_task_event("t1", event.clone()).unwrap();
+    assert_eq!(envelope.event, event);
+}

@@ -1,0 +1,338 @@
+//! Trust in a repository's `.agent/config.toml`: which of its keys apply before the user trusts
+//! it ([`REPO_KEY_POLICY`]), and the user's list of trusted files (`agent trust`), each recorded
+//! with the SHA-256 of its content so that a changed file needs trust again.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// The file in the data directory that lists the trusted repository files.
+pub const TRUST_FILE: &str = "trusted-repos.toml";
+
+/// Whether a repository's value of one key applies without trust, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RepoKeyPolicy {
+    pub key: &'static str,
+    /// True when the repository's value applies even before `agent trust`.
+    pub untrusted_ok: bool,
+    /// One line: what the key could do from a repository someone else wrote.
+    pub reason: &'static str,
+}
+
+const fn needs_trust(key: &'static str, reason: &'static str) -> RepoKeyPolicy {
+    RepoKeyPolicy {
+        key,
+        untrusted_ok: false,
+        reason,
+    }
+}
+
+const fn harmless(key: &'static str, reason: &'static str) -> RepoKeyPolicy {
+    RepoKeyPolicy {
+        key,
+        untrusted_ok: true,
+        reason,
+    }
+}
+
+/// Every key reviewed for repository files. A key not listed here (a key added later) needs
+/// trust: it is [`UNREVIEWED_REASON`] until someone decides otherwise.
+pub const REPO_KEY_POLICY: &[RepoKeyPolicy] = &[
+    needs_trust(
+        "model.backend",
+        "chooses where your code and prompts are sent",
+    ),
+    needs_trust(
+        "model.name",
+        "a `.gguf` path switches to the in-process backend and loads a file the repository chose",
+    ),
+    harmless(
+        "model.context_length",
+        "sizes the context of the model you chose; no destination, credential or command",
+    ),
+    needs_trust("ollama.url", "where requests with your code are sent"),
+    needs_trust(
+        "openai.base_url",
+        "where requests with your code and your API key (as a bearer token) are sent",
+    ),
+    needs_trust(
+        "openai.api_key_env",
+        "which environment variable is sent as the API key: any secret could be named",
+    ),
+    needs_trust(
+        "task.approval",
+        "`auto` runs the model's commands without asking",
+    ),
+    harmless(
+        "task.max_turns",
+        "a limit (at most 1000): how long a task may go on, not what it may do",
+    ),
+    needs_trust("task.verify", "a command run without asking"),
+    harmless(
+        "task.strategy",
+        "which roles work on a task; every tool call still goes through approval",
+    ),
+    harmless(
+        "task.max_iterations",
+        "a limit (at most 50) on edit → check → fix rounds",
+    ),
+    harmless(
+        "task.max_review_rounds",
+        "a limit (at most 20) on reviewer rounds",
+    ),
+    needs_trust(
+        "roles.planner.model",
+        "as model.name: a `.gguf` path loads a file the repository chose",
+    ),
+    needs_trust(
+        "roles.coder.model",
+        "as model.name: a `.gguf` path loads a file the repository chose",
+    ),
+    needs_trust(
+        "roles.reviewer.model",
+        "as model.name: a `.gguf` path loads a file the repository chose",
+    ),
+    needs_trust(
+        "roles.tester.model",
+        "as model.name: a `.gguf` path loads a file the repository chose",
+    ),
+    needs_trust(
+        "chat.approval",
+        "`auto` lets the chat run commands and change your files without asking",
+    ),
+    harmless("ui.color", "output colour only"),
+    harmless("history.page_size", "how many rows a listing shows"),
+    harmless(
+        "store.busy_timeout_ms",
+        "how long a write waits for the database lock; no destination, credential or command",
+    ),
+];
+
+/// Why a key missing from [`REPO_KEY_POLICY`] needs trust.
+pub const UNREVIEWED_REASON: &str =
+    "not reviewed as harmless; keys are trusted from a repository only once listed";
+
+/// The policy of `key` in a repository file; keys not in [`REPO_KEY_POLICY`] need trust.
+pub fn repo_key_policy(key: &'static str) -> RepoKeyPolicy {
+    REPO_KEY_POLICY
+        .iter()
+        .copied()
+        .find(|p| p.key == key)
+        .unwrap_or(needs_trust(key, UNREVIEWED_REASON))
+}
+
+/// True when a repository's value of `key` applies before the user trusts the repository.
+pub fn applies_untrusted(key: &str) -> bool {
+    REPO_KEY_POLICY
+        .iter()
+        .any(|p| p.key == key && p.untrusted_ok)
+}
+
+/// How the repository layer is trusted while resolving configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RepoTrust {
+    /// Look the file up in the user's trust list at this path (`<data dir>/trusted-repos.toml`).
+    List(PathBuf),
+    /// Every key of the repository file applies (tests; a caller that checked trust itself).
+    All,
+    /// Only the harmless keys apply.
+    Nothing,
+}
+
+/// Where a repository file stands with the user's trust list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrustStatus {
+    /// Trusted, and unchanged since.
+    Trusted,
+    /// Trusted once, but its content changed since.
+    Changed,
+    /// Never trusted (or trust was revoked).
+    Untrusted,
+}
+
+/// One trusted repository: its root, the hash of its `.agent/config.toml` when it was trusted,
+/// and when.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TrustEntry {
+    /// The repository root, canonical.
+    pub repo: String,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+    /// RFC 3339.
+    pub trusted_at: String,
+}
+
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct TrustFile {
+    #[serde(default, rename = "repository")]
+    repositories: Vec<TrustEntry>,
+}
+
+/// The user's trust list, read from and written to one TOML file.
+#[derive(Debug, Clone)]
+pub struct TrustList {
+    path: PathBuf,
+    entries: Vec<TrustEntry>,
+}
+
+impl TrustList {
+    /// Reads the list at `path`; a missing file is an empty list.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(source) => {
+                return Err(Error::Io {
+                    action: "read the list of trusted repositories",
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        let file: TrustFile = toml::from_str(&text).map_err(|e| Error::ConfigSyntax {
+            path: path.to_path_buf(),
+            message: super::layers::syntax_message(&text, e.message(), e.span()),
+        })?;
+        Ok(TrustList {
+            path: path.to_path_buf(),
+            entries: file.repositories,
+        })
+    }
+
+    /// The file the list lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The trusted repositories, in the order they were trusted.
+    pub fn entries(&self) -> &[TrustEntry] {
+        &self.entries
+    }
+
+    /// The entry of the repository at `repo_root`, if it was trusted.
+    pub fn entry(&self, repo_root: &Path) -> Option<&TrustEntry> {
+        let key = repo_key(repo_root);
+        self.entries.iter().find(|e| e.repo == key)
+    }
+
+    /// Whether the repository at `repo_root`, whose config file holds `content`, is trusted.
+    pub fn status(&self, repo_root: &Path, content: &[u8]) -> TrustStatus {
+        match self.entry(repo_root) {
+            Some(entry) if entry.sha256 == digest(content) => TrustStatus::Trusted,
+            Some(_) => TrustStatus::Changed,
+            None => TrustStatus::Untrusted,
+        }
+    }
+
+    /// Trusts the repository at `repo_root` with its config file holding `content` (replacing
+    /// any earlier trust in it). Call [`TrustList::save`] to keep it.
+    pub fn trust(&mut self, repo_root: &Path, content: &[u8], now: crate::time::Millis) {
+        let key = repo_key(repo_root);
+        self.entries.retain(|e| e.repo != key);
+        self.entries.push(TrustEntry {
+            repo: key,
+            sha256: digest(content),
+            trusted_at: crate::time::format_rfc3339(now),
+        });
+    }
+
+    /// Forgets the repository at `repo_root` (or recorded under exactly that path); `false`
+    /// when it was not trusted.
+    pub fn revoke(&mut self, repo_root: &Path) -> bool {
+        let key = repo_key(repo_root);
+        let literal = repo_root.display().to_string();
+        let before = self.entries.len();
+        self.entries.retain(|e| e.repo != key && e.repo != literal);
+        self.entries.len() != before
+    }
+
+    /// Writes the list (to a temporary file renamed over the old one).
+    pub fn save(&self) -> Result<()> {
+        let io = |action: &'static str, path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Io {
+                action,
+                path,
+                source,
+            }
+        };
+        if let Some(parent) = self.path.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| Error::DataDirectory {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let file = TrustFile {
+            repositories: self.entries.clone(),
+        };
+        let body = toml::to_string(&file).map_err(|e| Error::Io {
+            action: "encode the list of trusted repositories for",
+            path: self.path.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        let text = format!(
+            "# Repositories whose .agent/config.toml you trusted with `agent trust`.\n\
+             # A file whose SHA-256 no longer matches is not trusted until you run it again.\n\n{body}"
+        );
+        let temporary = self.path.with_extension("toml.tmp");
+        std::fs::write(&temporary, text).map_err(io("write", &temporary))?;
+        std::fs::rename(&temporary, &self.path).map_err(io("replace", &self.path))
+    }
+}
+
+/// SHA-256 of `content`, lowercase hex.
+pub fn digest(content: &[u8]) -> String {
+    Sha256::digest(content)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The repository root as the list records it: canonical when it exists.
+fn repo_key(repo_root: &Path) -> String {
+    repo_root
+        .canonicalize()
+        .unwrap_or_else(|_| repo_root.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// The repository root of a repository config file (`<root>/.agent/config.toml`).
+pub fn repo_root_of(config_file: &Path) -> Option<&Path> {
+    config_file.parent()?.parent()
+}
+
+/// A repository's `.agent/config.toml` as read for `agent trust`: the text whose hash is
+/// recorded, and the checked keys in it.
+#[derive(Debug, Clone)]
+pub struct RepoFile {
+    /// `<root>/.agent/config.toml`.
+    pub path: PathBuf,
+    pub text: String,
+    pub keys: Vec<(&'static super::KeySpec, super::Value)>,
+}
+
+impl RepoFile {
+    /// Reads and checks the repository file under `root`; `Ok(None)` when there is none. A file
+    /// with a syntax error, an unknown key or a bad value is an error: it cannot be trusted.
+    pub fn read(root: &Path) -> Result<Option<Self>> {
+        let path = super::repo_config_file(root);
+        let Some(text) = super::layers::read_text(&path)? else {
+            return Ok(None);
+        };
+        let keys = super::layers::parse_file_text(&path, &text)?;
+        Ok(Some(RepoFile { path, text, keys }))
+    }
+
+    /// The keys in the file that apply only once it is trusted, with their values.
+    pub fn keys_needing_trust(&self) -> Vec<(&'static str, &super::Value)> {
+        self.keys
+            .iter()
+            .filter(|(spec, _)| !applies_untrusted(spec.key))
+            .map(|(spec, value)| (spec.key, value))
+            .collect()
+    }
+}
