@@ -63,7 +63,7 @@ pub(crate) fn open(shared: &Arc<Shared>, chat_id: String, spec: ChatSpec) -> Res
             model,
             approval: spec.approval.unwrap_or(setup.config.chat.approval),
             asker,
-            tool_settings: setup.tool_settings.clone(),
+            tool_settings: setup.tool_settings,
             user_prompts_dir: setup.user_prompts_dir.clone(),
             limits: Limits {
                 max_turns: setup.config.task.max_turns,

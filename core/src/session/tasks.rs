@@ -58,7 +58,7 @@ pub(crate) fn start(
         worktrees_dir: setup.worktrees_dir.clone(),
         user_prompts_dir: setup.user_prompts_dir.clone(),
         verify_timeout: setup.verify_timeout,
-        tool_settings: setup.tool_settings.clone(),
+        tool_settings: setup.tool_settings,
         cancel: cancel_receiver,
     };
     lock(&shared.tasks).insert(task_id.clone(), cancel);
