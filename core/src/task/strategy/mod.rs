@@ -4,6 +4,7 @@
 mod iterative;
 mod multi;
 mod single;
+mod steps;
 
 use std::future::Future;
 use std::pin::Pin;

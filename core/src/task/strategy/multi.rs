@@ -8,18 +8,14 @@ use std::pin::Pin;
 
 use agent_models::ChatMessage;
 
-use super::{Strategy, StrategyOutcome, coder_pass_failed};
+use super::steps::{FixRounds, Pass, check_and_fix, coder_pass, solo};
+use super::{Strategy, StrategyOutcome};
 use crate::error::Result;
 use crate::git;
 use crate::protocol::{Event, StepKind};
-use crate::task::TaskStatus;
 use crate::task::context::TaskContext;
-use crate::task::driver;
-use crate::task::feedback::failing_check_message;
 use crate::task::plan::Plan;
-use crate::task::role::{CODER, PLANNER, REVIEWER, Role, TESTER};
-use crate::task::verification::{self, CheckResult};
-use crate::turn::TurnOutcome;
+use crate::task::role::{PLANNER, REVIEWER, TESTER};
 
 /// The most characters of the diff shown to the reviewer and the tester.
 const DIFF_BUDGET: usize = 12_000;
@@ -39,12 +35,6 @@ impl Strategy for MultiAgent {
     ) -> Pin<Box<dyn Future<Output = Result<StrategyOutcome>> + Send + 'a>> {
         Box::pin(run(ctx))
     }
-}
-
-/// How a role's pass ended: its reply, or the strategy's outcome when it did not complete.
-enum Pass {
-    Done(String),
-    Over(StrategyOutcome),
 }
 
 async fn run(ctx: &mut TaskContext) -> Result<StrategyOutcome> {
@@ -135,98 +125,12 @@ async fn run(ctx: &mut TaskContext) -> Result<StrategyOutcome> {
     }
 
     // 5. The project's check decides; a failure goes back to the coder, as in Iterative.
-    let max = ctx.settings.max_iterations.max(1);
-    for round in 1..=max {
-        ctx.store().set_task_iterations(&ctx.task_id, round)?;
-        let (summary, output) = match verification::check(ctx).await? {
-            CheckResult::Passed => {
-                return Ok(StrategyOutcome::Succeeded {
-                    final_text: commit_text,
-                    verified: true,
-                });
-            }
-            CheckResult::Skipped(_) => {
-                return Ok(StrategyOutcome::Succeeded {
-                    final_text: commit_text,
-                    verified: false,
-                });
-            }
-            CheckResult::Cancelled => return Ok(StrategyOutcome::Cancelled),
-            CheckResult::Failed { summary, output } => (summary, output),
-        };
-        if round == max {
-            return Ok(StrategyOutcome::Failed {
-                reason: format!(
-                    "verification still failing after {max} check{}: {summary}",
-                    if max == 1 { "" } else { "s" }
-                ),
-                final_text: commit_text,
-            });
-        }
-        ctx.set_status(TaskStatus::Running, None)?;
-        let command = ctx
-            .verify
-            .as_ref()
-            .map(|v| v.command.clone())
-            .unwrap_or_default();
-        let request = failing_check_message(&command, &summary, &output);
-        let detail = format!("fix round {round}");
-        match coder_pass(ctx, &mut coder, request, Some(round + 1), &detail).await? {
-            Pass::Done(reply) => {
-                if !reply.trim().is_empty() {
-                    commit_text = reply;
-                }
-            }
-            Pass::Over(outcome) => return Ok(outcome),
-        }
-    }
-    Ok(StrategyOutcome::Failed {
-        reason: "the check never ran".into(),
-        final_text: commit_text,
-    })
-}
-
-/// One pass of a role in a conversation of its own, as a step.
-async fn solo(
-    ctx: &mut TaskContext,
-    role: Role,
-    kind: StepKind,
-    round: Option<u32>,
-    request: String,
-) -> Result<Pass> {
-    let step = ctx.begin_round_step(kind, Some(role), round, "")?;
-    let system = ctx.system_prompt(role);
-    let (outcome, _) = driver::run_role(ctx, role, system, request).await?;
-    finish_pass(ctx, step, outcome)
-}
-
-/// One more pass of the coder's conversation (the first one starts it).
-async fn coder_pass(
-    ctx: &mut TaskContext,
-    conversation: &mut Vec<ChatMessage>,
-    request: String,
-    round: Option<u32>,
-    detail: &str,
-) -> Result<Pass> {
-    let step = ctx.begin_round_step(StepKind::Turns, Some(CODER), round, detail)?;
-    let (outcome, messages) = if conversation.is_empty() {
-        let system = ctx.system_prompt(CODER);
-        driver::run_role(ctx, CODER, system, request).await?
-    } else {
-        driver::continue_role(ctx, CODER, std::mem::take(conversation), request).await?
+    let rounds = FixRounds {
+        max: ctx.settings.max_iterations,
+        noun: "check",
+        label_fixes: true,
     };
-    *conversation = messages;
-    finish_pass(ctx, step, outcome)
-}
-
-fn finish_pass(ctx: &mut TaskContext, step: String, outcome: TurnOutcome) -> Result<Pass> {
-    match outcome {
-        TurnOutcome::Completed { final_text } => {
-            ctx.end_step(step, true, "")?;
-            Ok(Pass::Done(final_text))
-        }
-        other => Ok(Pass::Over(coder_pass_failed(ctx, step, other)?)),
-    }
+    check_and_fix(ctx, &mut coder, commit_text, rounds).await
 }
 
 /// The work so far as a unified diff, cut to [`DIFF_BUDGET`].

@@ -3,14 +3,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use super::{Strategy, StrategyOutcome, coder_pass_failed};
+use super::steps::{Pass, coder_pass};
+use super::{Strategy, StrategyOutcome};
 use crate::error::Result;
-use crate::protocol::StepKind;
 use crate::task::context::TaskContext;
-use crate::task::driver;
-use crate::task::role::CODER;
 use crate::task::verification;
-use crate::turn::TurnOutcome;
 
 /// The simple strategy, and the building block of the others.
 #[derive(Debug, Clone, Copy, Default)]
@@ -30,16 +27,9 @@ impl Strategy for SingleShot {
 }
 
 async fn run(ctx: &mut TaskContext) -> Result<StrategyOutcome> {
-    let step = ctx.begin_step(StepKind::Turns, Some(CODER), "")?;
-    let system = ctx.system_prompt(CODER);
     let request = ctx.description.clone();
-    let (outcome, _messages) = driver::run_role(ctx, CODER, system, request).await?;
-    let final_text = match outcome {
-        TurnOutcome::Completed { final_text } => {
-            ctx.end_step(step, true, "")?;
-            final_text
-        }
-        other => return coder_pass_failed(ctx, step, other),
-    };
-    verification::verify_and_conclude(ctx, final_text).await
+    match coder_pass(ctx, &mut Vec::new(), request, None, "").await? {
+        Pass::Done(final_text) => verification::verify_and_conclude(ctx, final_text).await,
+        Pass::Over(outcome) => Ok(outcome),
+    }
 }
