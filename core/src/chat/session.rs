@@ -16,7 +16,7 @@ use crate::task::context::ModelTarget;
 use crate::task::driver::{self, TurnHost};
 use crate::task::prompts::{self, PromptSources};
 use crate::tools::{ToolSettings, Toolbox, Workspace};
-use crate::turn::{Input, Limits, TurnLoop, TurnOutcome, Usage};
+use crate::turn::{Input, Limits, TurnLedger, TurnLoop, TurnOutcome};
 use crate::verify;
 
 /// What `/compact` asks the model.
@@ -66,8 +66,7 @@ pub struct ChatSession {
     /// The conversation without the system prompt.
     history: Vec<ChatMessage>,
     limits: Limits,
-    used: Usage,
-    model_requests: u32,
+    ledger: TurnLedger,
     sink: Box<dyn FnMut(&Event) + Send>,
     cancel: watch::Receiver<bool>,
     deadline: Instant,
@@ -119,8 +118,7 @@ impl ChatSession {
             role,
             history,
             limits: options.limits,
-            used: Usage::default(),
-            model_requests: 0,
+            ledger: TurnLedger::default(),
             sink,
             cancel,
             deadline: Instant::now(),
@@ -155,7 +153,10 @@ impl ChatSession {
 
     /// Tokens of the session so far (prompt, completion).
     pub fn total_tokens(&self) -> (u64, u64) {
-        (self.used.prompt_tokens, self.used.completion_tokens)
+        (
+            self.ledger.used.prompt_tokens,
+            self.ledger.used.completion_tokens,
+        )
     }
 
     /// Switches to a stored conversation (by id or unique prefix) and returns its messages.
@@ -302,12 +303,15 @@ impl ChatSession {
         }
         self.emit(Event::TurnEnd {
             outcome: turn_outcome(&outcome),
-            total_prompt_tokens: self.used.prompt_tokens,
-            total_completion_tokens: self.used.completion_tokens,
+            total_prompt_tokens: self.ledger.used.prompt_tokens,
+            total_completion_tokens: self.ledger.used.completion_tokens,
         })?;
         Ok(ChatTurn {
             outcome,
-            total_tokens: (self.used.prompt_tokens, self.used.completion_tokens),
+            total_tokens: (
+                self.ledger.used.prompt_tokens,
+                self.ledger.used.completion_tokens,
+            ),
         })
     }
 
@@ -348,36 +352,17 @@ impl TurnHost for ChatSession {
         self.limits
     }
 
-    fn next_model_request_id(&mut self) -> String {
-        self.model_requests += 1;
-        format!("m{}", self.model_requests)
+    fn ledger(&mut self) -> &mut TurnLedger {
+        &mut self.ledger
     }
 
-    fn count_turns(&mut self, turns: u32, tool_calls: u32) {
-        self.used.turns += turns;
-        self.used.tool_calls += tool_calls;
-    }
-
-    fn count_tokens(&mut self, prompt: u64, completion: u64) -> (u64, u64) {
-        self.used.prompt_tokens += prompt;
-        self.used.completion_tokens += completion;
-        (self.used.prompt_tokens, self.used.completion_tokens)
+    fn store(&self) -> &Store {
+        &self.store
     }
 
     fn record_model_call(&mut self, mut call: ModelCall) -> Result<()> {
         call.conversation_id = self.conversation_id.clone();
         self.store.record_model_call(&call).map(|_| ())
-    }
-
-    fn record_edit_outcome(
-        &mut self,
-        backend: &str,
-        model: &str,
-        form: &str,
-        applied: bool,
-    ) -> Result<()> {
-        self.store
-            .record_edit_outcome(backend, model, form, applied)
     }
 
     fn messages_added(&mut self, messages: &[ChatMessage]) -> Result<()> {

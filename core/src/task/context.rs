@@ -11,13 +11,14 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::approval::Approvals;
+use super::log::TaskLog;
 use super::role::Role;
 use crate::error::Result;
 use crate::protocol::{Event, EventEnvelope, StepKind, TaskStatusChange};
 use crate::store::Store;
 use crate::task::TaskStatus;
 use crate::tools::Toolbox;
-use crate::turn::{Limits, Usage};
+use crate::turn::{Limits, TurnLedger};
 use crate::verify::VerifyCommand;
 
 /// Receives every event after it is committed to the store (a terminal renderer, a JSONL
@@ -65,7 +66,8 @@ impl Default for StrategySettings {
     }
 }
 
-/// The state of one running task, lent to its strategy.
+/// The state of one running task, lent to its strategy: its event log, its turn ledger, and
+/// what its roles work with.
 pub struct TaskContext {
     pub task_id: String,
     pub title: String,
@@ -86,82 +88,21 @@ pub struct TaskContext {
     pub verify_timeout: Duration,
     /// Extra environment for the check (a shared build directory).
     pub command_env: Vec<(String, String)>,
-    /// The filled-in system prompt of each role, by role name.
+    /// The filled-in system prompt of each role.
     pub prompts: HashMap<Role, String>,
     pub limits: Limits,
-    /// What the whole task has used so far (all roles).
-    pub used: Usage,
-    pub(crate) store: Store,
-    sink: EventSink,
-    cancel: watch::Receiver<bool>,
+    /// What the whole task has used so far (all roles), and its request ids.
+    pub ledger: TurnLedger,
+    pub(crate) log: TaskLog,
+    pub(crate) cancel: watch::Receiver<bool>,
     pub(crate) deadline: Instant,
-    status: TaskStatus,
-    step_counter: u32,
-    model_requests: u32,
-}
-
-/// The parts a [`TaskContext`] is built from.
-pub struct ContextParts {
-    pub task_id: String,
-    pub title: String,
-    pub description: String,
-    pub worktree: PathBuf,
-    pub base_commit: String,
-    pub branch: String,
-    pub model: ModelTarget,
-    pub role_models: HashMap<Role, ModelTarget>,
-    pub toolbox: Toolbox,
-    pub settings: StrategySettings,
-    pub approvals: Approvals,
-    pub verify: Option<VerifyCommand>,
-    pub verify_timeout: Duration,
-    pub command_env: Vec<(String, String)>,
-    pub prompts: HashMap<Role, String>,
-    pub limits: Limits,
-    pub store: Store,
-    pub sink: EventSink,
-    pub cancel: watch::Receiver<bool>,
-    pub deadline: Instant,
-    pub status: TaskStatus,
+    pub(crate) status: TaskStatus,
 }
 
 impl TaskContext {
-    pub fn new(parts: ContextParts) -> Self {
-        let tool_specs = parts.toolbox.specs();
-        Self {
-            task_id: parts.task_id,
-            title: parts.title,
-            description: parts.description,
-            worktree: parts.worktree,
-            base_commit: parts.base_commit,
-            branch: parts.branch,
-            model: parts.model,
-            role_models: parts.role_models,
-            toolbox: parts.toolbox,
-            tool_specs,
-            settings: parts.settings,
-            approvals: parts.approvals,
-            verify: parts.verify,
-            verify_timeout: parts.verify_timeout,
-            command_env: parts.command_env,
-            prompts: parts.prompts,
-            limits: parts.limits,
-            used: Usage::default(),
-            store: parts.store,
-            sink: parts.sink,
-            cancel: parts.cancel,
-            deadline: parts.deadline,
-            status: parts.status,
-            step_counter: 0,
-            model_requests: 0,
-        }
-    }
-
     /// Commits `event` to the task's log, then hands it to the front.
     pub fn emit(&mut self, event: Event) -> Result<()> {
-        let envelope = self.store.append_task_event(&self.task_id, event)?;
-        (self.sink)(&envelope);
-        Ok(())
+        self.log.emit(event)
     }
 
     /// The task's current status.
@@ -174,7 +115,7 @@ impl TaskContext {
         if self.status == to {
             return Ok(());
         }
-        let from = self.store.set_task_status(&self.task_id, to)?;
+        let from = self.log.store_mut().set_task_status(&self.task_id, to)?;
         self.status = to;
         self.emit(Event::TaskStatus(TaskStatusChange { from, to, reason }))
     }
@@ -186,7 +127,7 @@ impl TaskContext {
         role: Option<Role>,
         detail: &str,
     ) -> Result<String> {
-        self.begin_round_step(step, role, None, detail)
+        self.log.begin_step(step, role, None, detail)
     }
 
     /// Starts a step of round `iteration` of an iterating strategy.
@@ -197,43 +138,16 @@ impl TaskContext {
         iteration: Option<u32>,
         detail: &str,
     ) -> Result<String> {
-        self.step_counter += 1;
-        let id = format!("s{}", self.step_counter);
-        self.emit(Event::StepBegin {
-            id: id.clone(),
-            step,
-            role,
-            iteration,
-            detail: detail.to_string(),
-        })?;
-        Ok(id)
-    }
-
-    /// The id of the next model request (`m1`, `m2`, … over the whole task).
-    pub fn next_model_request_id(&mut self) -> String {
-        self.model_requests += 1;
-        format!("m{}", self.model_requests)
+        self.log.begin_step(step, role, iteration, detail)
     }
 
     pub fn end_step(&mut self, id: String, ok: bool, detail: &str) -> Result<()> {
-        self.emit(Event::StepEnd {
-            id,
-            ok,
-            detail: detail.to_string(),
-        })
+        self.log.end_step(id, ok, detail)
     }
 
     /// The task's limits less what it has used: the budget of the next role.
     pub fn remaining_limits(&self) -> Limits {
-        Limits {
-            max_turns: self.limits.max_turns.saturating_sub(self.used.turns),
-            max_tool_calls: self
-                .limits
-                .max_tool_calls
-                .saturating_sub(self.used.tool_calls),
-            max_tokens: self.limits.max_tokens.saturating_sub(self.used.tokens()),
-            max_seconds: self.limits.max_seconds,
-        }
+        self.ledger.remaining(&self.limits)
     }
 
     /// Whether someone cancelled: Ctrl-C in this process, or `agent task cancel` from another
@@ -255,11 +169,9 @@ impl TaskContext {
 
     /// The store, for strategies that record more (plans, iterations).
     pub fn store(&self) -> &Store {
-        &self.store
+        self.log.store()
     }
-}
 
-impl TaskContext {
     /// The system prompt of `role`.
     pub fn system_prompt(&self, role: Role) -> String {
         self.prompts.get(&role).cloned().unwrap_or_default()
@@ -275,6 +187,6 @@ impl TaskContext {
 
     /// Gives the store back when the task is over.
     pub fn into_store(self) -> Store {
-        self.store
+        self.log.into_store()
     }
 }

@@ -16,9 +16,9 @@ use super::context::{ModelTarget, TaskContext};
 use super::role::{READ_ONLY_TOOLS, Role};
 use crate::error::Result;
 use crate::protocol::{ApprovalDecision, Event, FinishReason, ToolEffectKind};
-use crate::store::{ModelCall, ModelCallOutcome};
+use crate::store::{ModelCall, ModelCallOutcome, Store};
 use crate::tools::{ToolEffect, Toolbox};
-use crate::turn::{Effect, Input, Limits, TurnLoop, TurnOutcome};
+use crate::turn::{Effect, Input, Limits, TurnLedger, TurnLoop, TurnOutcome};
 
 /// How often streamed text is flushed to the event log (deltas in between are joined).
 const DELTA_FLUSH: Duration = Duration::from_millis(50);
@@ -38,22 +38,12 @@ pub trait TurnHost: Send {
     fn approvals(&mut self) -> &mut Approvals;
     /// The budget of the next loop.
     fn remaining_limits(&self) -> Limits;
-    /// The id of the next model request.
-    fn next_model_request_id(&mut self) -> String;
-    /// Adds a loop's turns and tool calls to the host's totals.
-    fn count_turns(&mut self, turns: u32, tool_calls: u32);
-    /// Adds a request's tokens; returns the host's totals (prompt, completion).
-    fn count_tokens(&mut self, prompt: u64, completion: u64) -> (u64, u64);
+    /// What the host has used so far, and its request ids.
+    fn ledger(&mut self) -> &mut TurnLedger;
+    /// The store model calls and edit outcomes go to.
+    fn store(&self) -> &Store;
     /// Records a model call (the host fills in its task or conversation).
     fn record_model_call(&mut self, call: ModelCall) -> Result<()>;
-    /// Counts an edit by `model` in `form` as applied or not.
-    fn record_edit_outcome(
-        &mut self,
-        backend: &str,
-        model: &str,
-        form: &str,
-        applied: bool,
-    ) -> Result<()>;
     /// Called with the messages the loop just added to its conversation (the model's reply, a
     /// tool's result), as soon as they exist; a chat stores them here.
     fn messages_added(&mut self, _messages: &[ChatMessage]) -> Result<()> {
@@ -90,35 +80,19 @@ impl TurnHost for TaskContext {
         TaskContext::remaining_limits(self)
     }
 
-    fn next_model_request_id(&mut self) -> String {
-        TaskContext::next_model_request_id(self)
+    fn ledger(&mut self) -> &mut TurnLedger {
+        &mut self.ledger
     }
 
-    fn count_turns(&mut self, turns: u32, tool_calls: u32) {
-        self.used.turns += turns;
-        self.used.tool_calls += tool_calls;
-    }
-
-    fn count_tokens(&mut self, prompt: u64, completion: u64) -> (u64, u64) {
-        self.used.prompt_tokens += prompt;
-        self.used.completion_tokens += completion;
-        (self.used.prompt_tokens, self.used.completion_tokens)
+    fn store(&self) -> &Store {
+        TaskContext::store(self)
     }
 
     fn record_model_call(&mut self, mut call: ModelCall) -> Result<()> {
         call.task_id = Some(self.task_id.clone());
-        self.store.record_model_call(&call).map(|_| ())
-    }
-
-    fn record_edit_outcome(
-        &mut self,
-        backend: &str,
-        model: &str,
-        form: &str,
-        applied: bool,
-    ) -> Result<()> {
-        self.store
-            .record_edit_outcome(backend, model, form, applied)
+        TaskContext::store(self)
+            .record_model_call(&call)
+            .map(|_| ())
     }
 
     fn cancelled(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
@@ -197,7 +171,7 @@ pub async fn run_loop<H: TurnHost>(
         ctx.messages_added(&turn.messages()[reported..])?;
     }
     let used = turn.used();
-    ctx.count_turns(
+    ctx.ledger().count_turns(
         used.turns - before.turns,
         used.tool_calls - before.tool_calls,
     );
@@ -220,7 +194,7 @@ pub(crate) async fn request_model<H: TurnHost>(
     request.tools = tools.to_vec();
     request.options = target.options.clone();
     request.context_length = target.context_length;
-    let id = ctx.next_model_request_id();
+    let id = ctx.ledger().next_model_request_id();
     ctx.emit(Event::ModelBegin {
         id: id.clone(),
         role,
@@ -299,7 +273,8 @@ pub(crate) async fn request_model<H: TurnHost>(
     flush_text(ctx, &id, &mut pending_text)?;
 
     let duration = started.elapsed();
-    let (total_prompt_tokens, total_completion_tokens) = ctx.count_tokens(usage.0, usage.1);
+    let (total_prompt_tokens, total_completion_tokens) =
+        ctx.ledger().count_tokens(usage.0, usage.1);
     ctx.emit(Event::ModelEnd {
         id,
         reason,
@@ -432,7 +407,12 @@ async fn run_tool<H: TurnHost>(
         return Ok(Input::Cancel);
     };
     if let Some((form, applied)) = output.edit {
-        ctx.record_edit_outcome(&target.backend_name, &target.model, form.as_str(), applied)?;
+        ctx.store().record_edit_outcome(
+            &target.backend_name,
+            &target.model,
+            form.as_str(),
+            applied,
+        )?;
     }
     ctx.emit(Event::ToolCallEnd {
         id: call.id.clone(),

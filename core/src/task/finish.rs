@@ -6,7 +6,8 @@ use std::path::Path;
 use tokio::time::Instant;
 
 use super::commit_message;
-use super::context::{EventSink, TaskContext};
+use super::context::TaskContext;
+use super::log::TaskLog;
 use super::strategy::StrategyOutcome;
 use crate::error::Result;
 use crate::git;
@@ -110,9 +111,9 @@ pub(super) async fn conclude(
             git::remove_worktree_directory(repo_root, &ctx.worktree)
         };
         if removed.is_ok() {
-            ctx.store.clear_task_worktree(&ctx.task_id)?;
+            ctx.store().clear_task_worktree(&ctx.task_id)?;
             if branch.is_none() {
-                ctx.store.clear_task_branch(&ctx.task_id)?;
+                ctx.store().clear_task_branch(&ctx.task_id)?;
             }
         }
     }
@@ -122,10 +123,10 @@ pub(super) async fn conclude(
         error,
         diff_stat: diff_stat.clone(),
         commit_id: commit.clone(),
-        prompt_tokens: ctx.used.prompt_tokens,
-        completion_tokens: ctx.used.completion_tokens,
+        prompt_tokens: ctx.ledger.used.prompt_tokens,
+        completion_tokens: ctx.ledger.used.completion_tokens,
     };
-    ctx.store.set_task_ending(&ctx.task_id, &ending)?;
+    ctx.store().set_task_ending(&ctx.task_id, &ending)?;
     let reason = (status == TaskStatus::Failed).then(|| summary.clone());
     ctx.set_status(status, reason)?;
     ctx.emit(Event::TaskFinished {
@@ -134,51 +135,47 @@ pub(super) async fn conclude(
         branch,
         commit,
         diff_stat,
-        prompt_tokens: ctx.used.prompt_tokens,
-        completion_tokens: ctx.used.completion_tokens,
+        prompt_tokens: ctx.ledger.used.prompt_tokens,
+        completion_tokens: ctx.ledger.used.completion_tokens,
         duration_ms: started.elapsed().as_millis() as u64,
     })?;
-    let record = ctx.store.task(&ctx.task_id)?;
+    let record = ctx.store().task(&ctx.task_id)?;
     Ok((record, ctx.into_store()))
 }
 
 /// Ends a task that failed before its strategy could start.
 pub(super) async fn fail_early(
-    mut store: Store,
-    mut sink: EventSink,
-    task_id: &str,
+    mut log: TaskLog,
     reason: String,
     started: Instant,
 ) -> Result<(TaskRecord, Store)> {
-    store.set_task_ending(
-        task_id,
+    let task_id = log.task_id().to_string();
+    log.store_mut().set_task_ending(
+        &task_id,
         &TaskEnding {
             summary: reason.clone(),
             error: Some(reason.clone()),
             ..TaskEnding::default()
         },
     )?;
-    let from = store.set_task_status(task_id, TaskStatus::Failed)?;
-    for event in [
-        Event::TaskStatus(TaskStatusChange {
-            from,
-            to: TaskStatus::Failed,
-            reason: Some(reason.clone()),
-        }),
-        Event::TaskFinished {
-            status: TaskStatus::Failed,
-            summary: reason,
-            branch: None,
-            commit: None,
-            diff_stat: None,
-            prompt_tokens: 0,
-            completion_tokens: 0,
-            duration_ms: started.elapsed().as_millis() as u64,
-        },
-    ] {
-        let envelope = store.append_task_event(task_id, event)?;
-        sink(&envelope);
-    }
-    let record = store.task(task_id)?;
-    Ok((record, store))
+    let from = log
+        .store_mut()
+        .set_task_status(&task_id, TaskStatus::Failed)?;
+    log.emit(Event::TaskStatus(TaskStatusChange {
+        from,
+        to: TaskStatus::Failed,
+        reason: Some(reason.clone()),
+    }))?;
+    log.emit(Event::TaskFinished {
+        status: TaskStatus::Failed,
+        summary: reason,
+        branch: None,
+        commit: None,
+        diff_stat: None,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        duration_ms: started.elapsed().as_millis() as u64,
+    })?;
+    let record = log.store().task(&task_id)?;
+    Ok((record, log.into_store()))
 }

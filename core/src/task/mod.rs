@@ -9,6 +9,7 @@ pub mod context;
 pub mod driver;
 pub mod feedback;
 mod finish;
+pub mod log;
 pub mod plan;
 pub mod prompts;
 pub mod role;

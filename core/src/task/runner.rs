@@ -9,18 +9,20 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::approval::{Approvals, Asker};
-use super::context::{ContextParts, EventSink, ModelTarget, StrategySettings, TaskContext};
+use super::context::{EventSink, ModelTarget, StrategySettings, TaskContext};
 use super::finish;
+use super::log::TaskLog;
 use super::prompts::{self, PromptSources};
 use super::role;
 use super::strategy;
 use crate::classify;
 use crate::error::{Error, Result};
 use crate::git;
-use crate::protocol::{Event, EventEnvelope, SelectedBy, StepKind, TaskSpec, TaskStatusChange};
+use crate::protocol::{Event, SelectedBy, StepKind, TaskSpec, TaskStatusChange};
 use crate::store::{NewTask, Store, TaskRecord};
 use crate::task::TaskStatus;
 use crate::tools::{ToolSettings, Toolbox, Workspace};
+use crate::turn::TurnLedger;
 use crate::verify::{self, VerifyCommand};
 
 /// Everything a task run needs besides the store.
@@ -50,9 +52,9 @@ pub struct RunRequest {
 /// Runs a task. Errors before the task exists (not a git repository, unknown strategy) are
 /// returned; everything after that ends the task with a status and returns its record.
 pub async fn run_task(
-    mut store: Store,
+    store: Store,
     request: RunRequest,
-    mut sink: EventSink,
+    sink: EventSink,
 ) -> Result<(TaskRecord, Store)> {
     let RunRequest {
         task_id,
@@ -121,54 +123,33 @@ pub async fn run_task(
         f64::from(classification.confidence),
         &selection_reason,
     )?;
-    let mut emit = |store: &mut Store, event: Event| -> Result<()> {
-        let envelope: EventEnvelope = store.append_task_event(&task_id, event)?;
-        sink(&envelope);
-        Ok(())
-    };
-    emit(
-        &mut store,
-        Event::TaskCreated {
-            title: title.clone(),
-            description: spec.description.clone(),
-            repo: repo_text.clone(),
-            strategy: kind,
-            model: model.model.clone(),
-            backend: model.backend_name.clone(),
-            approval: spec.approval,
-        },
-    )?;
-    emit(
-        &mut store,
-        Event::StrategySelected {
-            strategy: kind,
-            complexity: classification.complexity,
-            confidence: classification.confidence,
-            reason: selection_reason.clone(),
-            by: chosen_by,
-        },
-    )?;
-    store.set_task_status(&task_id, TaskStatus::Running)?;
-    emit(
-        &mut store,
-        Event::TaskStatus(TaskStatusChange {
-            from: TaskStatus::Pending,
-            to: TaskStatus::Running,
-            reason: None,
-        }),
-    )?;
+    let mut log = TaskLog::new(store, &task_id, sink);
+    log.emit(Event::TaskCreated {
+        title: title.clone(),
+        description: spec.description.clone(),
+        repo: repo_text.clone(),
+        strategy: kind,
+        model: model.model.clone(),
+        backend: model.backend_name.clone(),
+        approval: spec.approval,
+    })?;
+    log.emit(Event::StrategySelected {
+        strategy: kind,
+        complexity: classification.complexity,
+        confidence: classification.confidence,
+        reason: selection_reason.clone(),
+        by: chosen_by,
+    })?;
+    log.store_mut()
+        .set_task_status(&task_id, TaskStatus::Running)?;
+    log.emit(Event::TaskStatus(TaskStatusChange {
+        from: TaskStatus::Pending,
+        to: TaskStatus::Running,
+        reason: None,
+    }))?;
 
     // The workspace: a worktree on a new branch, so the user's checkout is never touched.
-    emit(
-        &mut store,
-        Event::StepBegin {
-            id: "s0".into(),
-            step: StepKind::Workspace,
-            role: None,
-            iteration: None,
-            detail: spec.base.clone(),
-        },
-    )?;
+    let step = log.begin_step(StepKind::Workspace, None, None, &spec.base)?;
     let short_id: String = task_id.chars().take(8).collect();
     let branch = format!("agent/{short_id}-{}", git::slug(&title));
     let worktree_path = worktrees_dir.join(&task_id);
@@ -176,23 +157,13 @@ pub async fn run_task(
         Ok(worktree) => worktree,
         Err(error) => {
             let message = error.to_string();
-            emit(
-                &mut store,
-                Event::StepEnd {
-                    id: "s0".into(),
-                    ok: false,
-                    detail: message.clone(),
-                },
-            )?;
-            emit(
-                &mut store,
-                Event::Error {
-                    message: message.clone(),
-                    hint: error.hint(),
-                    class: None,
-                },
-            )?;
-            return finish::fail_early(store, sink, &task_id, message, started).await;
+            log.end_step(step, false, &message)?;
+            log.emit(Event::Error {
+                message: message.clone(),
+                hint: error.hint(),
+                class: None,
+            })?;
+            return finish::fail_early(log, message, started).await;
         }
     };
     let focus = worktree
@@ -202,29 +173,19 @@ pub async fn run_task(
         Some(command) if !command.command.trim().is_empty() => Some(command.clone()),
         _ => verify::detect(&focus).or_else(|| verify::detect(&worktree.path)),
     };
-    store.set_task_workspace(
+    log.store().set_task_workspace(
         &task_id,
         &worktree.branch,
         &worktree.path.display().to_string(),
         &worktree.base_commit,
         verify_command.as_ref().map(|v| v.command.as_str()),
     )?;
-    emit(
-        &mut store,
-        Event::StepEnd {
-            id: "s0".into(),
-            ok: true,
-            detail: String::new(),
-        },
-    )?;
-    emit(
-        &mut store,
-        Event::WorkspaceReady {
-            branch: worktree.branch.clone(),
-            worktree: worktree.path.display().to_string(),
-            base_commit: worktree.base_commit.clone(),
-        },
-    )?;
+    log.end_step(step, true, "")?;
+    log.emit(Event::WorkspaceReady {
+        branch: worktree.branch.clone(),
+        worktree: worktree.path.display().to_string(),
+        base_commit: worktree.base_commit.clone(),
+    })?;
 
     let prompts = role_prompts(
         &worktree.path,
@@ -238,20 +199,17 @@ pub async fn run_task(
             .with_command_env(command_env.clone()),
         Err(error) => {
             let message = format!("cannot use the worktree: {error}");
-            emit(
-                &mut store,
-                Event::Error {
-                    message: message.clone(),
-                    hint: None,
-                    class: None,
-                },
-            )?;
-            return finish::fail_early(store, sink, &task_id, message, started).await;
+            log.emit(Event::Error {
+                message: message.clone(),
+                hint: None,
+                class: None,
+            })?;
+            return finish::fail_early(log, message, started).await;
         }
     };
     let limits = spec.limits;
-    let cancel = watch_cancel(cancel, store.path(), &task_id);
-    let mut ctx = TaskContext::new(ContextParts {
+    let cancel = watch_cancel(cancel, log.store().path(), &task_id);
+    let mut ctx = TaskContext {
         task_id: task_id.clone(),
         title: title.clone(),
         description: spec.description.clone(),
@@ -260,6 +218,7 @@ pub async fn run_task(
         branch: worktree.branch.clone(),
         model,
         role_models,
+        tool_specs: toolbox.specs(),
         toolbox,
         settings: StrategySettings {
             max_iterations: spec.max_iterations,
@@ -271,12 +230,12 @@ pub async fn run_task(
         command_env,
         prompts,
         limits,
-        store,
-        sink,
+        ledger: TurnLedger::default(),
+        log,
         cancel,
         deadline: started + Duration::from_secs(limits.max_seconds),
         status: TaskStatus::Running,
-    });
+    };
 
     let outcome = strategy.run(&mut ctx).await?;
     finish::conclude(ctx, outcome, &repo_root, started).await
