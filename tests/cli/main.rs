@@ -10,6 +10,7 @@ mod concurrency;
 mod config;
 mod errors;
 mod fake_ollama;
+mod golden;
 mod history;
 mod models;
 mod ollama;

@@ -306,3 +306,93 @@ async fn ops_on_unknown_chats_and_bad_models_fail_at_once() {
     });
     assert!(matches!(refused, Err(Error::Git(_))), "{refused:?}");
 }
+
+/// Makes the fixture's `repo` a git repository with one commit.
+fn commit_repo(f: &Fixture) {
+    let run = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(f.repo())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    run(&["init", "-q"]);
+    run(&["add", "."]);
+    run(&["commit", "-q", "-m", "start"]);
+}
+
+fn task_spec(f: &Fixture) -> crate::protocol::TaskSpec {
+    crate::settings::resolve_task(
+        crate::settings::TaskRequest {
+            description: "fix it".into(),
+            repo: f.repo(),
+            base: "HEAD".into(),
+            retry_of: None,
+        },
+        crate::settings::TaskOverrides {
+            strategy: Some("single".into()),
+            approval: Some("auto".into()),
+            role_models: std::collections::BTreeMap::from([(
+                crate::protocol::AgentRole::Coder,
+                "coder-model".to_string(),
+            )]),
+            ..Default::default()
+        },
+        &Config::default(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_task_of_the_session_uses_its_role_models_and_a_cancel_op_stops_it() {
+    // No reply is scripted: the model stalls until the task is cancelled.
+    let mut f = fixture(Vec::new());
+    commit_repo(&f);
+    let submitted = f
+        .session
+        .submit(Op::RunTask {
+            spec: task_spec(&f),
+            answers_approvals: false,
+        })
+        .unwrap();
+    let task_id = submitted.task_id().unwrap().to_string();
+    assert!(f.session.is_running(&task_id));
+    let started = f.until(|e| matches!(e, Event::ModelBegin { .. })).await;
+    assert!(
+        started
+            .iter()
+            .all(|e| e.task_id == task_id && e.chat_id.is_none())
+    );
+    assert!(matches!(
+        &started.last().unwrap().event,
+        Event::ModelBegin { model, role: crate::protocol::AgentRole::Coder, .. } if model == "coder-model"
+    ));
+    assert_eq!(f.seen.lock().unwrap()[0].model, "coder-model");
+
+    f.session
+        .submit(Op::Cancel {
+            task_id: task_id.clone(),
+        })
+        .unwrap();
+    let rest = f.until(|e| matches!(e, Event::TaskFinished { .. })).await;
+    assert!(matches!(
+        &rest.last().unwrap().event,
+        Event::TaskFinished {
+            status: crate::protocol::TaskStatus::Cancelled,
+            ..
+        }
+    ));
+    // The thread lets go of the task once it has ended.
+    for _ in 0..100 {
+        if !f.session.is_running(&task_id) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the task still counts as running");
+}

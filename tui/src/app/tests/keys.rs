@@ -586,3 +586,34 @@ fn the_tasks_view_reloads_on_ticks() {
     }
     assert_eq!(reloads, 4);
 }
+
+#[test]
+fn a_loaded_conversation_replaces_the_transcript_and_ends_the_busy_state() {
+    let mut app = App::new(status());
+    chat(&mut app, user_message("an old question".into()));
+    let call = agent_models::ToolCall {
+        id: "c1".into(),
+        name: "read".into(),
+        arguments: serde_json::json!({"path": "calc.py"}),
+    };
+    let mut assistant = agent_models::ChatMessage::assistant("Reading it.");
+    assistant.tool_calls = vec![call.clone()];
+    chat(
+        &mut app,
+        Event::ConversationLoaded {
+            conversation_id: Some("3f9c".into()),
+            messages: vec![
+                agent_models::ChatMessage::user("what does calc.py do?"),
+                assistant,
+                agent_models::ChatMessage::tool_result(&call, "def add(a, b)"),
+                agent_models::ChatMessage::assistant("It adds."),
+            ],
+        },
+    );
+    assert!(!app.busy);
+    let screen = rows(&draw(&mut app, 80, 24)).join("\n");
+    assert!(screen.contains("what does calc.py do?"), "{screen}");
+    assert!(screen.contains("It adds."), "{screen}");
+    assert!(screen.contains("read"), "{screen}");
+    assert!(!screen.contains("an old question"), "{screen}");
+}
