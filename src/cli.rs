@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use agent_core::task::TaskStatus;
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// A terminal-first coding agent for local models.
@@ -260,8 +262,8 @@ pub enum TaskCommand {
     /// List tasks, newest first
     List {
         /// Only tasks with this status
-        #[arg(long, value_enum)]
-        status: Option<TaskStatusArg>,
+        #[arg(long, value_parser = task_status())]
+        status: Option<TaskStatus>,
         /// Only tasks on the repository containing DIR
         #[arg(long, value_name = "DIR")]
         repo: Option<PathBuf>,
@@ -381,15 +383,11 @@ pub struct TaskRunOptions {
     pub backend: BackendArgs,
 }
 
-/// The `--status` choices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TaskStatusArg {
-    Pending,
-    Running,
-    Verifying,
-    Succeeded,
-    Failed,
-    Cancelled,
+/// `--status`: one of the task statuses, by the name the store and events use.
+fn task_status() -> impl clap::builder::TypedValueParser<Value = TaskStatus> {
+    clap::builder::PossibleValuesParser::new(TaskStatus::ALL.map(TaskStatus::as_str)).try_map(
+        |name| TaskStatus::from_name(&name).ok_or_else(|| format!("unknown status `{name}`")),
+    )
 }
 
 /// How every model-using command picks its backend and model.

@@ -11,20 +11,19 @@ use agent_tui::{Painter, Tone, event_log};
 use anyhow::Result;
 
 use crate::app::App;
-use crate::cli::TaskStatusArg;
 use crate::exit::Exit;
 use crate::output::{print, print_json};
 
 pub fn list(
     app: &App,
-    status: Option<TaskStatusArg>,
+    status: Option<TaskStatus>,
     repo: Option<PathBuf>,
     limit: usize,
     json: bool,
 ) -> Result<Exit> {
     let (resolved, store) = app.config_and_store()?;
     let query = TaskQuery {
-        status: status.map(status_of),
+        status,
         repo: repo.map(|dir| app.repo_filter(&dir)),
         limit,
     };
@@ -244,16 +243,5 @@ fn process_alive(pid: Option<u32>) -> bool {
             std::path::Path::new(&format!("/proc/{pid}")).exists()
         }
         _ => true,
-    }
-}
-
-fn status_of(arg: TaskStatusArg) -> TaskStatus {
-    match arg {
-        TaskStatusArg::Pending => TaskStatus::Pending,
-        TaskStatusArg::Running => TaskStatus::Running,
-        TaskStatusArg::Verifying => TaskStatus::Verifying,
-        TaskStatusArg::Succeeded => TaskStatus::Succeeded,
-        TaskStatusArg::Failed => TaskStatus::Failed,
-        TaskStatusArg::Cancelled => TaskStatus::Cancelled,
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use agent_models::{ChatMessage, Role, ToolCall, ToolSpec};
+use agent_models::{ChatMessage, Role, ToolCall};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
@@ -13,7 +13,7 @@ use crate::protocol::{AgentRole, Event, TurnEndOutcome};
 use crate::store::{ModelCall, NewMessage, Store};
 use crate::task::approval::{Approvals, Asker};
 use crate::task::context::ModelTarget;
-use crate::task::driver::{self, TurnHost};
+use crate::task::driver::{self, ToolKit, TurnHost};
 use crate::task::prompts::{self, PromptSources};
 use crate::tools::{ToolSettings, Toolbox, Workspace};
 use crate::turn::{Input, Limits, TurnLedger, TurnLoop, TurnOutcome};
@@ -56,9 +56,7 @@ pub struct ChatSession {
     conversation_id: Option<String>,
     repo: String,
     model: ModelTarget,
-    toolbox: Toolbox,
-    tool_specs: Vec<ToolSpec>,
-    approvals: Approvals,
+    tools: ToolKit,
     /// The system prompt; empty sends none.
     system: String,
     /// The role turns are recorded under (`chat`, or `ask` for a bare session).
@@ -87,16 +85,16 @@ impl ChatSession {
                 options.repo_root.display()
             ))
         })?;
-        let toolbox = Toolbox::new(workspace, options.tool_settings);
-        let (tool_specs, system, role) = if options.bare {
-            (
-                Vec::new(),
-                options.system.unwrap_or_default(),
-                AgentRole::Ask,
-            )
+        let mut tools = ToolKit::new(
+            Toolbox::new(workspace, options.tool_settings),
+            Approvals::new(options.approval, options.asker),
+        );
+        let (system, role) = if options.bare {
+            tools.specs.clear();
+            (options.system.unwrap_or_default(), AgentRole::Ask)
         } else {
             let system = chat_prompt(&options.repo_root, options.user_prompts_dir);
-            (toolbox.specs(), system, AgentRole::Chat)
+            (system, AgentRole::Chat)
         };
         let (conversation_id, history) = match &options.resume {
             Some(id) => {
@@ -111,9 +109,7 @@ impl ChatSession {
             conversation_id,
             repo: options.repo_root.display().to_string(),
             model: options.model,
-            toolbox,
-            tool_specs,
-            approvals: Approvals::new(options.approval, options.asker),
+            tools,
             system,
             role,
             history,
@@ -148,7 +144,7 @@ impl ChatSession {
 
     /// Switches the approval policy for the next tool calls (what was allowed "always" stays).
     pub fn set_approval(&mut self, policy: Approval) {
-        self.approvals.set_policy(policy);
+        self.tools.approvals.set_policy(policy);
     }
 
     /// Tokens of the session so far (prompt, completion).
@@ -336,16 +332,8 @@ impl TurnHost for ChatSession {
         self.model.clone()
     }
 
-    fn tool_specs(&self) -> &[ToolSpec] {
-        &self.tool_specs
-    }
-
-    fn toolbox(&self) -> &Toolbox {
-        &self.toolbox
-    }
-
-    fn approvals(&mut self) -> &mut Approvals {
-        &mut self.approvals
+    fn tools(&mut self) -> &mut ToolKit {
+        &mut self.tools
     }
 
     fn remaining_limits(&self) -> Limits {

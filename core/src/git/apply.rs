@@ -39,17 +39,13 @@ pub fn apply_commit(repo_root: &Path, commit: &str) -> Result<String, GitError> 
     let merged = repository.cherrypick_commit(&task, &head, 0, None)?;
     let tree = merged_tree(&repository, merged, "cherry-pick", &task, &head)?;
 
-    let paths = changed_paths(&repository, &head.tree()?, &tree)?;
-    ensure_clean(&repository, &paths)?;
     let message = String::from_utf8_lossy(task.message_bytes()).into_owned();
-    let committer = signature(&repository)?;
-    let new = repository.commit(None, &task.author(), &committer, &message, &tree, &[&head])?;
-    checkout_paths(&repository, &tree, &paths)?;
-    move_branch(
+    let new = commit_on_branch(
         &repository,
         &branch,
-        head.id(),
-        new,
+        &head,
+        &tree,
+        (Some(task.author()), &message),
         "agent: apply task commit",
     )?;
     Ok(new.to_string())
@@ -92,26 +88,43 @@ pub fn undo_commit(repo_root: &Path, applied: &str) -> Result<UndoOutcome, GitEr
     }
     let reverted = repository.revert_commit(&applied, &head, 0, None)?;
     let tree = merged_tree(&repository, reverted, "revert", &applied, &head)?;
-    let paths = changed_paths(&repository, &head.tree()?, &tree)?;
-    ensure_clean(&repository, &paths)?;
     let summary = String::from_utf8_lossy(applied.summary_bytes().unwrap_or_default());
     let message = format!(
         "Revert \"{summary}\"\n\nThis reverts commit {}.\n",
         applied.id()
     );
-    let committer = signature(&repository)?;
-    let new = repository.commit(None, &committer, &committer, &message, &tree, &[&head])?;
-    checkout_paths(&repository, &tree, &paths)?;
-    move_branch(
+    let new = commit_on_branch(
         &repository,
         &branch,
-        head.id(),
-        new,
+        &head,
+        &tree,
+        (None, &message),
         "agent: revert task commit",
     )?;
     Ok(UndoOutcome::Reverted {
         commit: new.to_string(),
     })
+}
+
+/// Commits `tree` on top of `head` (with `author`, else the committer) and moves `branch` to
+/// it, writing only the paths that change — refused, changing nothing, when one of them has
+/// uncommitted changes.
+fn commit_on_branch(
+    repository: &Repository,
+    branch: &str,
+    head: &Commit<'_>,
+    tree: &git2::Tree<'_>,
+    (author, message): (Option<git2::Signature<'_>>, &str),
+    reflog: &str,
+) -> Result<git2::Oid, GitError> {
+    let paths = changed_paths(repository, &head.tree()?, tree)?;
+    ensure_clean(repository, &paths)?;
+    let committer = signature(repository)?;
+    let author = author.unwrap_or_else(|| committer.clone());
+    let new = repository.commit(None, &author, &committer, message, tree, &[head])?;
+    checkout_paths(repository, tree, &paths)?;
+    move_branch(repository, branch, head.id(), new, reflog)?;
+    Ok(new)
 }
 
 /// The branch HEAD is on and the commit it points at; refuses a detached or unborn HEAD.

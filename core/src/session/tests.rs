@@ -372,7 +372,16 @@ async fn a_task_of_the_session_uses_its_role_models_and_a_cancel_op_stops_it() {
         &started.last().unwrap().event,
         Event::ModelBegin { model, role: crate::protocol::AgentRole::Coder, .. } if model == "coder-model"
     ));
-    assert_eq!(f.seen.lock().unwrap()[0].model, "coder-model");
+    // The request itself goes out right after its event.
+    let mut sent = None;
+    for _ in 0..200 {
+        sent = f.seen.lock().unwrap().first().map(|r| r.model.clone());
+        if sent.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(sent.as_deref(), Some("coder-model"));
 
     f.session
         .submit(Op::Cancel {

@@ -6,18 +6,17 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use agent_models::{ChatBackend, SamplingOptions, ToolSpec};
+use agent_models::{ChatBackend, SamplingOptions};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::approval::Approvals;
+use super::driver::ToolKit;
 use super::log::TaskLog;
 use super::role::Role;
 use crate::error::Result;
 use crate::protocol::{Event, EventEnvelope, StepKind, TaskStatusChange};
 use crate::store::Store;
 use crate::task::TaskStatus;
-use crate::tools::Toolbox;
 use crate::turn::{Limits, TurnLedger};
 use crate::verify::VerifyCommand;
 
@@ -80,10 +79,8 @@ pub struct TaskContext {
     pub model: ModelTarget,
     /// Models of particular roles (`roles.<role>.model`, `--<role>-model`).
     pub role_models: HashMap<Role, ModelTarget>,
-    pub toolbox: Toolbox,
-    pub tool_specs: Vec<ToolSpec>,
+    pub tools: ToolKit,
     pub settings: StrategySettings,
-    pub approvals: Approvals,
     pub verify: Option<VerifyCommand>,
     pub verify_timeout: Duration,
     /// Extra environment for the check (a shared build directory).

@@ -25,6 +25,26 @@ const DELTA_FLUSH: Duration = Duration::from_millis(50);
 /// Tool output kept in a `tool_call_end` event (the model sees the tool's own capped output).
 const EVENT_OUTPUT_LIMIT: usize = 8 * 1024;
 
+/// What a turn loop's tool calls need: the tools, their schemas, and the approval policy with
+/// what the person allowed so far.
+pub struct ToolKit {
+    pub toolbox: Toolbox,
+    /// Every tool's schema (a role may get fewer; a bare chat gets none).
+    pub specs: Vec<ToolSpec>,
+    pub approvals: Approvals,
+}
+
+impl ToolKit {
+    /// Every tool of `toolbox`, under `approvals`.
+    pub fn new(toolbox: Toolbox, approvals: Approvals) -> Self {
+        Self {
+            specs: toolbox.specs(),
+            toolbox,
+            approvals,
+        }
+    }
+}
+
 /// What the driver needs from whoever runs a turn loop: a task ([`TaskContext`]) or a chat
 /// session. Events go to its log and front; model calls and edit outcomes to its store.
 pub trait TurnHost: Send {
@@ -32,10 +52,8 @@ pub trait TurnHost: Send {
     fn emit(&mut self, event: Event) -> Result<()>;
     /// The model `role` talks to.
     fn model_for(&self, role: Role) -> ModelTarget;
-    /// Every tool's schema (a role may get fewer).
-    fn tool_specs(&self) -> &[ToolSpec];
-    fn toolbox(&self) -> &Toolbox;
-    fn approvals(&mut self) -> &mut Approvals;
+    /// The tools, their schemas (a role may get fewer) and the approval policy.
+    fn tools(&mut self) -> &mut ToolKit;
     /// The budget of the next loop.
     fn remaining_limits(&self) -> Limits;
     /// What the host has used so far, and its request ids.
@@ -64,16 +82,8 @@ impl TurnHost for TaskContext {
         TaskContext::model_for(self, role)
     }
 
-    fn tool_specs(&self) -> &[ToolSpec] {
-        &self.tool_specs
-    }
-
-    fn toolbox(&self) -> &Toolbox {
-        &self.toolbox
-    }
-
-    fn approvals(&mut self) -> &mut Approvals {
-        &mut self.approvals
+    fn tools(&mut self) -> &mut ToolKit {
+        &mut self.tools
     }
 
     fn remaining_limits(&self) -> Limits {
@@ -136,7 +146,8 @@ pub async fn run_loop<H: TurnHost>(
 ) -> Result<(TurnOutcome, Vec<ChatMessage>)> {
     let target = ctx.model_for(role);
     let tools: Vec<ToolSpec> = ctx
-        .tool_specs()
+        .tools()
+        .specs
         .iter()
         .filter(|spec| role.may_use(&spec.name))
         .cloned()
@@ -354,12 +365,12 @@ async fn run_tool<H: TurnHost>(
         );
         return refuse(ctx, call, output);
     }
-    let (kind, subject, preview) = match ctx.toolbox().effect(&call) {
+    let (kind, subject, preview) = match ctx.tools().toolbox.effect(&call) {
         ToolEffect::Read => (ToolEffectKind::Read, call.name.clone(), String::new()),
         ToolEffect::Write { path, preview } => (ToolEffectKind::Write, path, preview),
         ToolEffect::Command { command } => (ToolEffectKind::Command, command, String::new()),
     };
-    if ctx.approvals().needs_asking(kind) {
+    if ctx.tools().approvals.needs_asking(kind) {
         let question = ApprovalQuestion {
             call_id: call.id.clone(),
             kind,
@@ -374,7 +385,7 @@ async fn run_tool<H: TurnHost>(
         })?;
         let cancelled = ctx.cancelled();
         let decision = tokio::select! {
-            decision = ctx.approvals().decide(&question) => Some(decision),
+            decision = ctx.tools().approvals.decide(&question) => Some(decision),
             () = cancelled => None,
         };
         let Some(decision) = decision else {
@@ -397,7 +408,7 @@ async fn run_tool<H: TurnHost>(
 
     let (cancelled, time_up) = (ctx.cancelled(), ctx.time_up());
     let result = tokio::select! {
-        output = ctx.toolbox().call(&call) => Some(output),
+        output = ctx.tools().toolbox.call(&call) => Some(output),
         () = cancelled => None,
         () = time_up => {
             return Ok(Input::TimeUp);

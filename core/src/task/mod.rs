@@ -22,4 +22,4 @@ pub use approval::{Answer, ApprovalQuestion, Approvals, Asker, NoTerminal};
 pub use context::{EventSink, ModelTarget, StrategySettings, TaskContext};
 pub use runner::{RunRequest, run_task, title_of};
 pub use status::TaskStatus;
-pub use strategy::{SingleShot, Strategy, StrategyOutcome};
+pub use strategy::StrategyOutcome;

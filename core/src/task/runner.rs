@@ -10,6 +10,7 @@ use tokio::time::Instant;
 
 use super::approval::{Approvals, Asker};
 use super::context::{EventSink, ModelTarget, StrategySettings, TaskContext};
+use super::driver::ToolKit;
 use super::finish;
 use super::log::TaskLog;
 use super::prompts::{self, PromptSources};
@@ -85,7 +86,6 @@ pub async fn run_task(
             SelectedBy::Auto,
         ),
     };
-    let strategy = strategy::for_kind(kind);
     let selection_reason = match chosen_by {
         SelectedBy::Auto => format!(
             "{} task ({:.0}% sure: {}) → {}",
@@ -218,13 +218,11 @@ pub async fn run_task(
         branch: worktree.branch.clone(),
         model,
         role_models,
-        tool_specs: toolbox.specs(),
-        toolbox,
+        tools: ToolKit::new(toolbox, Approvals::new(spec.approval, asker)),
         settings: StrategySettings {
             max_iterations: spec.max_iterations,
             max_review_rounds: spec.max_review_rounds,
         },
-        approvals: Approvals::new(spec.approval, asker),
         verify: verify_command,
         verify_timeout,
         command_env,
@@ -237,7 +235,7 @@ pub async fn run_task(
         status: TaskStatus::Running,
     };
 
-    let outcome = strategy.run(&mut ctx).await?;
+    let outcome = strategy::run(kind, &mut ctx).await?;
     finish::conclude(ctx, outcome, &repo_root, started).await
 }
 

@@ -1,17 +1,10 @@
-//! Strategies: how a task's roles, turn loops and checks are arranged. SingleShot is the first;
-//! Iterative and MultiAgent implement the same trait on the same context.
+//! Strategies: how a task's roles, turn loops and checks are arranged: SingleShot, Iterative and
+//! MultiAgent, each a function over the same context, built from the shared steps in `steps`.
 
 mod iterative;
 mod multi;
 mod single;
 mod steps;
-
-use std::future::Future;
-use std::pin::Pin;
-
-pub use iterative::Iterative;
-pub use multi::MultiAgent;
-pub use single::SingleShot;
 
 use super::context::TaskContext;
 use crate::classify::Complexity;
@@ -36,25 +29,13 @@ pub enum StrategyOutcome {
     Cancelled,
 }
 
-/// A way of running a task.
-pub trait Strategy: Send + Sync {
-    /// Which strategy this is (its name in flags, the store and events).
-    fn kind(&self) -> StrategyKind;
-
-    /// Runs the task in `ctx` to an outcome. Errors are the store's (the task cannot be
-    /// recorded); everything the model or the project does wrong is an outcome.
-    fn run<'a>(
-        &'a self,
-        ctx: &'a mut TaskContext,
-    ) -> Pin<Box<dyn Future<Output = Result<StrategyOutcome>> + Send + 'a>>;
-}
-
-/// The strategy of this kind.
-pub fn for_kind(kind: StrategyKind) -> Box<dyn Strategy> {
+/// Runs the task in `ctx` with the strategy `kind` to an outcome. Errors are the store's (the
+/// task cannot be recorded); everything the model or the project does wrong is an outcome.
+pub async fn run(kind: StrategyKind, ctx: &mut TaskContext) -> Result<StrategyOutcome> {
     match kind {
-        StrategyKind::Single => Box::new(SingleShot),
-        StrategyKind::Iterative => Box::new(Iterative),
-        StrategyKind::Multi => Box::new(MultiAgent),
+        StrategyKind::Single => single::run(ctx).await,
+        StrategyKind::Iterative => iterative::run(ctx).await,
+        StrategyKind::Multi => multi::run(ctx).await,
     }
 }
 

@@ -3,13 +3,10 @@
 //! updates tests, and the project's check decides; a failing check goes back to the coder
 //! (at most `max_iterations` checks in all).
 
-use std::future::Future;
-use std::pin::Pin;
-
 use agent_models::ChatMessage;
 
+use super::StrategyOutcome;
 use super::steps::{FixRounds, Pass, check_and_fix, coder_pass, solo};
-use super::{Strategy, StrategyOutcome};
 use crate::error::Result;
 use crate::git;
 use crate::protocol::{Event, StepKind};
@@ -20,24 +17,8 @@ use crate::task::role::{PLANNER, REVIEWER, TESTER};
 /// The most characters of the diff shown to the reviewer and the tester.
 const DIFF_BUDGET: usize = 12_000;
 
-/// Planner, coder, reviewer and tester, each with its own prompt and (optionally) model.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct MultiAgent;
-
-impl Strategy for MultiAgent {
-    fn kind(&self) -> crate::protocol::StrategyKind {
-        crate::protocol::StrategyKind::Multi
-    }
-
-    fn run<'a>(
-        &'a self,
-        ctx: &'a mut TaskContext,
-    ) -> Pin<Box<dyn Future<Output = Result<StrategyOutcome>> + Send + 'a>> {
-        Box::pin(run(ctx))
-    }
-}
-
-async fn run(ctx: &mut TaskContext) -> Result<StrategyOutcome> {
+/// Plan, code the steps, review rounds, tests, then check and fix.
+pub(super) async fn run(ctx: &mut TaskContext) -> Result<StrategyOutcome> {
     // 1. The plan.
     let reply = match solo(ctx, PLANNER, StepKind::Plan, None, ctx.description.clone()).await? {
         Pass::Done(reply) => reply,
