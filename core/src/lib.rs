@@ -18,6 +18,7 @@ pub mod paths;
 pub mod protocol;
 pub mod store;
 pub mod task;
+pub mod text;
 pub mod time;
 pub mod tools;
 pub mod turn;

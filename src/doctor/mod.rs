@@ -183,9 +183,5 @@ fn check_git() -> Check {
 }
 
 fn chain(error: &anyhow::Error) -> String {
-    error
-        .chain()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(": ")
+    agent_core::text::error_chain(error.as_ref())
 }
