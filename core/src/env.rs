@@ -68,6 +68,14 @@ impl EnvSnapshot {
             .map(PathBuf::from)
     }
 
+    /// Every variable, for handing on to the commands a task runs (less credentials; see
+    /// `process::EnvFilter`).
+    pub fn vars(&self) -> impl Iterator<Item = (String, OsString)> + '_ {
+        self.vars
+            .iter()
+            .map(|(name, value)| (name.clone(), value.clone()))
+    }
+
     /// True when `name` is set to a non-empty value.
     pub fn is_set(&self, name: &str) -> bool {
         self.vars.get(name).is_some_and(|v| !v.is_empty())

@@ -74,6 +74,7 @@ impl SessionHandle {
                     ..Limits::default()
                 },
                 resume,
+                commands: agent.command_policy(&resolved.config),
             },
             sink,
         )?;

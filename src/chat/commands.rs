@@ -284,6 +284,7 @@ impl<'a> Executor<'a> {
             verify_timeout: agent_core::verify::DEFAULT_TIMEOUT,
             tool_settings: ToolSettings::default(),
             command_env: self.command_env.clone(),
+            commands: self.agent.command_policy(&self.config),
             cancel: watch::channel(false).1,
         };
         let ui = self.ui.clone();

@@ -172,6 +172,7 @@ fn execute(
         command_env: agent_core::git::repository_root(&spec_repo)
             .map(|root| task::build_cache::command_env(&root, &app.paths.cache_dir, &app.env))
             .unwrap_or_default(),
+        commands: app.command_policy(config),
         cancel: cancel_rx,
     };
     let sink_renderer = renderer.clone();

@@ -10,6 +10,7 @@ use tokio::time::Instant;
 
 use crate::config::Approval;
 use crate::error::Result;
+use crate::process::{CommandPolicy, ScratchDir};
 use crate::protocol::Event;
 use crate::store::{ModelCall, NewMessage, Store};
 use crate::task::approval::{Approvals, Asker};
@@ -43,6 +44,9 @@ pub struct ChatOptions {
     pub limits: Limits,
     /// Resume this conversation instead of starting one.
     pub resume: Option<String>,
+    /// How `run` starts commands (environment without credentials, sandbox). The repository
+    /// is the chat's workspace, so commands may write all of it, its `.git` included.
+    pub commands: CommandPolicy,
 }
 
 /// How one user message's turn ended.
@@ -73,6 +77,8 @@ pub struct ChatSession {
     deadline: Instant,
     /// Text of the reply streaming now, kept if the turn is cancelled mid-reply.
     partial: String,
+    /// The commands' temporary directory, removed with the session.
+    _scratch: Option<ScratchDir>,
 }
 
 impl ChatSession {
@@ -88,7 +94,16 @@ impl ChatSession {
                 options.repo_root.display()
             ))
         })?;
-        let toolbox = Toolbox::new(workspace, options.tool_settings);
+        let scratch = options
+            .commands
+            .scratch_dir(&format!("chat-{}", crate::ids::new_id()));
+        let process = options.commands.settings(
+            Vec::new(),
+            scratch.as_ref().map(|dir| dir.path().to_path_buf()),
+            Vec::new(),
+            options.commands.network_run,
+        );
+        let toolbox = Toolbox::new(workspace, options.tool_settings).with_process(process);
         let tool_specs = toolbox.specs();
         let system = chat_prompt(&options.repo_root, options.user_prompts_dir);
         let (conversation_id, history) = match &options.resume {
@@ -116,6 +131,7 @@ impl ChatSession {
             cancel,
             deadline: Instant::now(),
             partial: String::new(),
+            _scratch: scratch,
         })
     }
 

@@ -130,6 +130,7 @@ fn session(
             user_prompts_dir: None,
             limits: Limits::default(),
             resume,
+            commands: Default::default(),
         },
         Box::new(move |event: &Event| events.lock().unwrap().push(event.clone())),
     )

@@ -12,6 +12,7 @@ use tokio::time::Instant;
 
 use super::approval::Approvals;
 use crate::error::Result;
+use crate::process::ProcessSettings;
 use crate::protocol::{Event, EventEnvelope, StepKind, TaskStatusChange};
 use crate::store::Store;
 use crate::task::TaskStatus;
@@ -83,8 +84,9 @@ pub struct TaskContext {
     pub approvals: Approvals,
     pub verify: Option<VerifyCommand>,
     pub verify_timeout: Duration,
-    /// Extra environment for the check (a shared build directory).
-    pub command_env: Vec<(String, String)>,
+    /// How the check is started: its environment (a shared build directory, no credentials)
+    /// and its sandbox.
+    pub check_process: ProcessSettings,
     /// The filled-in system prompt of each role, by role name.
     pub prompts: HashMap<String, String>,
     pub limits: Limits,
@@ -114,7 +116,7 @@ pub struct ContextParts {
     pub approvals: Approvals,
     pub verify: Option<VerifyCommand>,
     pub verify_timeout: Duration,
-    pub command_env: Vec<(String, String)>,
+    pub check_process: ProcessSettings,
     pub prompts: HashMap<String, String>,
     pub limits: Limits,
     pub store: Store,
@@ -142,7 +144,7 @@ impl TaskContext {
             approvals: parts.approvals,
             verify: parts.verify,
             verify_timeout: parts.verify_timeout,
-            command_env: parts.command_env,
+            check_process: parts.check_process,
             prompts: parts.prompts,
             limits: parts.limits,
             used: Usage::default(),
