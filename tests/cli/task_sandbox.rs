@@ -5,6 +5,7 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -219,4 +220,126 @@ fn run_commands_get_no_credentials_no_network_and_a_temp_dir_of_their_own() {
     assert!(!outside.exists());
     let id = only_task_id(&home);
     assert!(!home.path().join(format!("cache/tmp/task-{id}")).exists());
+}
+
+/// Whether the process `pid` is gone or a zombie within a few seconds (Linux `/proc`).
+fn process_ends(pid: &str) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Err(_) => return true,
+            Ok(stat)
+                if stat
+                    .rsplit(')')
+                    .next()
+                    .is_some_and(|rest| rest.trim_start().starts_with('Z')) =>
+            {
+                return true;
+            }
+            Ok(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+    false
+}
+
+/// The contents of `name` in the task's worktree once it is written.
+fn wait_for_worktree_file(home: &Home, name: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let worktrees = home.path().join("data/worktrees");
+        for entry in std::fs::read_dir(&worktrees)
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if let Ok(text) = std::fs::read_to_string(entry.path().join(name))
+                && text.ends_with('\n')
+            {
+                return text.trim().to_string();
+            }
+        }
+        assert!(Instant::now() < deadline, "{name} never appeared");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn what_a_command_leaves_running_ends_with_it_even_outside_its_group() {
+    let home = Home::new();
+    let repo = project(&home);
+    let server = ScriptedServer::start(vec![
+        call(
+            "run",
+            json!({"command": "setsid sh -c 'echo $$ > escaped.pid; exec sleep 60' >/dev/null 2>&1 & \
+                               sleep 60 >/dev/null 2>&1 & echo $! > background.pid; \
+                               while [ ! -s escaped.pid ]; do sleep 0.05; done; \
+                               echo \"pids: $(cat escaped.pid) $(cat background.pid)\""}),
+        ),
+        text("Started a daemon"),
+    ]);
+    let repo_arg = repo.display().to_string();
+    let mut args = run_args(&repo_arg, &server);
+    args.extend(["--verify", "true", "start a daemon"]);
+    let output = home.agent().args(&args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result = server.request_text(1);
+    let pids: Vec<String> = result
+        .lines()
+        .find_map(|line| line.strip_prefix("pids: "))
+        .unwrap_or_else(|| panic!("no pids in {result}"))
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(pids.len(), 2, "{result}");
+    for pid in &pids {
+        assert!(process_ends(pid), "{pid} outlived its command: {result}");
+    }
+}
+
+#[test]
+fn killing_the_agent_kills_every_process_its_task_started() {
+    let home = Home::new();
+    let repo = project(&home);
+    let server = ScriptedServer::start(vec![
+        call(
+            "run",
+            json!({"command": "setsid sh -c 'exec sleep 120' >/dev/null 2>&1 & echo $! > daemon.pid; \
+                               sleep 120 & echo $! > background.pid; \
+                               echo $$ > shell.pid; sleep 120"}),
+        ),
+        text("never reached"),
+    ]);
+    let repo_arg = repo.display().to_string();
+    let mut args = run_args(&repo_arg, &server);
+    args.push("start things and hang");
+    let mut agent = home
+        .process()
+        .args(&args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let daemon = wait_for_worktree_file(&home, "daemon.pid");
+    let background = wait_for_worktree_file(&home, "background.pid");
+    let shell = wait_for_worktree_file(&home, "shell.pid");
+    for pid in [&daemon, &background, &shell] {
+        assert!(
+            std::path::Path::new(&format!("/proc/{pid}")).exists(),
+            "{pid} not running"
+        );
+    }
+    // SIGKILL: the agent cleans nothing up itself.
+    agent.kill().unwrap();
+    agent.wait().unwrap();
+    for (what, pid) in [
+        ("shell", &shell),
+        ("background", &background),
+        ("setsid daemon", &daemon),
+    ] {
+        assert!(process_ends(pid), "the {what} ({pid}) outlived the agent");
+    }
 }

@@ -1,8 +1,9 @@
 //! The launcher: `agent __sandbox-exec [--parent PID] [--write PATH]… [--no-network]
-//! [--best-effort] -- PROGRAM ARGS…`, the agent binary started in place of a command. It arranges
-//! to die with the agent (parent-death signal), confines itself with Landlock and `exec`s the
-//! program, which so keeps its process id, its process group and the confinement. The binary
-//! hands it its arguments before parsing its own command line.
+//! [--best-effort | --unconfined] -- PROGRAM ARGS…`, the agent binary started in place of a
+//! command. It confines itself with Landlock (unless `--unconfined`) and then, on Linux,
+//! supervises the program as its child (`supervise.rs`): everything the program starts is killed
+//! when it ends, when the runner stops it and when the agent dies. Elsewhere it `exec`s the
+//! program. The binary hands it its arguments before parsing its own command line.
 //!
 //! Without `--best-effort` (`sandbox.mode = "enforce"`) it refuses to run the program unless
 //! every asked-for restriction holds; with it (`"warn"`) it applies what the kernel supports.
@@ -22,6 +23,8 @@ pub enum LaunchError {
     Usage(String),
     #[error("sandbox launcher: the agent that started this command is gone")]
     Orphaned,
+    #[error("sandbox launcher: {0}")]
+    Setup(String),
     #[error(
         "the sandbox is unavailable: {0}; the command was not run (sandbox.mode = \"enforce\")"
     )]
@@ -54,6 +57,8 @@ struct Args {
     writable: Vec<PathBuf>,
     network: bool,
     best_effort: bool,
+    /// No Landlock: only supervision (`sandbox.mode = "off"`).
+    unconfined: bool,
     program: Vec<OsString>,
 }
 
@@ -84,6 +89,7 @@ impl Args {
                 }
                 Some("--no-network") => parsed.network = false,
                 Some("--best-effort") => parsed.best_effort = true,
+                Some("--unconfined") => parsed.unconfined = true,
                 _ => {
                     return Err(LaunchError::Usage(format!(
                         "unknown argument `{}`",
@@ -101,39 +107,24 @@ impl Args {
     }
 }
 
-/// Confines this process as `args` say and becomes the program. Returns only on failure.
-pub fn exec(args: impl IntoIterator<Item = OsString>) -> LaunchError {
-    let args = match Args::parse(args) {
-        Ok(args) => args,
-        Err(error) => return error,
-    };
-    if let Err(error) = die_with_parent(args.parent) {
-        return error;
+/// Confines this process as `args` say and runs the program: returns its exit code once it
+/// and everything it started are gone (or, for a program a signal killed, dies the same way).
+/// Elsewhere than Linux it becomes the program and returns only on failure.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<u8, LaunchError> {
+    let args = Args::parse(args)?;
+    #[cfg(target_os = "linux")]
+    super::supervise::prepare(args.parent)?;
+    if !args.unconfined {
+        confine(&args)?;
     }
-    if let Err(error) = confine(&args) {
-        return error;
+    #[cfg(target_os = "linux")]
+    {
+        super::supervise::run(&args.program)
     }
-    become_program(&args.program)
-}
-
-/// Asks for SIGKILL when the agent (the thread that started us) dies, then checks it has not
-/// died already.
-#[cfg(target_os = "linux")]
-fn die_with_parent(parent: Option<u32>) -> Result<(), LaunchError> {
-    use nix::sys::signal::Signal;
-    nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(|errno| {
-        LaunchError::Usage(format!("cannot set the parent-death signal: {errno}"))
-    })?;
-    let ppid = nix::unistd::getppid().as_raw();
-    match parent {
-        Some(parent) if i32::try_from(parent).ok() != Some(ppid) => Err(LaunchError::Orphaned),
-        _ => Ok(()),
+    #[cfg(not(target_os = "linux"))]
+    {
+        Err(become_program(&args.program))
     }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn die_with_parent(_parent: Option<u32>) -> Result<(), LaunchError> {
-    Ok(())
 }
 
 /// Applies the Landlock rules; refuses when they fall short, unless best effort is enough.
@@ -161,7 +152,7 @@ fn confine(args: &Args) -> Result<(), LaunchError> {
 }
 
 /// Replaces this process with the program (same id, group and confinement).
-#[cfg(unix)]
+#[cfg(all(unix, not(target_os = "linux")))]
 fn become_program(program: &[OsString]) -> LaunchError {
     use std::os::unix::process::CommandExt as _;
     let Some((name, rest)) = program.split_first() else {
@@ -177,7 +168,7 @@ fn become_program(program: &[OsString]) -> LaunchError {
 #[cfg(not(unix))]
 fn become_program(program: &[OsString]) -> LaunchError {
     LaunchError::Usage(format!(
-        "cannot replace this process with `{}` on this platform",
+        "cannot run `{}` through the launcher on this platform",
         program
             .first()
             .map(|p| p.to_string_lossy().into_owned())
@@ -216,6 +207,7 @@ mod tests {
                 writable: vec![PathBuf::from("/w"), PathBuf::from("/t")],
                 network: false,
                 best_effort: false,
+                unconfined: false,
                 program: ["sh", "-c", "echo --write"].map(OsString::from).to_vec(),
             }
         );

@@ -10,11 +10,16 @@
 //! - `landlock.rs`: the Landlock rules (Linux).
 //! - `group.rs`: the process group every command leads, killed at the end.
 //!
-//! Every command leads a new process group. When the shell exits the whole group is killed, so a
-//! background child (`server &`) dies with it; on the time limit, on cancellation (dropping the
-//! future) and when the agent itself dies (the launcher's parent-death signal) likewise. A child
-//! that leaves the group with `setsid` escapes the group kill: it still cannot write outside the
-//! sandbox's directories, but it keeps running until it ends by itself.
+//! Every command leads a new process group. Where a launcher is configured (the agent binary)
+//! it leads the group and supervises the shell as a child subreaper: when the shell exits, when
+//! the time limit passes, when the run is cancelled (the future dropped) and when the agent
+//! itself dies (parent-death signal), it kills every process below it — `setsid` daemons and
+//! double forks included — and the runner kills the group as a backstop. Without a launcher
+//! (tests, embedders) the runner kills the shell's group; a child that left the group with
+//! `setsid` then escapes and runs until it ends by itself, and nothing dies with the agent.
+//! What the launcher cannot catch: a process that is not below it (one handed off to another
+//! service, such as `systemd-run --user`, over a socket) and a launcher killed with SIGKILL by
+//! someone else (its group still dies with the runner's backstop, its `setsid` children do not).
 
 mod capture;
 mod env;
@@ -23,6 +28,8 @@ mod group;
 mod landlock;
 pub mod launcher;
 mod sandbox;
+#[cfg(target_os = "linux")]
+mod supervise;
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -152,11 +159,14 @@ pub async fn run(
             command.env(name, temp);
         }
     }
-    command.stdin(Stdio::null()).kill_on_drop(true);
+    // A supervising launcher is asked to stop instead (see `Group`), so it can clean up.
+    command
+        .stdin(Stdio::null())
+        .kill_on_drop(!plan.supervised());
     let captured = Mutex::new(HeadTail::new(request.head, request.tail));
     let (mut child, readers) = spawn(command, &plan.program())?;
     // Taken now: tokio forgets the id once the child is reaped, and the group may outlive it.
-    let group = Group::new(child.id());
+    let group = Group::new(child.id(), plan.supervised());
 
     let drain = pump_all(readers, &captured);
     let mut drain = std::pin::pin!(drain);
@@ -170,15 +180,21 @@ pub async fn run(
         }
     })
     .await;
-    // The shell is done (or out of time): nothing it started may go on.
-    group.kill();
     let end = match waited {
         Ok(status) => end_of(status.map_err(ProcessError::Wait)?),
         Err(_elapsed) => {
+            // Out of time: a supervising launcher kills everything below it when asked to stop.
+            group.stop();
+            if plan.supervised() {
+                let _ = tokio::time::timeout(group::STOP_GRACE, child.wait()).await;
+            }
+            group.kill();
             let _ = child.kill().await;
             End::TimedOut
         }
     };
+    // The command is done: nothing it started may go on.
+    group.finish();
     if !drained {
         // What the group wrote before it died is still in the pipe; a process that left the
         // group may hold it open, so stop waiting after a grace period.

@@ -3,8 +3,8 @@
 //! and turns into settings for each kind of command.
 //!
 //! Confinement is done by the launcher (`agent __sandbox-exec`, see `launcher.rs`): the runner
-//! starts it instead of `sh`, it applies Landlock to itself and `exec`s the command, so the
-//! command keeps the launcher's process id and process group.
+//! starts it instead of `sh`, it applies Landlock to itself and starts `sh` under it, in its
+//! process group; with the sandbox off it still supervises (nothing outlives the command).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -143,10 +143,11 @@ pub fn support() -> &'static Support {
 /// How one command will be started.
 #[derive(Debug)]
 pub(crate) enum Plan {
-    /// `sh` itself, unconfined; with a warning when a sandbox was wanted.
+    /// `sh` itself, unconfined and unsupervised (no launcher); with a warning when a sandbox
+    /// was wanted.
     Direct { warning: Option<String> },
-    /// Through the launcher, which confines itself before it becomes `sh`.
-    Confined {
+    /// Through the launcher, which confines itself (unless the mode is off) and supervises `sh`.
+    Launcher {
         launcher: PathBuf,
         args: Vec<OsString>,
         warning: Option<String>,
@@ -162,7 +163,7 @@ impl Plan {
                 command.arg("-c").arg(script);
                 command
             }
-            Plan::Confined { launcher, args, .. } => {
+            Plan::Launcher { launcher, args, .. } => {
                 let mut command = tokio::process::Command::new(launcher);
                 command
                     .arg(LAUNCHER_ARG)
@@ -177,46 +178,57 @@ impl Plan {
     pub(crate) fn program(&self) -> String {
         match self {
             Plan::Direct { .. } => "sh".to_string(),
-            Plan::Confined { launcher, .. } => launcher.display().to_string(),
+            Plan::Launcher { launcher, .. } => launcher.display().to_string(),
         }
+    }
+
+    /// Whether the launcher supervises the command (and so is the one to ask to stop).
+    pub(crate) fn supervised(&self) -> bool {
+        matches!(self, Plan::Launcher { .. })
     }
 
     /// The note that the command runs less confined than asked.
     pub(crate) fn warning(&self) -> Option<&str> {
         match self {
-            Plan::Direct { warning } | Plan::Confined { warning, .. } => warning.as_deref(),
+            Plan::Direct { warning } | Plan::Launcher { warning, .. } => warning.as_deref(),
         }
     }
 }
 
 /// Decides how a command in `dir` is started under `sandbox`.
 pub(crate) fn plan(sandbox: &Sandbox, dir: &Path) -> Result<Plan, ProcessError> {
-    if sandbox.mode == SandboxMode::Off {
-        return Ok(Plan::Direct { warning: None });
-    }
-    let shortfall = match &sandbox.launcher {
-        None => Some("no sandbox launcher is configured".to_string()),
-        Some(_) => support().shortfall(sandbox.network),
+    let shortfall = match (&sandbox.launcher, sandbox.mode) {
+        (_, SandboxMode::Off) => None,
+        (None, _) => Some("no sandbox launcher is configured".to_string()),
+        (Some(_), _) => support().shortfall(sandbox.network),
     };
-    let warning = shortfall.as_ref().map(|reason| {
+    if let Some(reason) = &shortfall
+        && sandbox.mode == SandboxMode::Enforce
+    {
+        return Err(ProcessError::SandboxUnavailable {
+            reason: reason.clone(),
+        });
+    }
+    let warning = shortfall.map(|reason| {
         format!("warning: this command is not fully sandboxed: {reason} (sandbox.mode = \"warn\")")
     });
-    match (&sandbox.launcher, shortfall) {
-        (_, Some(reason)) if sandbox.mode == SandboxMode::Enforce => {
-            Err(ProcessError::SandboxUnavailable { reason })
-        }
-        (None, _) => Ok(Plan::Direct { warning }),
-        (Some(launcher), _) => Ok(Plan::Confined {
+    Ok(match &sandbox.launcher {
+        None => Plan::Direct { warning },
+        Some(launcher) => Plan::Launcher {
             launcher: launcher.clone(),
             args: launcher_args(sandbox, dir),
             warning,
-        }),
-    }
+        },
+    })
 }
 
 /// The launcher's arguments before `--`.
 fn launcher_args(sandbox: &Sandbox, dir: &Path) -> Vec<OsString> {
     let mut args: Vec<OsString> = vec!["--parent".into(), std::process::id().to_string().into()];
+    if sandbox.mode == SandboxMode::Off {
+        args.push("--unconfined".into());
+        return args;
+    }
     let writable = std::iter::once(dir)
         .chain(sandbox.writable.iter().map(PathBuf::as_path))
         .chain(sandbox.temp_dir.as_deref());
@@ -310,7 +322,8 @@ impl CommandPolicy {
             .base_env
             .iter()
             .flat_map(|vars| vars.iter())
-            .filter_map(|(name, value)| (name == CARGO_TARGET_DIR).then(|| PathBuf::from(value)));
+            .filter(|(name, _)| name == CARGO_TARGET_DIR)
+            .map(|(_, value)| PathBuf::from(value));
         let from_extra = extra_env
             .iter()
             .filter(|(name, _)| name == CARGO_TARGET_DIR)

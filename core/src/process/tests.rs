@@ -295,12 +295,41 @@ fn a_launcher_gets_the_writable_paths_the_network_choice_and_the_mode() {
             "make test"
         ]
     );
+    // With the sandbox off the launcher still supervises, unconfined.
     let off = Sandbox {
         mode: SandboxMode::Off,
         ..sandbox
     };
     let plan = sandbox::plan(&off, Path::new("/work")).unwrap();
-    assert_eq!(plan.program(), "sh");
+    assert_eq!(plan.program(), "/bin/agent");
+    let argv: Vec<String> = plan
+        .command("true")
+        .as_std()
+        .get_args()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        argv,
+        [
+            LAUNCHER_ARG,
+            "--parent",
+            &pid,
+            "--unconfined",
+            "--",
+            "sh",
+            "-c",
+            "true"
+        ]
+    );
+    // Without a launcher: `sh` itself.
+    let bare = Sandbox {
+        launcher: None,
+        ..off
+    };
+    assert_eq!(
+        sandbox::plan(&bare, Path::new("/work")).unwrap().program(),
+        "sh"
+    );
 }
 
 #[test]
