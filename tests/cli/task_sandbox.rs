@@ -343,3 +343,53 @@ fn killing_the_agent_kills_every_process_its_task_started() {
         assert!(process_ends(pid), "the {what} ({pid}) outlived the agent");
     }
 }
+
+#[test]
+fn doctor_reports_what_the_kernel_can_confine() {
+    let home = Home::new();
+    let doctor = |flags: &[&str]| -> Value {
+        let output = home
+            .agent()
+            .args(flags)
+            .args(["doctor", "--json"])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let report = doctor(&[]);
+    let sandbox = &report["sandbox"];
+    assert_eq!(sandbox["mode"], "enforce", "{report}");
+    let check = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|check| check["name"] == "sandbox")
+        .unwrap_or_else(|| panic!("no sandbox check: {report}"))
+        .clone();
+    let detail = check["detail"].as_str().unwrap();
+    match sandbox["landlock_abi"].as_i64() {
+        Some(abi) => {
+            assert!(detail.contains(&format!("Landlock ABI {abi}")), "{detail}");
+            assert_eq!(sandbox["network_rules"], abi >= 4, "{report}");
+            // The task tests above ran confined, so this kernel must satisfy the defaults.
+            assert_eq!(check["ok"], abi >= 4, "{report}");
+        }
+        None => {
+            assert_eq!(check["ok"], false, "enforce cannot be met: {report}");
+            assert!(detail.contains("sandbox.mode = warn"), "{detail}");
+        }
+    }
+    let report = doctor(&["-c", "sandbox.mode=off"]);
+    let check = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|check| check["name"] == "sandbox")
+        .unwrap()
+        .clone();
+    assert_eq!(check["warning"], true, "{check}");
+    assert!(
+        check["detail"].as_str().unwrap().contains("unconfined"),
+        "{check}"
+    );
+}

@@ -820,3 +820,41 @@ fn role_models_are_nested_tables_that_set_unset_and_load() {
     assert!(!unset_value(&file, "roles.tester.model").unwrap());
     assert_eq!(loaded(&file).planner, None);
 }
+
+#[test]
+fn sandbox_keys_read_a_mode_booleans_and_comma_separated_lists() {
+    let fx = Fixture::new();
+    let sandbox = fx.load(&no_env(), &[]).unwrap().config.sandbox;
+    assert_eq!(sandbox.mode, SandboxMode::Enforce);
+    assert!(!sandbox.network_run);
+    assert!(sandbox.network_check);
+    assert!(sandbox.write_dirs.is_empty() && sandbox.env_remove.is_empty());
+
+    fx.write_user(
+        "[sandbox]\nmode = \"warn\"\nnetwork_run = true\nenv_remove = \"DATABASE_URL, MY_*,,\"\n",
+    );
+    let env = EnvSnapshot::from_pairs([("AGENT_SANDBOX_NETWORK_CHECK", "false")]);
+    let sandbox = fx
+        .load(
+            &env,
+            &[
+                ("sandbox.env_keep", "CI_JOB_TOKEN"),
+                ("sandbox.write_dirs", "/opt/cache, /srv/x"),
+            ],
+        )
+        .unwrap()
+        .config
+        .sandbox;
+    assert_eq!(sandbox.mode, SandboxMode::Warn);
+    assert!(sandbox.network_run);
+    assert!(!sandbox.network_check);
+    assert_eq!(sandbox.env_remove, ["DATABASE_URL", "MY_*"]);
+    assert_eq!(sandbox.env_keep, ["CI_JOB_TOKEN"]);
+    assert_eq!(sandbox.write_dirs, ["/opt/cache", "/srv/x"]);
+
+    let error = fx
+        .load(&no_env(), &[("sandbox.mode", "strict")])
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("enforce, warn, off"), "{error}");
+}
