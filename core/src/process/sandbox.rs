@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use super::{EnvFilter, LAUNCHER_ARG, ProcessError, ProcessSettings};
-use crate::env::{CARGO_TARGET_DIR, EnvSnapshot};
+use crate::env::EnvSnapshot;
+use crate::task::build_cache::is_build_dir;
 
 /// `sandbox.mode`: what happens when a command cannot be confined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -308,7 +309,7 @@ impl CommandPolicy {
 
     /// Settings for commands that may write `writable` (besides their working directory), use
     /// `temp_dir`, get `extra_env` and reach the network per `network`. The build directories
-    /// the environment names (`CARGO_TARGET_DIR`) are writable too.
+    /// the environment names (`CARGO_TARGET_DIR`, `GOCACHE`) are writable too.
     pub fn settings(
         &self,
         writable: Vec<PathBuf>,
@@ -322,11 +323,11 @@ impl CommandPolicy {
             .base_env
             .iter()
             .flat_map(|vars| vars.iter())
-            .filter(|(name, _)| name == CARGO_TARGET_DIR)
+            .filter(|(name, _)| is_build_dir(name))
             .map(|(_, value)| PathBuf::from(value));
         let from_extra = extra_env
             .iter()
-            .filter(|(name, _)| name == CARGO_TARGET_DIR)
+            .filter(|(name, _)| is_build_dir(name))
             .map(|(_, value)| PathBuf::from(value));
         all.extend(
             from_base

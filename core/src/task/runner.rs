@@ -252,8 +252,8 @@ pub async fn run_task(
         .into_iter()
         .collect();
     for (name, dir) in &command_env {
-        if name == crate::env::CARGO_TARGET_DIR {
-            // The shared build directory is the agent's; it must exist to be allowed.
+        if super::build_cache::is_build_dir(name) {
+            // The shared build directories are the agent's; they must exist to be allowed.
             let _ = std::fs::create_dir_all(dir);
         }
     }
