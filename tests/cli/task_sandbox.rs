@@ -393,3 +393,80 @@ fn doctor_reports_what_the_kernel_can_confine() {
         "{check}"
     );
 }
+
+/// The core's runner with this binary as the launcher, on a runtime of its own.
+fn run_through_launcher(
+    script: &str,
+    dir: &Path,
+    timeout: Duration,
+    mode: agent_core::process::SandboxMode,
+) -> agent_core::process::Finished {
+    use agent_core::process::{ProcessSettings, Request, Sandbox};
+    let settings = ProcessSettings {
+        sandbox: Sandbox {
+            mode,
+            launcher: Some(PathBuf::from(assert_cmd::cargo::cargo_bin!("agent"))),
+            network: true,
+            ..Sandbox::default()
+        },
+        ..ProcessSettings::default()
+    };
+    let request = Request {
+        script,
+        dir,
+        timeout,
+        head: 4096,
+        tail: 4096,
+    };
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(agent_core::process::run(&request, &settings))
+        .unwrap()
+}
+
+#[test]
+fn through_the_launcher_exits_signals_and_the_time_limit_come_through() {
+    use agent_core::process::{End, SandboxMode};
+    let dir = tempfile::tempdir().unwrap();
+    for mode in [SandboxMode::Warn, SandboxMode::Off] {
+        let finished = run_through_launcher(
+            "echo out; echo err >&2; exit 7",
+            dir.path(),
+            Duration::from_secs(30),
+            mode,
+        );
+        assert_eq!(finished.end, End::Exited(7), "{mode:?}");
+        assert_eq!(finished.output.render(|_| String::new()), "out\nerr\n");
+        let finished =
+            run_through_launcher("kill -9 $$", dir.path(), Duration::from_secs(30), mode);
+        assert_eq!(finished.end, End::Signalled(9), "{mode:?}");
+    }
+    // Out of time: the launcher is asked to stop and takes the daemon down with it.
+    let started = Instant::now();
+    let finished = run_through_launcher(
+        "setsid sh -c 'echo $$ > daemon.pid; exec sleep 60' >/dev/null 2>&1 & \
+         while [ ! -s daemon.pid ]; do sleep 0.05; done; echo started; sleep 60",
+        dir.path(),
+        Duration::from_secs(1),
+        SandboxMode::Warn,
+    );
+    assert_eq!(finished.end, End::TimedOut);
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        finished
+            .output
+            .render(|_| String::new())
+            .contains("started")
+    );
+    let daemon = std::fs::read_to_string(dir.path().join("daemon.pid")).unwrap();
+    assert!(
+        process_ends(daemon.trim()),
+        "the daemon outlived the time limit"
+    );
+}

@@ -114,6 +114,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<u8, LaunchError> 
     let args = Args::parse(args)?;
     #[cfg(target_os = "linux")]
     super::supervise::prepare(args.parent)?;
+    #[cfg(not(target_os = "linux"))]
+    let _ = args.parent;
     if !args.unconfined {
         confine(&args)?;
     }

@@ -6,9 +6,15 @@
 //! - `capture.rs`: [`HeadTail`], output within a byte budget.
 //! - `env.rs`: [`EnvFilter`], which variables a command does not get.
 //! - `sandbox.rs`: [`Sandbox`], [`SandboxMode`], [`CommandPolicy`] and what the kernel supports.
-//! - `launcher.rs`: the `agent __sandbox-exec` side, which confines itself and `exec`s the command.
+//! - `launcher.rs`: the `agent __sandbox-exec` side, which confines itself and runs the command.
+//! - `supervise.rs`: the launcher as the command's supervisor (Linux).
 //! - `landlock.rs`: the Landlock rules (Linux).
 //! - `group.rs`: the process group every command leads, killed at the end.
+//!
+//! Where the sandbox lets a command write: its working directory, the directories its settings
+//! name (for a task: the worktree's own git directory, the task's `TMPDIR` under
+//! `<cache>/tmp/task-<id>`, the build directories, `sandbox.write_dirs`), `/dev/shm` and a few
+//! devices. The process's `TMPDIR`, `TMP` and `TEMP` point at its temporary directory.
 //!
 //! Every command leads a new process group. Where a launcher is configured (the agent binary)
 //! it leads the group and supervises the shell as a child subreaper: when the shell exits, when
