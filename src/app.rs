@@ -8,6 +8,7 @@ use std::time::Duration;
 use agent_core::config::{self, ConfigSources, RepoTrust, ResolvedConfig, TrustStatus};
 use agent_core::env::EnvSnapshot;
 use agent_core::paths::Paths;
+use agent_core::process::CommandPolicy;
 use agent_core::redact::Redactor;
 use agent_core::store::{Store, StoreOptions};
 use agent_tui::Painter;
@@ -58,6 +59,19 @@ impl App {
             flags,
             ignored_noted: Arc::default(),
         })
+    }
+
+    /// How the commands of tasks and the chat are started under `config`: the environment less
+    /// credentials (the API key's variable included), the `[sandbox]` settings, this binary as the
+    /// sandbox launcher and temporary directories under the cache.
+    pub fn command_policy(&self, config: &config::Config) -> CommandPolicy {
+        CommandPolicy::from_config(
+            &config.sandbox,
+            &self.env,
+            std::env::current_exe().ok(),
+            self.paths.cache_dir.join("tmp"),
+            &[config.openai.api_key_env.as_str()],
+        )
     }
 
     /// The git repository the current directory is in, if any.

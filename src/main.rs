@@ -26,6 +26,21 @@ use crate::cli::{Cli, Command};
 use crate::exit::{Exit, UserError};
 
 fn main() -> ExitCode {
+    // `agent __sandbox-exec … -- PROGRAM`: the sandbox launcher and supervisor of a command,
+    // before anything else reads the command line or the environment.
+    let mut args = std::env::args_os();
+    if args
+        .nth(1)
+        .is_some_and(|arg| arg == agent_core::process::LAUNCHER_ARG)
+    {
+        return match agent_core::process::launcher::run(args) {
+            Ok(code) => ExitCode::from(code),
+            Err(error) => {
+                output::note(&format!("error: {}", agent_core::text::error_chain(&error)));
+                ExitCode::from(error.exit_code())
+            }
+        };
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

@@ -29,6 +29,7 @@ pub fn start(app: &App, resolved: &ResolvedConfig, models: Arc<FlagModels>) -> S
         cache_dir: app.paths.cache_dir.clone(),
         env: app.env.clone(),
         tool_settings: ToolSettings::default(),
+        commands: app.command_policy(&resolved.config),
         verify_timeout: agent_core::verify::DEFAULT_TIMEOUT,
         approval_timeout: None,
     })

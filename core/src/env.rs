@@ -28,6 +28,9 @@ pub const HF_ENDPOINT: &str = "HF_ENDPOINT";
 /// Where cargo builds; when unset, tasks on a Rust project share one per repository (see
 /// `task::build_cache`).
 pub const CARGO_TARGET_DIR: &str = "CARGO_TARGET_DIR";
+/// Where Go caches builds; when unset, tasks on a Go module share one under agent's cache (the
+/// default, `~/.cache/go-build`, is outside what sandboxed commands may write).
+pub const GOCACHE: &str = "GOCACHE";
 
 /// The environment as agent sees it: the variables it cares about, captured once.
 #[derive(Debug, Clone, Default)]
@@ -66,6 +69,14 @@ impl EnvSnapshot {
             .get(name)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
+    }
+
+    /// Every variable, for handing on to the commands a task runs (less credentials; see
+    /// `process::EnvFilter`).
+    pub fn vars(&self) -> impl Iterator<Item = (String, OsString)> + '_ {
+        self.vars
+            .iter()
+            .map(|(name, value)| (name.clone(), value.clone()))
     }
 
     /// True when `name` is set to a non-empty value.

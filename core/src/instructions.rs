@@ -104,10 +104,8 @@ fn nearest_nested(repo_root: &Path, focus_dir: &Path) -> Option<PathBuf> {
 /// Cuts `text` to fit [`MAX_BYTES`] with a closing line saying it was cut.
 fn append_cut_notice(text: &mut String) {
     let notice = "\n[instructions cut: only the first 16 KiB are included]\n";
-    let mut end = MAX_BYTES.saturating_sub(notice.len()).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end =
+        crate::text::truncate_at_char_boundary(text, MAX_BYTES.saturating_sub(notice.len())).len();
     text.truncate(end);
     text.push_str(notice);
 }

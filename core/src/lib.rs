@@ -15,6 +15,7 @@ pub mod ids;
 pub mod instructions;
 pub mod markdown;
 pub mod paths;
+pub mod process;
 pub mod protocol;
 pub mod redact;
 pub mod session;
@@ -23,6 +24,7 @@ pub mod store;
 pub mod task;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod text;
 pub mod time;
 pub mod tools;
 pub mod turn;

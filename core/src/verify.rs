@@ -1,14 +1,12 @@
 //! The repository's own check: finding its test command and running it with a time limit.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::path::Path;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tokio::io::AsyncReadExt;
-use tokio::process::Command;
+
+use crate::process::{self, End, ProcessError, ProcessSettings, Request};
 
 /// How much of the start of a check's output is kept.
 const HEAD_BYTES: usize = 4 * 1024;
@@ -121,70 +119,55 @@ pub fn detect(repo_dir: &Path) -> Option<VerifyCommand> {
     None
 }
 
-/// Runs `command` with `sh -c` in `dir`, stdin closed, stdout and stderr captured together.
-///
-/// Past `timeout` the command (and on unix its whole process group) is killed and the outcome
-/// says `timed_out`. Fails only when the shell cannot be started.
-pub async fn run(command: &str, dir: &Path, timeout: Duration) -> std::io::Result<VerifyOutcome> {
-    run_with_env(command, dir, timeout, &[]).await
-}
-
-/// [`run`] with extra environment variables for the command.
-pub async fn run_with_env(
+/// Runs `command` with `sh -c` in `dir`, stdin closed, stdout and stderr captured together,
+/// with the agent's environment and no sandbox (see [`run_with`]).
+pub async fn run(
     command: &str,
     dir: &Path,
     timeout: Duration,
-    env: &[(String, String)],
-) -> std::io::Result<VerifyOutcome> {
-    let started = Instant::now();
-    let mut shell = Command::new("sh");
-    // `exec 2>&1` merges stderr into the one pipe so the output keeps its order; `eval` lets a
-    // syntax error in the command itself be captured too.
-    shell
-        .args(["-c", "exec 2>&1\neval \"$1\"", "sh", command])
-        .current_dir(dir)
-        .envs(env.iter().map(|(key, value)| (key, value)))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true);
-    #[cfg(unix)]
-    shell.process_group(0);
-    let mut child = shell.spawn()?;
-    let mut stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| std::io::Error::other("the check's output pipe is missing"))?;
+) -> Result<VerifyOutcome, ProcessError> {
+    run_with(command, dir, timeout, &ProcessSettings::default()).await
+}
 
-    let mut output = CappedOutput::default();
-    let finished = tokio::time::timeout(timeout, async {
-        let mut buffer = [0; 8192];
-        loop {
-            let read = stdout.read(&mut buffer).await?;
-            if read == 0 {
-                break;
-            }
-            output.push(&buffer[..read]);
-        }
-        child.wait().await
-    })
-    .await;
-
-    let (status, timed_out) = match finished {
-        Ok(status) => (Some(status?), false),
-        Err(_elapsed) => {
-            kill_process_group(child.id());
-            let _ = child.kill().await;
-            (None, true)
-        }
+/// Runs the check through the core's process runner with `settings` (environment, sandbox).
+///
+/// Past `timeout` the command and its whole process group are killed and the outcome says
+/// `timed_out`; whatever it left running in the background is killed when it exits. Fails only
+/// when the command cannot be started (or must be sandboxed and cannot be).
+pub async fn run_with(
+    command: &str,
+    dir: &Path,
+    timeout: Duration,
+    settings: &ProcessSettings,
+) -> Result<VerifyOutcome, ProcessError> {
+    let request = Request {
+        script: command,
+        dir,
+        timeout,
+        head: HEAD_BYTES,
+        tail: TAIL_BYTES,
     };
+    let finished = process::run(&request, settings).await?;
+    let mut output = finished
+        .warning
+        .map(|warning| format!("{warning}\n"))
+        .unwrap_or_default();
+    output.push_str(&finished.output.render(omitted));
     Ok(VerifyOutcome {
-        passed: !timed_out && status.is_some_and(|status| status.success()),
-        exit_code: status.and_then(|status| status.code()),
-        output: output.finish(),
-        duration: started.elapsed(),
-        timed_out,
+        passed: finished.end.success(),
+        exit_code: match finished.end {
+            End::Exited(code) => Some(code),
+            End::Signalled(_) | End::TimedOut => None,
+        },
+        output,
+        duration: finished.duration,
+        timed_out: finished.end == End::TimedOut,
     })
+}
+
+/// The line that stands for the dropped middle of a long check output.
+fn omitted(bytes: usize) -> String {
+    format!("[… {bytes} bytes of output omitted …]")
 }
 
 /// Whether `package.json` has a `scripts.test` other than npm's "no test specified" stub.
@@ -224,60 +207,6 @@ fn has_make_test_target(text: &str) -> bool {
         };
         !rest.starts_with('=') && targets.split_whitespace().any(|target| target == "test")
     })
-}
-
-/// Kills the process group the check runs in, so its children die with it.
-#[cfg(unix)]
-fn kill_process_group(id: Option<u32>) {
-    if let Some(id) = id {
-        // The shell's own `kill` builtin, so no separate binary is needed; no `--`, which
-        // dash's builtin rejects.
-        let _ = std::process::Command::new("sh")
-            .args(["-c", "kill -KILL \"-$1\"", "sh", &id.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-    }
-}
-
-#[cfg(not(unix))]
-fn kill_process_group(_id: Option<u32>) {}
-
-/// Output kept as its first [`HEAD_BYTES`] and last [`TAIL_BYTES`].
-#[derive(Default)]
-struct CappedOutput {
-    head: Vec<u8>,
-    tail: VecDeque<u8>,
-    total: usize,
-}
-
-impl CappedOutput {
-    fn push(&mut self, mut bytes: &[u8]) {
-        self.total += bytes.len();
-        let room = HEAD_BYTES - self.head.len();
-        if room > 0 {
-            let taken = room.min(bytes.len());
-            self.head.extend_from_slice(&bytes[..taken]);
-            bytes = &bytes[taken..];
-        }
-        self.tail.extend(bytes);
-        let excess = self.tail.len().saturating_sub(TAIL_BYTES);
-        self.tail.drain(..excess);
-    }
-
-    fn finish(self) -> String {
-        let omitted = self.total - self.head.len() - self.tail.len();
-        let mut text = String::from_utf8_lossy(&self.head).into_owned();
-        if omitted > 0 {
-            if !text.ends_with('\n') {
-                text.push('\n');
-            }
-            text.push_str(&format!("[… {omitted} bytes of output omitted …]\n"));
-        }
-        let tail: Vec<u8> = self.tail.into();
-        text.push_str(&String::from_utf8_lossy(&tail));
-        text
-    }
 }
 
 /// The serialized form of [`VerifySource`], whose marker is owned until matched to a known one.

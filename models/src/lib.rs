@@ -17,6 +17,7 @@ pub mod ollama;
 pub mod openai;
 pub mod recommend;
 pub mod role;
+pub mod text;
 pub mod tool_format;
 
 pub use chat::{

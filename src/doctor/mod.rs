@@ -80,13 +80,27 @@ pub fn run(app: &App, json: bool) -> Result<Exit> {
     checks.push(check_data_dir(app));
     checks.extend(check_database(app, config.as_ref()));
     checks.push(check_git());
+    let sandbox_config = config
+        .as_ref()
+        .map(|resolved| resolved.config.sandbox.clone())
+        .unwrap_or_else(|| agent_core::config::Config::default().sandbox);
+    checks.push(check_sandbox(&sandbox_config));
     if let Some(config) = &config {
         checks.extend(backends::check_backends(app, config));
     }
 
     let all_ok = checks.iter().all(|c| c.ok);
     if json {
-        print_json(&serde_json::json!({ "ok": all_ok, "checks": checks }))?;
+        let support = agent_core::process::support();
+        print_json(&serde_json::json!({
+            "ok": all_ok,
+            "checks": checks,
+            "sandbox": {
+                "mode": sandbox_config.mode,
+                "landlock_abi": support.abi(),
+                "network_rules": support.network_rules(),
+            },
+        }))?;
     } else {
         let painter = match &config {
             Some(config) => app.stdout_painter(config),
@@ -170,6 +184,55 @@ fn check_database(app: &App, config: Option<&agent_core::config::ResolvedConfig>
     vec![integrity, schema]
 }
 
+/// What the kernel can confine, and whether the commands of tasks will run under
+/// `sandbox.mode` with the configured network choices.
+fn check_sandbox(config: &agent_core::config::SandboxConfig) -> Check {
+    use agent_core::config::SandboxMode;
+    const NAME: &str = "sandbox";
+    let support = agent_core::process::support();
+    let kernel = match support.abi() {
+        Some(abi) => format!(
+            "Landlock ABI {abi}: writes confined; network rules {}",
+            if support.network_rules() {
+                "available"
+            } else {
+                "unavailable (ABI 4, Linux 6.7)"
+            }
+        ),
+        None => support
+            .shortfall(true)
+            .unwrap_or_else(|| "no sandbox".to_string()),
+    };
+    // The first kind of command that cannot be confined as configured.
+    let shortfall = [
+        ("`run` commands", config.network_run),
+        ("the check", config.network_check),
+    ]
+    .into_iter()
+    .find_map(|(what, network)| {
+        support
+            .shortfall(network)
+            .map(|reason| format!("{what}: {reason}"))
+    });
+    match (config.mode, shortfall) {
+        (SandboxMode::Off, _) => Check::warn(
+            NAME,
+            format!("{kernel}; sandbox.mode = off, so commands run unconfined"),
+        ),
+        (SandboxMode::Enforce, Some(reason)) => Check::fail(
+            NAME,
+            format!(
+                "{kernel}; {reason}, so sandbox.mode = enforce refuses to run them (set sandbox.mode = warn to run them unconfined)"
+            ),
+        ),
+        (SandboxMode::Warn, Some(reason)) => Check::warn(
+            NAME,
+            format!("{kernel}; {reason}, so they run unconfined (sandbox.mode = warn)"),
+        ),
+        (mode, None) => Check::pass(NAME, format!("{kernel}; sandbox.mode = {}", mode.as_str())),
+    }
+}
+
 fn check_git() -> Check {
     match Process::new("git").arg("--version").output() {
         Ok(output) if output.status.success() => Check::pass(
@@ -191,10 +254,6 @@ fn check_git() -> Check {
 }
 
 fn chain(error: &anyhow::Error) -> String {
-    let text = error
-        .chain()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(": ");
+    let text = agent_core::text::error_chain(error.as_ref());
     agent_core::redact::redact_url_credentials(&text).into_owned()
 }

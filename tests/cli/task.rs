@@ -9,6 +9,9 @@ use serde_json::{Value, json};
 use crate::common::Home;
 use crate::scripted::{Reply, ScriptedServer, call, raw_call, text};
 
+#[path = "task_sandbox.rs"]
+mod sandbox;
+
 pub(crate) const BUGGY: &str = "def add(a, b):\n    return a - b\n";
 pub(crate) const FIXED: &str = "def add(a, b):\n    return a + b\n";
 

@@ -9,6 +9,7 @@ use tokio::time::Instant;
 
 use crate::config::Approval;
 use crate::error::Result;
+use crate::process::{CommandPolicy, ScratchDir};
 use crate::protocol::{AgentRole, Event, TurnEndOutcome};
 use crate::store::{ModelCall, NewMessage, Store};
 use crate::task::approval::{Approvals, Asker};
@@ -40,6 +41,9 @@ pub struct ChatOptions {
     pub bare: bool,
     /// The system prompt of a bare session.
     pub system: Option<String>,
+    /// How `run` starts commands (environment without credentials, sandbox). The repository
+    /// is the chat's workspace, so commands may write all of it, its `.git` included.
+    pub commands: CommandPolicy,
 }
 
 /// How one user message's turn ended.
@@ -70,6 +74,8 @@ pub struct ChatSession {
     deadline: Instant,
     /// Text of the reply streaming now, kept if the turn is cancelled mid-reply.
     partial: String,
+    /// The commands' temporary directory, removed with the session.
+    _scratch: Option<ScratchDir>,
 }
 
 impl ChatSession {
@@ -85,8 +91,17 @@ impl ChatSession {
                 options.repo_root.display()
             ))
         })?;
+        let scratch = options
+            .commands
+            .scratch_dir(&format!("chat-{}", crate::ids::new_id()));
+        let process = options.commands.settings(
+            Vec::new(),
+            scratch.as_ref().map(|dir| dir.path().to_path_buf()),
+            Vec::new(),
+            options.commands.network_run,
+        );
         let mut tools = ToolKit::new(
-            Toolbox::new(workspace, options.tool_settings),
+            Toolbox::new(workspace, options.tool_settings).with_process(process),
             Approvals::new(options.approval, options.asker),
         );
         let (system, role) = if options.bare {
@@ -119,6 +134,7 @@ impl ChatSession {
             cancel,
             deadline: Instant::now(),
             partial: String::new(),
+            _scratch: scratch,
         })
     }
 

@@ -67,6 +67,7 @@ fn session(
             resume,
             bare: false,
             system: None,
+            commands: Default::default(),
         },
         Box::new(move |event: &Event| events.lock().unwrap().push(event.clone())),
     )

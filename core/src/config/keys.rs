@@ -185,6 +185,42 @@ pub const KEYS: &[KeySpec] = &[
         doc: "when the chat asks before acting (its edits go straight into your files)",
     },
     KeySpec {
+        key: "sandbox.mode",
+        kind: ValueKind::Enum(SANDBOX_MODES),
+        default: "enforce",
+        doc: "confining task commands: enforce (refuse when the kernel cannot), warn (run unconfined with a warning) or off",
+    },
+    KeySpec {
+        key: "sandbox.network_run",
+        kind: ValueKind::Bool,
+        default: "false",
+        doc: "whether commands the model runs (`run`) may use the network",
+    },
+    KeySpec {
+        key: "sandbox.network_check",
+        kind: ValueKind::Bool,
+        default: "true",
+        doc: "whether the project's check may use the network",
+    },
+    KeySpec {
+        key: "sandbox.write_dirs",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "comma-separated absolute directories commands may write besides the worktree, its temp and build directories",
+    },
+    KeySpec {
+        key: "sandbox.env_remove",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "comma-separated variables (`*` globs) kept from commands, besides keys, tokens, secrets and passwords",
+    },
+    KeySpec {
+        key: "sandbox.env_keep",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "comma-separated variables (`*` globs) commands get even though they look like secrets",
+    },
+    KeySpec {
         key: "ui.color",
         kind: ValueKind::Enum(COLOR_MODES),
         default: "auto",
@@ -213,6 +249,8 @@ pub const BACKENDS: &[&str] = &["ollama", "openai", "local"];
 pub const APPROVALS: &[&str] = &["auto", "on-write", "on-command", "always"];
 /// The values of `task.strategy`.
 pub const STRATEGIES: &[&str] = &["auto", "single", "iterative", "multi"];
+/// The values of `sandbox.mode`.
+pub const SANDBOX_MODES: &[&str] = &["enforce", "warn", "off"];
 /// The values of `ui.color`.
 pub const COLOR_MODES: &[&str] = &["auto", "always", "never"];
 

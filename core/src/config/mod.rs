@@ -26,7 +26,7 @@ pub use layers::{
 };
 pub use settings::{
     Approval, Backend, ChatConfig, ColorMode, Config, HistoryConfig, ModelConfig, OllamaConfig,
-    OpenAiConfig, RolesConfig, StoreConfig, TaskConfig, UiConfig,
+    OpenAiConfig, RolesConfig, SandboxConfig, SandboxMode, StoreConfig, TaskConfig, UiConfig,
 };
 pub use trust::{RepoTrust, TrustList, TrustStatus};
 pub use value::{Origin, Value, from_toml, parse_text};

@@ -2,6 +2,7 @@
 
 use super::layers::Entry;
 use super::value::Value;
+pub use crate::process::SandboxMode;
 
 /// The resolved configuration. Built by [`Config::from_entries`]; [`Config::default`] is what the
 /// key table's defaults resolve to.
@@ -13,6 +14,7 @@ pub struct Config {
     pub task: TaskConfig,
     pub roles: RolesConfig,
     pub chat: ChatConfig,
+    pub sandbox: SandboxConfig,
     pub ui: UiConfig,
     pub history: HistoryConfig,
     pub store: StoreConfig,
@@ -60,6 +62,20 @@ pub struct TaskConfig {
 pub struct ChatConfig {
     /// The chat edits the working tree itself, so it asks before writes by default.
     pub approval: Approval,
+}
+
+/// `[sandbox]`: how the commands of tasks (the model's `run` and the check) are confined.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SandboxConfig {
+    pub mode: SandboxMode,
+    pub network_run: bool,
+    pub network_check: bool,
+    /// Absolute directories commands may also write.
+    pub write_dirs: Vec<String>,
+    /// Variables (globs) commands do not get, besides the built-in credential patterns.
+    pub env_remove: Vec<String>,
+    /// Variables (globs) commands get even when they look like credentials.
+    pub env_keep: Vec<String>,
 }
 
 /// `[roles]`: a model per agent role; `None` uses `model.name`.
@@ -213,6 +229,14 @@ impl Default for Config {
             chat: ChatConfig {
                 approval: Approval::OnWrite,
             },
+            sandbox: SandboxConfig {
+                mode: SandboxMode::Enforce,
+                network_run: false,
+                network_check: true,
+                write_dirs: Vec::new(),
+                env_remove: Vec::new(),
+                env_keep: Vec::new(),
+            },
             ui: UiConfig {
                 color: ColorMode::Auto,
             },
@@ -259,6 +283,14 @@ fn build(r: &mut Reader<'_>) -> Config {
         },
         chat: ChatConfig {
             approval: r.choice("chat.approval", Approval::from_name, d.chat.approval),
+        },
+        sandbox: SandboxConfig {
+            mode: r.choice("sandbox.mode", SandboxMode::from_name, d.sandbox.mode),
+            network_run: r.boolean("sandbox.network_run", d.sandbox.network_run),
+            network_check: r.boolean("sandbox.network_check", d.sandbox.network_check),
+            write_dirs: r.list("sandbox.write_dirs"),
+            env_remove: r.list("sandbox.env_remove"),
+            env_keep: r.list("sandbox.env_keep"),
         },
         roles: RolesConfig {
             planner: r.optional_string("roles.planner.model"),
@@ -318,6 +350,23 @@ impl<'a> Reader<'a> {
             .and_then(Value::as_integer)
             .and_then(|i| T::try_from(i).ok())
             .unwrap_or(fallback)
+    }
+
+    fn boolean(&mut self, key: &'static str, fallback: bool) -> bool {
+        self.value(key).and_then(Value::as_bool).unwrap_or(fallback)
+    }
+
+    /// A comma-separated list; empty items are dropped.
+    fn list(&mut self, key: &'static str) -> Vec<String> {
+        self.optional_string(key)
+            .map(|text| {
+                text.split(',')
+                    .map(str::trim)
+                    .filter(|item| !item.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn choice<T>(&mut self, key: &'static str, parse: fn(&str) -> Option<T>, fallback: T) -> T {

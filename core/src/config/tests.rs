@@ -1040,3 +1040,41 @@ fn the_trust_list_round_trips_and_names_its_file_in_errors() {
     let mut again = again;
     assert!(again.revoke(&recorded));
 }
+
+#[test]
+fn sandbox_keys_read_a_mode_booleans_and_comma_separated_lists() {
+    let fx = Fixture::new();
+    let sandbox = fx.load(&no_env(), &[]).unwrap().config.sandbox;
+    assert_eq!(sandbox.mode, SandboxMode::Enforce);
+    assert!(!sandbox.network_run);
+    assert!(sandbox.network_check);
+    assert!(sandbox.write_dirs.is_empty() && sandbox.env_remove.is_empty());
+
+    fx.write_user(
+        "[sandbox]\nmode = \"warn\"\nnetwork_run = true\nenv_remove = \"DATABASE_URL, MY_*,,\"\n",
+    );
+    let env = EnvSnapshot::from_pairs([("AGENT_SANDBOX_NETWORK_CHECK", "false")]);
+    let sandbox = fx
+        .load(
+            &env,
+            &[
+                ("sandbox.env_keep", "CI_JOB_TOKEN"),
+                ("sandbox.write_dirs", "/opt/cache, /srv/x"),
+            ],
+        )
+        .unwrap()
+        .config
+        .sandbox;
+    assert_eq!(sandbox.mode, SandboxMode::Warn);
+    assert!(sandbox.network_run);
+    assert!(!sandbox.network_check);
+    assert_eq!(sandbox.env_remove, ["DATABASE_URL", "MY_*"]);
+    assert_eq!(sandbox.env_keep, ["CI_JOB_TOKEN"]);
+    assert_eq!(sandbox.write_dirs, ["/opt/cache", "/srv/x"]);
+
+    let error = fx
+        .load(&no_env(), &[("sandbox.mode", "strict")])
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("enforce, warn, off"), "{error}");
+}

@@ -44,6 +44,14 @@ pub fn repository_root(dir: &Path) -> Result<PathBuf, GitError> {
     }
 }
 
+/// The git directory of the linked worktree at `worktree` (`<repo>/.git/worktrees/<name>`,
+/// where its index and HEAD live), or `None` for a repository's main checkout, whose git
+/// directory is the repository's own.
+pub fn linked_worktree_git_dir(worktree: &Path) -> Option<PathBuf> {
+    let repo = git2::Repository::open(worktree).ok()?;
+    repo.is_worktree().then(|| repo.path().to_path_buf())
+}
+
 /// How many tracked files in the repository at `repo_root` have uncommitted changes (staged or
 /// not). A task starts from a commit, so a front warns that these are not part of it.
 pub fn uncommitted_changes(repo_root: &Path) -> Result<usize, GitError> {

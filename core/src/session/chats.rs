@@ -72,6 +72,7 @@ pub(crate) fn open(shared: &Arc<Shared>, chat_id: String, spec: ChatSpec) -> Res
             resume: spec.resume,
             bare: spec.bare,
             system: spec.system,
+            commands: setup.commands.clone(),
         },
         sink,
     )?;

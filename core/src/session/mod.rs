@@ -56,6 +56,8 @@ pub struct SessionSetup {
     pub cache_dir: PathBuf,
     pub env: EnvSnapshot,
     pub tool_settings: ToolSettings,
+    /// How the commands of tasks and chats start: environment without credentials, sandbox.
+    pub commands: crate::process::CommandPolicy,
     pub verify_timeout: Duration,
     /// How long a question waits for a front before it is refused; `None` waits until the task
     /// or chat is cancelled.

@@ -59,6 +59,7 @@ pub(crate) fn start(
         user_prompts_dir: setup.user_prompts_dir.clone(),
         verify_timeout: setup.verify_timeout,
         tool_settings: setup.tool_settings,
+        commands: setup.commands.clone(),
         cancel: cancel_receiver,
     };
     lock(&shared.tasks).insert(task_id.clone(), cancel);

@@ -57,6 +57,7 @@ fn fixture(replies: Vec<Vec<ChatEvent>>) -> Fixture {
         cache_dir: dir.path().join("cache"),
         env: EnvSnapshot::default(),
         tool_settings: ToolSettings::default(),
+        commands: Default::default(),
         verify_timeout: Duration::from_secs(30),
         approval_timeout: None,
     });

@@ -14,6 +14,7 @@ use super::driver::ToolKit;
 use super::log::TaskLog;
 use super::role::Role;
 use crate::error::Result;
+use crate::process::ProcessSettings;
 use crate::protocol::{Event, EventEnvelope, StepKind, TaskStatusChange};
 use crate::store::Store;
 use crate::task::TaskStatus;
@@ -83,8 +84,9 @@ pub struct TaskContext {
     pub settings: StrategySettings,
     pub verify: Option<VerifyCommand>,
     pub verify_timeout: Duration,
-    /// Extra environment for the check (a shared build directory).
-    pub command_env: Vec<(String, String)>,
+    /// How the check is started: its environment (a shared build directory, no credentials)
+    /// and its sandbox.
+    pub check_process: ProcessSettings,
     /// The filled-in system prompt of each role.
     pub prompts: HashMap<Role, String>,
     pub limits: Limits,

@@ -17,6 +17,7 @@ use super::role::{READ_ONLY_TOOLS, Role};
 use crate::error::Result;
 use crate::protocol::{ApprovalDecision, Event, FinishReason, ToolEffectKind};
 use crate::store::{ModelCall, ModelCallOutcome, Store};
+use crate::text::{error_chain, truncate_with_note as cap};
 use crate::tools::{ToolEffect, Toolbox};
 use crate::turn::{Effect, Input, Limits, TurnLedger, TurnLoop, TurnOutcome};
 
@@ -456,30 +457,4 @@ fn refuse<H: TurnHost>(ctx: &mut H, call: ToolCall, output: String) -> Result<In
         call_id: call.id,
         output,
     })
-}
-
-fn cap(text: &str, limit: usize) -> String {
-    if text.len() <= limit {
-        return text.to_string();
-    }
-    let mut end = limit;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… [{} bytes more]", &text[..end], text.len() - end)
-}
-
-/// An error and its causes on one line: `cannot reach openai at …: connection refused`.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }

@@ -19,6 +19,7 @@ use super::strategy;
 use crate::classify;
 use crate::error::{Error, Result};
 use crate::git;
+use crate::process::CommandPolicy;
 use crate::protocol::{Event, SelectedBy, StepKind, TaskSpec, TaskStatusChange};
 use crate::store::{NewTask, Store, TaskRecord};
 use crate::task::TaskStatus;
@@ -46,6 +47,9 @@ pub struct RunRequest {
     pub tool_settings: ToolSettings,
     /// Extra environment for the check and the `run` tool (see [`super::build_cache`]).
     pub command_env: Vec<(String, String)>,
+    /// How the check and the `run` tool's commands are started: environment without
+    /// credentials, sandbox, network.
+    pub commands: CommandPolicy,
     /// Flips to true on Ctrl-C (or an Op::Cancel from a front).
     pub cancel: watch::Receiver<bool>,
 }
@@ -68,6 +72,7 @@ pub async fn run_task(
         verify_timeout,
         tool_settings,
         command_env,
+        commands,
         cancel,
     } = request;
     let started = Instant::now();
@@ -193,10 +198,30 @@ pub async fn run_task(
         user_prompts_dir,
         verify_command.as_ref(),
     );
+    // The task's commands may write the worktree (and its own git metadata, not the
+    // repository's), a temporary directory of the task's own and the build directories.
+    let scratch = commands.scratch_dir(&format!("task-{task_id}"));
+    let temp_dir = scratch.as_ref().map(|dir| dir.path().to_path_buf());
+    let writable: Vec<PathBuf> = git::linked_worktree_git_dir(&worktree.path)
+        .into_iter()
+        .collect();
+    for (name, dir) in &command_env {
+        if super::build_cache::is_build_dir(name) {
+            // The shared build directories are the agent's; they must exist to be allowed.
+            let _ = std::fs::create_dir_all(dir);
+        }
+    }
+    let run_process = commands.settings(
+        writable.clone(),
+        temp_dir.clone(),
+        command_env.clone(),
+        commands.network_run,
+    );
+    let check_process = commands.settings(writable, temp_dir, command_env, commands.network_check);
     let toolbox = match Workspace::new(&worktree.path) {
         Ok(workspace) => Toolbox::new(workspace, tool_settings)
             .with_base_commit(worktree.base_commit.clone())
-            .with_command_env(command_env.clone()),
+            .with_process(run_process),
         Err(error) => {
             let message = format!("cannot use the worktree: {error}");
             log.emit(Event::Error {
@@ -225,7 +250,7 @@ pub async fn run_task(
         },
         verify: verify_command,
         verify_timeout,
-        command_env,
+        check_process,
         prompts,
         limits,
         ledger: TurnLedger::default(),
@@ -236,7 +261,10 @@ pub async fn run_task(
     };
 
     let outcome = strategy::run(kind, &mut ctx).await?;
-    finish::conclude(ctx, outcome, &repo_root, started).await
+    let finished = finish::conclude(ctx, outcome, &repo_root, started).await;
+    // The task's temporary directory goes with it.
+    drop(scratch);
+    finished
 }
 
 /// One cancel signal for the task: the front's (Ctrl-C, a Cancel op) or a request recorded in

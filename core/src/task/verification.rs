@@ -3,6 +3,7 @@
 use super::context::TaskContext;
 use super::strategy::StrategyOutcome;
 use crate::error::Result;
+use crate::process::ProcessError;
 use crate::protocol::{Event, StepKind};
 use crate::task::TaskStatus;
 use crate::verify::{self, VerifyOutcome};
@@ -42,9 +43,9 @@ pub async fn check(ctx: &mut TaskContext) -> Result<CheckResult> {
     })?;
     let worktree = ctx.worktree.clone();
     let timeout = ctx.verify_timeout;
-    let env = ctx.command_env.clone();
-    let outcome: Option<std::io::Result<VerifyOutcome>> = tokio::select! {
-        outcome = verify::run_with_env(&command.command, &worktree, timeout, &env) => Some(outcome),
+    let settings = ctx.check_process.clone();
+    let outcome: Option<Result<VerifyOutcome, ProcessError>> = tokio::select! {
+        outcome = verify::run_with(&command.command, &worktree, timeout, &settings) => Some(outcome),
         () = ctx.cancelled() => None,
     };
     let Some(outcome) = outcome else {
@@ -54,7 +55,11 @@ pub async fn check(ctx: &mut TaskContext) -> Result<CheckResult> {
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(error) => {
-            let summary = format!("cannot run `{}`: {error}", command.command);
+            let summary = format!(
+                "cannot run `{}`: {}",
+                command.command,
+                crate::text::error_chain(&error)
+            );
             ctx.end_step(step, false, &summary)?;
             return Ok(CheckResult::Failed {
                 summary,

@@ -1,6 +1,5 @@
 //! The error type of the tools, and the one-line message the model reads for each case.
 
-use std::error::Error as _;
 use std::io;
 
 /// Everything a tool can fail with. [`super::Toolbox::call`] never returns it: it turns each one
@@ -82,13 +81,6 @@ impl ToolError {
 
     /// The error and its causes on one line, joined by `: `, as the model reads it.
     pub fn message(&self) -> String {
-        let mut text = self.to_string();
-        let mut source = self.source();
-        while let Some(cause) = source {
-            text.push_str(": ");
-            text.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        text.replace('\n', " ")
+        crate::text::error_chain(self).replace('\n', " ")
     }
 }

@@ -3,7 +3,8 @@
 //! [`Toolbox::specs`] gives the schemas sent to the model, [`Toolbox::effect`] classifies a call
 //! for the approval policy, and [`Toolbox::call`] runs it. Every file path goes through
 //! [`Workspace`], which refuses paths outside the root, through escaping symlinks or into `.git`.
-//! `run` is not confined: the approval policy decides on commands.
+//! `run` is not confined by [`Workspace`]: the approval policy decides on commands, and the
+//! process runner's sandbox (when the front configures one) limits what they can write.
 
 mod args;
 mod command;
@@ -26,6 +27,7 @@ use std::time::Duration;
 use agent_models::{ToolCall, ToolSpec};
 use serde::{Deserialize, Serialize};
 
+use crate::process::{HeadTail, ProcessSettings};
 use args::Args;
 pub use error::ToolError;
 pub use workspace::Workspace;
@@ -122,8 +124,8 @@ pub struct Toolbox {
     settings: ToolSettings,
     /// The commit the `diff` tool compares against; without one, `diff` shows uncommitted work.
     base_commit: Option<String>,
-    /// Extra environment for `run` (a shared build directory).
-    command_env: Arc<[(String, String)]>,
+    /// How `run` starts commands: their environment and sandbox.
+    process: Arc<ProcessSettings>,
 }
 
 /// A tool that does blocking file work, run on tokio's blocking pool.
@@ -135,13 +137,20 @@ impl Toolbox {
             workspace: Arc::new(workspace),
             settings,
             base_commit: None,
-            command_env: Arc::from(Vec::new()),
+            process: Arc::new(ProcessSettings::default()),
         }
     }
 
     /// Gives commands that `run` starts these extra environment variables.
     pub fn with_command_env(mut self, env: Vec<(String, String)>) -> Self {
-        self.command_env = Arc::from(env);
+        Arc::make_mut(&mut self.process).extra_env = env;
+        self
+    }
+
+    /// Starts `run`'s commands with this environment and sandbox. Without it they inherit the
+    /// agent's environment and run unconfined (for tests and embedders).
+    pub fn with_process(mut self, settings: ProcessSettings) -> Self {
+        self.process = Arc::new(settings);
         self
     }
 
@@ -193,7 +202,7 @@ impl Toolbox {
             "search" => self.blocking(walk::search, args).await,
             "edit" => self.blocking(edit::edit, args).await,
             "write" => self.blocking(files::write, args).await,
-            "run" => command::run(&self.workspace, &self.settings, &self.command_env, &args).await,
+            "run" => command::run(&self.workspace, &self.settings, &self.process, &args).await,
             "diff" => self.diff().await,
             other => Err(ToolError::failed(format!(
                 "unknown tool `{other}`; the tools are {}",
@@ -222,9 +231,9 @@ impl Toolbox {
             if patch.is_empty() {
                 return Ok(ToolOutput::success("no changes yet".to_owned()));
             }
-            let mut kept = command::HeadTail::new(limit);
+            let mut kept = HeadTail::split(limit);
             kept.push(patch.as_bytes());
-            let text = format!("{}\n{stat}", kept.render());
+            let text = format!("{}\n{stat}", kept.render(command::elided));
             Ok(ToolOutput::success(text))
         })
         .await

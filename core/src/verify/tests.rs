@@ -192,11 +192,11 @@ async fn long_output_keeps_head_and_tail() {
 
 #[test]
 fn short_output_is_kept_whole() {
-    let mut output = CappedOutput::default();
+    let mut output = crate::process::HeadTail::new(HEAD_BYTES, TAIL_BYTES);
     for _ in 0..4 {
         output.push(&[b'x'; 4096]);
     }
-    let text = output.finish();
+    let text = output.render(omitted);
     assert_eq!(text.len(), HEAD_BYTES + TAIL_BYTES);
     assert!(!text.contains("omitted"));
 }

@@ -10,6 +10,7 @@ use bytes::Bytes;
 use futures_core::Stream;
 
 use crate::error::{ModelError, Result};
+use crate::text::error_chain;
 
 /// A response body as it arrives.
 pub(crate) type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
@@ -156,18 +157,6 @@ pub(crate) fn malformed(
             excerpt(String::from_utf8_lossy(text).trim())
         ),
     }
-}
-
-/// `error: cause: cause` — reqwest's own message says little without its sources.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 /// llama.cpp's `{"error":{"type":"exceed_context_size_error","n_prompt_tokens":N,"n_ctx":M}}`.

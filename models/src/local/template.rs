@@ -143,13 +143,7 @@ fn tool_json(tool: &ToolSpec) -> serde_json::Value {
 }
 
 fn template_error(context: &str, error: &Error) -> ModelError {
-    let mut message = format!("{context}: {error}");
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    ModelError::InvalidRequest(message)
+    ModelError::InvalidRequest(format!("{context}: {}", crate::text::error_chain(error)))
 }
 
 /// `raise_exception(message)`: templates call it to refuse a conversation they cannot render.

@@ -118,13 +118,10 @@ pub(super) async fn run(ctx: &mut TaskContext) -> Result<StrategyOutcome> {
 fn current_diff(ctx: &TaskContext) -> String {
     match git::diff_since(&ctx.worktree, &ctx.base_commit) {
         Ok((patch, _)) if patch.is_empty() => "(no changes)".to_string(),
-        Ok((patch, stat)) if patch.len() > DIFF_BUDGET => {
-            let mut end = DIFF_BUDGET;
-            while !patch.is_char_boundary(end) {
-                end -= 1;
-            }
-            format!("{}\n… [diff cut; {stat} in all]", &patch[..end])
-        }
+        Ok((patch, stat)) if patch.len() > DIFF_BUDGET => format!(
+            "{}\n… [diff cut; {stat} in all]",
+            crate::text::truncate_at_char_boundary(&patch, DIFF_BUDGET)
+        ),
         Ok((patch, _)) => patch,
         Err(error) => format!("(the diff is unavailable: {error})"),
     }
