@@ -159,3 +159,35 @@ fn an_api_key_a_command_prints_and_a_url_password_are_kept_out_of_files_and_outp
         assert!(!contains(bytes, PASSWORD), "{path} holds the URL password");
     }
 }
+
+#[test]
+fn a_secret_a_tool_reads_is_redacted_before_the_model_sees_it() {
+    let home = Home::new();
+    let repo = project(&home);
+    // A committed file holds the API key (a leaked `.env`): reading it is allowed, sending it on
+    // to the model is not.
+    std::fs::write(repo.join("settings.env"), format!("API_KEY={KEY}\n")).unwrap();
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&repo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    git(&["add", "settings.env"]);
+    git(&["commit", "-q", "-m", "settings"]);
+    let server = ScriptedServer::start(vec![
+        call("read", json!({"path": "settings.env"})),
+        text("Done"),
+    ]);
+    let (_, stdout, stderr) = run(&home, &repo, &server.base_url, true);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "{stdout}\n{stderr}");
+    let second = requests[1].to_string();
+    assert!(second.contains("API_KEY=[redacted]"), "{second}");
+    for request in &requests {
+        assert!(!request.to_string().contains(KEY), "{request}");
+    }
+    assert!(!stdout.contains(KEY), "{stdout}");
+}

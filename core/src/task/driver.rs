@@ -202,7 +202,7 @@ pub(crate) async fn request_model<H: TurnHost>(
     messages: Vec<ChatMessage>,
     turn: u32,
 ) -> Result<Vec<Input>> {
-    let mut request = ChatRequest::new(target.model.clone(), messages);
+    let mut request = ChatRequest::new(target.model.clone(), redacted(ctx.store(), messages));
     request.tools = tools.to_vec();
     request.options = target.options.clone();
     request.context_length = target.context_length;
@@ -332,6 +332,19 @@ pub(crate) async fn request_model<H: TurnHost>(
         (None, None) => Input::ModelDone,
     });
     Ok(inputs)
+}
+
+/// `messages` with every credential the store's redactor knows replaced: what a command or a
+/// check printed (an `env`, a config dump) never goes back to the model.
+fn redacted(store: &Store, mut messages: Vec<ChatMessage>) -> Vec<ChatMessage> {
+    if let Some(redactor) = store.redactor() {
+        for message in &mut messages {
+            if let std::borrow::Cow::Owned(clean) = redactor.redact(&message.content) {
+                message.content = clean;
+            }
+        }
+    }
+    messages
 }
 
 fn flush_text<H: TurnHost>(ctx: &mut H, id: &str, pending: &mut String) -> Result<()> {
