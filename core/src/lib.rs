@@ -15,6 +15,7 @@ pub mod ids;
 pub mod instructions;
 pub mod markdown;
 pub mod paths;
+pub mod process;
 pub mod protocol;
 pub mod redact;
 pub mod session;
