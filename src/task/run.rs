@@ -89,6 +89,11 @@ fn execute(
     )?;
     // The models are set up here first, so that one that cannot be used fails with the
     // binary's own hint before anything is recorded.
+    // A repository without commits or an unknown base is a usage error before anything is
+    // recorded (exit 2), not a failed task.
+    if let Ok(root) = agent_core::git::repository_root(&spec.repo) {
+        agent_core::git::resolve_base(&root, &spec.base)?;
+    }
     let models = FlagModels::new(app, &resolved, &options.backend);
     models.select(None)?;
     for (role, model) in &spec.role_models {
@@ -121,6 +126,7 @@ fn execute(
 
     let runtime = runtime()?;
     runtime.block_on(async {
+        let mut interrupts = crate::exit::Interrupts::listen();
         let mut interrupted = false;
         loop {
             tokio::select! {
@@ -155,11 +161,9 @@ fn execute(
                         _ => {}
                     }
                 }
-                signal = tokio::signal::ctrl_c(), if !interrupted => {
-                    if signal.is_ok() {
-                        interrupted = true;
-                        let _ = session.submit(Op::Cancel { task_id: task_id.clone() });
-                    }
+                () = interrupts.recv(), if !interrupted => {
+                    interrupted = true;
+                    let _ = session.submit(Op::Cancel { task_id: task_id.clone() });
                 }
             }
         }

@@ -283,11 +283,7 @@ mod tests {
         // Once is enough; the renewal of the dead owner is refused.
         assert!(store.recover_orphaned_tasks().unwrap().is_empty());
         assert!(!store.renew_task_lease("orphan", dead.pid).unwrap());
-        assert!(
-            store
-                .renew_task_lease("alive", std::process::id())
-                .unwrap()
-        );
+        assert!(store.renew_task_lease("alive", std::process::id()).unwrap());
     }
 
     #[test]
@@ -343,7 +339,9 @@ mod tests {
     fn listing_tasks_recovers_first() {
         let mut store = Store::open_in_memory().unwrap();
         running(&mut store, "orphan", &ended_process());
-        let tasks = store.list_tasks(&crate::store::TaskQuery::default()).unwrap();
+        let tasks = store
+            .list_tasks(&crate::store::TaskQuery::default())
+            .unwrap();
         assert_eq!(tasks[0].status, TaskStatus::Cancelled);
     }
 }

@@ -387,8 +387,7 @@ impl Store {
         event: crate::protocol::Event,
     ) -> Result<EventEnvelope> {
         let transaction = self.write_transaction()?;
-        let envelope =
-            insert_task_event(&transaction, self.redactor.as_deref(), task_id, event)?;
+        let envelope = insert_task_event(&transaction, self.redactor.as_deref(), task_id, event)?;
         transaction.commit()?;
         Ok(envelope)
     }
