@@ -244,7 +244,7 @@ impl Error {
                 Some("another agent process holds the database; try again".into())
             }
             Error::Database(error) if is_read_only(error) => Some(
-                "the database is read-only: make agent.db and its directory (in agent's data directory) writable, or set AGENT_HOME to a directory you can write"
+                "the database is read-only: make it and its directory writable (`agent config path` shows where), or set AGENT_HOME to a directory you can write"
                     .into(),
             ),
             Error::NotFound { kind, .. } => Some(match *kind {

@@ -313,3 +313,26 @@ fn task_show_separates_every_label_from_its_value() {
     }
     assert!(show.contains("complexity simple"), "{show}");
 }
+
+#[test]
+fn rust_backtrace_puts_no_backtrace_into_an_error_message() {
+    let home = Home::new();
+    let bad = home.work_dir().join("bad.gguf");
+    std::fs::write(
+        &bad,
+        b"NOPE\x03\x00\x00\x00 this is not a model file at all",
+    )
+    .unwrap();
+    let output = home
+        .agent()
+        .env("RUST_BACKTRACE", "1")
+        .args(["models", "show", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("not a readable GGUF file"), "{stderr}");
+    assert!(!stderr.contains("candle_core"), "{stderr}");
+    assert!(!stderr.contains("   0: "), "{stderr}");
+    assert_eq!(stderr.lines().count(), 2, "error and hint only: {stderr}");
+}

@@ -518,3 +518,28 @@ fn a_fresh_database_opened_by_many_at_once_never_fails_busy() {
         assert_eq!(store.schema_version().unwrap(), migrations::LATEST_VERSION);
     }
 }
+
+/// A database agent may read but not write (a file made read-only, a read-only mount) is one of
+/// agent's files being unusable: the storage class (exit 5) with a hint, not a run-time failure.
+#[test]
+fn a_read_only_database_is_a_storage_error_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agent.db");
+    drop(Store::open(&path, &StoreOptions::default()).unwrap());
+    let conn =
+        rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let refused = conn
+        .execute(
+            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('x', 't', 0, 0)",
+            [],
+        )
+        .unwrap_err();
+    let error = Error::Database(refused);
+    assert_eq!(error.class(), ErrorClass::Storage);
+    assert!(
+        error.hint().is_some_and(|hint| hint.contains("read-only")),
+        "{:?}",
+        error.hint()
+    );
+}
