@@ -156,13 +156,11 @@ fn show(
         stdout.flush()?;
     }
     match &envelope.event {
-        Event::ModelDelta { text, .. } => {
-            if !json && !text.is_empty() {
-                stdout.write_all(text.as_bytes())?;
-                stdout.flush()?;
-                outcome.printed = true;
-                outcome.ends_with_newline = text.ends_with('\n');
-            }
+        Event::ModelDelta { text, .. } if !json && !text.is_empty() => {
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+            outcome.printed = true;
+            outcome.ends_with_newline = text.ends_with('\n');
         }
         Event::ModelEnd {
             reason,
