@@ -123,6 +123,7 @@ impl App {
     pub fn store_options(config: &ResolvedConfig) -> StoreOptions {
         StoreOptions {
             busy_timeout: Duration::from_millis(config.config.store.busy_timeout_ms),
+            ..StoreOptions::default()
         }
     }
 

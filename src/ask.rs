@@ -59,16 +59,15 @@ pub fn run(app: &App, args: AskArgs) -> Result<Exit> {
 
     let runtime = runtime()?;
     let outcome = runtime.block_on(async {
+        let mut interrupts = crate::exit::Interrupts::listen();
         let mut outcome = Outcome::default();
         let mut stdout = std::io::stdout().lock();
         loop {
             let envelope = tokio::select! {
                 envelope = events.recv() => envelope,
-                signal = tokio::signal::ctrl_c(), if !outcome.interrupted => {
-                    if signal.is_ok() {
-                        outcome.interrupted = true;
-                        let _ = session.submit(Op::Interrupt { chat_id: ASK_CHAT.into() });
-                    }
+                () = interrupts.recv(), if !outcome.interrupted => {
+                    outcome.interrupted = true;
+                    let _ = session.submit(Op::Interrupt { chat_id: ASK_CHAT.into() });
                     continue;
                 }
             };

@@ -20,7 +20,7 @@ pub enum Exit {
     InvalidData = 4,
     /// The data directory or database cannot be used.
     Storage = 5,
-    /// Interrupted by Ctrl-C.
+    /// Interrupted by Ctrl-C (or SIGTERM / SIGHUP), or the task was cancelled.
     Interrupted = 130,
 }
 
@@ -77,3 +77,60 @@ impl std::fmt::Display for UserError {
 }
 
 impl std::error::Error for UserError {}
+
+/// The signals that interrupt a command, as Ctrl-C does (exit 130): SIGINT, and on Unix SIGTERM
+/// (a service manager, `kill`) and SIGHUP (the terminal went away). Listening replaces their
+/// default action (ending the process at once), so a task or an answer in progress ends cleanly:
+/// recorded as cancelled, the store consistent.
+pub struct Interrupts {
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    hangup: Option<tokio::signal::unix::Signal>,
+}
+
+impl Interrupts {
+    /// Starts listening. Call it inside a tokio runtime, before the work that may be interrupted.
+    pub fn listen() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Self {
+                terminate: signal(SignalKind::terminate()).ok(),
+                hangup: signal(SignalKind::hangup()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            Self {}
+        }
+    }
+
+    /// Waits for the next interrupting signal.
+    pub async fn recv(&mut self) {
+        let ctrl_c = async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        #[cfg(unix)]
+        {
+            async fn next(signal: &mut Option<tokio::signal::unix::Signal>) {
+                let received = match signal {
+                    Some(signal) => signal.recv().await.is_some(),
+                    None => false,
+                };
+                if !received {
+                    std::future::pending::<()>().await;
+                }
+            }
+            tokio::select! {
+                () = ctrl_c => {}
+                () = next(&mut self.terminate) => {}
+                () = next(&mut self.hangup) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        ctrl_c.await;
+    }
+}

@@ -90,7 +90,9 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
 }
 
 /// Prints `error: …`, its causes and a hint to stderr, and picks the exit code. Credentials in
-/// the environment and passwords in URLs (`user:pass@`) are redacted from what it prints.
+/// the environment and passwords in URLs (`user:pass@`) are redacted from what it prints, and
+/// so is any backtrace a library put into its message (with `RUST_BACKTRACE` set): the message
+/// is for the user.
 fn report(error: &anyhow::Error) -> Exit {
     if is_broken_pipe(error) {
         // The reader went away (`agent history list | head`): not a failure.
@@ -121,7 +123,7 @@ fn report(error: &anyhow::Error) -> Exit {
     }
     let redactor =
         agent_core::redact::Redactor::from_env(&agent_core::env::EnvSnapshot::capture(), [], []);
-    let note = |line: String| output::note(&redactor.redact(&line));
+    let note = |line: String| output::note(&redactor.redact(without_backtrace(&line)));
     note(format!("error: {error}"));
     for cause in error.chain().skip(1) {
         note(format!("  caused by: {cause}"));
@@ -132,10 +134,46 @@ fn report(error: &anyhow::Error) -> Exit {
     exit
 }
 
+/// `message` up to the first line of a backtrace (`   0: frame` or `stack backtrace:`).
+fn without_backtrace(message: &str) -> &str {
+    let mut end = 0;
+    for line in message.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let frame = trimmed.split_once(": ").is_some_and(|(number, _)| {
+            !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())
+        });
+        if frame || trimmed.starts_with("stack backtrace:") {
+            break;
+        }
+        end += line.len();
+    }
+    message[..end].trim_end()
+}
+
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backtraces_are_cut_from_messages() {
+        let message = "not a readable GGUF file (unknown magic 0x0e44dfd8\n   0: candle_core::error::Error::bt\n   1: read\n             at src/gguf.rs:61:21";
+        assert_eq!(
+            super::without_backtrace(message),
+            "not a readable GGUF file (unknown magic 0x0e44dfd8"
+        );
+        assert_eq!(
+            super::without_backtrace("two lines\nof message: kept"),
+            "two lines\nof message: kept"
+        );
+        assert_eq!(
+            super::without_backtrace("boom\nstack backtrace:\n  0: x"),
+            "boom"
+        );
+    }
 }

@@ -149,7 +149,24 @@ pub fn model_error_class(error: &agent_models::ModelError) -> ErrorClass {
     }
 }
 
+/// Whether SQLite refused to write because the database (or its directory) is read-only.
+fn is_read_only(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(failure, _)
+            if matches!(
+                failure.code,
+                rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen
+            )
+    )
+}
+
 impl Error {
+    /// Whether the database was too busy (another process held its lock past every wait).
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Error::Database(error) if crate::store::is_busy(error))
+    }
+
     /// Which kind of failure this is, for exit codes and status codes.
     pub fn class(&self) -> ErrorClass {
         match self {
@@ -165,6 +182,7 @@ impl Error {
             Error::DataDirectory { .. }
             | Error::CorruptDatabase { .. }
             | Error::SchemaTooNew { .. } => ErrorClass::Storage,
+            Error::Database(error) if is_read_only(error) => ErrorClass::Storage,
             Error::Io { source, .. } => match source.kind() {
                 std::io::ErrorKind::PermissionDenied
                 | std::io::ErrorKind::ReadOnlyFilesystem
@@ -225,6 +243,10 @@ impl Error {
             {
                 Some("another agent process holds the database; try again".into())
             }
+            Error::Database(error) if is_read_only(error) => Some(
+                "the database is read-only: make it and its directory writable (`agent config path` shows where), or set AGENT_HOME to a directory you can write"
+                    .into(),
+            ),
             Error::NotFound { kind, .. } => Some(match *kind {
                 "task" => "`agent task list` shows task ids".to_string(),
                 _ => format!("`agent history list` shows {kind} ids"),

@@ -493,3 +493,26 @@ fn the_backend_is_called_ollama() {
         Err(ModelError::InvalidRequest(_))
     ));
 }
+
+#[tokio::test]
+async fn a_busy_ollama_is_asked_again() {
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    let server = TestServer::start(move |_| {
+        if seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            Reply::WithHeaders {
+                status: 503,
+                headers: vec!["Retry-After: 0".into()],
+                content_type: "application/json",
+                body: json!({"error": "server busy, please try again"}).to_string(),
+            }
+        } else {
+            Reply::ndjson(&[text_line("hi"), done_line("stop", 5, 1)], End::Complete)
+        }
+    })
+    .await;
+    let (events, error) = split_error(collect(backend(&server).chat(request())).await);
+    assert!(error.is_none(), "{error:?}");
+    assert!(events.contains(&ChatEvent::TextDelta { text: "hi".into() }));
+    assert_eq!(server.requests().len(), 2);
+}

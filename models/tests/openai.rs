@@ -478,3 +478,100 @@ fn the_backend_is_called_openai_and_hides_its_key() {
     assert_eq!(backend.base_url(), "http://127.0.0.1:8080/v1");
     assert!(!format!("{backend:?}").contains("sk-secret"));
 }
+
+/// A 429 or 503 with the server's `Retry-After`.
+fn busy(status: u16, retry_after: &str) -> Reply {
+    Reply::WithHeaders {
+        status,
+        headers: vec![format!("Retry-After: {retry_after}")],
+        content_type: "application/json",
+        body: json!({"error": {"message": "slow down", "type": "rate_limit"}}).to_string(),
+    }
+}
+
+fn answer() -> Reply {
+    Reply::sse(&[&content("hi"), &finish("stop"), "[DONE]"], End::Complete)
+}
+
+#[tokio::test]
+async fn a_busy_server_is_asked_again_after_the_wait_it_names() {
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    let server =
+        TestServer::start(
+            move |_| match seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => busy(429, "1"),
+                1 => busy(503, "0"),
+                _ => answer(),
+            },
+        )
+        .await;
+    let started = std::time::Instant::now();
+    let (events, error) = split_error(collect(backend(&server).chat(request())).await);
+    assert!(error.is_none(), "{error:?}");
+    assert!(events.contains(&ChatEvent::TextDelta { text: "hi".into() }));
+    assert_eq!(server.requests().len(), 3);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "the wait was honoured"
+    );
+    // The same request each time.
+    let bodies: Vec<_> = server.requests().iter().map(|r| r.json()).collect();
+    assert!(bodies.windows(2).all(|pair| pair[0] == pair[1]));
+}
+
+#[tokio::test]
+async fn busy_answers_are_tried_three_times_and_long_waits_not_at_all() {
+    let server = TestServer::start(|_| busy(429, "0")).await;
+    let (_, error) = split_error(collect(backend(&server).chat(request())).await);
+    assert!(
+        matches!(&error, Some(ModelError::Http { status: 429, message, .. }) if message == "slow down"),
+        "{error:?}"
+    );
+    assert_eq!(server.requests().len(), 3);
+
+    // A server that asks for more than the 30 s agent waits in all gets its answer reported.
+    let server = TestServer::start(|_| busy(503, "120")).await;
+    let started = std::time::Instant::now();
+    let (_, error) = split_error(collect(backend(&server).chat(request())).await);
+    assert!(
+        matches!(&error, Some(ModelError::Http { status: 503, .. })),
+        "{error:?}"
+    );
+    assert_eq!(server.requests().len(), 1);
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // A 429 that names no wait is a quota, not a moment: reported at once.
+    let server =
+        TestServer::start(|_| Reply::json(429, json!({"error": {"message": "quota exceeded"}})))
+            .await;
+    let (_, error) = split_error(collect(backend(&server).chat(request())).await);
+    assert!(
+        matches!(&error, Some(ModelError::Http { status: 429, .. })),
+        "{error:?}"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_web_page_instead_of_an_event_stream_is_named() {
+    let server = TestServer::start(|_| Reply::Full {
+        status: 200,
+        content_type: "text/html; charset=utf-8",
+        body: "<!doctype html>\n<html><head><title>Sign in</title></head><body>Please sign in</body></html>".into(),
+    })
+    .await;
+    let (events, error) = split_error(collect(backend(&server).chat(request())).await);
+    assert!(events.is_empty());
+    match error {
+        Some(ModelError::Protocol { message, .. }) => {
+            assert!(
+                message.starts_with(
+                    "the server answered text/html, not an event stream: <!doctype html> <html>"
+                ),
+                "{message}"
+            );
+        }
+        other => panic!("expected a protocol error, got {other:?}"),
+    }
+}

@@ -61,6 +61,9 @@ pub fn list(
 
 pub fn show(app: &App, id: &str, json: bool) -> Result<Exit> {
     let (resolved, store) = app.config_and_store()?;
+    // A task whose process is gone shows as ended, with the reason (best effort: a read-only
+    // database still shows what it has).
+    let _ = store.recover_orphaned_tasks();
     let task = store.task(&store.resolve_task_id(id)?)?;
     if json {
         print_json(&task)?;
@@ -75,7 +78,11 @@ fn describe(task: &TaskRecord, store: &Store, painter: &Painter) -> Result<Strin
     let mut out = String::new();
     let mut row = |label: &str, value: &str| {
         if !value.is_empty() {
-            out.push_str(&format!("{:<10}{value}\n", painter.paint(Tone::Dim, label)));
+            // Padded before painting (escape codes would count), with at least one space.
+            out.push_str(&format!(
+                "{} {value}\n",
+                painter.paint(Tone::Dim, &format!("{label:<10}"))
+            ));
         }
     };
     row("task", &task.id);
@@ -198,8 +205,10 @@ pub fn logs(app: &App, id: &str, follow: bool, json: bool) -> Result<Exit> {
         if !follow || finished {
             return Ok(Exit::Ok);
         }
+        // A task whose process died is ended here (which writes its last events).
+        let _ = store.recover_orphaned_tasks();
         let task = store.task(&id)?;
-        if task.status.is_final() || !process_alive(task.pid) {
+        if task.status.is_final() {
             // One more read catches events written between the two queries.
             let rest = store.task_events(&id, after)?;
             for envelope in &rest {
@@ -234,14 +243,4 @@ fn log_line(envelope: &EventEnvelope, painter: &Painter) -> Option<String> {
         out.push_str(&format!("\n    {}", paint(line)));
     }
     Some(out)
-}
-
-/// Whether the process that runs a task is still there (Linux; elsewhere assumed alive).
-fn process_alive(pid: Option<u32>) -> bool {
-    match pid {
-        Some(pid) if cfg!(target_os = "linux") => {
-            std::path::Path::new(&format!("/proc/{pid}")).exists()
-        }
-        _ => true,
-    }
 }

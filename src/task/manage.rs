@@ -14,6 +14,16 @@ use crate::output::print;
 pub fn cancel(app: &App, id: &str) -> Result<Exit> {
     let (_, store) = app.config_and_store()?;
     let id = store.resolve_task_id(id)?;
+    // A task whose process is gone is ended here and now: nobody else would.
+    let recovered = store.recover_orphaned_tasks()?;
+    if let Some(orphan) = recovered.iter().find(|task| task.id == id) {
+        print(&format!(
+            "cancelled task {}: {}\n",
+            short(&id),
+            orphan.reason
+        ))?;
+        return Ok(Exit::Ok);
+    }
     let task = store.task(&id)?;
     if task.status.is_final() {
         return Err(UserError::usage(
@@ -26,6 +36,8 @@ pub fn cancel(app: &App, id: &str) -> Result<Exit> {
     // The running process checks twice a second; wait a little for it to finish.
     for _ in 0..40 {
         std::thread::sleep(Duration::from_millis(250));
+        // Its process may die instead of stopping it.
+        store.recover_orphaned_tasks()?;
         if store.task(&id)?.status.is_final() {
             print(&format!("cancelled task {}\n", short(&id)))?;
             return Ok(Exit::Ok);
@@ -55,6 +67,7 @@ pub fn apply(app: &App, id: &str, force: bool) -> Result<Exit> {
 pub fn discard(app: &App, id: &str) -> Result<Exit> {
     let (_, store) = app.config_and_store()?;
     let id = store.resolve_task_id(id)?;
+    store.recover_orphaned_tasks()?;
     let task = store.task(&id)?;
     if !task.status.is_final() {
         return Err(UserError::usage(
@@ -69,15 +82,31 @@ pub fn discard(app: &App, id: &str) -> Result<Exit> {
         .as_ref()
         .map(PathBuf::from)
         .unwrap_or_else(|| super::run::worktrees_dir(app).join(&task.id));
-    if let Some(branch) = &task.branch {
+    // The branch the store knows, or one a task that died while making its worktree left
+    // behind (`agent/<id8>-…`, the runner's naming) without the store hearing of it.
+    let branches = match &task.branch {
+        Some(branch) => vec![branch.clone()],
+        None => {
+            git::branches_with_prefix(repo, &format!("agent/{}-", short(&id))).unwrap_or_default()
+        }
+    };
+    if branches.is_empty() {
+        git::remove_worktree_directory(repo, &worktree)?;
+    }
+    for branch in &branches {
+        // Fails, rather than claims success, when the branch is still there afterwards.
         git::remove_worktree(repo, &worktree, branch)?;
     }
     store.clear_task_worktree(&task.id)?;
-    print(&format!(
-        "discarded task {}: removed its worktree and branch {}\n",
-        short(&id),
-        task.branch.as_deref().unwrap_or("-")
-    ))?;
+    if task.branch.is_some() {
+        store.clear_task_branch(&task.id)?;
+    }
+    let removed = if branches.is_empty() {
+        "removed its worktree (it had no branch)".to_string()
+    } else {
+        format!("removed its worktree and branch {}", branches.join(", "))
+    };
+    print(&format!("discarded task {}: {removed}\n", short(&id)))?;
     Ok(Exit::Ok)
 }
 

@@ -17,6 +17,9 @@ use crate::exit::{Exit, UserError};
 use crate::models::runtime;
 use crate::session::FlagModels;
 
+/// How long the process waits, after a task's last event, for the task's thread to clean up.
+const SETTLE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub fn run(app: &App, args: TaskRunArgs) -> Result<Exit> {
     if args.description.trim().is_empty() {
         return Err(UserError::usage(
@@ -121,6 +124,7 @@ fn execute(
 
     let runtime = runtime()?;
     runtime.block_on(async {
+        let mut interrupts = crate::exit::Interrupts::listen();
         let mut interrupted = false;
         loop {
             tokio::select! {
@@ -155,14 +159,14 @@ fn execute(
                         _ => {}
                     }
                 }
-                signal = tokio::signal::ctrl_c(), if !interrupted => {
-                    if signal.is_ok() {
-                        interrupted = true;
-                        let _ = session.submit(Op::Cancel { task_id: task_id.clone() });
-                    }
+                () = interrupts.recv(), if !interrupted => {
+                    interrupted = true;
+                    let _ = session.submit(Op::Cancel { task_id: task_id.clone() });
                 }
             }
         }
+        // The task's thread still cleans up (its temporary directory) after the last event.
+        session.settle(&task_id, SETTLE_LIMIT).await;
     });
     renderer.finish();
     let record = store.task(&task_id).context("the task could not run")?;

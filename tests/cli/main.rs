@@ -8,6 +8,7 @@ mod common;
 mod completions;
 mod concurrency;
 mod config;
+mod durability;
 mod errors;
 mod fake_ollama;
 mod golden;

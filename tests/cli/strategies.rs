@@ -100,7 +100,7 @@ fn iterative_feeds_the_failing_check_back_and_succeeds_on_the_second_round() {
         ["running", "verifying", "running", "verifying", "succeeded"]
     );
     let show = home.ok(&["task", "show", &id]);
-    assert!(show.contains("rounds    2"), "{show}");
+    assert!(show.contains("rounds     2"), "{show}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The error type of the git layer, and what the user can do about each case.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Everything the task-workspace git operations can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -66,18 +67,38 @@ pub enum GitError {
     NotOnBranch { commit: String },
 
     /// A file system operation outside libgit2 failed. Retrying may help if the cause was
-    /// transient.
-    #[error("cannot {action} {}", path.display())]
+    /// transient. The message carries the cause, so that a task's recorded error has it too.
+    #[error("cannot {action} {}: {error}", path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
 
-    /// libgit2 failed for another reason (a locked index, a corrupt object, a full disk).
-    #[error("git operation failed")]
-    Git(#[from] git2::Error),
+    /// Another agent process held the repository's lock (while it created or removed a task
+    /// worktree) for longer than agent waits. Retrying helps once it is done.
+    #[error(
+        "another agent process held the repository lock {} for {}s",
+        path.display(),
+        waited.as_secs()
+    )]
+    Busy { path: PathBuf, waited: Duration },
+
+    /// A branch that was to be deleted is still there afterwards (another process recreated it
+    /// or git refused silently).
+    #[error("branch `{branch}` is still there after deleting it")]
+    BranchRemains { branch: String },
+
+    /// libgit2 failed for another reason (a locked index, a corrupt object, a full disk). The
+    /// message carries libgit2's own.
+    #[error("git operation failed: {}", .0.message())]
+    Git(git2::Error),
+}
+
+impl From<git2::Error> for GitError {
+    fn from(error: git2::Error) -> Self {
+        Self::Git(error)
+    }
 }
 
 impl GitError {
@@ -128,6 +149,13 @@ impl GitError {
             Self::NotOnBranch { .. } => {
                 Some("switch to the branch the commit was applied to".to_owned())
             }
+            Self::Busy { .. } => Some(
+                "another agent task is creating or removing its worktree in this repository; try again"
+                    .to_owned(),
+            ),
+            Self::BranchRemains { branch } => Some(format!(
+                "delete it by hand: `git branch -D {branch}`"
+            )),
             Self::Io { .. } | Self::Git(_) => None,
         }
     }

@@ -9,6 +9,7 @@ mod apply;
 mod commit;
 mod diff;
 mod error;
+mod lock;
 #[cfg(test)]
 mod test_support;
 mod worktree;
@@ -22,7 +23,8 @@ pub use commit::commit_all;
 pub use diff::{DiffStat, diff_since};
 pub use error::GitError;
 pub use worktree::{
-    TaskWorktree, branch_exists, create_worktree, remove_worktree, remove_worktree_directory,
+    TaskWorktree, branch_exists, branches_with_prefix, create_worktree, remove_worktree,
+    remove_worktree_directory,
 };
 
 /// The longest slug [`slug`] returns.
@@ -50,6 +52,15 @@ pub fn repository_root(dir: &Path) -> Result<PathBuf, GitError> {
 pub fn linked_worktree_git_dir(worktree: &Path) -> Option<PathBuf> {
     let repo = git2::Repository::open(worktree).ok()?;
     repo.is_worktree().then(|| repo.path().to_path_buf())
+}
+
+/// The full sha of the commit `base` (`HEAD`, a sha, a branch or tag) names in the repository
+/// at `repo_root`: what a task would start from. A front calls it before recording a task, so
+/// that a repository without commits or an unknown base is a usage error (with a hint) and
+/// leaves no failed task behind.
+pub fn resolve_base(repo_root: &Path, base: &str) -> Result<String, GitError> {
+    let repository = open_repository(repo_root)?;
+    Ok(resolve_commit(&repository, base)?.id().to_string())
 }
 
 /// How many tracked files in the repository at `repo_root` have uncommitted changes (staged or

@@ -1,9 +1,14 @@
 //! Creating and removing the linked worktree (and branch) a task works in.
+//!
+//! Both hold the repository's lock ([`RepoLock`]) while they change branches and worktree
+//! entries, so tasks starting and ending at once in one repository queue instead of failing on
+//! git's lock files; a lock file held by someone else's `git` is waited out a little.
 
 use std::path::{Path, PathBuf};
 
 use git2::{BranchType, ErrorCode, Repository, WorktreeAddOptions, WorktreePruneOptions};
 
+use super::lock::{RepoLock, retry_locked};
 use super::{GitError, open_repository, resolve_commit};
 
 /// A task's private checkout: a linked worktree on its own branch.
@@ -29,6 +34,7 @@ pub fn create_worktree(
 ) -> Result<TaskWorktree, GitError> {
     let repository = open_repository(repo_root)?;
     let base_commit = resolve_commit(&repository, base)?;
+    let _lock = RepoLock::acquire(&repository)?;
     if branch_exists_in(&repository, branch)? {
         return Err(GitError::BranchExists {
             branch: branch.to_owned(),
@@ -37,15 +43,15 @@ pub fn create_worktree(
     prepare_location(worktree_path)?;
 
     let name = unused_worktree_name(&repository, worktree_path);
-    let branch_ref = repository.branch(branch, &base_commit, false)?;
+    let branch_ref = retry_locked(|| Ok(repository.branch(branch, &base_commit, false)?))?;
     let reference = branch_ref.into_reference();
     let mut options = WorktreeAddOptions::new();
     options.reference(Some(&reference));
     if let Err(error) = repository.worktree(&name, worktree_path, Some(&options)) {
-        // Leave nothing behind: the branch was only created for this worktree.
-        if let Ok(mut branch_ref) = repository.find_branch(branch, BranchType::Local) {
-            let _ = branch_ref.delete();
-        }
+        // Leave nothing behind: the branch was only created for this worktree, and a half-made
+        // worktree would be in the way of the next try.
+        let _ = remove_directory(&repository, worktree_path);
+        let _ = retry_locked(|| delete_branch(&repository, branch));
         return Err(error.into());
     }
     Ok(TaskWorktree {
@@ -56,18 +62,21 @@ pub fn create_worktree(
 }
 
 /// Removes the worktree at `worktree_path` (its directory and git's administrative entry) and
-/// deletes `branch`. Pieces that are already gone are skipped, so this is idempotent.
+/// deletes `branch`. Pieces that are already gone are skipped, so this is idempotent. A branch
+/// still there afterwards is [`GitError::BranchRemains`], never a silent success.
 pub fn remove_worktree(
     repo_root: &Path,
     worktree_path: &Path,
     branch: &str,
 ) -> Result<(), GitError> {
-    remove_worktree_directory(repo_root, worktree_path)?;
     let repository = open_repository(repo_root)?;
-    match repository.find_branch(branch, BranchType::Local) {
-        Ok(mut branch_ref) => branch_ref.delete()?,
-        Err(error) if error.code() == ErrorCode::NotFound => {}
-        Err(error) => return Err(error.into()),
+    let _lock = RepoLock::acquire(&repository)?;
+    remove_directory(&repository, worktree_path)?;
+    retry_locked(|| delete_branch(&repository, branch))?;
+    if branch_exists_in(&repository, branch)? {
+        return Err(GitError::BranchRemains {
+            branch: branch.to_owned(),
+        });
     }
     Ok(())
 }
@@ -76,6 +85,38 @@ pub fn remove_worktree(
 /// what a finished task leaves, once its work is committed. Missing pieces are not an error.
 pub fn remove_worktree_directory(repo_root: &Path, worktree_path: &Path) -> Result<(), GitError> {
     let repository = open_repository(repo_root)?;
+    let _lock = RepoLock::acquire(&repository)?;
+    remove_directory(&repository, worktree_path)
+}
+
+/// The local branches whose names start with `prefix` (a task's `agent/<id8>-`, to find a
+/// branch the store never heard of), sorted.
+pub fn branches_with_prefix(repo_root: &Path, prefix: &str) -> Result<Vec<String>, GitError> {
+    let repository = open_repository(repo_root)?;
+    let mut names = Vec::new();
+    for branch in repository.branches(Some(BranchType::Local))? {
+        let (branch, _) = branch?;
+        if let Ok(Some(name)) = branch.name()
+            && name.starts_with(prefix)
+        {
+            names.push(name.to_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// Deletes the local branch `branch`; one that is not there is fine.
+fn delete_branch(repository: &Repository, branch: &str) -> Result<(), GitError> {
+    match repository.find_branch(branch, BranchType::Local) {
+        Ok(mut branch_ref) => Ok(branch_ref.delete()?),
+        Err(error) if error.code() == ErrorCode::NotFound => Ok(()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// [`remove_worktree_directory`] with the repository open and locked by the caller.
+fn remove_directory(repository: &Repository, worktree_path: &Path) -> Result<(), GitError> {
     let wanted = comparable(worktree_path);
     for name in repository.worktrees()?.iter() {
         let Ok(Some(name)) = name else {
@@ -89,7 +130,7 @@ pub fn remove_worktree_directory(repo_root: &Path, worktree_path: &Path) -> Resu
         }
         let mut options = WorktreePruneOptions::new();
         options.valid(true).working_tree(true);
-        worktree.prune(Some(&mut options))?;
+        retry_locked(|| Ok(worktree.prune(Some(&mut options))?))?;
     }
     match std::fs::remove_dir_all(worktree_path) {
         Ok(()) => {}
@@ -98,7 +139,7 @@ pub fn remove_worktree_directory(repo_root: &Path, worktree_path: &Path) -> Resu
             return Err(GitError::Io {
                 action: "remove worktree directory",
                 path: worktree_path.to_path_buf(),
-                source,
+                error: source,
             });
         }
     }
@@ -123,10 +164,10 @@ fn branch_exists_in(repository: &Repository, branch: &str) -> Result<bool, GitEr
 /// Makes sure libgit2 can create `path`: its parents exist and it does not (an empty directory
 /// is removed, anything else is refused).
 fn prepare_location(path: &Path) -> Result<(), GitError> {
-    let io = |action, source| GitError::Io {
+    let io = |action, error| GitError::Io {
         action,
         path: path.to_path_buf(),
-        source,
+        error,
     };
     match std::fs::read_dir(path) {
         Ok(mut entries) => {

@@ -30,6 +30,7 @@
 mod capture;
 mod env;
 mod group;
+mod identity;
 #[cfg(target_os = "linux")]
 mod landlock;
 pub mod launcher;
@@ -48,6 +49,7 @@ use tokio::io::{AsyncRead, AsyncReadExt as _};
 pub use capture::HeadTail;
 pub use env::{EnvFilter, looks_secret};
 use group::Group;
+pub use identity::{Liveness, ProcessIdentity};
 pub use launcher::LAUNCHER_ARG;
 pub use sandbox::{CommandPolicy, Sandbox, SandboxMode, ScratchDir, Support, support};
 

@@ -198,6 +198,16 @@ impl Session {
     pub fn is_running(&self, task_id: &str) -> bool {
         lock(&self.shared.tasks).contains_key(task_id)
     }
+
+    /// Waits, at most `limit`, until the task's thread has let go of it (after `task_finished`
+    /// it still removes the task's temporary directory and closes its connection). A front
+    /// calls it before its process exits.
+    pub async fn settle(&self, task_id: &str, limit: Duration) {
+        let deadline = tokio::time::Instant::now() + limit;
+        while self.is_running(task_id) && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
 }
 
 impl Shared {

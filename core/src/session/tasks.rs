@@ -26,6 +26,8 @@ pub(crate) fn start(
         ));
     }
     let repo_root = crate::git::repository_root(&spec.repo)?;
+    // A repository without commits or an unknown base is the op's error, not a failed task.
+    crate::git::resolve_base(&repo_root, &spec.base)?;
     let setup = &shared.setup;
     let model = setup.models.resolve(spec.model.as_deref())?;
     let mut role_models = HashMap::new();
@@ -132,6 +134,8 @@ pub(crate) fn cancel(shared: &Shared, task_id: &str) -> Result<()> {
     }
     let store = shared.open_store()?;
     let id = store.resolve_task_id(task_id)?;
+    // A task whose process died ends here and now; a live one is asked to stop.
+    store.recover_orphaned_tasks()?;
     store.request_task_cancel(&id)?;
     Ok(())
 }

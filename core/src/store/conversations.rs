@@ -1,7 +1,7 @@
 //! Conversations and their messages: create, append, list newest first with cursors, show, delete.
 
 use agent_models::Role;
-use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::Store;
@@ -129,9 +129,7 @@ impl Store {
         conversation_id: &str,
         message: NewMessage,
     ) -> Result<Message> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.write_transaction()?;
         let exists: Option<i64> = tx
             .query_row(
                 "SELECT 1 FROM conversations WHERE id = ?1",
@@ -273,9 +271,7 @@ impl Store {
 
     /// Deletes a conversation and its messages (and their search index entries).
     pub fn delete_conversation(&mut self, id: &str) -> Result<Deleted> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.write_transaction()?;
         let messages: u64 = tx.query_row(
             "SELECT COUNT(*) FROM messages WHERE conversation_id = ?1",
             [id],

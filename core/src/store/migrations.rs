@@ -3,7 +3,9 @@
 //! A released migration is never edited: a change to the schema is a new file appended to
 //! [`MIGRATIONS`]. Version N means the first N migrations have been applied.
 
-use rusqlite::{Connection, TransactionBehavior};
+use std::time::Duration;
+
+use rusqlite::Connection;
 
 use crate::error::{Error, Result};
 
@@ -14,6 +16,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_attachments_registry_experiments.sql"),
     include_str!("migrations/0004_task_runs.sql"),
     include_str!("migrations/0005_strategies.sql"),
+    include_str!("migrations/0006_task_leases.sql"),
 ];
 
 /// The schema version this build writes and expects.
@@ -31,8 +34,18 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     migrate_to(conn, LATEST_VERSION)
 }
 
+/// [`migrate`], waiting up to `patience` more for the write lock once SQLite's busy timeout ran
+/// out (several processes opening a fresh database at once).
+pub(crate) fn migrate_patiently(conn: &mut Connection, patience: Duration) -> Result<()> {
+    migrate_within(conn, LATEST_VERSION, patience)
+}
+
 /// Brings the database to `target` (tests use it to build databases at older versions).
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+    migrate_within(conn, target, Duration::ZERO)
+}
+
+fn migrate_within(conn: &mut Connection, target: i64, patience: Duration) -> Result<()> {
     let current = schema_version(conn)?;
     if current > LATEST_VERSION {
         return Err(Error::SchemaTooNew {
@@ -43,7 +56,7 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     if current >= target {
         return Ok(());
     }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = super::begin_immediate(conn, patience)?;
     let current = schema_version(&tx)?;
     for (index, sql) in MIGRATIONS.iter().enumerate() {
         let version = index as i64 + 1;

@@ -3,6 +3,12 @@
 //! One database file in the data directory, WAL mode, foreign keys on, a busy timeout so that
 //! several `agent` processes can write at once. Every write is committed before it returns.
 //!
+//! A busy database is waited for, never fatal: each statement waits up to the busy timeout, and
+//! what SQLite refuses without waiting (switching a fresh file to WAL while another process
+//! opens it, a write transaction that found the lock taken past the timeout) is tried again for
+//! [`StoreOptions::lock_patience`] more, the whole open and migration of a fresh database
+//! included.
+//!
 //! A store given a [`Redactor`] ([`Store::set_redactor`]) redacts the free text it writes —
 //! task events, task descriptions, summaries and errors, plans, model call errors, chat
 //! messages — so credentials and URL passwords never reach the file (history imports excepted:
@@ -10,6 +16,7 @@
 
 mod attachments;
 mod conversations;
+mod leases;
 pub mod migrations;
 mod model_calls;
 mod registry;
@@ -21,9 +28,9 @@ mod transfer;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{Error, Result};
 use crate::redact::Redactor;
@@ -32,6 +39,7 @@ pub use attachments::Attachment;
 pub use conversations::{
     Conversation, ConversationSummary, Deleted, ListQuery, Message, NewMessage, Page,
 };
+pub use leases::{HEARTBEAT, LEASE_TTL, RecoveredTask};
 pub use model_calls::{ModelCall, ModelCallOutcome, UsageTotals};
 pub use registry::RegistryEntry;
 pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
@@ -44,12 +52,16 @@ pub use transfer::{ConversationRecord, ImportReport, MessageRecord, read_jsonl};
 pub struct StoreOptions {
     /// How long a write waits for another process's write lock before failing.
     pub busy_timeout: Duration,
+    /// How long a busy database is tried again once SQLite gave up: opening and migrating it,
+    /// starting a write transaction.
+    pub lock_patience: Duration,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
         Self {
             busy_timeout: Duration::from_secs(5),
+            lock_patience: Duration::from_secs(30),
         }
     }
 }
@@ -62,6 +74,8 @@ pub struct Store {
     attachments_dir: Option<PathBuf>,
     /// Redacts the text written, when the front gave one.
     redactor: Option<Arc<Redactor>>,
+    /// How long a busy database is tried again ([`StoreOptions::lock_patience`]).
+    lock_patience: Duration,
 }
 
 impl Store {
@@ -74,6 +88,22 @@ impl Store {
                 source,
             })?;
         }
+        // Several processes opening a fresh database at once can find it busy in ways SQLite
+        // does not wait for; the whole open is tried again.
+        let deadline = Instant::now() + options.lock_patience;
+        let mut attempt = 0;
+        loop {
+            match Self::open_once(path, options) {
+                Err(error) if error.is_busy() && Instant::now() < deadline => {
+                    attempt += 1;
+                    std::thread::sleep(busy_pause(attempt));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path, options: &StoreOptions) -> Result<Self> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -86,6 +116,7 @@ impl Store {
             path: path.to_path_buf(),
             attachments_dir,
             redactor: None,
+            lock_patience: options.lock_patience,
         };
         store
             .configure(options)
@@ -105,6 +136,7 @@ impl Store {
             path: PathBuf::from(":memory:"),
             attachments_dir: None,
             redactor: None,
+            lock_patience: StoreOptions::default().lock_patience,
         };
         store.configure(&StoreOptions::default())?;
         store.migrate()?;
@@ -212,18 +244,82 @@ impl Store {
 
     fn configure(&mut self, options: &StoreOptions) -> rusqlite::Result<()> {
         self.conn.busy_timeout(options.busy_timeout)?;
-        // journal_mode returns a row; WAL lets readers run beside one writer, across processes.
-        let _mode: String =
-            self.conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        // WAL lets readers run beside one writer, across processes. It is a property of the
+        // file: once set, it stays, and setting it again would take a lock for nothing. Setting
+        // it needs the file to itself, and SQLite answers "busy" at once rather than wait
+        // while another process opens the same fresh file, so that is tried again.
+        let mode: String = self
+            .conn
+            .pragma_query_value(None, "journal_mode", |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            let conn = &self.conn;
+            let _mode: String = retry_busy(options.lock_patience, || {
+                conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            })?;
+        }
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         Ok(())
     }
 
     fn migrate(&mut self) -> Result<()> {
-        migrations::migrate(&mut self.conn)
+        migrations::migrate_patiently(&mut self.conn, self.lock_patience)
     }
+
+    /// Starts a write (`BEGIN IMMEDIATE`) transaction, waiting for another process's write as
+    /// long as the busy timeout and then the lock patience allow.
+    pub(crate) fn write_transaction(&self) -> rusqlite::Result<Transaction<'_>> {
+        begin_immediate(&self.conn, self.lock_patience)
+    }
+}
+
+/// `BEGIN IMMEDIATE` on `conn`, tried again for `patience` after SQLite's own busy wait ran out.
+pub(crate) fn begin_immediate(
+    conn: &Connection,
+    patience: Duration,
+) -> rusqlite::Result<Transaction<'_>> {
+    retry_busy(patience, || {
+        Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+    })
+}
+
+/// Runs `attempt` until it is not refused as busy or `patience` has passed.
+pub(crate) fn retry_busy<T>(
+    patience: Duration,
+    mut attempt: impl FnMut() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    let deadline = Instant::now() + patience;
+    let mut tries = 0;
+    loop {
+        match attempt() {
+            Err(error) if is_busy(&error) && Instant::now() < deadline => {
+                tries += 1;
+                std::thread::sleep(busy_pause(tries));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether SQLite refused because another connection holds a lock (also once every wait ran
+/// out).
+pub fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(failure, _)
+            if matches!(
+                failure.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            )
+    )
+}
+
+/// The pause before try `tries` (from 1): 5 ms doubling to 160 ms, with a little jitter so that
+/// processes that collided once do not collide again in step.
+fn busy_pause(tries: u32) -> Duration {
+    let base = 5u64 << tries.min(5);
+    let jitter = u64::from(std::process::id() ^ tries.wrapping_mul(2_654_435_761)) % (base / 2 + 1);
+    Duration::from_millis(base + jitter)
 }
 
 fn classify_open_error(path: &Path, error: rusqlite::Error) -> Error {

@@ -1,7 +1,7 @@
 //! The model registry cache: what each backend last reported, so listings work while a server is
 //! down and model selection need not ask every backend each time.
 
-use rusqlite::{TransactionBehavior, params};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::Store;
@@ -27,9 +27,7 @@ impl Store {
         models: &[(String, serde_json::Value)],
     ) -> Result<()> {
         let now = now_ms();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.write_transaction()?;
         tx.execute("DELETE FROM model_registry WHERE backend = ?1", [backend])?;
         {
             let mut insert = tx.prepare_cached(

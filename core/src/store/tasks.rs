@@ -1,13 +1,14 @@
 //! Tasks and their event logs: rows that follow the task life cycle, append-only event logs,
 //! cross-process cancel requests, applied/undone bookkeeping and edit-form outcomes per model.
 
-use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::Store;
 use crate::error::{Error, Result};
 use crate::git::DiffStat;
 use crate::protocol::{EventEnvelope, SCHEMA_VERSION};
+use crate::redact::Redactor;
 use crate::task::TaskStatus;
 use crate::time::{Millis, now_ms};
 
@@ -159,7 +160,12 @@ impl Store {
     }
 
     /// Tasks, newest first.
+    ///
+    /// Tasks whose process ended without finishing them are ended first
+    /// ([`Store::recover_orphaned_tasks`]), so no front shows them running forever. That is
+    /// best effort: a listing from a database that cannot be written still lists.
     pub fn list_tasks(&self, query: &TaskQuery) -> Result<Vec<TaskRecord>> {
+        let _ = self.recover_orphaned_tasks();
         let limit = if query.limit == 0 { 50 } else { query.limit };
         let mut statement = self.conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM tasks WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR repo = ?2) \
@@ -179,9 +185,7 @@ impl Store {
     /// Moves a task to `to`, if the life cycle allows it from its current status. Sets
     /// `started_at` on the first move to running and `finished_at` on a final status.
     pub fn set_task_status(&mut self, id: &str, to: TaskStatus) -> Result<TaskStatus> {
-        let transaction = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let transaction = self.write_transaction()?;
         let from: String = transaction
             .query_row("SELECT status FROM tasks WHERE id = ?1", [id], |r| r.get(0))
             .optional()?
@@ -382,50 +386,8 @@ impl Store {
         task_id: &str,
         event: crate::protocol::Event,
     ) -> Result<EventEnvelope> {
-        let transaction = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let last: i64 = transaction.query_row(
-            "SELECT coalesce(max(seq), 0) FROM task_events WHERE task_id = ?1",
-            [task_id],
-            |r| r.get(0),
-        )?;
-        let mut envelope = EventEnvelope {
-            v: SCHEMA_VERSION,
-            task_id: task_id.to_string(),
-            chat_id: None,
-            seq: last as u64 + 1,
-            at: now_ms(),
-            event,
-        };
-        let mut payload = serde_json::to_string(&envelope)?;
-        if let Some(redactor) = &self.redactor
-            && redactor.finds(&payload)
-        {
-            let mut value = serde_json::to_value(&envelope)?;
-            redactor.redact_value(&mut value);
-            payload = serde_json::to_string(&value)?;
-            // The redacted strings keep every field's type, so this reads back; if it ever did
-            // not, the log still holds the redacted payload and the front gets a marker.
-            envelope = serde_json::from_value(value).unwrap_or_else(|_| EventEnvelope {
-                event: crate::protocol::Event::Error {
-                    message: "an event was redacted and cannot be shown".into(),
-                    hint: None,
-                    class: None,
-                },
-                ..envelope
-            });
-        }
-        transaction.execute(
-            "INSERT INTO task_events (task_id, seq, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                task_id,
-                envelope.seq as i64,
-                envelope.event.kind(),
-                payload,
-                envelope.at
-            ],
-        )?;
+        let transaction = self.write_transaction()?;
+        let envelope = insert_task_event(&transaction, self.redactor.as_deref(), task_id, event)?;
         transaction.commit()?;
         Ok(envelope)
     }
@@ -488,6 +450,58 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+/// Appends `event` to the log of `task_id` inside the caller's write transaction; the event is
+/// redacted first when there is a redactor (see [`Store::append_task_event`]).
+pub(super) fn insert_task_event(
+    conn: &Connection,
+    redactor: Option<&Redactor>,
+    task_id: &str,
+    event: crate::protocol::Event,
+) -> Result<EventEnvelope> {
+    let last: i64 = conn.query_row(
+        "SELECT coalesce(max(seq), 0) FROM task_events WHERE task_id = ?1",
+        [task_id],
+        |r| r.get(0),
+    )?;
+    let mut envelope = EventEnvelope {
+        v: SCHEMA_VERSION,
+        task_id: task_id.to_string(),
+        chat_id: None,
+        seq: last as u64 + 1,
+        at: now_ms(),
+        event,
+    };
+    let mut payload = serde_json::to_string(&envelope)?;
+    if let Some(redactor) = redactor
+        && redactor.finds(&payload)
+    {
+        let mut value = serde_json::to_value(&envelope)?;
+        redactor.redact_value(&mut value);
+        payload = serde_json::to_string(&value)?;
+        // The redacted strings keep every field's type, so this reads back; if it ever did
+        // not, the log still holds the redacted payload and the front gets a marker.
+        envelope = serde_json::from_value(value).unwrap_or_else(|_| EventEnvelope {
+            event: crate::protocol::Event::Error {
+                message: "an event was redacted and cannot be shown".into(),
+                hint: None,
+                class: None,
+            },
+            ..envelope
+        });
+    }
+    conn.execute(
+        "INSERT INTO task_events (task_id, seq, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            task_id,
+            envelope.seq as i64,
+            envelope.event.kind(),
+            payload,
+            envelope.at
+        ],
+    )?;
+    Ok(envelope)
 }
 
 fn task_from_row(row: &Row) -> rusqlite::Result<TaskRecord> {

@@ -476,3 +476,70 @@ fn a_query_with_very_many_matches_lists_the_newest_first() {
         .unwrap();
     assert!(phrase.iter().all(|h| h.exact_phrase));
 }
+
+/// Many connections opening one database that does not exist yet, all at the same moment: each
+/// creates, switches to WAL and migrates or waits for the one that does. Before the store tried
+/// a busy open again, about one round in ten had one of them fail with "database is locked".
+#[test]
+fn a_fresh_database_opened_by_many_at_once_never_fails_busy() {
+    const OPENERS: usize = 12;
+    for round in 0..10 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("agent.db");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(OPENERS));
+        let handles: Vec<_> = (0..OPENERS)
+            .map(|t| {
+                let path = path.clone();
+                let barrier = barrier.clone();
+                std::thread::spawn(move || -> Result<(), String> {
+                    barrier.wait();
+                    let mut store = Store::open(&path, &StoreOptions::default())
+                        .map_err(|e| format!("open: {e}: {e:?}"))?;
+                    for i in 0..5 {
+                        let c = store
+                            .create_conversation(&format!("{t}-{i}"), None)
+                            .map_err(|e| format!("write: {e:?}"))?;
+                        store
+                            .append_message(&c.id, user("x"))
+                            .map_err(|e| format!("write: {e:?}"))?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for handle in handles {
+            if let Err(error) = handle.join().unwrap() {
+                panic!("round {round}: {error}");
+            }
+        }
+        let store = Store::open(&path, &StoreOptions::default()).unwrap();
+        let expected = (OPENERS * 5) as u64;
+        assert_eq!(store.counts().unwrap(), (expected, expected));
+        assert_eq!(store.schema_version().unwrap(), migrations::LATEST_VERSION);
+    }
+}
+
+/// A database agent may read but not write (a file made read-only, a read-only mount) is one of
+/// agent's files being unusable: the storage class (exit 5) with a hint, not a run-time failure.
+#[test]
+fn a_read_only_database_is_a_storage_error_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agent.db");
+    drop(Store::open(&path, &StoreOptions::default()).unwrap());
+    let conn =
+        rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let refused = conn
+        .execute(
+            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('x', 't', 0, 0)",
+            [],
+        )
+        .unwrap_err();
+    let error = Error::Database(refused);
+    assert_eq!(error.class(), ErrorClass::Storage);
+    assert!(
+        error.hint().is_some_and(|hint| hint.contains("read-only")),
+        "{:?}",
+        error.hint()
+    );
+}

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::io::BufRead;
 
 use agent_models::Role;
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::Store;
@@ -163,9 +163,7 @@ impl Store {
             })
             .collect::<Result<Vec<_>>>()?;
 
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.write_transaction()?;
         let mut report = ImportReport::default();
         for record in checked {
             let added = tx.execute(

@@ -121,7 +121,7 @@ pub async fn run_task(
         spec_json: &spec_json,
         retry_of: spec.retry_of.as_deref(),
     })?;
-    store.set_task_pid(&task_id, std::process::id())?;
+    store.take_task_lease(&task_id, &crate::process::ProcessIdentity::current())?;
     store.set_task_selection(
         &task_id,
         classification.complexity.as_str(),
@@ -268,7 +268,9 @@ pub async fn run_task(
 }
 
 /// One cancel signal for the task: the front's (Ctrl-C, a Cancel op) or a request recorded in
-/// the store by `agent task cancel` in another process, polled on a thread of its own.
+/// the store by `agent task cancel` in another process, polled on a thread of its own. The same
+/// thread renews the task's lease until the task is over; a lease another process took away
+/// (it found the task orphaned) stops the task too.
 fn watch_cancel(
     mut external: watch::Receiver<bool>,
     database: &Path,
@@ -295,10 +297,17 @@ fn watch_cancel(
             let Ok(store) = Store::open(&database, &crate::store::StoreOptions::default()) else {
                 return;
             };
-            while !sender.is_closed() && !*sender.borrow() {
-                if store.task_cancel_requested(&task_id).unwrap_or(false) {
+            let pid = std::process::id();
+            let mut renewed = std::time::Instant::now();
+            while !sender.is_closed() {
+                if !*sender.borrow() && store.task_cancel_requested(&task_id).unwrap_or(false) {
                     let _ = sender.send(true);
-                    return;
+                }
+                if renewed.elapsed() >= crate::store::HEARTBEAT {
+                    renewed = std::time::Instant::now();
+                    if let Ok(false) = store.renew_task_lease(&task_id, pid) {
+                        let _ = sender.send(true);
+                    }
                 }
                 std::thread::sleep(CANCEL_POLL);
             }

@@ -20,6 +20,10 @@ const MAX_LIST_ENTRIES: usize = 500;
 const MAX_SEARCH_MATCHES: usize = 100;
 /// Matching lines are cut to this many characters.
 const MAX_MATCH_CHARS: usize = 200;
+/// The longest line `search` holds in memory: a file with a longer line (a minified bundle, a
+/// data dump) is searched up to that line and then left, with a note, so that one huge line
+/// cannot take as much memory as its size.
+const MAX_SEARCH_LINE_BYTES: usize = 8 << 20;
 
 /// `list {path?, depth?}`: the files and directories under a directory, sorted, relative to the
 /// workspace root, directories with a trailing `/`.
@@ -108,9 +112,11 @@ pub(crate) fn search(
     let mut searcher = SearcherBuilder::new()
         .binary_detection(BinaryDetection::quit(0))
         .line_number(true)
+        .heap_limit(Some(MAX_SEARCH_LINE_BYTES))
         .build();
     let mut lines = Vec::new();
     let mut total = 0usize;
+    let mut left = Vec::new();
     for entry in builder.build() {
         let Ok(entry) = entry else { continue };
         if !entry.file_type().is_some_and(|kind| kind.is_file()) {
@@ -125,10 +131,29 @@ pub(crate) fn search(
             Ok(true)
         });
         // An unreadable file is skipped, as ripgrep does; the rest of the search still helps.
-        let _ = searcher.search_path(&matcher, entry.path(), sink);
+        // A line past the heap limit ends the search of its file.
+        if let Err(error) = searcher.search_path(&matcher, entry.path(), sink)
+            && error.to_string().contains("allocation limit")
+        {
+            left.push(workspace.relative(entry.path()));
+        }
     }
+    let note = (!left.is_empty()).then(|| {
+        format!(
+            "(stopped searching {} at a line longer than {} MiB)",
+            left.iter()
+                .map(|path| format!("`{path}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            MAX_SEARCH_LINE_BYTES >> 20
+        )
+    });
     if lines.is_empty() {
-        return Ok(ToolOutput::success(format!("no matches for `{pattern}`")));
+        let mut output = format!("no matches for `{pattern}`");
+        if let Some(note) = note {
+            let _ = write!(output, " {note}");
+        }
+        return Ok(ToolOutput::success(output));
     }
     let mut output = lines.join("\n");
     if total > lines.len() {
@@ -137,6 +162,9 @@ pub(crate) fn search(
             "\n… {} more matches; narrow the pattern, path or glob",
             total - lines.len()
         );
+    }
+    if let Some(note) = note {
+        let _ = write!(output, "\n{note}");
     }
     Ok(ToolOutput::success(output))
 }

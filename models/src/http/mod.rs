@@ -1,10 +1,11 @@
-//! What the HTTP backends share: the reqwest client, base URLs, and turning transport failures
-//! and error replies into [`ModelError`]s.
+//! What the HTTP backends share: the reqwest client, base URLs, waiting out a busy server
+//! (429/503, [`send_patiently`]), and turning transport failures and error replies into
+//! [`ModelError`]s.
 
 pub(crate) mod ndjson;
 
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use futures_core::Stream;
@@ -21,6 +22,144 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The longest excerpt of a server's reply quoted in an error message, in characters.
 const EXCERPT_CHARS: usize = 200;
+
+/// How many times in all a request a server refused as busy (429, 503) is sent.
+const BUSY_TRIES: u32 = 3;
+/// The longest a request waits in all for a busy server; a server that asks for longer gets
+/// its refusal reported instead.
+const BUSY_PATIENCE: Duration = Duration::from_secs(30);
+/// The wait before sending again to a 503 that names none (a server loading a model, a full
+/// queue). A 429 without `Retry-After` is not sent again: it is usually a quota, not a moment.
+const BUSY_DEFAULT_WAIT: Duration = Duration::from_secs(1);
+
+/// Sends `request`; when the server answers 429 or 503 with a `Retry-After` (seconds or an HTTP
+/// date) — or 503 without one — waits that long and sends it again, at most [`BUSY_TRIES`]
+/// times in all and [`BUSY_PATIENCE`] of waiting. The last answer is returned whatever its
+/// status; a request whose body cannot be cloned is sent once.
+pub(crate) async fn send_patiently(
+    request: reqwest::RequestBuilder,
+) -> reqwest::Result<reqwest::Response> {
+    let mut waited = Duration::ZERO;
+    let mut tries = 1;
+    let mut next = request.try_clone();
+    let mut response = request.send().await?;
+    while tries < BUSY_TRIES {
+        let Some(wait) = busy_wait(&response, tries) else {
+            break;
+        };
+        let Some(again) = next.take() else {
+            break;
+        };
+        if waited + wait > BUSY_PATIENCE {
+            break;
+        }
+        next = again.try_clone();
+        tokio::time::sleep(wait).await;
+        waited += wait;
+        tries += 1;
+        response = again.send().await?;
+    }
+    Ok(response)
+}
+
+/// How long a busy server asks to be left alone before try `tries + 1`, or `None` when the
+/// answer is not "busy" (or says nothing usable about when).
+fn busy_wait(response: &reqwest::Response, tries: u32) -> Option<Duration> {
+    let status = response.status().as_u16();
+    if status != 429 && status != 503 {
+        return None;
+    }
+    let named = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| retry_after(value, SystemTime::now()));
+    match named {
+        Some(wait) => Some(wait),
+        None if status == 503 => Some(BUSY_DEFAULT_WAIT * tries),
+        None => None,
+    }
+}
+
+/// A `Retry-After` value: delay seconds, or an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`)
+/// counted from `now` (a date already past is no wait).
+fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = http_date(value)?;
+    let now = now.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs();
+    Some(Duration::from_secs(at.saturating_sub(now)))
+}
+
+/// Seconds since the Unix epoch of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form
+/// HTTP servers send.
+fn http_date(text: &str) -> Option<u64> {
+    let mut parts = text.split_whitespace();
+    let _weekday = parts.next()?;
+    let day: u64 = parts.next()?.parse().ok()?;
+    let month_name = parts.next()?;
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|name| *name == month_name)? as u64
+        + 1;
+    let year: u64 = parts.next()?.parse().ok()?;
+    let mut clock = parts.next()?.split(':').map(|n| n.parse::<u64>().ok());
+    let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || year < 1970 {
+        return None;
+    }
+    // Days from 1970-01-01 to the date (the civil-from-days count, March-based years).
+    let (y, m) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y / 400;
+    let year_of_era = y % 400;
+    let day_of_year = (153 * m + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = (era * 146_097 + day_of_era).checked_sub(719_468)?;
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
+/// The media type of a response (`text/html` of `text/html; charset=utf-8`), lower case.
+pub(crate) fn media_type(response: &reqwest::Response) -> Option<String> {
+    let value = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?;
+    let essence = value.split(';').next()?.trim().to_ascii_lowercase();
+    (!essence.is_empty()).then_some(essence)
+}
+
+/// The error for a 2xx answer that is not the stream asked for: `what` the server answered
+/// instead (its media type), with the error message of a JSON body or the start of any other.
+pub(crate) async fn not_a_stream(
+    backend: &'static str,
+    media_type: &str,
+    expected: &str,
+    response: reqwest::Response,
+) -> ModelError {
+    let body = response.bytes().await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 << 10)]);
+    if let Some(message) = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .as_ref()
+        .and_then(error_message)
+    {
+        return ModelError::ServerFailed { backend, message };
+    }
+    let start = excerpt(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+    ModelError::Protocol {
+        backend,
+        message: format!("the server answered {media_type}, not {expected}: {start}"),
+    }
+}
 
 /// A client for one backend, with the connect timeout set.
 pub(crate) fn build_client() -> Result<reqwest::Client> {
@@ -225,6 +364,30 @@ mod tests {
             normalize_base_url("openai", "127.0.0.1:8080"),
             Err(ModelError::InvalidRequest(_))
         ));
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_470); // 07:27:50
+        assert_eq!(retry_after("7", now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(
+            http_date("Thu, 29 Feb 2024 00:00:00 GMT"),
+            Some(1_709_164_800)
+        );
+        assert_eq!(retry_after("soon", now), None);
+        assert_eq!(retry_after("Wed, 21 Oct 2015 07:28:00 PST", now), None);
     }
 
     #[test]

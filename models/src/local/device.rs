@@ -54,7 +54,8 @@ fn gpu_or_cpu() -> SelectedDevice {
         Err(error) => SelectedDevice {
             device: Device::Cpu,
             note: Some(format!(
-                "no usable CUDA device ({error}); running on the CPU"
+                "no usable CUDA device ({}); running on the CPU",
+                super::engine::candle_message(&error)
             )),
         },
     }
@@ -67,7 +68,8 @@ fn gpu_or_cpu() -> SelectedDevice {
         Err(error) => SelectedDevice {
             device: Device::Cpu,
             note: Some(format!(
-                "no usable Metal device ({error}); running on the CPU"
+                "no usable Metal device ({}); running on the CPU",
+                super::engine::candle_message(&error)
             )),
         },
     }

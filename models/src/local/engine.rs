@@ -43,7 +43,10 @@ impl Engine {
             Ok(Ok(engine)) => Ok(engine),
             Ok(Err(error)) => Err(model_file_error(
                 &path,
-                format!("cannot load the {architecture} weights: {error}"),
+                format!(
+                    "cannot load the {architecture} weights: {}",
+                    candle_message(&error)
+                ),
             )),
             Err(panic) => Err(model_file_error(
                 &path,
@@ -90,7 +93,22 @@ impl Engine {
 }
 
 fn inference_error(error: candle_core::Error) -> ModelError {
-    ModelError::Inference(error.to_string())
+    ModelError::Inference(candle_message(&error))
+}
+
+/// A candle error's message without the backtrace candle attaches to it when `RUST_BACKTRACE`
+/// is set: messages are for users, and end up in task logs.
+pub(crate) fn candle_message(error: &candle_core::Error) -> String {
+    match error {
+        candle_core::Error::WithBacktrace { inner, .. } => candle_message(inner),
+        candle_core::Error::Context { inner, context } => {
+            format!("{}: {context}", candle_message(inner))
+        }
+        candle_core::Error::WithPath { inner, path } => {
+            format!("{}: {}", path.display(), candle_message(inner))
+        }
+        other => other.to_string(),
+    }
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
@@ -100,5 +118,31 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         text.clone()
     } else {
         "a panic without a message".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candle_messages_leave_the_backtrace_out() {
+        let error = candle_core::Error::WithBacktrace {
+            inner: Box::new(candle_core::Error::Msg("unknown magic 0x1234".into())),
+            backtrace: Box::new(std::backtrace::Backtrace::force_capture()),
+        };
+        assert!(
+            error.to_string().contains('\n'),
+            "candle's own message has it"
+        );
+        assert_eq!(candle_message(&error), "unknown magic 0x1234");
+        let wrapped = candle_core::Error::Context {
+            inner: Box::new(error),
+            context: Box::new("loading blk.0"),
+        };
+        assert_eq!(
+            candle_message(&wrapped),
+            "unknown magic 0x1234: loading blk.0"
+        );
     }
 }

@@ -110,7 +110,13 @@ impl GgufFile {
             .len();
         let mut reader = BufReader::new(file);
         let content = Content::read(&mut reader).map_err(|error| {
-            model_file_error(path, format!("not a readable GGUF file ({error})"))
+            model_file_error(
+                path,
+                format!(
+                    "not a readable GGUF file ({})",
+                    super::engine::candle_message(&error)
+                ),
+            )
         })?;
         let gguf = Self {
             path: path.to_path_buf(),

@@ -142,8 +142,7 @@ impl OllamaClient {
         request: reqwest::RequestBuilder,
         model: Option<&str>,
     ) -> Result<reqwest::Response> {
-        let response = request
-            .send()
+        let response = http::send_patiently(request)
             .await
             .map_err(|error| http::send_error(BACKEND, &self.base_url, error))?;
         if !response.status().is_success() {

@@ -101,8 +101,7 @@ impl OpenAiBackend {
             Some(key) => request.bearer_auth(key.expose()),
             None => request,
         };
-        let response = request
-            .send()
+        let response = http::send_patiently(request)
             .await
             .map_err(|error| http::send_error(BACKEND, &self.base_url, error))?;
         if !response.status().is_success() {
@@ -182,6 +181,14 @@ impl ChatState {
                 .post(format!("{}/chat/completions", self.backend.base_url))
                 .json(&ChatBody::new(request));
             let response = self.backend.send(http_request, Some(&self.model)).await?;
+            // A web page (a wrong base URL behind a proxy, a login page) is said to be one.
+            if let Some(media_type) = http::media_type(&response)
+                && media_type != "text/event-stream"
+            {
+                return Err(
+                    http::not_a_stream(BACKEND, &media_type, "an event stream", response).await,
+                );
+            }
             self.events = Some(Box::pin(response.bytes_stream().eventsource()));
         }
         let Some(events) = self.events.as_mut() else {

@@ -54,6 +54,13 @@ pub enum Reply {
         content_type: &'static str,
         body: String,
     },
+    /// A whole body with extra header lines (`Retry-After: 1`).
+    WithHeaders {
+        status: u16,
+        headers: Vec<String>,
+        content_type: &'static str,
+        body: String,
+    },
     Stream {
         status: u16,
         content_type: &'static str,
@@ -283,6 +290,21 @@ async fn write_reply(socket: &mut TcpStream, reply: Reply) -> std::io::Result<()
         } => {
             let head = format!(
                 "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            socket.write_all(head.as_bytes()).await?;
+            socket.write_all(body.as_bytes()).await?;
+            socket.flush().await
+        }
+        Reply::WithHeaders {
+            status,
+            headers,
+            content_type,
+            body,
+        } => {
+            let extra: String = headers.iter().map(|line| format!("{line}\r\n")).collect();
+            let head = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n",
                 body.len()
             );
             socket.write_all(head.as_bytes()).await?;
