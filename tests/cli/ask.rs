@@ -185,3 +185,22 @@ fn ask_runs_a_tiny_gguf_in_process() {
         .unwrap();
     assert_eq!(again.stdout, output.stdout);
 }
+
+#[test]
+fn a_question_that_never_reached_a_model_leaves_no_conversation() {
+    let home = Home::new();
+    let bad = home.work_dir().join("broken.gguf");
+    std::fs::write(&bad, b"GGUF but not really a model").unwrap();
+    let output = home
+        .agent()
+        .args(["ask", "hello", "--model", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4), "{output:?}");
+    let list = home.json(&["history", "list", "--json"]);
+    assert_eq!(
+        list["conversations"].as_array().map(Vec::len),
+        Some(0),
+        "{list}"
+    );
+}

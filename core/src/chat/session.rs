@@ -252,6 +252,7 @@ impl ChatSession {
     /// model is asked, each reply and tool result as soon as the loop has it, and the text of a
     /// reply cut off by a cancel when the turn ends.
     pub async fn send(&mut self, prompt: &str, cancel: watch::Receiver<bool>) -> Result<ChatTurn> {
+        let created_now = self.conversation_id.is_none();
         let conversation = match &self.conversation_id {
             Some(id) => id.clone(),
             None => {
@@ -296,7 +297,17 @@ impl ChatSession {
         self.history.push(ChatMessage::user(prompt));
         let messages = self.with_system(self.history.clone());
         let turn = TurnLoop::new(messages, self.limits);
+        let history_before = self.history.len();
         let (outcome, _) = driver::run_loop(self, self.role, turn).await?;
+        // A new conversation whose first call never got an answer (no model to load, no server)
+        // is not kept: nothing happened that history should show.
+        let nothing_came_back =
+            self.history.len() == history_before && self.partial.trim().is_empty();
+        if created_now && nothing_came_back && matches!(outcome, TurnOutcome::ModelFailed(_)) {
+            self.store.delete_conversation(&conversation)?;
+            self.conversation_id = None;
+            self.history.clear();
+        }
         // A reply cut off (cancelled, or the model failing) is not in the loop's messages; keep
         // what was shown.
         let completed = matches!(outcome, TurnOutcome::Completed { .. });

@@ -406,3 +406,71 @@ async fn a_task_of_the_session_uses_its_role_models_and_a_cancel_op_stops_it() {
     }
     panic!("the task still counts as running");
 }
+
+#[tokio::test]
+async fn oversized_tool_arguments_are_refused_and_never_sent_again() {
+    let huge = "x".repeat(300 * 1024);
+    let mut f = fixture(vec![write_call("big.txt", &huge), text("Sorry.")]);
+    f.open_chat(Approval::Auto);
+    f.session
+        .submit(Op::UserTurn {
+            chat_id: "c".into(),
+            text: "write a big file".into(),
+        })
+        .unwrap();
+    let events = f.until(is_turn_end).await;
+    assert!(!f.repo().join("big.txt").exists());
+    let refusal = events
+        .iter()
+        .find_map(|e| match &e.event {
+            Event::ToolCallEnd {
+                ok: false, output, ..
+            } => Some(output.clone()),
+            _ => None,
+        })
+        .expect("the call is refused");
+    assert!(refusal.contains("the limit is 256 KiB"), "{refusal}");
+    for envelope in &events {
+        assert!(serde_json::to_string(envelope).unwrap().len() < 64 * 1024);
+    }
+    let seen = f.seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    let resent = serde_json::to_string(&seen[1].messages).unwrap();
+    assert!(
+        !resent.contains(&huge[..1024]),
+        "the arguments went back to the model"
+    );
+    assert!(resent.contains("the limit is 256 KiB"));
+}
+
+#[tokio::test]
+async fn a_runaway_reply_is_cut_at_the_limit() {
+    let mut f = fixture(vec![text(&"y".repeat(1100 * 1024))]);
+    f.open_chat(Approval::Auto);
+    f.session
+        .submit(Op::UserTurn {
+            chat_id: "c".into(),
+            text: "talk".into(),
+        })
+        .unwrap();
+    let events = f.until(is_turn_end).await;
+    assert!(events.iter().any(|e| matches!(
+        &e.event,
+        Event::ModelEnd {
+            reason: crate::protocol::FinishReason::Length,
+            ..
+        }
+    )));
+    assert!(events.iter().any(|e| matches!(
+        &e.event,
+        Event::Error { message, .. } if message.contains("was cut")
+    )));
+    let streamed: usize = events
+        .iter()
+        .map(|e| match &e.event {
+            Event::ModelDelta { text, .. } => text.len(),
+            _ => 0,
+        })
+        .sum();
+    assert!(streamed <= crate::task::driver::REPLY_LIMIT, "{streamed}");
+}

@@ -23,6 +23,15 @@ use crate::turn::{Effect, Input, Limits, TurnLedger, TurnLoop, TurnOutcome};
 
 /// How often streamed text is flushed to the event log (deltas in between are joined).
 const DELTA_FLUSH: Duration = Duration::from_millis(50);
+/// The most text one model reply may stream; past it the reply is cut (finish reason `length`)
+/// and the model is told. Keeps a runaway model from filling memory, the store and every later
+/// request.
+pub const REPLY_LIMIT: usize = 1024 * 1024;
+/// The largest tool call arguments taken (serialized JSON); a larger call is refused with a note
+/// and its arguments are neither stored nor sent again.
+pub const ARGUMENTS_LIMIT: usize = 256 * 1024;
+/// The argument that stands in for arguments over [`ARGUMENTS_LIMIT`].
+const OVERSIZE: &str = "oversize_arguments_bytes";
 /// Tool output kept in a `tool_call_end` event (the model sees the tool's own capped output).
 const EVENT_OUTPUT_LIMIT: usize = 8 * 1024;
 
@@ -224,6 +233,7 @@ pub(crate) async fn request_model<H: TurnHost>(
     let mut last_flush = Instant::now();
     let mut usage = (0u64, 0u64);
     let mut decode_speed = None;
+    let mut reply_bytes = 0usize;
     let mut reason = FinishReason::Stop;
     let mut error: Option<String> = None;
     let mut stop: Option<Input> = None;
@@ -245,6 +255,19 @@ pub(crate) async fn request_model<H: TurnHost>(
         match next {
             Some(Ok(ChatEvent::TextDelta { text })) => {
                 first_token.get_or_insert_with(|| started.elapsed());
+                reply_bytes += text.len();
+                if reply_bytes > REPLY_LIMIT {
+                    reason = FinishReason::Length;
+                    ctx.emit(Event::Error {
+                        message: format!(
+                            "the model's reply passed {} KiB and was cut there",
+                            REPLY_LIMIT / 1024
+                        ),
+                        hint: Some("ask for less at a time, or lower max_tokens".into()),
+                        class: None,
+                    })?;
+                    break;
+                }
                 pending_text.push_str(&text);
                 inputs.push(Input::ModelText(text));
                 if last_flush.elapsed() >= DELTA_FLUSH {
@@ -252,8 +275,13 @@ pub(crate) async fn request_model<H: TurnHost>(
                     last_flush = Instant::now();
                 }
             }
-            Some(Ok(ChatEvent::ToolCall { call })) => {
+            Some(Ok(ChatEvent::ToolCall { mut call })) => {
                 first_token.get_or_insert_with(|| started.elapsed());
+                let size = call.arguments.to_string().len();
+                if size > ARGUMENTS_LIMIT {
+                    // Kept out of the store and of every later request: only its size remains.
+                    call.arguments = serde_json::json!({ OVERSIZE: size });
+                }
                 inputs.push(Input::ModelToolCall(call));
             }
             Some(Ok(ChatEvent::Usage { usage: u })) => {
@@ -370,6 +398,13 @@ async fn run_tool<H: TurnHost>(
         name: call.name.clone(),
         arguments: call.arguments.clone(),
     })?;
+    if let Some(size) = call.arguments.get(OVERSIZE).and_then(|v| v.as_u64()) {
+        let output = format!(
+            "refused: the arguments were {size} bytes; the limit is {} KiB. Send the change in smaller pieces (several edits or writes)",
+            ARGUMENTS_LIMIT / 1024
+        );
+        return refuse(ctx, call, output);
+    }
     if !role.may_use(&call.name) {
         let output = format!(
             "refused: the {} cannot use `{}`; its tools are {}",
