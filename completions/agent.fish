@@ -324,7 +324,7 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l coder-model -d 'The coder\'s model [default: roles.coder.model, else --model]' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l reviewer-model -d 'The reviewer\'s model [default: roles.reviewer.model, else --model]' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l tester-model -d 'The tester\'s model [default: roles.tester.model, else --model]' -r
-complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l approval -d 'When to ask before acting: auto, on-write, on-command, always [default: task.approval]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l approval -d 'When to ask before acting [default: task.approval]: `auto` never asks; `on-command` asks before `run`; `on-write` before edits, writes and `run`; `always` before every call. Without a terminal, what would be asked is refused and the model is told. Commands run in the sandbox whatever the policy' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l verify -d 'The command that checks the work [default: task.verify, else detected]' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l max-turns -d 'Most model turns [default: task.max_turns]' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l max-tool-calls -d 'Most tool calls' -r
@@ -389,7 +389,7 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l coder-model -d 'The coder\'s model [default: roles.coder.model, else --model]' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l reviewer-model -d 'The reviewer\'s model [default: roles.reviewer.model, else --model]' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l tester-model -d 'The tester\'s model [default: roles.tester.model, else --model]' -r
-complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l approval -d 'When to ask before acting: auto, on-write, on-command, always [default: task.approval]' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l approval -d 'When to ask before acting [default: task.approval]: `auto` never asks; `on-command` asks before `run`; `on-write` before edits, writes and `run`; `always` before every call. Without a terminal, what would be asked is refused and the model is told. Commands run in the sandbox whatever the policy' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l verify -d 'The command that checks the work [default: task.verify, else detected]' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l max-turns -d 'Most model turns [default: task.max_turns]' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l max-tool-calls -d 'Most tool calls' -r

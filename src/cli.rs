@@ -358,7 +358,10 @@ pub struct TaskRunOptions {
     /// The tester's model [default: roles.tester.model, else --model]
     #[arg(long, value_name = "NAME")]
     pub tester_model: Option<String>,
-    /// When to ask before acting: auto, on-write, on-command, always [default: task.approval]
+    /// When to ask before acting [default: task.approval]: `auto` never asks; `on-command` asks
+    /// before `run`; `on-write` before edits, writes and `run`; `always` before every call.
+    /// Without a terminal, what would be asked is refused and the model is told. Commands run in
+    /// the sandbox whatever the policy
     #[arg(long, value_name = "POLICY")]
     pub approval: Option<String>,
     /// The command that checks the work [default: task.verify, else detected]
