@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::backend::explain_missing_model;
 use crate::cli::AskArgs;
 use crate::exit::{Exit, UserError};
-use crate::models::runtime;
+use crate::models::front_runtime;
 use crate::output::note;
 use crate::session::FlagModels;
 
@@ -57,7 +57,7 @@ pub fn run(app: &App, args: AskArgs) -> Result<Exit> {
         text: args.prompt.clone(),
     })?;
 
-    let runtime = runtime()?;
+    let runtime = front_runtime()?;
     let outcome = runtime.block_on(async {
         let mut interrupts = crate::exit::Interrupts::listen();
         let mut outcome = Outcome::default();

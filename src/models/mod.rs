@@ -55,6 +55,14 @@ pub fn run(app: &App, command: ModelsCommand) -> Result<Exit> {
 }
 
 /// A runtime for the async parts of a command (HTTP, streaming).
+/// The runtime of a front that only drives the core session (reads its events, asks on the
+/// terminal, forwards signals): one thread is enough, the work runs on the session's threads.
+pub fn front_runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

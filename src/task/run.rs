@@ -14,7 +14,7 @@ use super::render::{Question, Renderer, ask_on_terminal};
 use crate::app::App;
 use crate::cli::{BackendArg, TaskRunArgs, TaskRunOptions};
 use crate::exit::{Exit, UserError};
-use crate::models::runtime;
+use crate::models::front_runtime;
 use crate::session::FlagModels;
 
 /// How long the process waits, after a task's last event, for the task's thread to clean up.
@@ -79,7 +79,6 @@ fn execute(
     retry_of: Option<String>,
 ) -> Result<Exit> {
     let resolved = app.config_in(&repo)?;
-    let store = app.open_store(&resolved)?;
     let spec = settings::resolve_task(
         TaskRequest {
             description,
@@ -122,7 +121,7 @@ fn execute(
     })?;
     let task_id = submitted.task_id().unwrap_or_default().to_string();
 
-    let runtime = runtime()?;
+    let runtime = front_runtime()?;
     runtime.block_on(async {
         let mut interrupts = crate::exit::Interrupts::listen();
         let mut interrupted = false;
@@ -169,7 +168,12 @@ fn execute(
         session.settle(&task_id, SETTLE_LIMIT).await;
     });
     renderer.finish();
-    let record = store.task(&task_id).context("the task could not run")?;
+    // The store is opened once the task is over: while it runs, its own connection is the only
+    // one this process needs (less memory for the whole run).
+    let record = app
+        .open_store(&resolved)?
+        .task(&task_id)
+        .context("the task could not run")?;
     if !options.json {
         renderer.summary(&record)?;
     }
