@@ -432,28 +432,6 @@ mod tests {
         );
     }
 
-    /// Not a test: run by hand under `/usr/bin/time -v` to see the peak memory of `read` and
-    /// `search` on a big file (`AGENT_BIG_FILE_DIR`, holding `big.txt`).
-    #[test]
-    #[ignore]
-    fn measure_big_file_memory() {
-        let Ok(dir) = std::env::var("AGENT_BIG_FILE_DIR") else {
-            return;
-        };
-        let workspace = Workspace::new(Path::new(&dir)).unwrap();
-        let arguments = match std::env::var("AGENT_BIG_FILE_TOOL").as_deref() {
-            Ok("search") => serde_json::json!({"pattern": "needle"}),
-            _ => serde_json::json!({"path": "big.txt", "start": 1, "end": 5}),
-        };
-        let args = Args::parse(&arguments).unwrap();
-        let output = match std::env::var("AGENT_BIG_FILE_TOOL").as_deref() {
-            Ok("search") => super::super::walk::search(&workspace, &ToolSettings::default(), &args),
-            _ => read(&workspace, &ToolSettings::default(), &args),
-        };
-        let text = output.map(|o| o.text).unwrap_or_else(|e| e.to_string());
-        println!("{} bytes: {}", text.len(), &text[..text.len().min(300)]);
-    }
-
     #[test]
     fn lines_left_are_counted_within_the_budget() {
         let count = |text: &str, budget| {
