@@ -13,7 +13,7 @@ use tokio::time::Instant;
 use super::approval::ApprovalQuestion;
 use super::approval::Approvals;
 use super::context::{ModelTarget, TaskContext};
-use super::role::{READ_ONLY_TOOLS, Role};
+use super::role::{Role, read_only_tools};
 use crate::error::Result;
 use crate::protocol::{ApprovalDecision, Event, FinishReason, ToolEffectKind};
 use crate::store::{ModelCall, ModelCallOutcome, Store};
@@ -410,7 +410,7 @@ async fn run_tool<H: TurnHost>(
             "refused: the {} cannot use `{}`; its tools are {}",
             role,
             call.name,
-            READ_ONLY_TOOLS.join(", ")
+            read_only_tools()
         );
         return refuse(ctx, call, output);
     }

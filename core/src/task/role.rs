@@ -2,6 +2,7 @@
 //! prompt in `prompts/`, may have its own model, and some may only read.
 
 pub use crate::protocol::AgentRole as Role;
+use crate::tools::ToolName;
 
 pub const CODER: Role = Role::Coder;
 pub const PLANNER: Role = Role::Planner;
@@ -10,9 +11,6 @@ pub const TESTER: Role = Role::Tester;
 
 /// Every role of a task, for configuration and flags.
 pub const ALL: [Role; 4] = Role::TASK_ROLES;
-
-/// The tools a read-only role gets.
-pub const READ_ONLY_TOOLS: &[&str] = &["read", "list", "search", "diff"];
 
 impl Role {
     /// Whether this role only reads: the planner, the reviewer, and the roles that get no tools
@@ -26,6 +24,16 @@ impl Role {
 
     /// Whether this role may call the tool `name`.
     pub fn may_use(&self, tool: &str) -> bool {
-        !self.read_only() || READ_ONLY_TOOLS.contains(&tool)
+        !self.read_only() || ToolName::from_name(tool).is_some_and(ToolName::reads_only)
     }
+}
+
+/// The names of the tools a read-only role gets, for the model.
+pub fn read_only_tools() -> String {
+    ToolName::ALL
+        .into_iter()
+        .filter(|tool| tool.reads_only())
+        .map(ToolName::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

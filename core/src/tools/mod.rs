@@ -11,6 +11,7 @@ mod command;
 mod edit;
 mod error;
 mod files;
+mod name;
 mod specs;
 mod walk;
 
@@ -30,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::process::{HeadTail, ProcessSettings};
 use args::Args;
 pub use error::ToolError;
+pub use name::ToolName;
 pub use workspace::Workspace;
 
 /// Limits of the tools.
@@ -176,10 +178,14 @@ impl Toolbox {
         let Ok(args) = Args::parse(&call.arguments) else {
             return ToolEffect::Read;
         };
-        match call.name.as_str() {
-            "edit" => edit::effect(&self.workspace, &args).unwrap_or(ToolEffect::Read),
-            "write" => files::write_effect(&self.workspace, &args).unwrap_or(ToolEffect::Read),
-            "run" => match args.string("command") {
+        match ToolName::from_name(&call.name) {
+            Some(ToolName::Edit) => {
+                edit::effect(&self.workspace, &args).unwrap_or(ToolEffect::Read)
+            }
+            Some(ToolName::Write) => {
+                files::write_effect(&self.workspace, &args).unwrap_or(ToolEffect::Read)
+            }
+            Some(ToolName::Run) => match args.string("command") {
                 Ok(command) => ToolEffect::Command {
                     command: command.to_owned(),
                 },
@@ -196,16 +202,19 @@ impl Toolbox {
             Ok(args) => args,
             Err(error) => return with_edit_form(&call.name, ToolOutput::failure(error.message())),
         };
-        let output = match call.name.as_str() {
-            "read" => self.blocking(files::read, args).await,
-            "list" => self.blocking(walk::list, args).await,
-            "search" => self.blocking(walk::search, args).await,
-            "edit" => self.blocking(edit::edit, args).await,
-            "write" => self.blocking(files::write, args).await,
-            "run" => command::run(&self.workspace, &self.settings, &self.process, &args).await,
-            "diff" => self.diff().await,
-            other => Err(ToolError::failed(format!(
-                "unknown tool `{other}`; the tools are {}",
+        let output = match ToolName::from_name(&call.name) {
+            Some(ToolName::Read) => self.blocking(files::read, args).await,
+            Some(ToolName::List) => self.blocking(walk::list, args).await,
+            Some(ToolName::Search) => self.blocking(walk::search, args).await,
+            Some(ToolName::Edit) => self.blocking(edit::edit, args).await,
+            Some(ToolName::Write) => self.blocking(files::write, args).await,
+            Some(ToolName::Run) => {
+                command::run(&self.workspace, &self.settings, &self.process, &args).await
+            }
+            Some(ToolName::Diff) => self.diff().await,
+            None => Err(ToolError::failed(format!(
+                "unknown tool `{}`; the tools are {}",
+                call.name,
                 self.specs()
                     .iter()
                     .map(|spec| spec.name.as_str())
@@ -252,10 +261,8 @@ impl Toolbox {
 
 /// Records the edit form of `edit` and `write` calls, whether they succeeded or not.
 fn with_edit_form(name: &str, mut output: ToolOutput) -> ToolOutput {
-    let form = match name {
-        "edit" => EditForm::SearchReplace,
-        "write" => EditForm::WholeFile,
-        _ => return output,
+    let Some(form) = ToolName::from_name(name).and_then(ToolName::edit_form) else {
+        return output;
     };
     output.edit = Some((form, !output.is_error));
     output

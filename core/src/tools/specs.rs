@@ -4,23 +4,25 @@
 use agent_models::ToolSpec;
 use serde_json::{Map, Value, json};
 
+use super::ToolName;
+
 /// The specs of every tool, in the order the model sees them.
 pub(crate) fn all() -> Vec<ToolSpec> {
     vec![
         spec(
-            "read",
+            ToolName::Read,
             "Read a text file as numbered lines; start and end are 1-based, inclusive",
             &[("path", "string"), ("start", "integer"), ("end", "integer")],
             &["path"],
         ),
         spec(
-            "list",
+            ToolName::List,
             "List files under a directory",
             &[("path", "string"), ("depth", "integer")],
             &[],
         ),
         spec(
-            "search",
+            ToolName::Search,
             "Regex search in files; glob filters file names",
             &[
                 ("pattern", "string"),
@@ -30,25 +32,25 @@ pub(crate) fn all() -> Vec<ToolSpec> {
             &["pattern"],
         ),
         spec(
-            "edit",
+            ToolName::Edit,
             "Replace the exact text old, which must occur once, with new",
             &[("path", "string"), ("old", "string"), ("new", "string")],
             &["path", "old", "new"],
         ),
         spec(
-            "write",
+            ToolName::Write,
             "Write a whole file",
             &[("path", "string"), ("content", "string")],
             &["path", "content"],
         ),
         spec(
-            "run",
+            ToolName::Run,
             "Run a shell command in the workspace root",
             &[("command", "string")],
             &["command"],
         ),
         spec(
-            "diff",
+            ToolName::Diff,
             "Show your changes so far as a unified diff",
             &[],
             &[],
@@ -57,7 +59,12 @@ pub(crate) fn all() -> Vec<ToolSpec> {
 }
 
 /// One spec: an object schema of typed properties without descriptions.
-fn spec(name: &str, description: &str, properties: &[(&str, &str)], required: &[&str]) -> ToolSpec {
+fn spec(
+    name: ToolName,
+    description: &str,
+    properties: &[(&str, &str)],
+    required: &[&str],
+) -> ToolSpec {
     let properties: Map<String, Value> = properties
         .iter()
         .map(|(property, kind)| ((*property).to_owned(), json!({ "type": kind })))
@@ -67,7 +74,7 @@ fn spec(name: &str, description: &str, properties: &[(&str, &str)], required: &[
         schema["required"] = json!(required);
     }
     ToolSpec {
-        name: name.to_owned(),
+        name: name.as_str().to_owned(),
         description: description.to_owned(),
         parameters: schema,
     }
