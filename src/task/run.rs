@@ -89,6 +89,8 @@ fn execute(
         overrides(&options),
         &resolved.config,
     )?;
+    // Not a repository is said before anything about models (the session checks it again).
+    agent_core::git::repository_root(&spec.repo)?;
     // The models are set up here first, so that one that cannot be used fails with the
     // binary's own hint before anything is recorded.
     let models = FlagModels::new(app, &resolved, &options.backend);

@@ -36,6 +36,15 @@ impl Home {
         self.path().join("data/agent.db")
     }
 
+    /// Asserts that SQLite finds the database sound (`PRAGMA integrity_check`).
+    pub fn assert_database_sound(&self) {
+        let conn = rusqlite::Connection::open(self.database()).unwrap();
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(integrity, "ok");
+    }
+
     /// `agent` with AGENT_HOME set, no colour, no inherited AGENT_* variables.
     pub fn agent(&self) -> Command {
         let mut command = Command::new(assert_cmd::cargo::cargo_bin!("agent"));
@@ -274,4 +283,28 @@ pub fn read_request(stream: &std::net::TcpStream) -> Option<SeenRequest> {
         body: String::from_utf8_lossy(&body).into(),
         authorization,
     })
+}
+
+/// Every file under `dir`, with its bytes (for greps of the whole data directory).
+pub fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push((path.display().to_string(), bytes));
+        }
+    }
+    out
+}
+
+/// Whether `needle` occurs in `haystack`.
+pub fn bytes_contain(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }

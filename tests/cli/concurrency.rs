@@ -98,12 +98,7 @@ fn a_process_killed_mid_import_leaves_all_or_nothing() {
         "the import finished before it could be killed ({status})"
     );
 
-    let conn = rusqlite::Connection::open(home.database()).unwrap();
-    let integrity: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(integrity, "ok");
-    drop(conn);
+    home.assert_database_sound();
     let counts = home.counts();
     let all = (conversations as i64, (conversations * messages) as i64);
     assert!(

@@ -52,14 +52,6 @@ fn only_task(home: &Home) -> Value {
     tasks[0].clone()
 }
 
-fn assert_database_sound(home: &Home) {
-    let conn = rusqlite::Connection::open(home.database()).unwrap();
-    let result: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(result, "ok");
-}
-
 #[test]
 fn a_task_whose_process_was_killed_shows_as_interrupted_and_can_be_discarded() {
     let home = Home::new();
@@ -100,7 +92,7 @@ fn a_task_whose_process_was_killed_shows_as_interrupted_and_can_be_discarded() {
     assert!(git(&repo, &["branch", "--list", &branch]).trim().is_empty());
     assert!(!worktree.exists());
     assert_eq!(git(&repo, &["worktree", "list"]).lines().count(), 1);
-    assert_database_sound(&home);
+    home.assert_database_sound();
 }
 
 #[test]
@@ -160,7 +152,7 @@ fn sigterm_and_sighup_end_a_task_as_ctrl_c_does() {
         // Ended by the runner itself, not found orphaned later.
         assert_eq!(task["error"], Value::Null, "{task}");
     }
-    assert_database_sound(&home);
+    home.assert_database_sound();
 }
 
 /// A repository with one commit and no check to detect.
@@ -259,7 +251,7 @@ fn eight_tasks_at_once_on_one_repository_all_get_their_branch() {
         );
     }
     assert_eq!(git(&repo, &["branch", "--list", "agent/*"]), "");
-    assert_database_sound(&home);
+    home.assert_database_sound();
 }
 
 #[test]

@@ -6,34 +6,12 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::common::Home;
+use crate::common::{Home, bytes_contain, files_under};
 use crate::scripted::{ScriptedServer, call, text};
 use crate::task::{events, project};
 
 const KEY: &str = "sk-test-0123456789abcdef";
 const PASSWORD: &str = "hunter2pass";
-
-fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            out.push((path.display().to_string(), bytes));
-        }
-    }
-    out
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
 
 fn with_password(url: &str) -> String {
     url.replacen("http://", &format!("http://user:{PASSWORD}@"), 1)
@@ -155,8 +133,11 @@ fn an_api_key_a_command_prints_and_a_url_password_are_kept_out_of_files_and_outp
         files.iter().map(|(p, _)| p).collect::<Vec<_>>()
     );
     for (path, bytes) in &files {
-        assert!(!contains(bytes, KEY), "{path} holds the API key");
-        assert!(!contains(bytes, PASSWORD), "{path} holds the URL password");
+        assert!(!bytes_contain(bytes, KEY), "{path} holds the API key");
+        assert!(
+            !bytes_contain(bytes, PASSWORD),
+            "{path} holds the URL password"
+        );
     }
 }
 

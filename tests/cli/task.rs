@@ -704,11 +704,7 @@ fn interrupting_a_task_cancels_it_cleanly() {
     assert_eq!(output.status.code(), Some(130));
     let id = only_task_id(&home);
     assert_eq!(task_json(&home, &id)["status"], "cancelled");
-    let conn = rusqlite::Connection::open(home.database()).unwrap();
-    let problems: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(problems, "ok");
+    home.assert_database_sound();
 }
 
 #[test]

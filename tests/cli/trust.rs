@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::common::Home;
+use crate::common::{Home, bytes_contain, files_under};
 use crate::scripted::{ScriptedServer, call, text};
 use crate::task::{events, git, project, task_json};
 
@@ -62,29 +62,6 @@ fn run_task(home: &Home, repo: &Path, json: bool) -> (Option<i32>, String, Strin
 fn newest_task_id(home: &Home) -> String {
     let list = home.json(&["task", "list", "--json"]);
     list["tasks"][0]["id"].as_str().unwrap().to_string()
-}
-
-/// Every file under `dir`, as bytes.
-fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            out.push((path.display().to_string(), bytes));
-        }
-    }
-    out
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
 }
 
 fn trust_list(home: &Home) -> Vec<Value> {
@@ -145,7 +122,7 @@ fn an_untrusted_repository_cannot_redirect_requests_name_a_secret_or_approve_com
         assert!(!request.to_string().contains(AWS_SECRET));
     }
     for (path, bytes) in files_under(&home.path()) {
-        assert!(!contains(&bytes, AWS_SECRET), "{path}");
+        assert!(!bytes_contain(&bytes, AWS_SECRET), "{path}");
     }
     // Harmless keys applied all along.
     assert_eq!(

@@ -11,7 +11,7 @@ mod diff;
 mod error;
 mod lock;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 mod worktree;
 
 use std::path::{Path, PathBuf};

@@ -308,30 +308,11 @@ async fn ops_on_unknown_chats_and_bad_models_fail_at_once() {
     assert!(matches!(refused, Err(Error::Git(_))), "{refused:?}");
 }
 
-/// Makes the fixture's `repo` a git repository with one commit.
-fn commit_repo(f: &Fixture) {
-    let run = |args: &[&str]| {
-        let status = std::process::Command::new("git")
-            .args(args)
-            .current_dir(f.repo())
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-            .status()
-            .unwrap();
-        assert!(status.success(), "git {args:?}");
-    };
-    run(&["init", "-q"]);
-    run(&["add", "."]);
-    run(&["commit", "-q", "-m", "start"]);
-}
-
-fn task_spec(f: &Fixture) -> crate::protocol::TaskSpec {
+fn task_spec(repo: &std::path::Path) -> crate::protocol::TaskSpec {
     crate::settings::resolve_task(
         crate::settings::TaskRequest {
             description: "fix it".into(),
-            repo: f.repo(),
+            repo: repo.to_path_buf(),
             base: "HEAD".into(),
             retry_of: None,
         },
@@ -353,11 +334,11 @@ fn task_spec(f: &Fixture) -> crate::protocol::TaskSpec {
 async fn a_task_of_the_session_uses_its_role_models_and_a_cancel_op_stops_it() {
     // No reply is scripted: the model stalls until the task is cancelled.
     let mut f = fixture(Vec::new());
-    commit_repo(&f);
+    let repo = crate::git::test_support::Fixture::with_commit();
     let submitted = f
         .session
         .submit(Op::RunTask {
-            spec: task_spec(&f),
+            spec: task_spec(&repo.root),
             answers_approvals: false,
         })
         .unwrap();
