@@ -111,6 +111,19 @@ impl App {
         Ok(config::load(&sources)?)
     }
 
+    /// Resolves configuration from the user's layers only (file, environment, flags): for
+    /// `agent serve`, whose settings no repository may change.
+    pub fn user_config(&self) -> Result<ResolvedConfig> {
+        let sources = ConfigSources {
+            user_file: Some(self.paths.config_file()),
+            repo_file: None,
+            env: &self.env,
+            flags: self.flags.clone(),
+            repo_trust: RepoTrust::List(self.paths.trust_file()),
+        };
+        Ok(config::load(&sources)?)
+    }
+
     /// Opens (creating and migrating if needed) the database, with a redactor for the
     /// credentials this run can see: everything the store writes is redacted.
     pub fn open_store(&self, config: &ResolvedConfig) -> Result<Store> {

@@ -41,6 +41,17 @@ pub struct GlobalArgs {
     /// When to colour output [default: from ui.color, which defaults to auto]
     #[arg(long, value_enum, value_name = "WHEN", global = true)]
     pub color: Option<ColorArg>,
+
+    /// How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)
+    #[arg(long, value_enum, value_name = "FORMAT", global = true, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+/// The `--log-format` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// The `--color` choices.
@@ -104,6 +115,16 @@ pub enum Command {
     )]
     Trust(TrustArgs),
 
+    /// Serve the HTTP API, event streams and the web dashboard
+    ///
+    /// Listens on 127.0.0.1:7878 (serve.addr) with a bearer token made on first start in the
+    /// data directory (mode 0600). Every route but /healthz and the dashboard page needs
+    /// `Authorization: Bearer <token>`. `agent task run --attach` uses it.
+    #[command(
+        after_help = "Examples:\n  agent serve                         listen on 127.0.0.1:7878\n  agent serve --check                 print the URL, the token file and a dashboard link\n  curl -H \"Authorization: Bearer $(cat ~/.local/share/agent/serve-token)\" http://127.0.0.1:7878/v1/tasks"
+    )]
+    Serve(ServeArgs),
+
     /// Check that agent can run here: data directory, database, configuration, git, model backend
     Doctor {
         /// Print the checks as JSON
@@ -124,6 +145,25 @@ pub enum Command {
     ///
     /// Install with: agent man > ~/.local/share/man/man1/agent.1
     Man,
+}
+
+/// `agent serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Where to listen, HOST:PORT (port 0 picks a free one) [default: serve.addr]
+    #[arg(long, value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+
+    /// The bearer token's file; required off loopback [default: serve-token in the data directory, made on first start]
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+
+    /// Print what a client needs (URL, token file, a dashboard link) and exit
+    #[arg(long)]
+    pub check: bool,
+
+    #[command(flatten)]
+    pub backend: BackendArgs,
 }
 
 /// `agent trust`.

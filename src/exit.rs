@@ -43,6 +43,26 @@ impl From<Exit> for ExitCode {
     }
 }
 
+/// The exit code and hint of an error: those of the first cause agent knows (a core, git, model
+/// or binary error); anything else is a failure without a hint.
+pub fn classify(error: &anyhow::Error) -> (Exit, Option<String>) {
+    for cause in error.chain() {
+        if let Some(core) = cause.downcast_ref::<agent_core::Error>() {
+            return (Exit::for_class(core.class()), core.hint());
+        }
+        if let Some(git) = cause.downcast_ref::<agent_core::git::GitError>() {
+            return (Exit::for_class(git.class()), git.hint());
+        }
+        if let Some(model) = cause.downcast_ref::<ModelError>() {
+            return for_model_error(model);
+        }
+        if let Some(user) = cause.downcast_ref::<UserError>() {
+            return (user.exit, user.hint.clone());
+        }
+    }
+    (Exit::Failure, None)
+}
+
 /// The exit code and hint for a model backend's error.
 pub fn for_model_error(error: &ModelError) -> (Exit, Option<String>) {
     (

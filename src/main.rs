@@ -10,9 +10,11 @@ mod config;
 mod doctor;
 mod exit;
 mod history;
+mod logging;
 mod models;
 mod output;
 mod progress;
+mod serve;
 mod session;
 mod task;
 mod trust;
@@ -23,7 +25,7 @@ use clap::{CommandFactory, Parser};
 
 use crate::app::App;
 use crate::cli::{Cli, Command};
-use crate::exit::{Exit, UserError};
+use crate::exit::Exit;
 
 fn main() -> ExitCode {
     // `agent __sandbox-exec … -- PROGRAM`: the sandbox launcher and supervisor of a command,
@@ -74,6 +76,8 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Man => return completions::man_page().map(|()| Exit::Ok),
         _ => {}
     }
+    let default_filter = matches!(command, Command::Serve(_)).then_some("info");
+    logging::init(cli.global.log_format, default_filter);
     let app = App::new(&cli.global)?;
     match command {
         Command::Config(command) => config::run(&app, command),
@@ -84,6 +88,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Task(command) => task::run(&app, *command),
         Command::Undo { repo } => task::undo(&app, repo),
         Command::Trust(args) => trust::run(&app, args),
+        Command::Serve(args) => serve::run(&app, args),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
     }
@@ -98,29 +103,7 @@ fn report(error: &anyhow::Error) -> Exit {
         // The reader went away (`agent history list | head`): not a failure.
         return Exit::Ok;
     }
-    let mut exit = Exit::Failure;
-    let mut hint = None;
-    for cause in error.chain() {
-        if let Some(core) = cause.downcast_ref::<agent_core::Error>() {
-            exit = Exit::for_class(core.class());
-            hint = core.hint();
-            break;
-        }
-        if let Some(git) = cause.downcast_ref::<agent_core::git::GitError>() {
-            exit = Exit::for_class(git.class());
-            hint = git.hint();
-            break;
-        }
-        if let Some(model) = cause.downcast_ref::<agent_models::ModelError>() {
-            (exit, hint) = exit::for_model_error(model);
-            break;
-        }
-        if let Some(user) = cause.downcast_ref::<UserError>() {
-            exit = user.exit;
-            hint = user.hint.clone();
-            break;
-        }
-    }
+    let (exit, hint) = exit::classify(error);
     let redactor =
         agent_core::redact::Redactor::from_env(&agent_core::env::EnvSnapshot::capture(), [], []);
     let note = |line: String| output::note(&redactor.redact(without_backtrace(&line)));

@@ -18,6 +18,17 @@ use crate::exit::UserError;
 /// Starts the session of this process. `flags` are the backend flags of the command: a model
 /// named in an op replaces only the model.
 pub fn start(app: &App, resolved: &ResolvedConfig, models: Arc<FlagModels>) -> Session {
+    start_with(app, resolved, models, None)
+}
+
+/// [`start`] with a limit on how long a question waits for its answer (`None`: until the task
+/// or chat ends).
+pub fn start_with(
+    app: &App,
+    resolved: &ResolvedConfig,
+    models: Arc<FlagModels>,
+    approval_timeout: Option<std::time::Duration>,
+) -> Session {
     Session::new(SessionSetup {
         database: app.paths.database_file(),
         store_options: App::store_options(resolved),
@@ -31,7 +42,7 @@ pub fn start(app: &App, resolved: &ResolvedConfig, models: Arc<FlagModels>) -> S
         tool_settings: ToolSettings::default(),
         commands: app.command_policy(&resolved.config),
         verify_timeout: agent_core::verify::DEFAULT_TIMEOUT,
-        approval_timeout: None,
+        approval_timeout,
     })
 }
 

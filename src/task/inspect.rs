@@ -26,6 +26,7 @@ pub fn list(
         status,
         repo: repo.map(|dir| app.repo_filter(&dir)),
         limit,
+        after: None,
     };
     let tasks = store.list_tasks(&query)?;
     if json {

@@ -1,6 +1,6 @@
 //! `agent task cancel | apply | discard` and `agent undo`: act on a task's process and its work.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use agent_core::git;
@@ -67,44 +67,14 @@ pub fn apply(app: &App, id: &str, force: bool) -> Result<Exit> {
 pub fn discard(app: &App, id: &str) -> Result<Exit> {
     let (_, store) = app.config_and_store()?;
     let id = store.resolve_task_id(id)?;
-    store.recover_orphaned_tasks()?;
-    let task = store.task(&id)?;
-    if !task.status.is_final() {
-        return Err(UserError::usage(
-            format!("task {} is still {}", short(&id), task.status),
-            format!("cancel it first: agent task cancel {}", short(&id)),
-        )
-        .into());
-    }
-    let repo = Path::new(&task.repo);
-    let worktree = task
-        .worktree
-        .as_ref()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| super::run::worktrees_dir(app).join(&task.id));
-    // The branch the store knows, or one a task that died while making its worktree left
-    // behind (`agent/<id8>-…`, the runner's naming) without the store hearing of it.
-    let branches = match &task.branch {
-        Some(branch) => vec![branch.clone()],
-        None => {
-            git::branches_with_prefix(repo, &format!("agent/{}-", short(&id))).unwrap_or_default()
-        }
-    };
-    if branches.is_empty() {
-        git::remove_worktree_directory(repo, &worktree)?;
-    }
-    for branch in &branches {
-        // Fails, rather than claims success, when the branch is still there afterwards.
-        git::remove_worktree(repo, &worktree, branch)?;
-    }
-    store.clear_task_worktree(&task.id)?;
-    if task.branch.is_some() {
-        store.clear_task_branch(&task.id)?;
-    }
-    let removed = if branches.is_empty() {
+    let discarded = task::discard::discard_task(&store, &id, &super::run::worktrees_dir(app))?;
+    let removed = if discarded.branches.is_empty() {
         "removed its worktree (it had no branch)".to_string()
     } else {
-        format!("removed its worktree and branch {}", branches.join(", "))
+        format!(
+            "removed its worktree and branch {}",
+            discarded.branches.join(", ")
+        )
     };
     print(&format!("discarded task {}: {removed}\n", short(&id)))?;
     Ok(Exit::Ok)

@@ -221,6 +221,42 @@ pub const KEYS: &[KeySpec] = &[
         doc: "comma-separated variables (`*` globs) commands get even though they look like secrets",
     },
     KeySpec {
+        key: "serve.addr",
+        kind: ValueKind::String,
+        default: "127.0.0.1:7878",
+        doc: "where `agent serve` listens (host:port); an address off this machine needs --token-file",
+    },
+    KeySpec {
+        key: "serve.cors_origins",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "comma-separated web origins (https://host:port) whose pages may call `agent serve`; empty: none",
+    },
+    KeySpec {
+        key: "serve.rate_limit",
+        kind: ValueKind::Integer {
+            min: 0,
+            max: 1_000_000,
+        },
+        default: "1000",
+        doc: "requests per second one token may make to `agent serve` (0: no limit)",
+    },
+    KeySpec {
+        key: "serve.shutdown",
+        kind: ValueKind::Enum(SHUTDOWN_MODES),
+        default: "cancel",
+        doc: "what `agent serve` does with running tasks when stopped: cancel them, or finish (wait for them)",
+    },
+    KeySpec {
+        key: "serve.approval_timeout",
+        kind: ValueKind::Integer {
+            min: 0,
+            max: 86_400,
+        },
+        default: "900",
+        doc: "seconds a served task's question waits for an answer before it counts as no (0: forever)",
+    },
+    KeySpec {
         key: "ui.color",
         kind: ValueKind::Enum(COLOR_MODES),
         default: "auto",
@@ -251,6 +287,8 @@ pub const APPROVALS: &[&str] = &["auto", "on-write", "on-command", "always"];
 pub const STRATEGIES: &[&str] = &["auto", "single", "iterative", "multi"];
 /// The values of `sandbox.mode`.
 pub const SANDBOX_MODES: &[&str] = &["enforce", "warn", "off"];
+/// The values of `serve.shutdown`.
+pub const SHUTDOWN_MODES: &[&str] = &["cancel", "finish"];
 /// The values of `ui.color`.
 pub const COLOR_MODES: &[&str] = &["auto", "always", "never"];
 

@@ -15,6 +15,7 @@ pub struct Config {
     pub roles: RolesConfig,
     pub chat: ChatConfig,
     pub sandbox: SandboxConfig,
+    pub serve: ServeConfig,
     pub ui: UiConfig,
     pub history: HistoryConfig,
     pub store: StoreConfig,
@@ -85,6 +86,19 @@ pub struct RolesConfig {
     pub coder: Option<String>,
     pub reviewer: Option<String>,
     pub tester: Option<String>,
+}
+
+/// `[serve]`: `agent serve`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ServeConfig {
+    pub addr: String,
+    pub cors_origins: Vec<String>,
+    /// Requests per second per token; 0 is no limit.
+    pub rate_limit: u32,
+    /// Whether a stop cancels running tasks or waits for them.
+    pub finish_on_shutdown: bool,
+    /// Seconds a question waits for an answer; 0 waits until the task ends.
+    pub approval_timeout: u64,
 }
 
 /// `[ui]`: terminal output.
@@ -237,6 +251,13 @@ impl Default for Config {
                 env_remove: Vec::new(),
                 env_keep: Vec::new(),
             },
+            serve: ServeConfig {
+                addr: "127.0.0.1:7878".to_string(),
+                cors_origins: Vec::new(),
+                rate_limit: 1000,
+                finish_on_shutdown: false,
+                approval_timeout: 900,
+            },
             ui: UiConfig {
                 color: ColorMode::Auto,
             },
@@ -297,6 +318,17 @@ fn build(r: &mut Reader<'_>) -> Config {
             coder: r.optional_string("roles.coder.model"),
             reviewer: r.optional_string("roles.reviewer.model"),
             tester: r.optional_string("roles.tester.model"),
+        },
+        serve: ServeConfig {
+            addr: r.string("serve.addr", d.serve.addr),
+            cors_origins: r.list("serve.cors_origins"),
+            rate_limit: r.integer("serve.rate_limit", d.serve.rate_limit),
+            finish_on_shutdown: r.choice(
+                "serve.shutdown",
+                |name| Some(name == "finish"),
+                d.serve.finish_on_shutdown,
+            ),
+            approval_timeout: r.integer("serve.approval_timeout", d.serve.approval_timeout),
         },
         ui: UiConfig {
             color: r.choice("ui.color", ColorMode::from_name, d.ui.color),

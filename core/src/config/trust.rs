@@ -102,6 +102,26 @@ pub const REPO_KEY_POLICY: &[RepoKeyPolicy] = &[
         "chat.approval",
         "`auto` lets the chat run commands and change your files without asking",
     ),
+    needs_trust(
+        "serve.addr",
+        "where `agent serve` listens: a repository could open it to the network",
+    ),
+    needs_trust(
+        "serve.cors_origins",
+        "which web pages may drive `agent serve` from a browser",
+    ),
+    needs_trust(
+        "serve.rate_limit",
+        "lifts the limit that stops a runaway client of `agent serve`",
+    ),
+    needs_trust(
+        "serve.shutdown",
+        "whether stopping `agent serve` waits for tasks the repository's config keeps running",
+    ),
+    needs_trust(
+        "serve.approval_timeout",
+        "how long a served task's questions wait: 0 keeps tasks waiting forever",
+    ),
     harmless("ui.color", "output colour only"),
     harmless("history.page_size", "how many rows a listing shows"),
     harmless(

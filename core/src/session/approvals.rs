@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+use crate::protocol::EventEnvelope;
 use crate::task::{Answer, ApprovalQuestion, Asker};
 
 /// Who asked: a task or a chat, by id.
@@ -24,6 +25,8 @@ pub(crate) enum Owner {
 struct Slot {
     answer: Option<oneshot::Sender<Answer>>,
     wait: Option<oneshot::Receiver<Answer>>,
+    /// The `approval_request` event that announced the question.
+    request: Option<EventEnvelope>,
 }
 
 /// The questions waiting for an answer. A question's slot opens when its `approval_request`
@@ -35,16 +38,29 @@ pub(crate) struct PendingApprovals {
 }
 
 impl PendingApprovals {
-    /// Opens the slot of a question about to be announced.
-    pub(crate) fn open(&self, owner: Owner, call_id: &str) {
+    /// Opens the slot of a question about to be announced by `request`.
+    pub(crate) fn open(&self, owner: Owner, call_id: &str, request: &EventEnvelope) {
         let (answer, wait) = oneshot::channel();
         self.lock().insert(
             (owner, call_id.to_string()),
             Slot {
                 answer: Some(answer),
                 wait: Some(wait),
+                request: Some(request.clone()),
             },
         );
+    }
+
+    /// The `approval_request` events of the questions still waiting for an answer, oldest first.
+    pub(crate) fn waiting(&self) -> Vec<EventEnvelope> {
+        let mut requests: Vec<EventEnvelope> = self
+            .lock()
+            .values()
+            .filter(|slot| slot.answer.is_some())
+            .filter_map(|slot| slot.request.clone())
+            .collect();
+        requests.sort_by_key(|request| request.at);
+        requests
     }
 
     /// Closes a question's slot (it was decided).
@@ -62,6 +78,7 @@ impl PendingApprovals {
                 Slot {
                     answer: Some(answer),
                     wait: Some(wait),
+                    request: None,
                 }
             });
         match slot.wait.take() {

@@ -199,6 +199,21 @@ impl Session {
         lock(&self.shared.tasks).contains_key(task_id)
     }
 
+    /// The `approval_request` events of questions still waiting for an answer, oldest first.
+    pub fn pending_approvals(&self) -> Vec<crate::protocol::EventEnvelope> {
+        self.shared.approvals.waiting()
+    }
+
+    /// The ids of the tasks running in this session.
+    pub fn running_tasks(&self) -> Vec<String> {
+        lock(&self.shared.tasks).keys().cloned().collect()
+    }
+
+    /// Whether a chat with this id is open.
+    pub fn has_chat(&self, chat_id: &str) -> bool {
+        lock(&self.shared.chats).contains_key(chat_id)
+    }
+
     /// Waits, at most `limit`, until the task's thread has let go of it (after `task_finished`
     /// it still removes the task's temporary directory and closes its connection). A front
     /// calls it before its process exits.
@@ -229,7 +244,7 @@ impl Shared {
             None => approvals::Owner::Task(envelope.task_id.clone()),
         };
         match &envelope.event {
-            Event::ApprovalRequest { id, .. } => self.approvals.open(owner(), id),
+            Event::ApprovalRequest { id, .. } => self.approvals.open(owner(), id, envelope),
             Event::ApprovalDecision(decision) => self.approvals.close(&owner(), &decision.id),
             _ => {}
         }

@@ -44,7 +44,7 @@ pub use model_calls::{ModelCall, ModelCallOutcome, UsageTotals};
 pub use registry::RegistryEntry;
 pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
 pub use stats::DashboardStats;
-pub use tasks::{EditOutcomeStats, NewTask, TaskEnding, TaskQuery, TaskRecord};
+pub use tasks::{EditOutcomeStats, NewTask, TaskCursor, TaskEnding, TaskQuery, TaskRecord};
 pub use transfer::{ConversationRecord, ImportReport, MessageRecord, read_jsonl};
 
 /// How to open the store.

@@ -94,6 +94,39 @@ pub struct TaskQuery {
     pub status: Option<TaskStatus>,
     pub repo: Option<String>,
     pub limit: usize,
+    /// Only tasks listed after this one (a page's last task; see [`TaskCursor`]).
+    pub after: Option<TaskCursor>,
+}
+
+/// Where a listing of tasks (newest first) stopped: the last task's creation time and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskCursor {
+    pub created_at: Millis,
+    pub id: String,
+}
+
+impl TaskCursor {
+    /// The cursor after `task`.
+    pub fn after(task: &TaskRecord) -> Self {
+        Self {
+            created_at: task.created_at,
+            id: task.id.clone(),
+        }
+    }
+
+    /// The cursor as one opaque token (`<created_at>.<id>`).
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.created_at, self.id)
+    }
+
+    /// A token from [`TaskCursor::encode`]; `None` for anything else.
+    pub fn decode(token: &str) -> Option<Self> {
+        let (created_at, id) = token.split_once('.')?;
+        Some(Self {
+            created_at: created_at.parse().ok()?,
+            id: id.to_string(),
+        })
+    }
 }
 
 /// Edit outcomes of one model with one edit form.
@@ -169,13 +202,16 @@ impl Store {
         let limit = if query.limit == 0 { 50 } else { query.limit };
         let mut statement = self.conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM tasks WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR repo = ?2) \
+             AND (?4 IS NULL OR (created_at, id) < (?4, ?5)) \
              ORDER BY created_at DESC, id DESC LIMIT ?3"
         ))?;
         let rows = statement.query_map(
             params![
                 query.status.map(TaskStatus::as_str),
                 query.repo,
-                limit as i64
+                limit as i64,
+                query.after.as_ref().map(|cursor| cursor.created_at),
+                query.after.as_ref().map(|cursor| cursor.id.as_str()),
             ],
             task_from_row,
         )?;
@@ -409,6 +445,37 @@ impl Store {
             }
         }
         Ok(events)
+    }
+
+    /// Events of every task in the order they were stored, after the feed position `after`
+    /// (0: from the start), at most `limit`: each with its position, the cursor of the next call.
+    pub fn feed_events(&self, after: i64, limit: usize) -> Result<Vec<(i64, EventEnvelope)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT f.id, e.payload FROM event_feed f \
+             JOIN task_events e ON e.task_id = f.task_id AND e.seq = f.seq \
+             WHERE f.id > ?1 ORDER BY f.id LIMIT ?2",
+        )?;
+        let rows = statement.query_map(params![after, limit as i64], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut events = Vec::new();
+        for row in rows {
+            let (position, payload) = row?;
+            if let Ok(envelope) = serde_json::from_str(&payload) {
+                events.push((position, envelope));
+            }
+        }
+        Ok(events)
+    }
+
+    /// The feed position of the newest stored event (0 when there is none): where a reader that
+    /// wants only new events starts.
+    pub fn feed_head(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM event_feed", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// Counts one edit by `model` in `form` as applied or failed.

@@ -201,6 +201,7 @@ fn the_ending_and_the_diff_stat_round_trip() {
             status: Some(TaskStatus::Pending),
             repo: Some("/src/proj".into()),
             limit: 10,
+            after: None,
         })
         .unwrap();
     assert_eq!(listed.len(), 1);

@@ -61,6 +61,7 @@ pub fn latest_unapplied(store: &Store, repo_root: &Path) -> Result<Option<TaskRe
             status: Some(TaskStatus::Succeeded),
             repo: Some(repo_root.display().to_string()),
             limit: 20,
+            after: None,
         })?
         .into_iter()
         .find(|task| task.commit_id.is_some() && task.applied_at.is_none()))

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod approval;
 pub mod build_cache;
 pub mod commit_message;
+pub mod discard;
 pub mod context;
 pub mod driver;
 pub mod feedback;

@@ -1,0 +1,113 @@
+//! What every handler shares: the session, a pool of store connections, the token, the
+//! settings and the metrics.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use agent_core::config::ResolvedConfig;
+use agent_core::session::Session;
+use agent_core::store::Store;
+use axum::http::StatusCode;
+use tokio::sync::watch;
+
+use super::error::ApiError;
+use super::metrics::Metrics;
+use super::rate::RateLimiter;
+use super::token::Token;
+use crate::app::App;
+use crate::session::FlagModels;
+
+/// The state behind every route.
+pub struct ServerState {
+    pub app: App,
+    /// The user's configuration (no repository's): the server's settings and the defaults.
+    pub resolved: ResolvedConfig,
+    pub session: Session,
+    pub models: Arc<FlagModels>,
+    pub stores: Arc<StorePool>,
+    pub token: Token,
+    pub metrics: Metrics,
+    pub limiter: RateLimiter,
+    /// Web origins whose pages may call the API.
+    pub cors_origins: Vec<String>,
+    /// The address the server listens on (its own pages' origin).
+    pub local_addr: std::net::SocketAddr,
+    /// Set once a stop began: streams end, new tasks are refused.
+    pub stopping: watch::Sender<bool>,
+    /// Conversations with a turn in progress (one at a time each).
+    pub busy_conversations: Mutex<std::collections::HashSet<String>>,
+}
+
+impl ServerState {
+    /// Whether a stop began.
+    pub fn is_stopping(&self) -> bool {
+        *self.stopping.borrow()
+    }
+
+    /// Changes once when a stop begins.
+    pub fn stopping_signal(&self) -> watch::Receiver<bool> {
+        self.stopping.subscribe()
+    }
+}
+
+pub type SharedState = Arc<ServerState>;
+
+/// Store connections for handlers: one per concurrent request at most, kept for reuse. Every
+/// query runs on tokio's blocking pool, never on the threads that serve connections.
+pub struct StorePool {
+    idle: Mutex<Vec<Store>>,
+    open: Box<dyn Fn() -> anyhow::Result<Store> + Send + Sync>,
+}
+
+/// Connections kept open between requests.
+const IDLE_CONNECTIONS: usize = 8;
+
+impl StorePool {
+    pub fn new(open: impl Fn() -> anyhow::Result<Store> + Send + Sync + 'static) -> Self {
+        Self {
+            idle: Mutex::default(),
+            open: Box::new(open),
+        }
+    }
+
+    /// Runs `work` with a connection on the blocking pool.
+    pub async fn run<T, F>(self: &Arc<Self>, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> anyhow::Result<T> + Send + 'static,
+    {
+        let pool = self.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let mut store = match pool.take() {
+                Some(store) => store,
+                None => (pool.open)()?,
+            };
+            let result = work(&mut store);
+            pool.give_back(store);
+            result
+        })
+        .await;
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(ApiError::from(error)),
+            Err(_) => Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the request's database work stopped unexpectedly",
+                None,
+            )),
+        }
+    }
+
+    fn take(&self) -> Option<Store> {
+        self.idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+    }
+
+    fn give_back(&self, store: Store) {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < IDLE_CONNECTIONS {
+            idle.push(store);
+        }
+    }
+}
