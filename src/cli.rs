@@ -43,7 +43,13 @@ pub struct GlobalArgs {
     pub color: Option<ColorArg>,
 
     /// How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)
-    #[arg(long, value_enum, value_name = "FORMAT", global = true, default_value = "text")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        global = true,
+        default_value = "text"
+    )]
     pub log_format: LogFormat,
 }
 

@@ -74,7 +74,11 @@ impl ApiError {
                 )
             });
         let message = REDACTOR.redact(&format!("{error:#}")).into_owned();
-        Self::new(status, message, hint.map(|h| REDACTOR.redact(&h).into_owned()))
+        Self::new(
+            status,
+            message,
+            hint.map(|h| REDACTOR.redact(&h).into_owned()),
+        )
     }
 }
 

@@ -33,7 +33,9 @@ pub async fn guard(State(state): State<SharedState>, request: Request, next: Nex
     if OPEN_PATHS.contains(&request.uri().path()) {
         return next.run(request).await;
     }
-    let Some(authorization) = headers.get(header::AUTHORIZATION).map(HeaderValue::as_bytes)
+    let Some(authorization) = headers
+        .get(header::AUTHORIZATION)
+        .map(HeaderValue::as_bytes)
     else {
         return unauthorized("this request has no Authorization header");
     };
@@ -65,7 +67,10 @@ fn unauthorized(why: &str) -> Response {
     let mut response = ApiError::new(
         StatusCode::UNAUTHORIZED,
         why,
-        Some("send Authorization: Bearer <token>; `agent serve --check` says where the token is".to_string()),
+        Some(
+            "send Authorization: Bearer <token>; `agent serve --check` says where the token is"
+                .to_string(),
+        ),
     )
     .into_response();
     response.headers_mut().insert(

@@ -72,7 +72,9 @@ pub fn run(app: &App, args: ServeArgs) -> Result<Exit> {
             hint,
         ))
     })?;
-    let local_addr = listener.local_addr().context("cannot read the bound address")?;
+    let local_addr = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
 
     // Tasks whose process died (a server killed with SIGKILL) are ended before anything else.
     let store = app.open_store(&resolved)?;

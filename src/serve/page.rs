@@ -79,7 +79,11 @@ fn render_operation(page: &mut String, method: &str, path: &str, operation: &Ope
         "<h2><span class=\"m\">{method}</span><code>{}</code></h2>",
         escape(path)
     );
-    if let Some(description) = operation.description.as_deref().or(operation.summary.as_deref()) {
+    if let Some(description) = operation
+        .description
+        .as_deref()
+        .or(operation.summary.as_deref())
+    {
         let _ = write!(page, "<p>{}</p>", escape(description));
     }
     if let Some(parameters) = &operation.parameters {
@@ -142,6 +146,9 @@ mod tests {
             assert!(page.contains(&escape(path)), "{path} missing");
         }
         assert!(page.contains("/v1/tasks/{id}/events"));
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

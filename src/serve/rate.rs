@@ -66,12 +66,23 @@ mod tests {
             assert!(limiter.take([1; 8], start).is_ok());
         }
         let wait = limiter.take([1; 8], start).unwrap_err();
-        assert!(wait > Duration::ZERO && wait <= Duration::from_millis(100), "{wait:?}");
+        assert!(
+            wait > Duration::ZERO && wait <= Duration::from_millis(100),
+            "{wait:?}"
+        );
         // Another client has its own bucket.
         assert!(limiter.take([2; 8], start).is_ok());
         // A tenth of a second later one more request fits.
-        assert!(limiter.take([1; 8], start + Duration::from_millis(100)).is_ok());
-        assert!(limiter.take([1; 8], start + Duration::from_millis(100)).is_err());
+        assert!(
+            limiter
+                .take([1; 8], start + Duration::from_millis(100))
+                .is_ok()
+        );
+        assert!(
+            limiter
+                .take([1; 8], start + Duration::from_millis(100))
+                .is_err()
+        );
     }
 
     #[test]

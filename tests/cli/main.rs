@@ -17,6 +17,8 @@ mod models;
 mod ollama;
 mod redaction;
 mod scripted;
+mod serve;
+mod server;
 mod strategies;
 mod task;
 mod trust;

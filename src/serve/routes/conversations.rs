@@ -327,8 +327,10 @@ pub async fn turn(
         done: false,
         busy,
     };
-    Ok(Sse::new(futures_util::stream::unfold(stream, TurnStream::next))
-        .keep_alive(KeepAlive::new().interval(HEARTBEAT)))
+    Ok(
+        Sse::new(futures_util::stream::unfold(stream, TurnStream::next))
+            .keep_alive(KeepAlive::new().interval(HEARTBEAT)),
+    )
 }
 
 /// The events of one chat turn, up to its `turn_end`. A client that goes away does not stop the

@@ -44,7 +44,9 @@ fn resume_point(headers: &HeaderMap, after: Option<i64>) -> Result<Option<i64>, 
             .and_then(|text| text.trim().parse::<i64>().ok())
             .filter(|position| *position >= 0)
             .map(Some)
-            .ok_or_else(|| ApiError::bad_request("Last-Event-ID is not an event id of this server")),
+            .ok_or_else(|| {
+                ApiError::bad_request("Last-Event-ID is not an event id of this server")
+            }),
         None => Ok(after),
     }
 }
@@ -73,10 +75,15 @@ pub async fn task_events(
     let after = resume_point(&headers, params.after)?.unwrap_or(0);
     // Subscribe before reading the store: every event is then in one or the other.
     let live = state.session.subscribe();
-    let task_id = state
-        .stores
-        .run(move |store| Ok(store.resolve_task_id(&id)?))
-        .await?;
+    // A task just submitted may not have its row yet: its id is known to the session.
+    let task_id = if state.session.is_running(&id) {
+        id
+    } else {
+        state
+            .stores
+            .run(move |store| Ok(store.resolve_task_id(&id)?))
+            .await?
+    };
     let stream = TaskStream {
         guard: state.metrics.stream_opened(),
         stopping: state.stopping_signal(),
@@ -88,8 +95,10 @@ pub async fn task_events(
         replayed: false,
         done: false,
     };
-    Ok(Sse::new(futures_util::stream::unfold(stream, TaskStream::next))
-        .keep_alive(KeepAlive::new().interval(HEARTBEAT)))
+    Ok(
+        Sse::new(futures_util::stream::unfold(stream, TaskStream::next))
+            .keep_alive(KeepAlive::new().interval(HEARTBEAT)),
+    )
 }
 
 /// One task's events, in `seq` order, without repeats.
@@ -162,7 +171,10 @@ impl TaskStream {
             .stores
             .run(move |store| {
                 let events = store.task_events(&task_id, after)?;
-                let finished = store.task(&task_id)?.status.is_final();
+                // No row yet: the task was submitted a moment ago.
+                let finished = store
+                    .task(&task_id)
+                    .is_ok_and(|task| task.status.is_final());
                 Ok((events, finished))
             })
             .await
@@ -201,8 +213,10 @@ pub async fn all_events(
         live,
         caught_up: false,
     };
-    Ok(Sse::new(futures_util::stream::unfold(stream, FeedStream::next))
-        .keep_alive(KeepAlive::new().interval(HEARTBEAT)))
+    Ok(
+        Sse::new(futures_util::stream::unfold(stream, FeedStream::next))
+            .keep_alive(KeepAlive::new().interval(HEARTBEAT)),
+    )
 }
 
 /// Every event: tasks' from the store's feed (so order and resumption are the store's), chats'

@@ -96,7 +96,10 @@ pub fn router(state: SharedState) -> Router {
         .route("/v1/attachments/{sha256}", get(conversations::attachment))
         .route("/v1/models", get(models::list))
         .fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::measure,
@@ -116,8 +119,7 @@ pub fn router(state: SharedState) -> Router {
                         .level(tracing::Level::INFO)
                         .latency_unit(tower_http::LatencyUnit::Micros),
                 )
-                .make_span_with(
-                |request: &axum::http::Request<axum::body::Body>| {
+                .make_span_with(|request: &axum::http::Request<axum::body::Body>| {
                     let id = request
                         .headers()
                         .get("x-request-id")
@@ -129,8 +131,7 @@ pub fn router(state: SharedState) -> Router {
                         path = %request.uri().path(),
                         request_id = %id,
                     )
-                },
-            ),
+                }),
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)

@@ -19,9 +19,6 @@ pub struct ModelList {
 #[utoipa::path(get, path = "/v1/models", tag = "models",
     responses((status = 200, body = ModelList, description = "as cached by the last `agent models list` or refresh")))]
 pub async fn list(State(state): State<SharedState>) -> Result<Json<ModelList>, ApiError> {
-    let models = state
-        .stores
-        .run(|store| Ok(store.registry(None)?))
-        .await?;
+    let models = state.stores.run(|store| Ok(store.registry(None)?)).await?;
     Ok(Json(ModelList { models }))
 }

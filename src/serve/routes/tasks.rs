@@ -147,12 +147,13 @@ pub async fn list(
         })?),
         None => None,
     };
-    let after = match params.cursor.as_deref() {
-        Some(token) => Some(TaskCursor::decode(token).ok_or_else(|| {
-            ApiError::bad_request("the cursor is not one this server gave out")
-        })?),
-        None => None,
-    };
+    let after =
+        match params.cursor.as_deref() {
+            Some(token) => Some(TaskCursor::decode(token).ok_or_else(|| {
+                ApiError::bad_request("the cursor is not one this server gave out")
+            })?),
+            None => None,
+        };
     let limit = params.limit.unwrap_or(50).clamp(1, MAX_PAGE);
     let query = TaskQuery {
         status,
@@ -290,7 +291,8 @@ async fn start(
             None,
         )
     })?;
-    let id = started.map_err(|error| ApiError::from_anyhow(&error, StatusCode::UNPROCESSABLE_ENTITY))?;
+    let id =
+        started.map_err(|error| ApiError::from_anyhow(&error, StatusCode::UNPROCESSABLE_ENTITY))?;
     let events = format!("/v1/tasks/{id}/events");
     Ok((StatusCode::CREATED, Json(Created { id, events })))
 }
@@ -391,7 +393,10 @@ pub async fn discard(
 /// conflict with its current state, not a malformed request.
 fn conflict_for_usage(error: ApiError) -> ApiError {
     if error.status == StatusCode::BAD_REQUEST {
-        ApiError { status: StatusCode::CONFLICT, ..error }
+        ApiError {
+            status: StatusCode::CONFLICT,
+            ..error
+        }
     } else {
         error
     }
