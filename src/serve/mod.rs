@@ -57,6 +57,7 @@ pub fn run(app: &App, args: ServeArgs) -> Result<Exit> {
         return check(app, addr, &token);
     }
 
+    let open_files = agent_core::process::raise_open_files_limit();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -116,6 +117,7 @@ pub fn run(app: &App, args: ServeArgs) -> Result<Exit> {
         "agent serve listening on {url}\ntoken: {}\ndashboard: {url}/ (agent serve --check prints a link that signs in)\n",
         state.token.path.display()
     ))?;
+    tracing::debug!(?open_files, "open files limit");
     if !recovered.is_empty() {
         tracing::warn!(
             tasks = recovered.len(),

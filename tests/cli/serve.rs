@@ -619,3 +619,55 @@ fn sigterm_cancels_running_work_and_sigkill_loses_nothing_committed() {
         assert_eq!(&stored[position], event);
     }
 }
+
+#[test]
+fn json_logs_carry_request_ids_and_never_the_token() {
+    let home = Home::new();
+    let mut child = home
+        .process()
+        .args(["serve", "--addr", "127.0.0.1:0", "--log-format", "json"])
+        .env("AGENT_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    let url = first.trim().rsplit(' ').next().unwrap().to_string();
+    let token = std::fs::read_to_string(home.path().join("data/serve-token")).unwrap();
+    let token = token.trim();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let request_id = runtime.block_on(async {
+        let response = reqwest::Client::new()
+            .get(format!("{url}/v1/stats"))
+            .header("authorization", format!("Bearer {token}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_string()
+    });
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains(token), "the token reached the log");
+    let lines: Vec<Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    let answered = lines
+        .iter()
+        .find(|line| line["span"]["request_id"] == request_id.as_str())
+        .unwrap_or_else(|| panic!("no log line for request {request_id}: {stderr}"));
+    assert_eq!(answered["span"]["path"], "/v1/stats");
+    assert_eq!(answered["fields"]["status"], 200);
+}

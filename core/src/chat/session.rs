@@ -251,6 +251,7 @@ impl ChatSession {
     /// Runs one user message to the end of its turn loop. The user message is stored before the
     /// model is asked, each reply and tool result as soon as the loop has it, and the text of a
     /// reply cut off by a cancel when the turn ends.
+    #[tracing::instrument(name = "chat_turn", skip_all)]
     pub async fn send(&mut self, prompt: &str, cancel: watch::Receiver<bool>) -> Result<ChatTurn> {
         let created_now = self.conversation_id.is_none();
         let conversation = match &self.conversation_id {

@@ -34,6 +34,7 @@ mod identity;
 #[cfg(target_os = "linux")]
 mod landlock;
 pub mod launcher;
+mod limits;
 mod sandbox;
 #[cfg(target_os = "linux")]
 mod supervise;
@@ -51,6 +52,7 @@ pub use env::{EnvFilter, looks_secret};
 use group::Group;
 pub use identity::{Liveness, ProcessIdentity};
 pub use launcher::LAUNCHER_ARG;
+pub use limits::raise_open_files_limit;
 pub use sandbox::{CommandPolicy, Sandbox, SandboxMode, ScratchDir, Support, support};
 
 /// How long to keep reading output after the command's group was killed, for a process that

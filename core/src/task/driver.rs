@@ -149,6 +149,7 @@ pub async fn continue_role<H: TurnHost>(
 }
 
 /// Runs a prepared loop to its end.
+#[tracing::instrument(name = "turn_loop", skip_all, fields(role = ?role))]
 pub async fn run_loop<H: TurnHost>(
     ctx: &mut H,
     role: Role,
@@ -203,6 +204,7 @@ pub async fn run_loop<H: TurnHost>(
 /// come back (ending in done, failed, cancel or time-up). Every model call of the core goes
 /// through here: the events, the token counts and the `model_calls` row with its real finish
 /// reason and duration.
+#[tracing::instrument(name = "model_call", skip_all, fields(model = %target.model, turn))]
 pub(crate) async fn request_model<H: TurnHost>(
     ctx: &mut H,
     role: Role,
@@ -387,6 +389,7 @@ fn flush_text<H: TurnHost>(ctx: &mut H, id: &str, pending: &mut String) -> Resul
 }
 
 /// One tool call: approval, then the tool (raced against cancel and the deadline).
+#[tracing::instrument(name = "tool_call", skip_all, fields(tool = %call.name))]
 async fn run_tool<H: TurnHost>(
     ctx: &mut H,
     role: Role,

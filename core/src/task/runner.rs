@@ -56,6 +56,7 @@ pub struct RunRequest {
 
 /// Runs a task. Errors before the task exists (not a git repository, unknown strategy) are
 /// returned; everything after that ends the task with a status and returns its record.
+#[tracing::instrument(name = "task", skip_all, fields(task_id = ?request.task_id))]
 pub async fn run_task(
     store: Store,
     request: RunRequest,
