@@ -124,8 +124,8 @@ pub enum Command {
     /// Serve the HTTP API, event streams and the web dashboard
     ///
     /// Listens on 127.0.0.1:7878 (serve.addr) with a bearer token made on first start in the
-    /// data directory (mode 0600). Every route but /healthz and the dashboard page needs
-    /// `Authorization: Bearer <token>`. `agent task run --attach` uses it.
+    /// data directory (mode 0600). Every route but /healthz, /openapi.json, /docs and the
+    /// dashboard page needs `Authorization: Bearer <token>`. `agent task run --attach` uses it.
     #[command(
         after_help = "Examples:\n  agent serve                         listen on 127.0.0.1:7878\n  agent serve --check                 print the URL, the token file and a dashboard link\n  curl -H \"Authorization: Bearer $(cat ~/.local/share/agent/serve-token)\" http://127.0.0.1:7878/v1/tasks"
     )]

@@ -13,9 +13,10 @@ use super::error::ApiError;
 use super::state::{ServerState, SharedState};
 use super::token::Token;
 
-/// Paths anyone may fetch: the liveness probe, and the dashboard's page, which holds no data
-/// (everything it shows comes from API calls that need the token).
-const OPEN_PATHS: &[&str] = &["/healthz", "/"];
+/// Paths anyone may fetch: the liveness probe, the dashboard's page, and the API's description
+/// (as a document and as a page). None holds data: they are the same for every install, and
+/// everything the page shows comes from API calls that need the token.
+const OPEN_PATHS: &[&str] = &["/healthz", "/", "/openapi.json", "/docs"];
 
 /// Origin, token and rate checks.
 pub async fn guard(State(state): State<SharedState>, request: Request, next: Next) -> Response {

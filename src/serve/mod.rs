@@ -1,9 +1,9 @@
 //! `agent serve`: the session over HTTP. The server adds transport, authentication and limits;
 //! every action is an op of the one session (or a core function), every stream its events.
 //!
-//! Secure by default: it listens on loopback, every route but `/healthz` and the dashboard's page
-//! needs the bearer token made on first start, pages of other web origins are refused, and an
-//! address off this machine needs a token file chosen on purpose.
+//! Secure by default: it listens on loopback, every route but `/healthz`, the API description
+//! and the dashboard page needs the bearer token made on first start, pages of other web
+//! origins are refused, and an address off this machine needs a token file chosen on purpose.
 
 pub mod discovery;
 mod error;

@@ -32,7 +32,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 #[openapi(
     info(
         title = "agent",
-        description = "The HTTP API of `agent serve`. Every route but /healthz and the dashboard page needs `Authorization: Bearer <token>`; errors are `{error, hint}`."
+        description = "The HTTP API of `agent serve`. Every route but /healthz, this description (/openapi.json, /docs) and the dashboard page needs `Authorization: Bearer <token>`; errors are `{error, hint}`."
     ),
     paths(
         system::healthz, system::readyz, system::metrics, system::stats, system::classify_text,
