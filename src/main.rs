@@ -51,10 +51,12 @@ fn main() -> ExitCode {
             return ExitCode::from(error.exit_code().clamp(0, 255) as u8);
         }
     };
-    match run(cli) {
-        Ok(exit) => exit.into(),
-        Err(error) => report(&error).into(),
-    }
+    let exit = match run(cli) {
+        Ok(exit) => exit,
+        Err(error) => report(&error),
+    };
+    logging::flush();
+    exit.into()
 }
 
 fn run(cli: Cli) -> anyhow::Result<Exit> {
