@@ -70,7 +70,10 @@ mod otlp {
 
     pub fn layer<S>() -> Option<Box<dyn Layer<S> + Send + Sync>>
     where
-        S: tracing::Subscriber + for<'span> tracing_subscriber::registry::LookupSpan<'span> + Send + Sync,
+        S: tracing::Subscriber
+            + for<'span> tracing_subscriber::registry::LookupSpan<'span>
+            + Send
+            + Sync,
     {
         if !wanted() {
             return None;

@@ -379,3 +379,106 @@ fn a_store_without_a_redactor_writes_what_it_is_given() {
     let envelope = store.append_task_event("t1", event.clone()).unwrap();
     assert_eq!(envelope.event, event);
 }
+
+#[test]
+fn pages_of_tasks_follow_their_cursor_without_gaps_or_repeats() {
+    let store = store_with_task("t00");
+    for index in 1..7 {
+        let id = format!("t{index:02}");
+        store
+            .create_task(&NewTask {
+                id: &id,
+                title: "Another",
+                description: "Another",
+                repo: "/src/proj",
+                strategy: "single",
+                model: "tiny",
+                backend: "openai",
+                approval: "auto",
+                spec_json: "{}",
+                retry_of: None,
+            })
+            .unwrap();
+    }
+    // Several tasks share a creation time: the id breaks the tie.
+    store
+        .conn
+        .execute(
+            "UPDATE tasks SET created_at = 1000 WHERE id IN ('t02', 't03', 't04')",
+            [],
+        )
+        .unwrap();
+    let everything: Vec<String> = store
+        .list_tasks(&TaskQuery {
+            limit: 100,
+            ..TaskQuery::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|task| task.id)
+        .collect();
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .list_tasks(&TaskQuery {
+                limit: 2,
+                after: after.clone(),
+                ..TaskQuery::default()
+            })
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        let token = TaskCursor::after(last).encode();
+        after = Some(TaskCursor::decode(&token).unwrap());
+        paged.extend(page.into_iter().map(|task| task.id));
+    }
+    assert_eq!(paged, everything);
+    assert_eq!(paged.len(), 7);
+    assert_eq!(TaskCursor::decode("not a cursor"), None);
+}
+
+#[test]
+fn the_feed_orders_every_task_event_and_resumes_after_a_position() {
+    let mut store = store_with_task("a");
+    store
+        .create_task(&NewTask {
+            id: "b",
+            title: "B",
+            description: "B",
+            repo: "/src/proj",
+            strategy: "single",
+            model: "tiny",
+            backend: "openai",
+            approval: "auto",
+            spec_json: "{}",
+            retry_of: None,
+        })
+        .unwrap();
+    assert_eq!(store.feed_head().unwrap(), 0);
+    let change = |to| {
+        Event::TaskStatus(TaskStatusChange {
+            from: TaskStatus::Pending,
+            to,
+            reason: None,
+        })
+    };
+    store
+        .append_task_event("a", change(TaskStatus::Running))
+        .unwrap();
+    store
+        .append_task_event("b", change(TaskStatus::Running))
+        .unwrap();
+    store
+        .append_task_event("a", change(TaskStatus::Failed))
+        .unwrap();
+    let feed = store.feed_events(0, 100).unwrap();
+    let order: Vec<(i64, &str, u64)> = feed
+        .iter()
+        .map(|(position, envelope)| (*position, envelope.task_id.as_str(), envelope.seq))
+        .collect();
+    assert_eq!(order, [(1, "a", 1), (2, "b", 1), (3, "a", 2)]);
+    assert_eq!(store.feed_head().unwrap(), 3);
+    let rest = store.feed_events(1, 100).unwrap();
+    assert_eq!(rest.len(), 2);
+    assert_eq!(store.feed_events(1, 1).unwrap().len(), 1);
+}
