@@ -1,6 +1,6 @@
 //! The checks in front of every route, in order: the request's web origin (a page of another
 //! site gets 403 even on loopback), the bearer token (401), and the token's rate (429 with
-//! `Retry-After`). Then the metrics of each answered request.
+//! `Retry-After`), and the announced body size (413). Then the metrics of each answered request.
 
 use std::time::Instant;
 
@@ -42,6 +42,22 @@ pub async fn guard(State(state): State<SharedState>, request: Request, next: Nex
     };
     if !state.token.accepts(authorization) {
         return unauthorized("the bearer token is not this server's");
+    }
+    // A body announced larger than the limit is refused before any of it is read.
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if announced.is_some_and(|length| length > super::routes::BODY_LIMIT) {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the request body is larger than {} KiB",
+                super::routes::BODY_LIMIT / 1024
+            ),
+            Some("send a smaller body".to_string()),
+        )
+        .into_response();
     }
     if let Err(wait) = state
         .limiter
