@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_agent_global_optspecs
-    string join \n c/config= color= h/help V/version
+    string join \n c/config= color= log-format= h/help V/version
 end
 
 function __fish_agent_needs_command
@@ -28,6 +28,8 @@ complete -c agent -n "__fish_agent_needs_command" -s c -l config -d 'Set a confi
 complete -c agent -n "__fish_agent_needs_command" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_needs_command" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_needs_command" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_needs_command" -f -a "config" -d 'Show and change configuration'
@@ -38,6 +40,7 @@ complete -c agent -n "__fish_agent_needs_command" -f -a "models" -d 'List, fetch
 complete -c agent -n "__fish_agent_needs_command" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
 complete -c agent -n "__fish_agent_needs_command" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
 complete -c agent -n "__fish_agent_needs_command" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
+complete -c agent -n "__fish_agent_needs_command" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
 complete -c agent -n "__fish_agent_needs_command" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
 complete -c agent -n "__fish_agent_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c agent -n "__fish_agent_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
@@ -46,6 +49,8 @@ complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_
 complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand config; and not __fish_seen_subcommand_from path show get set unset edit help" -f -a "path" -d 'Print where configuration and data live'
@@ -59,6 +64,8 @@ complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from path" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from path" -l json -d 'Print every path as JSON'
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
@@ -66,6 +73,8 @@ complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from show" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from show" -l origin -d 'Also show where each value came from (default, file, environment, flag)'
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print as JSON'
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -74,12 +83,16 @@ complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from get" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from get" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from set" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from set" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from set" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from set" -l repo -d 'Write to this repository\'s .agent/config.toml instead'
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
@@ -87,6 +100,8 @@ complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from unset" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from unset" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from unset" -l repo -d 'Edit this repository\'s .agent/config.toml instead'
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from unset" -s V -l version -d 'Print version'
@@ -94,6 +109,8 @@ complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from edit" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from edit" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from edit" -l repo -d 'Edit this repository\'s .agent/config.toml instead'
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand config; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
@@ -108,6 +125,8 @@ complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen
 complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "list" -d 'List conversations, most recently updated first'
@@ -126,6 +145,8 @@ complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_sub
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -l json -d 'Print as JSON'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
@@ -133,6 +154,8 @@ complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_sub
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from show" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from show" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from show" -l json -d 'Print as JSON'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
@@ -142,6 +165,8 @@ complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_sub
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from search" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from search" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from search" -l json -d 'Print as JSON'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from search" -s V -l version -d 'Print version'
@@ -152,6 +177,8 @@ complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_sub
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -l all -d 'Export every conversation'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
@@ -159,6 +186,8 @@ complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_sub
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -l json -d 'Print the result as JSON'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
@@ -166,6 +195,8 @@ complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_sub
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from rm" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from rm" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
@@ -190,6 +221,8 @@ complete -c agent -n "__fish_agent_using_subcommand chat" -s c -l config -d 'Set
 complete -c agent -n "__fish_agent_using_subcommand chat" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand chat" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand chat" -l continue -d 'Continue the last conversation in this repository'
 complete -c agent -n "__fish_agent_using_subcommand chat" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand chat" -s V -l version -d 'Print version'
@@ -207,6 +240,8 @@ complete -c agent -n "__fish_agent_using_subcommand ask" -s c -l config -d 'Set 
 complete -c agent -n "__fish_agent_using_subcommand ask" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand ask" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand ask" -l json -d 'Print the event stream as JSON lines instead of text'
 complete -c agent -n "__fish_agent_using_subcommand ask" -s q -l quiet -d 'Do not print token counts and speed on stderr'
 complete -c agent -n "__fish_agent_using_subcommand ask" -s h -l help -d 'Print help'
@@ -215,6 +250,8 @@ complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_
 complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "list" -d 'Models every backend offers: Ollama\'s, GGUF files in the models directory, and the OpenAI-compatible server\'s (cached, so the list works while a server is down)'
@@ -229,6 +266,8 @@ complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from list" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from list" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from list" -l json -d 'Print as JSON'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
@@ -237,6 +276,8 @@ complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from show" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from show" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from show" -l json -d 'Print as JSON'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
@@ -246,6 +287,8 @@ complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l json -d 'Print the result as JSON'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
@@ -254,6 +297,8 @@ complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
@@ -272,6 +317,8 @@ complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -l json -d 'Print as JSON'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from bench" -s V -l version -d 'Print version'
@@ -279,6 +326,8 @@ complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from probe" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from probe" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from probe" -l no-bandwidth -d 'Skip the ~0.1 s memory bandwidth measurement'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from probe" -l json -d 'Print as JSON'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from probe" -s h -l help -d 'Print help'
@@ -288,6 +337,8 @@ complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from recommend" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from recommend" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from recommend" -l any-family -d 'Consider general models too, not only code models'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from recommend" -l json -d 'Print as JSON'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from recommend" -s h -l help -d 'Print help'
@@ -304,6 +355,8 @@ complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_su
 complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -f -a "run" -d 'Run a task: a model edits a worktree on a new branch, the project\'s check verifies it, and the result is committed on that branch (exit 0 succeeded, 1 failed, 130 cancelled)'
@@ -330,6 +383,7 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l max-tool-calls -d 'Most tool calls' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l max-tokens-total -d 'Most tokens (prompt + completion) over the whole task' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l timeout -d 'Most wall time in seconds, verification included' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l attach -d 'Run the task on a running `agent serve`: the one this machine announces, or the one at URL (token: AGENT_SERVE_TOKEN, else the server\'s token file). Same output and exit codes; the server\'s backend runs the models' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l backend -d 'Which backend serves the model [default: model.backend]' -r -f -a "ollama\t''
 openai\t''
 local\t''"
@@ -343,6 +397,8 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l json -d 'Print every event as a JSON line on stdout instead of the summary'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
@@ -358,6 +414,8 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from list" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from list" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from list" -l json -d 'Print JSON'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
@@ -365,6 +423,8 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from show" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from show" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from show" -l json -d 'Print JSON'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
@@ -372,6 +432,8 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from logs" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from logs" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep printing new events until the task ends'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from logs" -l json -d 'Print the events as JSON lines'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
@@ -380,6 +442,8 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from cancel" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from cancel" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l strategy -d 'How to run the task: auto (by the task\'s complexity), single, iterative, multi [default: task.strategy]' -r
@@ -395,6 +459,7 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l max-tool-calls -d 'Most tool calls' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l max-tokens-total -d 'Most tokens (prompt + completion) over the whole task' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l timeout -d 'Most wall time in seconds, verification included' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l attach -d 'Run the task on a running `agent serve`: the one this machine announces, or the one at URL (token: AGENT_SERVE_TOKEN, else the server\'s token file). Same output and exit codes; the server\'s backend runs the models' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l backend -d 'Which backend serves the model [default: model.backend]' -r -f -a "ollama\t''
 openai\t''
 local\t''"
@@ -408,6 +473,8 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l json -d 'Print every event as a JSON line on stdout instead of the summary'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -s V -l version -d 'Print version'
@@ -415,6 +482,8 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from apply" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from apply" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from apply" -l force -d 'Apply a task that did not succeed'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
@@ -422,6 +491,8 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from discard" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from discard" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from discard" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from discard" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a task: a model edits a worktree on a new branch, the project\'s check verifies it, and the result is committed on that branch (exit 0 succeeded, 1 failed, 130 cancelled)'
@@ -438,21 +509,47 @@ complete -c agent -n "__fish_agent_using_subcommand undo" -s c -l config -d 'Set
 complete -c agent -n "__fish_agent_using_subcommand undo" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand undo" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand undo" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand undo" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand trust" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand trust" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand trust" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand trust" -l revoke -d 'Forget the repository: its file sets only harmless keys again'
 complete -c agent -n "__fish_agent_using_subcommand trust" -l list -d 'List the trusted repositories and whether their file changed since'
 complete -c agent -n "__fish_agent_using_subcommand trust" -l json -d 'Print as JSON'
 complete -c agent -n "__fish_agent_using_subcommand trust" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand trust" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand serve" -l addr -d 'Where to listen, HOST:PORT (port 0 picks a free one) [default: serve.addr]' -r
+complete -c agent -n "__fish_agent_using_subcommand serve" -l token-file -d 'The bearer token\'s file; required off loopback [default: serve-token in the data directory, made on first start]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand serve" -l backend -d 'Which backend serves the model [default: model.backend]' -r -f -a "ollama\t''
+openai\t''
+local\t''"
+complete -c agent -n "__fish_agent_using_subcommand serve" -l base-url -d 'The server\'s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]' -r
+complete -c agent -n "__fish_agent_using_subcommand serve" -s m -l model -d 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)' -r
+complete -c agent -n "__fish_agent_using_subcommand serve" -l temperature -d 'Sampling temperature; 0 is greedy' -r
+complete -c agent -n "__fish_agent_using_subcommand serve" -l max-tokens -d 'At most this many tokens in the answer' -r
+complete -c agent -n "__fish_agent_using_subcommand serve" -l context -d 'Context window in tokens [default: model.context_length]' -r
+complete -c agent -n "__fish_agent_using_subcommand serve" -l seed -d 'Seed for reproducible sampling' -r
+complete -c agent -n "__fish_agent_using_subcommand serve" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand serve" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand serve" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand serve" -l check -d 'Print what a client needs (URL, token file, a dashboard link) and exit'
+complete -c agent -n "__fish_agent_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agent -n "__fish_agent_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand doctor" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand doctor" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand doctor" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand doctor" -l json -d 'Print the checks as JSON'
 complete -c agent -n "__fish_agent_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand doctor" -s V -l version -d 'Print version'
@@ -460,26 +557,31 @@ complete -c agent -n "__fish_agent_using_subcommand completions" -s c -l config 
 complete -c agent -n "__fish_agent_using_subcommand completions" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand completions" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand man" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand man" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c agent -n "__fish_agent_using_subcommand man" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
 complete -c agent -n "__fish_agent_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand man" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust doctor completions man help" -f -a "config" -d 'Show and change configuration'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust doctor completions man help" -f -a "chat" -d 'Chat with a model that works on this repository (the default on a terminal)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust doctor completions man help" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "config" -d 'Show and change configuration'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "chat" -d 'Chat with a model that works on this repository (the default on a terminal)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where configuration and data live'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved configuration'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print one resolved value'

@@ -88,6 +88,11 @@ impl Renderer {
         }
     }
 
+    /// A line of the front's own on stderr (not an event), above the spinner.
+    pub fn notice(&self, text: &str) {
+        self.line(text);
+    }
+
     fn line(&self, text: &str) {
         match &self.bar {
             Some(bar) => bar.suspend(|| note(text)),

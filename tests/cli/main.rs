@@ -17,6 +17,7 @@ mod models;
 mod ollama;
 mod redaction;
 mod scripted;
+mod serve_attach;
 mod strategies;
 mod task;
 mod trust;
