@@ -301,6 +301,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
         }
         'agent;chat' {
             [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Resume a conversation by id (or a unique prefix)')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Chat through a running `agent serve`: the one this machine announces, or the one at URL (token: AGENT_SERVE_TOKEN, else the server''s token file); its backend runs the model')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Which backend serves the model [default: model.backend]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)')

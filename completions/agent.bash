@@ -464,13 +464,17 @@ _agent() {
             return 0
             ;;
         agent__subcmd__chat)
-            opts="-m -c -h -V --continue --resume --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
+            opts="-m -c -h -V --continue --resume --attach --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --resume)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -510,6 +510,10 @@ pub struct ChatArgs {
     /// Resume a conversation by id (or a unique prefix)
     #[arg(long, value_name = "ID")]
     pub resume: Option<String>,
+    /// Chat through a running `agent serve`: the one this machine announces, or the one at URL
+    /// (token: AGENT_SERVE_TOKEN, else the server's token file); its backend runs the model
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "", value_parser = attach_url)]
+    pub attach: Option<String>,
     #[command(flatten)]
     pub backend: BackendArgs,
 }

@@ -49,6 +49,16 @@ impl Server {
         self.call(self.request(Method::GET, path)).await
     }
 
+    /// `GET path?query`, its JSON answer.
+    pub async fn get_query<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T> {
+        self.call(self.request(Method::GET, path).query(query))
+            .await
+    }
+
     /// `POST path` with a JSON body, its JSON answer.
     pub async fn post<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {
         self.call(self.request(Method::POST, path).json(body)).await
@@ -68,6 +78,21 @@ impl Server {
             return Ok(());
         }
         Err(self.refused(response).await)
+    }
+
+    /// `POST path` with a JSON body whose answer is an event stream (a chat turn's).
+    pub async fn post_stream(&self, path: &str, body: &impl Serialize) -> Result<Response> {
+        let response = self
+            .request(Method::POST, path)
+            .header(reqwest::header::ACCEPT, "text/event-stream")
+            .json(body)
+            .send()
+            .await
+            .map_err(|error| self.unreachable(&error))?;
+        if !response.status().is_success() {
+            return Err(self.refused(response).await);
+        }
+        self.event_stream(path, response)
     }
 
     /// Opens the event stream at `path`, resuming after `last_event_id`.
@@ -104,16 +129,22 @@ impl Server {
         if !status.is_success() {
             return Err(StreamError::Fatal(self.refused(response).await));
         }
+        self.event_stream(path, response)
+            .map_err(StreamError::Fatal)
+    }
+
+    /// `response`, when it is an event stream.
+    fn event_stream(&self, path: &str, response: Response) -> Result<Response> {
         let media_type = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .unwrap_or("");
         if !media_type.starts_with("text/event-stream") {
-            return Err(StreamError::Fatal(anyhow::anyhow!(
+            return Err(anyhow::anyhow!(
                 "{} answered {path} with `{media_type}`, not an event stream",
                 self.url
-            )));
+            ));
         }
         Ok(response)
     }

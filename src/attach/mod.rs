@@ -12,7 +12,7 @@ use crate::exit::{Exit, UserError};
 use crate::serve::discovery::Discovery;
 
 pub use client::{Server, segment};
-pub use sse::EventStream;
+pub use sse::{EventStream, envelopes};
 
 /// The server of `--attach URL`, or of `--attach` alone (`url` empty): the one announced in the
 /// data directory. The token is `AGENT_SERVE_TOKEN`, else the announced (or default) token file.

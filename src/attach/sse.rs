@@ -132,6 +132,28 @@ impl EventStream {
     }
 }
 
+/// The envelopes of an event stream that is read once (a chat turn's: it has no ids to resume
+/// from).
+pub fn envelopes(
+    response: reqwest::Response,
+) -> impl Stream<Item = Result<EventEnvelope>> + Send + Unpin {
+    Box::pin(
+        response
+            .bytes_stream()
+            .eventsource()
+            .filter_map(|event| async move {
+                match event {
+                    Ok(event) if event.data.trim().is_empty() => None,
+                    Ok(event) => Some(
+                        serde_json::from_str::<EventEnvelope>(&event.data)
+                            .context("the server sent an event this agent does not understand"),
+                    ),
+                    Err(error) => Some(Err(anyhow::anyhow!("the event stream broke off: {error}"))),
+                }
+            }),
+    )
+}
+
 /// The wait before connection `attempt` (from 1): 0.25 s, doubling, at most 4 s.
 fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(250u64.saturating_mul(1 << attempt.min(5).saturating_sub(1)))

@@ -1,6 +1,6 @@
-//! `agent task run --attach`: the CLI as a client of a real `agent serve` (a child process on
-//! loopback, its models from the scripted OpenAI-protocol server), with the output, exit codes
-//! and errors of a local run.
+//! `agent task run --attach` and `agent chat --attach`: the CLI as a client of a real
+//! `agent serve` (a child process on loopback, its models from the scripted OpenAI-protocol
+//! server), with the output, exit codes and errors of a local run.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::chat::Tmux;
 use crate::common::Home;
 use crate::scripted::{Reply, ScriptedServer, call, text};
 use crate::task::{FIXED, fixing_script, git, only_task_id, project, run_args, task_json};
@@ -424,6 +425,57 @@ impl CuttingProxy {
     fn event_requests(&self) -> Vec<String> {
         self.requests.lock().unwrap().clone()
     }
+}
+
+#[test]
+fn the_chat_attached_to_a_server_streams_turns_and_continues_its_conversation() {
+    let home = Home::new();
+    let repo = home.work_dir().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(repo.join("notes.txt"), "alpha\nbeta\n").unwrap();
+    crate::common::git_init(&repo);
+    let models = ScriptedServer::start(vec![
+        call("read", json!({"path": "notes.txt"})),
+        text("The notes say **alpha** and beta."),
+        text("Still here."),
+    ]);
+    let serve = Serve::start(&home, &models);
+    let command = format!("chat --attach {} --model tiny", serve.url);
+    let first = Tmux::start(&home, &repo, &command);
+    first.wait_for("tiny");
+    first.keys(&["what is in notes.txt?"]);
+    first.keys(&["Enter"]);
+    let screen = first.wait_for("The notes say alpha and beta.");
+    assert!(screen.contains("notes.txt"), "{screen}");
+    first.keys(&["C-c"]);
+    first.keys(&["C-c"]);
+    assert_eq!(first.wait_exit(&home), "EXIT=0");
+    drop(first);
+
+    // The server kept the conversation (user, the call, its result, the answer).
+    let list = home.json(&["history", "list", "--json"]);
+    assert_eq!(list["conversations"].as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(messages(&home), 4);
+
+    // `--continue` draws it again from the server, and the next turn goes on in it.
+    let second = Tmux::start(&home, &repo, &format!("{command} --continue"));
+    let screen = second.wait_for("The notes say alpha and beta.");
+    assert!(screen.contains("what is in notes.txt?"), "{screen}");
+    second.keys(&["anything else?"]);
+    second.keys(&["Enter"]);
+    second.wait_for("Still here.");
+    second.keys(&["C-c"]);
+    second.keys(&["C-c"]);
+    assert_eq!(second.wait_exit(&home), "EXIT=0");
+    assert_eq!(messages(&home), 6);
+    // The model had the first turn in its context.
+    assert!(models.request_text(2).contains("alpha"));
+}
+
+fn messages(home: &Home) -> i64 {
+    let conn = rusqlite::Connection::open(home.database()).unwrap();
+    conn.query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))
+        .unwrap()
 }
 
 fn interrupt(pid: u32) {
