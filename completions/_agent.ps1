@@ -301,6 +301,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
         }
         'agent;chat' {
             [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Resume a conversation by id (or a unique prefix)')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Chat through a running `agent serve`: the one this machine announces, or the one at URL (token: AGENT_SERVE_TOKEN, else the server''s token file); its backend runs the model')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Which backend serves the model [default: model.backend]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)')
@@ -535,6 +536,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('--max-tool-calls', '--max-tool-calls', [CompletionResultType]::ParameterName, 'Most tool calls')
             [CompletionResult]::new('--max-tokens-total', '--max-tokens-total', [CompletionResultType]::ParameterName, 'Most tokens (prompt + completion) over the whole task')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Most wall time in seconds, verification included')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Run the task on a running `agent serve`: the one this machine announces, or the one at URL (token: AGENT_SERVE_TOKEN, else the server''s token file). Same output and exit codes; the server''s backend runs the models')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Which backend serves the model [default: model.backend]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)')
@@ -621,6 +623,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('--max-tool-calls', '--max-tool-calls', [CompletionResultType]::ParameterName, 'Most tool calls')
             [CompletionResult]::new('--max-tokens-total', '--max-tokens-total', [CompletionResultType]::ParameterName, 'Most tokens (prompt + completion) over the whole task')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Most wall time in seconds, verification included')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Run the task on a running `agent serve`: the one this machine announces, or the one at URL (token: AGENT_SERVE_TOKEN, else the server''s token file). Same output and exit codes; the server''s backend runs the models')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Which backend serves the model [default: model.backend]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)')

@@ -464,13 +464,17 @@ _agent() {
             return 0
             ;;
         agent__subcmd__chat)
-            opts="-m -c -h -V --continue --resume --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
+            opts="-m -c -h -V --continue --resume --attach --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --resume)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2718,7 +2722,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__task__subcmd__retry)
-            opts="-m -c -h -V --strategy --max-iterations --max-review-rounds --planner-model --coder-model --reviewer-model --tester-model --approval --verify --max-turns --max-tool-calls --max-tokens-total --timeout --json --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
+            opts="-m -c -h -V --strategy --max-iterations --max-review-rounds --planner-model --coder-model --reviewer-model --tester-model --approval --verify --max-turns --max-tool-calls --max-tokens-total --timeout --json --attach --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2773,6 +2777,10 @@ _agent() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2832,7 +2840,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__task__subcmd__run)
-            opts="-m -c -h -V --repo --base --strategy --max-iterations --max-review-rounds --planner-model --coder-model --reviewer-model --tester-model --approval --verify --max-turns --max-tool-calls --max-tokens-total --timeout --json --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
+            opts="-m -c -h -V --repo --base --strategy --max-iterations --max-review-rounds --planner-model --coder-model --reviewer-model --tester-model --approval --verify --max-turns --max-tool-calls --max-tokens-total --timeout --json --attach --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2895,6 +2903,10 @@ _agent() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

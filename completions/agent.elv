@@ -267,6 +267,7 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;chat'= {
             cand --resume 'Resume a conversation by id (or a unique prefix)'
+            cand --attach 'Chat through a running `agent serve`: the one this machine announces, or the one at URL (token: AGENT_SERVE_TOKEN, else the server''s token file); its backend runs the model'
             cand --backend 'Which backend serves the model [default: model.backend]'
             cand --base-url 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]'
             cand -m 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
@@ -481,6 +482,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand --max-tool-calls 'Most tool calls'
             cand --max-tokens-total 'Most tokens (prompt + completion) over the whole task'
             cand --timeout 'Most wall time in seconds, verification included'
+            cand --attach 'Run the task on a running `agent serve`: the one this machine announces, or the one at URL (token: AGENT_SERVE_TOKEN, else the server''s token file). Same output and exit codes; the server''s backend runs the models'
             cand --backend 'Which backend serves the model [default: model.backend]'
             cand --base-url 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]'
             cand -m 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
@@ -562,6 +564,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand --max-tool-calls 'Most tool calls'
             cand --max-tokens-total 'Most tokens (prompt + completion) over the whole task'
             cand --timeout 'Most wall time in seconds, verification included'
+            cand --attach 'Run the task on a running `agent serve`: the one this machine announces, or the one at URL (token: AGENT_SERVE_TOKEN, else the server''s token file). Same output and exit codes; the server''s backend runs the models'
             cand --backend 'Which backend serves the model [default: model.backend]'
             cand --base-url 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]'
             cand -m 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'

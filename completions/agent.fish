@@ -208,6 +208,7 @@ complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_sub
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a conversation and its messages'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand chat" -l resume -d 'Resume a conversation by id (or a unique prefix)' -r
+complete -c agent -n "__fish_agent_using_subcommand chat" -l attach -d 'Chat through a running `agent serve`: the one this machine announces, or the one at URL (token: AGENT_SERVE_TOKEN, else the server\'s token file); its backend runs the model' -r
 complete -c agent -n "__fish_agent_using_subcommand chat" -l backend -d 'Which backend serves the model [default: model.backend]' -r -f -a "ollama\t''
 openai\t''
 local\t''"
@@ -383,6 +384,7 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l max-tool-calls -d 'Most tool calls' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l max-tokens-total -d 'Most tokens (prompt + completion) over the whole task' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l timeout -d 'Most wall time in seconds, verification included' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l attach -d 'Run the task on a running `agent serve`: the one this machine announces, or the one at URL (token: AGENT_SERVE_TOKEN, else the server\'s token file). Same output and exit codes; the server\'s backend runs the models' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l backend -d 'Which backend serves the model [default: model.backend]' -r -f -a "ollama\t''
 openai\t''
 local\t''"
@@ -458,6 +460,7 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l max-tool-calls -d 'Most tool calls' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l max-tokens-total -d 'Most tokens (prompt + completion) over the whole task' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l timeout -d 'Most wall time in seconds, verification included' -r
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l attach -d 'Run the task on a running `agent serve`: the one this machine announces, or the one at URL (token: AGENT_SERVE_TOKEN, else the server\'s token file). Same output and exit codes; the server\'s backend runs the models' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l backend -d 'Which backend serves the model [default: model.backend]' -r -f -a "ollama\t''
 openai\t''
 local\t''"

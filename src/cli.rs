@@ -380,6 +380,13 @@ pub struct TaskRunArgs {
     pub options: TaskRunOptions,
 }
 
+/// The default of `--max-tool-calls`.
+pub const DEFAULT_MAX_TOOL_CALLS: u32 = 100;
+/// The default of `--max-tokens-total`.
+pub const DEFAULT_MAX_TOKENS_TOTAL: u64 = 2_000_000;
+/// The default of `--timeout` (seconds).
+pub const DEFAULT_TIMEOUT: u64 = 3600;
+
 /// Options shared by `task run` and `task retry`.
 #[derive(Debug, Clone, Args)]
 pub struct TaskRunOptions {
@@ -417,19 +424,41 @@ pub struct TaskRunOptions {
     #[arg(long, value_name = "N")]
     pub max_turns: Option<u32>,
     /// Most tool calls
-    #[arg(long, value_name = "N", default_value_t = 100)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TOOL_CALLS)]
     pub max_tool_calls: u32,
     /// Most tokens (prompt + completion) over the whole task
-    #[arg(long, value_name = "N", default_value_t = 2_000_000)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TOKENS_TOTAL)]
     pub max_tokens_total: u64,
     /// Most wall time in seconds, verification included
-    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT)]
     pub timeout: u64,
     /// Print every event as a JSON line on stdout instead of the summary
     #[arg(long)]
     pub json: bool,
+    /// Run the task on a running `agent serve`: the one this machine announces, or the one at
+    /// URL (token: AGENT_SERVE_TOKEN, else the server's token file). Same output and exit codes;
+    /// the server's backend runs the models
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "", value_parser = attach_url)]
+    pub attach: Option<String>,
     #[command(flatten)]
     pub backend: BackendArgs,
+}
+
+/// `--attach [URL]`: empty (the announced server), `http(s)://…`, or `HOST:PORT`.
+fn attach_url(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() || text.starts_with("http://") || text.starts_with("https://") {
+        return Ok(text.trim_end_matches('/').to_string());
+    }
+    let host_port = text
+        .rsplit_once(':')
+        .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+    if host_port && !text.contains(char::is_whitespace) {
+        return Ok(format!("http://{text}"));
+    }
+    Err(format!(
+        "`{text}` is not a server address (http://HOST:PORT); put --attach after the description, or write --attach=URL"
+    ))
 }
 
 /// `--status`: one of the task statuses, by the name the store and events use.
@@ -481,6 +510,10 @@ pub struct ChatArgs {
     /// Resume a conversation by id (or a unique prefix)
     #[arg(long, value_name = "ID")]
     pub resume: Option<String>,
+    /// Chat through a running `agent serve`: the one this machine announces, or the one at URL
+    /// (token: AGENT_SERVE_TOKEN, else the server's token file); its backend runs the model
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "", value_parser = attach_url)]
+    pub attach: Option<String>,
     #[command(flatten)]
     pub backend: BackendArgs,
 }

@@ -2,6 +2,7 @@
 
 mod app;
 mod ask;
+mod attach;
 mod backend;
 mod chat;
 mod cli;

@@ -11,6 +11,8 @@ use std::path::PathBuf;
 pub const AGENT_HOME: &str = "AGENT_HOME";
 /// Prefix of the variables that override configuration keys: `model.backend` is `AGENT_MODEL_BACKEND`.
 pub const CONFIG_PREFIX: &str = "AGENT_";
+/// The bearer token a client (`--attach`) presents to `agent serve`, instead of the token file.
+pub const AGENT_SERVE_TOKEN: &str = "AGENT_SERVE_TOKEN";
 /// Disables colour when set to anything non-empty (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 /// Forces colour when set to anything but `0`.

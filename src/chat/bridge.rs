@@ -1,7 +1,7 @@
 //! What reaches the chat's event loop from elsewhere: the core session's events (of the chat and
 //! of tasks started from it) and data loaded for the screen, each turned into an `AppEvent`.
 
-use agent_core::protocol::EventEnvelope;
+use agent_core::protocol::{Event, EventEnvelope};
 use agent_core::session::Session;
 use agent_tui::app::{AppEvent, Loaded};
 use tokio::sync::mpsc;
@@ -10,6 +10,9 @@ use tokio::sync::mpsc;
 pub enum UiMessage {
     /// An event of the session: the chat's, or a task's.
     Core(EventEnvelope),
+    /// An event of the chat made by this front (`--attach`: a conversation loaded, a turn
+    /// ended by a lost stream).
+    Chat(Event),
     Loaded(Loaded),
 }
 
@@ -22,6 +25,7 @@ impl UiMessage {
                 AppEvent::Chat(envelope.event)
             }
             UiMessage::Core(envelope) => AppEvent::Task(envelope),
+            UiMessage::Chat(event) => AppEvent::Chat(event),
             UiMessage::Loaded(loaded) => AppEvent::Loaded(loaded),
         }
     }

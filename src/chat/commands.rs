@@ -48,7 +48,7 @@ impl Executor {
         })
     }
 
-    pub fn execute(&mut self, command: Command) {
+    fn try_execute_or_say(&mut self, command: Command) {
         if let Err(error) = self.try_execute(command) {
             self.notice(format!("error: {error:#}"));
         }
@@ -287,6 +287,12 @@ impl Executor {
     }
 }
 
-fn short(id: &str) -> &str {
+impl super::Execute for Executor {
+    fn execute(&mut self, command: Command) {
+        self.try_execute_or_say(command);
+    }
+}
+
+pub(super) fn short(id: &str) -> &str {
     &id[..id.len().min(8)]
 }

@@ -4,6 +4,7 @@
 
 mod bridge;
 mod commands;
+mod remote;
 mod terminal;
 
 use std::io::IsTerminal;
@@ -27,6 +28,12 @@ use commands::{CHAT_ID, Executor};
 /// Most files offered to `@` mentions (a huge repository lists its first ones, sorted).
 const MENTION_FILES: usize = 20_000;
 
+/// What carries out the screen's commands: the session of this process ([`Executor`]), or
+/// `agent serve` ([`remote::Remote`], `--attach`).
+pub trait Execute {
+    fn execute(&mut self, command: agent_tui::app::Command);
+}
+
 pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(UserError::usage(
@@ -34,6 +41,9 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
             "run `agent chat` in a terminal, or use `agent ask` / `agent task run` from scripts",
         )
         .into());
+    }
+    if let Some(url) = args.attach.clone() {
+        return remote::run(agent, args, &url);
     }
     let resolved = agent.config()?;
     let store = agent.open_store(&resolved)?;
@@ -64,16 +74,7 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
         context_length: u64::from(model.context_length.unwrap_or_default()),
         repo: repo_root.display().to_string(),
     };
-    let commands = agent_core::commands::load(
-        Some(&agent.paths.config_dir.join("commands")),
-        Some(&agent_core::commands::repo_commands_dir(&repo_root)),
-    );
-    let mut screen = App::new(status);
-    screen.set_custom_commands(commands);
-    screen.set_files(agent_core::tools::repository_files(
-        &repo_root,
-        MENTION_FILES,
-    ));
+    let screen = screen(agent, status, &repo_root);
 
     let runtime = runtime()?;
     let session = crate::session::start(agent, &resolved, models);
@@ -92,9 +93,9 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
             answers_approvals: true,
         },
     })?;
-    let executor = Executor::new(agent, &resolved, repo_root, session.clone(), ui_tx)?;
+    let mut executor = Executor::new(agent, &resolved, repo_root, session.clone(), ui_tx)?;
     let mut terminal = terminal::enter()?;
-    let result = runtime.block_on(event_loop(&mut terminal, screen, executor, ui_rx));
+    let result = runtime.block_on(event_loop(&mut terminal, screen, &mut executor, ui_rx));
     terminal::leave(&mut terminal);
     let _ = session.submit(Op::CloseChat {
         chat_id: CHAT_ID.into(),
@@ -102,11 +103,26 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
     result.map(|()| Exit::Ok)
 }
 
+/// The screen, with the custom commands and the files `@` offers of `repo_root`.
+fn screen(agent: &Agent, status: StatusInfo, repo_root: &std::path::Path) -> App {
+    let commands = agent_core::commands::load(
+        Some(&agent.paths.config_dir.join("commands")),
+        Some(&agent_core::commands::repo_commands_dir(repo_root)),
+    );
+    let mut screen = App::new(status);
+    screen.set_custom_commands(commands);
+    screen.set_files(agent_core::tools::repository_files(
+        repo_root,
+        MENTION_FILES,
+    ));
+    screen
+}
+
 /// Draw, wait for the next key, message or tick, update, act; until the app quits.
 async fn event_loop(
     terminal: &mut terminal::Term,
     mut app: App,
-    mut executor: Executor,
+    executor: &mut dyn Execute,
     mut ui_rx: mpsc::UnboundedReceiver<UiMessage>,
 ) -> Result<()> {
     let mut keys = crossterm::event::EventStream::new();

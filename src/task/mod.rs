@@ -1,5 +1,6 @@
 //! `agent task …` and `agent undo`: run tasks, follow them, and bring their work home.
 
+mod attached;
 mod inspect;
 pub mod manage;
 mod render;

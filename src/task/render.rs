@@ -88,6 +88,11 @@ impl Renderer {
         }
     }
 
+    /// A line of the front's own on stderr (not an event), above the spinner.
+    pub fn notice(&self, text: &str) {
+        self.line(text);
+    }
+
     fn line(&self, text: &str) {
         match &self.bar {
             Some(bar) => bar.suspend(|| note(text)),
@@ -115,7 +120,11 @@ impl Renderer {
         };
         let mut out = String::new();
         let mut row = |label: &str, value: &str| {
-            out.push_str(&format!("{:<9}{value}\n", painter.paint(Tone::Dim, label)));
+            // Padded before painting: the colour codes take no columns.
+            out.push_str(&format!(
+                "{}{value}\n",
+                painter.paint(Tone::Dim, &format!("{label:<9}"))
+            ));
         };
         let summary = task.summary.clone().unwrap_or_default();
         row(

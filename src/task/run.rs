@@ -2,7 +2,7 @@
 //! with progress on stderr, and print a summary (or every event with `--json`) on stdout.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use agent_core::protocol::{AgentRole, Event, Op, TaskSpec};
 use agent_core::settings::{self, TaskOverrides, TaskRequest};
@@ -33,10 +33,16 @@ pub fn run(app: &App, args: TaskRunArgs) -> Result<Exit> {
         .as_deref()
         .map(|dir| app.cwd.join(dir))
         .unwrap_or_else(|| app.cwd.clone());
+    if args.options.attach.is_some() {
+        return super::attached::run(app, args.description, repo, args.base, args.options);
+    }
     execute(app, args.description, repo, args.base, args.options, None)
 }
 
 pub fn retry(app: &App, id: &str, mut options: TaskRunOptions) -> Result<Exit> {
+    if options.attach.is_some() {
+        return super::attached::retry(app, id, options);
+    }
     let (_, store) = app.config_and_store()?;
     let id = store.resolve_task_id(id)?;
     let original = store.task(&id)?;
@@ -101,16 +107,7 @@ fn execute(
             .with_context(|| format!("cannot use the {role}'s model"))?;
     }
 
-    if !options.json && spec.base == "HEAD" {
-        let changed = agent_core::git::repository_root(&spec.repo)
-            .and_then(|root| agent_core::git::uncommitted_changes(&root))
-            .unwrap_or(0);
-        if changed > 0 {
-            crate::output::note(&format!(
-                "note: {changed} file(s) with uncommitted changes are not part of the task; it starts from HEAD (commit them first to include them)"
-            ));
-        }
-    }
+    note_uncommitted(&spec.repo, &spec.base, options.json);
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let painter = app.stderr_painter(&resolved);
     let renderer = Renderer::new(options.json, painter);
@@ -180,6 +177,21 @@ fn execute(
         renderer.summary(&record)?;
     }
     Ok(exit_for(&record))
+}
+
+/// Says (without `--json`) that uncommitted changes in `repo` are not part of a task from HEAD.
+pub(super) fn note_uncommitted(repo: &Path, base: &str, json: bool) {
+    if json || base != "HEAD" {
+        return;
+    }
+    let changed = agent_core::git::repository_root(repo)
+        .and_then(|root| agent_core::git::uncommitted_changes(&root))
+        .unwrap_or(0);
+    if changed > 0 {
+        crate::output::note(&format!(
+            "note: {changed} file(s) with uncommitted changes are not part of the task; it starts from HEAD (commit them first to include them)"
+        ));
+    }
 }
 
 /// What the flags of `task run` choose; the rest comes from the configuration.

@@ -10,12 +10,12 @@ use serde_json::json;
 use crate::common::Home;
 use crate::scripted::{ScriptedServer, call, text};
 
-struct Tmux {
+pub(crate) struct Tmux {
     name: String,
 }
 
 impl Tmux {
-    fn start(home: &Home, dir: &Path, command: &str) -> Self {
+    pub(crate) fn start(home: &Home, dir: &Path, command: &str) -> Self {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static SESSIONS: AtomicUsize = AtomicUsize::new(0);
         let name = format!(
@@ -51,7 +51,7 @@ impl Tmux {
         Self { name }
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let status = Command::new("tmux")
             .arg("send-keys")
             .arg("-t")
@@ -62,7 +62,7 @@ impl Tmux {
         assert!(status.success());
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         let output = Command::new("tmux")
             .args(["capture-pane", "-p", "-t", &self.name])
             .output()
@@ -71,7 +71,7 @@ impl Tmux {
     }
 
     /// Waits for the command to end and returns its exit line.
-    fn wait_exit(&self, home: &Home) -> String {
+    pub(crate) fn wait_exit(&self, home: &Home) -> String {
         let exit_file = home.root.path().join("exit-code");
         let deadline = Instant::now() + Duration::from_secs(20);
         while !exit_file.exists() {
@@ -90,7 +90,7 @@ impl Tmux {
         line
     }
 
-    fn wait_for(&self, what: &str) -> String {
+    pub(crate) fn wait_for(&self, what: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let screen = self.screen();

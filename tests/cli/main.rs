@@ -18,6 +18,7 @@ mod ollama;
 mod redaction;
 mod scripted;
 mod serve;
+mod serve_attach;
 mod server;
 mod strategies;
 mod task;

@@ -2,7 +2,7 @@
 //! cross-process cancel requests, applied/undone bookkeeping and edit-form outcomes per model.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Store;
 use crate::error::{Error, Result};
@@ -14,8 +14,8 @@ use crate::time::{Millis, now_ms};
 
 const KIND: &str = "task";
 
-/// A task as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A task as stored (and as `agent serve` answers it: clients read it back).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskRecord {
     pub id: String,
     pub title: String,
