@@ -38,8 +38,9 @@ pub(crate) fn start(
         role_models.insert(*role, setup.models.resolve(Some(name))?);
     }
     let store = shared.open_store()?;
-
-    let task_id = crate::ids::new_id();
+    // Stored before the op returns: a front may ask about the task the moment it has its id.
+    let recorded = runner::record_task(&store, &spec, &model)?;
+    let task_id = recorded.task_id.clone();
     let (cancel, cancel_receiver) = watch::channel(false);
     let asker: Box<dyn Asker> = if answers_approvals {
         Box::new(SessionAsker::new(
@@ -51,7 +52,7 @@ pub(crate) fn start(
         Box::new(NoTerminal)
     };
     let request = RunRequest {
-        task_id: Some(task_id.clone()),
+        recorded,
         command_env: build_cache::command_env(&repo_root, &setup.cache_dir, &setup.env),
         spec,
         model,
@@ -72,6 +73,10 @@ pub(crate) fn start(
         .spawn(move || run(thread_shared, thread_task_id, store, request));
     if let Err(source) = spawned {
         lock(&shared.tasks).remove(&task_id);
+        // The recorded task never runs: it ends as failed rather than waiting forever.
+        if let Ok(mut store) = shared.open_store() {
+            let _ = store.set_task_status(&task_id, TaskStatus::Failed);
+        }
         return Err(Error::Io {
             action: "start a thread for the task in",
             path: setup.worktrees_dir.clone(),

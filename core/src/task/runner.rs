@@ -20,7 +20,7 @@ use crate::classify;
 use crate::error::{Error, Result};
 use crate::git;
 use crate::process::CommandPolicy;
-use crate::protocol::{Event, SelectedBy, StepKind, TaskSpec, TaskStatusChange};
+use crate::protocol::{Event, SelectedBy, StepKind, StrategyKind, TaskSpec, TaskStatusChange};
 use crate::store::{NewTask, Store, TaskRecord};
 use crate::task::TaskStatus;
 use crate::tools::{ToolSettings, Toolbox, Workspace};
@@ -29,9 +29,9 @@ use crate::verify::{self, VerifyCommand};
 
 /// Everything a task run needs besides the store.
 pub struct RunRequest {
-    /// The task's id, when the caller chose it (a session returns it before the task starts);
-    /// `None` makes a new one.
-    pub task_id: Option<String>,
+    /// The task as [`record_task`] stored it (before the request was handed to a thread, so
+    /// its id answers queries at once).
+    pub recorded: Recorded,
     pub spec: TaskSpec,
     /// The model of every role without one of its own.
     pub model: ModelTarget,
@@ -54,29 +54,22 @@ pub struct RunRequest {
     pub cancel: watch::Receiver<bool>,
 }
 
-/// Runs a task. Errors before the task exists (not a git repository, unknown strategy) are
-/// returned; everything after that ends the task with a status and returns its record.
-#[tracing::instrument(name = "task", skip_all, fields(task_id = ?request.task_id))]
-pub async fn run_task(
-    store: Store,
-    request: RunRequest,
-    sink: EventSink,
-) -> Result<(TaskRecord, Store)> {
-    let RunRequest {
-        task_id,
-        spec,
-        model,
-        role_models,
-        asker,
-        worktrees_dir,
-        user_prompts_dir,
-        verify_timeout,
-        tool_settings,
-        command_env,
-        commands,
-        cancel,
-    } = request;
-    let started = Instant::now();
+/// A task as stored before it runs: its id and title, and the strategy chosen and why.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub task_id: String,
+    title: String,
+    kind: StrategyKind,
+    chosen_by: SelectedBy,
+    classification: classify::Classification,
+    selection_reason: String,
+    repo_text: String,
+}
+
+/// Stores the task `spec` describes (status pending, leased by this process) under a new id:
+/// its complexity estimated, its strategy chosen. Errors (not a git repository, an empty
+/// description) leave nothing stored.
+pub fn record_task(store: &Store, spec: &TaskSpec, model: &ModelTarget) -> Result<Recorded> {
     let repo_root = git::repository_root(&spec.repo)?;
     if spec.description.trim().is_empty() {
         return Err(Error::InvalidArgument(
@@ -106,7 +99,7 @@ pub async fn run_task(
         ),
     };
 
-    let task_id = task_id.unwrap_or_else(crate::ids::new_id);
+    let task_id = crate::ids::new_id();
     let title = title_of(&spec.description);
     let spec_json = serde_json::to_string(&spec)?;
     let repo_text = repo_root.display().to_string();
@@ -129,6 +122,50 @@ pub async fn run_task(
         f64::from(classification.confidence),
         &selection_reason,
     )?;
+    Ok(Recorded {
+        task_id,
+        title,
+        kind,
+        chosen_by,
+        classification,
+        selection_reason,
+        repo_text,
+    })
+}
+
+/// Runs a task. Errors before the task exists (not a git repository, unknown strategy) are
+/// returned; everything after that ends the task with a status and returns its record.
+#[tracing::instrument(name = "task", skip_all, fields(task_id = %request.recorded.task_id))]
+pub async fn run_task(
+    store: Store,
+    request: RunRequest,
+    sink: EventSink,
+) -> Result<(TaskRecord, Store)> {
+    let RunRequest {
+        recorded,
+        spec,
+        model,
+        role_models,
+        asker,
+        worktrees_dir,
+        user_prompts_dir,
+        verify_timeout,
+        tool_settings,
+        command_env,
+        commands,
+        cancel,
+    } = request;
+    let started = Instant::now();
+    let repo_root = git::repository_root(&spec.repo)?;
+    let Recorded {
+        task_id,
+        title,
+        kind,
+        chosen_by,
+        classification,
+        selection_reason,
+        repo_text,
+    } = recorded;
     let mut log = TaskLog::new(store, &task_id, sink);
     log.emit(Event::TaskCreated {
         title: title.clone(),
