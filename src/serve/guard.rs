@@ -16,7 +16,7 @@ use super::token::Token;
 /// Paths anyone may fetch: the liveness probe, the dashboard's page, and the API's description
 /// (as a document and as a page). None holds data: they are the same for every install, and
 /// everything the page shows comes from API calls that need the token.
-const OPEN_PATHS: &[&str] = &["/healthz", "/", "/openapi.json", "/docs"];
+const OPEN_PATHS: &[&str] = &["/healthz", "/", "/favicon.ico", "/openapi.json", "/docs"];
 
 /// Origin, token and rate checks.
 pub async fn guard(State(state): State<SharedState>, request: Request, next: Next) -> Response {

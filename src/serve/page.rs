@@ -32,6 +32,11 @@ pub async fn index() -> impl IntoResponse {
     )
 }
 
+/// Browsers ask for an icon on their own; there is none (the page carries its own inline).
+pub async fn favicon() -> axum::http::StatusCode {
+    axum::http::StatusCode::NO_CONTENT
+}
+
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }

@@ -69,6 +69,7 @@ pub fn router(state: SharedState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let routes = Router::new()
         .route("/", get(page::index))
+        .route("/favicon.ico", get(page::favicon))
         .route("/docs", get(page::docs))
         .route("/openapi.json", get(page::openapi))
         .route("/healthz", get(system::healthz))
