@@ -1,7 +1,7 @@
 //! `agent chat --attach`: the chat screen as a client of `agent serve`. The screen's commands
 //! become API calls (a prompt is a turn of a stored conversation, streamed back; `/task` starts
 //! a task and follows its events), their answers the same `UiMessage`s the local session gives.
-//! What the API cannot do yet (interrupting a turn, `/compact`, `/undo`) is said on screen.
+//! What the API cannot do yet (`/compact`) is said on screen.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -138,14 +138,30 @@ impl super::Execute for Remote {
                 }));
             }
             Command::Interrupt => {
-                if let Some(turn) = self.turn.take() {
-                    turn.abort();
-                }
-                let job = Job::new(self);
-                job.notice(format!(
-                    "interrupting a turn {NOT_SERVED}: stopped showing it; the server finishes it"
-                ));
-                job.turn_end(&self.chat, TurnEndOutcome::Cancelled);
+                let conversation = lock(&self.chat).conversation.clone();
+                let streaming = self.turn.as_ref().is_some_and(|turn| !turn.is_finished());
+                let Some(conversation) = conversation.filter(|_| streaming) else {
+                    return;
+                };
+                // The server stops the turn; its stream then ends with turn_end (cancelled).
+                let turn = self.turn.take();
+                let chat = self.chat.clone();
+                self.spawn(|job| async move {
+                    let path = format!("/v1/conversations/{}/interrupt", segment(&conversation));
+                    if let Err(error) = job
+                        .server
+                        .post::<serde_json::Value>(&path, &json!({}))
+                        .await
+                    {
+                        // Already over, or the server cannot: stop showing it at least.
+                        if let Some(turn) = turn {
+                            turn.abort();
+                        }
+                        job.turn_end(&chat, TurnEndOutcome::Cancelled);
+                        return Err(error);
+                    }
+                    Ok(())
+                });
             }
             Command::Approve {
                 id,
@@ -175,9 +191,26 @@ impl super::Execute for Remote {
                 let repo = self.repo.clone();
                 self.spawn(|job| job.apply(id, repo));
             }
-            Command::Undo => self.say(format!(
-                "/undo {NOT_SERVED}: run `agent undo` on the server's machine"
-            )),
+            Command::Undo => {
+                let Some(repo) = self.repo.clone() else {
+                    self.say("/undo needs a repository: start the chat in one".to_string());
+                    return;
+                };
+                self.spawn(|job| async move {
+                    let body = json!({"repo": repo.display().to_string()});
+                    let undone: serde_json::Value = job.server.post("/v1/undo", &body).await?;
+                    job.notice(format!(
+                        "undid task {} ({}): {}",
+                        short(undone["task_id"].as_str().unwrap_or_default()),
+                        undone["title"].as_str().unwrap_or_default(),
+                        match undone["how"].as_str() {
+                            Some("reset") => "moved the branch back",
+                            _ => "committed a revert",
+                        }
+                    ));
+                    Ok(())
+                });
+            }
             Command::Compact => self.say(format!("/compact {NOT_SERVED}")),
             Command::ShowDiff => match &self.repo {
                 Some(repo) => {

@@ -393,6 +393,15 @@ fn a_task_runs_streams_resumes_and_is_applied_over_http() {
         std::fs::read_to_string(repo.join("calc.py")).unwrap(),
         FIXED
     );
+    let undone = server.post("/v1/undo", json!({"repo": repo.display().to_string()}));
+    assert_eq!(undone.status, 200, "{}", undone.text);
+    assert_eq!(undone.json["task_id"], id.as_str());
+    assert_eq!(
+        std::fs::read_to_string(repo.join("calc.py")).unwrap(),
+        crate::task::BUGGY
+    );
+    let nothing = server.post("/v1/undo", json!({"repo": repo.display().to_string()}));
+    assert_eq!(nothing.status, 404, "{}", nothing.text);
     let discarded = server.post(&format!("/v1/tasks/{second}/discard"), json!({}));
     assert_eq!(discarded.status, 200, "{}", discarded.text);
     assert_eq!(discarded.json["branches"].as_array().unwrap().len(), 1);
@@ -591,6 +600,47 @@ fn a_chat_turn_streams_its_events_and_lands_in_searchable_history() {
             .unwrap()
             .contains("default-src 'none'")
     );
+}
+
+#[test]
+fn a_chat_turn_can_be_interrupted_over_http() {
+    let home = Home::new();
+    let model = ScriptedServer::start(vec![crate::scripted::Reply::After(
+        Duration::from_secs(20),
+        Box::new(text("too late")),
+    )]);
+    let server = serve_with_model(&home, &model, &[]);
+    let created = server.post("/v1/conversations", json!({}));
+    let conversation = created.json["id"].as_str().unwrap().to_string();
+    let idle = server.post(
+        &format!("/v1/conversations/{conversation}/interrupt"),
+        json!({}),
+    );
+    assert_eq!(idle.status, 409);
+    let request = server
+        .http
+        .post(server.url_of(&format!("/v1/conversations/{conversation}/turns")))
+        .header("authorization", server.bearer())
+        .json(&json!({"text": "take your time"}));
+    let reader = server
+        .runtime
+        .spawn(read_sse(request, LONG, |e| kind(e) == "turn_end"));
+    // Wait until the turn is asking the model, then stop it.
+    let deadline = std::time::Instant::now() + LONG;
+    while model.requests().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the turn never asked the model"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let stopped = server.post(
+        &format!("/v1/conversations/{conversation}/interrupt"),
+        json!({}),
+    );
+    assert_eq!(stopped.status, 202, "{}", stopped.text);
+    let events = server.runtime.block_on(reader).unwrap().unwrap();
+    assert_eq!(events.last().unwrap().1["outcome"], "cancelled");
 }
 
 #[test]

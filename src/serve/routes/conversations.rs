@@ -333,6 +333,42 @@ pub async fn turn(
     )
 }
 
+/// A turn stopped.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Interrupted {
+    pub conversation_id: String,
+}
+
+#[utoipa::path(post, path = "/v1/conversations/{id}/interrupt", tag = "conversations",
+    params(("id" = String, Path, description = "a conversation id or a unique prefix")),
+    responses((status = 202, body = Interrupted, description = "the turn stops; its stream ends with turn_end (cancelled)"),
+        (status = 404, body = crate::serve::error::ErrorBody),
+        (status = 409, body = crate::serve::error::ErrorBody)))]
+pub async fn interrupt(
+    State(state): State<SharedState>,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Interrupted>), ApiError> {
+    let conversation_id = state
+        .stores
+        .run(move |store| Ok(store.resolve_conversation_id(&id)?))
+        .await?;
+    let busy = state
+        .busy_conversations
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .contains(&conversation_id);
+    let chat_id = format!("http-{conversation_id}");
+    if !busy || !state.session.has_chat(&chat_id) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "this conversation has no turn in progress",
+            None,
+        ));
+    }
+    state.session.submit(Op::Interrupt { chat_id })?;
+    Ok((StatusCode::ACCEPTED, Json(Interrupted { conversation_id })))
+}
+
 /// The events of one chat turn, up to its `turn_end`. A client that goes away does not stop the
 /// turn; the conversation takes the next message once the turn ends.
 struct TurnStream {

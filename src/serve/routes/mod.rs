@@ -38,10 +38,10 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
         system::healthz, system::readyz, system::metrics, system::stats, system::classify_text,
         system::pending, system::answer,
         tasks::list, tasks::create, tasks::show, tasks::cancel, tasks::apply, tasks::discard,
-        tasks::retry,
+        tasks::retry, tasks::undo,
         events::task_events, events::all_events,
         conversations::list, conversations::create, conversations::show, conversations::search,
-        conversations::turn, conversations::attachment,
+        conversations::turn, conversations::interrupt, conversations::attachment,
         models::list,
     ),
     components(schemas(super::error::ErrorBody)),
@@ -86,6 +86,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/v1/tasks/{id}/discard", post(tasks::discard))
         .route("/v1/tasks/{id}/retry", post(tasks::retry))
         .route("/v1/tasks/{id}/events", get(events::task_events))
+        .route("/v1/undo", post(tasks::undo))
         .route("/v1/events", get(events::all_events))
         .route(
             "/v1/conversations",
@@ -93,6 +94,10 @@ pub fn router(state: SharedState) -> Router {
         )
         .route("/v1/conversations/{id}", get(conversations::show))
         .route("/v1/conversations/{id}/turns", post(conversations::turn))
+        .route(
+            "/v1/conversations/{id}/interrupt",
+            post(conversations::interrupt),
+        )
         .route("/v1/search", get(conversations::search))
         .route("/v1/attachments/{sha256}", get(conversations::attachment))
         .route("/v1/models", get(models::list))

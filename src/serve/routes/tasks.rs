@@ -389,6 +389,56 @@ pub async fn discard(
     }))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UndoBody {
+    /// The repository (an absolute path) whose last applied task is taken back.
+    pub repo: String,
+}
+
+/// What an undo did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UndoneBody {
+    pub task_id: String,
+    pub title: String,
+    /// `reset` (the branch moved back) or `reverted` (a revert commit was added).
+    pub how: String,
+    /// The new HEAD, or the revert commit.
+    pub commit: String,
+}
+
+#[utoipa::path(post, path = "/v1/undo", tag = "tasks", request_body = UndoBody,
+    responses((status = 200, body = UndoneBody), (status = 409, body = crate::serve::error::ErrorBody),
+        (status = 422, body = crate::serve::error::ErrorBody)))]
+pub async fn undo(
+    State(state): State<SharedState>,
+    ApiJson(body): ApiJson<UndoBody>,
+) -> Result<Json<UndoneBody>, ApiError> {
+    let repo = PathBuf::from(&body.repo);
+    if !repo.is_absolute() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("`{}` is not an absolute path", body.repo),
+            Some("give the repository's absolute path on the server's machine".to_string()),
+        ));
+    }
+    let undone = state
+        .stores
+        .run(move |store| Ok(agent_core::task::apply::undo_last(store, &repo)?))
+        .await
+        .map_err(conflict_for_usage)?;
+    let (how, commit) = match undone.outcome {
+        agent_core::git::UndoOutcome::Reset { head } => ("reset", head),
+        agent_core::git::UndoOutcome::Reverted { commit } => ("reverted", commit),
+    };
+    Ok(Json(UndoneBody {
+        task_id: undone.task.id,
+        title: undone.task.title,
+        how: how.to_string(),
+        commit,
+    }))
+}
+
 /// A task in the wrong state for what was asked (still running, nothing to apply) is a
 /// conflict with its current state, not a malformed request.
 fn conflict_for_usage(error: ApiError) -> ApiError {
