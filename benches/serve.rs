@@ -62,6 +62,7 @@ fn main() {
 
         let latencies = load(&server, &client, rate, seconds).await;
         report_latencies(&format!("GET /v1/tasks?limit=50 at {rate}/s"), &latencies);
+        report_server_time(&server, &client).await;
         println!(
             "RSS after the load: {:.1} MiB",
             rss_kib(server.child.id()) as f64 / 1024.0
@@ -297,6 +298,36 @@ fn report_latencies(name: &str, samples: &[Duration]) {
         at(0.99),
         sorted[sorted.len() - 1]
     );
+}
+
+/// The server's own mean time per `GET /v1/tasks` (its latency histogram), without the client
+/// and the network.
+async fn report_server_time(server: &Server, client: &reqwest::Client) {
+    let metrics = client
+        .get(format!("{}/metrics", server.url))
+        .bearer_auth(&server.token)
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics text");
+    let value = |name: &str| {
+        metrics
+            .lines()
+            .find(|line| line.starts_with(name) && line.contains("route=\"/v1/tasks\""))
+            .and_then(|line| line.rsplit(' ').next())
+            .and_then(|value| value.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let sum = value("agent_http_request_duration_seconds_sum");
+    let count = value("agent_http_request_duration_seconds_count");
+    if count > 0.0 {
+        println!(
+            "server time per GET /v1/tasks (mean of {count}): {:.3} ms",
+            sum / count * 1000.0
+        );
+    }
 }
 
 /// Resident memory of `pid` in KiB (Linux).

@@ -5,6 +5,7 @@
 //! and the dashboard page needs the bearer token made on first start, pages of other web
 //! origins are refused, and an address off this machine needs a token file chosen on purpose.
 
+mod cache;
 pub mod discovery;
 mod error;
 mod guard;
@@ -34,6 +35,9 @@ use crate::cli::ServeArgs;
 use crate::exit::{Exit, UserError};
 use crate::output::print;
 use crate::session::FlagModels;
+
+/// How often the server ends tasks whose process is gone.
+const RECOVERY_INTERVAL: Duration = Duration::from_secs(2);
 
 /// How long a stop waits for running tasks to end after cancelling them.
 const CANCEL_GRACE: Duration = Duration::from_secs(30);
@@ -96,6 +100,7 @@ pub fn run(app: &App, args: ServeArgs) -> Result<Exit> {
         session: session.clone(),
         models,
         stores: Arc::new(StorePool::new(move || pool_app.open_store(&pool_config))),
+        cache: cache::ReadCache::new(&app.paths.database_file()),
         token,
         metrics: Metrics::new(),
         limiter: RateLimiter::new(resolved.config.serve.rate_limit),
@@ -143,6 +148,25 @@ async fn serve(listener: tokio::net::TcpListener, state: Arc<ServerState>) -> Re
             }
         })
     };
+    // Tasks whose process died are ended every few seconds (listings no longer do it).
+    let recovery = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(RECOVERY_INTERVAL);
+            loop {
+                every.tick().await;
+                let recovered = state
+                    .stores
+                    .run(|store| Ok(store.recover_orphaned_tasks()?))
+                    .await;
+                if let Ok(tasks) = recovered
+                    && !tasks.is_empty()
+                {
+                    tracing::warn!(tasks = tasks.len(), "ended tasks whose process is gone");
+                }
+            }
+        })
+    };
     let app = routes::router(state.clone());
     let stop = state.clone();
     axum::serve(listener, app)
@@ -173,6 +197,7 @@ async fn serve(listener: tokio::net::TcpListener, state: Arc<ServerState>) -> Re
         }
     }
     observer.abort();
+    recovery.abort();
     Ok(())
 }
 

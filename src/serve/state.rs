@@ -24,6 +24,8 @@ pub struct ServerState {
     pub session: Session,
     pub models: Arc<FlagModels>,
     pub stores: Arc<StorePool>,
+    /// Answers of read-only routes while the database is unchanged.
+    pub cache: super::cache::ReadCache,
     pub token: Token,
     pub metrics: Metrics,
     pub limiter: RateLimiter,
@@ -51,30 +53,41 @@ impl ServerState {
 
 pub type SharedState = Arc<ServerState>;
 
-/// Store connections for handlers: one per concurrent request at most, kept for reuse. Every
-/// query runs on tokio's blocking pool, never on the threads that serve connections.
+/// Store connections for handlers, at most [`CONNECTIONS`] at once and kept for reuse: under
+/// load, requests queue for a connection instead of each opening its own (memory stays flat).
+/// Every query runs on tokio's blocking pool, never on the threads that serve connections.
 pub struct StorePool {
     idle: Mutex<Vec<Store>>,
+    permits: tokio::sync::Semaphore,
     open: Box<dyn Fn() -> anyhow::Result<Store> + Send + Sync>,
 }
 
-/// Connections kept open between requests.
-const IDLE_CONNECTIONS: usize = 8;
+/// Connections used at once (SQLite reads in WAL mode run in parallel; more than a few per core
+/// only adds memory).
+pub const CONNECTIONS: usize = 4;
 
 impl StorePool {
     pub fn new(open: impl Fn() -> anyhow::Result<Store> + Send + Sync + 'static) -> Self {
         Self {
             idle: Mutex::default(),
+            permits: tokio::sync::Semaphore::new(CONNECTIONS),
             open: Box::new(open),
         }
     }
 
-    /// Runs `work` with a connection on the blocking pool.
+    /// Runs `work` with a connection on the blocking pool, once one is free.
     pub async fn run<T, F>(self: &Arc<Self>, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Store) -> anyhow::Result<T> + Send + 'static,
     {
+        let Ok(_permit) = self.permits.acquire().await else {
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the server is stopping",
+                None,
+            ));
+        };
         let pool = self.clone();
         let outcome = tokio::task::spawn_blocking(move || {
             let mut store = match pool.take() {
@@ -106,7 +119,7 @@ impl StorePool {
 
     fn give_back(&self, store: Store) {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        if idle.len() < IDLE_CONNECTIONS {
+        if idle.len() < CONNECTIONS {
             idle.push(store);
         }
     }

@@ -300,10 +300,15 @@ fn a_task_runs_streams_resumes_and_is_applied_over_http() {
     let model = ScriptedServer::start(script);
     let server = serve_with_model(&home, &model, &[]);
 
+    // A listing answered (and cached) before the task exists does not hide it afterwards.
+    let before = server.get("/v1/tasks");
+    assert_eq!(before.json["tasks"].as_array().unwrap().len(), 0);
     let created = server.post("/v1/tasks", task_body(&repo, "auto"));
     assert_eq!(created.status, 201, "{}", created.text);
     let id = created.json["id"].as_str().unwrap().to_string();
     assert_eq!(created.json["events"], format!("/v1/tasks/{id}/events"));
+    let after = server.get("/v1/tasks");
+    assert_eq!(after.json["tasks"][0]["id"], id.as_str());
 
     // The whole log, in order, ending with task_finished.
     let events = server.events_until(&format!("/v1/tasks/{id}/events"), &[], LONG, is_finished);

@@ -17,7 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_task_runs.sql"),
     include_str!("migrations/0005_strategies.sql"),
     include_str!("migrations/0006_task_leases.sql"),
-    include_str!("migrations/0007_event_feed.sql"),
+    include_str!("migrations/0007_task_listing_and_event_feed.sql"),
 ];
 
 /// The schema version this build writes and expects.

@@ -199,22 +199,47 @@ impl Store {
     /// best effort: a listing from a database that cannot be written still lists.
     pub fn list_tasks(&self, query: &TaskQuery) -> Result<Vec<TaskRecord>> {
         let _ = self.recover_orphaned_tasks();
+        self.list_tasks_as_stored(query)
+    }
+
+    /// [`Store::list_tasks`] without ending orphaned tasks first: for a caller that recovers
+    /// them on its own schedule (the server, every few seconds), so a listing never writes.
+    pub fn list_tasks_as_stored(&self, query: &TaskQuery) -> Result<Vec<TaskRecord>> {
         let limit = if query.limit == 0 { 50 } else { query.limit };
+        // Only the filters asked for are in the statement, so SQLite walks the index that
+        // matches them (status or repository, then creation) and stops after one page.
+        let mut conditions = Vec::new();
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::new();
+        let status = query.status.map(TaskStatus::as_str);
+        if let Some(status) = &status {
+            values.push(status);
+            conditions.push(format!("status = ?{}", values.len()));
+        }
+        if let Some(repo) = &query.repo {
+            values.push(repo);
+            conditions.push(format!("repo = ?{}", values.len()));
+        }
+        if let Some(cursor) = &query.after {
+            values.push(&cursor.created_at);
+            values.push(&cursor.id);
+            conditions.push(format!(
+                "(created_at, id) < (?{}, ?{})",
+                values.len() - 1,
+                values.len()
+            ));
+        }
+        let limit = limit as i64;
+        values.push(&limit);
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
         let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM tasks WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR repo = ?2) \
-             AND (?4 IS NULL OR (created_at, id) < (?4, ?5)) \
-             ORDER BY created_at DESC, id DESC LIMIT ?3"
+            "SELECT {COLUMNS} FROM tasks {filter} ORDER BY created_at DESC, id DESC LIMIT ?{}",
+            values.len()
         ))?;
-        let rows = statement.query_map(
-            params![
-                query.status.map(TaskStatus::as_str),
-                query.repo,
-                limit as i64,
-                query.after.as_ref().map(|cursor| cursor.created_at),
-                query.after.as_ref().map(|cursor| cursor.id.as_str()),
-            ],
-            task_from_row,
-        )?;
+        let rows = statement.query_map(values.as_slice(), task_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 

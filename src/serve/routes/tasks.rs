@@ -10,8 +10,9 @@ use agent_core::settings::{self, TaskOverrides, TaskRequest};
 use agent_core::store::{TaskCursor, TaskQuery, TaskRecord};
 use agent_core::task::TaskStatus;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -132,8 +133,9 @@ const MAX_PAGE: usize = 500;
     responses((status = 200, body = TaskPage), (status = 400, body = crate::serve::error::ErrorBody)))]
 pub async fn list(
     State(state): State<SharedState>,
+    RawQuery(raw): RawQuery,
     ApiQuery(params): ApiQuery<ListParams>,
-) -> Result<Json<TaskPage>, ApiError> {
+) -> Result<Response, ApiError> {
     let status = match params.status.as_deref() {
         Some(name) => Some(TaskStatus::from_name(name).ok_or_else(|| {
             ApiError::new(
@@ -161,14 +163,35 @@ pub async fn list(
         limit,
         after,
     };
+    // Unchanged database, same question: the answer given last time.
+    let key = format!("tasks?{}", raw.unwrap_or_default());
+    let version = state.cache.version();
+    if let Some(body) = version.and_then(|version| state.cache.get(&key, version)) {
+        return Ok(json_body(body));
+    }
     let tasks = state
         .stores
-        .run(move |store| Ok(store.list_tasks(&query)?))
+        .run(move |store| Ok(store.list_tasks_as_stored(&query)?))
         .await?;
     let next_cursor = (tasks.len() == limit)
         .then(|| tasks.last().map(|task| TaskCursor::after(task).encode()))
         .flatten();
-    Ok(Json(TaskPage { tasks, next_cursor }))
+    let body = serde_json::to_vec(&TaskPage { tasks, next_cursor })
+        .map(bytes::Bytes::from)
+        .map_err(|error| ApiError::from(anyhow::Error::new(error)))?;
+    if let Some(version) = version {
+        state.cache.put(key, version, body.clone());
+    }
+    Ok(json_body(body))
+}
+
+/// A JSON answer from bytes already encoded.
+fn json_body(body: bytes::Bytes) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
 }
 
 #[utoipa::path(get, path = "/v1/tasks/{id}", tag = "tasks",

@@ -1,3 +1,9 @@
+-- Listings of tasks by status or repository, newest first, page by page (`GET /v1/tasks`):
+-- each filter has an index in the listing's order, so a page costs one index walk.
+DROP INDEX tasks_by_status;
+CREATE INDEX tasks_by_status ON tasks (status, created_at DESC, id DESC);
+CREATE INDEX tasks_by_repo ON tasks (repo, created_at DESC, id DESC);
+
 -- One order over the events of every task, for readers that follow all of them (`GET /v1/events`)
 -- and resume where they left off: `id` is the cursor. A trigger fills it, so every writer of
 -- `task_events` feeds it without knowing; events already stored are fed in the order they happened.
