@@ -96,7 +96,12 @@ pub(crate) struct Shared {
     /// Tasks running in this process, by id: their cancel switch.
     tasks: Mutex<HashMap<String, watch::Sender<bool>>>,
     chats: Mutex<HashMap<String, ChatHandle>>,
+    /// Connections of finished tasks, for the next ones.
+    idle_stores: Mutex<Vec<crate::store::Store>>,
 }
+
+/// Connections a session keeps between tasks.
+const IDLE_STORES: usize = 4;
 
 impl Session {
     pub fn new(setup: SessionSetup) -> Self {
@@ -107,6 +112,7 @@ impl Session {
                 approvals: Arc::default(),
                 tasks: Mutex::default(),
                 chats: Mutex::default(),
+                idle_stores: Mutex::default(),
             }),
         }
     }
@@ -226,13 +232,25 @@ impl Session {
 }
 
 impl Shared {
-    /// A connection of its own for a task or a chat, redacting like every other.
+    /// A connection of its own for a task or a chat, redacting like every other: one a finished
+    /// task gave back, or a new one.
     fn open_store(&self) -> Result<crate::store::Store> {
+        if let Some(store) = lock(&self.idle_stores).pop() {
+            return Ok(store);
+        }
         let mut store = crate::store::Store::open(&self.setup.database, &self.setup.store_options)?;
         if let Some(redactor) = &self.setup.redactor {
             store.set_redactor(redactor.clone());
         }
         Ok(store)
+    }
+
+    /// Keeps a finished task's connection for the next one (a few at most).
+    fn keep_store(&self, store: crate::store::Store) {
+        let mut idle = lock(&self.idle_stores);
+        if idle.len() < IDLE_STORES {
+            idle.push(store);
+        }
     }
 
     /// Publishes `envelope` to every subscriber, first opening or closing the slot of an

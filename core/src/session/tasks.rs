@@ -93,7 +93,8 @@ fn run(shared: Arc<Shared>, task_id: String, store: Store, request: RunRequest) 
     let result = match thread_runtime() {
         Ok(runtime) => runtime
             .block_on(runner::run_task(store, request, sink))
-            .map(|_| ()),
+            // The connection serves the next task of the session.
+            .map(|(_, store)| shared.keep_store(store)),
         Err(source) => Err(Error::Io {
             action: "start the runtime of task",
             path: task_id.clone().into(),
