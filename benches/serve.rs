@@ -2,7 +2,8 @@
 //! loopback HTTP). Four numbers (docs/benchmarks.md):
 //!
 //! 1. `GET /v1/tasks?limit=50` on a store of 100,000 tasks, open-loop at a fixed rate (default
-//!    1,000 requests/s for 10 s): p50 / p99 / max latency.
+//!    1,000 requests/s for 10 s): p50 / p99 / max latency; the same listing answered from the
+//!    server's cache, then every request a different page (no cache).
 //! 2. Resident memory of the idle server, and with 100 SSE subscribers open.
 //! 3. Time from sending `POST /v1/tasks` to the model server receiving the task's first request,
 //!    on a warm server (the model is a local OpenAI-protocol stub that answers at once).
@@ -60,9 +61,15 @@ fn main() {
         let idle = rss_kib(server.child.id());
         println!("idle server RSS: {:.1} MiB", idle as f64 / 1024.0);
 
-        let latencies = load(&server, &client, rate, seconds).await;
+        let latencies = load(&server, &client, rate, seconds, false).await;
         report_latencies(&format!("GET /v1/tasks?limit=50 at {rate}/s"), &latencies);
         report_server_time(&server, &client).await;
+        // Every request a different page: no answer can come from the cache.
+        let latencies = load(&server, &client, rate, seconds, true).await;
+        report_latencies(
+            &format!("GET /v1/tasks?limit=50&cursor=… (each a new page) at {rate}/s"),
+            &latencies,
+        );
         println!(
             "RSS after the load: {:.1} MiB",
             rss_kib(server.child.id()) as f64 / 1024.0
@@ -184,7 +191,13 @@ impl Server {
 
 /// Sends `rate` requests a second for `seconds`, each at its scheduled time whether or not the
 /// earlier ones finished (open loop, so a slow server shows as latency, not as a lower rate).
-async fn load(server: &Server, client: &reqwest::Client, rate: u64, seconds: u64) -> Vec<Duration> {
+async fn load(
+    server: &Server,
+    client: &reqwest::Client,
+    rate: u64,
+    seconds: u64,
+    distinct_pages: bool,
+) -> Vec<Duration> {
     let total = rate * seconds;
     let interval = Duration::from_secs_f64(1.0 / rate as f64);
     let latencies = Arc::new(Mutex::new(Vec::with_capacity(total as usize)));
@@ -193,7 +206,13 @@ async fn load(server: &Server, client: &reqwest::Client, rate: u64, seconds: u64
     for index in 0..total {
         tokio::time::sleep_until(start + interval * index as u32).await;
         let client = client.clone();
-        let url = format!("{}/v1/tasks?limit=50", server.url);
+        let url = if distinct_pages {
+            // A cursor inside the seeded range, one minute (one task) apart per request.
+            let created = 1_760_000_000_000i64 + 60_000 * (90_000 - index as i64);
+            format!("{}/v1/tasks?limit=50&cursor={created}.ffff", server.url)
+        } else {
+            format!("{}/v1/tasks?limit=50", server.url)
+        };
         let token = server.token.clone();
         let latencies = latencies.clone();
         handles.push(tokio::spawn(async move {
