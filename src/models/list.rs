@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use agent_core::config::ResolvedConfig;
 use agent_core::store::{RegistryEntry, Store};
 use agent_tui::text::pad;
 use agent_tui::{Painter, Tone};
@@ -19,21 +20,91 @@ use crate::output::{note, print, print_json};
 use crate::progress::human_bytes;
 
 /// A backend that could not be asked, and why.
-#[derive(Debug, Serialize)]
-struct Unreachable {
-    backend: &'static str,
-    url: String,
-    error: String,
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Unreachable {
+    /// `ollama` or `openai`.
+    #[schema(value_type = String)]
+    pub backend: &'static str,
+    pub url: String,
+    pub error: String,
+}
+
+/// Every backend's models after a refresh: `agent models list --json` and `GET /v1/models`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ModelsReport {
+    /// The registry after the refresh: each backend's models, cached ones for a backend that
+    /// did not answer.
+    #[schema(value_type = Vec<Object>)]
+    pub models: Vec<RegistryEntry>,
+    /// The backends that could not be asked (their models are the cached ones).
+    pub unreachable: Vec<Unreachable>,
 }
 
 /// `agent models list`.
 pub fn list(app: &App, json: bool) -> Result<Exit> {
     let (resolved, mut store) = app.config_and_store()?;
+    let report = refresh(app, &resolved, &mut store)?;
+    if json {
+        print_json(&report)?;
+        return Ok(Exit::Ok);
+    }
+    let ModelsReport {
+        models: entries,
+        unreachable,
+    } = report;
+    let stale: Vec<&str> = unreachable.iter().map(|u| u.backend).collect();
+    for problem in &unreachable {
+        note(&format!(
+            "{} is not reachable at {} ({}); showing the models it had last time",
+            problem.backend, problem.url, problem.error
+        ));
+    }
+    if entries.is_empty() {
+        note(
+            "no models yet: `agent models recommend` suggests one, `agent models pull NAME` fetches it",
+        );
+        return Ok(Exit::Ok);
+    }
+    print(&render(&entries, &stale, &app.stdout_painter(&resolved)))?;
+    Ok(Exit::Ok)
+}
+
+/// Asks every backend for its models and caches what answered in the store's registry:
+/// [`fetch`], then [`Fetched::cache`].
+pub fn refresh(app: &App, resolved: &ResolvedConfig, store: &mut Store) -> Result<ModelsReport> {
+    fetch(app, resolved)?.cache(store)
+}
+
+/// What the backends said: each one's models (name, details), and those that did not answer.
+pub struct Fetched {
+    answered: Vec<(&'static str, Vec<(String, serde_json::Value)>)>,
+    unreachable: Vec<Unreachable>,
+}
+
+impl Fetched {
+    /// Replaces the registry's entries of each backend that answered; the registry after it,
+    /// with the backends that did not answer.
+    pub fn cache(self, store: &mut Store) -> Result<ModelsReport> {
+        for (backend, rows) in &self.answered {
+            store.replace_registry(backend, rows)?;
+        }
+        Ok(ModelsReport {
+            models: store.registry(None)?,
+            unreachable: self.unreachable,
+        })
+    }
+}
+
+/// Asks every backend for its models: Ollama, the OpenAI-compatible server when one is
+/// configured, and the GGUF files of the models directory (always readable). Needs no store, so
+/// the server holds no connection while backends answer. Blocking: it runs its own runtime.
+pub fn fetch(app: &App, resolved: &ResolvedConfig) -> Result<Fetched> {
+    let mut answered = Vec::new();
     let mut unreachable = Vec::new();
     let runtime = runtime()?;
 
     // Ollama: refresh the cache when the server answers.
-    let url = ollama_url(app, &resolved, None);
+    let url = ollama_url(app, resolved, None);
     let client = agent_models::OllamaClient::with_http_client(&url, reqwest_client()?)?;
     match runtime.block_on(client.list()) {
         Ok(models) => {
@@ -50,7 +121,7 @@ pub fn list(app: &App, json: bool) -> Result<Exit> {
                     (m.name.clone(), details)
                 })
                 .collect();
-            store.replace_registry("ollama", &rows)?;
+            answered.push(("ollama", rows));
         }
         Err(error) => unreachable.push(Unreachable {
             backend: "ollama",
@@ -69,7 +140,7 @@ pub fn list(app: &App, json: bool) -> Result<Exit> {
                     .iter()
                     .map(|m| (m.id.clone(), json!({ "owned_by": m.owned_by })))
                     .collect();
-                store.replace_registry("openai", &rows)?;
+                answered.push(("openai", rows));
             }
             Err(error) => unreachable.push(Unreachable {
                 backend: "openai",
@@ -90,28 +161,11 @@ pub fn list(app: &App, json: bool) -> Result<Exit> {
             (name, gguf_details(&path))
         })
         .collect();
-    store.replace_registry("local", &rows)?;
-
-    let entries = store.registry(None)?;
-    let stale: Vec<&str> = unreachable.iter().map(|u| u.backend).collect();
-    if json {
-        print_json(&json!({ "models": entries, "unreachable": unreachable }))?;
-        return Ok(Exit::Ok);
-    }
-    for problem in &unreachable {
-        note(&format!(
-            "{} is not reachable at {} ({}); showing the models it had last time",
-            problem.backend, problem.url, problem.error
-        ));
-    }
-    if entries.is_empty() {
-        note(
-            "no models yet: `agent models recommend` suggests one, `agent models pull NAME` fetches it",
-        );
-        return Ok(Exit::Ok);
-    }
-    print(&render(&entries, &stale, &app.stdout_painter(&resolved)))?;
-    Ok(Exit::Ok)
+    answered.push(("local", rows));
+    Ok(Fetched {
+        answered,
+        unreachable,
+    })
 }
 
 fn render(entries: &[RegistryEntry], stale: &[&str], painter: &Painter) -> String {
@@ -191,13 +245,26 @@ fn gguf_details(path: &std::path::Path) -> serde_json::Value {
 /// `agent models show NAME`.
 pub fn show(app: &App, name: &str, base_url: Option<&str>, json: bool) -> Result<Exit> {
     let resolved = app.config()?;
+    let details = details(app, &resolved, name, base_url)?;
+    print_details(&details, json)
+}
+
+/// What is known of one model: a GGUF's header (a path, or a file in the models directory), else
+/// what Ollama says of the model it has under `name`. `agent models show NAME --json` and
+/// `GET /v1/models/{name}`. Blocking: it runs its own runtime.
+pub fn details(
+    app: &App,
+    resolved: &ResolvedConfig,
+    name: &str,
+    base_url: Option<&str>,
+) -> Result<serde_json::Value> {
     if name.ends_with(".gguf")
         || app.cwd.join(name).is_file()
         || app.paths.models_dir().join(name).is_file()
     {
         let path = local_model_path(app, name)?;
         let info = agent_models::local::inspect(&path)?;
-        let details = json!({
+        return Ok(json!({
             "backend": "local",
             "path": path,
             "architecture": info.architecture.as_str(),
@@ -209,16 +276,15 @@ pub fn show(app: &App, name: &str, base_url: Option<&str>, json: bool) -> Result
             "embedding_length": info.embedding_length,
             "size": info.file_size,
             "notes": info.notes,
-        });
-        return print_details(&details, json);
+        }));
     }
-    let url = ollama_url(app, &resolved, base_url);
+    let url = ollama_url(app, resolved, base_url);
     let client = agent_models::OllamaClient::with_http_client(&url, reqwest_client()?)?;
     let info = runtime()?.block_on(client.show(name))?;
     let mut details = serde_json::to_value(&info)?;
     details["backend"] = json!("ollama");
     details["tools"] = json!(info.supports_tools());
-    print_details(&details, json)
+    Ok(details)
 }
 
 fn print_details(details: &serde_json::Value, json: bool) -> Result<Exit> {

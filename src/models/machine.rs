@@ -13,10 +13,7 @@ use crate::output::{note, print, print_json};
 /// `agent models probe`.
 pub fn probe_command(app: &App, no_bandwidth: bool, json: bool) -> Result<Exit> {
     let config = app.config()?;
-    let profile = probe(ProbeOptions {
-        measure_bandwidth: !no_bandwidth,
-        enumerate_all_gpus: true,
-    });
+    let profile = machine_profile(!no_bandwidth);
     if json {
         print_json(&profile)?;
     } else {
@@ -33,17 +30,10 @@ pub fn recommend_command(
     json: bool,
 ) -> Result<Exit> {
     let config = app.config()?;
-    // wgpu's GPUs carry no memory size, so they cannot change the budget: skip the slow part.
-    let profile = probe(ProbeOptions {
-        measure_bandwidth: true,
-        enumerate_all_gpus: false,
-    });
-    let request = RecommendRequest {
-        context_length: context.unwrap_or(config.config.model.context_length),
-        prefer_coder: !any_family,
-        ..RecommendRequest::default()
-    };
-    let recommendation = recommend(&profile, &Catalog::builtin()?, &request);
+    let recommendation = recommendation(
+        context.unwrap_or(config.config.model.context_length),
+        any_family,
+    )?;
     if json {
         print_json(&recommendation)?;
     } else {
@@ -62,6 +52,33 @@ pub fn recommend_command(
     } else {
         Exit::Failure
     })
+}
+
+/// This machine's hardware (CPU, memory, GPUs), measuring the memory's read bandwidth when
+/// `measure_bandwidth` (it takes a few seconds). `agent models probe --json` and
+/// `GET /v1/machine`. Blocking.
+pub fn machine_profile(measure_bandwidth: bool) -> HardwareProfile {
+    probe(ProbeOptions {
+        measure_bandwidth,
+        enumerate_all_gpus: true,
+    })
+}
+
+/// The model that fits this machine best for `context_length` tokens of context, and the
+/// others that fit (coder models first unless `any_family`). `agent models recommend --json`
+/// and `GET /v1/models/recommend`. Blocking: it probes the machine.
+pub fn recommendation(context_length: u32, any_family: bool) -> Result<Recommendation> {
+    // wgpu's GPUs carry no memory size, so they cannot change the budget: skip the slow part.
+    let profile = probe(ProbeOptions {
+        measure_bandwidth: true,
+        enumerate_all_gpus: false,
+    });
+    let request = RecommendRequest {
+        context_length,
+        prefer_coder: !any_family,
+        ..RecommendRequest::default()
+    };
+    Ok(recommend(&profile, &Catalog::builtin()?, &request))
 }
 
 /// Bytes in GiB with one decimal.

@@ -2,9 +2,9 @@
 //! recommend a model for it.
 
 mod bench;
-mod list;
-mod machine;
-mod pull;
+pub mod list;
+pub mod machine;
+pub mod pull;
 
 use anyhow::Result;
 

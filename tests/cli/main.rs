@@ -19,6 +19,7 @@ mod redaction;
 mod scripted;
 mod serve;
 mod serve_attach;
+mod serve_models;
 mod serve_page;
 mod server;
 mod strategies;

@@ -42,7 +42,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
         events::task_events, events::all_events,
         conversations::list, conversations::create, conversations::show, conversations::search,
         conversations::turn, conversations::interrupt, conversations::attachment,
-        models::list,
+        models::list, models::show, models::machine, models::recommend, models::pull,
     ),
     components(schemas(super::error::ErrorBody)),
     modifiers(&BearerAuth),
@@ -101,6 +101,10 @@ pub fn router(state: SharedState) -> Router {
         .route("/v1/search", get(conversations::search))
         .route("/v1/attachments/{sha256}", get(conversations::attachment))
         .route("/v1/models", get(models::list))
+        .route("/v1/models/recommend", get(models::recommend))
+        .route("/v1/models/pull", post(models::pull))
+        .route("/v1/models/{name}", get(models::show))
+        .route("/v1/machine", get(models::machine))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
