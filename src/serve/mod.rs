@@ -36,6 +36,9 @@ use crate::exit::{Exit, UserError};
 use crate::output::print;
 use crate::session::FlagModels;
 
+/// How long a stop waits for open connections to finish.
+const DRAIN_LIMIT: Duration = Duration::from_secs(5);
+
 /// How often the server ends tasks whose process is gone.
 const RECOVERY_INTERVAL: Duration = Duration::from_secs(2);
 
@@ -169,14 +172,22 @@ async fn serve(listener: tokio::net::TcpListener, state: Arc<ServerState>) -> Re
     };
     let app = routes::router(state.clone());
     let stop = state.clone();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            crate::exit::Interrupts::listen().recv().await;
-            tracing::info!("stopping: no new work; open streams end");
-            stop.stopping.send_replace(true);
-        })
-        .await
-        .context("the server stopped with an error")?;
+    let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
+        crate::exit::Interrupts::listen().recv().await;
+        tracing::info!("stopping: no new work; open streams end");
+        stop.stopping.send_replace(true);
+    });
+    // Connections get a few seconds to finish once the stop began; one a client left half-open
+    // does not hold the process.
+    let mut stopping = state.stopping_signal();
+    let drained = async move {
+        let _ = stopping.wait_for(|stopping| *stopping).await;
+        tokio::time::sleep(DRAIN_LIMIT).await;
+    };
+    tokio::select! {
+        served = serving => served.context("the server stopped with an error")?,
+        () = drained => tracing::warn!("connections still open {DRAIN_LIMIT:?} after the stop: closed"),
+    }
     let running = state.session.running_tasks();
     if !running.is_empty() {
         if state.resolved.config.serve.finish_on_shutdown {

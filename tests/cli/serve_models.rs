@@ -1,12 +1,10 @@
 //! The model routes of `agent serve` (`/v1/models…`, `/v1/machine`) against the fake Ollama
 //! server and a fake download server: the same answers as `agent models … --json`, their
-//! errors, and pulls streamed as events (a client that leaves stops the pull; the next resumes).
+//! errors, and pulls streamed as events.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -304,138 +302,4 @@ fn serve_models_pull_streams_progress_until_done() {
         "{}",
         listed.text
     );
-}
-
-/// A download server whose first answer sends half the file and then stalls (until `release`),
-/// and whose later answers honour `Range`. Returns its URL and the `Range` headers it saw.
-fn serve_stalling(
-    body: Vec<u8>,
-    release: Arc<AtomicBool>,
-) -> (String, Arc<Mutex<Vec<Option<String>>>>) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let ranges = seen.clone();
-    std::thread::spawn(move || {
-        for (index, stream) in listener.incoming().enumerate() {
-            let Ok(mut stream) = stream else { return };
-            let mut request = Vec::new();
-            let mut buffer = [0u8; 1024];
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buffer) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => request.extend_from_slice(&buffer[..n]),
-                }
-            }
-            let text = String::from_utf8_lossy(&request).to_lowercase();
-            let range = text
-                .lines()
-                .find_map(|line| line.strip_prefix("range: bytes="))
-                .map(|r| r.trim().trim_end_matches('-').to_string());
-            ranges.lock().unwrap().push(range.clone());
-            if index == 0 {
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(head.as_bytes());
-                let _ = stream.write_all(&body[..body.len() / 2]);
-                let _ = stream.flush();
-                let release = release.clone();
-                // Hold the connection open without sending more.
-                std::thread::spawn(move || {
-                    while !release.load(Ordering::SeqCst) {
-                        std::thread::sleep(Duration::from_millis(20));
-                    }
-                    drop(stream);
-                });
-                continue;
-            }
-            let start: usize = range.and_then(|r| r.parse().ok()).unwrap_or(0);
-            let head = if start > 0 {
-                format!(
-                    "HTTP/1.1 206 Partial Content\r\nContent-Length: {}\r\nContent-Range: bytes {start}-{}/{}\r\nConnection: close\r\n\r\n",
-                    body.len() - start,
-                    body.len() - 1,
-                    body.len()
-                )
-            } else {
-                format!(
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                )
-            };
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(&body[start..]);
-        }
-    });
-    (base, seen)
-}
-
-#[test]
-fn serve_models_pull_stops_when_its_client_leaves_and_resumes() {
-    let home = Home::new();
-    let gguf = std::fs::read(gguf_fixture("tiny-llama-q4_0.gguf")).unwrap();
-    let release = Arc::new(AtomicBool::new(false));
-    let (hub, ranges) = serve_stalling(gguf.clone(), release.clone());
-    let server = start(&home, &closed_url(), &[("HF_ENDPOINT", &hub)]);
-    let reference = "tiny/tiny-GGUF/tiny-llama-q4_0.gguf";
-    let dest = home.path().join("data/models/tiny-llama-q4_0.gguf");
-    let part = home.path().join("data/models/tiny-llama-q4_0.gguf.part");
-    let half = (gguf.len() / 2) as u64;
-
-    // Read until half the file arrived, then leave.
-    let request = server
-        .http
-        .post(server.url_of("/v1/models/pull"))
-        .header("authorization", server.bearer())
-        .json(&json!({ "name": reference }));
-    let events = server
-        .runtime
-        .block_on(read_sse(request, Duration::from_secs(30), |event| {
-            event["completed"].as_u64() == Some(half)
-        }))
-        .unwrap_or_else(|events| panic!("no progress: {events:?}"));
-    assert_eq!(events.last().unwrap().1["done"], false);
-    // Only the `.part` file holds what came; no model is where models are looked for.
-    assert!(!dest.exists());
-    assert_eq!(std::fs::metadata(&part).unwrap().len(), half);
-    // The stream (and its connection) went with `read_sse`'s future; while the pull winds down
-    // a second one of the same file is refused, then accepted.
-    let started = Instant::now();
-    let second = loop {
-        let answer = server.send(
-            server
-                .http
-                .post(server.url_of("/v1/models/pull"))
-                .header("authorization", server.bearer())
-                .json(&json!({ "name": reference })),
-        );
-        if answer.status != 409 {
-            break answer;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the pull went on after its client left"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    release.store(true, Ordering::SeqCst);
-    // The second pull resumed from the `.part` file.
-    assert_eq!(second.status, 200, "{}", second.text);
-    let last: Value = second
-        .text
-        .lines()
-        .filter_map(|line| line.strip_prefix("data:"))
-        .map(|data| serde_json::from_str(data.trim()).unwrap())
-        .next_back()
-        .unwrap();
-    assert_eq!(last["status"], "success", "{}", second.text);
-    assert_eq!(last["result"]["resumed_from"], half);
-    assert_eq!(
-        ranges.lock().unwrap().as_slice(),
-        [None, Some(half.to_string())]
-    );
-    assert_eq!(std::fs::read(&dest).unwrap(), gguf);
-    assert!(!part.exists());
 }

@@ -28,8 +28,10 @@ use crate::models::machine::{machine_profile, recommendation};
 use crate::models::pull::{PullSource, PullUpdate, Pulled, pull as pull_model};
 use crate::serve::error::{ApiError, ApiJson, ApiQuery};
 use crate::serve::metrics::StreamGuard;
-use crate::serve::routes::events::HEARTBEAT;
 use crate::serve::state::SharedState;
+
+/// How often an idle pull stream writes a comment (how soon a departed client is noticed).
+const PULL_HEARTBEAT: Duration = Duration::from_secs(1);
 
 /// The least time between two progress events of a pull.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
@@ -334,9 +336,11 @@ pub async fn pull(
         };
         let _ = events.send(last);
     });
+    // A client that left is noticed only when something is written to it: a pull that stalls
+    // writes a comment every second, so a stalled pull whose client left stops at once.
     Ok(
         Sse::new(futures_util::stream::unfold(stream, PullStream::next))
-            .keep_alive(KeepAlive::new().interval(HEARTBEAT)),
+            .keep_alive(KeepAlive::new().interval(PULL_HEARTBEAT)),
     )
 }
 
