@@ -2,16 +2,21 @@
 //!
 //! The user's words are quoted before they reach FTS5, so no input is a syntax error. Messages
 //! containing the whole query as an exact phrase rank first; then messages containing every word,
-//! by bm25. A word ending in `*` matches as a prefix.
+//! by bm25. A word ending in `*` matches as a prefix; the index keeps 2-, 3- and 4-letter
+//! prefixes as terms of their own (migration 0008), so those need no scan of every word they
+//! start.
 //!
 //! Cost: bm25 must score every match, which at a million messages takes up to a second for a
 //! common word. So a query matching more than [`RANKED_MATCHES`] messages lists the newest
 //! matches instead (an index walk that stops after one page); narrower queries are ranked.
-//! Exact-phrase matches are always listed newest first.
-//! Rows, titles and snippets are read only for the page shown.
+//! bm25 also counts, once per query, every message that contains each word, so a narrow query
+//! with a word in more than [`RANKED_WORD_MATCHES`] messages (`the`) lists its matches newest
+//! first too. Exact-phrase matches are always listed newest first.
+//! A newest-first page is one statement whose rows, titles and snippets are read only for the
+//! page shown; a ranked page picks its rows first, then reads those.
 
 use agent_models::Role;
-use rusqlite::params;
+use rusqlite::{Row, params};
 use serde::Serialize;
 
 use super::Store;
@@ -25,6 +30,53 @@ pub const HIGHLIGHT_END: char = '\u{3}';
 
 /// Queries with at most this many matches are ranked by relevance; beyond it, newest first.
 pub const RANKED_MATCHES: usize = 1000;
+
+/// A query of several words is ranked only if together its words are in at most this many
+/// messages: bm25 walks every message of every word to weigh the words.
+pub const RANKED_WORD_MATCHES: usize = 10_000;
+
+/// The newest matches, with everything a hit shows, in one walk of the index that stops after
+/// `?3` rows. `?2` is the repository filter, `?4`/`?5` the highlight markers.
+const NEWEST_SQL: &str = "
+    SELECT messages_fts.rowid, m.id, m.conversation_id, c.title, m.role, m.created_at,
+           snippet(messages_fts, 0, ?4, ?5, '…', 16)
+      FROM messages_fts
+      JOIN messages m ON m.pk = messages_fts.rowid
+      JOIN conversations c ON c.id = m.conversation_id
+     WHERE messages_fts MATCH ?1 AND (?2 IS NULL OR c.repo = ?2)
+     ORDER BY messages_fts.rowid DESC LIMIT ?3";
+
+/// The best-ranked matches' rowids (bm25 scores every match, so only for narrow queries).
+const RANKED_SQL: &str = "
+    SELECT messages_fts.rowid FROM messages_fts
+      JOIN messages m ON m.pk = messages_fts.rowid
+      JOIN conversations c ON c.id = m.conversation_id
+     WHERE messages_fts MATCH ?1 AND (?2 IS NULL OR c.repo = ?2)
+     ORDER BY messages_fts.rank, messages_fts.rowid LIMIT ?3";
+
+/// Every match's rowid, oldest first (for narrow queries only).
+const MATCHES_SQL: &str = "
+    SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1";
+
+/// [`MATCHES_SQL`] in the repository `?2`.
+const MATCHES_IN_REPO_SQL: &str = "
+    SELECT messages_fts.rowid FROM messages_fts
+      JOIN messages m ON m.pk = messages_fts.rowid
+      JOIN conversations c ON c.id = m.conversation_id
+     WHERE messages_fts MATCH ?1 AND c.repo = ?2";
+
+/// One match, by rowid; the columns are those of [`NEWEST_SQL`].
+const DETAILS_SQL: &str = "
+    SELECT messages_fts.rowid, m.id, m.conversation_id, c.title, m.role, m.created_at,
+           snippet(messages_fts, 0, ?3, ?4, '…', 16)
+      FROM messages_fts
+      JOIN messages m ON m.pk = messages_fts.rowid
+      JOIN conversations c ON c.id = m.conversation_id
+     WHERE messages_fts MATCH ?1 AND messages_fts.rowid = ?2";
+
+/// Whether an expression has more than `?2` matches: one step past that many entries tells.
+const MORE_THAN_SQL: &str = "
+    SELECT EXISTS (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ?1 LIMIT 1 OFFSET ?2)";
 
 /// What to search for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,9 +101,30 @@ pub struct SearchHit {
     pub exact_phrase: bool,
 }
 
+/// When to rank: [`RANKED_MATCHES`] and [`RANKED_WORD_MATCHES`] (tests use smaller ones).
+struct Limits {
+    matches: usize,
+    word_matches: usize,
+}
+
+const LIMITS: Limits = Limits {
+    matches: RANKED_MATCHES,
+    word_matches: RANKED_WORD_MATCHES,
+};
+
+/// A hit and the index rowid it was found at (to leave it out of a later pass).
+struct Found {
+    rowid: i64,
+    hit: SearchHit,
+}
+
 impl Store {
     /// Searches message text; exact-phrase matches first, then by relevance.
     pub fn search_messages(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
+        self.search_within(query, &LIMITS)
+    }
+
+    fn search_within(&self, query: &SearchQuery, limits: &Limits) -> Result<Vec<SearchHit>> {
         let words = query_words(&query.text);
         if words.is_empty() {
             return Err(Error::InvalidArgument(
@@ -59,13 +132,21 @@ impl Store {
             ));
         }
         let limit = query.limit.max(1) as usize;
-        let all_words = words
-            .iter()
-            .map(|w| w.fts())
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        let mut hits = Vec::new();
-        if words.len() > 1 && words.iter().all(|w| !w.prefix) {
+        let several = words.len() > 1;
+        let all_words = join_words(&words, " AND ");
+        let broad = self.more_matches_than(&all_words, limits.matches)?;
+        // Newest first, but how: a word's list is walked backwards in one go, and so are the
+        // many matches of a broad query, which lie close together. The few matches of a narrow
+        // query of several words lie far apart in a common word's list, and FTS5 seeks
+        // backwards in time that grows with the square of the distance (`the zorbnik`: 10 ms at
+        // a million messages), forwards in microseconds: those are collected walking forwards.
+        let walk = if broad || !several {
+            Walk::Backward
+        } else {
+            Walk::Forward
+        };
+        let mut found = Vec::new();
+        if several && words.iter().all(|w| !w.prefix) {
             let phrase = quote(
                 &words
                     .iter()
@@ -73,101 +154,159 @@ impl Store {
                     .collect::<Vec<_>>()
                     .join(" "),
             );
-            hits = self.run_match(&phrase, query, limit, &[], true)?;
+            found = self.newest_matches(&phrase, query, limit, &[], true, walk)?;
         }
-        if hits.len() < limit {
-            let seen: Vec<String> = hits.iter().map(|h| h.message_id.clone()).collect();
-            let rest = self.run_match(&all_words, query, limit - hits.len(), &seen, false)?;
-            hits.extend(rest);
+        if found.len() < limit {
+            let seen: Vec<i64> = found.iter().map(|f| f.rowid).collect();
+            let need = limit - found.len();
+            // bm25 counts every message of every word once per query: one word has no more to
+            // count than it matches; several are counted as one walk of their union, which stops
+            // once it is past the limit.
+            let ranks = !broad
+                && (!several
+                    || !self
+                        .more_matches_than(&join_words(&words, " OR "), limits.word_matches)?);
+            let rest = if ranks {
+                self.ranked_matches(&all_words, query, need, &seen)?
+            } else {
+                self.newest_matches(&all_words, query, need, &seen, false, walk)?
+            };
+            found.extend(rest);
         }
-        Ok(hits)
+        Ok(found.into_iter().map(|f| f.hit).collect())
     }
 
-    fn run_match(
+    fn more_matches_than(&self, expression: &str, count: usize) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(MORE_THAN_SQL)?
+            .query_row(params![expression, count as i64], |r| r.get(0))?)
+    }
+
+    /// The newest matches not in `exclude`, newest first.
+    fn newest_matches(
         &self,
         expression: &str,
         query: &SearchQuery,
         limit: usize,
-        exclude: &[String],
+        exclude: &[i64],
         exact_phrase: bool,
-    ) -> Result<Vec<SearchHit>> {
+        walk: Walk,
+    ) -> Result<Vec<Found>> {
         let fetch = (limit + exclude.len()) as i64;
-        // Exact-phrase matches are listed newest first: they are all equally exact, and one walk
-        // of the index that stops after a page costs far less than counting and ranking them.
-        // Otherwise: more than RANKED_MATCHES matches? One step past that many entries tells.
-        let common: bool = exact_phrase || self.conn.prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ?1 LIMIT 1 OFFSET ?2)",
-        )?
-        .query_row(params![expression, RANKED_MATCHES as i64], |r| r.get(0))?;
-        let ids_sql = if common {
-            "SELECT messages_fts.rowid FROM messages_fts
-               JOIN messages m ON m.pk = messages_fts.rowid
-               JOIN conversations c ON c.id = m.conversation_id
-              WHERE messages_fts MATCH ?1 AND (?2 IS NULL OR c.repo = ?2)
-              ORDER BY messages_fts.rowid DESC LIMIT ?3"
-        } else {
-            "SELECT messages_fts.rowid FROM messages_fts
-               JOIN messages m ON m.pk = messages_fts.rowid
-               JOIN conversations c ON c.id = m.conversation_id
-              WHERE messages_fts MATCH ?1 AND (?2 IS NULL OR c.repo = ?2)
-              ORDER BY messages_fts.rank, messages_fts.rowid LIMIT ?3"
-        };
+        if walk == Walk::Forward {
+            let mut ids = match &query.repo {
+                Some(repo) => self
+                    .conn
+                    .prepare_cached(MATCHES_IN_REPO_SQL)?
+                    .query_map(params![expression, repo], |r| r.get::<_, i64>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?,
+                None => self
+                    .conn
+                    .prepare_cached(MATCHES_SQL)?
+                    .query_map(params![expression], |r| r.get::<_, i64>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?,
+            };
+            ids.reverse();
+            return self.matches_by_id(expression, &ids, limit, exclude, exact_phrase);
+        }
+        let mut statement = self.conn.prepare_cached(NEWEST_SQL)?;
+        let mut rows = statement.query(params![
+            expression,
+            query.repo,
+            fetch,
+            HIGHLIGHT_START.to_string(),
+            HIGHLIGHT_END.to_string()
+        ])?;
+        let mut found = Vec::new();
+        while let Some(row) = rows.next()? {
+            let rowid: i64 = row.get(0)?;
+            if exclude.contains(&rowid) {
+                continue;
+            }
+            found.push(found_from_row(row, exact_phrase)?);
+            if found.len() == limit {
+                break;
+            }
+        }
+        Ok(found)
+    }
+
+    /// The best matches by bm25 not in `exclude`.
+    fn ranked_matches(
+        &self,
+        expression: &str,
+        query: &SearchQuery,
+        limit: usize,
+        exclude: &[i64],
+    ) -> Result<Vec<Found>> {
+        let fetch = (limit + exclude.len()) as i64;
         let ids = self
             .conn
-            .prepare_cached(ids_sql)?
+            .prepare_cached(RANKED_SQL)?
             .query_map(params![expression, query.repo, fetch], |r| {
                 r.get::<_, i64>(0)
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        self.matches_by_id(expression, &ids, limit, exclude, false)
+    }
 
-        let mut details = self.conn.prepare_cached(
-            "SELECT m.id, m.conversation_id, c.title, m.role, m.created_at,
-                    snippet(messages_fts, 0, ?3, ?4, '…', 16)
-               FROM messages_fts
-               JOIN messages m ON m.pk = messages_fts.rowid
-               JOIN conversations c ON c.id = m.conversation_id
-              WHERE messages_fts MATCH ?1 AND messages_fts.rowid = ?2",
-        )?;
+    /// The hits of the first `limit` of `ids` not in `exclude`, in that order, read one by one.
+    fn matches_by_id(
+        &self,
+        expression: &str,
+        ids: &[i64],
+        limit: usize,
+        exclude: &[i64],
+        exact_phrase: bool,
+    ) -> Result<Vec<Found>> {
+        let mut details = self.conn.prepare_cached(DETAILS_SQL)?;
         let start = HIGHLIGHT_START.to_string();
         let end = HIGHLIGHT_END.to_string();
-        let mut hits = Vec::new();
-        for id in ids {
-            let row = details.query_row(params![expression, id, start, end], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, Millis>(4)?,
-                    row.get::<_, String>(5)?,
-                ))
-            })?;
-            let (message_id, conversation_id, conversation_title, role, created_at, snippet) = row;
-            if exclude.contains(&message_id) {
-                continue;
-            }
-            let role = role.parse::<Role>().map_err(|e| {
-                Error::Database(rusqlite::Error::FromSqlConversionFailure(
-                    3,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                ))
-            })?;
-            hits.push(SearchHit {
-                message_id,
-                conversation_id,
-                conversation_title,
-                role,
-                created_at,
-                snippet,
-                exact_phrase,
-            });
-            if hits.len() == limit {
+        let mut found = Vec::new();
+        for id in ids.iter().filter(|id| !exclude.contains(id)) {
+            if found.len() == limit {
                 break;
             }
+            let mut rows = details.query(params![expression, id, start, end])?;
+            if let Some(row) = rows.next()? {
+                found.push(found_from_row(row, exact_phrase)?);
+            }
         }
-        Ok(hits)
+        Ok(found)
     }
+}
+
+/// Which way [`Store::newest_matches`] walks the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// Newest first, stopping after the page: for one word, and for broad queries.
+    Backward,
+    /// Oldest first, every match (a narrow query's, at most [`RANKED_MATCHES`]), then the last.
+    Forward,
+}
+
+/// A hit from a row of [`NEWEST_SQL`] or [`DETAILS_SQL`].
+fn found_from_row(row: &Row<'_>, exact_phrase: bool) -> Result<Found> {
+    let role = row.get::<_, String>(4)?.parse::<Role>().map_err(|e| {
+        Error::Database(rusqlite::Error::FromSqlConversionFailure(
+            4,
+            rusqlite::types::Type::Text,
+            Box::new(e),
+        ))
+    })?;
+    Ok(Found {
+        rowid: row.get(0)?,
+        hit: SearchHit {
+            message_id: row.get(1)?,
+            conversation_id: row.get(2)?,
+            conversation_title: row.get(3)?,
+            role,
+            created_at: row.get(5)?,
+            snippet: row.get(6)?,
+            exact_phrase,
+        },
+    })
 }
 
 struct Word {
@@ -183,6 +322,15 @@ impl Word {
             quote(&self.text)
         }
     }
+}
+
+/// The words as FTS5 terms joined by an operator (`" AND "`, `" OR "`).
+fn join_words(words: &[Word], operator: &str) -> String {
+    words
+        .iter()
+        .map(Word::fts)
+        .collect::<Vec<_>>()
+        .join(operator)
 }
 
 /// Splits a query into words the way the index tokenizes text: runs of letters and digits.
@@ -226,6 +374,78 @@ mod tests {
                 ("fn", true),
                 ("x", false)
             ]
+        );
+    }
+
+    fn user(store: &mut Store, conversation: &str, text: &str) -> String {
+        store
+            .append_message(
+                conversation,
+                crate::store::NewMessage {
+                    role: Some(Role::User),
+                    content: text.into(),
+                    ..crate::store::NewMessage::default()
+                },
+            )
+            .unwrap()
+            .id
+    }
+
+    /// A narrow query with a word in very many messages is listed newest first (bm25 would count
+    /// all of that word's messages); with rare words only it is ranked.
+    #[test]
+    fn a_narrow_query_with_a_very_common_word_lists_the_newest_first() {
+        let mut store = Store::open_in_memory().unwrap();
+        let c = store.create_conversation("c", None).unwrap().id;
+        for i in 0..30 {
+            user(&mut store, &c, &format!("common filler {i}"));
+        }
+        let short = user(&mut store, &c, "rare common");
+        let long = user(
+            &mut store,
+            &c,
+            "rare words and common words in a longer message",
+        );
+        let small = Limits {
+            matches: 5,
+            word_matches: 20,
+        };
+        let search = |text: &str, limits: &Limits| -> Vec<String> {
+            let query = SearchQuery {
+                text: text.into(),
+                limit: 10,
+                repo: None,
+            };
+            store
+                .search_within(&query, limits)
+                .unwrap()
+                .into_iter()
+                .map(|h| h.message_id)
+                .collect()
+        };
+        // Ranked: the shorter message is the better match (bm25), though older.
+        assert_eq!(
+            search("common rare", &LIMITS),
+            [short.clone(), long.clone()]
+        );
+        // `common` is in 32 messages, more than 20: newest first.
+        assert_eq!(search("common rare", &small), [long.clone(), short.clone()]);
+        // Few matches and few messages per word: ranked.
+        let roomy = Limits {
+            matches: 5,
+            word_matches: 40,
+        };
+        assert_eq!(search("common rare", &roomy), [short.clone(), long.clone()]);
+        // Too many matches: newest first, whatever the words.
+        assert_eq!(
+            search(
+                "rare",
+                &Limits {
+                    matches: 1,
+                    word_matches: 40
+                }
+            ),
+            [long, short]
         );
     }
 
