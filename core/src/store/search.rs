@@ -1,19 +1,23 @@
 //! Full-text search over message text (SQLite FTS5), ranked, with highlighted snippets.
 //!
 //! The user's words are quoted before they reach FTS5, so no input is a syntax error. Messages
-//! containing the whole query as an exact phrase rank first; then messages containing every word,
-//! by bm25. A word ending in `*` matches as a prefix; the index keeps 2-, 3- and 4-letter
-//! prefixes as terms of their own (migration 0008), so those need no scan of every word they
-//! start.
+//! containing the whole query as an exact phrase rank first, newest first; then messages
+//! containing every word, by bm25. A word ending in `*` matches as a prefix; the index keeps the
+//! 2-, 3- and 4-letter prefixes of every word as terms of their own (migration 0008), so those
+//! read one list instead of merging the lists of every word they start.
 //!
-//! Cost: bm25 must score every match, which at a million messages takes up to a second for a
-//! common word. So a query matching more than [`RANKED_MATCHES`] messages lists the newest
-//! matches instead (an index walk that stops after one page); narrower queries are ranked.
-//! bm25 also counts, once per query, every message that contains each word, so a narrow query
-//! with a word in more than [`RANKED_WORD_MATCHES`] messages (`the`) lists its matches newest
-//! first too. Exact-phrase matches are always listed newest first.
-//! A newest-first page is one statement whose rows, titles and snippets are read only for the
-//! page shown; a ranked page picks its rows first, then reads those.
+//! Cost at a million messages, and what keeps each query to a few milliseconds:
+//! - bm25 scores every match and counts every message of every word once per query (a second
+//!   for `the`). So only narrow queries are ranked: at most [`RANKED_MATCHES`] matches, and, for
+//!   several words, none in more than [`RANKED_WORD_MATCHES`] messages. The others list the
+//!   newest matches: a walk of the index from its end that stops after one page.
+//! - FTS5 steps backwards through a common word's list in time that grows with the square of
+//!   the distance, so the few matches of a query with a rare word (`the 6254b195`) are collected
+//!   walking forwards instead, and the newest of them shown.
+//! - Rows, titles and snippets are read only for the page shown: in the same walk when it goes
+//!   backwards, by rowid otherwise.
+//! - A probe that steps one entry past a limit (`LIMIT 1 OFFSET n`) says whether an expression
+//!   has more matches than that, without counting them.
 
 use agent_models::Role;
 use rusqlite::{Row, params};
@@ -31,7 +35,7 @@ pub const HIGHLIGHT_END: char = '\u{3}';
 /// Queries with at most this many matches are ranked by relevance; beyond it, newest first.
 pub const RANKED_MATCHES: usize = 1000;
 
-/// A query of several words is ranked only if together its words are in at most this many
+/// A query of several words is ranked only if each of its words is in at most this many
 /// messages: bm25 walks every message of every word to weigh the words.
 pub const RANKED_WORD_MATCHES: usize = 10_000;
 
@@ -54,7 +58,8 @@ const RANKED_SQL: &str = "
      WHERE messages_fts MATCH ?1 AND (?2 IS NULL OR c.repo = ?2)
      ORDER BY messages_fts.rank, messages_fts.rowid LIMIT ?3";
 
-/// Every match's rowid, oldest first (for narrow queries only).
+/// Every match's rowid, oldest first (for queries with a rare word, so at most
+/// [`RANKED_MATCHES`] of them).
 const MATCHES_SQL: &str = "
     SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1";
 
@@ -101,7 +106,8 @@ pub struct SearchHit {
     pub exact_phrase: bool,
 }
 
-/// When to rank: [`RANKED_MATCHES`] and [`RANKED_WORD_MATCHES`] (tests use smaller ones).
+/// When to rank and which way to walk: [`RANKED_MATCHES`] and [`RANKED_WORD_MATCHES`] (tests use
+/// smaller ones).
 struct Limits {
     matches: usize,
     word_matches: usize,
@@ -134,17 +140,21 @@ impl Store {
         let limit = query.limit.max(1) as usize;
         let several = words.len() > 1;
         let all_words = join_words(&words, " AND ");
-        let broad = self.more_matches_than(&all_words, limits.matches)?;
-        // Newest first, but how: a word's list is walked backwards in one go, and so are the
-        // many matches of a broad query, which lie close together. The few matches of a narrow
-        // query of several words lie far apart in a common word's list, and FTS5 seeks
-        // backwards in time that grows with the square of the distance (`the zorbnik`: 10 ms at
-        // a million messages), forwards in microseconds: those are collected walking forwards.
-        let walk = if broad || !several {
-            Walk::Backward
-        } else {
-            Walk::Forward
-        };
+        // Newest first, but how. Walking backwards suits one word, and several whose matches lie
+        // close together, as the page is found near the end. But when one word is rare, its few
+        // messages lie far apart in a common word's list, and FTS5 steps backwards through such
+        // a list in time that grows with the square of the distance (`the 6254b195`: 4 ms at a
+        // million messages, forwards 0.03 ms): those matches, as few as that word's messages,
+        // are all collected walking forwards.
+        let mut walk = Walk::Backward;
+        if several {
+            for word in &words {
+                if !self.more_matches_than(&word.fts(), limits.matches)? {
+                    walk = Walk::Forward;
+                    break;
+                }
+            }
+        }
         let mut found = Vec::new();
         if several && words.iter().all(|w| !w.prefix) {
             let phrase = quote(
@@ -159,14 +169,7 @@ impl Store {
         if found.len() < limit {
             let seen: Vec<i64> = found.iter().map(|f| f.rowid).collect();
             let need = limit - found.len();
-            // bm25 counts every message of every word once per query: one word has no more to
-            // count than it matches; several are counted as one walk of their union, which stops
-            // once it is past the limit.
-            let ranks = !broad
-                && (!several
-                    || !self
-                        .more_matches_than(&join_words(&words, " OR "), limits.word_matches)?);
-            let rest = if ranks {
+            let rest = if self.ranks(&words, &all_words, limits)? {
                 self.ranked_matches(&all_words, query, need, &seen)?
             } else {
                 self.newest_matches(&all_words, query, need, &seen, false, walk)?
@@ -174,6 +177,19 @@ impl Store {
             found.extend(rest);
         }
         Ok(found.into_iter().map(|f| f.hit).collect())
+    }
+
+    /// Whether to rank the all-words matches: there are few, and bm25, which counts every
+    /// message of every word once per query, has few to count.
+    fn ranks(&self, words: &[Word], all_words: &str, limits: &Limits) -> Result<bool> {
+        if words.len() > 1 {
+            for word in words {
+                if self.more_matches_than(&word.fts(), limits.word_matches)? {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(!self.more_matches_than(all_words, limits.matches)?)
     }
 
     fn more_matches_than(&self, expression: &str, count: usize) -> Result<bool> {
@@ -280,9 +296,9 @@ impl Store {
 /// Which way [`Store::newest_matches`] walks the index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Walk {
-    /// Newest first, stopping after the page: for one word, and for broad queries.
+    /// Newest first, stopping after the page.
     Backward,
-    /// Oldest first, every match (a narrow query's, at most [`RANKED_MATCHES`]), then the last.
+    /// Oldest first, every match (there are at most [`RANKED_MATCHES`]), then the page from the end.
     Forward,
 }
 
