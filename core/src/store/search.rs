@@ -7,17 +7,20 @@
 //! read one list instead of merging the lists of every word they start.
 //!
 //! Cost at a million messages, and what keeps each query to a few milliseconds:
-//! - bm25 scores every match and counts every message of every word once per query (a second
-//!   for `the`). So only narrow queries are ranked: at most [`RANKED_MATCHES`] matches, and, for
+//! - bm25 scores every match (a second for `the`) and counts every message of every word once
+//!   per query (20–70 ms for `the`). So only narrow queries are ranked: at most [`RANKED_MATCHES`] matches, and, for
 //!   several words, none in more than [`RANKED_WORD_MATCHES`] messages. The others list the
 //!   newest matches: a walk of the index from its end that stops after one page.
 //! - FTS5 steps backwards through a common word's list in time that grows with the square of
 //!   the distance, so the few matches of a query with a rare word (`the 6254b195`) are collected
-//!   walking forwards instead, and the newest of them shown.
+//!   walking forwards instead, and the newest of them shown: for the exact phrase when the rarest
+//!   word is in at most [`RANKED_MATCHES`] messages, for every word at most
+//!   [`FORWARD_MATCHES`].
 //! - Rows, titles and snippets are read only for the page shown: in the same walk when it goes
 //!   backwards, by rowid otherwise.
-//! - A probe that steps one entry past a limit (`LIMIT 1 OFFSET n`) says whether an expression
-//!   has more matches than that, without counting them.
+//! - What decides the way is counted cheaply: each word's messages up to one past
+//!   [`RANKED_MATCHES`] (a walk of its own list), and whether an expression has more matches than
+//!   a limit by one step past it (`LIMIT 1 OFFSET n`).
 
 use agent_models::Role;
 use rusqlite::{Row, params};
@@ -38,6 +41,10 @@ pub const RANKED_MATCHES: usize = 1000;
 /// A query of several words is ranked only if each of its words is in at most this many
 /// messages: bm25 walks every message of every word to weigh the words.
 pub const RANKED_WORD_MATCHES: usize = 10_000;
+
+/// A query of several words whose rarest word is in at most this many messages is walked forwards
+/// for every word; when it is in at most [`RANKED_MATCHES`], for the exact phrase only.
+const FORWARD_MATCHES: usize = 100;
 
 /// The newest matches, with everything a hit shows, in one walk of the index that stops after
 /// `?3` rows. `?2` is the repository filter, `?4`/`?5` the highlight markers.
@@ -78,6 +85,10 @@ const DETAILS_SQL: &str = "
       JOIN messages m ON m.pk = messages_fts.rowid
       JOIN conversations c ON c.id = m.conversation_id
      WHERE messages_fts MATCH ?1 AND messages_fts.rowid = ?2";
+
+/// How many messages match `?1`, counted no further than `?2`.
+const COUNT_SQL: &str = "
+    SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ?1 LIMIT ?2)";
 
 /// Whether an expression has more than `?2` matches: one step past that many entries tells.
 const MORE_THAN_SQL: &str = "
@@ -140,21 +151,27 @@ impl Store {
         let limit = query.limit.max(1) as usize;
         let several = words.len() > 1;
         let all_words = join_words(&words, " AND ");
-        // Newest first, but how. Walking backwards suits one word, and several whose matches lie
-        // close together, as the page is found near the end. But when one word is rare, its few
+        // How many messages each word is in, counted up to one past RANKED_MATCHES.
+        let mut counts = Vec::with_capacity(words.len());
+        for word in &words {
+            counts.push(self.count_matches(&word.fts(), limits.matches + 1)?);
+        }
+        let rarest = counts.iter().copied().min().unwrap_or(0);
+        // Newest first, but which way to walk. Backwards suits one word, and several whose
+        // matches lie close together, as the page is found near the end. But a rare word's
         // messages lie far apart in a common word's list, and FTS5 steps backwards through such
         // a list in time that grows with the square of the distance (`the 6254b195`: 4 ms at a
-        // million messages, forwards 0.03 ms): those matches, as few as that word's messages,
-        // are all collected walking forwards.
-        let mut walk = Walk::Backward;
-        if several {
-            for word in &words {
-                if !self.more_matches_than(&word.fts(), limits.matches)? {
-                    walk = Walk::Forward;
-                    break;
-                }
+        // million messages, forwards 0.03 ms). So matches that need a rare word are collected
+        // walking forwards, all of them (no more than that word's messages), and the newest
+        // kept: always for the exact phrase, which may be in none of them, and for every word
+        // when its rarest is in at most FORWARD_MATCHES messages.
+        let walk = |most: usize| {
+            if several && rarest <= most {
+                Walk::Forward
+            } else {
+                Walk::Backward
             }
-        }
+        };
         let mut found = Vec::new();
         if several && words.iter().all(|w| !w.prefix) {
             let phrase = quote(
@@ -164,15 +181,15 @@ impl Store {
                     .collect::<Vec<_>>()
                     .join(" "),
             );
-            found = self.newest_matches(&phrase, query, limit, &[], true, walk)?;
+            found = self.newest_matches(&phrase, query, limit, &[], true, walk(limits.matches))?;
         }
         if found.len() < limit {
             let seen: Vec<i64> = found.iter().map(|f| f.rowid).collect();
             let need = limit - found.len();
-            let rest = if self.ranks(&words, &all_words, limits)? {
+            let rest = if self.ranks(&words, &counts, &all_words, limits)? {
                 self.ranked_matches(&all_words, query, need, &seen)?
             } else {
-                self.newest_matches(&all_words, query, need, &seen, false, walk)?
+                self.newest_matches(&all_words, query, need, &seen, false, walk(FORWARD_MATCHES))?
             };
             found.extend(rest);
         }
@@ -180,16 +197,35 @@ impl Store {
     }
 
     /// Whether to rank the all-words matches: there are few, and bm25, which counts every
-    /// message of every word once per query, has few to count.
-    fn ranks(&self, words: &[Word], all_words: &str, limits: &Limits) -> Result<bool> {
-        if words.len() > 1 {
-            for word in words {
-                if self.more_matches_than(&word.fts(), limits.word_matches)? {
-                    return Ok(false);
-                }
+    /// message of every word once per query, has few to count. `counts` are the words' message
+    /// counts, as far as `limits.matches + 1`.
+    fn ranks(
+        &self,
+        words: &[Word],
+        counts: &[usize],
+        all_words: &str,
+        limits: &Limits,
+    ) -> Result<bool> {
+        let rarest = counts.iter().copied().min().unwrap_or(0);
+        if words.len() == 1 {
+            return Ok(rarest <= limits.matches);
+        }
+        for (word, &count) in words.iter().zip(counts) {
+            if count > limits.matches && self.more_matches_than(&word.fts(), limits.word_matches)? {
+                return Ok(false);
             }
         }
-        Ok(!self.more_matches_than(all_words, limits.matches)?)
+        // No more messages have every word than have the rarest.
+        Ok(rarest <= limits.matches || !self.more_matches_than(all_words, limits.matches)?)
+    }
+
+    /// How many messages match, counted no further than `most`.
+    fn count_matches(&self, expression: &str, most: usize) -> Result<usize> {
+        let count: i64 = self
+            .conn
+            .prepare_cached(COUNT_SQL)?
+            .query_row(params![expression, most as i64], |r| r.get(0))?;
+        Ok(usize::try_from(count).unwrap_or(0))
     }
 
     fn more_matches_than(&self, expression: &str, count: usize) -> Result<bool> {
@@ -298,7 +334,8 @@ impl Store {
 enum Walk {
     /// Newest first, stopping after the page.
     Backward,
-    /// Oldest first, every match (there are at most [`RANKED_MATCHES`]), then the page from the end.
+    /// Oldest first, every match (no more than the rarest word's messages), then the page from
+    /// the end.
     Forward,
 }
 

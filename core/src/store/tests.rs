@@ -96,6 +96,15 @@ fn messages_written_before_the_prefix_index_are_still_found() {
         )
         .unwrap();
     assert!(definition.contains("prefix = '2 3 4'"), "{definition}");
+    let page_size: i64 = store
+        .conn
+        .query_row(
+            "SELECT v FROM messages_fts_config WHERE k = 'pgsz'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(page_size, 1000);
     let found = |store: &Store, text: &str| -> Vec<String> {
         store
             .search_messages(&SearchQuery {
