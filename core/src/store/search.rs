@@ -8,19 +8,21 @@
 //!
 //! Cost at a million messages, and what keeps each query to a few milliseconds:
 //! - bm25 scores every match (a second for `the`) and counts every message of every word once
-//!   per query (20–70 ms for `the`). So only narrow queries are ranked: at most [`RANKED_MATCHES`] matches, and, for
-//!   several words, none in more than [`RANKED_WORD_MATCHES`] messages. The others list the
-//!   newest matches: a walk of the index from its end that stops after one page.
+//!   per query (20–70 ms for `the`). So only narrow queries are ranked: at most
+//!   [`RANKED_MATCHES`] matches, and, for several words, none in more than
+//!   [`RARE_WORD_MATCHES`] messages. The others list the newest matches: a walk of the index
+//!   from its end that stops after one page.
 //! - FTS5 steps backwards through a common word's list in time that grows with the square of
 //!   the distance, so the few matches of a query with a rare word (`the 6254b195`) are collected
 //!   walking forwards instead, and the newest of them shown: for the exact phrase when the rarest
-//!   word is in at most [`RANKED_MATCHES`] messages, for every word at most
+//!   word is in at most [`RARE_WORD_MATCHES`] messages, for every word at most
 //!   [`FORWARD_MATCHES`].
 //! - Rows, titles and snippets are read only for the page shown: in the same walk when it goes
-//!   backwards, by rowid otherwise.
+//!   backwards; else in one walk over the page's range when it holds a small part of the
+//!   matches, by rowid otherwise (each lookup walks a common word's page index from its start).
 //! - What decides the way is counted cheaply: each word's messages up to one past
-//!   [`RANKED_MATCHES`] (a walk of its own list), and whether an expression has more matches than
-//!   a limit by one step past it (`LIMIT 1 OFFSET n`).
+//!   [`RARE_WORD_MATCHES`] (a walk of its own list), and whether all the words' matches are more
+//!   than [`RANKED_MATCHES`] by one step past it (`LIMIT 1 OFFSET n`).
 
 use agent_models::Role;
 use rusqlite::{Row, params};
@@ -38,12 +40,13 @@ pub const HIGHLIGHT_END: char = '\u{3}';
 /// Queries with at most this many matches are ranked by relevance; beyond it, newest first.
 pub const RANKED_MATCHES: usize = 1000;
 
-/// A query of several words is ranked only if each of its words is in at most this many
-/// messages: bm25 walks every message of every word to weigh the words.
-pub const RANKED_WORD_MATCHES: usize = 10_000;
+/// A word in at most this many messages is rare: a query of several words is ranked only if all
+/// are (bm25 counts every message of every word once per query), and its exact phrase is
+/// collected walking forwards when one is. At least [`RANKED_MATCHES`].
+pub const RARE_WORD_MATCHES: usize = 2000;
 
 /// A query of several words whose rarest word is in at most this many messages is walked forwards
-/// for every word; when it is in at most [`RANKED_MATCHES`], for the exact phrase only.
+/// for every word, not only for the exact phrase.
 const FORWARD_MATCHES: usize = 100;
 
 /// The newest matches, with everything a hit shows, in one walk of the index that stops after
@@ -66,7 +69,7 @@ const RANKED_SQL: &str = "
      ORDER BY messages_fts.rank, messages_fts.rowid LIMIT ?3";
 
 /// Every match's rowid, oldest first (for queries with a rare word, so at most
-/// [`RANKED_MATCHES`] of them).
+/// [`RARE_WORD_MATCHES`] of them).
 const MATCHES_SQL: &str = "
     SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1";
 
@@ -77,7 +80,20 @@ const MATCHES_IN_REPO_SQL: &str = "
       JOIN conversations c ON c.id = m.conversation_id
      WHERE messages_fts MATCH ?1 AND c.repo = ?2";
 
-/// One match, by rowid; the columns are those of [`NEWEST_SQL`].
+/// The matches `?2..=?3` among the rowids of the JSON array `?4` (a page of matches collected
+/// walking forwards, when they lie close together); the columns are those of [`NEWEST_SQL`].
+/// `+` keeps the list out of FTS5's hands, which would look up each rowid on its own.
+const RANGE_SQL: &str = "
+    SELECT messages_fts.rowid, m.id, m.conversation_id, c.title, m.role, m.created_at,
+           snippet(messages_fts, 0, ?5, ?6, '…', 16)
+      FROM messages_fts
+      JOIN messages m ON m.pk = messages_fts.rowid
+      JOIN conversations c ON c.id = m.conversation_id
+     WHERE messages_fts MATCH ?1 AND messages_fts.rowid BETWEEN ?2 AND ?3
+       AND +messages_fts.rowid IN (SELECT value FROM json_each(?4))";
+
+/// One match, by rowid; the columns are those of [`NEWEST_SQL`]. Finding it costs a walk of a
+/// common word's page index from its start (about 0.1 ms for `the` at a million messages).
 const DETAILS_SQL: &str = "
     SELECT messages_fts.rowid, m.id, m.conversation_id, c.title, m.role, m.created_at,
            snippet(messages_fts, 0, ?3, ?4, '…', 16)
@@ -117,16 +133,16 @@ pub struct SearchHit {
     pub exact_phrase: bool,
 }
 
-/// When to rank and which way to walk: [`RANKED_MATCHES`] and [`RANKED_WORD_MATCHES`] (tests use
+/// When to rank and which way to walk: [`RANKED_MATCHES`] and [`RARE_WORD_MATCHES`] (tests use
 /// smaller ones).
 struct Limits {
     matches: usize,
-    word_matches: usize,
+    rare_word: usize,
 }
 
 const LIMITS: Limits = Limits {
     matches: RANKED_MATCHES,
-    word_matches: RANKED_WORD_MATCHES,
+    rare_word: RARE_WORD_MATCHES,
 };
 
 /// A hit and the index rowid it was found at (to leave it out of a later pass).
@@ -151,10 +167,10 @@ impl Store {
         let limit = query.limit.max(1) as usize;
         let several = words.len() > 1;
         let all_words = join_words(&words, " AND ");
-        // How many messages each word is in, counted up to one past RANKED_MATCHES.
+        // How many messages each word is in, counted up to one past a rare word's.
         let mut counts = Vec::with_capacity(words.len());
         for word in &words {
-            counts.push(self.count_matches(&word.fts(), limits.matches + 1)?);
+            counts.push(self.count_matches(&word.fts(), limits.rare_word.max(limits.matches) + 1)?);
         }
         let rarest = counts.iter().copied().min().unwrap_or(0);
         // Newest first, but which way to walk. Backwards suits one word, and several whose
@@ -163,8 +179,8 @@ impl Store {
         // a list in time that grows with the square of the distance (`the 6254b195`: 4 ms at a
         // million messages, forwards 0.03 ms). So matches that need a rare word are collected
         // walking forwards, all of them (no more than that word's messages), and the newest
-        // kept: always for the exact phrase, which may be in none of them, and for every word
-        // when its rarest is in at most FORWARD_MATCHES messages.
+        // kept: for the exact phrase, which may be in few of them, and for every word when the
+        // rarest is in at most FORWARD_MATCHES messages (more lie close enough together).
         let walk = |most: usize| {
             if several && rarest <= most {
                 Walk::Forward
@@ -181,12 +197,13 @@ impl Store {
                     .collect::<Vec<_>>()
                     .join(" "),
             );
-            found = self.newest_matches(&phrase, query, limit, &[], true, walk(limits.matches))?;
+            found =
+                self.newest_matches(&phrase, query, limit, &[], true, walk(limits.rare_word))?;
         }
         if found.len() < limit {
             let seen: Vec<i64> = found.iter().map(|f| f.rowid).collect();
             let need = limit - found.len();
-            let rest = if self.ranks(&words, &counts, &all_words, limits)? {
+            let rest = if self.ranks(&counts, &all_words, limits)? {
                 self.ranked_matches(&all_words, query, need, &seen)?
             } else {
                 self.newest_matches(&all_words, query, need, &seen, false, walk(FORWARD_MATCHES))?
@@ -198,22 +215,14 @@ impl Store {
 
     /// Whether to rank the all-words matches: there are few, and bm25, which counts every
     /// message of every word once per query, has few to count. `counts` are the words' message
-    /// counts, as far as `limits.matches + 1`.
-    fn ranks(
-        &self,
-        words: &[Word],
-        counts: &[usize],
-        all_words: &str,
-        limits: &Limits,
-    ) -> Result<bool> {
+    /// counts, as far as one past [`Limits::rare_word`].
+    fn ranks(&self, counts: &[usize], all_words: &str, limits: &Limits) -> Result<bool> {
         let rarest = counts.iter().copied().min().unwrap_or(0);
-        if words.len() == 1 {
+        if counts.len() == 1 {
             return Ok(rarest <= limits.matches);
         }
-        for (word, &count) in words.iter().zip(counts) {
-            if count > limits.matches && self.more_matches_than(&word.fts(), limits.word_matches)? {
-                return Ok(false);
-            }
+        if counts.iter().any(|&count| count > limits.rare_word) {
+            return Ok(false);
         }
         // No more messages have every word than have the rarest.
         Ok(rarest <= limits.matches || !self.more_matches_than(all_words, limits.matches)?)
@@ -247,7 +256,7 @@ impl Store {
     ) -> Result<Vec<Found>> {
         let fetch = (limit + exclude.len()) as i64;
         if walk == Walk::Forward {
-            let mut ids = match &query.repo {
+            let ids = match &query.repo {
                 Some(repo) => self
                     .conn
                     .prepare_cached(MATCHES_IN_REPO_SQL)?
@@ -259,8 +268,20 @@ impl Store {
                     .query_map(params![expression], |r| r.get::<_, i64>(0))?
                     .collect::<rusqlite::Result<Vec<_>>>()?,
             };
-            ids.reverse();
-            return self.matches_by_id(expression, &ids, limit, exclude, exact_phrase);
+            let page: Vec<i64> = ids
+                .iter()
+                .rev()
+                .filter(|id| !exclude.contains(id))
+                .take(limit)
+                .copied()
+                .collect();
+            // The page is the newest matches. When it is a small part of them, they lie close
+            // together at the end, and one walk over their range reads them all; otherwise each
+            // is found by its rowid.
+            if ids.len() > 2 * page.len() {
+                return self.matches_in_range(expression, &page, exact_phrase);
+            }
+            return self.matches_by_id(expression, &page, limit, &[], exact_phrase);
         }
         let mut statement = self.conn.prepare_cached(NEWEST_SQL)?;
         let mut rows = statement.query(params![
@@ -301,6 +322,40 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         self.matches_by_id(expression, &ids, limit, exclude, false)
+    }
+
+    /// The hits of `page` (rowids of matches, newest first), read in one walk over their range.
+    fn matches_in_range(
+        &self,
+        expression: &str,
+        page: &[i64],
+        exact_phrase: bool,
+    ) -> Result<Vec<Found>> {
+        let (Some(&newest), Some(&oldest)) = (page.first(), page.last()) else {
+            return Ok(Vec::new());
+        };
+        let list = format!(
+            "[{}]",
+            page.iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let mut statement = self.conn.prepare_cached(RANGE_SQL)?;
+        let mut rows = statement.query(params![
+            expression,
+            oldest,
+            newest,
+            list,
+            HIGHLIGHT_START.to_string(),
+            HIGHLIGHT_END.to_string()
+        ])?;
+        let mut found = Vec::new();
+        while let Some(row) = rows.next()? {
+            found.push(found_from_row(row, exact_phrase)?);
+        }
+        found.sort_by_key(|f| std::cmp::Reverse(f.rowid));
+        Ok(found)
     }
 
     /// The hits of the first `limit` of `ids` not in `exclude`, in that order, read one by one.
@@ -461,7 +516,7 @@ mod tests {
         );
         let small = Limits {
             matches: 5,
-            word_matches: 20,
+            rare_word: 20,
         };
         let search = |text: &str, limits: &Limits| -> Vec<String> {
             let query = SearchQuery {
@@ -486,7 +541,7 @@ mod tests {
         // Few matches and few messages per word: ranked.
         let roomy = Limits {
             matches: 5,
-            word_matches: 40,
+            rare_word: 40,
         };
         assert_eq!(search("common rare", &roomy), [short.clone(), long.clone()]);
         // Too many matches: newest first, whatever the words.
@@ -495,11 +550,91 @@ mod tests {
                 "rare",
                 &Limits {
                     matches: 1,
-                    word_matches: 40
+                    rare_word: 40
                 }
             ),
             [long, short]
         );
+    }
+
+    /// The exact phrase of a rare word is collected walking forwards; its page is read in one
+    /// walk over its range when it is a small part of the matches, by rowid otherwise: the same
+    /// hits either way, newest first, in the repository asked for.
+    #[test]
+    fn a_page_of_a_phrase_with_a_rare_word_is_its_newest_matches() {
+        let mut store = Store::open_in_memory().unwrap();
+        let a = store.create_conversation("a", Some("/a")).unwrap().id;
+        let b = store.create_conversation("b", Some("/b")).unwrap().id;
+        let mut exact = Vec::new();
+        for i in 0..7 {
+            let conversation = if i % 2 == 0 { &a } else { &b };
+            user(&mut store, conversation, &format!("the filler {i}"));
+            let id = user(
+                &mut store,
+                conversation,
+                &format!("see the zorbnik, take {i}"),
+            );
+            exact.push((id, conversation.clone()));
+            user(
+                &mut store,
+                conversation,
+                &format!("zorbnik and the rest {i}"),
+            );
+        }
+        exact.reverse();
+        let search = |limit: u32, repo: Option<&str>| {
+            store
+                .search_messages(&SearchQuery {
+                    text: "the zorbnik".into(),
+                    limit,
+                    repo: repo.map(str::to_string),
+                })
+                .unwrap()
+        };
+        let ids = |hits: &[SearchHit]| {
+            hits.iter()
+                .map(|h| h.message_id.clone())
+                .collect::<Vec<_>>()
+        };
+        let newest = |count: usize, repo: Option<&String>| {
+            exact
+                .iter()
+                .filter(|(_, c)| repo.is_none_or(|r| r == c))
+                .take(count)
+                .map(|(id, _)| id.clone())
+                .collect::<Vec<_>>()
+        };
+        // 2 of 7: one walk over the range; 5 of 7: by rowid.
+        for limit in [2, 5] {
+            let hits = search(limit, None);
+            assert_eq!(ids(&hits), newest(limit as usize, None), "limit {limit}");
+            assert!(hits.iter().all(|h| h.exact_phrase));
+            assert!(
+                hits.iter()
+                    .all(|h| h.snippet.contains("\u{2}the zorbnik\u{3}")),
+                "{hits:?}"
+            );
+        }
+        assert_eq!(ids(&search(2, Some("/a"))), newest(2, Some(&a)));
+        // Past the exact ones, the other messages with both words, newest first (`the` is in
+        // more messages than this test's rare-word limit).
+        let small = Limits {
+            matches: 5,
+            rare_word: 10,
+        };
+        let query = SearchQuery {
+            text: "the zorbnik".into(),
+            limit: 9,
+            repo: None,
+        };
+        let hits = store.search_within(&query, &small).unwrap();
+        assert_eq!(hits.iter().filter(|h| h.exact_phrase).count(), 7);
+        assert!(
+            hits[7..]
+                .iter()
+                .all(|h| !h.exact_phrase && h.snippet.contains("rest"))
+        );
+        assert!(hits[7].created_at >= hits[8].created_at);
     }
 
     #[test]
