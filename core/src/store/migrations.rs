@@ -1,7 +1,10 @@
 //! Versioned schema migrations keyed by SQLite's `user_version`.
 //!
 //! A released migration is never edited: a change to the schema is a new file appended to
-//! [`MIGRATIONS`]. Version N means the first N migrations have been applied.
+//! [`MIGRATIONS`], numbered like its file. Version N means every migration numbered up to N has
+//! been applied. Numbers only grow; one may be skipped (a number reserved for a change that is
+//! not merged yet), and is then added in its place before any build that has the later one is
+//! released.
 
 use std::time::Duration;
 
@@ -9,19 +12,54 @@ use rusqlite::Connection;
 
 use crate::error::{Error, Result};
 
-/// The SQL of every migration, oldest first.
-pub const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_conversations.sql"),
-    include_str!("migrations/0002_tasks_and_model_calls.sql"),
-    include_str!("migrations/0003_attachments_registry_experiments.sql"),
-    include_str!("migrations/0004_task_runs.sql"),
-    include_str!("migrations/0005_strategies.sql"),
-    include_str!("migrations/0006_task_leases.sql"),
-    include_str!("migrations/0007_task_listing_and_event_feed.sql"),
+/// One schema change: the version it brings the database to (its file's number) and its SQL.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: i64,
+    pub sql: &'static str,
+}
+
+/// Every migration, oldest first, numbers strictly increasing.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("migrations/0001_conversations.sql"),
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("migrations/0002_tasks_and_model_calls.sql"),
+    },
+    Migration {
+        version: 3,
+        sql: include_str!("migrations/0003_attachments_registry_experiments.sql"),
+    },
+    Migration {
+        version: 4,
+        sql: include_str!("migrations/0004_task_runs.sql"),
+    },
+    Migration {
+        version: 5,
+        sql: include_str!("migrations/0005_strategies.sql"),
+    },
+    Migration {
+        version: 6,
+        sql: include_str!("migrations/0006_task_leases.sql"),
+    },
+    Migration {
+        version: 7,
+        sql: include_str!("migrations/0007_task_listing_and_event_feed.sql"),
+    },
+    Migration {
+        version: 8,
+        sql: include_str!("migrations/0008_search_speed.sql"),
+    },
 ];
 
-/// The schema version this build writes and expects.
-pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
+/// The schema version this build writes and expects: the number of the last migration.
+pub const LATEST_VERSION: i64 = match MIGRATIONS.last() {
+    Some(last) => last.version,
+    None => 0,
+};
 
 /// The database's schema version (`PRAGMA user_version`).
 pub fn schema_version(conn: &Connection) -> Result<i64> {
@@ -41,7 +79,8 @@ pub(crate) fn migrate_patiently(conn: &mut Connection, patience: Duration) -> Re
     migrate_within(conn, LATEST_VERSION, patience)
 }
 
-/// Brings the database to `target` (tests use it to build databases at older versions).
+/// Brings the database to `target`: every migration numbered up to it (tests use it to build
+/// databases at older versions).
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     migrate_within(conn, target, Duration::ZERO)
 }
@@ -59,13 +98,12 @@ fn migrate_within(conn: &mut Connection, target: i64, patience: Duration) -> Res
     }
     let tx = super::begin_immediate(conn, patience)?;
     let current = schema_version(&tx)?;
-    for (index, sql) in MIGRATIONS.iter().enumerate() {
-        let version = index as i64 + 1;
-        if version <= current || version > target {
+    for migration in MIGRATIONS {
+        if migration.version <= current || migration.version > target {
             continue;
         }
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", version)?;
+        tx.execute_batch(migration.sql)?;
+        tx.pragma_update(None, "user_version", migration.version)?;
     }
     tx.commit()?;
     Ok(())

@@ -33,7 +33,8 @@ fn migrations_from_every_older_version_twice_reach_the_same_schema() {
     assert!(expected.contains(&"model_calls".to_string()));
     assert!(expected.contains(&"classifier_versions".to_string()));
 
-    for start in 0..=LATEST_VERSION {
+    let versions = std::iter::once(0).chain(MIGRATIONS.iter().map(|m| m.version));
+    for start in versions {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("agent.db");
         {
@@ -62,7 +63,88 @@ fn migrations_from_every_older_version_twice_reach_the_same_schema() {
             }
         }
     }
-    assert_eq!(MIGRATIONS.len() as i64, LATEST_VERSION);
+    assert!(MIGRATIONS.windows(2).all(|w| w[0].version < w[1].version));
+    assert_eq!(MIGRATIONS.last().map(|m| m.version), Some(LATEST_VERSION));
+}
+
+/// Migration 0008 makes the message index again with prefix terms: a database that already has
+/// messages keeps finding them, words and prefixes alike, and new messages are indexed too.
+#[test]
+fn messages_written_before_the_prefix_index_are_still_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agent.db");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        migrate_to(&mut conn, 6).unwrap();
+        conn.execute_batch(
+            "INSERT INTO conversations (id, title, repo, created_at, updated_at)
+                 VALUES ('c1', 'old chat', '/repo', 1, 2);
+             INSERT INTO messages (id, conversation_id, seq, role, content, created_at)
+                 VALUES ('m1', 'c1', 0, 'user', 'the tokenizer splits identifiers', 1),
+                        ('m2', 'c1', 1, 'assistant', 'Tokenization happens before indexing', 2);",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path, &StoreOptions::default()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), LATEST_VERSION);
+    let definition: String = store
+        .conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'messages_fts'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(definition.contains("prefix = '2 3 4'"), "{definition}");
+    let page_size: i64 = store
+        .conn
+        .query_row(
+            "SELECT v FROM messages_fts_config WHERE k = 'pgsz'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(page_size, 1000);
+    let found = |store: &Store, text: &str| -> Vec<String> {
+        store
+            .search_messages(&SearchQuery {
+                text: text.into(),
+                limit: 10,
+                repo: None,
+            })
+            .unwrap()
+            .into_iter()
+            .map(|h| h.message_id)
+            .collect()
+    };
+    let sorted = |mut ids: Vec<String>| {
+        ids.sort();
+        ids
+    };
+    assert_eq!(found(&store, "identifiers"), ["m1"]);
+    assert_eq!(found(&store, "splits identifiers"), ["m1"]);
+    // Prefixes of every length: one letter, those with a prefix index, and longer ones.
+    for prefix in ["t*", "to*", "tok*", "toke*", "tokeni*", "TOKEN*"] {
+        assert_eq!(sorted(found(&store, prefix)), ["m1", "m2"], "{prefix}");
+    }
+    assert_eq!(found(&store, "ind*"), ["m2"]);
+    assert_eq!(found(&store, "tok* identif*"), ["m1"]);
+    let new = store.append_message("c1", user("tokens again")).unwrap();
+    assert_eq!(
+        sorted(found(&store, "toke*")),
+        sorted(vec![new.id.clone(), "m1".into(), "m2".into()])
+    );
+    assert_eq!(found(&store, "ag*"), [new.id]);
+    store.delete_conversation("c1").unwrap();
+    assert!(found(&store, "tok*").is_empty());
+    assert!(store.integrity_problems().unwrap().is_empty());
+    store
+        .conn
+        .execute(
+            "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)",
+            [],
+        )
+        .unwrap();
 }
 
 #[test]
@@ -308,6 +390,76 @@ fn search_ranks_exact_phrase_first_and_follows_deletes() {
         .query_row("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1) RETURNING 'ok'", [], |r| r.get(0))
         .unwrap_or_else(|_| "ok".into());
     assert_eq!(integrity, "ok");
+}
+
+/// Two rare words: the exact phrase first, then the messages with both words by bm25 (more
+/// occurrences in a shorter message first), then nothing with only one of them.
+#[test]
+fn a_phrase_of_rare_words_ranks_the_exact_phrase_then_by_relevance() {
+    let mut store = Store::open_in_memory().unwrap();
+    let a = store.create_conversation("a", Some("/a")).unwrap();
+    let b = store.create_conversation("b", Some("/b")).unwrap();
+    let exact = store
+        .append_message(&a.id, user("the flaky zorbnik quuxifier again"))
+        .unwrap();
+    let dense = store
+        .append_message(&b.id, user("quuxifier quuxifier zorbnik zorbnik"))
+        .unwrap();
+    let sparse = store
+        .append_message(
+            &b.id,
+            user("zorbnik was slow and after a long while of waiting the quuxifier gave up on it"),
+        )
+        .unwrap();
+    store.append_message(&a.id, user("zorbnik alone")).unwrap();
+    let search = |text: &str, repo: Option<&str>| {
+        store
+            .search_messages(&SearchQuery {
+                text: text.into(),
+                limit: 10,
+                repo: repo.map(str::to_string),
+            })
+            .unwrap()
+    };
+    let hits = search("Zorbnik quuxifier", None);
+    assert_eq!(
+        hits.iter()
+            .map(|h| h.message_id.as_str())
+            .collect::<Vec<_>>(),
+        [exact.id.as_str(), dense.id.as_str(), sparse.id.as_str()]
+    );
+    assert_eq!(
+        hits.iter().map(|h| h.exact_phrase).collect::<Vec<_>>(),
+        [true, false, false]
+    );
+    assert!(
+        hits[0].snippet.contains("\u{2}zorbnik quuxifier\u{3}"),
+        "{}",
+        hits[0].snippet
+    );
+    assert!(
+        hits[1].snippet.contains("\u{2}zorbnik\u{3}"),
+        "{}",
+        hits[1].snippet
+    );
+    // The repository filter applies to both passes.
+    let in_b = search("zorbnik quuxifier", Some("/b"));
+    assert_eq!(
+        in_b.iter()
+            .map(|h| h.message_id.as_str())
+            .collect::<Vec<_>>(),
+        [dense.id.as_str(), sparse.id.as_str()]
+    );
+    // A page smaller than the matches: the exact phrase still comes first.
+    let first = store
+        .search_messages(&SearchQuery {
+            text: "zorbnik quuxifier".into(),
+            limit: 1,
+            repo: None,
+        })
+        .unwrap();
+    assert_eq!(first.len(), 1);
+    assert!(first[0].exact_phrase);
 }
 
 #[test]
