@@ -1,10 +1,12 @@
 //! The model routes of `agent serve` (`/v1/models…`, `/v1/machine`) against the fake Ollama
 //! server and a fake download server: the same answers as `agent models … --json`, their
-//! errors, and pulls streamed as events.
+//! errors, and pulls streamed as events (a client that leaves stops the pull; the next resumes).
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::process::Stdio;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -302,4 +304,181 @@ fn serve_models_pull_streams_progress_until_done() {
         "{}",
         listed.text
     );
+}
+
+/// A download server whose first answer sends half the file and then stalls (until `release`),
+/// and whose later answers honour `Range`. Returns its URL and the `Range` headers it saw.
+fn serve_stalling(
+    body: Vec<u8>,
+    release: Arc<AtomicBool>,
+) -> (String, Arc<Mutex<Vec<Option<String>>>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let ranges = seen.clone();
+    std::thread::spawn(move || {
+        for (index, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { return };
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buffer[..n]),
+                }
+            }
+            let text = String::from_utf8_lossy(&request).to_lowercase();
+            let range = text
+                .lines()
+                .find_map(|line| line.strip_prefix("range: bytes="))
+                .map(|r| r.trim().trim_end_matches('-').to_string());
+            ranges.lock().unwrap().push(range.clone());
+            if index == 0 {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body[..body.len() / 2]);
+                let _ = stream.flush();
+                let release = release.clone();
+                // Hold the connection open without sending more.
+                std::thread::spawn(move || {
+                    while !release.load(Ordering::SeqCst) {
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    drop(stream);
+                });
+                continue;
+            }
+            let start: usize = range.and_then(|r| r.parse().ok()).unwrap_or(0);
+            let head = if start > 0 {
+                format!(
+                    "HTTP/1.1 206 Partial Content\r\nContent-Length: {}\r\nContent-Range: bytes {start}-{}/{}\r\nConnection: close\r\n\r\n",
+                    body.len() - start,
+                    body.len() - 1,
+                    body.len()
+                )
+            } else {
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                )
+            };
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body[start..]);
+        }
+    });
+    (base, seen)
+}
+
+/// `POST path` with a JSON body over a plain blocking connection (usable inside the test's
+/// runtime): the status and the body.
+fn plain_post(server: &Server, path: &str, body: &Value) -> (u16, String) {
+    let address = server.url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let body = body.to_string();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        server.bearer(),
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn serve_models_pull_stops_when_its_client_leaves_and_resumes() {
+    let home = Home::new();
+    let gguf = std::fs::read(gguf_fixture("tiny-llama-q4_0.gguf")).unwrap();
+    let release = Arc::new(AtomicBool::new(false));
+    let (hub, ranges) = serve_stalling(gguf.clone(), release.clone());
+    let server = start(&home, &closed_url(), &[("HF_ENDPOINT", &hub)]);
+    let reference = "tiny/tiny-GGUF/tiny-llama-q4_0.gguf";
+    let dest = home.path().join("data/models/tiny-llama-q4_0.gguf");
+    let part = home.path().join("data/models/tiny-llama-q4_0.gguf.part");
+    let half = (gguf.len() / 2) as u64;
+
+    // Read until half the file arrived; meanwhile a second pull of the same file is refused.
+    // Then leave.
+    let request = server
+        .http
+        .post(server.url_of("/v1/models/pull"))
+        .header("authorization", server.bearer())
+        .json(&json!({ "name": reference }));
+    let meanwhile = Mutex::new(None);
+    let events = server
+        .runtime
+        .block_on(read_sse(request, Duration::from_secs(30), |event| {
+            let halfway = event["completed"].as_u64() == Some(half);
+            if halfway {
+                *meanwhile.lock().unwrap() = Some(plain_post(
+                    &server,
+                    "/v1/models/pull",
+                    &json!({ "name": reference }),
+                ));
+            }
+            halfway
+        }))
+        .unwrap_or_else(|events| panic!("no progress: {events:?}"));
+    assert_eq!(events.last().unwrap().1["done"], false);
+    let (status, body) = meanwhile.into_inner().unwrap().unwrap();
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("is being pulled already"), "{body}");
+    // Only the `.part` file holds what came; no model is where models are looked for.
+    assert!(!dest.exists());
+    assert_eq!(std::fs::metadata(&part).unwrap().len(), half);
+    // The stream (and its connection) went with `read_sse`'s future: the pull stops, and the
+    // next pull of the file is accepted.
+    let started = Instant::now();
+    let second = loop {
+        let answer = server.send(
+            server
+                .http
+                .post(server.url_of("/v1/models/pull"))
+                .header("authorization", server.bearer())
+                .json(&json!({ "name": reference })),
+        );
+        if answer.status != 409 {
+            break answer;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the pull went on after its client left"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    release.store(true, Ordering::SeqCst);
+    // The second pull resumed from the `.part` file.
+    assert_eq!(second.status, 200, "{}", second.text);
+    let last: Value = second
+        .text
+        .lines()
+        .filter_map(|line| line.strip_prefix("data:"))
+        .map(|data| serde_json::from_str(data.trim()).unwrap())
+        .next_back()
+        .unwrap();
+    assert_eq!(last["status"], "success", "{}", second.text);
+    assert_eq!(last["result"]["resumed_from"], half);
+    assert_eq!(
+        ranges.lock().unwrap().as_slice(),
+        [None, Some(half.to_string())]
+    );
+    assert_eq!(std::fs::read(&dest).unwrap(), gguf);
+    assert!(!part.exists());
 }

@@ -264,9 +264,14 @@ static PULLING: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Mutex::default)
 struct PullClaim(String);
 
 impl PullClaim {
+    /// The claim on `key`; `None` while another pull holds it.
     fn take(key: String) -> Option<Self> {
-        let mut pulling = PULLING.lock().unwrap_or_else(PoisonError::into_inner);
-        pulling.insert(key.clone()).then_some(Self(key))
+        let taken = PULLING
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key.clone());
+        // Made only when taken: a claim's drop takes the lock again and gives up its key.
+        if taken { Some(Self(key)) } else { None }
     }
 }
 
