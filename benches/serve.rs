@@ -60,6 +60,13 @@ fn main() {
         tokio::time::sleep(Duration::from_secs(1)).await;
         let idle = rss_kib(server.child.id());
         println!("idle server RSS: {:.1} MiB", idle as f64 / 1024.0);
+        let streams = open_streams(&server, &client, subscribers).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        println!(
+            "RSS with {subscribers} SSE subscribers (before the load): {:.1} MiB",
+            rss_kib(server.child.id()) as f64 / 1024.0
+        );
+        drop(streams);
 
         let latencies = load(&server, &client, rate, seconds, false).await;
         report_latencies(&format!("GET /v1/tasks?limit=50 at {rate}/s"), &latencies);
@@ -78,7 +85,7 @@ fn main() {
         let streams = open_streams(&server, &client, subscribers).await;
         tokio::time::sleep(Duration::from_secs(1)).await;
         println!(
-            "RSS with {subscribers} SSE subscribers: {:.1} MiB",
+            "RSS with {subscribers} SSE subscribers (after the load): {:.1} MiB",
             rss_kib(server.child.id()) as f64 / 1024.0
         );
         drop(streams);

@@ -103,6 +103,10 @@ impl std::error::Error for UserError {}
 /// default action (ending the process at once), so a task or an answer in progress ends cleanly:
 /// recorded as cancelled, the store consistent.
 pub struct Interrupts {
+    /// SIGINT, taken over when listening starts (not at the first wait: a Ctrl-C in between
+    /// would otherwise end the process at once).
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
     #[cfg(unix)]
     terminate: Option<tokio::signal::unix::Signal>,
     #[cfg(unix)]
@@ -116,6 +120,7 @@ impl Interrupts {
         {
             use tokio::signal::unix::{SignalKind, signal};
             Self {
+                interrupt: signal(SignalKind::interrupt()).ok(),
                 terminate: signal(SignalKind::terminate()).ok(),
                 hangup: signal(SignalKind::hangup()).ok(),
             }
@@ -128,11 +133,6 @@ impl Interrupts {
 
     /// Waits for the next interrupting signal.
     pub async fn recv(&mut self) {
-        let ctrl_c = async {
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        };
         #[cfg(unix)]
         {
             async fn next(signal: &mut Option<tokio::signal::unix::Signal>) {
@@ -145,12 +145,14 @@ impl Interrupts {
                 }
             }
             tokio::select! {
-                () = ctrl_c => {}
+                () = next(&mut self.interrupt) => {}
                 () = next(&mut self.terminate) => {}
                 () = next(&mut self.hangup) => {}
             }
         }
         #[cfg(not(unix))]
-        ctrl_c.await;
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     }
 }

@@ -9,13 +9,20 @@ use std::sync::{Mutex, PoisonError};
 
 use bytes::Bytes;
 
-/// Entries kept; beyond it the cache starts over (keys are routes with their query strings).
-const MAX_ENTRIES: usize = 256;
+/// Bytes of answers kept; beyond it the cache starts over (a page of 50 tasks is ~50 KB).
+const MAX_BYTES: usize = 2 * 1024 * 1024;
 
 /// Cached answers by key, with the database version they were computed at.
 pub struct ReadCache {
     watcher: Mutex<Option<rusqlite::Connection>>,
-    entries: Mutex<HashMap<String, (i64, Bytes)>>,
+    entries: Mutex<Entries>,
+}
+
+/// The answers and their total size.
+#[derive(Default)]
+struct Entries {
+    answers: HashMap<String, (i64, Bytes)>,
+    bytes: usize,
 }
 
 impl ReadCache {
@@ -45,6 +52,7 @@ impl ReadCache {
     pub fn get(&self, key: &str, version: i64) -> Option<Bytes> {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         entries
+            .answers
             .get(key)
             .filter(|(at, _)| *at == version)
             .map(|(_, body)| body.clone())
@@ -54,10 +62,17 @@ impl ReadCache {
     /// so a change made meanwhile makes it stale at once rather than hiding).
     pub fn put(&self, key: String, version: i64, body: Bytes) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
-            entries.clear();
+        if let Some((_, old)) = entries.answers.remove(&key) {
+            entries.bytes -= old.len();
         }
-        entries.insert(key, (version, body));
+        if entries.bytes + body.len() > MAX_BYTES {
+            entries.answers.clear();
+            entries.bytes = 0;
+        }
+        if body.len() <= MAX_BYTES {
+            entries.bytes += body.len();
+            entries.answers.insert(key, (version, body));
+        }
     }
 }
 
@@ -75,9 +90,15 @@ mod tests {
         let before = cache.version().unwrap();
         cache.put("k".into(), before, Bytes::from_static(b"old"));
         assert_eq!(cache.get("k", cache.version().unwrap()).unwrap(), "old");
+        // Answers beyond the byte budget push the older ones out.
+        let big = Bytes::from(vec![b'x'; MAX_BYTES / 2 + 1]);
+        cache.put("a".into(), before, big.clone());
+        cache.put("b".into(), before, big);
+        assert!(cache.get("a", before).is_none());
+        assert!(cache.get("b", before).is_some());
         writer.execute("INSERT INTO t VALUES (1)", []).unwrap();
         let after = cache.version().unwrap();
         assert_ne!(after, before);
-        assert!(cache.get("k", after).is_none());
+        assert!(cache.get("b", after).is_none());
     }
 }

@@ -153,8 +153,10 @@ fn attach(
     let renderer = Renderer::new(json, app.stderr_painter(&resolved));
     let runtime = crate::models::front_runtime()?;
     let outcome = runtime.block_on(async {
+        // Listening before the task starts: a Ctrl-C at any point from here on cancels it.
+        let mut interrupts = crate::exit::Interrupts::listen();
         let created: Created = server.post(&start, body).await?;
-        follow(server, &created.id, &renderer).await
+        follow(server, &created.id, &renderer, &mut interrupts).await
     });
     renderer.finish();
     let record = outcome?;
@@ -165,7 +167,12 @@ fn attach(
 }
 
 /// Shows the task's events until it finishes; its record at the end.
-async fn follow(server: &Server, task_id: &str, renderer: &Renderer) -> Result<TaskRecord> {
+async fn follow(
+    server: &Server,
+    task_id: &str,
+    renderer: &Renderer,
+    interrupts: &mut crate::exit::Interrupts,
+) -> Result<TaskRecord> {
     let short: String = task_id.chars().take(8).collect();
     let task_path = format!("/v1/tasks/{}", segment(task_id));
     let mut events = EventStream::new(
@@ -176,7 +183,6 @@ async fn follow(server: &Server, task_id: &str, renderer: &Renderer) -> Result<T
         ),
     );
     let interactive = interactive();
-    let mut interrupts = crate::exit::Interrupts::listen();
     let mut cancelled = false;
     loop {
         tokio::select! {
