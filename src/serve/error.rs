@@ -82,6 +82,21 @@ impl ApiError {
     }
 }
 
+/// `text` as a path on the server's machine, which a request must give whole: a relative path
+/// would mean the server's working directory, which no client knows.
+pub fn absolute_path(text: &str) -> Result<std::path::PathBuf, ApiError> {
+    let path = std::path::PathBuf::from(text);
+    if path.is_absolute() {
+        Ok(path)
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("`{text}` is not an absolute path"),
+            Some("give the repository's absolute path on the server's machine".to_string()),
+        ))
+    }
+}
+
 impl From<anyhow::Error> for ApiError {
     fn from(error: anyhow::Error) -> Self {
         Self::from_anyhow(&error, StatusCode::BAD_REQUEST)

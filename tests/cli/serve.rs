@@ -581,7 +581,14 @@ fn a_chat_turn_streams_its_events_and_lands_in_searchable_history() {
     assert_eq!(empty.status, 422);
     let classified = server.post("/v1/classify", json!({"text": "rename a variable"}));
     assert_eq!(classified.status, 200);
-    assert!(classified.json["complexity"].is_string());
+    // The route answers what the core's classifier says of the text.
+    let expected = agent_core::classify::classify("rename a variable");
+    assert_eq!(classified.json, serde_json::to_value(&expected).unwrap());
+    let complex = server.post(
+        "/v1/classify",
+        json!({"text": "refactor the storage layer across every module, migrate the schema, update the API and its clients, and rewrite the tests"}),
+    );
+    assert_ne!(complex.json["complexity"], classified.json["complexity"]);
 
     // The OpenAPI document and its page cover every route.
     let openapi = server.get("/openapi.json");

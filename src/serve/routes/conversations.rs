@@ -24,7 +24,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::events::HEARTBEAT;
 use super::tasks::refuse_when_stopping;
-use crate::serve::error::{ApiError, ApiJson, ApiQuery, JsonOrDefault};
+use crate::serve::error::{ApiError, ApiJson, ApiQuery, JsonOrDefault, absolute_path};
 use crate::serve::metrics::StreamGuard;
 use crate::serve::state::SharedState;
 
@@ -165,14 +165,7 @@ pub async fn create(
 
 /// The root of the git repository at `path` (absolute), or a 422 with the CLI's hint.
 fn repository_root(path: &str) -> Result<PathBuf, ApiError> {
-    let path = PathBuf::from(path);
-    if !path.is_absolute() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("`{}` is not an absolute path", path.display()),
-            Some("give the repository's absolute path on the server's machine".to_string()),
-        ));
-    }
+    let path = absolute_path(path)?;
     agent_core::git::repository_root(&path).map_err(|error| {
         ApiError::from_anyhow(&anyhow::Error::new(error), StatusCode::UNPROCESSABLE_ENTITY)
     })

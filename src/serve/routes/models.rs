@@ -293,13 +293,7 @@ pub async fn pull(
     State(state): State<SharedState>,
     ApiJson(body): ApiJson<PullBody>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
-    if state.is_stopping() {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the server is stopping",
-            None,
-        ));
-    }
+    super::tasks::refuse_when_stopping(&state)?;
     let PullBody { name, sha256 } = body;
     let source = PullSource::parse(&state.app, &name).map_err(|error| model_error(&error))?;
     let claim = PullClaim::take(source.key()).ok_or_else(|| {

@@ -3,7 +3,6 @@
 //! the core's task functions.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use agent_core::protocol::{AgentRole, Op, TaskSpec};
 use agent_core::settings::{self, TaskOverrides, TaskRequest};
@@ -16,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::serve::error::{ApiError, ApiJson, ApiQuery, JsonOrDefault};
+use crate::serve::error::{ApiError, ApiJson, ApiQuery, JsonOrDefault, absolute_path};
 use crate::serve::state::SharedState;
 
 /// A task to run: the options of `agent task run`.
@@ -226,14 +225,7 @@ pub async fn create(
             Some("say what to do, e.g. \"fix the failing test in parser.rs\"".to_string()),
         ));
     }
-    let repo = PathBuf::from(&body.repo);
-    if !repo.is_absolute() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("`{}` is not an absolute path", body.repo),
-            Some("give the repository's absolute path on the server's machine".to_string()),
-        ));
-    }
+    let repo = absolute_path(&body.repo)?;
     let answers = body.answers_approvals.unwrap_or(true);
     let request = TaskRequest {
         description: body.description.clone(),
@@ -437,14 +429,7 @@ pub async fn undo(
     State(state): State<SharedState>,
     ApiJson(body): ApiJson<UndoBody>,
 ) -> Result<Json<UndoneBody>, ApiError> {
-    let repo = PathBuf::from(&body.repo);
-    if !repo.is_absolute() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("`{}` is not an absolute path", body.repo),
-            Some("give the repository's absolute path on the server's machine".to_string()),
-        ));
-    }
+    let repo = absolute_path(&body.repo)?;
     let undone = state
         .stores
         .run(move |store| Ok(agent_core::task::apply::undo_last(store, &repo)?))
