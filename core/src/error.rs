@@ -116,6 +116,9 @@ pub enum Error {
     /// whether the user can act (not a repository, dirty paths, a conflict).
     #[error(transparent)]
     Git(#[from] crate::git::GitError),
+    /// A GitHub request failed or no token was found; the variant says what the user can do.
+    #[error(transparent)]
+    GitHub(#[from] crate::github::GitHubError),
     /// A model could not be chosen or set up for a task or chat (no model configured, an unknown
     /// backend, a missing key). Returned by `Session::submit`; fix the model or the flags.
     #[error("{message}")]
@@ -191,6 +194,7 @@ impl Error {
                 _ => ErrorClass::Failure,
             },
             Error::Git(git) => git.class(),
+            Error::GitHub(github) => github.class(),
             Error::Database(_) | Error::Json(_) | Error::InvalidTransition { .. } => {
                 ErrorClass::Failure
             }
@@ -201,6 +205,7 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Git(git) => git.hint(),
+            Error::GitHub(github) => github.hint(),
             Error::ModelSelection { hint, .. } => hint.clone(),
             Error::TaskState { hint, .. } => Some(hint.clone()),
             Error::NothingApplied { .. } => {

@@ -221,6 +221,12 @@ pub const KEYS: &[KeySpec] = &[
         doc: "comma-separated variables (`*` globs) commands get even though they look like secrets",
     },
     KeySpec {
+        key: "github.api_url",
+        kind: ValueKind::String,
+        default: "https://api.github.com",
+        doc: "the GitHub REST API; GitHub Enterprise Server is https://HOST/api/v3",
+    },
+    KeySpec {
         key: "serve.addr",
         kind: ValueKind::String,
         default: "127.0.0.1:7878",

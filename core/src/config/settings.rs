@@ -15,6 +15,7 @@ pub struct Config {
     pub roles: RolesConfig,
     pub chat: ChatConfig,
     pub sandbox: SandboxConfig,
+    pub github: GitHubConfig,
     pub serve: ServeConfig,
     pub ui: UiConfig,
     pub history: HistoryConfig,
@@ -86,6 +87,13 @@ pub struct RolesConfig {
     pub coder: Option<String>,
     pub reviewer: Option<String>,
     pub tester: Option<String>,
+}
+
+/// `[github]`: the GitHub API (pull requests, issues, Actions).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GitHubConfig {
+    /// The REST API's base URL, without a trailing slash.
+    pub api_url: String,
 }
 
 /// `[serve]`: `agent serve`.
@@ -251,6 +259,9 @@ impl Default for Config {
                 env_remove: Vec::new(),
                 env_keep: Vec::new(),
             },
+            github: GitHubConfig {
+                api_url: "https://api.github.com".to_string(),
+            },
             serve: ServeConfig {
                 addr: "127.0.0.1:7878".to_string(),
                 cors_origins: Vec::new(),
@@ -318,6 +329,9 @@ fn build(r: &mut Reader<'_>) -> Config {
             coder: r.optional_string("roles.coder.model"),
             reviewer: r.optional_string("roles.reviewer.model"),
             tester: r.optional_string("roles.tester.model"),
+        },
+        github: GitHubConfig {
+            api_url: r.string("github.api_url", d.github.api_url),
         },
         serve: ServeConfig {
             addr: r.string("serve.addr", d.serve.addr),

@@ -103,6 +103,10 @@ pub const REPO_KEY_POLICY: &[RepoKeyPolicy] = &[
         "`auto` lets the chat run commands and change your files without asking",
     ),
     needs_trust(
+        "github.api_url",
+        "where requests with your GitHub token are sent",
+    ),
+    needs_trust(
         "serve.addr",
         "where `agent serve` listens: a repository could open it to the network",
     ),
