@@ -53,6 +53,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 8,
         sql: include_str!("migrations/0008_search_speed.sql"),
     },
+    // 0009 is the webhook receiver's (branch `webhooks`).
+    Migration {
+        version: 10,
+        sql: include_str!("migrations/0010_ci_monitor.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

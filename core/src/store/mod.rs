@@ -15,6 +15,7 @@
 //! they are the user's own records, kept byte for byte).
 
 mod attachments;
+mod ci;
 mod conversations;
 mod leases;
 pub mod migrations;
@@ -36,6 +37,9 @@ use crate::error::{Error, Result};
 use crate::redact::Redactor;
 
 pub use attachments::Attachment;
+pub use ci::{
+    CiRun, CiSummary, FixAttempt, FixClaim, FixCounts, FixOutcome, NewFixAttempt, RunHandling,
+};
 pub use conversations::{
     Conversation, ConversationSummary, Deleted, ListQuery, Message, NewMessage, Page,
 };
