@@ -5,11 +5,13 @@ mod ask;
 mod attach;
 mod backend;
 mod chat;
+mod ci;
 mod cli;
 mod completions;
 mod config;
 mod doctor;
 mod exit;
+mod github;
 mod history;
 mod logging;
 mod models;
@@ -92,6 +94,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Undo { repo } => task::undo(&app, repo),
         Command::Trust(args) => trust::run(&app, args),
         Command::Serve(args) => serve::run(&app, args),
+        Command::Ci(command) => ci::run(&app, command),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
     }
