@@ -4,6 +4,7 @@
 
 mod ask;
 mod chat;
+mod ci;
 mod common;
 mod completions;
 mod concurrency;
