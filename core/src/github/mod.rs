@@ -13,6 +13,7 @@ mod issues;
 mod pulls;
 mod refs;
 mod types;
+pub mod webhook;
 
 pub use actions::MAX_LOG_ARCHIVE;
 pub use client::{Conditional, DEFAULT_API_URL, GitHub, RateLimit, host_of_api_url};
