@@ -5,8 +5,8 @@
 //!   model's `run`) must match a [`CommandAllowlist`] (the configured patterns plus the project's
 //!   check), and every command it starts, the check included, gets no credential from the
 //!   environment: every variable that looks secret and the GitHub token variables are removed
-//!   whatever `sandbox.env_keep` says ([`crate::process::CommandPolicy::for_untrusted`]); `run`
-//!   gets no network either.
+//!   whatever `sandbox.env_keep` says ([`crate::process::CommandPolicy::for_untrusted`]); none
+//!   of its commands, the check included, gets the network.
 //! - [`as_data`] fences such text for a prompt, with a line telling the model it is data.
 //!
 //! An allowlisted build or test command still runs code the task wrote: the allowlist stops the

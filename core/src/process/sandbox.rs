@@ -350,11 +350,13 @@ impl CommandPolicy {
 
     /// This policy for a task started from untrusted text ([`crate::untrusted`]): no variable
     /// that looks secret nor a GitHub token reaches its commands, whatever `sandbox.env_keep`
-    /// says, and the model's `run` gets no network. Without a captured environment (embedders
+    /// says, and neither the model's `run` nor the check gets the network (code the task wrote
+    /// could otherwise send out what it can read). Without a captured environment (embedders
     /// that configure nothing) commands start from an empty one rather than the agent's.
     pub fn for_untrusted(&self) -> CommandPolicy {
         CommandPolicy {
             network_run: false,
+            network_check: false,
             base_env: Some(
                 self.base_env
                     .clone()
