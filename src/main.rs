@@ -3,6 +3,7 @@
 mod app;
 mod ask;
 mod attach;
+mod auth;
 mod backend;
 mod chat;
 mod cli;
@@ -10,10 +11,12 @@ mod completions;
 mod config;
 mod doctor;
 mod exit;
+mod github;
 mod history;
 mod logging;
 mod models;
 mod output;
+mod pr;
 mod progress;
 mod serve;
 mod session;
@@ -92,6 +95,8 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Undo { repo } => task::undo(&app, repo),
         Command::Trust(args) => trust::run(&app, args),
         Command::Serve(args) => serve::run(&app, args),
+        Command::Pr(command) => pr::run(&app, command),
+        Command::Auth(command) => auth::run(&app, command),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
     }

@@ -99,6 +99,11 @@ impl GitHub {
         self.token.as_ref().map(|token| &token.source)
     }
 
+    /// The token, for the one other place it is sent: `git push` to the same host.
+    pub(crate) fn token(&self) -> Option<&super::credentials::GitHubToken> {
+        self.token.as_ref().map(|resolved| &resolved.token)
+    }
+
     /// The rate limit reported by the last answer.
     pub fn rate_limit(&self) -> Option<RateLimit> {
         *self

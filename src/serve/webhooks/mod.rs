@@ -19,12 +19,11 @@ use std::path::PathBuf;
 
 use agent_core::config::Config;
 use agent_core::github::webhook::WebhookEvent;
-use agent_core::github::{GitHub, gh_hosts_file, host_of_api_url, resolve_token};
 use anyhow::Result;
 
 use self::repos::ServedRepo;
 use self::secret::WebhookSecret;
-use crate::serve::state::{ServerState, SharedState};
+use crate::serve::state::SharedState;
 
 /// Webhooks as configured: the secret and the served repositories.
 #[derive(Debug)]
@@ -49,19 +48,6 @@ impl Webhooks {
         }
         Ok(Some(Self { secret, repos }))
     }
-}
-
-/// The GitHub client of the server: `github.api_url` and the user's token.
-pub fn client(state: &ServerState) -> Result<GitHub> {
-    let api_url = &state.resolved.config.github.api_url;
-    let env = |name: &str| state.app.env.get(name).map(str::to_string);
-    let token = resolve_token(
-        &host_of_api_url(api_url),
-        env,
-        &[],
-        gh_hosts_file(env).as_deref(),
-    )?;
-    Ok(GitHub::new(api_url, token)?)
 }
 
 /// Work a delivery started, to run in the background; it returns the delivery's outcome.

@@ -1,27 +1,27 @@
-//! A finished webhook task's branch pushed to the checkout's `origin` and its pull request
-//! opened against the repository's default branch, `Fixes #N` for an issue.
+//! A finished webhook task published: its change checked for credentials the server knows, then
+//! `agent_core::github::publish_task` (the branch pushed to the checkout's `origin`, the pull
+//! request opened against the default branch with the repository's template, `Fixes #N` for an
+//! issue and who asked).
 
 use agent_core::github::webhook::CommentEvent;
-use agent_core::github::{GitHub, NewPull, PullRequest};
+use agent_core::github::{GitHub, PublishOptions, Published, publish_task};
 use agent_core::store::TaskRecord;
 use anyhow::{Context, Result, bail};
 
-use super::comment::branch_of;
 use super::repos::ServedRepo;
 use crate::serve::state::SharedState;
 
-/// Pushes the task's branch and opens its pull request. A change that contains a credential
-/// the server knows (a secret-looking variable's value, the API key) is not pushed.
+/// Publishes `task`. A change that contains a credential of the server (a secret-looking
+/// variable's value, the API key, a stored GitHub token) is not pushed.
 pub async fn publish(
     state: &SharedState,
     github: &GitHub,
     served: &ServedRepo,
     task: &TaskRecord,
     comment: &CommentEvent,
-) -> Result<PullRequest> {
-    let branch = branch_of(task)?.to_string();
+) -> Result<Published> {
     let (Some(base), Some(commit)) = (task.base_commit.clone(), task.commit_id.clone()) else {
-        bail!("the task has no commit to publish");
+        bail!("the task made no commit to publish");
     };
     let checkout = served.checkout.clone();
     let diff = tokio::task::spawn_blocking(move || committed_diff(&checkout, &base, &commit))
@@ -30,33 +30,21 @@ pub async fn publish(
     if state.app.redactor(&state.resolved).finds(&diff) {
         bail!("the change contains a credential of this server; it was not pushed");
     }
-    let checkout = served.checkout.clone();
-    let pushed = branch.clone();
-    tokio::task::spawn_blocking(move || push(&checkout, &pushed))
+    let options = PublishOptions {
+        repo: Some(served.name.clone()),
+        remote: "origin".to_string(),
+        fixes: (!comment.issue.is_pull).then(|| format!("#{}", comment.issue.number)),
+        notes: vec![format!(
+            "Asked for by @{} in {}.",
+            comment.author, comment.html_url
+        )],
+        ..PublishOptions::default()
+    };
+    let opener = state.clone();
+    let mut store = tokio::task::spawn_blocking(move || opener.app.open_store(&opener.resolved))
         .await
-        .context("the push stopped unexpectedly")??;
-    let repository = github.repository(&served.name).await?;
-    let mut body = task.summary.clone().unwrap_or_default();
-    if !comment.issue.is_pull {
-        body.push_str(&format!("\n\nFixes #{}", comment.issue.number));
-    }
-    body.push_str(&format!(
-        "\n\nAsked for by @{} in {}.\n\n<sub>agent task `{}`</sub>",
-        comment.author, comment.html_url, task.id
-    ));
-    let pull = github
-        .create_pull(
-            &served.name,
-            &NewPull {
-                title: task.title.clone(),
-                head: branch,
-                base: repository.default_branch,
-                body: body.trim().to_string(),
-                draft: false,
-            },
-        )
-        .await?;
-    Ok(pull)
+        .context("opening the store stopped unexpectedly")??;
+    Ok(publish_task(github, &mut store, &task.id, &options).await?)
 }
 
 /// The patch from `base` to `commit`, as plain git prints it (no external diff or text
@@ -83,23 +71,4 @@ fn committed_diff(checkout: &std::path::Path, base: &str, commit: &str) -> Resul
         );
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-/// `git push origin BRANCH` in the checkout.
-fn push(checkout: &std::path::Path, branch: &str) -> Result<()> {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(checkout)
-        .args(["push", "--quiet", "origin"])
-        .arg(format!("refs/heads/{branch}:refs/heads/{branch}"))
-        .stdin(std::process::Stdio::null())
-        .output()
-        .context("cannot run git")?;
-    if !output.status.success() {
-        bail!(
-            "git push failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-    }
-    Ok(())
 }
