@@ -172,6 +172,19 @@ fn a_failing_run_becomes_a_fix_task_a_green_check_a_pushed_branch_and_a_pr_linki
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
+    // It ran under the untrusted-origin policy (commands limited, no credentials, no network).
+    let conn = rusqlite::Connection::open(home.database()).unwrap();
+    let spec: String = conn
+        .query_row("SELECT spec FROM tasks WHERE id = ?1", [task_id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let spec: Value = serde_json::from_str(&spec).unwrap();
+    assert_eq!(
+        spec["untrusted"]["source"],
+        format!("CI run 101 of {REPO}"),
+        "{spec}"
+    );
     let checks: Vec<&Value> = events
         .iter()
         .filter(|e| e["type"] == "verify_end")

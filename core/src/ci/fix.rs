@@ -1,7 +1,9 @@
 //! From a failed run to a pull request, with no human step: the run's failed jobs, the failure
 //! signatures no open attempt covers (else nothing starts), the logs and their excerpt, an
-//! Iterative task from the failing commit with the excerpt fenced as untrusted data, its local
-//! check, and — when that passed — the branch pushed and a PR that links the run.
+//! Iterative task from the failing commit with the excerpt fenced as untrusted data and the
+//! untrusted-origin policy (`crate::untrusted`: commands limited to `github.allowed_commands`
+//! and the check, no credentials, no network), its local check, and — when that passed — the
+//! branch pushed and a PR that links the run.
 //!
 //! `agent ci watch` calls [`fix_failed_run`] for each failed run it polls; a webhook receiver
 //! can call it for a `workflow_run` event the same way.
@@ -21,6 +23,7 @@ use crate::session::Session;
 use crate::settings::{TaskOverrides, TaskRequest, resolve_task};
 use crate::store::{CiRun, FixClaim, FixOutcome, NewFixAttempt, RunHandling, Store};
 use crate::task::TaskStatus;
+use crate::untrusted::UntrustedOrigin;
 
 /// Run events whose failures the monitor fixes: the repository's own branches. A pull
 /// request's run is left to its author (its code may come from a fork).
@@ -107,6 +110,14 @@ pub async fn fix_failed_run(
         Ok(RunHandled::without_attempt(RunHandling::Skipped))
     };
     if !FAILED_CONCLUSIONS.contains(&conclusion.as_str()) {
+        return Ok(RunHandled::without_attempt(RunHandling::Skipped));
+    }
+    // A run is handled once, whoever saw it (a poll, a webhook delivery, a redelivery).
+    if store.ci_run_seen(&repo, run.id)? {
+        report(CiEvent::Skipped {
+            run_id: run.id,
+            reason: "handled before".into(),
+        });
         return Ok(RunHandled::without_attempt(RunHandling::Skipped));
     }
     let event = run.event.as_deref().unwrap_or("push");
@@ -208,6 +219,13 @@ pub async fn fix_failed_run(
         Ok(spec) => spec,
         Err(error) => return end_with_error(store, attempt, None, &error, report),
     };
+    // The log is untrusted: the task's commands are limited to the allowlist and the check, and
+    // get no credentials and no network.
+    let mut spec = spec;
+    spec.untrusted = Some(UntrustedOrigin::new(
+        format!("CI run {} of {}", run.id, setup.repo),
+        &setup.config.github.allowed_commands,
+    ));
     let step = failures.iter().find_map(|failure| failure.step.clone());
     let mut events = setup.session.subscribe();
     let task_id = match setup.session.submit(Op::RunTask {

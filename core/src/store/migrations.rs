@@ -53,7 +53,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 8,
         sql: include_str!("migrations/0008_search_speed.sql"),
     },
-    // 0009 is the webhook receiver's (branch `webhooks`).
+    Migration {
+        version: 9,
+        sql: include_str!("migrations/0009_webhook_deliveries.sql"),
+    },
     Migration {
         version: 10,
         sql: include_str!("migrations/0010_ci_monitor.sql"),

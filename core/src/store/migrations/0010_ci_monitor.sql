@@ -1,5 +1,5 @@
 -- The CI monitor (`agent ci watch`): what it polled, the failed runs it saw, and the fix tasks
--- it started. (0009 is the webhook receiver's.)
+-- it started.
 
 -- The ETag of the last answer to the runs listing of each watched repository and branch
 -- ('' = every branch): the next poll sends it as If-None-Match, and a 304 costs no rate limit.
