@@ -334,7 +334,7 @@ pub enum CiCommand {
     #[command(
         after_help = "Examples:\n  agent ci watch                       watch this checkout's origin repository, every branch\n  agent ci watch --branch main         only runs on main\n  agent ci watch --once                poll once, handle what failed, exit\n  agent ci status                      runs seen, fix attempts, the fix success rate"
     )]
-    Watch(CiWatchArgs),
+    Watch(Box<CiWatchArgs>),
     /// Failed runs seen, fix attempts with their outcome and PR, and the fix success rate
     Status {
         /// Show at most this many runs and attempts

@@ -14,7 +14,7 @@ pub use status::summary_json;
 
 pub fn run(app: &App, command: CiCommand) -> Result<Exit> {
     match command {
-        CiCommand::Watch(args) => watch::run(app, args),
+        CiCommand::Watch(args) => watch::run(app, *args),
         CiCommand::Status { limit, json } => status::run(app, limit, json),
     }
 }
