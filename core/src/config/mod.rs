@@ -25,7 +25,7 @@ pub use layers::{
     repo_config_file,
 };
 pub use settings::{
-    Approval, Backend, ChatConfig, ColorMode, Config, HistoryConfig, ModelConfig, OllamaConfig,
+    Approval, Backend, ChatConfig, ColorMode, Config, HistoryConfig, HooksConfig, ModelConfig, OllamaConfig,
     OpenAiConfig, RolesConfig, SandboxConfig, SandboxMode, StoreConfig, TaskConfig, UiConfig,
 };
 pub use trust::{RepoTrust, TrustList, TrustStatus};
