@@ -11,6 +11,7 @@ pub mod config;
 pub mod env;
 pub mod error;
 pub mod git;
+pub mod hooks;
 pub mod ids;
 pub mod instructions;
 pub mod markdown;
