@@ -11,6 +11,7 @@ mod config;
 mod doctor;
 mod exit;
 mod history;
+mod hook;
 mod logging;
 mod models;
 mod output;
@@ -92,6 +93,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Undo { repo } => task::undo(&app, repo),
         Command::Trust(args) => trust::run(&app, args),
         Command::Serve(args) => serve::run(&app, args),
+        Command::Hook(command) => hook::run(&app, command),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
     }

@@ -43,8 +43,8 @@ pub fn render(kind: HookKind, binary: &Path, mode: Option<CommitMsgMode>) -> Str
     format!(
         r#"#!/bin/sh
 {MARKER}{name}
-# Installed by `agent hook install {name}`; `agent hook uninstall {name}` removes it and puts
-# back the hook it chained. Changes made here are lost on the next install.
+# Installed by `agent hook install {name}`. `agent hook uninstall {name}`
+# removes it and puts back the hook it chained; changes made here are lost.
 agent_bin={binary}
 
 # The hook that was here before agent's runs first; when it refuses, so does this one.
