@@ -13,6 +13,7 @@ mod errors;
 mod fake_ollama;
 mod golden;
 mod history;
+mod hooks;
 mod models;
 mod ollama;
 mod redaction;
