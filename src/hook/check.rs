@@ -86,17 +86,17 @@ pub fn pre_push(app: &App) -> Result<Exit> {
     };
     let seconds = outcome.duration.as_secs_f64();
     if outcome.passed {
-        say(KIND, &format!("`{}` passed ({seconds:.1} s)", command.command));
+        say(
+            KIND,
+            &format!("`{}` passed ({seconds:.1} s)", command.command),
+        );
         return Ok(Exit::Ok);
     }
     if !outcome.output.trim().is_empty() {
         note(outcome.output.trim_end());
     }
     let why = if outcome.timed_out {
-        format!(
-            "ran past {} s (hooks.check_timeout)",
-            timeout.as_secs()
-        )
+        format!("ran past {} s (hooks.check_timeout)", timeout.as_secs())
     } else {
         match outcome.exit_code {
             Some(code) => format!("failed (exit {code}, {seconds:.1} s)"),

@@ -4,9 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use agent_core::hooks::{
-    self, HookKind, HookState, HooksDir, Installed, Uninstalled,
-};
+use agent_core::hooks::{self, HookKind, HookState, HooksDir, Installed, Uninstalled};
 use anyhow::{Context, Result};
 use serde_json::json;
 
@@ -184,8 +182,8 @@ fn advise(app: &App, dir: &HooksDir) {
         );
     }
     let model = hooks.model.as_ref().or(resolved.config.model.name.as_ref());
-    let served = hooks.attach
-        && crate::serve::discovery::Discovery::read(&app.paths.data_dir).is_some();
+    let served =
+        hooks.attach && crate::serve::discovery::Discovery::read(&app.paths.data_dir).is_some();
     if model.is_none() && !served {
         note(
             "note: no model is configured, so the hooks will only say so; set one: agent config set model.name NAME",
@@ -202,4 +200,3 @@ fn dedup(kinds: impl Iterator<Item = HookKind>) -> Vec<HookKind> {
     }
     out
 }
-

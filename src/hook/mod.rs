@@ -21,7 +21,9 @@ pub fn run(app: &App, command: HookCommand) -> Result<Exit> {
         HookCommand::Install(args) => manage::install(app, args),
         HookCommand::Uninstall { hook, repo } => manage::uninstall(app, hook.map(kind), repo),
         HookCommand::Status { repo, json } => manage::status(app, repo, json),
-        HookCommand::Run { hook, mode, args } => run::run(app, kind(hook), mode.map(mode_of), &args),
+        HookCommand::Run { hook, mode, args } => {
+            run::run(app, kind(hook), mode.map(mode_of), &args)
+        }
     }
 }
 

@@ -141,9 +141,8 @@ async fn remote(
     struct Made {
         id: String,
     }
-    let unavailable = |error: anyhow::Error| {
-        Unavailable(format!("agent serve at {}: {error:#}", server.url()))
-    };
+    let unavailable =
+        |error: anyhow::Error| Unavailable(format!("agent serve at {}: {error:#}", server.url()));
     let made: Made = server
         .post("/v1/conversations", &json!({ "title": title }))
         .await

@@ -27,7 +27,11 @@ pub fn run(
     mode: Option<CommitMsgMode>,
     args: &[String],
 ) -> Result<Exit> {
-    if app.env.get(AGENT_HOOK).is_some_and(|value| !value.trim().is_empty()) {
+    if app
+        .env
+        .get(AGENT_HOOK)
+        .is_some_and(|value| !value.trim().is_empty())
+    {
         return Ok(Exit::Ok);
     }
     let outcome = match kind {
@@ -159,9 +163,8 @@ fn report_no_findings(reply: &str) {
         say(HookKind::PreCommit, "no findings");
         return;
     }
-    let mut out = String::from(
-        "agent pre-commit: no findings in the form asked for; the model said:\n",
-    );
+    let mut out =
+        String::from("agent pre-commit: no findings in the form asked for; the model said:\n");
     for line in trimmed.lines().take(REPLY_LINES) {
         out.push_str(&format!("  {line}\n"));
     }

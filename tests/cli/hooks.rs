@@ -239,12 +239,19 @@ fn install_chains_the_existing_hook_status_reports_it_and_uninstall_restores_it(
     let before = fx.head();
     let output = fx.git_with(&Model::None, &[], &["commit", "-m", "refused"]);
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("old hook refuses"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("old hook refuses"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(fx.head(), before);
     std::fs::remove_file(fx.repo.join("refuse")).unwrap();
 
     let (stdout, _) = fx.agent_ok(&["hook", "uninstall"]);
-    assert!(stdout.contains("removed pre-commit; the hook it chained is back"), "{stdout}");
+    assert!(
+        stdout.contains("removed pre-commit; the hook it chained is back"),
+        "{stdout}"
+    );
     assert!(stdout.contains("removed commit-msg") && stdout.contains("removed pre-push"));
     assert_eq!(std::fs::read_to_string(&old).unwrap(), OLD_HOOK);
     assert!(!chained.exists());
@@ -353,27 +360,38 @@ fn pre_commit_refuses_only_findings_of_a_blocking_severity() {
         "{err}"
     );
     assert!(
-        err.contains("agent pre-commit: commit refused: 1 finding of a severity in hooks.block_on (error)"),
+        err.contains(
+            "agent pre-commit: commit refused: 1 finding of a severity in hooks.block_on (error)"
+        ),
         "{err}"
     );
     // The model got the review prompt and the staged diff.
     let asked = server.request_text(0);
     assert!(asked.contains("SEVERITY FILE:LINE: MESSAGE"), "{asked}");
-    assert!(asked.contains("-    return a + b\n+    return a - b"), "{asked}");
+    assert!(
+        asked.contains("-    return a + b\n+    return a - b"),
+        "{asked}"
+    );
 
     // A warning does not block: the commit is made and the finding shown.
     let output = fx.git_with(&model, &block, &["commit", "-m", "subtract"]);
     let err = stderr(&output);
     assert!(output.status.success(), "{err}");
     assert_ne!(fx.head(), before);
-    assert!(err.contains("warning  calc.py:2  no test covers negative numbers"), "{err}");
+    assert!(
+        err.contains("warning  calc.py:2  no test covers negative numbers"),
+        "{err}"
+    );
 
     // Without hooks.block_on, even an error only prints.
     fx.stage("calc.py", "def add(a, b):\n    return a - b - 0\n");
     let output = fx.git_with(&model, &[], &["commit", "-m", "again"]);
     let err = stderr(&output);
     assert!(output.status.success(), "{err}");
-    assert!(err.contains("error    calc.py:2  subtracts instead of adding"), "{err}");
+    assert!(
+        err.contains("error    calc.py:2  subtracts instead of adding"),
+        "{err}"
+    );
     assert_eq!(fx.last_message(), "again");
 
     // A reply that is no findings never blocks, whatever blocks.
@@ -408,7 +426,10 @@ fn with_the_model_down_a_commit_is_made_with_one_line_saying_so() {
     assert_eq!(fx.last_message(), "still commits");
     let lines = hook_lines(&err);
     assert_eq!(lines.len(), 1, "{err}");
-    assert!(lines[0].starts_with("agent pre-commit: no review: "), "{err}");
+    assert!(
+        lines[0].starts_with("agent pre-commit: no review: "),
+        "{err}"
+    );
     assert!(lines[0].ends_with("; the commit goes on"), "{err}");
 
     // No model configured at all: the same.
@@ -432,12 +453,19 @@ fn a_model_that_does_not_answer_in_time_lets_the_commit_through() {
     let started = Instant::now();
     let output = fx.git_with(
         &Model::At(&server.base_url),
-        &[("AGENT_HOOKS_TIMEOUT", "5"), ("AGENT_HOOKS_BLOCK_ON", "error")],
+        &[
+            ("AGENT_HOOKS_TIMEOUT", "5"),
+            ("AGENT_HOOKS_BLOCK_ON", "error"),
+        ],
         &["commit", "-m", "slow model"],
     );
     let err = stderr(&output);
     assert!(output.status.success(), "{err}");
-    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
     assert!(err.contains("within 5 s (hooks.timeout)"), "{err}");
     assert_eq!(fx.last_message(), "slow model");
 }
@@ -459,7 +487,10 @@ fn commit_msg_fills_an_empty_message_and_leaves_a_written_one_alone() {
         fx.last_message(),
         "Make add subtract\n\nThe tests expect the difference now."
     );
-    assert!(err.contains("agent commit-msg: wrote the message: Make add subtract"), "{err}");
+    assert!(
+        err.contains("agent commit-msg: wrote the message: Make add subtract"),
+        "{err}"
+    );
     let asked = server.request_text(0);
     assert!(asked.contains("imperative"), "{asked}");
     assert!(asked.contains("+    return a - b"), "{asked}");
@@ -475,7 +506,11 @@ fn commit_msg_fills_an_empty_message_and_leaves_a_written_one_alone() {
     let output = fx.git_with(&model, &[], &["commit", "-m", "Swap them back"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(fx.last_message(), "Swap them back");
-    assert_eq!(server.requests().len(), 2, "a written message asks no model");
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "a written message asks no model"
+    );
 }
 
 #[test]
@@ -538,8 +573,14 @@ fn pre_push_runs_the_check_and_refuses_a_failing_push() {
     let output = fx.git_with(&Model::None, &[], &["push", "-q", "origin", "main"]);
     let err = stderr(&output);
     assert!(!output.status.success(), "{err}");
-    assert!(err.contains("agent pre-push: running `make test` (detected from Makefile)"), "{err}");
-    assert!(err.contains("agent pre-push: push refused: `make test` failed"), "{err}");
+    assert!(
+        err.contains("agent pre-push: running `make test` (detected from Makefile)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("agent pre-push: push refused: `make test` failed"),
+        "{err}"
+    );
     let remote_heads = fx
         .git_command(&remote, &Model::None)
         .args(["for-each-ref", "refs/heads"])

@@ -16,6 +16,7 @@ mod history;
 mod hooks;
 mod models;
 mod ollama;
+mod packaging;
 mod redaction;
 mod scripted;
 mod serve;

@@ -145,7 +145,9 @@ pub fn parse_text(spec: &KeySpec, text: &str, origin: &str) -> Result<Value> {
         }
         ValueKind::EnumList(_) => {
             let items: Vec<&str> = text.split(',').map(str::trim).collect();
-            Ok(Value::String(check_enum_list(spec.kind, &items).map_err(invalid)?))
+            Ok(Value::String(
+                check_enum_list(spec.kind, &items).map_err(invalid)?,
+            ))
         }
     }
 }
@@ -183,14 +185,18 @@ pub fn from_toml(spec: &KeySpec, value: &toml::Value, origin: &str) -> Result<Va
         }
         (ValueKind::EnumList(_), toml::Value::String(s)) => {
             let items: Vec<&str> = s.split(',').map(str::trim).collect();
-            Ok(Value::String(check_enum_list(spec.kind, &items).map_err(invalid)?))
+            Ok(Value::String(
+                check_enum_list(spec.kind, &items).map_err(invalid)?,
+            ))
         }
         (ValueKind::EnumList(_), toml::Value::Array(array)) => {
             let items = array
                 .iter()
                 .map(|item| item.as_str().map(str::trim).ok_or_else(mismatch))
                 .collect::<Result<Vec<&str>>>()?;
-            Ok(Value::String(check_enum_list(spec.kind, &items).map_err(invalid)?))
+            Ok(Value::String(
+                check_enum_list(spec.kind, &items).map_err(invalid)?,
+            ))
         }
         _ => Err(mismatch()),
     }

@@ -120,7 +120,14 @@ fn from_json_item(item: &Value) -> Option<Finding> {
             _ => None,
         })
     };
-    let message = text(&["message", "description", "text", "issue", "comment", "problem"])?;
+    let message = text(&[
+        "message",
+        "description",
+        "text",
+        "issue",
+        "comment",
+        "problem",
+    ])?;
     // A severity the model made up is shown, but as the least serious: it never blocks.
     let severity = text(&["severity", "level", "type", "priority"])
         .and_then(|word| Severity::from_word(&word))
@@ -148,7 +155,9 @@ fn from_line(line: &str) -> Option<Finding> {
     let (location, message) = match rest.split_once(char::is_whitespace) {
         Some((first, message)) if is_location(first) => (
             Some(location_text(first)),
-            message.trim_start_matches([' ', ':', '-', '–', '—', '|']).trim(),
+            message
+                .trim_start_matches([' ', ':', '-', '–', '—', '|'])
+                .trim(),
         ),
         _ if labelled => (None, rest.trim()),
         _ => return None,
@@ -166,7 +175,13 @@ fn from_line(line: &str) -> Option<Finding> {
 /// The severity word at the start of `line`, the text after it, and whether it was written as a
 /// label (followed by `:`, or in brackets, bold or backticks) rather than a bare word.
 fn severity_label(line: &str) -> Option<(&str, &str, bool)> {
-    for (open, close) in [("**", "**"), ("__", "__"), ("`", "`"), ("[", "]"), ("(", ")")] {
+    for (open, close) in [
+        ("**", "**"),
+        ("__", "__"),
+        ("`", "`"),
+        ("[", "]"),
+        ("(", ")"),
+    ] {
         if let Some(inner) = line.strip_prefix(open)
             && let Some((word, rest)) = inner.split_once(close)
         {
@@ -217,9 +232,9 @@ fn is_location(token: &str) -> bool {
             .is_some_and(|(stem, ext)| !stem.is_empty() && ext.chars().all(char::is_alphanumeric));
     if !numbered.is_empty() {
         return !file.is_empty()
-            && numbered
-                .iter()
-                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit() || c == '-'));
+            && numbered.iter().all(|part| {
+                !part.is_empty() && part.chars().all(|c| c.is_ascii_digit() || c == '-')
+            });
     }
     looks_like_file && token.ends_with(':')
 }
@@ -235,10 +250,7 @@ fn location_text(token: &str) -> String {
 
 /// Whether a message says there is nothing ("none", "n/a", "no issues found").
 fn is_nothing(message: &str) -> bool {
-    let message = message
-        .trim()
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
+    let message = message.trim().trim_end_matches('.').to_ascii_lowercase();
     matches!(message.as_str(), "none" | "n/a" | "-" | "nothing")
         || message.starts_with("no issues")
         || message.starts_with("no problems")
@@ -296,7 +308,11 @@ mod tests {
                     Some("src/db.rs:40"),
                     "SQL built from user input"
                 ),
-                finding(Severity::Warning, Some("main.rs:7"), "unwrap on a user value"),
+                finding(
+                    Severity::Warning,
+                    Some("main.rs:7"),
+                    "unwrap on a user value"
+                ),
                 finding(Severity::Error, None, "secrets logged"),
                 finding(Severity::Info, None, "rename `x`"),
             ]

@@ -77,8 +77,7 @@ pub fn install(
         }
     };
     let temporary = dir.path.join(format!(".{}.agent-new", kind.name()));
-    fs::write(&temporary, script::render(kind, binary, mode))
-        .map_err(io("write", &temporary))?;
+    fs::write(&temporary, script::render(kind, binary, mode)).map_err(io("write", &temporary))?;
     make_executable(&temporary)?;
     fs::rename(&temporary, &path).map_err(io("write", &path))?;
     Ok(outcome)

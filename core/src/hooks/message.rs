@@ -125,13 +125,21 @@ mod tests {
     fn compose_keeps_comments_the_verbose_diff_and_missing_trailers() {
         let original = "fix stuff\n\nSigned-off-by: A <a@example.com>\n# comment\n# ------------------------ >8 ------------------------\ndiff --git a/x b/x\n";
         assert_eq!(
-            compose("Fix the parser's off-by-one\n\nThe loop ran past the end.", original, '#'),
+            compose(
+                "Fix the parser's off-by-one\n\nThe loop ran past the end.",
+                original,
+                '#'
+            ),
             "Fix the parser's off-by-one\n\nThe loop ran past the end.\n\nSigned-off-by: A <a@example.com>\n\n# comment\n# ------------------------ >8 ------------------------\ndiff --git a/x b/x\n"
         );
         // A one-paragraph message has no trailers, and the model's own trailer is not doubled.
         assert_eq!(compose("Add x", "WIP: x", '#'), "Add x\n");
         assert_eq!(
-            compose("Add x\n\nSigned-off-by: A <a>", "x\n\nSigned-off-by: A <a>\n", '#'),
+            compose(
+                "Add x\n\nSigned-off-by: A <a>",
+                "x\n\nSigned-off-by: A <a>\n",
+                '#'
+            ),
             "Add x\n\nSigned-off-by: A <a>\n"
         );
     }

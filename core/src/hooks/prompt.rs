@@ -34,11 +34,19 @@ pub fn commit_message(
         ),
         None => String::new(),
     };
-    fill(&template(sources, "hook-commit-msg"), diff, &message, budget)
+    fill(
+        &template(sources, "hook-commit-msg"),
+        diff,
+        &message,
+        budget,
+    )
 }
 
 fn template(sources: &PromptSources, name: &str) -> String {
-    sources.load(name).map(|prompt| prompt.text).unwrap_or_default()
+    sources
+        .load(name)
+        .map(|prompt| prompt.text)
+        .unwrap_or_default()
 }
 
 /// `template` with `{{message}}` and `{{diff}}` filled; a template without `{{diff}}` gets the
@@ -84,7 +92,10 @@ mod tests {
         let text = review(&built_in(), "diff --git a/x b/x\n+fn main() {}\n", 10_000);
         assert!(text.contains("SEVERITY FILE:LINE: MESSAGE"), "{text}");
         assert!(text.contains("NONE"), "{text}");
-        assert!(text.contains("```diff\ndiff --git a/x b/x\n+fn main() {}\n```"), "{text}");
+        assert!(
+            text.contains("```diff\ndiff --git a/x b/x\n+fn main() {}\n```"),
+            "{text}"
+        );
         assert!(!text.contains("{{"), "{text}");
     }
 
@@ -94,10 +105,16 @@ mod tests {
         let text = review(&built_in(), &diff, 2_000);
         assert!(text.contains("+line 0\n"), "{text}");
         assert!(!text.contains("+line 999"), "{text}");
-        assert!(text.contains("more bytes of the diff were left out"), "{text}");
+        assert!(
+            text.contains("more bytes of the diff were left out"),
+            "{text}"
+        );
         let block = text.split("```diff\n").nth(1).unwrap();
         let kept = block.split("\n```").next().unwrap();
-        assert!(kept.len() <= 2_000 && kept.ends_with(|c: char| c.is_ascii_digit()), "{kept}");
+        assert!(
+            kept.len() <= 2_000 && kept.ends_with(|c: char| c.is_ascii_digit()),
+            "{kept}"
+        );
         assert_eq!(diff_budget(8192), (8192 - 1500) * 3);
         assert_eq!(diff_budget(512), 2_000);
     }

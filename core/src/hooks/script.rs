@@ -114,9 +114,18 @@ mod tests {
     fn a_rendered_script_reads_back_with_its_binary_and_mode() {
         let binary = Path::new("/opt/it's here/agent");
         let text = render(HookKind::CommitMsg, binary, Some(CommitMsgMode::Rewrite));
-        assert!(text.starts_with("#!/bin/sh\n# agent-hook: commit-msg\n"), "{text}");
-        assert!(text.contains("agent_bin='/opt/it'\\''s here/agent'"), "{text}");
-        assert!(text.contains("hook run commit-msg --mode rewrite \"$@\""), "{text}");
+        assert!(
+            text.starts_with("#!/bin/sh\n# agent-hook: commit-msg\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("agent_bin='/opt/it'\\''s here/agent'"),
+            "{text}"
+        );
+        assert!(
+            text.contains("hook run commit-msg --mode rewrite \"$@\""),
+            "{text}"
+        );
         assert!(text.contains("commit-msg.agent-chained"), "{text}");
         assert!(text.contains("${AGENT_HOOK:-}"), "{text}");
         assert_eq!(
@@ -136,6 +145,9 @@ mod tests {
         assert_eq!(parse("#!/bin/sh\nexec make lint\n"), None);
         assert_eq!(parse(""), None);
         assert_eq!(parse("# agent-hook: pre-commit\n"), None);
-        assert_eq!(parse("#!/bin/sh\n# agent-hook: post-merge\nagent_bin='/a'\n"), None);
+        assert_eq!(
+            parse("#!/bin/sh\n# agent-hook: post-merge\nagent_bin='/a'\n"),
+            None
+        );
     }
 }
