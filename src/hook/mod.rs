@@ -27,6 +27,20 @@ pub fn run(app: &App, command: HookCommand) -> Result<Exit> {
     }
 }
 
+/// Whether the command line is `agent hook run …`, what the installed scripts call.
+pub fn is_hook_run(mut args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    args.nth(1).is_some_and(|arg| arg == "hook") && args.next().is_some_and(|arg| arg == "run")
+}
+
+/// Says on one line why `agent hook run` could not do its work, and lets git go on (exit 0).
+pub fn let_git_go_on(why: &str) -> std::process::ExitCode {
+    crate::output::note(&format!(
+        "agent hook: {}; git goes on without it",
+        one_line(why)
+    ));
+    std::process::ExitCode::SUCCESS
+}
+
 /// The core's name of a hook the command line named.
 fn kind(name: HookName) -> HookKind {
     match name {

@@ -644,3 +644,35 @@ fn a_running_agent_serve_answers_the_hooks() {
         conversations.text
     );
 }
+
+#[test]
+fn errors_of_the_hook_itself_never_refuse_a_commit() {
+    let fx = Fixture::new();
+    fx.agent_ok(&["hook", "install", "pre-commit"]);
+    // A configuration file agent cannot read.
+    let config = fx.home.path().join("config/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "[model\nname = ").unwrap();
+    fx.stage("calc.py", "def add(a, b):\n    return a + b + 3\n");
+    let output = fx.git_with(&Model::None, &[], &["commit", "-m", "bad config"]);
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert_eq!(fx.last_message(), "bad config");
+    let lines = hook_lines(&err);
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].contains("config.toml"), "{err}");
+    assert!(lines[0].ends_with("the commit goes on"), "{err}");
+
+    // A script of another agent version calling with arguments this one does not know.
+    let output = fx
+        .agent()
+        .args(["hook", "run", "pre-commit", "--mode", "future"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output).contains("git goes on without it"),
+        "{}",
+        stderr(&output)
+    );
+}
