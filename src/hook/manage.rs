@@ -25,6 +25,7 @@ pub fn install(app: &App, args: HookInstallArgs) -> Result<Exit> {
     }
     let dir = hooks_dir(app, args.repo.as_deref())?;
     let binary = installed_binary()?;
+    let checkout = app.cwd.join(args.repo.as_deref().unwrap_or(Path::new("")));
     let mut out = String::new();
     for kind in kinds {
         let mode = (kind == HookKind::CommitMsg).then(|| mode.unwrap_or_default());
@@ -45,6 +46,15 @@ pub fn install(app: &App, args: HookInstallArgs) -> Result<Exit> {
         });
     }
     print(&out)?;
+    if let Ok(root) = agent_core::git::repository_root(&checkout)
+        && dir.path.starts_with(root.canonicalize().unwrap_or(root))
+        && !dir.path.components().any(|part| part.as_os_str() == ".git")
+    {
+        note(&format!(
+            "note: {} is in the working tree (core.hooksPath): agent's scripts name this machine's agent binary; keep them out of commits",
+            dir.path.display()
+        ));
+    }
     advise(app, &dir);
     Ok(Exit::Ok)
 }
