@@ -277,7 +277,10 @@ fn core_hooks_path_is_where_hooks_go_and_git_runs_them_from_there() {
     let sub = fx.repo.join("src");
     std::fs::create_dir_all(&sub).unwrap();
     let (_, notes) = fx.agent_ok(&["hook", "install", "pre-commit", "--repo", "src"]);
-    assert!(notes.contains("is in the working tree (core.hooksPath)"), "{notes}");
+    assert!(
+        notes.contains("is in the working tree (core.hooksPath)"),
+        "{notes}"
+    );
     assert!(fx.repo.join(".githooks/pre-commit").is_file());
     assert!(!fx.repo.join(".git/hooks/pre-commit").exists());
     let status = fx.status();
