@@ -27,3 +27,4 @@ mod server;
 mod strategies;
 mod task;
 mod trust;
+mod webhooks;
