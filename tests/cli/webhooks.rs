@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use agent_core::github::webhook::sign;
 use serde_json::{Value, json};
 
-use crate::common::Home;
+use crate::common::{Home, bytes_contain, files_under};
 use crate::fake_github::FakeGitHub;
 use crate::scripted::{ScriptedServer, call, text};
 use crate::server::{Answer, Server};
@@ -413,4 +413,47 @@ fn a_signed_agent_comment_from_a_writer_becomes_a_pull_request() {
         after_curl.contains("is not an allowed command"),
         "{after_curl}"
     );
+
+    // Neither the token nor the webhook secret is written anywhere agent keeps files.
+    for (path, bytes) in files_under(&home.path()) {
+        for secret in [TOKEN, SECRET] {
+            assert!(!bytes_contain(&bytes, secret), "{secret} is in {path}");
+        }
+    }
+}
+
+#[test]
+fn the_secret_must_be_private_long_and_the_repositories_real() {
+    let home = Home::new();
+    let path = secret_file(&home);
+    let setting = format!("serve.webhook_secret_file={}", path.display());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let stderr = home.fails(&["serve", "--check", "-c", &setting], 2);
+        assert!(stderr.contains("can be read by others"), "{stderr}");
+        assert!(stderr.contains("chmod 600"), "{stderr}");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    std::fs::write(&path, "short\n").unwrap();
+    let stderr = home.fails(&["serve", "--check", "-c", &setting], 2);
+    assert!(stderr.contains("shorter than 16"), "{stderr}");
+    assert!(!stderr.contains("short\n"), "the secret is not printed");
+
+    std::fs::write(&path, format!("{SECRET}\n")).unwrap();
+    let missing = home.root.path().join("nowhere");
+    let stderr = home.fails(
+        &[
+            "serve",
+            "--check",
+            "-c",
+            &setting,
+            "-c",
+            &format!("github.repos=octo/proj={}", missing.display()),
+        ],
+        2,
+    );
+    assert!(stderr.contains("github.repos entry"), "{stderr}");
+    home.ok(&["serve", "--check", "-c", &setting]);
 }
