@@ -564,3 +564,15 @@ async fn an_untrusted_task_runs_only_allowed_commands_and_its_commands_see_no_se
     let next = serde_json::to_string(&seen[2].messages).unwrap();
     assert!(next.contains("is not an allowed command"), "{next}");
 }
+
+#[tokio::test]
+async fn settling_without_a_limit_waits_for_the_task_and_does_not_overflow() {
+    let f = fixture(Vec::new());
+    // Nothing runs under this id: it returns at once, also with the largest limit.
+    tokio::time::timeout(
+        Duration::from_secs(5),
+        f.session.settle("no-such-task", Duration::MAX),
+    )
+    .await
+    .expect("settled at once");
+}

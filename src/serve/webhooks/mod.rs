@@ -139,7 +139,10 @@ pub fn spawn_recorded(state: &SharedState, delivery: &str, work: Work) {
     let state = state.clone();
     let delivery = delivery.to_string();
     tokio::spawn(async move {
-        let outcome = work.await;
+        // A panic in the work still ends the delivery with an outcome.
+        let outcome = tokio::spawn(work)
+            .await
+            .unwrap_or_else(|error| format!("failed: the work stopped unexpectedly ({error})"));
         tracing::info!(%delivery, %outcome, "webhook delivery done");
         record(&state, &delivery, outcome).await;
     });
