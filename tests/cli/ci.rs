@@ -409,3 +409,124 @@ fn ci_watch_outside_a_checkout_or_without_a_token_says_what_to_do() {
     let text = home.ok(&["ci", "status"]);
     assert!(text.contains("agent ci watch"), "{text}");
 }
+
+const WEBHOOK_SECRET: &str = "ci-webhook-secret-0123456789abcdef";
+
+/// A failed run delivered as GitHub's `workflow_run` webhook to `agent serve` goes through the
+/// same fix flow: a fix task, a PR linking the run, the outcome on the delivery. A watcher that
+/// polls the same run afterwards does nothing: one failure is fixed once.
+#[test]
+fn a_failed_workflow_run_webhook_becomes_a_pr_and_a_watcher_does_not_fix_it_again() {
+    let home = Home::new();
+    let (repo, origin) = project_with_origin(&home);
+    let sha = git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    let github = FakeGitHub::start(Some(TOKEN));
+    let run = failed_run(301, REPO, "main", &sha);
+    github.add_run(
+        REPO,
+        run.clone(),
+        vec![failed_job(401, "test", "Run make test")],
+        logs_zip("test", "Run make test"),
+    );
+    let model = ScriptedServer::start(fixing_script());
+
+    let secret = home.root.path().join("webhook-secret");
+    std::fs::write(&secret, format!("{WEBHOOK_SECRET}\n")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let gh = home.root.path().join("gh");
+    let server = crate::server::Server::start_with_env(
+        &home,
+        &[
+            "--backend",
+            "openai",
+            "--base-url",
+            &model.base_url,
+            "--model",
+            "tiny",
+            "-c",
+            &format!("serve.webhook_secret_file={}", secret.display()),
+            "-c",
+            &format!("github.repos={REPO}={}", repo.display()),
+        ],
+        &[
+            ("AGENT_GITHUB_API_URL", github.url.as_str()),
+            ("GH_CONFIG_DIR", gh.to_str().unwrap()),
+            ("GH_TOKEN", TOKEN),
+        ],
+    );
+    let mut payload = serde_json::json!({
+        "action": "completed",
+        "workflow_run": run,
+        "repository": {"full_name": REPO},
+    });
+    payload["workflow_run"]["updated_at"] = jiff::Timestamp::now().to_string().into();
+    let body = serde_json::to_vec(&payload).unwrap();
+    let answer = server.send(
+        server
+            .http
+            .post(server.url_of("/v1/webhooks/github"))
+            .header("content-type", "application/json")
+            .header("x-github-event", "workflow_run")
+            .header("x-github-delivery", "d-ci-301")
+            .header(
+                "x-hub-signature-256",
+                agent_core::github::webhook::sign(WEBHOOK_SECRET.as_bytes(), &body),
+            )
+            .body(body),
+    );
+    assert_eq!(answer.status, 202, "{}", answer.text);
+
+    // The delivery's outcome once the work is done.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let outcome = loop {
+        let deliveries = server.get("/v1/webhooks/github/deliveries");
+        let found = deliveries.json["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == "d-ci-301")
+            .and_then(|d| d["outcome"].as_str().map(str::to_string));
+        if let Some(outcome) = found
+            && !outcome.starts_with("accepted")
+        {
+            break outcome;
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", deliveries.text);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(
+        outcome.starts_with(&format!(
+            "ci run 301: PR opened: https://github.com/{REPO}/pull/1"
+        )),
+        "{outcome}"
+    );
+    {
+        let state = github.state();
+        assert_eq!(state.pulls.len(), 1);
+        let pull = state.pulls.values().next().unwrap();
+        let body = pull["body"].as_str().unwrap();
+        assert!(
+            body.contains(&format!("(https://github.com/{REPO}/actions/runs/301)")),
+            "{body}"
+        );
+        let branch = pull["head"]["ref"].as_str().unwrap();
+        git(&origin, &["rev-parse", &format!("refs/heads/{branch}")]);
+    }
+    drop(server);
+
+    // The watcher sees the same failed run: it was handled, nothing starts.
+    let requests = model.requests().len();
+    let output = ci_watch(&home, &repo, &github, &model);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(!stdout.contains("fix task started"), "{stdout}");
+    assert_eq!(model.requests().len(), requests);
+    assert_eq!(github.state().pulls.len(), 1);
+    let status = home.json(&["ci", "status", "--json"]);
+    assert_eq!(status["runs_seen"], 1, "{status}");
+    assert_eq!(status["attempts"]["pr_opened"], 1, "{status}");
+}

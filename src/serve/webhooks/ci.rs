@@ -43,5 +43,5 @@ pub async fn on_failed_run(
         last = event.to_string();
     })
     .await?;
-    Ok(format!("ci: {last}"))
+    Ok(format!("ci run {}: {last}", run.run.id))
 }
