@@ -530,3 +530,117 @@ fn a_failed_workflow_run_webhook_becomes_a_pr_and_a_watcher_does_not_fix_it_agai
     assert_eq!(status["runs_seen"], 1, "{status}");
     assert_eq!(status["attempts"]["pr_opened"], 1, "{status}");
 }
+
+/// `agent ci watch` keeps polling (each poll after the first sends the ETag and gets a 304)
+/// until Ctrl-C, which ends it with exit 130.
+#[test]
+fn ci_watch_polls_until_interrupted() {
+    let home = Home::new();
+    let (repo, _) = project_with_origin(&home);
+    let github = FakeGitHub::start(Some(TOKEN));
+    let model = ScriptedServer::start(vec![]);
+    let mut child = home
+        .process()
+        .current_dir(&repo)
+        .env("AGENT_GITHUB_API_URL", &github.url)
+        .env("GH_CONFIG_DIR", home.root.path().join("gh"))
+        .env("GH_TOKEN", TOKEN)
+        .args([
+            "ci",
+            "watch",
+            "--repo",
+            REPO,
+            "--branch",
+            "main",
+            "--interval",
+            "1",
+            "--backend",
+            "openai",
+            "--base-url",
+            &model.base_url,
+            "--model",
+            "tiny",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while runs_requests(&github).len() < 3 {
+        assert!(std::time::Instant::now() < deadline, "fewer than 3 polls");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = std::time::Instant::now();
+    let output = child.wait_with_output().unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(130), "{stdout}\n{stderr}");
+    assert!(
+        stderr.starts_with(&format!("watching {REPO} on main every 1 s")),
+        "{stderr}"
+    );
+    assert!(stdout.contains(&format!("{REPO}: no new runs")), "{stdout}");
+    let polls = runs_requests(&github);
+    assert!(polls[0].path.contains("branch=main"), "{}", polls[0].path);
+    assert_eq!(polls[0].header("if-none-match"), None);
+    assert!(
+        polls[1..]
+            .iter()
+            .all(|p| p.header("if-none-match").is_some())
+    );
+}
+
+/// With the rate limit nearly spent, the watcher says so and waits for the reset instead of
+/// polling every interval.
+#[test]
+fn ci_watch_waits_for_the_reset_when_the_rate_limit_is_nearly_spent() {
+    let home = Home::new();
+    let (repo, _) = project_with_origin(&home);
+    let github = FakeGitHub::start(Some(TOKEN));
+    github.state().rate_remaining = 6;
+    let model = ScriptedServer::start(vec![]);
+    let mut child = home
+        .process()
+        .current_dir(&repo)
+        .env("AGENT_GITHUB_API_URL", &github.url)
+        .env("GH_CONFIG_DIR", home.root.path().join("gh"))
+        .env("GH_TOKEN", TOKEN)
+        .args(["ci", "watch", "--repo", REPO, "--interval", "1"])
+        .args([
+            "--backend",
+            "openai",
+            "--base-url",
+            &model.base_url,
+            "--model",
+            "tiny",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while runs_requests(&github).is_empty() {
+        assert!(std::time::Instant::now() < deadline, "no poll");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Three intervals pass without another poll.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_eq!(runs_requests(&github).len(), 1);
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(130), "{stdout}");
+    assert!(
+        stdout.contains("rate limit nearly spent: waiting until 2030-01-01T00:00:00Z"),
+        "{stdout}"
+    );
+}

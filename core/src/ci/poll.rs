@@ -123,14 +123,15 @@ pub fn plan_runs(runs: &[WorkflowRun]) -> RunPlan<'_> {
     plan
 }
 
-/// How long to wait before the next poll: `interval`, or until the rate limit resets when
-/// less than a twentieth of it (at least 10 requests) is left. `now` is Unix seconds; the
+/// How long to wait before the next poll: `interval`, or until the rate limit resets (at most
+/// an hour) when less than a twentieth of it (at least 10 requests) is left. `now` is Unix seconds; the
 /// second value is the reset waited for.
 pub fn next_wait(rate: Option<RateLimit>, now: i64, interval: Duration) -> (Duration, Option<i64>) {
     if let Some(rate) = rate {
         let reserve = (rate.limit / 20).max(10);
         if rate.remaining <= reserve && rate.reset > now {
-            let seconds = (rate.reset - now + 1) as u64;
+            // GitHub's window is an hour: a reset further away is a clock that is off.
+            let seconds = ((rate.reset - now + 1) as u64).min(3600);
             return (Duration::from_secs(seconds).max(interval), Some(rate.reset));
         }
     }
@@ -214,6 +215,15 @@ mod tests {
             reset: 2000,
         };
         assert_eq!(next_wait(Some(small), 1000, interval).1, Some(2000));
+        let far = RateLimit {
+            limit: 5000,
+            remaining: 0,
+            reset: 1_000_000,
+        };
+        assert_eq!(
+            next_wait(Some(far), 1000, interval).0,
+            Duration::from_secs(3600)
+        );
         // A reset in the past waits the interval.
         assert_eq!(next_wait(Some(low), 3000, interval), (interval, None));
         assert_eq!(
