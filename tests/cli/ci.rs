@@ -539,7 +539,7 @@ fn ci_watch_polls_until_interrupted() {
     let (repo, _) = project_with_origin(&home);
     let github = FakeGitHub::start(Some(TOKEN));
     let model = ScriptedServer::start(vec![]);
-    let mut child = home
+    let child = home
         .process()
         .current_dir(&repo)
         .env("AGENT_GITHUB_API_URL", &github.url)
@@ -605,7 +605,7 @@ fn ci_watch_waits_for_the_reset_when_the_rate_limit_is_nearly_spent() {
     let github = FakeGitHub::start(Some(TOKEN));
     github.state().rate_remaining = 6;
     let model = ScriptedServer::start(vec![]);
-    let mut child = home
+    let child = home
         .process()
         .current_dir(&repo)
         .env("AGENT_GITHUB_API_URL", &github.url)
