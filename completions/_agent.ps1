@@ -1099,6 +1099,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
         }
         'agent;ci;watch' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository on GitHub, OWNER/NAME [default: the one the checkout''s remote points at]')
+            [CompletionResult]::new('--github-repo', '--github-repo', [CompletionResultType]::ParameterName, 'The repository on GitHub, OWNER/NAME [default: the one the checkout''s remote points at]')
             [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'Only runs on this branch [default: every branch]')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Seconds between polls (longer while the rate limit is nearly spent)')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'The git remote of the repository in this checkout: fetched from and pushed to')

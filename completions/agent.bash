@@ -1040,13 +1040,17 @@ _agent() {
             return 0
             ;;
         agent__subcmd__ci__subcmd__watch)
-            opts="-m -c -h -V --repo --branch --interval --once --remote --max-iterations --approval --verify --timeout --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
+            opts="-m -c -h -V --github-repo --repo --branch --interval --once --remote --max-iterations --approval --verify --timeout --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --github-repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

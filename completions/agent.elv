@@ -986,6 +986,7 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;ci;watch'= {
             cand --repo 'The repository on GitHub, OWNER/NAME [default: the one the checkout''s remote points at]'
+            cand --github-repo 'The repository on GitHub, OWNER/NAME [default: the one the checkout''s remote points at]'
             cand --branch 'Only runs on this branch [default: every branch]'
             cand --interval 'Seconds between polls (longer while the rate limit is nearly spent)'
             cand --remote 'The git remote of the repository in this checkout: fetched from and pushed to'

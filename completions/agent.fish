@@ -779,7 +779,7 @@ complete -c agent -n "__fish_agent_using_subcommand ci; and not __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand ci; and not __fish_seen_subcommand_from watch status help" -f -a "watch" -d 'Poll GitHub Actions; turn each failed run into a fix task, a local check, a pushed branch and a pull request that links the run'
 complete -c agent -n "__fish_agent_using_subcommand ci; and not __fish_seen_subcommand_from watch status help" -f -a "status" -d 'Failed runs seen, fix attempts with their outcome and PR, and the fix success rate'
 complete -c agent -n "__fish_agent_using_subcommand ci; and not __fish_seen_subcommand_from watch status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l repo -d 'The repository on GitHub, OWNER/NAME [default: the one the checkout\'s remote points at]' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l repo -l github-repo -d 'The repository on GitHub, OWNER/NAME [default: the one the checkout\'s remote points at]' -r
 complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l branch -d 'Only runs on this branch [default: every branch]' -r
 complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l interval -d 'Seconds between polls (longer while the rate limit is nearly spent)' -r
 complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l remote -d 'The git remote of the repository in this checkout: fetched from and pushed to' -r

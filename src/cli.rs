@@ -430,7 +430,7 @@ pub enum CiCommand {
 #[derive(Debug, Args)]
 pub struct CiWatchArgs {
     /// The repository on GitHub, OWNER/NAME [default: the one the checkout's remote points at]
-    #[arg(long, value_name = "OWNER/NAME")]
+    #[arg(long, visible_alias = "github-repo", value_name = "OWNER/NAME")]
     pub repo: Option<String>,
     /// Only runs on this branch [default: every branch]
     #[arg(long, value_name = "BRANCH")]

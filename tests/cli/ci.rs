@@ -405,6 +405,18 @@ fn ci_watch_outside_a_checkout_or_without_a_token_says_what_to_do() {
     assert!(stderr.contains("no GitHub token"), "{stderr}");
     assert!(github.state().requests.is_empty());
 
+    // Without --repo, the remote must point at the GitHub host (here it is a local path).
+    let output = agent(&home, &repo, &github)
+        .env("GH_TOKEN", TOKEN)
+        .args(["ci", "watch", "--once"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("remote `origin`"), "{stderr}");
+    assert!(stderr.contains("--github-repo OWNER/NAME"), "{stderr}");
+    assert!(github.state().requests.is_empty());
+
     // A status with nothing recorded says how to start.
     let text = home.ok(&["ci", "status"]);
     assert!(text.contains("agent ci watch"), "{text}");
