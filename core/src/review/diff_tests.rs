@@ -96,6 +96,9 @@ index 83db48f..bf12a3c 100644
     assert_eq!((file.lines[3].old, file.lines[3].new), (Some(2), Some(3)));
 }
 
+/// Old path, new path, status, binary, number of lines.
+type Summary<'a> = (Option<&'a str>, Option<&'a str>, FileStatus, bool, usize);
+
 #[test]
 fn new_deleted_renamed_copied_binary_and_mode_only_files() {
     let diff = "\
@@ -141,7 +144,7 @@ old mode 100644
 new mode 100755
 ";
     let files = parse(diff);
-    let summary: Vec<(Option<&str>, Option<&str>, FileStatus, bool, usize)> = files
+    let summary: Vec<Summary<'_>> = files
         .iter()
         .map(|f| {
             (
