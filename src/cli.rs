@@ -131,6 +131,10 @@ pub enum Command {
     )]
     Serve(ServeArgs),
 
+    /// Pull requests on GitHub: review one with a model
+    #[command(subcommand)]
+    Pr(PrCommand),
+
     /// Check that agent can run here: data directory, database, configuration, git, model backend
     Doctor {
         /// Print the checks as JSON
@@ -151,6 +155,54 @@ pub enum Command {
     ///
     /// Install with: agent man > ~/.local/share/man/man1/agent.1
     Man,
+}
+
+/// Which repository on GitHub a `pr` command works on.
+#[derive(Debug, Args, Clone)]
+pub struct GitHubTarget {
+    /// The repository on GitHub [default: the one the remote points at]
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub github_repo: Option<String>,
+    /// The git remote that names the repository and receives pushes
+    #[arg(long, value_name = "NAME", default_value = "origin")]
+    pub remote: String,
+    /// The local checkout [default: the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+}
+
+/// `agent pr …`.
+#[derive(Debug, Subcommand)]
+pub enum PrCommand {
+    /// Review a pull request with a model and post one review: line comments on the diff and
+    /// a verdict (approve, request changes, or comment)
+    ///
+    /// The model reads the title, description and diff as untrusted data (the diff cut to its
+    /// context window, file by file, and the review says what it did not see). Comments on
+    /// lines outside the diff go into the review's body. An answer that is not the JSON asked
+    /// for is posted as a comment, never as an approval. The model: --model, else
+    /// roles.reviewer.model, else model.name.
+    #[command(
+        after_help = "Examples:\n  agent pr review 42 --dry-run            print the review, post nothing\n  agent pr review 42 --model qwen2.5-coder:14b\n  agent pr review 7 --github-repo octo/app --json"
+    )]
+    Review(PrReviewArgs),
+}
+
+/// `agent pr review`.
+#[derive(Debug, Args)]
+pub struct PrReviewArgs {
+    /// The pull request's number
+    pub number: u64,
+    #[command(flatten)]
+    pub target: GitHubTarget,
+    /// Print the review without posting it
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the review (and the posted review's id and URL) as JSON
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub backend: BackendArgs,
 }
 
 /// `agent serve`.

@@ -14,6 +14,7 @@ mod history;
 mod logging;
 mod models;
 mod output;
+mod pr;
 mod progress;
 mod serve;
 mod session;
@@ -92,6 +93,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Undo { repo } => task::undo(&app, repo),
         Command::Trust(args) => trust::run(&app, args),
         Command::Serve(args) => serve::run(&app, args),
+        Command::Pr(command) => pr::run(&app, command),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
     }

@@ -1,0 +1,365 @@
+//! `agent pr review N`: fetch the pull request and its diff, ask the reviewer's model once
+//! (`agent_core::review`), and post one review with line comments and a verdict — or, with
+//! `--dry-run`, print it and post nothing.
+
+use agent_core::github::{GitHub, GitHubError, PullRequest, RepoName, Review, ReviewEvent};
+use agent_core::review::{
+    self, ComposeInput, Composed, Coverage, DEFAULT_ANSWER_TOKENS, DiffIndex, PROMPT_NAME,
+    PromptInput, ReviewError,
+};
+use agent_core::task::ModelTarget;
+use agent_core::task::prompts::{PromptSources, repo_prompts_dir};
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::app::App;
+use crate::cli::PrReviewArgs;
+use crate::exit::{Exit, UserError};
+use crate::output::{note, print, print_json};
+
+/// How often the pull request is read again when its head moved while its diff was read.
+const HEAD_TRIES: usize = 3;
+
+/// What `--json` prints.
+#[derive(Debug, Serialize)]
+struct Report<'a> {
+    repo: String,
+    number: u64,
+    commit_id: &'a str,
+    event: ReviewEvent,
+    verdict: Option<review::Verdict>,
+    /// Whether the model's answer was the JSON asked for.
+    structured: bool,
+    body: &'a str,
+    comments: &'a [review::PlacedComment],
+    in_body: &'a [review::BodyComment],
+    not_reviewed: &'a Coverage,
+    model: &'a str,
+    backend: &'a str,
+    dry_run: bool,
+    /// The review as GitHub recorded it (`None` with `--dry-run`).
+    posted: Option<&'a Review>,
+}
+
+pub fn run(app: &App, args: PrReviewArgs) -> Result<Exit> {
+    let dir = args
+        .target
+        .repo
+        .as_deref()
+        .map_or_else(|| app.cwd.clone(), |dir| app.cwd.join(dir));
+    let resolved = app.config_in(&dir)?;
+    let store = app.open_store(&resolved)?;
+    let github = client(app, &resolved.config.github.api_url, !args.dry_run)?;
+    let runtime = crate::models::runtime()?;
+    let repo = match args.target.github_repo.as_deref() {
+        Some(name) => RepoName::parse(name).map_err(agent_core::Error::from)?,
+        None => remote_repo(&dir, &args.target.remote, &github.host())?,
+    };
+
+    // The model: --model, else the reviewer role's, else model.name.
+    let mut flags = args.backend.clone();
+    if flags.model.is_none() {
+        flags.model = resolved
+            .config
+            .roles
+            .reviewer
+            .clone()
+            .filter(|model| !model.trim().is_empty());
+    }
+    let selected = crate::backend::select(app, &resolved, &flags)?;
+    let endpoint = selected.endpoint.clone();
+    let target = selected.into_target();
+
+    let (pull, diff) = runtime
+        .block_on(pull_and_diff(&github, &repo, args.number))
+        .map_err(agent_core::Error::from)?;
+    let index = DiffIndex::parse(&diff);
+    if index.files().is_empty() {
+        return Err(review_error(ReviewError::EmptyDiff {
+            number: args.number,
+        }));
+    }
+    if pull.state != "open" {
+        note(&format!(
+            "note: {repo}#{} is {}; reviewing it anyway",
+            pull.number,
+            if pull.merged { "merged" } else { &pull.state }
+        ));
+    }
+
+    let sources = PromptSources {
+        repo_dir: app.repo_root().map(|root| repo_prompts_dir(&root)),
+        user_dir: Some(app.paths.config_dir.join("prompts")),
+    };
+    let system = sources
+        .load(PROMPT_NAME)
+        .map(|p| p.text)
+        .unwrap_or_default();
+    let prompt = review::prompt::build(&PromptInput {
+        repo: &repo,
+        pull: &pull,
+        index: &index,
+        system: &system,
+        context_length: target
+            .context_length
+            .unwrap_or(resolved.config.model.context_length),
+        answer_tokens: flags.max_tokens.unwrap_or(DEFAULT_ANSWER_TOKENS),
+    })
+    .map_err(review_error)?;
+    if !args.json {
+        note(&format!(
+            "reviewing {repo}#{} ({} files) with {} via {}…",
+            pull.number,
+            index.files().len(),
+            target.model,
+            target.backend_name
+        ));
+    }
+
+    let text = match ask(&runtime, &target, prompt.messages, &store)? {
+        Some(text) => text,
+        None => {
+            note("interrupted; nothing was posted");
+            return Ok(Exit::Interrupted);
+        }
+    };
+    let text = match text {
+        Ok(text) => text,
+        Err(ReviewError::Model(error))
+            if agent_core::error::model_error_class(&error) == agent_core::ErrorClass::NotFound =>
+        {
+            return Err(crate::backend::explain_missing_model(
+                app,
+                &store,
+                &target.backend_name,
+                &endpoint,
+                &target.model,
+                agent_core::text::error_chain(&error),
+            )
+            .into());
+        }
+        Err(error) => return Err(review_error(error)),
+    };
+    let parsed = review::answer::parse(&text);
+    let composed = review::compose(
+        &parsed,
+        &ComposeInput {
+            index: &index,
+            coverage: &prompt.coverage,
+            head_sha: &pull.head.sha,
+            model: &target.model,
+        },
+    );
+    if !composed.structured {
+        note(
+            "note: the model's answer was not the JSON asked for; it becomes a comment without a verdict",
+        );
+    }
+
+    let posted = if args.dry_run {
+        None
+    } else {
+        Some(
+            runtime
+                .block_on(post(&github, &repo, pull.number, &composed))
+                .map_err(agent_core::Error::from)?,
+        )
+    };
+    let report = Report {
+        repo: repo.to_string(),
+        number: pull.number,
+        commit_id: &composed.review.commit_id,
+        event: posted.as_ref().map_or(composed.review.event, |p| p.1),
+        verdict: composed.verdict,
+        structured: composed.structured,
+        body: &composed.review.body,
+        comments: &composed.comments,
+        in_body: &composed.in_body,
+        not_reviewed: &prompt.coverage,
+        model: &target.model,
+        backend: &target.backend_name,
+        dry_run: args.dry_run,
+        posted: posted.as_ref().map(|p| &p.0),
+    };
+    if args.json {
+        print_json(&report)?;
+    } else {
+        print(&render(&report))?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// The pull request and its diff at the same head: read again when it moved in between.
+async fn pull_and_diff(
+    github: &GitHub,
+    repo: &RepoName,
+    number: u64,
+) -> Result<(PullRequest, String), GitHubError> {
+    let mut pull = github.pull(repo, number).await?;
+    for _ in 0..HEAD_TRIES {
+        let diff = github.pull_diff(repo, number).await?;
+        let again = github.pull(repo, number).await?;
+        if again.head.sha == pull.head.sha {
+            return Ok((pull, diff));
+        }
+        pull = again;
+    }
+    Err(GitHubError::Status {
+        status: 409,
+        message: format!("{repo}#{number} kept changing while its diff was read; try again"),
+    })
+}
+
+/// Posts the review. GitHub refuses to let an author approve or request changes on their own
+/// pull request (422); the review is then posted as a comment that states the verdict.
+async fn post(
+    github: &GitHub,
+    repo: &RepoName,
+    number: u64,
+    composed: &Composed,
+) -> Result<(Review, ReviewEvent), GitHubError> {
+    match github.create_review(repo, number, &composed.review).await {
+        Err(GitHubError::Unprocessable { message })
+            if composed.review.event != ReviewEvent::Comment
+                && message.to_ascii_lowercase().contains("own pull request") =>
+        {
+            let verdict = match composed.review.event {
+                ReviewEvent::Approve => "approve",
+                _ => "request changes",
+            };
+            let mut review = composed.review.clone();
+            review.event = ReviewEvent::Comment;
+            review.body = format!(
+                "**Verdict: {verdict}** (posted as a comment: GitHub does not let the author of a pull request {verdict} it)\n\n{}",
+                review.body
+            );
+            let posted = github.create_review(repo, number, &review).await?;
+            Ok((posted, ReviewEvent::Comment))
+        }
+        Err(error) => Err(error),
+        Ok(posted) => Ok((posted, composed.review.event)),
+    }
+}
+
+/// Asks the model, recording the call; `None` when Ctrl-C (or SIGTERM, SIGHUP) stopped it.
+fn ask(
+    runtime: &tokio::runtime::Runtime,
+    target: &ModelTarget,
+    messages: Vec<agent_models::ChatMessage>,
+    store: &agent_core::store::Store,
+) -> Result<Option<Result<String, ReviewError>>> {
+    let redactor = store.redactor().cloned();
+    let reply = runtime.block_on(async {
+        let mut interrupts = crate::exit::Interrupts::listen();
+        tokio::select! {
+            reply = review::ask(target, messages, redactor.as_deref()) => Some(reply),
+            () = interrupts.recv() => None,
+        }
+    });
+    let Some(reply) = reply else {
+        return Ok(None);
+    };
+    store.record_model_call(&reply.record(target))?;
+    Ok(Some(reply.into_text()))
+}
+
+fn review_error(error: ReviewError) -> anyhow::Error {
+    UserError {
+        message: error.to_string(),
+        hint: error.hint(),
+        exit: Exit::for_class(error.class()),
+    }
+    .into()
+}
+
+/// The review as text: the verdict, the body, each line comment.
+fn render(report: &Report<'_>) -> String {
+    let event = match report.event {
+        ReviewEvent::Approve => "approve",
+        ReviewEvent::RequestChanges => "request changes",
+        ReviewEvent::Comment => "comment",
+    };
+    let mut out = format!(
+        "Review of {}#{} at {}: {event}, {} line comments, {} in the body\n\n{}\n",
+        report.repo,
+        report.number,
+        short_sha(report.commit_id),
+        report.comments.len(),
+        report.in_body.len(),
+        report.body
+    );
+    for comment in report.comments {
+        out.push_str(&format!(
+            "\n{}:{} ({}, {})\n",
+            comment.path,
+            comment.line,
+            comment.side.as_str(),
+            comment.severity.as_str()
+        ));
+        for line in comment.body.lines() {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    match report.posted {
+        Some(posted) if !posted.html_url.is_empty() => {
+            out.push_str(&format!("\nPosted: {}\n", posted.html_url));
+        }
+        Some(posted) => out.push_str(&format!("\nPosted review {}.\n", posted.id)),
+        None => out.push_str("\nNot posted (--dry-run).\n"),
+    }
+    out
+}
+
+fn short_sha(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}
+
+// Until the lead's `crate::github` (client_in, repo_name) lands on main: the same lookups.
+
+/// A client of `api_url` with the user's token; posting needs one, a dry run of a public
+/// repository does not.
+fn client(app: &App, api_url: &str, required: bool) -> Result<GitHub> {
+    use agent_models::openai::{SecretStore, secret_stores};
+    let host = agent_core::github::host_of_api_url(api_url);
+    let stores = secret_stores(&app.paths.config_dir);
+    let stores: Vec<&dyn SecretStore> = stores.iter().map(Box::as_ref).collect();
+    let env = |name: &str| app.env.get(name).map(str::to_string);
+    let gh_hosts = agent_core::github::gh_hosts_file(env);
+    let token = agent_core::github::resolve_token(&host, env, &stores, gh_hosts.as_deref())
+        .map_err(agent_core::Error::from)?;
+    if token.is_none() && required {
+        return Err(agent_core::Error::from(GitHubError::NoToken { host }).into());
+    }
+    Ok(GitHub::new(api_url, token).map_err(agent_core::Error::from)?)
+}
+
+/// The repository on GitHub that `remote` of the checkout at `dir` points at.
+fn remote_repo(dir: &std::path::Path, remote: &str, host: &str) -> Result<RepoName> {
+    let hint = "pass --github-repo OWNER/NAME, or run it in a checkout whose remote is on GitHub";
+    let output = std::process::Command::new("git")
+        .args(["remote", "get-url", "--", remote])
+        .current_dir(dir)
+        .output()
+        .map_err(|error| UserError::usage(format!("cannot run git: {error}"), hint))?;
+    if !output.status.success() {
+        return Err(UserError::usage(
+            format!(
+                "no remote `{remote}` in {} (or it is not a git repository)",
+                dir.display()
+            ),
+            hint,
+        )
+        .into());
+    }
+    let url = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    RepoName::from_remote_url(&url, host).ok_or_else(|| {
+        UserError::usage(
+            format!(
+                "remote `{remote}` ({}) is not a repository on {host}",
+                agent_core::redact::redact_url_credentials(&url)
+            ),
+            hint,
+        )
+        .into()
+    })
+}
