@@ -2,9 +2,9 @@
 //! (`agent_core::review`), and post one review with line comments and a verdict — or, with
 //! `--dry-run`, print it and post nothing.
 
-use agent_core::github::{GitHub, GitHubError, PullRequest, RepoName, Review, ReviewEvent};
+use agent_core::github::{GitHub, GitHubError, RepoName, ReviewEvent};
 use agent_core::review::{
-    self, ComposeInput, Composed, Coverage, DEFAULT_ANSWER_TOKENS, DiffIndex, PROMPT_NAME,
+    self, ComposeInput, Coverage, DEFAULT_ANSWER_TOKENS, DiffIndex, PROMPT_NAME,
     PromptInput, ReviewError,
 };
 use agent_core::task::ModelTarget;
@@ -16,9 +16,6 @@ use crate::app::App;
 use crate::cli::PrReviewArgs;
 use crate::exit::{Exit, UserError};
 use crate::output::{note, print, print_json};
-
-/// How often the pull request is read again when its head moved while its diff was read.
-const HEAD_TRIES: usize = 3;
 
 /// What `--json` prints.
 #[derive(Debug, Serialize)]
@@ -38,7 +35,7 @@ struct Report<'a> {
     backend: &'a str,
     dry_run: bool,
     /// The review as GitHub recorded it (`None` with `--dry-run`).
-    posted: Option<&'a Review>,
+    posted: Option<&'a review::Posted>,
 }
 
 pub fn run(app: &App, args: PrReviewArgs) -> Result<Exit> {
@@ -71,7 +68,7 @@ pub fn run(app: &App, args: PrReviewArgs) -> Result<Exit> {
     let target = selected.into_target();
 
     let (pull, diff) = runtime
-        .block_on(pull_and_diff(&github, &repo, args.number))
+        .block_on(review::fetch(&github, &repo, args.number))
         .map_err(agent_core::Error::from)?;
     let index = DiffIndex::parse(&diff);
     if index.files().is_empty() {
@@ -161,7 +158,7 @@ pub fn run(app: &App, args: PrReviewArgs) -> Result<Exit> {
     } else {
         Some(
             runtime
-                .block_on(post(&github, &repo, pull.number, &composed))
+                .block_on(review::post(&github, &repo, pull.number, &composed.review))
                 .map_err(agent_core::Error::from)?,
         )
     };
@@ -169,7 +166,7 @@ pub fn run(app: &App, args: PrReviewArgs) -> Result<Exit> {
         repo: repo.to_string(),
         number: pull.number,
         commit_id: &composed.review.commit_id,
-        event: posted.as_ref().map_or(composed.review.event, |p| p.1),
+        event: posted.as_ref().map_or(composed.review.event, |p| p.event),
         verdict: composed.verdict,
         structured: composed.structured,
         body: &composed.review.body,
@@ -179,7 +176,7 @@ pub fn run(app: &App, args: PrReviewArgs) -> Result<Exit> {
         model: &target.model,
         backend: &target.backend_name,
         dry_run: args.dry_run,
-        posted: posted.as_ref().map(|p| &p.0),
+        posted: posted.as_ref(),
     };
     if args.json {
         print_json(&report)?;
@@ -187,58 +184,6 @@ pub fn run(app: &App, args: PrReviewArgs) -> Result<Exit> {
         print(&render(&report))?;
     }
     Ok(Exit::Ok)
-}
-
-/// The pull request and its diff at the same head: read again when it moved in between.
-async fn pull_and_diff(
-    github: &GitHub,
-    repo: &RepoName,
-    number: u64,
-) -> Result<(PullRequest, String), GitHubError> {
-    let mut pull = github.pull(repo, number).await?;
-    for _ in 0..HEAD_TRIES {
-        let diff = github.pull_diff(repo, number).await?;
-        let again = github.pull(repo, number).await?;
-        if again.head.sha == pull.head.sha {
-            return Ok((pull, diff));
-        }
-        pull = again;
-    }
-    Err(GitHubError::Status {
-        status: 409,
-        message: format!("{repo}#{number} kept changing while its diff was read; try again"),
-    })
-}
-
-/// Posts the review. GitHub refuses to let an author approve or request changes on their own
-/// pull request (422); the review is then posted as a comment that states the verdict.
-async fn post(
-    github: &GitHub,
-    repo: &RepoName,
-    number: u64,
-    composed: &Composed,
-) -> Result<(Review, ReviewEvent), GitHubError> {
-    match github.create_review(repo, number, &composed.review).await {
-        Err(GitHubError::Unprocessable { message })
-            if composed.review.event != ReviewEvent::Comment
-                && message.to_ascii_lowercase().contains("own pull request") =>
-        {
-            let verdict = match composed.review.event {
-                ReviewEvent::Approve => "approve",
-                _ => "request changes",
-            };
-            let mut review = composed.review.clone();
-            review.event = ReviewEvent::Comment;
-            review.body = format!(
-                "**Verdict: {verdict}** (posted as a comment: GitHub does not let the author of a pull request {verdict} it)\n\n{}",
-                review.body
-            );
-            let posted = github.create_review(repo, number, &review).await?;
-            Ok((posted, ReviewEvent::Comment))
-        }
-        Err(error) => Err(error),
-        Ok(posted) => Ok((posted, composed.review.event)),
-    }
 }
 
 /// Asks the model, recording the call; `None` when Ctrl-C (or SIGTERM, SIGHUP) stopped it.
@@ -301,10 +246,18 @@ fn render(report: &Report<'_>) -> String {
         }
     }
     match report.posted {
-        Some(posted) if !posted.html_url.is_empty() => {
-            out.push_str(&format!("\nPosted: {}\n", posted.html_url));
+        Some(posted) => {
+            if posted.verdict_as_comment {
+                out.push_str(
+                    "\nGitHub does not let a pull request's author approve or request changes: the verdict went into a comment.",
+                );
+            }
+            if posted.review.html_url.is_empty() {
+                out.push_str(&format!("\nPosted review {}.\n", posted.review.id));
+            } else {
+                out.push_str(&format!("\nPosted: {}\n", posted.review.html_url));
+            }
         }
-        Some(posted) => out.push_str(&format!("\nPosted review {}.\n", posted.id)),
         None => out.push_str("\nNot posted (--dry-run).\n"),
     }
     out
