@@ -35,6 +35,8 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand undo 'Revert the task applied last in this repository (`agent task apply`)'
             cand trust 'Trust this repository''s .agent/config.toml, so that all of its keys apply'
             cand serve 'Serve the HTTP API, event streams and the web dashboard'
+            cand pr 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment'
+            cand auth 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -467,6 +469,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agent;task;run'= {
+            cand --issue 'Take the task from a GitHub issue (owner/repo#123 or its URL); with --pr, the PR says `Fixes #123`'
             cand --repo 'The repository to work on [default: the current directory]'
             cand --base 'The revision the task branch starts from'
             cand --strategy 'How to run the task: auto (by the task''s complexity), single, iterative, multi [default: task.strategy]'
@@ -495,6 +498,8 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
             cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --pr 'When the task succeeds, push its branch and open a pull request'
+            cand --draft 'With --pr: open the pull request as a draft'
             cand --json 'Print every event as a JSON line on stdout instead of the summary'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -678,6 +683,214 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'agent;pr'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Push a succeeded task''s branch and open a pull request for it (the PR template, else a built-in one, filled with the summary, check result, changes and the task)'
+            cand list 'List pull requests, newest first'
+            cand show 'One pull request: title, state, branches, body'
+            cand checkout 'Fetch a pull request''s branch and check it out'
+            cand merge 'Merge a pull request (a merge commit unless --squash or --rebase)'
+            cand close 'Close a pull request without merging it'
+            cand comment 'Comment on a pull request (or an issue)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;pr;create'= {
+            cand --github-repo 'The repository on GitHub [default: the one the remote points at]'
+            cand --remote 'The git remote that names the repository and receives pushes'
+            cand --repo 'The local checkout [default: the current directory]'
+            cand --base 'The branch to merge into [default: the repository''s default branch]'
+            cand --title 'The title [default: the task''s title]'
+            cand --label 'Add a label (repeatable)'
+            cand --reviewer 'Ask someone to review (a login; repeatable)'
+            cand --fixes 'Say that it fixes this issue number (`Fixes #N` in the body)'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --draft 'Open it as a draft'
+            cand --force 'Push with --force-with-lease (when the branch on the remote was changed)'
+            cand --json 'Print the result as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;pr;list'= {
+            cand --github-repo 'The repository on GitHub [default: the one the remote points at]'
+            cand --remote 'The git remote that names the repository and receives pushes'
+            cand --repo 'The local checkout [default: the current directory]'
+            cand --state 'open, closed or all'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;pr;show'= {
+            cand --github-repo 'The repository on GitHub [default: the one the remote points at]'
+            cand --remote 'The git remote that names the repository and receives pushes'
+            cand --repo 'The local checkout [default: the current directory]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;pr;checkout'= {
+            cand --github-repo 'The repository on GitHub [default: the one the remote points at]'
+            cand --remote 'The git remote that names the repository and receives pushes'
+            cand --repo 'The local checkout [default: the current directory]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;pr;merge'= {
+            cand --github-repo 'The repository on GitHub [default: the one the remote points at]'
+            cand --remote 'The git remote that names the repository and receives pushes'
+            cand --repo 'The local checkout [default: the current directory]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --squash 'Squash its commits into one'
+            cand --rebase 'Rebase its commits onto the base branch'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;pr;close'= {
+            cand --github-repo 'The repository on GitHub [default: the one the remote points at]'
+            cand --remote 'The git remote that names the repository and receives pushes'
+            cand --repo 'The local checkout [default: the current directory]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;pr;comment'= {
+            cand --github-repo 'The repository on GitHub [default: the one the remote points at]'
+            cand --remote 'The git remote that names the repository and receives pushes'
+            cand --repo 'The local checkout [default: the current directory]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;pr;help'= {
+            cand create 'Push a succeeded task''s branch and open a pull request for it (the PR template, else a built-in one, filled with the summary, check result, changes and the task)'
+            cand list 'List pull requests, newest first'
+            cand show 'One pull request: title, state, branches, body'
+            cand checkout 'Fetch a pull request''s branch and check it out'
+            cand merge 'Merge a pull request (a merge commit unless --squash or --rebase)'
+            cand close 'Close a pull request without merging it'
+            cand comment 'Comment on a pull request (or an issue)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;pr;help;create'= {
+        }
+        &'agent;pr;help;list'= {
+        }
+        &'agent;pr;help;show'= {
+        }
+        &'agent;pr;help;checkout'= {
+        }
+        &'agent;pr;help;merge'= {
+        }
+        &'agent;pr;help;close'= {
+        }
+        &'agent;pr;help;comment'= {
+        }
+        &'agent;pr;help;help'= {
+        }
+        &'agent;auth'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand github 'Store a GitHub token (checked against the API first) for `github.api_url`''s host'
+            cand status 'Where the GitHub token in use comes from (exit 3 when there is none)'
+            cand logout 'Remove the GitHub token agent stored'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;auth;github'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --with-token 'Read the token from stdin instead of asking for it'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;auth;status'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;auth;logout'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;auth;help'= {
+            cand github 'Store a GitHub token (checked against the API first) for `github.api_url`''s host'
+            cand status 'Where the GitHub token in use comes from (exit 3 when there is none)'
+            cand logout 'Remove the GitHub token agent stored'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;auth;help;github'= {
+        }
+        &'agent;auth;help;status'= {
+        }
+        &'agent;auth;help;logout'= {
+        }
+        &'agent;auth;help;help'= {
+        }
         &'agent;doctor'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -719,6 +932,8 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand undo 'Revert the task applied last in this repository (`agent task apply`)'
             cand trust 'Trust this repository''s .agent/config.toml, so that all of its keys apply'
             cand serve 'Serve the HTTP API, event streams and the web dashboard'
+            cand pr 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment'
+            cand auth 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -822,6 +1037,40 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;trust'= {
         }
         &'agent;help;serve'= {
+        }
+        &'agent;help;pr'= {
+            cand create 'Push a succeeded task''s branch and open a pull request for it (the PR template, else a built-in one, filled with the summary, check result, changes and the task)'
+            cand list 'List pull requests, newest first'
+            cand show 'One pull request: title, state, branches, body'
+            cand checkout 'Fetch a pull request''s branch and check it out'
+            cand merge 'Merge a pull request (a merge commit unless --squash or --rebase)'
+            cand close 'Close a pull request without merging it'
+            cand comment 'Comment on a pull request (or an issue)'
+        }
+        &'agent;help;pr;create'= {
+        }
+        &'agent;help;pr;list'= {
+        }
+        &'agent;help;pr;show'= {
+        }
+        &'agent;help;pr;checkout'= {
+        }
+        &'agent;help;pr;merge'= {
+        }
+        &'agent;help;pr;close'= {
+        }
+        &'agent;help;pr;comment'= {
+        }
+        &'agent;help;auth'= {
+            cand github 'Store a GitHub token (checked against the API first) for `github.api_url`''s host'
+            cand status 'Where the GitHub token in use comes from (exit 3 when there is none)'
+            cand logout 'Remove the GitHub token agent stored'
+        }
+        &'agent;help;auth;github'= {
+        }
+        &'agent;help;auth;status'= {
+        }
+        &'agent;help;auth;logout'= {
         }
         &'agent;help;doctor'= {
         }

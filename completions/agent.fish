@@ -41,6 +41,8 @@ complete -c agent -n "__fish_agent_needs_command" -f -a "task" -d 'Run a coding 
 complete -c agent -n "__fish_agent_needs_command" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
 complete -c agent -n "__fish_agent_needs_command" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
 complete -c agent -n "__fish_agent_needs_command" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
+complete -c agent -n "__fish_agent_needs_command" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment'
+complete -c agent -n "__fish_agent_needs_command" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
 complete -c agent -n "__fish_agent_needs_command" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
 complete -c agent -n "__fish_agent_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c agent -n "__fish_agent_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
@@ -369,6 +371,7 @@ complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_su
 complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -f -a "apply" -d 'Bring a task\'s commit onto the current branch of its repository'
 complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -f -a "discard" -d 'Remove a task\'s worktree and branch'
 complete -c agent -n "__fish_agent_using_subcommand task; and not __fish_seen_subcommand_from run list show logs cancel retry apply discard help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l issue -d 'Take the task from a GitHub issue (owner/repo#123 or its URL); with --pr, the PR says `Fixes #123`' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l repo -d 'The repository to work on [default: the current directory]' -r -F
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l base -d 'The revision the task branch starts from' -r
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l strategy -d 'How to run the task: auto (by the task\'s complexity), single, iterative, multi [default: task.strategy]' -r
@@ -400,6 +403,8 @@ always\t''
 never\t''"
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
 json\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l pr -d 'When the task succeeds, push its branch and open a pull request'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l draft -d 'With --pr: open the pull request as a draft'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l json -d 'Print every event as a JSON line on stdout instead of the summary'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
@@ -545,6 +550,164 @@ json\t''"
 complete -c agent -n "__fish_agent_using_subcommand serve" -l check -d 'Print what a client needs (URL, token file, a dashboard link) and exit'
 complete -c agent -n "__fish_agent_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "create" -d 'Push a succeeded task\'s branch and open a pull request for it (the PR template, else a built-in one, filled with the summary, check result, changes and the task)'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "list" -d 'List pull requests, newest first'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "show" -d 'One pull request: title, state, branches, body'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "checkout" -d 'Fetch a pull request\'s branch and check it out'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "merge" -d 'Merge a pull request (a merge commit unless --squash or --rebase)'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "close" -d 'Close a pull request without merging it'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "comment" -d 'Comment on a pull request (or an issue)'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l github-repo -d 'The repository on GitHub [default: the one the remote points at]' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l remote -d 'The git remote that names the repository and receives pushes' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l repo -d 'The local checkout [default: the current directory]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l base -d 'The branch to merge into [default: the repository\'s default branch]' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l title -d 'The title [default: the task\'s title]' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l label -d 'Add a label (repeatable)' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l reviewer -d 'Ask someone to review (a login; repeatable)' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l fixes -d 'Say that it fixes this issue number (`Fixes #N` in the body)' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l draft -d 'Open it as a draft'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l force -d 'Push with --force-with-lease (when the branch on the remote was changed)'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l json -d 'Print the result as JSON'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from list" -l github-repo -d 'The repository on GitHub [default: the one the remote points at]' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from list" -l remote -d 'The git remote that names the repository and receives pushes' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from list" -l repo -d 'The local checkout [default: the current directory]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from list" -l state -d 'open, closed or all' -r -f -a "open\t''
+closed\t''
+all\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from list" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from list" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from list" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from list" -l json -d 'Print as JSON'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from show" -l github-repo -d 'The repository on GitHub [default: the one the remote points at]' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from show" -l remote -d 'The git remote that names the repository and receives pushes' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from show" -l repo -d 'The local checkout [default: the current directory]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from show" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from show" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from show" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from show" -l json -d 'Print as JSON'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from checkout" -l github-repo -d 'The repository on GitHub [default: the one the remote points at]' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from checkout" -l remote -d 'The git remote that names the repository and receives pushes' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from checkout" -l repo -d 'The local checkout [default: the current directory]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from checkout" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from checkout" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from checkout" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from checkout" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from checkout" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from merge" -l github-repo -d 'The repository on GitHub [default: the one the remote points at]' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from merge" -l remote -d 'The git remote that names the repository and receives pushes' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from merge" -l repo -d 'The local checkout [default: the current directory]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from merge" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from merge" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from merge" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from merge" -l squash -d 'Squash its commits into one'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from merge" -l rebase -d 'Rebase its commits onto the base branch'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from merge" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from close" -l github-repo -d 'The repository on GitHub [default: the one the remote points at]' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from close" -l remote -d 'The git remote that names the repository and receives pushes' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from close" -l repo -d 'The local checkout [default: the current directory]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from close" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from close" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from close" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from close" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from close" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from comment" -l github-repo -d 'The repository on GitHub [default: the one the remote points at]' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from comment" -l remote -d 'The git remote that names the repository and receives pushes' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from comment" -l repo -d 'The local checkout [default: the current directory]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from comment" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from comment" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from comment" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from comment" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from comment" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "create" -d 'Push a succeeded task\'s branch and open a pull request for it (the PR template, else a built-in one, filled with the summary, check result, changes and the task)'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "list" -d 'List pull requests, newest first'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "show" -d 'One pull request: title, state, branches, body'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "checkout" -d 'Fetch a pull request\'s branch and check it out'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge a pull request (a merge commit unless --squash or --rebase)'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "close" -d 'Close a pull request without merging it'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "comment" -d 'Comment on a pull request (or an issue)'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand auth; and not __fish_seen_subcommand_from github status logout help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand auth; and not __fish_seen_subcommand_from github status logout help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand auth; and not __fish_seen_subcommand_from github status logout help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand auth; and not __fish_seen_subcommand_from github status logout help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agent -n "__fish_agent_using_subcommand auth; and not __fish_seen_subcommand_from github status logout help" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand auth; and not __fish_seen_subcommand_from github status logout help" -f -a "github" -d 'Store a GitHub token (checked against the API first) for `github.api_url`\'s host'
+complete -c agent -n "__fish_agent_using_subcommand auth; and not __fish_seen_subcommand_from github status logout help" -f -a "status" -d 'Where the GitHub token in use comes from (exit 3 when there is none)'
+complete -c agent -n "__fish_agent_using_subcommand auth; and not __fish_seen_subcommand_from github status logout help" -f -a "logout" -d 'Remove the GitHub token agent stored'
+complete -c agent -n "__fish_agent_using_subcommand auth; and not __fish_seen_subcommand_from github status logout help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from github" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from github" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from github" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from github" -l with-token -d 'Read the token from stdin instead of asking for it'
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from github" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from github" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from status" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from status" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from status" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from status" -l json -d 'Print as JSON'
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from logout" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from logout" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from logout" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from logout" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "github" -d 'Store a GitHub token (checked against the API first) for `github.api_url`\'s host'
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Where the GitHub token in use comes from (exit 3 when there is none)'
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Remove the GitHub token agent stored'
+complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand doctor" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand doctor" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
@@ -570,19 +733,21 @@ complete -c agent -n "__fish_agent_using_subcommand man" -l log-format -d 'How l
 json\t''"
 complete -c agent -n "__fish_agent_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand man" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "config" -d 'Show and change configuration'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "chat" -d 'Chat with a model that works on this repository (the default on a terminal)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "config" -d 'Show and change configuration'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "chat" -d 'Chat with a model that works on this repository (the default on a terminal)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where configuration and data live'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved configuration'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print one resolved value'
@@ -610,3 +775,13 @@ complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "retry" -d 'Run a task again with the same request and settings'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "apply" -d 'Bring a task\'s commit onto the current branch of its repository'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "discard" -d 'Remove a task\'s worktree and branch'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from pr" -f -a "create" -d 'Push a succeeded task\'s branch and open a pull request for it (the PR template, else a built-in one, filled with the summary, check result, changes and the task)'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from pr" -f -a "list" -d 'List pull requests, newest first'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from pr" -f -a "show" -d 'One pull request: title, state, branches, body'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from pr" -f -a "checkout" -d 'Fetch a pull request\'s branch and check it out'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from pr" -f -a "merge" -d 'Merge a pull request (a merge commit unless --squash or --rebase)'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from pr" -f -a "close" -d 'Close a pull request without merging it'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from pr" -f -a "comment" -d 'Comment on a pull request (or an issue)'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "github" -d 'Store a GitHub token (checked against the API first) for `github.api_url`\'s host'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Where the GitHub token in use comes from (exit 3 when there is none)'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Remove the GitHub token agent stored'

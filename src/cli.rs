@@ -131,9 +131,21 @@ pub enum Command {
     )]
     Serve(ServeArgs),
 
-    /// Pull requests on GitHub: review one with a model
-    #[command(subcommand)]
+    /// Pull requests: open one from a task's branch, list, show, check out, merge, close,
+    /// comment, review with a model
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  agent pr create                 push the newest succeeded task's branch and open its PR\n  agent pr create 3f2a --draft --label bot --reviewer octocat\n  agent pr list --state all\n  agent pr merge 42 --squash\n  agent pr review 42 --dry-run    print a model's review, post nothing"
+    )]
     Pr(PrCommand),
+
+    /// GitHub sign-in: store a token, see where the token in use comes from, remove it
+    ///
+    /// The token is looked up in GH_TOKEN / GITHUB_TOKEN, then the OS keyring (or, without one,
+    /// the 0600 credentials file), then gh's own hosts.yml. It is never written to the
+    /// database, logs, events or --json output.
+    #[command(subcommand)]
+    Auth(AuthCommand),
 
     /// Check that agent can run here: data directory, database, configuration, git, model backend
     Doctor {
@@ -157,6 +169,26 @@ pub enum Command {
     Man,
 }
 
+/// `agent serve`.
+/// `agent auth …`.
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Store a GitHub token (checked against the API first) for `github.api_url`'s host
+    Github {
+        /// Read the token from stdin instead of asking for it
+        #[arg(long)]
+        with_token: bool,
+    },
+    /// Where the GitHub token in use comes from (exit 3 when there is none)
+    Status {
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove the GitHub token agent stored
+    Logout,
+}
+
 /// Which repository on GitHub a `pr` command works on.
 #[derive(Debug, Args, Clone)]
 pub struct GitHubTarget {
@@ -174,6 +206,62 @@ pub struct GitHubTarget {
 /// `agent pr …`.
 #[derive(Debug, Subcommand)]
 pub enum PrCommand {
+    /// Push a succeeded task's branch and open a pull request for it (the PR template, else a
+    /// built-in one, filled with the summary, check result, changes and the task)
+    Create(PrCreateArgs),
+    /// List pull requests, newest first
+    #[command(alias = "ls")]
+    List {
+        #[command(flatten)]
+        target: GitHubTarget,
+        /// open, closed or all
+        #[arg(long, default_value = "open", value_parser = ["open", "closed", "all"])]
+        state: String,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// One pull request: title, state, branches, body
+    Show {
+        number: u64,
+        #[command(flatten)]
+        target: GitHubTarget,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch a pull request's branch and check it out
+    Checkout {
+        number: u64,
+        #[command(flatten)]
+        target: GitHubTarget,
+    },
+    /// Merge a pull request (a merge commit unless --squash or --rebase)
+    Merge {
+        number: u64,
+        #[command(flatten)]
+        target: GitHubTarget,
+        /// Squash its commits into one
+        #[arg(long, conflicts_with = "rebase")]
+        squash: bool,
+        /// Rebase its commits onto the base branch
+        #[arg(long)]
+        rebase: bool,
+    },
+    /// Close a pull request without merging it
+    Close {
+        number: u64,
+        #[command(flatten)]
+        target: GitHubTarget,
+    },
+    /// Comment on a pull request (or an issue)
+    Comment {
+        number: u64,
+        /// The comment (Markdown); `-` reads it from stdin
+        body: String,
+        #[command(flatten)]
+        target: GitHubTarget,
+    },
     /// Review a pull request with a model and post one review: line comments on the diff and
     /// a verdict (approve, request changes, or comment)
     ///
@@ -205,7 +293,39 @@ pub struct PrReviewArgs {
     pub backend: BackendArgs,
 }
 
-/// `agent serve`.
+/// `agent pr create`.
+#[derive(Debug, Args)]
+pub struct PrCreateArgs {
+    /// The task (id or prefix) [default: the newest succeeded task of this repository]
+    pub task: Option<String>,
+    #[command(flatten)]
+    pub target: GitHubTarget,
+    /// The branch to merge into [default: the repository's default branch]
+    #[arg(long, value_name = "BRANCH")]
+    pub base: Option<String>,
+    /// The title [default: the task's title]
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Open it as a draft
+    #[arg(long)]
+    pub draft: bool,
+    /// Add a label (repeatable)
+    #[arg(long, value_name = "NAME")]
+    pub label: Vec<String>,
+    /// Ask someone to review (a login; repeatable)
+    #[arg(long, value_name = "LOGIN")]
+    pub reviewer: Vec<String>,
+    /// Say that it fixes this issue number (`Fixes #N` in the body)
+    #[arg(long, value_name = "N")]
+    pub fixes: Option<u64>,
+    /// Push with --force-with-lease (when the branch on the remote was changed)
+    #[arg(long)]
+    pub force: bool,
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Where to listen, HOST:PORT (port 0 picks a free one) [default: serve.addr]
@@ -420,8 +540,19 @@ pub enum TaskCommand {
 
 #[derive(Debug, Args)]
 pub struct TaskRunArgs {
-    /// What to do, in plain words
+    /// What to do, in plain words (with --issue: extra instructions, optional)
+    #[arg(default_value = "", required_unless_present = "issue")]
     pub description: String,
+    /// Take the task from a GitHub issue (owner/repo#123 or its URL); with --pr, the PR says
+    /// `Fixes #123`
+    #[arg(long, value_name = "ISSUE")]
+    pub issue: Option<String>,
+    /// When the task succeeds, push its branch and open a pull request
+    #[arg(long)]
+    pub pr: bool,
+    /// With --pr: open the pull request as a draft
+    #[arg(long, requires = "pr")]
+    pub draft: bool,
     /// The repository to work on [default: the current directory]
     #[arg(long, value_name = "DIR")]
     pub repo: Option<PathBuf>,

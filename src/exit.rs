@@ -50,6 +50,9 @@ pub fn classify(error: &anyhow::Error) -> (Exit, Option<String>) {
         if let Some(core) = cause.downcast_ref::<agent_core::Error>() {
             return (Exit::for_class(core.class()), core.hint());
         }
+        if let Some(github) = cause.downcast_ref::<agent_core::github::GitHubError>() {
+            return (Exit::for_class(github.class()), github.hint());
+        }
         if let Some(git) = cause.downcast_ref::<agent_core::git::GitError>() {
             return (Exit::for_class(git.class()), git.hint());
         }
@@ -86,6 +89,15 @@ impl UserError {
             message: message.into(),
             hint: Some(hint.into()),
             exit: Exit::Usage,
+        }
+    }
+
+    /// A "no such thing" error (exit 3) with a hint.
+    pub fn not_found(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            hint: Some(hint.into()),
+            exit: Exit::NotFound,
         }
     }
 }

@@ -3,6 +3,7 @@
 mod app;
 mod ask;
 mod attach;
+mod auth;
 mod backend;
 mod chat;
 mod cli;
@@ -10,6 +11,7 @@ mod completions;
 mod config;
 mod doctor;
 mod exit;
+mod github;
 mod history;
 mod logging;
 mod models;
@@ -94,6 +96,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Trust(args) => trust::run(&app, args),
         Command::Serve(args) => serve::run(&app, args),
         Command::Pr(command) => pr::run(&app, command),
+        Command::Auth(command) => auth::run(&app, command),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
     }

@@ -2,10 +2,10 @@
 //! (`agent_core::review`), and post one review with line comments and a verdict — or, with
 //! `--dry-run`, print it and post nothing.
 
-use agent_core::github::{GitHub, GitHubError, RepoName, ReviewEvent};
+use agent_core::github::{GitHub, ReviewEvent};
 use agent_core::review::{
-    self, ComposeInput, Coverage, DEFAULT_ANSWER_TOKENS, DiffIndex, PROMPT_NAME,
-    PromptInput, ReviewError,
+    self, ComposeInput, Coverage, DEFAULT_ANSWER_TOKENS, DiffIndex, PROMPT_NAME, PromptInput,
+    ReviewError,
 };
 use agent_core::task::ModelTarget;
 use agent_core::task::prompts::{PromptSources, repo_prompts_dir};
@@ -46,12 +46,20 @@ pub fn run(app: &App, args: PrReviewArgs) -> Result<Exit> {
         .map_or_else(|| app.cwd.clone(), |dir| app.cwd.join(dir));
     let resolved = app.config_in(&dir)?;
     let store = app.open_store(&resolved)?;
-    let github = client(app, &resolved.config.github.api_url, !args.dry_run)?;
-    let runtime = crate::models::runtime()?;
-    let repo = match args.target.github_repo.as_deref() {
-        Some(name) => RepoName::parse(name).map_err(agent_core::Error::from)?,
-        None => remote_repo(&dir, &args.target.remote, &github.host())?,
+    // Posting needs a token; a dry run of a public repository does not.
+    let github = if args.dry_run {
+        let api_url = &resolved.config.github.api_url;
+        GitHub::new(api_url, crate::github::token(app, api_url)?)?
+    } else {
+        crate::github::client_in(app, &dir)?
     };
+    let repo = crate::github::repo_name(
+        &github,
+        &dir,
+        args.target.github_repo.as_deref(),
+        &args.target.remote,
+    )?;
+    let runtime = crate::models::runtime()?;
 
     // The model: --model, else the reviewer role's, else model.name.
     let mut flags = args.backend.clone();
@@ -67,9 +75,7 @@ pub fn run(app: &App, args: PrReviewArgs) -> Result<Exit> {
     let endpoint = selected.endpoint.clone();
     let target = selected.into_target();
 
-    let (pull, diff) = runtime
-        .block_on(review::fetch(&github, &repo, args.number))
-        .map_err(agent_core::Error::from)?;
+    let (pull, diff) = runtime.block_on(review::fetch(&github, &repo, args.number))?;
     let index = DiffIndex::parse(&diff);
     if index.files().is_empty() {
         return Err(review_error(ReviewError::EmptyDiff {
@@ -156,11 +162,7 @@ pub fn run(app: &App, args: PrReviewArgs) -> Result<Exit> {
     let posted = if args.dry_run {
         None
     } else {
-        Some(
-            runtime
-                .block_on(review::post(&github, &repo, pull.number, &composed.review))
-                .map_err(agent_core::Error::from)?,
-        )
+        Some(runtime.block_on(review::post(&github, &repo, pull.number, &composed.review))?)
     };
     let report = Report {
         repo: repo.to_string(),
@@ -265,54 +267,4 @@ fn render(report: &Report<'_>) -> String {
 
 fn short_sha(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
-}
-
-// Until the lead's `crate::github` (client_in, repo_name) lands on main: the same lookups.
-
-/// A client of `api_url` with the user's token; posting needs one, a dry run of a public
-/// repository does not.
-fn client(app: &App, api_url: &str, required: bool) -> Result<GitHub> {
-    use agent_models::openai::{SecretStore, secret_stores};
-    let host = agent_core::github::host_of_api_url(api_url);
-    let stores = secret_stores(&app.paths.config_dir);
-    let stores: Vec<&dyn SecretStore> = stores.iter().map(Box::as_ref).collect();
-    let env = |name: &str| app.env.get(name).map(str::to_string);
-    let gh_hosts = agent_core::github::gh_hosts_file(env);
-    let token = agent_core::github::resolve_token(&host, env, &stores, gh_hosts.as_deref())
-        .map_err(agent_core::Error::from)?;
-    if token.is_none() && required {
-        return Err(agent_core::Error::from(GitHubError::NoToken { host }).into());
-    }
-    Ok(GitHub::new(api_url, token).map_err(agent_core::Error::from)?)
-}
-
-/// The repository on GitHub that `remote` of the checkout at `dir` points at.
-fn remote_repo(dir: &std::path::Path, remote: &str, host: &str) -> Result<RepoName> {
-    let hint = "pass --github-repo OWNER/NAME, or run it in a checkout whose remote is on GitHub";
-    let output = std::process::Command::new("git")
-        .args(["remote", "get-url", "--", remote])
-        .current_dir(dir)
-        .output()
-        .map_err(|error| UserError::usage(format!("cannot run git: {error}"), hint))?;
-    if !output.status.success() {
-        return Err(UserError::usage(
-            format!(
-                "no remote `{remote}` in {} (or it is not a git repository)",
-                dir.display()
-            ),
-            hint,
-        )
-        .into());
-    }
-    let url = String::from_utf8_lossy(&output.stdout).trim().to_string();
-    RepoName::from_remote_url(&url, host).ok_or_else(|| {
-        UserError::usage(
-            format!(
-                "remote `{remote}` ({}) is not a repository on {host}",
-                agent_core::redact::redact_url_credentials(&url)
-            ),
-            hint,
-        )
-        .into()
-    })
 }

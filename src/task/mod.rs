@@ -2,6 +2,7 @@
 
 mod attached;
 mod inspect;
+mod issue;
 pub mod manage;
 mod render;
 mod run;

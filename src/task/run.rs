@@ -21,22 +21,56 @@ use crate::session::FlagModels;
 const SETTLE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub fn run(app: &App, args: TaskRunArgs) -> Result<Exit> {
-    if args.description.trim().is_empty() {
+    let repo = args
+        .repo
+        .as_deref()
+        .map(|dir| app.cwd.join(dir))
+        .unwrap_or_else(|| app.cwd.clone());
+    let (description, fixes, title) = match &args.issue {
+        Some(reference) => {
+            let task = super::issue::task_from_issue(app, &repo, reference, &args.description)?;
+            (task.description, Some(task.fixes), Some(task.title))
+        }
+        None => (args.description, None, None),
+    };
+    if description.trim().is_empty() {
         return Err(UserError::usage(
             "the task description is empty",
             "say what to do: agent task run \"fix the failing test in parser.rs\"",
         )
         .into());
     }
-    let repo = args
-        .repo
-        .as_deref()
-        .map(|dir| app.cwd.join(dir))
-        .unwrap_or_else(|| app.cwd.clone());
     if args.options.attach.is_some() {
-        return super::attached::run(app, args.description, repo, args.base, args.options);
+        if args.pr {
+            return Err(UserError::usage(
+                "--pr does not work with --attach yet",
+                "run the task with --attach, then `agent pr create TASK`",
+            )
+            .into());
+        }
+        return super::attached::run(app, description, repo, args.base, args.options);
     }
-    execute(app, args.description, repo, args.base, args.options, None)
+    let json = args.options.json;
+    let record = execute(app, description, repo, args.base, args.options, None)?;
+    if args.pr && record.status == agent_core::task::TaskStatus::Succeeded {
+        let request = crate::pr::PublishRequest {
+            remote: "origin".into(),
+            draft: args.draft,
+            fixes,
+            title,
+            ..crate::pr::PublishRequest::default()
+        };
+        let published = crate::pr::publish(app, &record.id, &request).with_context(|| {
+            format!(
+                "task {} succeeded, but its pull request could not be opened (retry with `agent pr create {}`)",
+                record.id, record.id
+            )
+        })?;
+        if !json {
+            crate::output::print(&format!("{}\n", published.pull.html_url))?;
+        }
+    }
+    Ok(exit_for(&record))
 }
 
 pub fn retry(app: &App, id: &str, mut options: TaskRunOptions) -> Result<Exit> {
@@ -73,7 +107,8 @@ pub fn retry(app: &App, id: &str, mut options: TaskRunOptions) -> Result<Exit> {
         });
     }
     drop(store);
-    execute(app, original.description, repo, base, options, Some(id))
+    let record = execute(app, original.description, repo, base, options, Some(id))?;
+    Ok(exit_for(&record))
 }
 
 fn execute(
@@ -83,7 +118,7 @@ fn execute(
     base: String,
     options: TaskRunOptions,
     retry_of: Option<String>,
-) -> Result<Exit> {
+) -> Result<TaskRecord> {
     let resolved = app.config_in(&repo)?;
     let spec = settings::resolve_task(
         TaskRequest {
@@ -176,7 +211,7 @@ fn execute(
     if !options.json {
         renderer.summary(&record)?;
     }
-    Ok(exit_for(&record))
+    Ok(record)
 }
 
 /// Says (without `--json`) that uncommitted changes in `repo` are not part of a task from HEAD.

@@ -186,6 +186,12 @@ pub fn describe(event: &Event) -> Option<(Option<Tone>, String)> {
                 commit.chars().take(12).collect::<String>()
             ),
         ),
+        Event::PullRequestOpened {
+            repo, number, url, ..
+        } => (
+            Some(Tone::Good),
+            format!("pull request {repo}#{number}: {url}"),
+        ),
         Event::Error { message, hint, .. } => (
             Some(Tone::Bad),
             match hint {

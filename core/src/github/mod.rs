@@ -10,9 +10,11 @@ mod client;
 mod credentials;
 mod error;
 mod issues;
+mod publish;
 mod pulls;
 mod refs;
 mod types;
+mod untrusted;
 
 pub use actions::MAX_LOG_ARCHIVE;
 pub use client::{Conditional, DEFAULT_API_URL, GitHub, RateLimit, host_of_api_url};
@@ -21,9 +23,13 @@ pub use credentials::{
     token_variables,
 };
 pub use error::GitHubError;
+pub use publish::{
+    CheckResult, PublishOptions, Published, publish_task, pull_request_body, remote_repo,
+};
 pub use pulls::{MergeMethod, NewPull};
 pub use refs::{IssueRef, RepoName};
 pub use types::{
     Comment, Issue, Job, Jobs, Label, MergeResult, NewReview, Permission, PullEnd, PullRequest,
     Repository, Review, ReviewComment, ReviewEvent, Step, User, WorkflowRun, WorkflowRuns,
 };
+pub use untrusted::untrusted_block;

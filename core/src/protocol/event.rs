@@ -179,6 +179,14 @@ pub enum Event {
         subject: String,
         diff_stat: DiffStat,
     },
+    /// The task's branch was pushed and a pull request opened (or found open) for it.
+    PullRequestOpened {
+        /// `owner/name`.
+        repo: String,
+        number: u64,
+        url: String,
+        branch: String,
+    },
     /// Something went wrong; `hint` says what the user can do, `class` what kind of failure it
     /// is (the CLI's exit code, the server's status code).
     Error {
@@ -294,6 +302,7 @@ impl Event {
             Event::VerifyEnd { .. } => "verify_end",
             Event::LimitReached { .. } => "limit_reached",
             Event::Committed { .. } => "committed",
+            Event::PullRequestOpened { .. } => "pull_request_opened",
             Event::Error { .. } => "error",
             Event::TurnBegin { .. } => "turn_begin",
             Event::TurnEnd { .. } => "turn_end",

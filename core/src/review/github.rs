@@ -179,7 +179,10 @@ mod tests {
         let error = runtime()
             .block_on(post(&github, &repo, 1, &review(ReviewEvent::Approve)))
             .unwrap_err();
-        assert!(matches!(error, GitHubError::Unprocessable { .. }), "{error}");
+        assert!(
+            matches!(error, GitHubError::Unprocessable { .. }),
+            "{error}"
+        );
         assert_eq!(seen.lock().unwrap().len(), 1);
     }
 }
