@@ -17,6 +17,7 @@ mod golden;
 mod history;
 mod models;
 mod ollama;
+mod pr_review;
 mod redaction;
 mod scripted;
 mod serve;
