@@ -8,7 +8,7 @@ use agent_core::review::{
     ReviewError,
 };
 use agent_core::task::ModelTarget;
-use agent_core::task::prompts::{PromptSources, repo_prompts_dir};
+use agent_core::task::prompts::PromptSources;
 use anyhow::Result;
 use serde::Serialize;
 
@@ -103,8 +103,10 @@ pub fn run(app: &App, args: PrReviewArgs) -> Result<Exit> {
         ));
     }
 
+    // Only the user's override: the checkout may be the pull request's own branch, whose
+    // `.agent/prompts/pr-review.md` would be the author's.
     let sources = PromptSources {
-        repo_dir: app.repo_root().map(|root| repo_prompts_dir(&root)),
+        repo_dir: None,
         user_dir: Some(app.paths.config_dir.join("prompts")),
     };
     let system = sources
