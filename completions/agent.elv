@@ -37,6 +37,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand serve 'Serve the HTTP API, event streams and the web dashboard'
             cand pr 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment, review with a model'
             cand auth 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
+            cand hook 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -918,6 +919,84 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;auth;help;help'= {
         }
+        &'agent;hook'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand install 'Install hooks into the repository (again: only agent''s script is rewritten)'
+            cand uninstall 'Remove agent''s hooks (all of them without HOOK) and put back the hooks they chained'
+            cand status 'Show where the hooks are and which of them are agent''s'
+            cand run 'Run a hook''s work now (what the installed scripts call; git passes ARGS)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;hook;install'= {
+            cand --mode 'commit-msg only: draft writes a message only when yours is empty; rewrite improves every message (yours stays when the model fails) [default: draft]'
+            cand --repo 'A directory in the repository [default: the current directory]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;hook;uninstall'= {
+            cand --repo 'A directory in the repository [default: the current directory]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;hook;status'= {
+            cand --repo 'A directory in the repository [default: the current directory]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;hook;run'= {
+            cand --mode 'commit-msg''s mode'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;hook;help'= {
+            cand install 'Install hooks into the repository (again: only agent''s script is rewritten)'
+            cand uninstall 'Remove agent''s hooks (all of them without HOOK) and put back the hooks they chained'
+            cand status 'Show where the hooks are and which of them are agent''s'
+            cand run 'Run a hook''s work now (what the installed scripts call; git passes ARGS)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;hook;help;install'= {
+        }
+        &'agent;hook;help;uninstall'= {
+        }
+        &'agent;hook;help;status'= {
+        }
+        &'agent;hook;help;run'= {
+        }
+        &'agent;hook;help;help'= {
+        }
         &'agent;doctor'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -961,6 +1040,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand serve 'Serve the HTTP API, event streams and the web dashboard'
             cand pr 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment, review with a model'
             cand auth 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
+            cand hook 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1101,6 +1181,20 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;auth;status'= {
         }
         &'agent;help;auth;logout'= {
+        }
+        &'agent;help;hook'= {
+            cand install 'Install hooks into the repository (again: only agent''s script is rewritten)'
+            cand uninstall 'Remove agent''s hooks (all of them without HOOK) and put back the hooks they chained'
+            cand status 'Show where the hooks are and which of them are agent''s'
+            cand run 'Run a hook''s work now (what the installed scripts call; git passes ARGS)'
+        }
+        &'agent;help;hook;install'= {
+        }
+        &'agent;help;hook;uninstall'= {
+        }
+        &'agent;help;hook;status'= {
+        }
+        &'agent;help;hook;run'= {
         }
         &'agent;help;doctor'= {
         }

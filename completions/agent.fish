@@ -43,6 +43,7 @@ complete -c agent -n "__fish_agent_needs_command" -f -a "trust" -d 'Trust this r
 complete -c agent -n "__fish_agent_needs_command" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
 complete -c agent -n "__fish_agent_needs_command" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment, review with a model'
 complete -c agent -n "__fish_agent_needs_command" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
+complete -c agent -n "__fish_agent_needs_command" -f -a "hook" -d 'Install, remove and list agent\'s git hooks: a review before each commit, commit messages, the project\'s check before each push'
 complete -c agent -n "__fish_agent_needs_command" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
 complete -c agent -n "__fish_agent_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c agent -n "__fish_agent_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
@@ -732,6 +733,64 @@ complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Where the GitHub token in use comes from (exit 3 when there is none)'
 complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Remove the GitHub token agent stored'
 complete -c agent -n "__fish_agent_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agent -n "__fish_agent_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -f -a "install" -d 'Install hooks into the repository (again: only agent\'s script is rewritten)'
+complete -c agent -n "__fish_agent_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -f -a "uninstall" -d 'Remove agent\'s hooks (all of them without HOOK) and put back the hooks they chained'
+complete -c agent -n "__fish_agent_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -f -a "status" -d 'Show where the hooks are and which of them are agent\'s'
+complete -c agent -n "__fish_agent_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -f -a "run" -d 'Run a hook\'s work now (what the installed scripts call; git passes ARGS)'
+complete -c agent -n "__fish_agent_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall status run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from install" -l mode -d 'commit-msg only: draft writes a message only when yours is empty; rewrite improves every message (yours stays when the model fails) [default: draft]' -r -f -a "draft\t''
+rewrite\t''"
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from install" -l repo -d 'A directory in the repository [default: the current directory]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from install" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from install" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from install" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from install" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -l repo -d 'A directory in the repository [default: the current directory]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from status" -l repo -d 'A directory in the repository [default: the current directory]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from status" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from status" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from status" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from status" -l json -d 'Print as JSON'
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from run" -l mode -d 'commit-msg\'s mode' -r -f -a "draft\t''
+rewrite\t''"
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from run" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from run" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from run" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "install" -d 'Install hooks into the repository (again: only agent\'s script is rewritten)'
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "uninstall" -d 'Remove agent\'s hooks (all of them without HOOK) and put back the hooks they chained'
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show where the hooks are and which of them are agent\'s'
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a hook\'s work now (what the installed scripts call; git passes ARGS)'
+complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand doctor" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand doctor" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
@@ -757,21 +816,22 @@ complete -c agent -n "__fish_agent_using_subcommand man" -l log-format -d 'How l
 json\t''"
 complete -c agent -n "__fish_agent_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand man" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "config" -d 'Show and change configuration'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "chat" -d 'Chat with a model that works on this repository (the default on a terminal)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment, review with a model'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "config" -d 'Show and change configuration'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "chat" -d 'Chat with a model that works on this repository (the default on a terminal)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment, review with a model'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "hook" -d 'Install, remove and list agent\'s git hooks: a review before each commit, commit messages, the project\'s check before each push'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where configuration and data live'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved configuration'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print one resolved value'
@@ -810,3 +870,7 @@ complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "github" -d 'Store a GitHub token (checked against the API first) for `github.api_url`\'s host'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Where the GitHub token in use comes from (exit 3 when there is none)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Remove the GitHub token agent stored'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "install" -d 'Install hooks into the repository (again: only agent\'s script is rewritten)'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "uninstall" -d 'Remove agent\'s hooks (all of them without HOOK) and put back the hooks they chained'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "status" -d 'Show where the hooks are and which of them are agent\'s'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "run" -d 'Run a hook\'s work now (what the installed scripts call; git passes ARGS)'

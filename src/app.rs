@@ -141,14 +141,18 @@ impl App {
     }
 
     /// The redactor of this run: the API key variable configuration names, every variable whose
-    /// name looks secret, and the key in the user's credentials file. (A key kept in the OS
-    /// keyring is not read here: that would ask the keyring on every command.)
+    /// name looks secret, and the keys in the user's credentials file (the OpenAI key and the
+    /// GitHub token). (A key kept in the OS keyring is not read here: that would ask the keyring
+    /// on every command.)
     pub fn redactor(&self, config: &ResolvedConfig) -> Redactor {
         use agent_models::openai::{CredentialsFile, SecretStore};
-        let from_file = CredentialsFile::in_config_dir(&self.paths.config_dir)
-            .get("openai")
-            .ok()
-            .flatten();
+        let file = CredentialsFile::in_config_dir(&self.paths.config_dir);
+        let github = agent_core::github::store_account(&agent_core::github::host_of_api_url(
+            &config.config.github.api_url,
+        ));
+        let from_file = ["openai", github.as_str()]
+            .into_iter()
+            .filter_map(|account| file.get(account).ok().flatten());
         Redactor::from_env(
             &self.env,
             [config.config.openai.api_key_env.as_str()],

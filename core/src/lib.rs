@@ -12,6 +12,7 @@ pub mod env;
 pub mod error;
 pub mod git;
 pub mod github;
+pub mod hooks;
 pub mod ids;
 pub mod instructions;
 pub mod markdown;

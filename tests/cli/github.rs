@@ -192,6 +192,47 @@ fn task_run_pr_pushes_the_branch_and_opens_a_pull_request_from_the_template() {
     assert_eq!(again["created"], false);
     assert_eq!(again["number"], 1);
     assert_eq!(github.state().pulls.len(), 1);
+    // Once that one is closed, another is opened, with labels and reviewers.
+    run(
+        agent(&home, &github)
+            .args(["pr", "close", "1", "--repo", &repo_arg])
+            .env("GH_TOKEN", TOKEN),
+        0,
+    );
+    let (stdout, _) = run(
+        agent(&home, &github)
+            .args(["pr", "create", &task_id, "--json", "--repo", &repo_arg])
+            .args([
+                "--label",
+                "bot",
+                "--reviewer",
+                "octocat",
+                "--title",
+                "Second try",
+                "--fixes",
+                "7",
+            ])
+            .env("GH_TOKEN", TOKEN),
+        0,
+    );
+    let second: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(second["created"], true);
+    let number = second["number"].as_u64().unwrap();
+    let state = github.state();
+    let key = ("octo/proj".to_string(), number);
+    assert_eq!(state.pulls[&key]["title"], "Second try");
+    assert!(
+        state.pulls[&key]["body"]
+            .as_str()
+            .unwrap()
+            .contains("\nFixes #7\n")
+    );
+    assert_eq!(state.labels, vec![(key.clone(), json!(["bot"]))]);
+    assert_eq!(
+        state.requested_reviewers,
+        vec![(key, json!({"reviewers": ["octocat"]}))]
+    );
+    drop(state);
     // The task's log says where its pull request is.
     let log = home.ok(&["task", "logs", &task_id, "--json"]);
     assert!(log.contains("\"pull_request_opened\""), "{log}");
