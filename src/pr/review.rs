@@ -2,7 +2,7 @@
 //! (`agent_core::review`), and post one review with line comments and a verdict — or, with
 //! `--dry-run`, print it and post nothing.
 
-use agent_core::github::{GitHub, GitHubError, ReviewEvent};
+use agent_core::github::{GitHub, ReviewEvent};
 use agent_core::review::{
     self, ComposeInput, Coverage, DEFAULT_ANSWER_TOKENS, DiffIndex, PROMPT_NAME, PromptInput,
     ReviewError,
@@ -58,20 +58,7 @@ pub fn run(app: &App, args: PrReviewArgs) -> Result<Exit> {
         &dir,
         args.target.github_repo.as_deref(),
         &args.target.remote,
-    )
-    .map_err(|error| match args.target.github_repo {
-        // No checkout, or no such remote: say which repository is missing and how to name one.
-        None if is_git_failure(&error) => UserError::usage(
-            format!(
-                "cannot tell which GitHub repository to review: no remote `{}` in {}",
-                args.target.remote,
-                dir.display()
-            ),
-            "pass --github-repo OWNER/NAME, or run it in a checkout whose remote is on GitHub",
-        )
-        .into(),
-        _ => error,
-    })?;
+    )?;
     let runtime = crate::models::runtime()?;
 
     // The model: --model, else the reviewer role's, else model.name.
@@ -223,18 +210,6 @@ fn ask(
     };
     store.record_model_call(&reply.record(target))?;
     Ok(Some(reply.into_text()))
-}
-
-fn is_git_failure(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        matches!(
-            cause.downcast_ref::<agent_core::Error>(),
-            Some(agent_core::Error::GitHub(GitHubError::Git { .. }))
-        ) || matches!(
-            cause.downcast_ref::<GitHubError>(),
-            Some(GitHubError::Git { .. })
-        )
-    })
 }
 
 fn review_error(error: ReviewError) -> anyhow::Error {
