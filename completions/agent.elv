@@ -35,8 +35,9 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand undo 'Revert the task applied last in this repository (`agent task apply`)'
             cand trust 'Trust this repository''s .agent/config.toml, so that all of its keys apply'
             cand serve 'Serve the HTTP API, event streams and the web dashboard'
-            cand pr 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment'
+            cand pr 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment, review with a model'
             cand auth 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
+            cand hook 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -699,6 +700,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand merge 'Merge a pull request (a merge commit unless --squash or --rebase)'
             cand close 'Close a pull request without merging it'
             cand comment 'Comment on a pull request (or an issue)'
+            cand review 'Review a pull request with a model and post one review: line comments on the diff and a verdict (approve, request changes, or comment)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agent;pr;create'= {
@@ -805,6 +807,29 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'agent;pr;review'= {
+            cand --github-repo 'The repository on GitHub [default: the one the remote points at]'
+            cand --remote 'The git remote that names the repository and receives pushes'
+            cand --repo 'The local checkout [default: the current directory]'
+            cand --backend 'Which backend serves the model [default: model.backend]'
+            cand --base-url 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]'
+            cand -m 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --model 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --temperature 'Sampling temperature; 0 is greedy'
+            cand --max-tokens 'At most this many tokens in the answer'
+            cand --context 'Context window in tokens [default: model.context_length]'
+            cand --seed 'Seed for reproducible sampling'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --dry-run 'Print the review without posting it'
+            cand --json 'Print the review (and the posted review''s id and URL) as JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'agent;pr;help'= {
             cand create 'Push a succeeded task''s branch and open a pull request for it (the PR template, else a built-in one, filled with the summary, check result, changes and the task)'
             cand list 'List pull requests, newest first'
@@ -813,6 +838,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand merge 'Merge a pull request (a merge commit unless --squash or --rebase)'
             cand close 'Close a pull request without merging it'
             cand comment 'Comment on a pull request (or an issue)'
+            cand review 'Review a pull request with a model and post one review: line comments on the diff and a verdict (approve, request changes, or comment)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agent;pr;help;create'= {
@@ -828,6 +854,8 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;pr;help;close'= {
         }
         &'agent;pr;help;comment'= {
+        }
+        &'agent;pr;help;review'= {
         }
         &'agent;pr;help;help'= {
         }
@@ -891,6 +919,84 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;auth;help;help'= {
         }
+        &'agent;hook'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand install 'Install hooks into the repository (again: only agent''s script is rewritten)'
+            cand uninstall 'Remove agent''s hooks (all of them without HOOK) and put back the hooks they chained'
+            cand status 'Show where the hooks are and which of them are agent''s'
+            cand run 'Run a hook''s work now (what the installed scripts call; git passes ARGS)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;hook;install'= {
+            cand --mode 'commit-msg only: draft writes a message only when yours is empty; rewrite improves every message (yours stays when the model fails) [default: draft]'
+            cand --repo 'A directory in the repository [default: the current directory]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;hook;uninstall'= {
+            cand --repo 'A directory in the repository [default: the current directory]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;hook;status'= {
+            cand --repo 'A directory in the repository [default: the current directory]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;hook;run'= {
+            cand --mode 'commit-msg''s mode'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;hook;help'= {
+            cand install 'Install hooks into the repository (again: only agent''s script is rewritten)'
+            cand uninstall 'Remove agent''s hooks (all of them without HOOK) and put back the hooks they chained'
+            cand status 'Show where the hooks are and which of them are agent''s'
+            cand run 'Run a hook''s work now (what the installed scripts call; git passes ARGS)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;hook;help;install'= {
+        }
+        &'agent;hook;help;uninstall'= {
+        }
+        &'agent;hook;help;status'= {
+        }
+        &'agent;hook;help;run'= {
+        }
+        &'agent;hook;help;help'= {
+        }
         &'agent;doctor'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -932,8 +1038,9 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand undo 'Revert the task applied last in this repository (`agent task apply`)'
             cand trust 'Trust this repository''s .agent/config.toml, so that all of its keys apply'
             cand serve 'Serve the HTTP API, event streams and the web dashboard'
-            cand pr 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment'
+            cand pr 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment, review with a model'
             cand auth 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
+            cand hook 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1046,6 +1153,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand merge 'Merge a pull request (a merge commit unless --squash or --rebase)'
             cand close 'Close a pull request without merging it'
             cand comment 'Comment on a pull request (or an issue)'
+            cand review 'Review a pull request with a model and post one review: line comments on the diff and a verdict (approve, request changes, or comment)'
         }
         &'agent;help;pr;create'= {
         }
@@ -1061,6 +1169,8 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;help;pr;comment'= {
         }
+        &'agent;help;pr;review'= {
+        }
         &'agent;help;auth'= {
             cand github 'Store a GitHub token (checked against the API first) for `github.api_url`''s host'
             cand status 'Where the GitHub token in use comes from (exit 3 when there is none)'
@@ -1071,6 +1181,20 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;auth;status'= {
         }
         &'agent;help;auth;logout'= {
+        }
+        &'agent;help;hook'= {
+            cand install 'Install hooks into the repository (again: only agent''s script is rewritten)'
+            cand uninstall 'Remove agent''s hooks (all of them without HOOK) and put back the hooks they chained'
+            cand status 'Show where the hooks are and which of them are agent''s'
+            cand run 'Run a hook''s work now (what the installed scripts call; git passes ARGS)'
+        }
+        &'agent;help;hook;install'= {
+        }
+        &'agent;help;hook;uninstall'= {
+        }
+        &'agent;help;hook;status'= {
+        }
+        &'agent;help;hook;run'= {
         }
         &'agent;help;doctor'= {
         }

@@ -131,10 +131,11 @@ pub enum Command {
     )]
     Serve(ServeArgs),
 
-    /// Pull requests: open one from a task's branch, list, show, check out, merge, close, comment
+    /// Pull requests: open one from a task's branch, list, show, check out, merge, close,
+    /// comment, review with a model
     #[command(
         subcommand,
-        after_help = "Examples:\n  agent pr create                 push the newest succeeded task's branch and open its PR\n  agent pr create 3f2a --draft --label bot --reviewer octocat\n  agent pr list --state all\n  agent pr merge 42 --squash"
+        after_help = "Examples:\n  agent pr create                 push the newest succeeded task's branch and open its PR\n  agent pr create 3f2a --draft --label bot --reviewer octocat\n  agent pr list --state all\n  agent pr merge 42 --squash\n  agent pr review 42 --dry-run    print a model's review, post nothing"
     )]
     Pr(PrCommand),
 
@@ -145,6 +146,18 @@ pub enum Command {
     /// database, logs, events or --json output.
     #[command(subcommand)]
     Auth(AuthCommand),
+    /// Install, remove and list agent's git hooks: a review before each commit, commit
+    /// messages, the project's check before each push
+    ///
+    /// The hooks are POSIX sh scripts in the repository's hooks directory (core.hooksPath, else
+    /// .git/hooks, shared by its worktrees) that call this agent binary, through the running
+    /// `agent serve` when this machine announces one. A hook that was there is kept and runs
+    /// first. A hook that cannot reach a model never refuses a commit: it says so in one line.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  agent hook install pre-commit          review staged changes before each commit\n  agent config set hooks.block_on error  refuse commits with findings of severity error\n  agent hook install commit-msg          write the message when you leave it empty\n  agent hook install pre-push            run the project's check before each push\n  agent hook status                      what is installed\n  agent hook uninstall                   remove them all (the hooks they chained come back)"
+    )]
+    Hook(HookCommand),
 
     /// Check that agent can run here: data directory, database, configuration, git, model backend
     Doctor {
@@ -166,6 +179,74 @@ pub enum Command {
     ///
     /// Install with: agent man > ~/.local/share/man/man1/agent.1
     Man,
+}
+
+/// `agent hook …`.
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Install hooks into the repository (again: only agent's script is rewritten)
+    Install(HookInstallArgs),
+    /// Remove agent's hooks (all of them without HOOK) and put back the hooks they chained
+    Uninstall {
+        /// The hook to remove [default: every hook of agent's]
+        #[arg(value_enum)]
+        hook: Option<HookName>,
+        /// A directory in the repository [default: the current directory]
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
+    },
+    /// Show where the hooks are and which of them are agent's
+    Status {
+        /// A directory in the repository [default: the current directory]
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run a hook's work now (what the installed scripts call; git passes ARGS)
+    #[command(hide = true)]
+    Run {
+        #[arg(value_enum)]
+        hook: HookName,
+        /// commit-msg's mode
+        #[arg(long, value_enum)]
+        mode: Option<HookMode>,
+        /// The arguments git gave the hook
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+/// `agent hook install`.
+#[derive(Debug, Args)]
+pub struct HookInstallArgs {
+    /// The hooks: pre-commit (reviews the staged diff), commit-msg (writes the message),
+    /// pre-push (runs the project's check)
+    #[arg(value_enum, required = true)]
+    pub hooks: Vec<HookName>,
+    /// commit-msg only: draft writes a message only when yours is empty; rewrite improves every
+    /// message (yours stays when the model fails) [default: draft]
+    #[arg(long, value_enum)]
+    pub mode: Option<HookMode>,
+    /// A directory in the repository [default: the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+}
+
+/// The hooks agent installs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HookName {
+    PreCommit,
+    CommitMsg,
+    PrePush,
+}
+
+/// The commit-msg hook's modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HookMode {
+    Draft,
+    Rewrite,
 }
 
 /// `agent serve`.
@@ -261,6 +342,35 @@ pub enum PrCommand {
         #[command(flatten)]
         target: GitHubTarget,
     },
+    /// Review a pull request with a model and post one review: line comments on the diff and
+    /// a verdict (approve, request changes, or comment)
+    ///
+    /// The model reads the title, description and diff as untrusted data (the diff cut to its
+    /// context window, file by file, and the review says what it did not see). Comments on
+    /// lines outside the diff go into the review's body. An answer that is not the JSON asked
+    /// for is posted as a comment, never as an approval. The model: --model, else
+    /// roles.reviewer.model, else model.name.
+    #[command(
+        after_help = "Examples:\n  agent pr review 42 --dry-run            print the review, post nothing\n  agent pr review 42 --model qwen2.5-coder:14b\n  agent pr review 7 --github-repo octo/app --json"
+    )]
+    Review(PrReviewArgs),
+}
+
+/// `agent pr review`.
+#[derive(Debug, Args)]
+pub struct PrReviewArgs {
+    /// The pull request's number
+    pub number: u64,
+    #[command(flatten)]
+    pub target: GitHubTarget,
+    /// Print the review without posting it
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the review (and the posted review's id and URL) as JSON
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub backend: BackendArgs,
 }
 
 /// `agent pr create`.

@@ -13,6 +13,7 @@ mod doctor;
 mod exit;
 mod github;
 mod history;
+mod hook;
 mod logging;
 mod models;
 mod output;
@@ -49,14 +50,24 @@ fn main() -> ExitCode {
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(error) if hook::is_hook_run(std::env::args_os()) => {
+            // A hook script of another agent version: git goes on.
+            return hook::let_git_go_on(&error.kind().to_string());
+        }
         Err(error) => {
             // Help and --version print to stdout and exit 0; usage errors exit 2.
             let _ = error.print();
             return ExitCode::from(error.exit_code().clamp(0, 255) as u8);
         }
     };
+    let hook_run = matches!(
+        cli.command,
+        Some(Command::Hook(cli::HookCommand::Run { .. }))
+    );
     let exit = match run(cli) {
         Ok(exit) => exit,
+        // A hook never refuses because of an error of its own (no home directory, a bad config).
+        Err(error) if hook_run => return hook::let_git_go_on(&format!("{error:#}")),
         Err(error) => report(&error),
     };
     logging::flush();
@@ -97,6 +108,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Serve(args) => serve::run(&app, args),
         Command::Pr(command) => pr::run(&app, command),
         Command::Auth(command) => auth::run(&app, command),
+        Command::Hook(command) => hook::run(&app, command),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
     }

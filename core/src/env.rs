@@ -13,6 +13,10 @@ pub const AGENT_HOME: &str = "AGENT_HOME";
 pub const CONFIG_PREFIX: &str = "AGENT_";
 /// The bearer token a client (`--attach`) presents to `agent serve`, instead of the token file.
 pub const AGENT_SERVE_TOKEN: &str = "AGENT_SERVE_TOKEN";
+/// Set (to `1`) in everything agent starts — a git hook's commands, a task's or the chat's
+/// commands and checks — so that a git hook they trigger does not call agent again. agent's git
+/// hook scripts do nothing of their own while it is set (a chained hook still runs).
+pub const AGENT_HOOK: &str = "AGENT_HOOK";
 /// Disables colour when set to anything non-empty (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 /// Forces colour when set to anything but `0`.

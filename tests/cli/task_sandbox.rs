@@ -203,6 +203,8 @@ fn run_commands_get_no_credentials_no_network_and_a_temp_dir_of_their_own() {
     assert!(!env.contains("sk-test-secret"), "{env}");
     assert!(!env.contains("ghp-test-secret"), "{env}");
     assert!(!env.contains("OPENAI_API_KEY"), "{env}");
+    // A `git commit` it made would not start agent's hooks again.
+    assert!(env.contains("AGENT_HOOK=1"), "{env}");
 
     // No network for `run` by default.
     let network = server.request_text(2);

@@ -23,12 +23,17 @@ pub enum ValueKind {
     Bool,
     /// One of the listed words.
     Enum(&'static [&'static str]),
+    /// Comma-separated words from the list (in a file also an array of them), or empty for none.
+    EnumList(&'static [&'static str]),
 }
 
 impl ValueKind {
     /// True for kinds where an empty string means "no value".
     pub fn is_optional(&self) -> bool {
-        matches!(self, ValueKind::OptionalString | ValueKind::OptionalUrl)
+        matches!(
+            self,
+            ValueKind::OptionalString | ValueKind::OptionalUrl | ValueKind::EnumList(_)
+        )
     }
 }
 
@@ -43,6 +48,11 @@ impl fmt::Display for ValueKind {
             ValueKind::Integer { min, max } => write!(f, "an integer from {min} to {max}"),
             ValueKind::Bool => f.write_str("true or false"),
             ValueKind::Enum(allowed) => write!(f, "one of {}", allowed.join(", ")),
+            ValueKind::EnumList(allowed) => write!(
+                f,
+                "a comma-separated list of {}, or empty for none",
+                allowed.join(", ")
+            ),
         }
     }
 }
@@ -281,6 +291,39 @@ pub const KEYS: &[KeySpec] = &[
         doc: "a file (mode 0600) holding the secret GitHub signs webhooks with; empty: POST /v1/webhooks/github is off",
     },
     KeySpec {
+        key: "hooks.block_on",
+        kind: ValueKind::EnumList(SEVERITIES),
+        default: "",
+        doc: "severities of pre-commit review findings that refuse the commit; empty: findings only print",
+    },
+    KeySpec {
+        key: "hooks.model",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "model the git hooks ask; empty uses model.name",
+    },
+    KeySpec {
+        key: "hooks.timeout",
+        kind: ValueKind::Integer { min: 5, max: 3600 },
+        default: "120",
+        doc: "seconds a git hook waits for the model before it lets the commit through",
+    },
+    KeySpec {
+        key: "hooks.check_timeout",
+        kind: ValueKind::Integer {
+            min: 10,
+            max: 86_400,
+        },
+        default: "1200",
+        doc: "seconds the pre-push hook's check may run; past it the push is refused",
+    },
+    KeySpec {
+        key: "hooks.attach",
+        kind: ValueKind::Enum(HOOK_ATTACH),
+        default: "auto",
+        doc: "whether git hooks use the `agent serve` this machine announces (auto) or always run locally (never)",
+    },
+    KeySpec {
         key: "ui.color",
         kind: ValueKind::Enum(COLOR_MODES),
         default: "auto",
@@ -313,6 +356,10 @@ pub const STRATEGIES: &[&str] = &["auto", "single", "iterative", "multi"];
 pub const SANDBOX_MODES: &[&str] = &["enforce", "warn", "off"];
 /// The values of `serve.shutdown`.
 pub const SHUTDOWN_MODES: &[&str] = &["cancel", "finish"];
+/// The severities of review findings (`hooks.block_on`), most serious first.
+pub const SEVERITIES: &[&str] = &["error", "warning", "info"];
+/// The values of `hooks.attach`.
+pub const HOOK_ATTACH: &[&str] = &["auto", "never"];
 /// The values of `ui.color`.
 pub const COLOR_MODES: &[&str] = &["auto", "always", "never"];
 

@@ -17,6 +17,7 @@ pub struct Config {
     pub sandbox: SandboxConfig,
     pub github: GitHubConfig,
     pub serve: ServeConfig,
+    pub hooks: HooksConfig,
     pub ui: UiConfig,
     pub history: HistoryConfig,
     pub store: StoreConfig,
@@ -115,6 +116,22 @@ pub struct ServeConfig {
     pub approval_timeout: u64,
     /// The file holding the GitHub webhook secret; `None` turns webhooks off.
     pub webhook_secret_file: Option<String>,
+}
+
+/// `[hooks]`: the git hooks `agent hook install` writes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HooksConfig {
+    /// Severities (`error`, `warning`, `info`) of review findings that refuse a commit; empty:
+    /// findings are only printed.
+    pub block_on: Vec<String>,
+    /// The model hooks ask; `None` uses `model.name`.
+    pub model: Option<String>,
+    /// Seconds a hook waits for the model.
+    pub timeout: u64,
+    /// Seconds the pre-push check may run.
+    pub check_timeout: u64,
+    /// Whether hooks use the `agent serve` this machine announces.
+    pub attach: bool,
 }
 
 /// `[ui]`: terminal output.
@@ -280,6 +297,13 @@ impl Default for Config {
                 approval_timeout: 900,
                 webhook_secret_file: None,
             },
+            hooks: HooksConfig {
+                block_on: Vec::new(),
+                model: None,
+                timeout: 120,
+                check_timeout: 1200,
+                attach: true,
+            },
             ui: UiConfig {
                 color: ColorMode::Auto,
             },
@@ -357,6 +381,13 @@ fn build(r: &mut Reader<'_>) -> Config {
             ),
             approval_timeout: r.integer("serve.approval_timeout", d.serve.approval_timeout),
             webhook_secret_file: r.optional_string("serve.webhook_secret_file"),
+        },
+        hooks: HooksConfig {
+            block_on: r.list("hooks.block_on"),
+            model: r.optional_string("hooks.model"),
+            timeout: r.integer("hooks.timeout", d.hooks.timeout),
+            check_timeout: r.integer("hooks.check_timeout", d.hooks.check_timeout),
+            attach: r.choice("hooks.attach", |name| Some(name == "auto"), d.hooks.attach),
         },
         ui: UiConfig {
             color: r.choice("ui.color", ColorMode::from_name, d.ui.color),

@@ -532,6 +532,7 @@ fn other_value(spec: &KeySpec) -> String {
             .find(|v| **v != spec.default)
             .unwrap()
             .to_string(),
+        ValueKind::EnumList(allowed) => allowed[0].to_string(),
     }
 }
 
@@ -1077,4 +1078,49 @@ fn sandbox_keys_read_a_mode_booleans_and_comma_separated_lists() {
         .unwrap_err()
         .to_string();
     assert!(error.contains("enforce, warn, off"), "{error}");
+}
+
+#[test]
+fn hook_keys_read_a_severity_list_from_text_or_a_toml_array() {
+    let fx = Fixture::new();
+    let hooks = fx.load(&no_env(), &[]).unwrap().config.hooks;
+    assert!(hooks.block_on.is_empty());
+    assert!(hooks.attach);
+    assert_eq!((hooks.timeout, hooks.check_timeout), (120, 1200));
+
+    fx.write_user("[hooks]\nblock_on = [\"error\", \"warning\", \"error\"]\nattach = \"never\"\n");
+    let hooks = fx.load(&no_env(), &[]).unwrap().config.hooks;
+    assert_eq!(hooks.block_on, ["error", "warning"]);
+    assert!(!hooks.attach);
+
+    let env = EnvSnapshot::from_pairs([("AGENT_HOOKS_BLOCK_ON", " info , ")]);
+    let resolved = fx.load(&env, &[]).unwrap();
+    assert_eq!(resolved.config.hooks.block_on, ["info"]);
+    assert_eq!(
+        entry(&resolved, "hooks.block_on").value,
+        Some(Value::String("info".into()))
+    );
+
+    for bad in ["eror", "error;warning"] {
+        let error = fx
+            .load(&no_env(), &[("hooks.block_on", bad)])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("error, warning, info"), "{error}");
+    }
+    fx.write_user("[hooks]\nblock_on = [\"error\", 3]\n");
+    assert!(matches!(
+        fx.load(&no_env(), &[]),
+        Err(Error::ConfigValue { .. })
+    ));
+}
+
+#[test]
+fn a_repository_cannot_silence_the_hooks_or_pick_their_model_without_trust() {
+    for key in ["hooks.block_on", "hooks.model"] {
+        assert!(!trust::applies_untrusted(key), "{key}");
+    }
+    for key in ["hooks.timeout", "hooks.check_timeout", "hooks.attach"] {
+        assert!(trust::applies_untrusted(key), "{key}");
+    }
 }

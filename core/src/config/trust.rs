@@ -138,6 +138,26 @@ pub const REPO_KEY_POLICY: &[RepoKeyPolicy] = &[
         "serve.webhook_secret_file",
         "the secret that lets GitHub start tasks: it belongs in your own configuration",
     ),
+    needs_trust(
+        "hooks.block_on",
+        "whether review findings refuse your commits: a repository could silence the gate you chose",
+    ),
+    needs_trust(
+        "hooks.model",
+        "as model.name: a `.gguf` path loads a file the repository chose",
+    ),
+    harmless(
+        "hooks.timeout",
+        "a limit (at most an hour) on how long a hook waits for the model; past it the commit goes through",
+    ),
+    harmless(
+        "hooks.check_timeout",
+        "a limit on how long the pre-push check runs; the check itself is task.verify's or detected",
+    ),
+    harmless(
+        "hooks.attach",
+        "only whether hooks use your own `agent serve` on this machine or run locally; no new destination",
+    ),
     harmless("ui.color", "output colour only"),
     harmless("history.page_size", "how many rows a listing shows"),
     harmless(

@@ -143,6 +143,12 @@ pub fn parse_text(spec: &KeySpec, text: &str, origin: &str) -> Result<Value> {
             check_enum(spec.kind, trimmed).map_err(invalid)?;
             Ok(Value::String(trimmed.to_string()))
         }
+        ValueKind::EnumList(_) => {
+            let items: Vec<&str> = text.split(',').map(str::trim).collect();
+            Ok(Value::String(
+                check_enum_list(spec.kind, &items).map_err(invalid)?,
+            ))
+        }
     }
 }
 
@@ -176,6 +182,21 @@ pub fn from_toml(spec: &KeySpec, value: &toml::Value, origin: &str) -> Result<Va
         (ValueKind::Enum(_), toml::Value::String(s)) => {
             check_enum(spec.kind, s).map_err(invalid)?;
             Ok(Value::String(s.clone()))
+        }
+        (ValueKind::EnumList(_), toml::Value::String(s)) => {
+            let items: Vec<&str> = s.split(',').map(str::trim).collect();
+            Ok(Value::String(
+                check_enum_list(spec.kind, &items).map_err(invalid)?,
+            ))
+        }
+        (ValueKind::EnumList(_), toml::Value::Array(array)) => {
+            let items = array
+                .iter()
+                .map(|item| item.as_str().map(str::trim).ok_or_else(mismatch))
+                .collect::<Result<Vec<&str>>>()?;
+            Ok(Value::String(
+                check_enum_list(spec.kind, &items).map_err(invalid)?,
+            ))
         }
         _ => Err(mismatch()),
     }
@@ -226,6 +247,24 @@ fn check_enum(kind: ValueKind, text: &str) -> std::result::Result<(), String> {
         }
         _ => Ok(()),
     }
+}
+
+/// The words of a list value, each checked, joined with `,` (empty items dropped, each word
+/// once): the one text form of the value.
+fn check_enum_list(kind: ValueKind, items: &[&str]) -> std::result::Result<String, String> {
+    let ValueKind::EnumList(allowed) = kind else {
+        return Ok(items.join(","));
+    };
+    let mut words: Vec<&str> = Vec::new();
+    for item in items.iter().copied().filter(|item| !item.is_empty()) {
+        if !allowed.contains(&item) {
+            return Err(format!("`{item}` is not allowed; expected {kind}"));
+        }
+        if !words.contains(&item) {
+            words.push(item);
+        }
+    }
+    Ok(words.join(","))
 }
 
 fn describe_toml(value: &toml::Value) -> &'static str {

@@ -309,14 +309,17 @@ impl CommandPolicy {
 
     /// Settings for commands that may write `writable` (besides their working directory), use
     /// `temp_dir`, get `extra_env` and reach the network per `network`. The build directories
-    /// the environment names (`CARGO_TARGET_DIR`, `GOCACHE`) are writable too.
+    /// the environment names (`CARGO_TARGET_DIR`, `GOCACHE`) are writable too. Every command
+    /// also gets [`AGENT_HOOK`](crate::env::AGENT_HOOK), so a git hook it sets off (a `git
+    /// commit` of the model's, a test suite's) does not call agent again.
     pub fn settings(
         &self,
         writable: Vec<PathBuf>,
         temp_dir: Option<PathBuf>,
-        extra_env: Vec<(String, String)>,
+        mut extra_env: Vec<(String, String)>,
         network: bool,
     ) -> ProcessSettings {
+        extra_env.push((crate::env::AGENT_HOOK.to_string(), "1".to_string()));
         let mut all = writable;
         all.extend(self.writable.iter().cloned());
         let from_base = self

@@ -366,6 +366,16 @@ fn the_policy_adds_build_directories_and_keeps_the_network_choice_per_kind() {
         ]
     );
     assert!(!settings.sandbox.network);
+    assert_eq!(
+        settings.extra_env,
+        [
+            (
+                "CARGO_TARGET_DIR".to_string(),
+                "/cache/targets/x".to_string()
+            ),
+            ("AGENT_HOOK".to_string(), "1".to_string())
+        ]
+    );
     let base = settings.base_env.clone().unwrap();
     let kept: Vec<String> = settings
         .env_filter

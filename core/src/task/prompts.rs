@@ -19,8 +19,20 @@ const BUILT_INS: &[BuiltIn] = &[
         text: include_str!("../../../prompts/coder.md"),
     },
     BuiltIn {
+        name: "hook-commit-msg",
+        text: include_str!("../../../prompts/hook-commit-msg.md"),
+    },
+    BuiltIn {
+        name: "hook-review",
+        text: include_str!("../../../prompts/hook-review.md"),
+    },
+    BuiltIn {
         name: "planner",
         text: include_str!("../../../prompts/planner.md"),
+    },
+    BuiltIn {
+        name: "pr-review",
+        text: include_str!("../../../prompts/pr-review.md"),
     },
     BuiltIn {
         name: "reviewer",
