@@ -31,6 +31,7 @@ pub mod text;
 pub mod time;
 pub mod tools;
 pub mod turn;
+pub mod untrusted;
 pub mod verify;
 
 pub use error::{Error, ErrorClass, Result};

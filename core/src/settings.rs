@@ -121,6 +121,7 @@ pub fn resolve_task(
         max_review_rounds: max_review_rounds.unwrap_or(config.task.max_review_rounds),
         model,
         role_models: roles,
+        untrusted: None,
     })
 }
 

@@ -15,6 +15,7 @@ mod rate;
 mod routes;
 mod state;
 pub mod token;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -60,6 +61,8 @@ pub fn run(app: &App, args: ServeArgs) -> Result<Exit> {
         .into());
     }
     let token = Token::load_or_create(&token_path, args.token_file.is_none())?;
+    // Webhooks: the secret and the served repositories are checked before anything listens.
+    let webhooks = webhooks::Webhooks::load(&resolved.config, &app.cwd)?.map(Arc::new);
     if args.check {
         return check(app, addr, &token);
     }
@@ -111,6 +114,7 @@ pub fn run(app: &App, args: ServeArgs) -> Result<Exit> {
         local_addr,
         stopping,
         busy_conversations: Mutex::default(),
+        webhooks,
         resolved,
     });
 

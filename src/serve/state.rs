@@ -37,6 +37,8 @@ pub struct ServerState {
     pub stopping: watch::Sender<bool>,
     /// Conversations with a turn in progress (one at a time each).
     pub busy_conversations: Mutex<std::collections::HashSet<String>>,
+    /// GitHub webhooks: the secret and the served repositories; `None` when they are off.
+    pub webhooks: Option<Arc<super::webhooks::Webhooks>>,
 }
 
 impl ServerState {

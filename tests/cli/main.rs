@@ -30,3 +30,4 @@ mod server;
 mod strategies;
 mod task;
 mod trust;
+mod webhooks;

@@ -29,11 +29,18 @@ pub struct Answer {
 impl Server {
     /// Starts `agent serve --addr 127.0.0.1:0 EXTRA…` in `home` and waits for its first line.
     pub fn start(home: &Home, extra: &[&str]) -> Self {
+        Self::start_with_env(home, extra, &[])
+    }
+
+    /// [`Server::start`] with extra environment variables (set after the test's own are
+    /// inherited; `AGENT_*` ones are not).
+    pub fn start_with_env(home: &Home, extra: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = home
             .process()
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(extra)
             .env("AGENT_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -237,6 +237,18 @@ pub const KEYS: &[KeySpec] = &[
         doc: "the GitHub REST API; GitHub Enterprise Server is https://HOST/api/v3",
     },
     KeySpec {
+        key: "github.allowed_commands",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "comma-separated command prefixes (`*` globs) tasks started from GitHub text may run, besides the project's check",
+    },
+    KeySpec {
+        key: "github.repos",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "comma-separated owner/name=/local/checkout pairs whose webhooks `agent serve` acts on",
+    },
+    KeySpec {
         key: "serve.addr",
         kind: ValueKind::String,
         default: "127.0.0.1:7878",
@@ -271,6 +283,12 @@ pub const KEYS: &[KeySpec] = &[
         },
         default: "900",
         doc: "seconds a served task's question waits for an answer before it counts as no (0: forever)",
+    },
+    KeySpec {
+        key: "serve.webhook_secret_file",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "a file (mode 0600) holding the secret GitHub signs webhooks with; empty: POST /v1/webhooks/github is off",
     },
     KeySpec {
         key: "hooks.block_on",

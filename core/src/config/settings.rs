@@ -95,6 +95,12 @@ pub struct RolesConfig {
 pub struct GitHubConfig {
     /// The REST API's base URL, without a trailing slash.
     pub api_url: String,
+    /// Command patterns tasks started from GitHub text may run (see
+    /// [`crate::untrusted::CommandAllowlist`]).
+    pub allowed_commands: Vec<String>,
+    /// `owner/name=/path` pairs: the repositories whose webhooks `agent serve` acts on, and
+    /// their local checkouts.
+    pub repos: Vec<String>,
 }
 
 /// `[serve]`: `agent serve`.
@@ -108,6 +114,8 @@ pub struct ServeConfig {
     pub finish_on_shutdown: bool,
     /// Seconds a question waits for an answer; 0 waits until the task ends.
     pub approval_timeout: u64,
+    /// The file holding the GitHub webhook secret; `None` turns webhooks off.
+    pub webhook_secret_file: Option<String>,
 }
 
 /// `[hooks]`: the git hooks `agent hook install` writes.
@@ -278,6 +286,8 @@ impl Default for Config {
             },
             github: GitHubConfig {
                 api_url: "https://api.github.com".to_string(),
+                allowed_commands: Vec::new(),
+                repos: Vec::new(),
             },
             serve: ServeConfig {
                 addr: "127.0.0.1:7878".to_string(),
@@ -285,6 +295,7 @@ impl Default for Config {
                 rate_limit: 1000,
                 finish_on_shutdown: false,
                 approval_timeout: 900,
+                webhook_secret_file: None,
             },
             hooks: HooksConfig {
                 block_on: Vec::new(),
@@ -356,6 +367,8 @@ fn build(r: &mut Reader<'_>) -> Config {
         },
         github: GitHubConfig {
             api_url: r.string("github.api_url", d.github.api_url),
+            allowed_commands: r.list("github.allowed_commands"),
+            repos: r.list("github.repos"),
         },
         serve: ServeConfig {
             addr: r.string("serve.addr", d.serve.addr),
@@ -367,6 +380,7 @@ fn build(r: &mut Reader<'_>) -> Config {
                 d.serve.finish_on_shutdown,
             ),
             approval_timeout: r.integer("serve.approval_timeout", d.serve.approval_timeout),
+            webhook_secret_file: r.optional_string("serve.webhook_secret_file"),
         },
         hooks: HooksConfig {
             block_on: r.list("hooks.block_on"),

@@ -107,6 +107,14 @@ pub const REPO_KEY_POLICY: &[RepoKeyPolicy] = &[
         "where requests with your GitHub token are sent",
     ),
     needs_trust(
+        "github.allowed_commands",
+        "which commands tasks started from GitHub text may run",
+    ),
+    needs_trust(
+        "github.repos",
+        "which checkouts tasks started by GitHub webhooks run in",
+    ),
+    needs_trust(
         "serve.addr",
         "where `agent serve` listens: a repository could open it to the network",
     ),
@@ -125,6 +133,10 @@ pub const REPO_KEY_POLICY: &[RepoKeyPolicy] = &[
     needs_trust(
         "serve.approval_timeout",
         "how long a served task's questions wait: 0 keeps tasks waiting forever",
+    ),
+    needs_trust(
+        "serve.webhook_secret_file",
+        "the secret that lets GitHub start tasks: it belongs in your own configuration",
     ),
     needs_trust(
         "hooks.block_on",

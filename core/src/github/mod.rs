@@ -15,6 +15,7 @@ mod pulls;
 mod refs;
 mod types;
 mod untrusted;
+pub mod webhook;
 
 pub use actions::MAX_LOG_ARCHIVE;
 pub use client::{Conditional, DEFAULT_API_URL, GitHub, RateLimit, host_of_api_url};

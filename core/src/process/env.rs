@@ -35,22 +35,52 @@ pub fn looks_secret(name: &str) -> bool {
         .any(|pattern| glob_matches(pattern, name))
 }
 
+/// The variables that hold GitHub tokens (for github.com and GitHub Enterprise Server).
+pub const GITHUB_TOKEN_VARIABLES: &[&str] = &[
+    "GH_TOKEN",
+    "GITHUB_TOKEN",
+    "GH_ENTERPRISE_TOKEN",
+    "GITHUB_ENTERPRISE_TOKEN",
+];
+
 /// The variables commands do not get: the built-in list and `remove`, except `keep`. Patterns
 /// may use `*`; matching ignores case.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EnvFilter {
     remove: Vec<String>,
     keep: Vec<String>,
+    /// For tasks started from untrusted text: `keep` cannot bring back a variable that looks
+    /// secret or holds a GitHub token.
+    strict: bool,
 }
 
 impl EnvFilter {
     /// The built-in list plus `remove`, less `keep`.
     pub fn new(remove: Vec<String>, keep: Vec<String>) -> Self {
-        Self { remove, keep }
+        Self {
+            remove,
+            keep,
+            strict: false,
+        }
+    }
+
+    /// This filter for commands of a task started from untrusted text: every variable that
+    /// looks secret and the GitHub token variables are removed whatever `keep` says.
+    pub fn strict(mut self) -> Self {
+        self.strict = true;
+        self
     }
 
     /// Whether a command does not get the variable `name`.
     pub fn removes(&self, name: &str) -> bool {
+        if self.strict
+            && (looks_secret(name)
+                || GITHUB_TOKEN_VARIABLES
+                    .iter()
+                    .any(|variable| variable.eq_ignore_ascii_case(name)))
+        {
+            return true;
+        }
         let kept = self.keep.iter().any(|pattern| glob_matches(pattern, name));
         let removed = looks_secret(name)
             || self
@@ -172,5 +202,32 @@ mod tests {
         .map(|(name, value)| (name.to_string(), OsString::from(value)));
         let names: Vec<String> = filter.apply(vars).into_iter().map(|(n, _)| n).collect();
         assert_eq!(names, ["PATH", "CI_JOB_TOKEN"]);
+    }
+
+    #[test]
+    fn a_strict_filter_keeps_no_secret_whatever_env_keep_says() {
+        let filter = EnvFilter::new(
+            vec!["DATABASE_URL".into()],
+            vec![
+                "*".into(),
+                "GH_TOKEN".into(),
+                "CI_JOB_TOKEN".into(),
+                "DATABASE_URL".into(),
+            ],
+        )
+        .strict();
+        let vars = [
+            ("PATH", "/bin"),
+            ("GH_TOKEN", "ghp_x"),
+            ("github_token", "ghp_y"),
+            ("GH_ENTERPRISE_TOKEN", "ghe"),
+            ("CI_JOB_TOKEN", "kept before"),
+            ("OPENAI_API_KEY", "sk-test"),
+            ("DATABASE_URL", "kept: it only matched env_remove"),
+            ("HOME", "/home/u"),
+        ]
+        .map(|(name, value)| (name.to_string(), OsString::from(value)));
+        let names: Vec<String> = filter.apply(vars).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["PATH", "DATABASE_URL", "HOME"]);
     }
 }

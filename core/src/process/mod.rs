@@ -48,7 +48,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt as _};
 
 pub use capture::HeadTail;
-pub use env::{EnvFilter, looks_secret};
+pub use env::{EnvFilter, GITHUB_TOKEN_VARIABLES, looks_secret};
 use group::Group;
 pub use identity::{Liveness, ProcessIdentity};
 pub use launcher::LAUNCHER_ARG;

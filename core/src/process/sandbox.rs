@@ -351,6 +351,25 @@ impl CommandPolicy {
         }
     }
 
+    /// This policy for a task started from untrusted text ([`crate::untrusted`]): no variable
+    /// that looks secret nor a GitHub token reaches its commands, whatever `sandbox.env_keep`
+    /// says, and neither the model's `run` nor the check gets the network (code the task wrote
+    /// could otherwise send out what it can read). Without a captured environment (embedders
+    /// that configure nothing) commands start from an empty one rather than the agent's.
+    pub fn for_untrusted(&self) -> CommandPolicy {
+        CommandPolicy {
+            network_run: false,
+            network_check: false,
+            base_env: Some(
+                self.base_env
+                    .clone()
+                    .unwrap_or_else(|| Arc::from(Vec::new())),
+            ),
+            env_filter: self.env_filter.clone().strict(),
+            ..self.clone()
+        }
+    }
+
     /// A fresh temporary directory named `name` under the temp root, removed when dropped;
     /// `None` without a temp root or when it cannot be made.
     pub fn scratch_dir(&self, name: &str) -> Option<ScratchDir> {

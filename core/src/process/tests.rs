@@ -398,6 +398,38 @@ fn the_policy_adds_build_directories_and_keeps_the_network_choice_per_kind() {
     assert!(!path.exists(), "the scratch directory goes when dropped");
 }
 
+#[test]
+fn an_untrusted_task_gets_no_network_and_no_kept_secret() {
+    let env = crate::env::EnvSnapshot::from_pairs([
+        ("PATH", "/bin"),
+        ("GH_TOKEN", "ghp"),
+        ("NPM_TOKEN", "npm"),
+    ]);
+    let config = crate::config::SandboxConfig {
+        network_run: true,
+        network_check: true,
+        env_keep: vec!["GH_TOKEN".into(), "NPM_TOKEN".into()],
+        ..crate::config::Config::default().sandbox
+    };
+    let policy = CommandPolicy::from_config(&config, &env, None, "/temp".into(), &[]);
+    let kept = |policy: &CommandPolicy| -> Vec<String> {
+        policy
+            .env_filter
+            .apply(policy.base_env.clone().unwrap().iter().cloned())
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
+    };
+    assert_eq!(kept(&policy), ["GH_TOKEN", "NPM_TOKEN", "PATH"]);
+    let untrusted = policy.for_untrusted();
+    assert!(!untrusted.network_run && !untrusted.network_check);
+    assert_eq!(kept(&untrusted), ["PATH"]);
+    assert_eq!(untrusted.mode, policy.mode);
+    // Nothing captured: an empty environment, never the agent's own.
+    let bare = CommandPolicy::default().for_untrusted();
+    assert_eq!(bare.base_env.as_deref().map(<[_]>::len), Some(0));
+}
+
 /// The Landlock rules, applied to a thread of this process (the domain is the thread's), with
 /// a shell started from that thread as the sandboxed command.
 #[cfg(target_os = "linux")]

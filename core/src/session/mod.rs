@@ -223,9 +223,12 @@ impl Session {
     /// Waits, at most `limit`, until the task's thread has let go of it (after `task_finished`
     /// it still removes the task's temporary directory and closes its connection). A front
     /// calls it before its process exits.
+    /// `Duration::MAX` waits as long as the task runs.
     pub async fn settle(&self, task_id: &str, limit: Duration) {
-        let deadline = tokio::time::Instant::now() + limit;
-        while self.is_running(task_id) && tokio::time::Instant::now() < deadline {
+        let deadline = tokio::time::Instant::now().checked_add(limit);
+        while self.is_running(task_id)
+            && deadline.is_none_or(|deadline| tokio::time::Instant::now() < deadline)
+        {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }

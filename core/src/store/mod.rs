@@ -24,6 +24,7 @@ pub(crate) mod search;
 mod stats;
 mod tasks;
 mod transfer;
+mod webhooks;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -46,6 +47,7 @@ pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
 pub use stats::DashboardStats;
 pub use tasks::{EditOutcomeStats, NewTask, TaskCursor, TaskEnding, TaskQuery, TaskRecord};
 pub use transfer::{ConversationRecord, ImportReport, MessageRecord, read_jsonl};
+pub use webhooks::{DELIVERY_RETENTION, MAX_DELIVERIES, WebhookDelivery};
 
 /// How to open the store.
 #[derive(Debug, Clone)]

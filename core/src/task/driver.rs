@@ -422,6 +422,10 @@ async fn run_tool<H: TurnHost>(
         ToolEffect::Write { path, preview } => (ToolEffectKind::Write, path, preview),
         ToolEffect::Command { command } => (ToolEffectKind::Command, command, String::new()),
     };
+    // A command an untrusted task may not run is refused before any person is asked.
+    if let Some(refusal) = ctx.tools().approvals.screen(kind, &subject) {
+        return refuse(ctx, call, refusal.reason);
+    }
     if ctx.tools().approvals.needs_asking(kind) {
         let question = ApprovalQuestion {
             call_id: call.id.clone(),

@@ -25,6 +25,7 @@ use crate::store::{NewTask, Store, TaskRecord};
 use crate::task::TaskStatus;
 use crate::tools::{ToolSettings, Toolbox, Workspace};
 use crate::turn::TurnLedger;
+use crate::untrusted::CommandAllowlist;
 use crate::verify::{self, VerifyCommand};
 
 /// Everything a task run needs besides the store.
@@ -249,6 +250,18 @@ pub async fn run_task(
             let _ = std::fs::create_dir_all(dir);
         }
     }
+    // A task started from untrusted text: no credentials, no network for `run`, and only the
+    // allowed commands (the check among them).
+    let commands = match &spec.untrusted {
+        Some(_) => commands.for_untrusted(),
+        None => commands,
+    };
+    let allowlist = spec.untrusted.as_ref().map(|origin| {
+        CommandAllowlist::new(
+            &origin.allowed_commands,
+            verify_command.iter().map(|check| check.command.clone()),
+        )
+    });
     let run_process = commands.settings(
         writable.clone(),
         temp_dir.clone(),
@@ -257,9 +270,15 @@ pub async fn run_task(
     );
     let check_process = commands.settings(writable, temp_dir, command_env, commands.network_check);
     let toolbox = match Workspace::new(&worktree.path) {
-        Ok(workspace) => Toolbox::new(workspace, tool_settings)
-            .with_base_commit(worktree.base_commit.clone())
-            .with_process(run_process),
+        Ok(workspace) => {
+            let toolbox = Toolbox::new(workspace, tool_settings)
+                .with_base_commit(worktree.base_commit.clone())
+                .with_process(run_process);
+            match &allowlist {
+                Some(allowlist) => toolbox.with_command_allowlist(allowlist.clone()),
+                None => toolbox,
+            }
+        }
         Err(error) => {
             let message = format!("cannot use the worktree: {error}");
             log.emit(Event::Error {
@@ -281,7 +300,15 @@ pub async fn run_task(
         branch: worktree.branch.clone(),
         model,
         role_models,
-        tools: ToolKit::new(toolbox, Approvals::new(spec.approval, asker)),
+        tools: ToolKit::new(
+            toolbox,
+            match allowlist {
+                Some(allowlist) => {
+                    Approvals::new(spec.approval, asker).with_command_allowlist(allowlist)
+                }
+                None => Approvals::new(spec.approval, asker),
+            },
+        ),
         settings: StrategySettings {
             max_iterations: spec.max_iterations,
             max_review_rounds: spec.max_review_rounds,

@@ -1,21 +1,28 @@
 //! `run`: a shell command in the workspace root through the core's process runner
 //! ([`crate::process`]: environment without credentials, sandbox, time limit, process group),
-//! its output cut to the output limit by keeping the head and the tail.
+//! its output cut to the output limit by keeping the head and the tail. A task started from
+//! untrusted text runs only what its [`CommandAllowlist`] allows.
 
 use super::args::Args;
 use super::{ToolError, ToolOutput, ToolSettings, Workspace};
 use crate::process::{self, End, ProcessError, ProcessSettings, Request};
+use crate::untrusted::CommandAllowlist;
 
 /// `run {command}`: `sh -c command`, ending with `exit code: N`; an error unless it exits 0.
+/// With an allowlist, a command it does not allow is refused without running.
 pub(crate) async fn run(
     workspace: &Workspace,
     settings: &ToolSettings,
     process_settings: &ProcessSettings,
+    allowlist: Option<&CommandAllowlist>,
     args: &Args,
 ) -> Result<ToolOutput, ToolError> {
     let command_line = args.string("command")?;
     if command_line.trim().is_empty() {
         return Err(ToolError::invalid("`command` is empty"));
+    }
+    if let Some(allowlist) = allowlist {
+        allowlist.check(command_line).map_err(ToolError::failed)?;
     }
     let head = settings.output_limit / 2;
     let request = Request {

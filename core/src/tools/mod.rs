@@ -29,6 +29,7 @@ use agent_models::{ToolCall, ToolSpec};
 use serde::{Deserialize, Serialize};
 
 use crate::process::{HeadTail, ProcessSettings};
+use crate::untrusted::CommandAllowlist;
 use args::Args;
 pub use error::ToolError;
 pub use name::ToolName;
@@ -128,6 +129,8 @@ pub struct Toolbox {
     base_commit: Option<String>,
     /// How `run` starts commands: their environment and sandbox.
     process: Arc<ProcessSettings>,
+    /// For a task started from untrusted text: the only commands `run` may start.
+    allowlist: Option<Arc<CommandAllowlist>>,
 }
 
 /// A tool that does blocking file work, run on tokio's blocking pool.
@@ -140,7 +143,20 @@ impl Toolbox {
             settings,
             base_commit: None,
             process: Arc::new(ProcessSettings::default()),
+            allowlist: None,
         }
+    }
+
+    /// Lets `run` start only the commands `allowlist` allows (a task started from untrusted
+    /// text); any other is refused with a message the model reads.
+    pub fn with_command_allowlist(mut self, allowlist: CommandAllowlist) -> Self {
+        self.allowlist = Some(Arc::new(allowlist));
+        self
+    }
+
+    /// The commands `run` may start, when they are limited.
+    pub fn command_allowlist(&self) -> Option<&CommandAllowlist> {
+        self.allowlist.as_deref()
     }
 
     /// Gives commands that `run` starts these extra environment variables.
@@ -209,7 +225,14 @@ impl Toolbox {
             Some(ToolName::Edit) => self.blocking(edit::edit, args).await,
             Some(ToolName::Write) => self.blocking(files::write, args).await,
             Some(ToolName::Run) => {
-                command::run(&self.workspace, &self.settings, &self.process, &args).await
+                command::run(
+                    &self.workspace,
+                    &self.settings,
+                    &self.process,
+                    self.allowlist.as_deref(),
+                    &args,
+                )
+                .await
             }
             Some(ToolName::Diff) => self.diff().await,
             None => Err(ToolError::failed(format!(

@@ -455,6 +455,32 @@ async fn run_reports_output_and_exit_code() {
 }
 
 #[tokio::test]
+async fn run_starts_only_allowed_commands_when_the_task_is_untrusted() {
+    let (_temp, toolbox) = toolbox();
+    let toolbox = toolbox.with_command_allowlist(crate::untrusted::CommandAllowlist::new(
+        &["echo allowed".to_owned()],
+        ["touch checked".to_owned()],
+    ));
+    assert!(
+        ok(&toolbox, "run", json!({"command": "echo allowed here"}))
+            .await
+            .starts_with("allowed here\n")
+    );
+    ok(&toolbox, "run", json!({"command": "touch checked"})).await;
+    assert!(root(&toolbox).join("checked").exists());
+    for refused in [
+        "touch evil",
+        "echo allowed; touch evil",
+        "echo allowed > evil",
+    ] {
+        let message = err(&toolbox, "run", json!({ "command": refused })).await;
+        assert!(message.starts_with("refused: "), "{message}");
+        assert!(message.contains("untrusted"), "{message}");
+    }
+    assert!(!root(&toolbox).join("evil").exists(), "nothing refused ran");
+}
+
+#[tokio::test]
 async fn run_times_out_and_kills_the_command() {
     let settings = ToolSettings {
         command_timeout: Duration::from_secs(1),

@@ -6,6 +6,7 @@ pub mod events;
 pub mod models;
 pub mod system;
 pub mod tasks;
+pub mod webhooks;
 
 use std::time::Duration;
 
@@ -32,7 +33,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 #[openapi(
     info(
         title = "agent",
-        description = "The HTTP API of `agent serve`. Every route but /healthz, this description (/openapi.json, /docs) and the dashboard page needs `Authorization: Bearer <token>`; errors are `{error, hint}`."
+        description = "The HTTP API of `agent serve`. Every route but /healthz, this description (/openapi.json, /docs), the dashboard page and POST /v1/webhooks/github (signed by GitHub instead) needs `Authorization: Bearer <token>`; errors are `{error, hint}`."
     ),
     paths(
         system::healthz, system::readyz, system::metrics, system::stats, system::classify_text,
@@ -43,6 +44,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
         conversations::list, conversations::create, conversations::show, conversations::search,
         conversations::turn, conversations::interrupt, conversations::attachment,
         models::list, models::show, models::machine, models::recommend, models::pull,
+        webhooks::github, webhooks::deliveries,
     ),
     components(schemas(super::error::ErrorBody)),
     modifiers(&BearerAuth),
@@ -105,6 +107,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/v1/models/pull", post(models::pull))
         .route("/v1/models/{name}", get(models::show))
         .route("/v1/machine", get(models::machine))
+        .route("/v1/webhooks/github", post(webhooks::github))
+        .route("/v1/webhooks/github/deliveries", get(webhooks::deliveries))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
