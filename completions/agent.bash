@@ -304,6 +304,9 @@ _agent() {
             agent__subcmd__help__subcmd__pr,merge)
                 cmd="agent__subcmd__help__subcmd__pr__subcmd__merge"
                 ;;
+            agent__subcmd__help__subcmd__pr,review)
+                cmd="agent__subcmd__help__subcmd__pr__subcmd__review"
+                ;;
             agent__subcmd__help__subcmd__pr,show)
                 cmd="agent__subcmd__help__subcmd__pr__subcmd__show"
                 ;;
@@ -472,6 +475,9 @@ _agent() {
             agent__subcmd__pr,merge)
                 cmd="agent__subcmd__pr__subcmd__merge"
                 ;;
+            agent__subcmd__pr,review)
+                cmd="agent__subcmd__pr__subcmd__review"
+                ;;
             agent__subcmd__pr,show)
                 cmd="agent__subcmd__pr__subcmd__show"
                 ;;
@@ -495,6 +501,9 @@ _agent() {
                 ;;
             agent__subcmd__pr__subcmd__help,merge)
                 cmd="agent__subcmd__pr__subcmd__help__subcmd__merge"
+                ;;
+            agent__subcmd__pr__subcmd__help,review)
+                cmd="agent__subcmd__pr__subcmd__help__subcmd__review"
                 ;;
             agent__subcmd__pr__subcmd__help,show)
                 cmd="agent__subcmd__pr__subcmd__help__subcmd__show"
@@ -2094,7 +2103,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help__subcmd__pr)
-            opts="create list show checkout merge close comment"
+            opts="create list show checkout merge close comment review"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2178,6 +2187,20 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help__subcmd__pr__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__pr__subcmd__review)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3454,7 +3477,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__pr)
-            opts="-c -h -V --config --color --log-format --help --version create list show checkout merge close comment help"
+            opts="-c -h -V --config --color --log-format --help --version create list show checkout merge close comment review help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3672,7 +3695,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__pr__subcmd__help)
-            opts="create list show checkout merge close comment help"
+            opts="create list show checkout merge close comment review help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3783,6 +3806,20 @@ _agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        agent__subcmd__pr__subcmd__help__subcmd__review)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         agent__subcmd__pr__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -3859,6 +3896,80 @@ _agent() {
                     return 0
                     ;;
                 --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__pr__subcmd__review)
+            opts="-m -c -h -V --github-repo --remote --repo --dry-run --json --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --github-repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend)
+                    COMPREPLY=($(compgen -W "ollama openai local" -- "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --temperature)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

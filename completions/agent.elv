@@ -35,7 +35,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand undo 'Revert the task applied last in this repository (`agent task apply`)'
             cand trust 'Trust this repository''s .agent/config.toml, so that all of its keys apply'
             cand serve 'Serve the HTTP API, event streams and the web dashboard'
-            cand pr 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment'
+            cand pr 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment, review with a model'
             cand auth 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
             cand hook 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push'
             cand ci 'Watch GitHub Actions and fix failing runs; show what the monitor did'
@@ -701,6 +701,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand merge 'Merge a pull request (a merge commit unless --squash or --rebase)'
             cand close 'Close a pull request without merging it'
             cand comment 'Comment on a pull request (or an issue)'
+            cand review 'Review a pull request with a model and post one review: line comments on the diff and a verdict (approve, request changes, or comment)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agent;pr;create'= {
@@ -807,6 +808,29 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'agent;pr;review'= {
+            cand --github-repo 'The repository on GitHub [default: the one the remote points at]'
+            cand --remote 'The git remote that names the repository and receives pushes'
+            cand --repo 'The local checkout [default: the current directory]'
+            cand --backend 'Which backend serves the model [default: model.backend]'
+            cand --base-url 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]'
+            cand -m 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --model 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --temperature 'Sampling temperature; 0 is greedy'
+            cand --max-tokens 'At most this many tokens in the answer'
+            cand --context 'Context window in tokens [default: model.context_length]'
+            cand --seed 'Seed for reproducible sampling'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --dry-run 'Print the review without posting it'
+            cand --json 'Print the review (and the posted review''s id and URL) as JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'agent;pr;help'= {
             cand create 'Push a succeeded task''s branch and open a pull request for it (the PR template, else a built-in one, filled with the summary, check result, changes and the task)'
             cand list 'List pull requests, newest first'
@@ -815,6 +839,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand merge 'Merge a pull request (a merge commit unless --squash or --rebase)'
             cand close 'Close a pull request without merging it'
             cand comment 'Comment on a pull request (or an issue)'
+            cand review 'Review a pull request with a model and post one review: line comments on the diff and a verdict (approve, request changes, or comment)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agent;pr;help;create'= {
@@ -830,6 +855,8 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;pr;help;close'= {
         }
         &'agent;pr;help;comment'= {
+        }
+        &'agent;pr;help;review'= {
         }
         &'agent;pr;help;help'= {
         }
@@ -1077,7 +1104,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand undo 'Revert the task applied last in this repository (`agent task apply`)'
             cand trust 'Trust this repository''s .agent/config.toml, so that all of its keys apply'
             cand serve 'Serve the HTTP API, event streams and the web dashboard'
-            cand pr 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment'
+            cand pr 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment, review with a model'
             cand auth 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
             cand hook 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push'
             cand ci 'Watch GitHub Actions and fix failing runs; show what the monitor did'
@@ -1193,6 +1220,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand merge 'Merge a pull request (a merge commit unless --squash or --rebase)'
             cand close 'Close a pull request without merging it'
             cand comment 'Comment on a pull request (or an issue)'
+            cand review 'Review a pull request with a model and post one review: line comments on the diff and a verdict (approve, request changes, or comment)'
         }
         &'agent;help;pr;create'= {
         }
@@ -1207,6 +1235,8 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;pr;close'= {
         }
         &'agent;help;pr;comment'= {
+        }
+        &'agent;help;pr;review'= {
         }
         &'agent;help;auth'= {
             cand github 'Store a GitHub token (checked against the API first) for `github.api_url`''s host'

@@ -41,7 +41,7 @@ complete -c agent -n "__fish_agent_needs_command" -f -a "task" -d 'Run a coding 
 complete -c agent -n "__fish_agent_needs_command" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
 complete -c agent -n "__fish_agent_needs_command" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
 complete -c agent -n "__fish_agent_needs_command" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
-complete -c agent -n "__fish_agent_needs_command" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment'
+complete -c agent -n "__fish_agent_needs_command" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment, review with a model'
 complete -c agent -n "__fish_agent_needs_command" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
 complete -c agent -n "__fish_agent_needs_command" -f -a "hook" -d 'Install, remove and list agent\'s git hooks: a review before each commit, commit messages, the project\'s check before each push'
 complete -c agent -n "__fish_agent_needs_command" -f -a "ci" -d 'Watch GitHub Actions and fix failing runs; show what the monitor did'
@@ -552,22 +552,23 @@ json\t''"
 complete -c agent -n "__fish_agent_using_subcommand serve" -l check -d 'Print what a client needs (URL, token file, a dashboard link) and exit'
 complete -c agent -n "__fish_agent_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
-complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment review help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment review help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment review help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
 json\t''"
-complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -s h -l help -d 'Print help'
-complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "create" -d 'Push a succeeded task\'s branch and open a pull request for it (the PR template, else a built-in one, filled with the summary, check result, changes and the task)'
-complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "list" -d 'List pull requests, newest first'
-complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "show" -d 'One pull request: title, state, branches, body'
-complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "checkout" -d 'Fetch a pull request\'s branch and check it out'
-complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "merge" -d 'Merge a pull request (a merge commit unless --squash or --rebase)'
-complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "close" -d 'Close a pull request without merging it'
-complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "comment" -d 'Comment on a pull request (or an issue)'
-complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment review help" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment review help" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment review help" -f -a "create" -d 'Push a succeeded task\'s branch and open a pull request for it (the PR template, else a built-in one, filled with the summary, check result, changes and the task)'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment review help" -f -a "list" -d 'List pull requests, newest first'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment review help" -f -a "show" -d 'One pull request: title, state, branches, body'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment review help" -f -a "checkout" -d 'Fetch a pull request\'s branch and check it out'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment review help" -f -a "merge" -d 'Merge a pull request (a merge commit unless --squash or --rebase)'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment review help" -f -a "close" -d 'Close a pull request without merging it'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment review help" -f -a "comment" -d 'Comment on a pull request (or an issue)'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment review help" -f -a "review" -d 'Review a pull request with a model and post one review: line comments on the diff and a verdict (approve, request changes, or comment)'
+complete -c agent -n "__fish_agent_using_subcommand pr; and not __fish_seen_subcommand_from create list show checkout merge close comment review help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l github-repo -d 'The repository on GitHub [default: the one the remote points at]' -r
 complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l remote -d 'The git remote that names the repository and receives pushes' -r
 complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from create" -l repo -d 'The local checkout [default: the current directory]' -r -F
@@ -660,6 +661,28 @@ complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcomma
 json\t''"
 complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from comment" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from comment" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -l github-repo -d 'The repository on GitHub [default: the one the remote points at]' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -l remote -d 'The git remote that names the repository and receives pushes' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -l repo -d 'The local checkout [default: the current directory]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -l backend -d 'Which backend serves the model [default: model.backend]' -r -f -a "ollama\t''
+openai\t''
+local\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -l base-url -d 'The server\'s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -s m -l model -d 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -l temperature -d 'Sampling temperature; 0 is greedy' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -l max-tokens -d 'At most this many tokens in the answer' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -l context -d 'Context window in tokens [default: model.context_length]' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -l seed -d 'Seed for reproducible sampling' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -l dry-run -d 'Print the review without posting it'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -l json -d 'Print the review (and the posted review\'s id and URL) as JSON'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from review" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "create" -d 'Push a succeeded task\'s branch and open a pull request for it (the PR template, else a built-in one, filled with the summary, check result, changes and the task)'
 complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "list" -d 'List pull requests, newest first'
 complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "show" -d 'One pull request: title, state, branches, body'
@@ -667,6 +690,7 @@ complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcomma
 complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge a pull request (a merge commit unless --squash or --rebase)'
 complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "close" -d 'Close a pull request without merging it'
 complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "comment" -d 'Comment on a pull request (or an issue)'
+complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "review" -d 'Review a pull request with a model and post one review: line comments on the diff and a verdict (approve, request changes, or comment)'
 complete -c agent -n "__fish_agent_using_subcommand pr; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand auth; and not __fish_seen_subcommand_from github status logout help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand auth; and not __fish_seen_subcommand_from github status logout help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
@@ -852,7 +876,7 @@ complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_su
 complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
 complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
 complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment, review with a model'
 complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
 complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "hook" -d 'Install, remove and list agent\'s git hooks: a review before each commit, commit messages, the project\'s check before each push'
 complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "ci" -d 'Watch GitHub Actions and fix failing runs; show what the monitor did'
@@ -894,6 +918,7 @@ complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from pr" -f -a "merge" -d 'Merge a pull request (a merge commit unless --squash or --rebase)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from pr" -f -a "close" -d 'Close a pull request without merging it'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from pr" -f -a "comment" -d 'Comment on a pull request (or an issue)'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from pr" -f -a "review" -d 'Review a pull request with a model and post one review: line comments on the diff and a verdict (approve, request changes, or comment)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "github" -d 'Store a GitHub token (checked against the API first) for `github.api_url`\'s host'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Where the GitHub token in use comes from (exit 3 when there is none)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Remove the GitHub token agent stored'

@@ -131,10 +131,11 @@ pub enum Command {
     )]
     Serve(ServeArgs),
 
-    /// Pull requests: open one from a task's branch, list, show, check out, merge, close, comment
+    /// Pull requests: open one from a task's branch, list, show, check out, merge, close,
+    /// comment, review with a model
     #[command(
         subcommand,
-        after_help = "Examples:\n  agent pr create                 push the newest succeeded task's branch and open its PR\n  agent pr create 3f2a --draft --label bot --reviewer octocat\n  agent pr list --state all\n  agent pr merge 42 --squash"
+        after_help = "Examples:\n  agent pr create                 push the newest succeeded task's branch and open its PR\n  agent pr create 3f2a --draft --label bot --reviewer octocat\n  agent pr list --state all\n  agent pr merge 42 --squash\n  agent pr review 42 --dry-run    print a model's review, post nothing"
     )]
     Pr(PrCommand),
 
@@ -345,6 +346,35 @@ pub enum PrCommand {
         #[command(flatten)]
         target: GitHubTarget,
     },
+    /// Review a pull request with a model and post one review: line comments on the diff and
+    /// a verdict (approve, request changes, or comment)
+    ///
+    /// The model reads the title, description and diff as untrusted data (the diff cut to its
+    /// context window, file by file, and the review says what it did not see). Comments on
+    /// lines outside the diff go into the review's body. An answer that is not the JSON asked
+    /// for is posted as a comment, never as an approval. The model: --model, else
+    /// roles.reviewer.model, else model.name.
+    #[command(
+        after_help = "Examples:\n  agent pr review 42 --dry-run            print the review, post nothing\n  agent pr review 42 --model qwen2.5-coder:14b\n  agent pr review 7 --github-repo octo/app --json"
+    )]
+    Review(PrReviewArgs),
+}
+
+/// `agent pr review`.
+#[derive(Debug, Args)]
+pub struct PrReviewArgs {
+    /// The pull request's number
+    pub number: u64,
+    #[command(flatten)]
+    pub target: GitHubTarget,
+    /// Print the review without posting it
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the review (and the posted review's id and URL) as JSON
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub backend: BackendArgs,
 }
 
 /// `agent pr create`.

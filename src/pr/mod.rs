@@ -1,8 +1,10 @@
-//! `agent pr`: pull requests from task branches (create), and the everyday PR commands (list,
-//! show, checkout, merge, close, comment) against the repository's GitHub.
+//! `agent pr`: pull requests from task branches (create), the everyday PR commands (list,
+//! show, checkout, merge, close, comment) against the repository's GitHub, and a model's review
+//! (review).
 
 mod create;
 mod manage;
+mod review;
 
 pub use create::{PublishRequest, publish};
 
@@ -38,5 +40,6 @@ pub fn run(app: &App, command: PrCommand) -> Result<Exit> {
             body,
             target,
         } => manage::comment(app, number, &body, &target),
+        PrCommand::Review(args) => review::run(app, args),
     }
 }

@@ -389,4 +389,15 @@ fn github_errors_are_one_line_with_a_hint() {
         2,
     );
     assert!(stderr.contains("--github-repo"), "{stderr}");
+    // So does one without such a remote.
+    git(&elsewhere, &["remote", "remove", "origin"]);
+    let (_, stderr) = run(
+        agent(&home, &github)
+            .args(["pr", "list"])
+            .current_dir(&elsewhere)
+            .env("GH_TOKEN", TOKEN),
+        2,
+    );
+    assert!(stderr.contains("no remote `origin`"), "{stderr}");
+    assert!(stderr.contains("hint: pass --github-repo"), "{stderr}");
 }

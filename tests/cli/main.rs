@@ -20,6 +20,7 @@ mod hooks;
 mod models;
 mod ollama;
 mod packaging;
+mod pr_review;
 mod redaction;
 mod scripted;
 mod serve;

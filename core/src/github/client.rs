@@ -339,13 +339,18 @@ fn error_message(body: &str, status: StatusCode) -> String {
         let details: Vec<String> = errors
             .iter()
             .filter_map(|error| {
-                error["message"].as_str().map(str::to_string).or_else(|| {
-                    Some(format!(
-                        "{} {}",
-                        error["field"].as_str()?,
-                        error["code"].as_str().unwrap_or("invalid")
-                    ))
-                })
+                // An entry is an object, or (as in "Can not approve your own pull request") a string.
+                error
+                    .as_str()
+                    .or(error["message"].as_str())
+                    .map(str::to_string)
+                    .or_else(|| {
+                        Some(format!(
+                            "{} {}",
+                            error["field"].as_str()?,
+                            error["code"].as_str().unwrap_or("invalid")
+                        ))
+                    })
             })
             .collect();
         if !details.is_empty() {
@@ -373,6 +378,11 @@ mod tests {
         assert_eq!(
             error_message(body, StatusCode::UNPROCESSABLE_ENTITY),
             "Validation Failed (A pull request already exists for o:b.; head invalid)"
+        );
+        let own = r#"{"message":"Unprocessable Entity","errors":["Can not approve your own pull request"]}"#;
+        assert_eq!(
+            error_message(own, StatusCode::UNPROCESSABLE_ENTITY),
+            "Unprocessable Entity (Can not approve your own pull request)"
         );
         assert_eq!(
             error_message("<html>", StatusCode::BAD_GATEWAY),

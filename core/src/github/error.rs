@@ -48,6 +48,11 @@ pub enum GitHubError {
     #[error("{0}")]
     BadReference(String),
 
+    /// Which repository on GitHub is meant cannot be told from the checkout (no such remote, or
+    /// one on another host).
+    #[error("{0}")]
+    UnknownRepository(String),
+
     /// `git push` (or another git command for GitHub) failed.
     #[error("git {action} failed: {message}")]
     Git { action: String, message: String },
@@ -72,7 +77,9 @@ impl GitHubError {
     /// How a front should treat it (exit code, HTTP status).
     pub fn class(&self) -> ErrorClass {
         match self {
-            GitHubError::NoToken { .. } | GitHubError::BadReference(_) => ErrorClass::Usage,
+            GitHubError::NoToken { .. }
+            | GitHubError::BadReference(_)
+            | GitHubError::UnknownRepository(_) => ErrorClass::Usage,
             GitHubError::NotFound { .. } => ErrorClass::NotFound,
             GitHubError::Decode { .. } | GitHubError::Archive(_) => ErrorClass::InvalidData,
             GitHubError::SecretStore { .. } => ErrorClass::Storage,
@@ -107,6 +114,10 @@ impl GitHubError {
             }
             GitHubError::BadReference(_) => {
                 "write owner/repo#123 or paste the issue's URL".into()
+            }
+            GitHubError::UnknownRepository(_) => {
+                "pass --github-repo OWNER/NAME, or run it in a checkout whose remote is on GitHub"
+                    .into()
             }
             GitHubError::Git { .. } => {
                 "check the remote (`git remote -v`) and that you may push to it".into()

@@ -153,10 +153,17 @@ fn publishable_branch(task: &TaskRecord) -> Result<String> {
 pub async fn remote_repo(checkout: &Path, remote: &str, host: &str) -> Result<RepoName> {
     // The configured URL as written: `get-url` would expand `insteadOf` rewrites.
     let key = format!("remote.{remote}.url");
-    let url = git(checkout, &["config", "--get", &key], &[]).await?;
+    let url = git(checkout, &["config", "--get", &key], &[])
+        .await
+        .map_err(|_| {
+            Error::GitHub(GitHubError::UnknownRepository(format!(
+                "cannot tell which GitHub repository is meant: no remote `{remote}` in {}",
+                checkout.display()
+            )))
+        })?;
     RepoName::from_remote_url(url.trim(), host).ok_or_else(|| {
-        Error::GitHub(GitHubError::BadReference(format!(
-            "remote `{remote}` ({}) is not a repository on {host}; pass --github-repo OWNER/NAME",
+        Error::GitHub(GitHubError::UnknownRepository(format!(
+            "cannot tell which GitHub repository is meant: remote `{remote}` ({}) is not on {host}",
             crate::redact::redact_url_credentials(url.trim())
         )))
     })

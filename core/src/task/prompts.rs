@@ -31,6 +31,10 @@ const BUILT_INS: &[BuiltIn] = &[
         text: include_str!("../../../prompts/planner.md"),
     },
     BuiltIn {
+        name: "pr-review",
+        text: include_str!("../../../prompts/pr-review.md"),
+    },
+    BuiltIn {
         name: "reviewer",
         text: include_str!("../../../prompts/reviewer.md"),
     },
