@@ -53,6 +53,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 8,
         sql: include_str!("migrations/0008_search_speed.sql"),
     },
+    // 0009 and 0010 are reserved for changes not merged yet.
+    Migration {
+        version: 11,
+        sql: include_str!("migrations/0011_tool_checks_and_task_context.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

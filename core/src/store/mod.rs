@@ -23,6 +23,7 @@ mod registry;
 pub(crate) mod search;
 mod stats;
 mod tasks;
+mod tool_checks;
 mod transfer;
 
 use std::borrow::Cow;
@@ -45,6 +46,7 @@ pub use registry::RegistryEntry;
 pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
 pub use stats::DashboardStats;
 pub use tasks::{EditOutcomeStats, NewTask, TaskCursor, TaskEnding, TaskQuery, TaskRecord};
+pub use tool_checks::ToolCheckRecord;
 pub use transfer::{ConversationRecord, ImportReport, MessageRecord, read_jsonl};
 
 /// How to open the store.
