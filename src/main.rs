@@ -11,6 +11,7 @@ mod completions;
 mod config;
 mod doctor;
 mod exit;
+mod firstrun;
 mod github;
 mod history;
 mod logging;
@@ -21,6 +22,7 @@ mod progress;
 mod serve;
 mod session;
 mod task;
+mod tool_check;
 mod trust;
 
 use std::process::ExitCode;

@@ -70,6 +70,27 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
+/// Runs `future` to its end on a thread of its own with its own runtime, and waits for it: safe
+/// from any thread, also one that is driving a runtime already (the chat's event loop).
+pub fn block_on_thread<F>(future: F) -> Result<F::Output>
+where
+    F: std::future::Future + Send,
+    F::Output: Send,
+{
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map(|runtime| runtime.block_on(future))
+        });
+        match worker.join() {
+            Ok(result) => Ok(result?),
+            Err(_) => Err(anyhow::anyhow!("a worker thread stopped unexpectedly")),
+        }
+    })
+}
+
 /// The HTTP client every command shares: rustls, a connect timeout, no overall timeout (streams).
 pub fn reqwest_client() -> Result<reqwest::Client> {
     Ok(reqwest::Client::builder()

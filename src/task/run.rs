@@ -135,10 +135,11 @@ fn execute(
     // The models are set up here first, so that one that cannot be used fails with the
     // binary's own hint before anything is recorded.
     let models = FlagModels::new(app, &resolved, &options.backend);
-    models.select(None)?;
+    models.for_tasks(models.select(None)?)?;
     for (role, model) in &spec.role_models {
         models
             .select(Some(model))
+            .and_then(|target| models.for_tasks(target))
             .with_context(|| format!("cannot use the {role}'s model"))?;
     }
 
