@@ -294,6 +294,11 @@ pub fn fetch_gguf(app: &App, reference: &str, sha256: Option<String>) -> Result<
     }
 }
 
+/// The file a GGUF reference becomes in the models directory.
+pub fn gguf_file_name(app: &App, reference: &str) -> Result<String> {
+    Ok(gguf_url(app, reference)?.1)
+}
+
 /// True when `reference` names a GGUF download rather than an Ollama model.
 pub fn is_gguf_reference(reference: &str) -> bool {
     reference.starts_with("https://")
