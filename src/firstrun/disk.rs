@@ -42,8 +42,9 @@ fn candidates(app: &App) -> Vec<(String, PathBuf, bool)> {
 }
 
 /// The best GGUF on disk for `budget` with at most `wanted` tokens of context: coder models
-/// first, then the largest file; files the engine cannot run are passed over.
-pub fn best_fit(app: &App, budget: &Budget, wanted: u32) -> Option<OnDisk> {
+/// first, then the largest file; files the engine cannot run are passed over. Also says how many
+/// runnable files there are.
+pub fn best_fit(app: &App, budget: &Budget, wanted: u32) -> (Option<OnDisk>, usize) {
     let mut readable: Vec<(OnDisk, agent_models::local::ModelInfo)> = candidates(app)
         .into_iter()
         .filter_map(|(name, path, from_ollama)| {
@@ -67,7 +68,8 @@ pub fn best_fit(app: &App, budget: &Budget, wanted: u32) -> Option<OnDisk> {
             .then(b_info.file_size.cmp(&a_info.file_size))
             .then(a.name.cmp(&b.name))
     });
-    readable.into_iter().find_map(|(mut on_disk, info)| {
+    let count = readable.len();
+    let best = readable.into_iter().find_map(|(mut on_disk, info)| {
         let shape = ModelShape {
             weight_bytes: info.file_size,
             kv_bytes_per_token: info.kv_bytes_per_token,
@@ -75,5 +77,6 @@ pub fn best_fit(app: &App, budget: &Budget, wanted: u32) -> Option<OnDisk> {
         };
         on_disk.context = fit_context(budget, &shape, wanted)?;
         Some(on_disk)
-    })
+    });
+    (best, count)
 }

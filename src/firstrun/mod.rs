@@ -141,7 +141,8 @@ pub fn plan(app: &App, ollama_url: &str, scope: Scope, wanted: u32) -> Result<Pl
             Err(why) => situation.push(format!("Ollama at {ollama_url}: {why}")),
         }
     }
-    if let Some(on_disk) = disk::best_fit(app, &budgets.in_process, wanted) {
+    let (on_disk, runnable) = disk::best_fit(app, &budgets.in_process, wanted);
+    if let Some(on_disk) = on_disk {
         let kind = if on_disk.coder { "coder GGUF" } else { "GGUF" };
         let place = if on_disk.from_ollama {
             "pulled by Ollama"
@@ -165,10 +166,13 @@ pub fn plan(app: &App, ollama_url: &str, scope: Scope, wanted: u32) -> Result<Pl
             context: on_disk.context,
         }));
     }
-    situation.push(format!(
-        "no GGUF on disk fits {}",
-        budget::describe(&budgets.in_process)
-    ));
+    situation.push(match runnable {
+        0 => "no GGUF is on disk".to_string(),
+        count => format!(
+            "none of the {count} GGUF file(s) on disk fits {}",
+            budget::describe(&budgets.in_process)
+        ),
+    });
     let situation = situation.join(", and ");
     Ok(match best_download(&budgets, wanted) {
         Some(candidate) => Plan::Download {
