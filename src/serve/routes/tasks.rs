@@ -287,7 +287,8 @@ async fn start(
     let worker = state.clone();
     let started = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
         let spec = spec(&worker)?;
-        agent_core::git::repository_root(&spec.repo)?;
+        let root = agent_core::git::repository_root(&spec.repo)?;
+        agent_core::git::resolve_base(&root, &spec.base).map_err(agent_core::Error::from)?;
         let model = worker.models.select(spec.model.as_deref())?;
         worker.models.for_tasks(model)?;
         for model in spec.role_models.values() {
