@@ -63,8 +63,11 @@ pub struct FlagModels {
     /// Each model set up so far (in the backend's own format), with where it runs.
     ready: Mutex<HashMap<Option<String>, (ModelTarget, String)>>,
     /// What the store says of each (backend, model) checked so far: `None` not checked yet.
-    formats: Mutex<HashMap<(String, String), Option<(ToolFormat, String)>>>,
+    formats: Mutex<Formats>,
 }
+
+/// (backend, model) → its stored tool format and the check's detail, `None` when not checked.
+type Formats = HashMap<(String, String), Option<(ToolFormat, String)>>;
 
 impl FlagModels {
     pub fn new(app: &App, resolved: &ResolvedConfig, flags: &BackendArgs) -> Arc<Self> {
@@ -178,9 +181,7 @@ impl FlagModels {
         self.ready.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn lock_formats(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<(String, String), Option<(ToolFormat, String)>>> {
+    fn lock_formats(&self) -> std::sync::MutexGuard<'_, Formats> {
         self.formats.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

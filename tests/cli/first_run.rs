@@ -419,3 +419,97 @@ fn a_model_that_writes_calls_as_text_is_driven_in_the_prompt_level_format() {
     );
     assert_eq!(server.checks().len(), 2);
 }
+
+#[test]
+fn models_use_saves_a_default_and_forgets_its_tool_check() {
+    let home = Home::new();
+    let (url, _) = serve_shelf(vec![ShelfModel {
+        name: "small-coder:1b",
+        size: 150_000_000,
+        layers: 4,
+        kv_heads: 1,
+        context: 32_768,
+    }]);
+    // A check kept from before: choosing the model again forgets it.
+    home.ok(&["history", "list"]);
+    database(&home)
+        .execute(
+            "INSERT INTO model_tool_checks (backend, model, format, detail, checked_at)
+             VALUES ('ollama', 'small-coder:1b', 'none', 'no call', 0)",
+            [],
+        )
+        .unwrap();
+    let used = fresh(&home, &url)
+        .args(["models", "use", "small-coder:1b"])
+        .output()
+        .unwrap();
+    assert!(used.status.success(), "{}", stderr(&used));
+    assert_eq!(
+        String::from_utf8_lossy(&used.stdout)
+            .lines()
+            .next()
+            .unwrap(),
+        format!(
+            "using small-coder:1b from Ollama at {url} with a 8192-token context (saved in {})",
+            home.path().join("config/config.toml").display()
+        )
+    );
+    assert_eq!(config(&home, "model.backend"), "ollama");
+    assert_eq!(config(&home, "model.name"), "small-coder:1b");
+    let left: i64 = database(&home)
+        .query_row("SELECT COUNT(*) FROM model_tool_checks", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(left, 0);
+
+    // A model the server does not have is not found (exit 3), and nothing changes.
+    let missing = fresh(&home, &url)
+        .args(["models", "use", "absent:7b"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(3), "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("has no model `absent:7b`"));
+    assert_eq!(config(&home, "model.name"), "small-coder:1b");
+
+    // A GGUF in the models directory runs in-process, with the context it can run.
+    let models = home.path().join("data/models");
+    std::fs::create_dir_all(&models).unwrap();
+    tiny_coder::write(&models.join("tiny-coder.gguf"));
+    let used = fresh(&home, &url)
+        .args(["models", "use", "tiny-coder.gguf"])
+        .output()
+        .unwrap();
+    assert!(used.status.success(), "{}", stderr(&used));
+    assert!(
+        String::from_utf8_lossy(&used.stdout).starts_with("using tiny-coder.gguf in-process ("),
+        "{}",
+        String::from_utf8_lossy(&used.stdout)
+    );
+    assert_eq!(config(&home, "model.backend"), "local");
+    assert_eq!(config(&home, "model.context_length"), "4096");
+    // doctor shows the context the model runs with and that its tools are not checked yet.
+    let doctor = fresh(&home, &url)
+        .args(["doctor", "--json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&doctor.stdout).unwrap();
+    let detail = |name: &str| {
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .map(|c| c["detail"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no {name} check: {report}"))
+    };
+    assert_eq!(detail("context"), "4096 tokens");
+    assert!(detail("tool calls").contains("checked before the first task"));
+    assert!(
+        report["next_step"]
+            .as_str()
+            .unwrap()
+            .starts_with("run `agent`"),
+        "{report}"
+    );
+}
