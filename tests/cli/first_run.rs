@@ -513,3 +513,58 @@ fn models_use_saves_a_default_and_forgets_its_tool_check() {
         "{report}"
     );
 }
+
+#[test]
+fn on_a_terminal_the_first_run_offers_the_download_and_y_fetches_and_uses_it() {
+    let home = Home::new();
+    let weights = home.root.path().join("tiny-coder.gguf");
+    tiny_coder::write(&weights);
+    let (hub, fetched) = serve_bytes(std::fs::read(&weights).unwrap());
+    let url = nobody();
+    let no_models = home.root.path().join("no-ollama-models");
+    let tmux = crate::chat::Tmux::start_with(
+        &home,
+        &home.work_dir(),
+        &[
+            ("OLLAMA_HOST", &url),
+            ("OLLAMA_MODELS", no_models.to_str().unwrap()),
+            ("HF_ENDPOINT", &hub),
+        ],
+        "ask hi",
+    );
+    // Long lines wrap at the terminal's width: read the screen as one line.
+    let screen = tmux.wait_for("[y/N]").replace('\n', "");
+    if screen.contains("no known model fits") {
+        return;
+    }
+    assert!(
+        screen.contains("no model configured, and none to use here"),
+        "{screen}"
+    );
+    assert!(screen.contains("Download qwen2.5-coder:"), "{screen}");
+    assert!(
+        screen.contains(&format!(
+            "into {}",
+            home.path().join("data/models").display()
+        )),
+        "{screen}"
+    );
+    assert!(screen.contains("run it in-process?"), "{screen}");
+    tmux.keys(&["y", "Enter"]);
+    let exit = tmux.wait_exit(&home);
+    let screen = tmux.screen().replace('\n', "");
+    assert_eq!(exit, "EXIT=0", "{screen}");
+    assert_eq!(fetched.lock().unwrap().len(), 1);
+    assert!(
+        screen.contains("no model configured, so agent chose one: "),
+        "{screen}"
+    );
+    assert!(screen.contains(tiny_coder::ANSWER), "{screen}");
+    assert_eq!(config(&home, "model.backend"), "local");
+    let name = config(&home, "model.name");
+    assert!(
+        name.starts_with("qwen2.5-coder-") && name.ends_with(".gguf"),
+        "{name}"
+    );
+    assert!(home.path().join("data/models").join(&name).is_file());
+}
