@@ -360,6 +360,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Details of one model: family, parameters, quantisation, context length, tool support')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a model: a GGUF from the models directory, or an Ollama model')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure prefill and decode speed (tokens/s) of a model on this machine')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs')
@@ -400,6 +401,20 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('--use', '--use', [CompletionResultType]::ParameterName, 'Then make it the default model, as `agent models use` does')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agent;models;use' {
+            [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Which backend serves it [default: a .gguf runs in-process, anything else on Ollama]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Ollama''s address, saved as ollama.url [default: ollama.url / OLLAMA_HOST]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -473,6 +488,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Details of one model: family, parameters, quantisation, context length, tool support')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a model: a GGUF from the models directory, or an Ollama model')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure prefill and decode speed (tokens/s) of a model on this machine')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs')
@@ -487,6 +503,9 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;models;help;pull' {
+            break
+        }
+        'agent;models;help;use' {
             break
         }
         'agent;models;help;rm' {
@@ -1302,6 +1321,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Details of one model: family, parameters, quantisation, context length, tool support')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a model: a GGUF from the models directory, or an Ollama model')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure prefill and decode speed (tokens/s) of a model on this machine')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs')
@@ -1315,6 +1335,9 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;help;models;pull' {
+            break
+        }
+        'agent;help;models;use' {
             break
         }
         'agent;help;models;rm' {

@@ -286,6 +286,9 @@ _agent() {
             agent__subcmd__help__subcmd__models,show)
                 cmd="agent__subcmd__help__subcmd__models__subcmd__show"
                 ;;
+            agent__subcmd__help__subcmd__models,use)
+                cmd="agent__subcmd__help__subcmd__models__subcmd__use"
+                ;;
             agent__subcmd__help__subcmd__pr,checkout)
                 cmd="agent__subcmd__help__subcmd__pr__subcmd__checkout"
                 ;;
@@ -430,6 +433,9 @@ _agent() {
             agent__subcmd__models,show)
                 cmd="agent__subcmd__models__subcmd__show"
                 ;;
+            agent__subcmd__models,use)
+                cmd="agent__subcmd__models__subcmd__use"
+                ;;
             agent__subcmd__models__subcmd__help,bench)
                 cmd="agent__subcmd__models__subcmd__help__subcmd__bench"
                 ;;
@@ -453,6 +459,9 @@ _agent() {
                 ;;
             agent__subcmd__models__subcmd__help,show)
                 cmd="agent__subcmd__models__subcmd__help__subcmd__show"
+                ;;
+            agent__subcmd__models__subcmd__help,use)
+                cmd="agent__subcmd__models__subcmd__help__subcmd__use"
                 ;;
             agent__subcmd__pr,checkout)
                 cmd="agent__subcmd__pr__subcmd__checkout"
@@ -1991,7 +2000,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help__subcmd__models)
-            opts="list show pull rm bench probe recommend"
+            opts="list show pull use rm bench probe recommend"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2089,6 +2098,20 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help__subcmd__models__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__models__subcmd__use)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3051,7 +3074,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__models)
-            opts="-c -h -V --config --color --log-format --help --version list show pull rm bench probe recommend help"
+            opts="-c -h -V --config --color --log-format --help --version list show pull use rm bench probe recommend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3151,7 +3174,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__models__subcmd__help)
-            opts="list show pull rm bench probe recommend help"
+            opts="list show pull use rm bench probe recommend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3276,6 +3299,20 @@ _agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        agent__subcmd__models__subcmd__help__subcmd__use)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         agent__subcmd__models__subcmd__list)
             opts="-c -h -V --json --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -3337,7 +3374,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__models__subcmd__pull)
-            opts="-c -h -V --base-url --sha256 --json --config --color --log-format --help --version"
+            opts="-c -h -V --base-url --sha256 --json --use --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3449,6 +3486,44 @@ _agent() {
                 return 0
             fi
             case "${prev}" in
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__models__subcmd__use)
+            opts="-c -h -V --backend --base-url --config --color --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --backend)
+                    COMPREPLY=($(compgen -W "ollama openai local" -- "${cur}"))
+                    return 0
+                    ;;
                 --base-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

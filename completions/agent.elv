@@ -324,6 +324,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand list 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)'
             cand show 'Details of one model: family, parameters, quantisation, context length, tool support'
             cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+            cand use 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server'
             cand rm 'Delete a model: a GGUF from the models directory, or an Ollama model'
             cand bench 'Measure prefill and decode speed (tokens/s) of a model on this machine'
             cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
@@ -361,6 +362,19 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
             cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
             cand --json 'Print the result as JSON'
+            cand --use 'Then make it the default model, as `agent models use` does'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;models;use'= {
+            cand --backend 'Which backend serves it [default: a .gguf runs in-process, anything else on Ollama]'
+            cand --base-url 'Ollama''s address, saved as ollama.url [default: ollama.url / OLLAMA_HOST]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -429,6 +443,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand list 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)'
             cand show 'Details of one model: family, parameters, quantisation, context length, tool support'
             cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+            cand use 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server'
             cand rm 'Delete a model: a GGUF from the models directory, or an Ollama model'
             cand bench 'Measure prefill and decode speed (tokens/s) of a model on this machine'
             cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
@@ -440,6 +455,8 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;models;help;show'= {
         }
         &'agent;models;help;pull'= {
+        }
+        &'agent;models;help;use'= {
         }
         &'agent;models;help;rm'= {
         }
@@ -1161,6 +1178,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand list 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)'
             cand show 'Details of one model: family, parameters, quantisation, context length, tool support'
             cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+            cand use 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server'
             cand rm 'Delete a model: a GGUF from the models directory, or an Ollama model'
             cand bench 'Measure prefill and decode speed (tokens/s) of a model on this machine'
             cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
@@ -1171,6 +1189,8 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;models;show'= {
         }
         &'agent;help;models;pull'= {
+        }
+        &'agent;help;models;use'= {
         }
         &'agent;help;models;rm'= {
         }

@@ -251,22 +251,23 @@ complete -c agent -n "__fish_agent_using_subcommand ask" -l json -d 'Print the e
 complete -c agent -n "__fish_agent_using_subcommand ask" -s q -l quiet -d 'Do not print token counts and speed on stderr'
 complete -c agent -n "__fish_agent_using_subcommand ask" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand ask" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
 json\t''"
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -s h -l help -d 'Print help'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "list" -d 'Models every backend offers: Ollama\'s, GGUF files in the models directory, and the OpenAI-compatible server\'s (cached, so the list works while a server is down)'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "show" -d 'Details of one model: family, parameters, quantisation, context length, tool support'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "rm" -d 'Delete a model: a GGUF from the models directory, or an Ollama model'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "bench" -d 'Measure prefill and decode speed (tokens/s) of a model on this machine'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "recommend" -d 'Recommend the model, quantisation and context length that fit this machine'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "list" -d 'Models every backend offers: Ollama\'s, GGUF files in the models directory, and the OpenAI-compatible server\'s (cached, so the list works while a server is down)'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "show" -d 'Details of one model: family, parameters, quantisation, context length, tool support'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "use" -d 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "rm" -d 'Delete a model: a GGUF from the models directory, or an Ollama model'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "bench" -d 'Measure prefill and decode speed (tokens/s) of a model on this machine'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "recommend" -d 'Recommend the model, quantisation and context length that fit this machine'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from list" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from list" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
@@ -295,8 +296,21 @@ never\t''"
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
 json\t''"
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l json -d 'Print the result as JSON'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l use -d 'Then make it the default model, as `agent models use` does'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from use" -l backend -d 'Which backend serves it [default: a .gguf runs in-process, anything else on Ollama]' -r -f -a "ollama\t''
+openai\t''
+local\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from use" -l base-url -d 'Ollama\'s address, saved as ollama.url [default: ollama.url / OLLAMA_HOST]' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from use" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from use" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from use" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -l base-url -d 'Ollama\'s address, for Ollama models [default: ollama.url / OLLAMA_HOST]' -r
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
@@ -351,6 +365,7 @@ complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "list" -d 'Models every backend offers: Ollama\'s, GGUF files in the models directory, and the OpenAI-compatible server\'s (cached, so the list works while a server is down)'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "show" -d 'Details of one model: family, parameters, quantisation, context length, tool support'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a model: a GGUF from the models directory, or an Ollama model'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Measure prefill and decode speed (tokens/s) of a model on this machine'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
@@ -899,6 +914,7 @@ complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "list" -d 'Models every backend offers: Ollama\'s, GGUF files in the models directory, and the OpenAI-compatible server\'s (cached, so the list works while a server is down)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "show" -d 'Details of one model: family, parameters, quantisation, context length, tool support'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "use" -d 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "rm" -d 'Delete a model: a GGUF from the models directory, or an Ollama model'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "bench" -d 'Measure prefill and decode speed (tokens/s) of a model on this machine'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'

@@ -900,6 +900,22 @@ pub enum ModelsCommand {
         /// Print the result as JSON
         #[arg(long)]
         json: bool,
+        /// Then make it the default model, as `agent models use` does
+        #[arg(long = "use")]
+        use_it: bool,
+    },
+    /// Make a model the default (saved in the user configuration, with the context that fits
+    /// memory): an Ollama model, a GGUF (a path or a file in the models directory, run
+    /// in-process), or with --backend openai a model of the OpenAI-compatible server
+    Use {
+        /// An Ollama model name, a GGUF file, or a server's model id
+        name: String,
+        /// Which backend serves it [default: a .gguf runs in-process, anything else on Ollama]
+        #[arg(long, value_enum)]
+        backend: Option<BackendArg>,
+        /// Ollama's address, saved as ollama.url [default: ollama.url / OLLAMA_HOST]
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
     /// Delete a model: a GGUF from the models directory, or an Ollama model
     Rm {

@@ -12,6 +12,7 @@ mod completions;
 mod config;
 mod doctor;
 mod exit;
+mod firstrun;
 mod github;
 mod history;
 mod hook;
@@ -23,6 +24,7 @@ mod progress;
 mod serve;
 mod session;
 mod task;
+mod tool_check;
 mod trust;
 
 use std::process::ExitCode;

@@ -61,6 +61,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 10,
         sql: include_str!("migrations/0010_ci_monitor.sql"),
     },
+    Migration {
+        version: 11,
+        sql: include_str!("migrations/0011_tool_checks_and_task_context.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

@@ -24,6 +24,7 @@ mod registry;
 pub(crate) mod search;
 mod stats;
 mod tasks;
+mod tool_checks;
 mod transfer;
 mod webhooks;
 
@@ -50,6 +51,7 @@ pub use registry::RegistryEntry;
 pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
 pub use stats::DashboardStats;
 pub use tasks::{EditOutcomeStats, NewTask, TaskCursor, TaskEnding, TaskQuery, TaskRecord};
+pub use tool_checks::ToolCheckRecord;
 pub use transfer::{ConversationRecord, ImportReport, MessageRecord, read_jsonl};
 pub use webhooks::{DELIVERY_RETENTION, MAX_DELIVERIES, WebhookDelivery};
 
