@@ -1,0 +1,318 @@
+//! The MCP servers of one task or chat as the model's `mcp` tool: one declared function whose
+//! `tool` argument names `server.tool`, so any number of tools costs one schema plus a short
+//! catalog, and no tool name has to fit a backend's function-name rules (OpenAI's allow no dot).
+//! A call without arguments, or with arguments that do not fit, is answered with the tool's
+//! schema and reaches no server; a call that would reach a server is an action for the approval
+//! policy ([`McpCall`]).
+
+use std::time::Instant;
+
+use agent_models::ToolSpec;
+use agent_models::names::edit_distance;
+use serde_json::{Map, Value, json};
+
+use super::catalog::{self, ToolInfo};
+use super::connection::{Connection, Handshake};
+use super::error::{McpError, quote};
+use super::output;
+use super::schema;
+use super::stdio::Launch;
+use crate::config::{McpApproval, McpServerConfig};
+use crate::text::truncate_with_note;
+
+/// The name of the model's tool.
+pub const MCP_TOOL: &str = "mcp";
+/// The most bytes of a call's arguments shown to the person asked to approve it.
+const PREVIEW_LIMIT: usize = 2 * 1024;
+
+/// The connected servers of a workspace.
+#[derive(Debug, Default)]
+pub struct McpTools {
+    servers: Vec<Server>,
+}
+
+#[derive(Debug)]
+struct Server {
+    connection: Connection,
+    approval: McpApproval,
+}
+
+/// One server's start, for a task's log or `agent mcp list`.
+#[derive(Debug)]
+pub struct Started {
+    pub name: String,
+    pub result: Result<Handshake, McpError>,
+    pub tools: Vec<ToolInfo>,
+    pub elapsed_ms: u64,
+}
+
+/// A call that would reach a server: what the approval policy decides on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct McpCall {
+    pub server: String,
+    pub tool: String,
+    /// The arguments, pretty-printed and capped, for the person asked.
+    pub preview: String,
+    /// `approval = "auto"`: the server's tools run without asking.
+    pub auto: bool,
+}
+
+/// What a call of the `mcp` tool asks for.
+enum Request<'a> {
+    /// `server.*` or `*`: the tools of one server, or of all.
+    List(Option<&'a Server>),
+    /// A tool without arguments: its schema.
+    Schema(&'a Server, &'a ToolInfo),
+    /// Arguments that do not fit the schema.
+    Misfit(&'a Server, &'a ToolInfo, Vec<String>),
+    /// A call for the server.
+    Call(&'a Server, &'a ToolInfo, Map<String, Value>),
+}
+
+impl McpTools {
+    /// Starts every enabled server of `configs` at once, each within its startup timeout.
+    /// Returns the ones that work and how each start went.
+    pub async fn start(configs: &[McpServerConfig], launch: &Launch) -> (Self, Vec<Started>) {
+        let starts = configs.iter().filter(|config| config.enabled).map(|config| async move {
+            let began = Instant::now();
+            let result = Connection::open(config, launch).await;
+            (config, result, began.elapsed())
+        });
+        let mut servers = Vec::new();
+        let mut report = Vec::new();
+        for (config, result, elapsed) in futures_util::future::join_all(starts).await {
+            let elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+            match result {
+                Ok(connection) => {
+                    report.push(Started {
+                        name: config.name.clone(),
+                        result: Ok(connection.handshake().clone()),
+                        tools: connection.tools().to_vec(),
+                        elapsed_ms,
+                    });
+                    servers.push(Server {
+                        connection,
+                        approval: config.approval,
+                    });
+                }
+                Err(error) => report.push(Started {
+                    name: config.name.clone(),
+                    result: Err(error),
+                    tools: Vec::new(),
+                    elapsed_ms,
+                }),
+            }
+        }
+        (Self { servers }, report)
+    }
+
+    /// Whether no server is connected (then the model gets no `mcp` tool).
+    pub fn is_empty(&self) -> bool {
+        self.servers.is_empty()
+    }
+
+    /// The `mcp` tool's schema, its description the catalog of every connected server's tools.
+    pub fn spec(&self) -> ToolSpec {
+        let servers: Vec<(&str, &[ToolInfo])> = self
+            .servers
+            .iter()
+            .map(|server| (server.connection.name(), server.connection.tools()))
+            .collect();
+        ToolSpec {
+            name: MCP_TOOL.to_string(),
+            description: catalog::catalog(&servers),
+            parameters: json!({
+                "type": "object",
+                "properties": {
+                    "tool": {"type": "string"},
+                    "arguments": {"type": "object"}
+                },
+                "required": ["tool"]
+            }),
+        }
+    }
+
+    /// The call `arguments` of the `mcp` tool would make, when it would reach a server; `None`
+    /// for lookups and calls that fail before any server is asked.
+    pub fn effect(&self, arguments: &Value) -> Option<McpCall> {
+        let Ok(Request::Call(server, tool, arguments)) = self.request(arguments) else {
+            return None;
+        };
+        let pretty = serde_json::to_string_pretty(&arguments).unwrap_or_default();
+        Some(McpCall {
+            server: server.connection.name().to_string(),
+            tool: tool.name.clone(),
+            preview: truncate_with_note(&pretty, PREVIEW_LIMIT),
+            auto: server.approval == McpApproval::Auto,
+        })
+    }
+
+    /// Runs a call of the `mcp` tool: a lookup answered here, or a call to a server. Returns
+    /// what the model reads and whether it is an error; never fails otherwise.
+    pub async fn call(&self, arguments: &Value, output_limit: usize) -> (String, bool) {
+        match self.request(arguments) {
+            Err(message) => (message, true),
+            Ok(Request::List(Some(server))) => (
+                catalog::listing(server.connection.name(), server.connection.tools()),
+                false,
+            ),
+            Ok(Request::List(None)) => (
+                self.servers
+                    .iter()
+                    .map(|server| {
+                        catalog::listing(server.connection.name(), server.connection.tools())
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                false,
+            ),
+            Ok(Request::Schema(server, tool)) => {
+                (schema::describe(server.connection.name(), tool), false)
+            }
+            Ok(Request::Misfit(server, tool, problems)) => (
+                format!(
+                    "not called: {}.\n{}",
+                    problems.join("; "),
+                    schema::describe(server.connection.name(), tool)
+                ),
+                true,
+            ),
+            Ok(Request::Call(server, tool, arguments)) => {
+                let name = server.connection.name();
+                match server.connection.call(&tool.name, arguments).await {
+                    Ok(result) => output::render(name, &tool.name, &result, output_limit),
+                    Err(error) => (error.to_string(), true),
+                }
+            }
+        }
+    }
+
+    /// Reads the `mcp` tool's arguments: `tool` names `server.tool` (or `server.*`, `*`, a
+    /// tool name only one server has); `arguments` is an object (a JSON string of one is
+    /// read too); properties next to `tool` count as arguments when `arguments` is missing.
+    fn request<'a>(&'a self, call: &'a Value) -> Result<Request<'a>, String> {
+        let Some(name) = call.get("tool").and_then(Value::as_str) else {
+            return Err(format!(
+                "`tool` is required: the tool to call, as server.name (servers: {})",
+                self.server_names()
+            ));
+        };
+        let name = name.trim();
+        if name == "*" {
+            return Ok(Request::List(None));
+        }
+        let (server, tool) = self.resolve(name)?;
+        let Some(tool) = tool else {
+            return Ok(Request::List(Some(server)));
+        };
+        let arguments = match call.get("arguments") {
+            Some(Value::Object(arguments)) => Some(arguments.clone()),
+            Some(Value::String(text)) if !text.trim().is_empty() => {
+                match serde_json::from_str::<Value>(text) {
+                    Ok(Value::Object(arguments)) => Some(arguments),
+                    _ => return Err("`arguments` must be a JSON object".into()),
+                }
+            }
+            Some(Value::Null) | None => {
+                let rest: Map<String, Value> = call
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter(|(key, _)| key.as_str() != "tool" && key.as_str() != "arguments")
+                    .map(|(key, value)| (key.clone(), value.clone()))
+                    .collect();
+                (!rest.is_empty()).then_some(rest)
+            }
+            Some(Value::String(_)) => None,
+            Some(_) => return Err("`arguments` must be a JSON object".into()),
+        };
+        let Some(arguments) = arguments else {
+            return Ok(Request::Schema(server, tool));
+        };
+        let problems = schema::problems(&tool.schema, &arguments);
+        if problems.is_empty() {
+            Ok(Request::Call(server, tool, arguments))
+        } else {
+            Ok(Request::Misfit(server, tool, problems))
+        }
+    }
+
+    /// The server and tool `name` means; a `None` tool is `server.*` (or the server's name).
+    fn resolve<'a>(&'a self, name: &str) -> Result<(&'a Server, Option<&'a ToolInfo>), String> {
+        let (server_name, tool_name) = match name.split_once('.') {
+            Some((server, tool)) => (server, Some(tool)),
+            None => match name.split_once("__") {
+                Some((server, tool)) if self.server(server).is_some() => (server, Some(tool)),
+                _ => (name, None),
+            },
+        };
+        if let Some(server) = self.server(server_name) {
+            let tool_name = match tool_name {
+                None | Some("*") | Some("") => return Ok((server, None)),
+                Some(tool) => tool,
+            };
+            return match server
+                .connection
+                .tools()
+                .iter()
+                .find(|tool| tool.name == tool_name)
+            {
+                Some(tool) => Ok((server, Some(tool))),
+                None => Err(self.unknown(name, Some(server))),
+            };
+        }
+        // A bare tool name that only one server has.
+        let mut owners = self.servers.iter().filter_map(|server| {
+            server
+                .connection
+                .tools()
+                .iter()
+                .find(|tool| tool.name == name)
+                .map(|tool| (server, tool))
+        });
+        match (owners.next(), owners.next()) {
+            (Some((server, tool)), None) => Ok((server, Some(tool))),
+            _ => Err(self.unknown(name, None)),
+        }
+    }
+
+    fn server(&self, name: &str) -> Option<&Server> {
+        self.servers
+            .iter()
+            .find(|server| server.connection.name() == name)
+    }
+
+    fn server_names(&self) -> String {
+        self.servers
+            .iter()
+            .map(|server| server.connection.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The error for a name that is no tool, with the closest names.
+    fn unknown(&self, name: &str, server: Option<&Server>) -> String {
+        let shown = quote(name, 80);
+        let candidates = self.servers.iter().flat_map(|candidate| {
+            candidate
+                .connection
+                .tools()
+                .iter()
+                .map(move |tool| format!("{}.{}", candidate.connection.name(), tool.name))
+        });
+        let mut close: Vec<(usize, String)> = candidates
+            .map(|full| (edit_distance(name, &full), full))
+            .filter(|(distance, _)| *distance <= 3)
+            .collect();
+        close.sort();
+        let suggestion = match close.first() {
+            Some((_, full)) => format!(" Did you mean {full}?"),
+            None => String::new(),
+        };
+        let listing = match server {
+            Some(server) => format!("tool=\"{}.*\" lists its tools", server.connection.name()),
+            None => format!("the servers are {}", self.server_names()),
+        };
+        format!("there is no MCP tool `{shown}`.{suggestion} ({listing})")
+    }
+}
