@@ -86,6 +86,20 @@ impl ResolvedConfig {
     pub fn ignored(&self, key: &str) -> Option<&IgnoredKey> {
         self.ignored.iter().find(|i| i.key == key)
     }
+
+    /// The names of the repository's `[mcp_servers.NAME]` tables left out because the
+    /// repository is not trusted, and why.
+    pub fn ignored_mcp_servers(&self) -> Option<(Vec<String>, &'static str)> {
+        let ignored = self.ignored(MCP_SERVERS)?;
+        let names = ignored
+            .value
+            .as_str()
+            .unwrap_or_default()
+            .split(", ")
+            .map(str::to_string)
+            .collect();
+        Some((names, ignored.reason()))
+    }
 }
 
 /// Resolves every layer, lowest first. A missing file is skipped; an unreadable one, bad TOML,

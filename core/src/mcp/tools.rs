@@ -190,7 +190,17 @@ impl McpTools {
     /// Reads the `mcp` tool's arguments: `tool` names `server.tool` (or `server.*`, `*`, a
     /// tool name only one server has); `arguments` is an object (a JSON string of one is
     /// read too); properties next to `tool` count as arguments when `arguments` is missing.
-    fn request<'a>(&'a self, call: &'a Value) -> Result<Request<'a>, String> {
+    fn request(&self, call: &Value) -> Result<Request<'_>, String> {
+        // Some models send the arguments object as a JSON string.
+        let parsed;
+        let call = match call {
+            Value::String(text) => {
+                parsed = serde_json::from_str::<Value>(text)
+                    .map_err(|_| "the arguments must be a JSON object with `tool`".to_string())?;
+                &parsed
+            }
+            other => other,
+        };
         let Some(name) = call.get("tool").and_then(Value::as_str) else {
             return Err(format!(
                 "`tool` is required: the tool to call, as server.name (servers: {})",
