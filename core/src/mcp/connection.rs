@@ -142,14 +142,15 @@ impl Connection {
                     reason,
                 })?;
                 handshake.start_ms = millis(started.elapsed());
-                let transport = StreamableHttpClientTransport::with_client(client, transport_config);
+                let transport =
+                    StreamableHttpClientTransport::with_client(client.clone(), transport_config);
                 let initializing = Instant::now();
                 let service =
                     tokio::time::timeout_at(deadline.into(), client_config().serve(transport)).await;
                 handshake.initialize_ms = millis(initializing.elapsed());
                 match service {
                     Ok(Ok(service)) => (service, None),
-                    Ok(Err(error)) => return Err(http_failure(name, &error)),
+                    Ok(Err(error)) => return Err(http_failure(name, &error, client.refusal())),
                     Err(_) => return Err(timed_out("answer initialize")),
                 }
             }
@@ -271,13 +272,24 @@ fn protocol(server: &str, what: &str, error: &dyn std::fmt::Display) -> McpError
     }
 }
 
-/// A failed HTTP handshake: refused credentials are their own error.
-fn http_failure(server: &str, error: &rmcp::service::ClientInitializeError) -> McpError {
+/// A failed HTTP handshake: refused credentials (`refusal`, as the server answered) are their
+/// own error.
+fn http_failure(
+    server: &str,
+    error: &rmcp::service::ClientInitializeError,
+    refusal: Option<String>,
+) -> McpError {
     let text = crate::text::error_chain(error);
-    if text.contains("Auth required") || text.contains("HTTP 401") || text.contains("HTTP 403") {
+    if let Some(refusal) = refusal {
         return McpError::Unauthorized {
             server: server.to_string(),
-            reason: quote(&text, 240),
+            reason: refusal,
+        };
+    }
+    if text.contains("Auth required") {
+        return McpError::Unauthorized {
+            server: server.to_string(),
+            reason: "the server asks for credentials".into(),
         };
     }
     protocol(server, "initialize failed", &text)

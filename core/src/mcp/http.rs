@@ -34,6 +34,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone, Debug)]
 pub(crate) struct HttpClient {
     client: reqwest::Client,
+    /// The last refusal of the credentials (`HTTP 401 Unauthorized …`): rmcp's error says only
+    /// "Auth required".
+    refusal: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl HttpClient {
@@ -46,7 +49,28 @@ impl HttpClient {
             .pool_max_idle_per_host(0)
             .build()
             .map_err(|error| format!("cannot set up HTTP: {error}"))?;
-        Ok(Self { client })
+        Ok(Self {
+            client,
+            refusal: Arc::default(),
+        })
+    }
+
+    /// How the server last refused the credentials, if it did.
+    pub(crate) fn refusal(&self) -> Option<String> {
+        self.refusal
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// [`refused`], remembered for [`HttpClient::refusal`].
+    fn refused(&self, response: &reqwest::Response) -> Option<Failure> {
+        let (failure, description) = refused(response)?;
+        *self
+            .refusal
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(description);
+        Some(failure)
     }
 }
 
@@ -78,7 +102,7 @@ fn media_type(response: &reqwest::Response) -> Option<String> {
 }
 
 /// Refusals of the credentials, as errors of their own (they end the handshake at once).
-fn refused(response: &reqwest::Response) -> Option<Failure> {
+fn refused(response: &reqwest::Response) -> Option<(Failure, String)> {
     let status = response.status();
     if status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN {
         return None;
@@ -88,11 +112,13 @@ fn refused(response: &reqwest::Response) -> Option<Failure> {
         .get(reqwest::header::WWW_AUTHENTICATE)
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default();
-    Some(StreamableHttpError::AuthRequired(AuthRequiredError::new(
-        format!("HTTP {status} {}", quote(challenge, 120))
-            .trim_end()
-            .to_string(),
-    )))
+    let description = format!("HTTP {status} {}", quote(challenge, 120))
+        .trim_end()
+        .to_string();
+    Some((
+        StreamableHttpError::AuthRequired(AuthRequiredError::new(description.clone())),
+        description,
+    ))
 }
 
 /// At most `limit` bytes of the body; `Err` when it is longer.
@@ -250,7 +276,7 @@ impl StreamableHttpClient for HttpClient {
             .send()
             .await
             .map_err(StreamableHttpError::Client)?;
-        if let Some(refusal) = refused(&response) {
+        if let Some(refusal) = self.refused(&response) {
             return Err(refusal);
         }
         let status = response.status();
@@ -379,7 +405,7 @@ impl StreamableHttpClient for HttpClient {
         if response.status() == StatusCode::METHOD_NOT_ALLOWED {
             return Err(StreamableHttpError::ServerDoesNotSupportSse);
         }
-        if let Some(refusal) = refused(&response) {
+        if let Some(refusal) = self.refused(&response) {
             return Err(refusal);
         }
         let response = response
