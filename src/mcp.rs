@@ -2,7 +2,7 @@
 //! task starts them (same environment, in the repository), with what went wrong in one line.
 
 use agent_core::config::{McpServerConfig, ResolvedConfig};
-use agent_core::mcp::{Launch, McpTools, Started};
+use agent_core::mcp::{Launch, McpTools, Started, ToolCache};
 use anyhow::Result;
 use serde_json::{Value, json};
 
@@ -29,6 +29,12 @@ fn launch(app: &App, resolved: &ResolvedConfig) -> Launch {
     }
 }
 
+/// Where tasks and chats find each server's tools from last time (refreshed here too).
+fn cache(app: &App) -> ToolCache {
+    let database = app.paths.database_file();
+    ToolCache::new(database.parent().unwrap_or(&app.paths.data_dir))
+}
+
 fn list(app: &App, json: bool) -> Result<Exit> {
     let resolved = app.config()?;
     let servers = &resolved.config.mcp_servers;
@@ -40,7 +46,11 @@ fn list(app: &App, json: bool) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     let runtime = crate::models::runtime()?;
-    let (_tools, started) = runtime.block_on(McpTools::start(servers, &launch(app, &resolved)));
+    let (_tools, started) = runtime.block_on(McpTools::start(
+        servers,
+        &launch(app, &resolved),
+        Some(&cache(app)),
+    ));
     if json {
         let mut rows: Vec<Value> = servers
             .iter()
@@ -115,6 +125,7 @@ fn test(app: &App, name: &str, json: bool) -> Result<Exit> {
     let (_tools, mut started) = runtime.block_on(McpTools::start(
         std::slice::from_ref(&config),
         &launch(app, &resolved),
+        Some(&cache(app)),
     ));
     let Some(outcome) = started.pop() else {
         return Ok(Exit::Failure);

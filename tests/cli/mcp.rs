@@ -594,3 +594,40 @@ fn streamable_http_sends_the_bearer_token_and_reports_refusals_and_stalls() {
     assert!(results[0].contains("3 results for rust mcp"), "{}", results[0]);
     assert_eq!(web.calls().len(), 1);
 }
+
+#[test]
+fn a_server_known_from_last_time_starts_while_the_model_is_asked() {
+    let home = Home::new();
+    let repo = project(&home);
+    user_config(
+        &home,
+        &stdio_table("late", &["--delay-init", "6"], "startup_timeout_sec = 30"),
+    );
+    // `agent mcp test` waits for the start and keeps the server's tools.
+    home.ok(&["mcp", "test", "late"]);
+
+    // A task that never calls the server does not wait for it.
+    let server = ScriptedServer::start(vec![text("Nothing to change")]);
+    let repo_arg = repo.display().to_string();
+    let mut args = run_args(&repo_arg, &server);
+    args.push("look around");
+    let began = Instant::now();
+    home.ok(&args);
+    assert!(began.elapsed() < Duration::from_secs(5), "{:?}", began.elapsed());
+    let catalog = mcp_spec(&server.requests()[0]).unwrap()["function"]["description"].clone();
+    assert!(catalog.as_str().unwrap().contains("late: echo"), "{catalog}");
+
+    // A call waits for the start, within its timeout.
+    let server = ScriptedServer::start(vec![
+        call(
+            "mcp",
+            json!({"tool": "late.echo", "arguments": {"text": "worth the wait"}}),
+        ),
+        text("Nothing to change"),
+    ]);
+    let mut args = run_args(&repo_arg, &server);
+    args.push("look around");
+    home.ok(&args);
+    let results = tool_results(&server.requests()[1]);
+    assert!(results[0].contains("echo: worth the wait"), "{}", results[0]);
+}

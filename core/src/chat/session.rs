@@ -248,13 +248,16 @@ impl ChatSession {
         Ok(summary)
     }
 
-    /// Starts the configured MCP servers (once, before the first turn): their tools join the
-    /// chat's; a server that does not start is an error event and is left out.
+    /// Starts the configured MCP servers (once, before the first turn; in the background when
+    /// their tools are known from last time): their tools join the chat's; a server that does
+    /// not start is an error event and is left out.
     async fn start_mcp(&mut self) -> Result<()> {
         let Some((servers, launch)) = self.pending_mcp.take() else {
             return Ok(());
         };
-        let (mcp, started) = crate::mcp::McpTools::start(&servers, &launch).await;
+        let cache = self.store.path().parent().map(crate::mcp::ToolCache::new);
+        let (mcp, started) =
+            crate::mcp::McpTools::connect(&servers, &launch, cache.as_ref()).await;
         for server in started {
             if let Err(error) = server.result {
                 self.emit(Event::Error {

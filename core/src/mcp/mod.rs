@@ -8,7 +8,9 @@
 //!   its own process group, stdout and stderr watched for error messages).
 //! - `http.rs`: streamable HTTP over reqwest, every body capped.
 //! - `tools.rs`: the servers of a task or chat as the `mcp` tool: lookups, argument checks,
-//!   calls, the approval subject.
+//!   calls, the approval subject; servers start in the background.
+//! - `cache.rs`: each server's tools from last time, so the first request does not wait for a
+//!   server that is still starting.
 //! - `catalog.rs`: tools as the model first sees them (names and a few words, within a budget);
 //!   `schema.rs` a tool's schema on request and the argument check; `output.rs` a call's answer
 //!   as the model reads it.
@@ -17,6 +19,7 @@
 //! Everything a server says is hostile input: sizes are capped, names checked, descriptions cut
 //! to one line, and its answers reach the model as tool results fenced as data.
 
+mod cache;
 mod catalog;
 mod connection;
 mod error;
@@ -26,6 +29,7 @@ mod schema;
 mod stdio;
 mod tools;
 
+pub use cache::ToolCache;
 pub use catalog::{CATALOG_BUDGET, ToolInfo};
 pub use connection::{Connection, Handshake, MESSAGE_LIMIT, TOOL_LIMIT};
 pub use error::McpError;

@@ -5,12 +5,16 @@
 //! schema and reaches no server; a call that would reach a server is an action for the approval
 //! policy ([`McpCall`]).
 
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use agent_models::ToolSpec;
 use agent_models::names::edit_distance;
+use futures_util::FutureExt as _;
+use futures_util::future::{BoxFuture, Shared};
 use serde_json::{Map, Value, json};
 
+use super::cache::ToolCache;
 use super::catalog::{self, ToolInfo};
 use super::connection::{Connection, Handshake};
 use super::error::{McpError, quote};
@@ -31,10 +35,39 @@ pub struct McpTools {
     servers: Vec<Server>,
 }
 
-#[derive(Debug)]
 struct Server {
-    connection: Connection,
+    name: String,
+    /// The tools the model was shown: the live server's, or the ones it offered last time
+    /// while it is still starting. Calls are checked against the live list.
+    tools: Vec<ToolInfo>,
     approval: McpApproval,
+    /// The connection, made in the background (shared by every call that waits for it).
+    link: Link,
+    /// Stops a start still under way when the tools go.
+    start: Option<tokio::task::AbortHandle>,
+}
+
+/// A server's connection, once made.
+type Link = Shared<BoxFuture<'static, Result<Arc<Connection>, McpError>>>;
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("name", &self.name)
+            .field("tools", &self.tools.len())
+            .field("approval", &self.approval)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for McpTools {
+    fn drop(&mut self) {
+        for server in &self.servers {
+            if let Some(start) = &server.start {
+                start.abort();
+            }
+        }
+    }
 }
 
 /// One server's start, for a task's log or `agent mcp list`.
@@ -70,9 +103,14 @@ enum Request<'a> {
 }
 
 impl McpTools {
-    /// Starts every enabled server of `configs` at once, each within its startup timeout.
-    /// Returns the ones that work and how each start went.
-    pub async fn start(configs: &[McpServerConfig], launch: &Launch) -> (Self, Vec<Started>) {
+    /// Starts every enabled server of `configs` at once, each within its startup timeout, and
+    /// waits for all of them (`agent mcp list` and `test`). Returns the ones that work and how
+    /// each start went; each successful start refreshes `cache`.
+    pub async fn start(
+        configs: &[McpServerConfig],
+        launch: &Launch,
+        cache: Option<&ToolCache>,
+    ) -> (Self, Vec<Started>) {
         let starts = configs.iter().filter(|config| config.enabled).map(|config| async move {
             let began = Instant::now();
             let result = Connection::open(config, launch).await;
@@ -81,18 +119,26 @@ impl McpTools {
         let mut servers = Vec::new();
         let mut report = Vec::new();
         for (config, result, elapsed) in futures_util::future::join_all(starts).await {
-            let elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+            let elapsed_ms = millis(elapsed);
             match result {
                 Ok(connection) => {
+                    if let Some(cache) = cache {
+                        cache.save(config, connection.tools());
+                    }
                     report.push(Started {
                         name: config.name.clone(),
                         result: Ok(connection.handshake().clone()),
                         tools: connection.tools().to_vec(),
                         elapsed_ms,
                     });
+                    let tools = connection.tools().to_vec();
+                    let connection = Arc::new(connection);
                     servers.push(Server {
-                        connection,
+                        name: config.name.clone(),
+                        tools,
                         approval: config.approval,
+                        link: futures_util::future::ready(Ok(connection)).boxed().shared(),
+                        start: None,
                     });
                 }
                 Err(error) => report.push(Started {
@@ -102,6 +148,80 @@ impl McpTools {
                     elapsed_ms,
                 }),
             }
+        }
+        (Self { servers }, report)
+    }
+
+    /// Starts every enabled server of `configs` in the background (a task's or chat's): a
+    /// server whose tools `cache` kept from last time is not waited for (its first call waits
+    /// for it); the others are, within their startup timeout. Each successful start refreshes
+    /// the cache. Returns the servers the model gets, and the starts that were waited for.
+    pub async fn connect(
+        configs: &[McpServerConfig],
+        launch: &Launch,
+        cache: Option<&ToolCache>,
+    ) -> (Self, Vec<Started>) {
+        let began = Instant::now();
+        let mut pending = Vec::new();
+        for config in configs.iter().filter(|config| config.enabled) {
+            let task = {
+                let (config, launch, cache) = (config.clone(), launch.clone(), cache.cloned());
+                tokio::spawn(async move {
+                    let connection = Connection::open(&config, &launch).await?;
+                    if let Some(cache) = cache {
+                        cache.save(&config, connection.tools());
+                    }
+                    Ok(Arc::new(connection))
+                })
+            };
+            let start = task.abort_handle();
+            let name = config.name.clone();
+            let link: Link = task
+                .map(move |joined| match joined {
+                    Ok(result) => result,
+                    Err(_) => Err(McpError::Protocol {
+                        server: name,
+                        reason: "its start was stopped".into(),
+                    }),
+                })
+                .boxed()
+                .shared();
+            let cached = cache.and_then(|cache| cache.load(config));
+            pending.push((config, link, start, cached));
+        }
+        let mut servers = Vec::new();
+        let mut report = Vec::new();
+        for (config, link, start, cached) in pending {
+            let tools = match cached {
+                Some(tools) => tools,
+                None => match link.clone().await {
+                    Ok(connection) => {
+                        report.push(Started {
+                            name: config.name.clone(),
+                            result: Ok(connection.handshake().clone()),
+                            tools: connection.tools().to_vec(),
+                            elapsed_ms: millis(began.elapsed()),
+                        });
+                        connection.tools().to_vec()
+                    }
+                    Err(error) => {
+                        report.push(Started {
+                            name: config.name.clone(),
+                            result: Err(error),
+                            tools: Vec::new(),
+                            elapsed_ms: millis(began.elapsed()),
+                        });
+                        continue;
+                    }
+                },
+            };
+            servers.push(Server {
+                name: config.name.clone(),
+                tools,
+                approval: config.approval,
+                link,
+                start: Some(start),
+            });
         }
         (Self { servers }, report)
     }
@@ -116,7 +236,7 @@ impl McpTools {
         let servers: Vec<(&str, &[ToolInfo])> = self
             .servers
             .iter()
-            .map(|server| (server.connection.name(), server.connection.tools()))
+            .map(|server| (server.name.as_str(), server.tools.as_slice()))
             .collect();
         ToolSpec {
             name: MCP_TOOL.to_string(),
@@ -140,7 +260,7 @@ impl McpTools {
         };
         let pretty = serde_json::to_string_pretty(&arguments).unwrap_or_default();
         Some(McpCall {
-            server: server.connection.name().to_string(),
+            server: server.name.as_str().to_string(),
             tool: tool.name.clone(),
             preview: truncate_with_note(&pretty, PREVIEW_LIMIT),
             auto: server.approval == McpApproval::Auto,
@@ -153,33 +273,48 @@ impl McpTools {
         match self.request(arguments) {
             Err(message) => (message, true),
             Ok(Request::List(Some(server))) => (
-                catalog::listing(server.connection.name(), server.connection.tools()),
+                catalog::listing(server.name.as_str(), &server.tools),
                 false,
             ),
             Ok(Request::List(None)) => (
                 self.servers
                     .iter()
                     .map(|server| {
-                        catalog::listing(server.connection.name(), server.connection.tools())
+                        catalog::listing(server.name.as_str(), &server.tools)
                     })
                     .collect::<Vec<_>>()
                     .join("\n"),
                 false,
             ),
             Ok(Request::Schema(server, tool)) => {
-                (schema::describe(server.connection.name(), tool), false)
+                (schema::describe(server.name.as_str(), tool), false)
             }
             Ok(Request::Misfit(server, tool, problems)) => (
                 format!(
                     "not called: {}.\n{}",
                     problems.join("; "),
-                    schema::describe(server.connection.name(), tool)
+                    schema::describe(server.name.as_str(), tool)
                 ),
                 true,
             ),
             Ok(Request::Call(server, tool, arguments)) => {
-                let name = server.connection.name();
-                match server.connection.call(&tool.name, arguments).await {
+                let name = server.name.as_str();
+                let connection = match server.link.clone().await {
+                    Ok(connection) => connection,
+                    Err(error) => return (error.to_string(), true),
+                };
+                // The catalog may be last time's: the live server decides.
+                if !connection.tools().iter().any(|live| live.name == tool.name) {
+                    return (
+                        format!(
+                            "the MCP server {name} no longer offers {}; {}",
+                            tool.name,
+                            catalog::listing(name, connection.tools())
+                        ),
+                        true,
+                    );
+                }
+                match connection.call(&tool.name, arguments).await {
                     Ok(result) => output::render(name, &tool.name, &result, output_limit),
                     Err(error) => (error.to_string(), true),
                 }
@@ -262,8 +397,7 @@ impl McpTools {
                 Some(tool) => tool,
             };
             return match server
-                .connection
-                .tools()
+                .tools
                 .iter()
                 .find(|tool| tool.name == tool_name)
             {
@@ -274,8 +408,7 @@ impl McpTools {
         // A bare tool name that only one server has.
         let mut owners = self.servers.iter().filter_map(|server| {
             server
-                .connection
-                .tools()
+                .tools
                 .iter()
                 .find(|tool| tool.name == name)
                 .map(|tool| (server, tool))
@@ -289,13 +422,13 @@ impl McpTools {
     fn server(&self, name: &str) -> Option<&Server> {
         self.servers
             .iter()
-            .find(|server| server.connection.name() == name)
+            .find(|server| server.name.as_str() == name)
     }
 
     fn server_names(&self) -> String {
         self.servers
             .iter()
-            .map(|server| server.connection.name())
+            .map(|server| server.name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -305,10 +438,9 @@ impl McpTools {
         let shown = quote(name, 80);
         let candidates = self.servers.iter().flat_map(|candidate| {
             candidate
-                .connection
-                .tools()
+                .tools
                 .iter()
-                .map(move |tool| format!("{}.{}", candidate.connection.name(), tool.name))
+                .map(move |tool| format!("{}.{}", candidate.name, tool.name))
         });
         let mut close: Vec<(usize, String)> = candidates
             .map(|full| (edit_distance(name, &full), full))
@@ -320,9 +452,13 @@ impl McpTools {
             None => String::new(),
         };
         let listing = match server {
-            Some(server) => format!("tool=\"{}.*\" lists its tools", server.connection.name()),
+            Some(server) => format!("tool=\"{}.*\" lists its tools", server.name.as_str()),
             None => format!("the servers are {}", self.server_names()),
         };
         format!("there is no MCP tool `{shown}`.{suggestion} ({listing})")
     }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }

@@ -301,7 +301,9 @@ pub async fn run_task(
             env_filter: commands.env_filter.clone(),
             workspace: worktree.path.clone(),
         };
-        let (mcp, started) = crate::mcp::McpTools::start(&mcp_servers, &launch).await;
+        let cache = log.store().path().parent().map(crate::mcp::ToolCache::new);
+        let (mcp, started) =
+            crate::mcp::McpTools::connect(&mcp_servers, &launch, cache.as_ref()).await;
         for server in started {
             if let Err(error) = server.result {
                 log.emit(Event::Error {
