@@ -139,10 +139,7 @@ fn test(app: &App, name: &str, json: bool) -> Result<Exit> {
             Exit::Failure
         });
     }
-    let handshake = match outcome.result {
-        Ok(handshake) => handshake,
-        Err(error) => return Err(error.into()),
-    };
+    let handshake = outcome.result?;
     let mut out = format!(
         "{name} ({}: {})\n",
         config.transport.kind(),
@@ -154,7 +151,11 @@ fn test(app: &App, name: &str, json: bool) -> Result<Exit> {
         handshake.initialize_ms,
         server_identity(&handshake)
     ));
-    let names: Vec<&str> = outcome.tools.iter().map(|tool| tool.name.as_str()).collect();
+    let names: Vec<&str> = outcome
+        .tools
+        .iter()
+        .map(|tool| tool.name.as_str())
+        .collect();
     out.push_str(&format!(
         "  listed {} tool{} in {} ms{}{}\n",
         names.len(),

@@ -92,9 +92,15 @@ fn a_task_sees_mcp_tools_by_name_gets_a_schema_on_request_and_calls_one() {
             json!({"tool": "notes.echo", "arguments": {"text": "hi there"}}),
         ),
         // Arguments that do not fit: the schema again, nothing sent.
-        call("mcp", json!({"tool": "notes.echo", "arguments": {"text": 5}})),
+        call(
+            "mcp",
+            json!({"tool": "notes.echo", "arguments": {"text": 5}}),
+        ),
         // A tool the deny list leaves out does not exist for the model.
-        call("mcp", json!({"tool": "notes.add", "arguments": {"a": 1, "b": 2}})),
+        call(
+            "mcp",
+            json!({"tool": "notes.add", "arguments": {"a": 1, "b": 2}}),
+        ),
         call(
             "mcp",
             json!({"tool": "notes.env", "arguments": {"name": "NOTES_SECRET"}}),
@@ -307,7 +313,11 @@ fn mcp_list_and_test_show_tools_allow_and_deny_lists_and_failures() {
     let began = Instant::now();
     let listed = home.json(&["mcp", "list", "--json"]);
     // The servers start together: the stuck one costs its timeout once.
-    assert!(began.elapsed() < Duration::from_secs(8), "{:?}", began.elapsed());
+    assert!(
+        began.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        began.elapsed()
+    );
     let row = |name: &str| {
         listed
             .as_array()
@@ -327,7 +337,10 @@ fn mcp_list_and_test_show_tools_allow_and_deny_lists_and_failures() {
         .collect();
     assert_eq!(names, ["echo", "tool_01", "tool_03"]);
     let hidden = notes["handshake"]["hidden"].to_string();
-    assert!(hidden.contains("add") && hidden.contains("tool_02"), "{hidden}");
+    assert!(
+        hidden.contains("add") && hidden.contains("tool_02"),
+        "{hidden}"
+    );
     assert_eq!(notes["handshake"]["server_name"], "notes");
     assert_eq!(row("off")["status"], "disabled");
     for (name, words) in [
@@ -368,7 +381,11 @@ fn mcp_list_and_test_show_tools_allow_and_deny_lists_and_failures() {
 
     let began = Instant::now();
     let stderr = home.fails(&["mcp", "test", "stuck"], 1);
-    assert!(began.elapsed() < Duration::from_secs(6), "{:?}", began.elapsed());
+    assert!(
+        began.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        began.elapsed()
+    );
     assert!(
         stderr.contains("MCP server `stuck` did not answer initialize within 1 s")
             && stderr.contains("raise mcp_servers.stuck.startup_timeout_sec"),
@@ -410,7 +427,11 @@ fn a_slow_tool_call_ends_at_its_timeout_and_the_task_goes_on() {
     args.push("look around");
     let began = Instant::now();
     home.ok(&args);
-    assert!(began.elapsed() < Duration::from_secs(20), "{:?}", began.elapsed());
+    assert!(
+        began.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        began.elapsed()
+    );
     let results = tool_results(&server.requests()[2]);
     assert!(
         results[0].contains("did not answer the call to notes.slow within 1 s"),
@@ -458,7 +479,10 @@ fn a_repository_cannot_start_an_mcp_server_until_it_is_trusted() {
         stderr.contains("mcp_servers") && stderr.contains("not trusted"),
         "{stderr}"
     );
-    assert!(!marker.exists(), "an untrusted repository started a command");
+    assert!(
+        !marker.exists(),
+        "an untrusted repository started a command"
+    );
     assert!(mcp_spec(&server.requests()[0]).is_none());
 
     let listed = home
@@ -551,17 +575,27 @@ fn streamable_http_sends_the_bearer_token_and_reports_refusals_and_stalls() {
         stderr.contains("refused the request") && stderr.contains("401"),
         "{stderr}"
     );
-    assert!(!stderr.contains("wrong"), "the token is not echoed: {stderr}");
+    assert!(
+        !stderr.contains("wrong"),
+        "the token is not echoed: {stderr}"
+    );
 
     let missing = test(None, "web");
     let stderr = String::from_utf8_lossy(&missing.stderr);
-    assert!(stderr.contains("`WEB_TOKEN`") && stderr.contains("not set"), "{stderr}");
+    assert!(
+        stderr.contains("`WEB_TOKEN`") && stderr.contains("not set"),
+        "{stderr}"
+    );
 
     // The startup timeout covers the whole handshake, however long the server waits.
     let began = Instant::now();
     let stalled = test(None, "stall");
     assert_eq!(stalled.status.code(), Some(1));
-    assert!(began.elapsed() < Duration::from_secs(6), "{:?}", began.elapsed());
+    assert!(
+        began.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        began.elapsed()
+    );
     assert!(
         String::from_utf8_lossy(&stalled.stderr).contains("within 1 s"),
         "{}",
@@ -591,7 +625,11 @@ fn streamable_http_sends_the_bearer_token_and_reports_refusals_and_stalls() {
         String::from_utf8_lossy(&output.stderr)
     );
     let results = tool_results(&server.requests()[1]);
-    assert!(results[0].contains("3 results for rust mcp"), "{}", results[0]);
+    assert!(
+        results[0].contains("3 results for rust mcp"),
+        "{}",
+        results[0]
+    );
     assert_eq!(web.calls().len(), 1);
 }
 
@@ -613,9 +651,16 @@ fn a_server_known_from_last_time_starts_while_the_model_is_asked() {
     args.push("look around");
     let began = Instant::now();
     home.ok(&args);
-    assert!(began.elapsed() < Duration::from_secs(5), "{:?}", began.elapsed());
+    assert!(
+        began.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        began.elapsed()
+    );
     let catalog = mcp_spec(&server.requests()[0]).unwrap()["function"]["description"].clone();
-    assert!(catalog.as_str().unwrap().contains("late: echo"), "{catalog}");
+    assert!(
+        catalog.as_str().unwrap().contains("late: echo"),
+        "{catalog}"
+    );
 
     // A call waits for the start, within its timeout.
     let server = ScriptedServer::start(vec![
@@ -629,5 +674,9 @@ fn a_server_known_from_last_time_starts_while_the_model_is_asked() {
     args.push("look around");
     home.ok(&args);
     let results = tool_results(&server.requests()[1]);
-    assert!(results[0].contains("echo: worth the wait"), "{}", results[0]);
+    assert!(
+        results[0].contains("echo: worth the wait"),
+        "{}",
+        results[0]
+    );
 }

@@ -109,16 +109,15 @@ impl ChatSession {
             Toolbox::new(workspace, options.tool_settings).with_process(process),
             Approvals::new(options.approval, options.asker),
         );
-        let pending_mcp = (!options.bare
-            && options.mcp_servers.iter().any(|server| server.enabled))
-        .then(|| {
-            let launch = crate::mcp::Launch {
-                base_env: options.commands.base_env.clone(),
-                env_filter: options.commands.env_filter.clone(),
-                workspace: options.repo_root.clone(),
-            };
-            (options.mcp_servers, launch)
-        });
+        let pending_mcp =
+            (!options.bare && options.mcp_servers.iter().any(|server| server.enabled)).then(|| {
+                let launch = crate::mcp::Launch {
+                    base_env: options.commands.base_env.clone(),
+                    env_filter: options.commands.env_filter.clone(),
+                    workspace: options.repo_root.clone(),
+                };
+                (options.mcp_servers, launch)
+            });
         let (system, role) = if options.bare {
             tools.specs.clear();
             (options.system.unwrap_or_default(), AgentRole::Ask)
@@ -256,8 +255,7 @@ impl ChatSession {
             return Ok(());
         };
         let cache = self.store.path().parent().map(crate::mcp::ToolCache::new);
-        let (mcp, started) =
-            crate::mcp::McpTools::connect(&servers, &launch, cache.as_ref()).await;
+        let (mcp, started) = crate::mcp::McpTools::connect(&servers, &launch, cache.as_ref()).await;
         for server in started {
             if let Err(error) = server.result {
                 self.emit(Event::Error {

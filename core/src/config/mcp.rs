@@ -104,10 +104,7 @@ impl fmt::Debug for McpTransport {
                 .debug_struct("Stdio")
                 .field("command", command)
                 .field("args", args)
-                .field(
-                    "env",
-                    &env.iter().map(|(name, _)| name).collect::<Vec<_>>(),
-                )
+                .field("env", &env.iter().map(|(name, _)| name).collect::<Vec<_>>())
                 .field("cwd", cwd)
                 .finish(),
             McpTransport::Http {
@@ -290,8 +287,9 @@ fn parse_server(
             }
             let bearer_token_env_var = field.string("bearer_token_env_var")?;
             if let Some(variable) = &bearer_token_env_var {
-                check_variable(variable)
-                    .map_err(|message| invalid(&field.key("bearer_token_env_var"), file, &message))?;
+                check_variable(variable).map_err(|message| {
+                    invalid(&field.key("bearer_token_env_var"), file, &message)
+                })?;
             }
             McpTransport::Http {
                 url,
@@ -539,7 +537,10 @@ mod tests {
     #[test]
     fn mistakes_are_one_line_naming_the_field() {
         let both = error("[mcp_servers.x]\ncommand = \"a\"\nurl = \"http://h\"\n");
-        assert!(both.contains("`mcp_servers.x`") && both.contains("both"), "{both}");
+        assert!(
+            both.contains("`mcp_servers.x`") && both.contains("both"),
+            "{both}"
+        );
         let neither = error("[mcp_servers.x]\nargs = []\n");
         assert!(neither.contains("needs command"), "{neither}");
         let typo = parse("[mcp_servers.x]\ncomand = \"a\"\n").unwrap_err();

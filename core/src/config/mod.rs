@@ -22,11 +22,11 @@ pub mod value;
 
 pub use edit::{set_value, template, unset_value, validate_file};
 pub use keys::{KEYS, KeySpec, ValueKind, env_var_name, spec, suggest};
-pub use mcp::{McpApproval, McpServerConfig, McpTransport};
 pub use layers::{
     ConfigSources, Entry, IgnoredKey, REPO_CONFIG_DIR, ResolvedConfig, find_repo_root, load,
     repo_config_file,
 };
+pub use mcp::{McpApproval, McpServerConfig, McpTransport};
 pub use settings::{
     Approval, Backend, ChatConfig, ColorMode, Config, GitHubConfig, HistoryConfig, HooksConfig,
     ModelConfig, OllamaConfig, OpenAiConfig, RolesConfig, SandboxConfig, SandboxMode, StoreConfig,

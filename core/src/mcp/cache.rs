@@ -96,7 +96,11 @@ fn key(config: &McpServerConfig) -> String {
                 field(name);
                 field(value);
             }
-            field(&cwd.as_ref().map(|dir| dir.display().to_string()).unwrap_or_default());
+            field(
+                &cwd.as_ref()
+                    .map(|dir| dir.display().to_string())
+                    .unwrap_or_default(),
+            );
         }
         McpTransport::Http {
             url,

@@ -134,7 +134,11 @@ fn render(servers: &[(&str, &[ToolInfo])], summary: usize, keep: usize) -> Strin
 
 /// Names only, as many of each server's as fit the budget.
 fn squeeze(servers: &[(&str, &[ToolInfo])]) -> String {
-    let most = servers.iter().map(|(_, tools)| tools.len()).max().unwrap_or(0);
+    let most = servers
+        .iter()
+        .map(|(_, tools)| tools.len())
+        .max()
+        .unwrap_or(0);
     (0..most)
         .rev()
         .map(|keep| render(servers, 0, keep))
@@ -169,7 +173,10 @@ mod tests {
     #[test]
     fn few_tools_get_summaries_many_get_names_and_too_many_are_counted() {
         let few = vec![
-            tool("read_file", "Read a file from the project. Returns its text."),
+            tool(
+                "read_file",
+                "Read a file from the project. Returns its text.",
+            ),
             tool("search", "Search the index for words"),
         ];
         let text = catalog(&[("files", &few)]);
@@ -179,11 +186,19 @@ mod tests {
         );
 
         let many: Vec<ToolInfo> = (0..20)
-            .map(|i| tool(&format!("tool_number_{i:02}"), "Does a thing to another thing"))
+            .map(|i| {
+                tool(
+                    &format!("tool_number_{i:02}"),
+                    "Does a thing to another thing",
+                )
+            })
             .collect();
         let text = catalog(&[("alpha", &many), ("beta", &many)]);
         assert!(text.len() <= CATALOG_BUDGET, "{}", text.len());
-        assert!(text.contains("alpha: tool_number_00, tool_number_01"), "{text}");
+        assert!(
+            text.contains("alpha: tool_number_00, tool_number_01"),
+            "{text}"
+        );
         assert!(text.contains("tool_number_19"), "{text}");
         assert!(!text.contains("Does a thing"), "{text}");
 

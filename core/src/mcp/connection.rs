@@ -96,11 +96,12 @@ impl Connection {
                 let (mut process, (stdout, stdin)) =
                     stdio::spawn(name, command, args, env, cwd.as_deref(), launch)?;
                 handshake.start_ms = millis(started.elapsed());
-                let transport = AsyncRwTransport::new_client(stdout, stdin)
-                    .with_max_line_length(MESSAGE_LIMIT);
+                let transport =
+                    AsyncRwTransport::new_client(stdout, stdin).with_max_line_length(MESSAGE_LIMIT);
                 let initializing = Instant::now();
                 let service =
-                    tokio::time::timeout_at(deadline.into(), client_config().serve(transport)).await;
+                    tokio::time::timeout_at(deadline.into(), client_config().serve(transport))
+                        .await;
                 handshake.initialize_ms = millis(initializing.elapsed());
                 match service {
                     Ok(Ok(service)) => (service, Some(process)),
@@ -122,11 +123,10 @@ impl Connection {
                 url,
                 bearer_token_env_var,
             } => {
-                let mut transport_config = StreamableHttpClientTransportConfig::with_uri(
-                    url.as_str(),
-                )
-                .max_json_response_size(MESSAGE_LIMIT)
-                .max_sse_event_size(MESSAGE_LIMIT);
+                let mut transport_config =
+                    StreamableHttpClientTransportConfig::with_uri(url.as_str())
+                        .max_json_response_size(MESSAGE_LIMIT)
+                        .max_sse_event_size(MESSAGE_LIMIT);
                 if let Some(variable) = bearer_token_env_var {
                     let token = launch
                         .variable(variable)
@@ -146,7 +146,8 @@ impl Connection {
                     StreamableHttpClientTransport::with_client(client.clone(), transport_config);
                 let initializing = Instant::now();
                 let service =
-                    tokio::time::timeout_at(deadline.into(), client_config().serve(transport)).await;
+                    tokio::time::timeout_at(deadline.into(), client_config().serve(transport))
+                        .await;
                 handshake.initialize_ms = millis(initializing.elapsed());
                 match service {
                     Ok(Ok(service)) => (service, None),
@@ -163,7 +164,8 @@ impl Connection {
             }
         }
         let listing = Instant::now();
-        let listed = tokio::time::timeout_at(deadline.into(), service.peer().list_all_tools()).await;
+        let listed =
+            tokio::time::timeout_at(deadline.into(), service.peer().list_all_tools()).await;
         handshake.list_ms = millis(listing.elapsed());
         let offered = match listed {
             Ok(Ok(tools)) => tools,
@@ -172,7 +174,9 @@ impl Connection {
                     Some(process) => process.diagnose(name, "while listing its tools").await,
                     None => None,
                 };
-                return Err(diagnosed.unwrap_or_else(|| protocol(name, "tools/list failed", &error)));
+                return Err(
+                    diagnosed.unwrap_or_else(|| protocol(name, "tools/list failed", &error))
+                );
             }
             Err(_) => return Err(timed_out("list its tools")),
         };
@@ -230,8 +234,7 @@ impl Connection {
     ) -> Result<serde_json::Value, McpError> {
         let params = CallToolRequestParams::new(tool.to_string()).with_arguments(arguments);
         let name = self.name.as_str();
-        match tokio::time::timeout(self.call_timeout, self.service.peer().call_tool(params)).await
-        {
+        match tokio::time::timeout(self.call_timeout, self.service.peer().call_tool(params)).await {
             Ok(Ok(result)) => serde_json::to_value(result).map_err(|error| McpError::Protocol {
                 server: name.to_string(),
                 reason: format!("cannot read the answer: {error}"),

@@ -260,17 +260,12 @@ impl StreamableHttpClient for HttpClient {
         custom_headers: HashMap<HeaderName, HeaderValue>,
         limits: StreamableHttpResponseLimits,
     ) -> Result<StreamableHttpPostResponse, Failure> {
-        let request = self
-            .client
-            .post(uri.as_ref())
-            .header(ACCEPT, format!("{JSON_MIME_TYPE}, {EVENT_STREAM_MIME_TYPE}"));
-        let had_session = session_id.is_some();
-        let request = headed(
-            request,
-            session_id.as_deref(),
-            auth_token,
-            custom_headers,
+        let request = self.client.post(uri.as_ref()).header(
+            ACCEPT,
+            format!("{JSON_MIME_TYPE}, {EVENT_STREAM_MIME_TYPE}"),
         );
+        let had_session = session_id.is_some();
+        let request = headed(request, session_id.as_deref(), auth_token, custom_headers);
         let response = request
             .json(&message)
             .send()
@@ -308,7 +303,10 @@ impl StreamableHttpClient for HttpClient {
             }
             let text = body_prefix(response, limits.max_error_response_size).await;
             return Err(StreamableHttpError::UnexpectedServerResponse(
-                format!("HTTP {status}: {text}").trim_end().to_string().into(),
+                format!("HTTP {status}: {text}")
+                    .trim_end()
+                    .to_string()
+                    .into(),
             ));
         }
         match kind.as_deref() {
@@ -395,12 +393,7 @@ impl StreamableHttpClient for HttpClient {
         if let Some(last_event_id) = last_event_id {
             request = request.header(HEADER_LAST_EVENT_ID, last_event_id);
         }
-        let request = headed(
-            request,
-            session_id.as_deref(),
-            auth_token,
-            custom_headers,
-        );
+        let request = headed(request, session_id.as_deref(), auth_token, custom_headers);
         let response = request.send().await.map_err(StreamableHttpError::Client)?;
         if response.status() == StatusCode::METHOD_NOT_ALLOWED {
             return Err(StreamableHttpError::ServerDoesNotSupportSse);

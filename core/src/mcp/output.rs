@@ -38,7 +38,10 @@ pub fn render(server: &str, tool: &str, result: &Value, limit: usize) -> (String
 
 /// One content block as text.
 fn content(block: &Value) -> String {
-    let kind = block.get("type").and_then(Value::as_str).unwrap_or_default();
+    let kind = block
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let mime = || {
         block
             .get("mimeType")
@@ -67,7 +70,10 @@ fn content(block: &Value) -> String {
             }
         }
         "resource_link" => format!("[resource {}]", uri(block)),
-        other => format!("[content of type {} not shown]", super::error::quote(other, 30)),
+        other => format!(
+            "[content of type {} not shown]",
+            super::error::quote(other, 30)
+        ),
     }
 }
 
@@ -95,13 +101,23 @@ mod tests {
         });
         let (text, failed) = render("files", "read", &result, 1000);
         assert!(!failed);
-        assert!(text.contains("untrusted text from the MCP tool files.read"), "{text}");
+        assert!(
+            text.contains("untrusted text from the MCP tool files.read"),
+            "{text}"
+        );
         assert!(text.contains("hello ```\nworld"), "{text}");
-        assert!(text.contains("````text"), "the fence outgrows the text's: {text}");
-        assert!(text.contains("[image (image/png), about 3 bytes, not shown]"), "{text}");
+        assert!(
+            text.contains("````text"),
+            "the fence outgrows the text's: {text}"
+        );
+        assert!(
+            text.contains("[image (image/png), about 3 bytes, not shown]"),
+            "{text}"
+        );
         assert!(text.contains("inside"), "{text}");
 
-        let long = json!({"content": [{"type": "text", "text": "x".repeat(5000)}], "isError": true});
+        let long =
+            json!({"content": [{"type": "text", "text": "x".repeat(5000)}], "isError": true});
         let (text, failed) = render("files", "read", &long, 100);
         assert!(failed);
         assert!(text.contains("[4900 bytes more]"), "{text}");

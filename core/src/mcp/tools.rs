@@ -111,11 +111,14 @@ impl McpTools {
         launch: &Launch,
         cache: Option<&ToolCache>,
     ) -> (Self, Vec<Started>) {
-        let starts = configs.iter().filter(|config| config.enabled).map(|config| async move {
-            let began = Instant::now();
-            let result = Connection::open(config, launch).await;
-            (config, result, began.elapsed())
-        });
+        let starts = configs
+            .iter()
+            .filter(|config| config.enabled)
+            .map(|config| async move {
+                let began = Instant::now();
+                let result = Connection::open(config, launch).await;
+                (config, result, began.elapsed())
+            });
         let mut servers = Vec::new();
         let mut report = Vec::new();
         for (config, result, elapsed) in futures_util::future::join_all(starts).await {
@@ -272,16 +275,13 @@ impl McpTools {
     pub async fn call(&self, arguments: &Value, output_limit: usize) -> (String, bool) {
         match self.request(arguments) {
             Err(message) => (message, true),
-            Ok(Request::List(Some(server))) => (
-                catalog::listing(server.name.as_str(), &server.tools),
-                false,
-            ),
+            Ok(Request::List(Some(server))) => {
+                (catalog::listing(server.name.as_str(), &server.tools), false)
+            }
             Ok(Request::List(None)) => (
                 self.servers
                     .iter()
-                    .map(|server| {
-                        catalog::listing(server.name.as_str(), &server.tools)
-                    })
+                    .map(|server| catalog::listing(server.name.as_str(), &server.tools))
                     .collect::<Vec<_>>()
                     .join("\n"),
                 false,
@@ -396,11 +396,7 @@ impl McpTools {
                 None | Some("*") | Some("") => return Ok((server, None)),
                 Some(tool) => tool,
             };
-            return match server
-                .tools
-                .iter()
-                .find(|tool| tool.name == tool_name)
-            {
+            return match server.tools.iter().find(|tool| tool.name == tool_name) {
                 Some(tool) => Ok((server, Some(tool))),
                 None => Err(self.unknown(name, Some(server))),
             };

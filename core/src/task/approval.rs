@@ -180,7 +180,9 @@ impl Approvals {
 
 /// The server of an MCP action's subject (`server.tool`; server names have no dot).
 fn mcp_server(subject: &str) -> &str {
-    subject.split_once('.').map_or(subject, |(server, _)| server)
+    subject
+        .split_once('.')
+        .map_or(subject, |(server, _)| server)
 }
 
 /// The policy table: `auto` never asks; `on-command` asks before commands and MCP tools (both

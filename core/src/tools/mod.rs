@@ -208,7 +208,11 @@ impl Toolbox {
     /// [`Toolbox::call`] reports their error without touching anything.
     pub fn effect(&self, call: &ToolCall) -> ToolEffect {
         if call.name == MCP_TOOL {
-            return match self.mcp.as_ref().and_then(|mcp| mcp.effect(&call.arguments)) {
+            return match self
+                .mcp
+                .as_ref()
+                .and_then(|mcp| mcp.effect(&call.arguments))
+            {
                 Some(mcp_call) => ToolEffect::Mcp(mcp_call),
                 None => ToolEffect::Read,
             };
