@@ -637,9 +637,15 @@ fn streamable_http_sends_the_bearer_token_and_reports_refusals_and_stalls() {
 fn a_server_known_from_last_time_starts_while_the_model_is_asked() {
     let home = Home::new();
     let repo = project(&home);
+    let count = home.root.path().join("count");
+    std::fs::write(&count, "1").unwrap();
     user_config(
         &home,
-        &stdio_table("late", &["--delay-init", "6"], "startup_timeout_sec = 30"),
+        &stdio_table(
+            "late",
+            &["--delay-init", "6", "--tools-from", count.to_str().unwrap()],
+            "startup_timeout_sec = 30",
+        ),
     );
     // `agent mcp test` waits for the start and keeps the server's tools.
     home.ok(&["mcp", "test", "late"]);
@@ -658,12 +664,18 @@ fn a_server_known_from_last_time_starts_while_the_model_is_asked() {
     );
     let catalog = mcp_spec(&server.requests()[0]).unwrap()["function"]["description"].clone();
     assert!(
-        catalog.as_str().unwrap().contains("late: echo"),
+        catalog.as_str().unwrap().contains("late: echo")
+            && catalog.as_str().unwrap().contains("tool_01"),
         "{catalog}"
     );
 
-    // A call waits for the start, within its timeout.
+    // A call waits for the start, within its timeout; the live server's tools decide.
+    std::fs::write(&count, "0").unwrap();
     let server = ScriptedServer::start(vec![
+        call(
+            "mcp",
+            json!({"tool": "late.tool_01", "arguments": {"id": "7"}}),
+        ),
         call(
             "mcp",
             json!({"tool": "late.echo", "arguments": {"text": "worth the wait"}}),
@@ -673,10 +685,15 @@ fn a_server_known_from_last_time_starts_while_the_model_is_asked() {
     let mut args = run_args(&repo_arg, &server);
     args.push("look around");
     home.ok(&args);
-    let results = tool_results(&server.requests()[1]);
+    let results = tool_results(&server.requests()[2]);
     assert!(
-        results[0].contains("echo: worth the wait"),
+        results[0].contains("the MCP server late no longer offers tool_01"),
         "{}",
         results[0]
+    );
+    assert!(
+        results[1].contains("echo: worth the wait"),
+        "{}",
+        results[1]
     );
 }

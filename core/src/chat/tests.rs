@@ -342,11 +342,21 @@ async fn a_chat_offers_mcp_tools_and_calls_them() {
     let (_tx, cancel) = watch::channel(false);
     chat.send("add 2 and 3", cancel).await.unwrap();
     let seen = setup.seen.lock().unwrap();
-    let mcp = seen[0].tools.iter().find(|tool| tool.name == "mcp").unwrap();
-    assert!(mcp.description.contains("notes: echo"), "{}", mcp.description);
+    let mcp = seen[0]
+        .tools
+        .iter()
+        .find(|tool| tool.name == "mcp")
+        .unwrap();
+    assert!(
+        mcp.description.contains("notes: echo"),
+        "{}",
+        mcp.description
+    );
     let result = seen[1].messages.last().unwrap();
     assert!(
-        result.content.contains("untrusted text from the MCP tool notes.add")
+        result
+            .content
+            .contains("untrusted text from the MCP tool notes.add")
             && result.content.contains("\n5\n"),
         "{}",
         result.content

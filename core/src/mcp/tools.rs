@@ -60,6 +60,17 @@ impl std::fmt::Debug for Server {
     }
 }
 
+impl Server {
+    /// The tools calls are checked against: the live server's once it is connected, else the
+    /// ones it offered last time.
+    fn tools(&self) -> &[ToolInfo] {
+        match self.link.peek() {
+            Some(Ok(connection)) => connection.tools(),
+            _ => &self.tools,
+        }
+    }
+}
+
 impl Drop for McpTools {
     fn drop(&mut self) {
         for server in &self.servers {
@@ -275,13 +286,14 @@ impl McpTools {
     pub async fn call(&self, arguments: &Value, output_limit: usize) -> (String, bool) {
         match self.request(arguments) {
             Err(message) => (message, true),
-            Ok(Request::List(Some(server))) => {
-                (catalog::listing(server.name.as_str(), &server.tools), false)
-            }
+            Ok(Request::List(Some(server))) => (
+                catalog::listing(server.name.as_str(), server.tools()),
+                false,
+            ),
             Ok(Request::List(None)) => (
                 self.servers
                     .iter()
-                    .map(|server| catalog::listing(server.name.as_str(), &server.tools))
+                    .map(|server| catalog::listing(server.name.as_str(), server.tools()))
                     .collect::<Vec<_>>()
                     .join("\n"),
                 false,
@@ -396,7 +408,7 @@ impl McpTools {
                 None | Some("*") | Some("") => return Ok((server, None)),
                 Some(tool) => tool,
             };
-            return match server.tools.iter().find(|tool| tool.name == tool_name) {
+            return match server.tools().iter().find(|tool| tool.name == tool_name) {
                 Some(tool) => Ok((server, Some(tool))),
                 None => Err(self.unknown(name, Some(server))),
             };
@@ -404,7 +416,7 @@ impl McpTools {
         // A bare tool name that only one server has.
         let mut owners = self.servers.iter().filter_map(|server| {
             server
-                .tools
+                .tools()
                 .iter()
                 .find(|tool| tool.name == name)
                 .map(|tool| (server, tool))
@@ -434,7 +446,7 @@ impl McpTools {
         let shown = quote(name, 80);
         let candidates = self.servers.iter().flat_map(|candidate| {
             candidate
-                .tools
+                .tools()
                 .iter()
                 .map(move |tool| format!("{}.{}", candidate.name, tool.name))
         });
