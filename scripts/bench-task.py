@@ -84,7 +84,7 @@ def main():
         os.makedirs(os.path.join(env["AGENT_HOME"], "config"))
         with open(os.path.join(env["AGENT_HOME"], "config", "config.toml"), "w") as f:
             for i in range(args.mcp_servers):
-                f.write(f'[mcp_servers.s{i}]\ncommand = "python3"\nargs = {json.dumps([os.path.abspath(script), "--tools", "15"])}\n\n')
+                f.write(f'[mcp_servers.s{i}]\ncommand = "python3"\nargs = {json.dumps([os.path.abspath(script), "--tools", "14"])}\n\n')
     command = [agent, "task", "run", "--repo", repo, "--backend", "openai", "--base-url", base_url,
                "--model", "stub", "--approval", "auto", "--verify", "true", "--strategy", "single",
                "check the add function"]

@@ -313,7 +313,7 @@ impl McpTools {
                 let name = server.name.as_str();
                 let connection = match server.link.clone().await {
                     Ok(connection) => connection,
-                    Err(error) => return (error.to_string(), true),
+                    Err(error) => return (for_model(&error), true),
                 };
                 // The catalog may be last time's: the live server decides.
                 if !connection.tools().iter().any(|live| live.name == tool.name) {
@@ -328,7 +328,7 @@ impl McpTools {
                 }
                 match connection.call(&tool.name, arguments).await {
                     Ok(result) => output::render(name, &tool.name, &result, output_limit),
-                    Err(error) => (error.to_string(), true),
+                    Err(error) => (for_model(&error), true),
                 }
             }
         }
@@ -469,4 +469,18 @@ impl McpTools {
 
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A failure as the model reads it: one that quotes what the server said (its error message,
+/// its stderr, its stray output) is fenced as data like its answers.
+fn for_model(error: &McpError) -> String {
+    match error {
+        McpError::Protocol { server, .. }
+        | McpError::Exited { server, .. }
+        | McpError::Garbage { server, .. } => crate::untrusted::as_data(
+            &format!("the MCP server {server}, which failed"),
+            &error.to_string(),
+        ),
+        _ => error.to_string(),
+    }
 }
