@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'GitHub sign-in: store a token, see where the token in use comes from, remove it')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push')
             [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Watch GitHub Actions and fix failing runs; show what the monitor did')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'List and try the MCP servers of [mcp_servers.NAME] in the configuration')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that agent can run here: data directory, database, configuration, git, model backend')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
@@ -1203,6 +1204,59 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
         'agent;ci;help;help' {
             break
         }
+        'agent;mcp' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every configured server: where it comes from, whether it starts, its tools')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Start one server (even a disabled one), initialize it, list its tools, with timings')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'agent;mcp;list' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agent;mcp;test' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agent;mcp;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every configured server: where it comes from, whether it starts, its tools')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Start one server (even a disabled one), initialize it, list its tools, with timings')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'agent;mcp;help;list' {
+            break
+        }
+        'agent;mcp;help;test' {
+            break
+        }
+        'agent;mcp;help;help' {
+            break
+        }
         'agent;doctor' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
@@ -1251,6 +1305,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'GitHub sign-in: store a token, see where the token in use comes from, remove it')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push')
             [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Watch GitHub Actions and fix failing runs; show what the monitor did')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'List and try the MCP servers of [mcp_servers.NAME] in the configuration')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that agent can run here: data directory, database, configuration, git, model backend')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
@@ -1474,6 +1529,17 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;help;ci;status' {
+            break
+        }
+        'agent;help;mcp' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every configured server: where it comes from, whether it starts, its tools')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Start one server (even a disabled one), initialize it, list its tools, with timings')
+            break
+        }
+        'agent;help;mcp;list' {
+            break
+        }
+        'agent;help;mcp;test' {
             break
         }
         'agent;help;doctor' {

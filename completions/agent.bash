@@ -49,6 +49,9 @@ _agent() {
             agent,man)
                 cmd="agent__subcmd__man"
                 ;;
+            agent,mcp)
+                cmd="agent__subcmd__mcp"
+                ;;
             agent,models)
                 cmd="agent__subcmd__models"
                 ;;
@@ -184,6 +187,9 @@ _agent() {
             agent__subcmd__help,man)
                 cmd="agent__subcmd__help__subcmd__man"
                 ;;
+            agent__subcmd__help,mcp)
+                cmd="agent__subcmd__help__subcmd__mcp"
+                ;;
             agent__subcmd__help,models)
                 cmd="agent__subcmd__help__subcmd__models"
                 ;;
@@ -264,6 +270,12 @@ _agent() {
                 ;;
             agent__subcmd__help__subcmd__hook,uninstall)
                 cmd="agent__subcmd__help__subcmd__hook__subcmd__uninstall"
+                ;;
+            agent__subcmd__help__subcmd__mcp,list)
+                cmd="agent__subcmd__help__subcmd__mcp__subcmd__list"
+                ;;
+            agent__subcmd__help__subcmd__mcp,test)
+                cmd="agent__subcmd__help__subcmd__mcp__subcmd__test"
                 ;;
             agent__subcmd__help__subcmd__models,bench)
                 cmd="agent__subcmd__help__subcmd__models__subcmd__bench"
@@ -408,6 +420,24 @@ _agent() {
                 ;;
             agent__subcmd__hook__subcmd__help,uninstall)
                 cmd="agent__subcmd__hook__subcmd__help__subcmd__uninstall"
+                ;;
+            agent__subcmd__mcp,help)
+                cmd="agent__subcmd__mcp__subcmd__help"
+                ;;
+            agent__subcmd__mcp,list)
+                cmd="agent__subcmd__mcp__subcmd__list"
+                ;;
+            agent__subcmd__mcp,test)
+                cmd="agent__subcmd__mcp__subcmd__test"
+                ;;
+            agent__subcmd__mcp__subcmd__help,help)
+                cmd="agent__subcmd__mcp__subcmd__help__subcmd__help"
+                ;;
+            agent__subcmd__mcp__subcmd__help,list)
+                cmd="agent__subcmd__mcp__subcmd__help__subcmd__list"
+                ;;
+            agent__subcmd__mcp__subcmd__help,test)
+                cmd="agent__subcmd__mcp__subcmd__help__subcmd__test"
                 ;;
             agent__subcmd__models,bench)
                 cmd="agent__subcmd__models__subcmd__bench"
@@ -578,7 +608,7 @@ _agent() {
 
     case "${cmd}" in
         agent)
-            opts="-c -h -V --config --color --log-format --help --version config history chat ask models task undo trust serve pr auth hook ci doctor completions man help"
+            opts="-c -h -V --config --color --log-format --help --version config history chat ask models task undo trust serve pr auth hook ci mcp doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1538,7 +1568,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help)
-            opts="config history chat ask models task undo trust serve pr auth hook ci doctor completions man help"
+            opts="config history chat ask models task undo trust serve pr auth hook ci mcp doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1988,6 +2018,48 @@ _agent() {
         agent__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__mcp)
+            opts="list test"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__mcp__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__mcp__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3046,6 +3118,152 @@ _agent() {
         agent__subcmd__man)
             opts="-c -h -V --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__mcp)
+            opts="-c -h -V --config --color --log-format --help --version list test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__mcp__subcmd__help)
+            opts="list test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__mcp__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__mcp__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__mcp__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__mcp__subcmd__list)
+            opts="-c -h -V --json --config --color --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__mcp__subcmd__test)
+            opts="-c -h -V --json --config --color --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -163,6 +163,17 @@ pub enum Command {
     #[command(subcommand)]
     Ci(CiCommand),
 
+    /// List and try the MCP servers of [mcp_servers.NAME] in the configuration
+    ///
+    /// Their tools reach the model of tasks and chats through one `mcp` tool, each call under
+    /// the approval policy (asked like `run`). A repository's .agent/config.toml can add servers
+    /// only once you trust it (`agent trust`).
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  agent mcp list          every server: started, its tools, or why it failed\n  agent mcp test files    start one, initialize it, list its tools, with timings"
+    )]
+    Mcp(McpCommand),
+
     /// Check that agent can run here: data directory, database, configuration, git, model backend
     Doctor {
         /// Print the checks as JSON
@@ -451,6 +462,25 @@ pub enum CiCommand {
         #[arg(long, short = 'n', default_value_t = 20)]
         limit: usize,
         /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `agent mcp …`.
+#[derive(Debug, Subcommand)]
+pub enum McpCommand {
+    /// Every configured server: where it comes from, whether it starts, its tools
+    List {
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start one server (even a disabled one), initialize it, list its tools, with timings
+    Test {
+        /// The server: NAME of [mcp_servers.NAME]
+        name: String,
+        /// Print as JSON
         #[arg(long)]
         json: bool,
     },

@@ -56,6 +56,9 @@ pub fn classify(error: &anyhow::Error) -> (Exit, Option<String>) {
         if let Some(git) = cause.downcast_ref::<agent_core::git::GitError>() {
             return (Exit::for_class(git.class()), git.hint());
         }
+        if let Some(mcp) = cause.downcast_ref::<agent_core::mcp::McpError>() {
+            return (Exit::for_class(mcp.class()), mcp.hint());
+        }
         if let Some(hook) = cause.downcast_ref::<agent_core::hooks::HookError>() {
             return (Exit::for_class(hook.class()), hook.hint());
         }

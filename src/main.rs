@@ -17,6 +17,7 @@ mod github;
 mod history;
 mod hook;
 mod logging;
+mod mcp;
 mod models;
 mod output;
 mod pr;
@@ -113,6 +114,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Auth(command) => auth::run(&app, command),
         Command::Ci(command) => ci::run(&app, command),
         Command::Hook(command) => hook::run(&app, command),
+        Command::Mcp(command) => mcp::run(&app, command),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
     }

@@ -62,11 +62,17 @@ fn trust(app: &App, dir: &Path, json: bool) -> Result<Exit> {
             .iter()
             .map(|(key, value)| json!({"key": key, "value": value}))
             .collect();
+        let servers: Vec<_> = file
+            .mcp_servers
+            .iter()
+            .map(|server| json!({"name": server.name, "target": server.transport.describe()}))
+            .collect();
         print_json(&json!({
             "repo": root,
             "file": file.path,
             "sha256": sha256,
             "keys": keys,
+            "mcp_servers": servers,
         }))?;
         return Ok(Exit::Ok);
     }
@@ -75,12 +81,26 @@ fn trust(app: &App, dir: &Path, json: bool) -> Result<Exit> {
         file.path.display(),
         sha256.get(..12).unwrap_or(&sha256)
     );
-    if keys.is_empty() {
+    if keys.is_empty() && file.mcp_servers.is_empty() {
         out.push_str("it sets only keys that applied already\n");
-    } else {
+    } else if !keys.is_empty() {
         out.push_str("these keys of it now apply:\n");
         for (key, value) in keys {
             out.push_str(&format!("  {key} = {}\n", value.to_toml()));
+        }
+    }
+    if !file.mcp_servers.is_empty() {
+        out.push_str("these MCP servers of it now start with tasks and chats:\n");
+        for server in &file.mcp_servers {
+            out.push_str(&format!(
+                "  [mcp_servers.{}] {} {}\n",
+                server.name,
+                match server.transport {
+                    agent_core::config::McpTransport::Stdio { .. } => "runs",
+                    agent_core::config::McpTransport::Http { .. } => "reaches",
+                },
+                server.transport.describe()
+            ));
         }
     }
     print(&out)?;

@@ -17,6 +17,7 @@ pub mod hooks;
 pub mod ids;
 pub mod instructions;
 pub mod markdown;
+pub mod mcp;
 pub mod paths;
 pub mod process;
 pub mod protocol;

@@ -383,6 +383,10 @@ pub async fn ask_on_terminal(bar: Option<ProgressBar>, question: &Question) -> O
         ToolEffectKind::Command => format!("run `{}`", question.subject),
         ToolEffectKind::Write => format!("write {}", question.subject),
         ToolEffectKind::Read => format!("use {}", question.subject),
+        ToolEffectKind::Mcp => format!(
+            "call the MCP tool {} (\"always\" covers the whole server)",
+            question.subject
+        ),
     };
     let mut text = String::new();
     if !question.preview.is_empty() {

@@ -19,6 +19,7 @@ mod github;
 mod golden;
 mod history;
 mod hooks;
+mod mcp;
 mod models;
 mod ollama;
 mod packaging;

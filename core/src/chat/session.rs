@@ -44,6 +44,9 @@ pub struct ChatOptions {
     /// How `run` starts commands (environment without credentials, sandbox). The repository
     /// is the chat's workspace, so commands may write all of it, its `.git` included.
     pub commands: CommandPolicy,
+    /// MCP servers whose tools the chat offers (not a bare session's); started before the
+    /// first turn, in the repository, and stopped with the session.
+    pub mcp_servers: Vec<crate::config::McpServerConfig>,
 }
 
 /// How one user message's turn ended.
@@ -76,6 +79,8 @@ pub struct ChatSession {
     partial: String,
     /// The commands' temporary directory, removed with the session.
     _scratch: Option<ScratchDir>,
+    /// MCP servers not started yet, and how to start them.
+    pending_mcp: Option<(Vec<crate::config::McpServerConfig>, crate::mcp::Launch)>,
 }
 
 impl ChatSession {
@@ -104,6 +109,15 @@ impl ChatSession {
             Toolbox::new(workspace, options.tool_settings).with_process(process),
             Approvals::new(options.approval, options.asker),
         );
+        let pending_mcp =
+            (!options.bare && options.mcp_servers.iter().any(|server| server.enabled)).then(|| {
+                let launch = crate::mcp::Launch {
+                    base_env: options.commands.base_env.clone(),
+                    env_filter: options.commands.env_filter.clone(),
+                    workspace: options.repo_root.clone(),
+                };
+                (options.mcp_servers, launch)
+            });
         let (system, role) = if options.bare {
             tools.specs.clear();
             (options.system.unwrap_or_default(), AgentRole::Ask)
@@ -135,6 +149,7 @@ impl ChatSession {
             deadline: Instant::now(),
             partial: String::new(),
             _scratch: scratch,
+            pending_mcp,
         })
     }
 
@@ -232,6 +247,29 @@ impl ChatSession {
         Ok(summary)
     }
 
+    /// Starts the configured MCP servers (once, before the first turn; in the background when
+    /// their tools are known from last time): their tools join the chat's; a server that does
+    /// not start is an error event and is left out.
+    async fn start_mcp(&mut self) -> Result<()> {
+        let Some((servers, launch)) = self.pending_mcp.take() else {
+            return Ok(());
+        };
+        let cache = self.store.path().parent().map(crate::mcp::ToolCache::new);
+        let (mcp, started) = crate::mcp::McpTools::connect(&servers, &launch, cache.as_ref()).await;
+        for server in started {
+            if let Err(error) = server.result {
+                self.emit(Event::Error {
+                    message: format!("{error}; its tools are left out of this chat"),
+                    hint: error.hint(),
+                    class: Some(error.class()),
+                })?;
+            }
+        }
+        self.tools.toolbox = self.tools.toolbox.clone().with_mcp(mcp);
+        self.tools.specs = self.tools.toolbox.specs();
+        Ok(())
+    }
+
     /// `messages` after the system prompt, if there is one.
     fn with_system(&self, messages: Vec<ChatMessage>) -> Vec<ChatMessage> {
         let mut all = Vec::with_capacity(messages.len() + 1);
@@ -253,6 +291,7 @@ impl ChatSession {
     /// reply cut off by a cancel when the turn ends.
     #[tracing::instrument(name = "chat_turn", skip_all)]
     pub async fn send(&mut self, prompt: &str, cancel: watch::Receiver<bool>) -> Result<ChatTurn> {
+        self.start_mcp().await?;
         let created_now = self.conversation_id.is_none();
         let conversation = match &self.conversation_id {
             Some(id) => id.clone(),

@@ -29,6 +29,15 @@ fn session(
     resume: Option<String>,
     setup: Option<Setup>,
 ) -> (ChatSession, Setup) {
+    session_with_mcp(replies, resume, setup, Vec::new())
+}
+
+fn session_with_mcp(
+    replies: Vec<Vec<ChatEvent>>,
+    resume: Option<String>,
+    setup: Option<Setup>,
+    mcp_servers: Vec<crate::config::McpServerConfig>,
+) -> (ChatSession, Setup) {
     let setup = setup.unwrap_or_else(|| {
         let dir = tempfile::tempdir().unwrap();
         let repo = dir.path().join("repo");
@@ -68,6 +77,7 @@ fn session(
             bare: false,
             system: None,
             commands: Default::default(),
+            mcp_servers,
         },
         Box::new(move |event: &Event| events.lock().unwrap().push(event.clone())),
     )
@@ -290,4 +300,65 @@ async fn replies_and_tool_results_are_stored_while_the_turn_still_runs() {
     let (turn, chat) = running.await.unwrap();
     assert_eq!(turn.outcome, TurnOutcome::Cancelled);
     assert_eq!(chat.history().len(), 3);
+}
+
+#[tokio::test]
+async fn a_chat_offers_mcp_tools_and_calls_them() {
+    use crate::config::{McpApproval, McpServerConfig, McpTransport, Origin};
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/mcp_server.py")
+        .display()
+        .to_string();
+    let server = McpServerConfig {
+        name: "notes".into(),
+        transport: McpTransport::Stdio {
+            command: "python3".into(),
+            args: vec![script],
+            env: Vec::new(),
+            cwd: None,
+        },
+        startup_timeout: std::time::Duration::from_secs(30),
+        call_timeout: std::time::Duration::from_secs(30),
+        enabled_tools: None,
+        disabled_tools: Vec::new(),
+        approval: McpApproval::Ask,
+        enabled: true,
+        origin: Origin::Default,
+    };
+    let call = vec![
+        ChatEvent::ToolCall {
+            call: agent_models::ToolCall {
+                id: "m1".into(),
+                name: "mcp".into(),
+                arguments: serde_json::json!({"tool": "notes.add", "arguments": {"a": 2, "b": 3}}),
+            },
+        },
+        ChatEvent::Done {
+            reason: agent_models::DoneReason::ToolCalls,
+        },
+    ];
+    let (mut chat, setup) =
+        session_with_mcp(vec![call, text("2 + 3 = 5")], None, None, vec![server]);
+    let (_tx, cancel) = watch::channel(false);
+    chat.send("add 2 and 3", cancel).await.unwrap();
+    let seen = setup.seen.lock().unwrap();
+    let mcp = seen[0]
+        .tools
+        .iter()
+        .find(|tool| tool.name == "mcp")
+        .unwrap();
+    assert!(
+        mcp.description.contains("notes: echo"),
+        "{}",
+        mcp.description
+    );
+    let result = seen[1].messages.last().unwrap();
+    assert!(
+        result
+            .content
+            .contains("untrusted text from the MCP tool notes.add")
+            && result.content.contains("\n5\n"),
+        "{}",
+        result.content
+    );
 }

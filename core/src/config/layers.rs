@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::paths::CONFIG_FILE;
 
 use super::keys::{self, KEYS, KeySpec};
+use super::mcp::{self, MCP_SERVERS, McpServerConfig};
 use super::settings::Config;
 use super::trust::{self, RepoTrust, TrustList, TrustStatus};
 use super::value::{self, Origin, Value};
@@ -85,6 +86,20 @@ impl ResolvedConfig {
     pub fn ignored(&self, key: &str) -> Option<&IgnoredKey> {
         self.ignored.iter().find(|i| i.key == key)
     }
+
+    /// The names of the repository's `[mcp_servers.NAME]` tables left out because the
+    /// repository is not trusted, and why.
+    pub fn ignored_mcp_servers(&self) -> Option<(Vec<String>, &'static str)> {
+        let ignored = self.ignored(MCP_SERVERS)?;
+        let names = ignored
+            .value
+            .as_str()
+            .unwrap_or_default()
+            .split(", ")
+            .map(str::to_string)
+            .collect();
+        Some((names, ignored.reason()))
+    }
 }
 
 /// Resolves every layer, lowest first. A missing file is skipped; an unreadable one, bad TOML,
@@ -93,13 +108,20 @@ pub fn load(sources: &ConfigSources) -> Result<ResolvedConfig> {
     let mut entries = default_entries();
     let mut ignored = Vec::new();
 
+    let mut servers = Vec::new();
     if let Some(path) = &sources.user_file {
-        apply_file(&mut entries, path, Origin::UserFile)?;
+        apply_file(&mut entries, &mut servers, path)?;
     }
     if let Some(path) = &sources.repo_file
         && sources.user_file.as_ref() != Some(path)
     {
-        apply_repo_file(&mut entries, &mut ignored, path, &sources.repo_trust)?;
+        apply_repo_file(
+            &mut entries,
+            &mut servers,
+            &mut ignored,
+            path,
+            &sources.repo_trust,
+        )?;
     }
     apply_env(&mut entries, sources.env)?;
     for (key, text) in &sources.flags {
@@ -109,7 +131,8 @@ pub fn load(sources: &ConfigSources) -> Result<ResolvedConfig> {
         set(&mut entries, spec, value, Origin::Flag);
     }
 
-    let config = Config::from_entries(&entries);
+    let mut config = Config::from_entries(&entries);
+    config.mcp_servers = servers;
     Ok(ResolvedConfig {
         entries,
         config,
@@ -153,16 +176,30 @@ pub(crate) fn read_text(path: &Path) -> Result<Option<String>> {
 
 /// Checks the text of a configuration file; `path` is only used in errors.
 pub(crate) fn parse_file_text(path: &Path, text: &str) -> Result<Vec<(&'static KeySpec, Value)>> {
+    // Servers are checked too: a file with a bad `[mcp_servers.NAME]` is a bad file.
+    parse_file(path, text, &Origin::UserFile(path.to_path_buf())).map(|parsed| parsed.keys)
+}
+
+/// A configuration file's keys and its `[mcp_servers.NAME]` tables, checked.
+#[derive(Debug, Clone)]
+pub(crate) struct ParsedFile {
+    pub keys: Vec<(&'static KeySpec, Value)>,
+    pub servers: Vec<McpServerConfig>,
+}
+
+/// Checks the text of a configuration file; its servers record `origin`.
+pub(crate) fn parse_file(path: &Path, text: &str, origin: &Origin) -> Result<ParsedFile> {
     let table = text
         .parse::<toml::Table>()
         .map_err(|e| Error::ConfigSyntax {
             path: path.to_path_buf(),
             message: syntax_message(text, e.message(), e.span()),
         })?;
-    let origin = path.display().to_string();
-    let mut found = Vec::new();
-    collect(&table, "", &origin, &mut found)?;
-    Ok(found)
+    let label = path.display().to_string();
+    let mut keys = Vec::new();
+    collect(&table, "", &label, &mut keys)?;
+    let servers = mcp::parse_servers(&table, path, origin)?;
+    Ok(ParsedFile { keys, servers })
 }
 
 /// Formats a TOML parse error as one line: `line 3, column 7: expected ...`.
@@ -191,18 +228,29 @@ fn default_entries() -> Vec<Entry> {
         .collect()
 }
 
-fn apply_file(entries: &mut [Entry], path: &Path, origin: fn(PathBuf) -> Origin) -> Result<()> {
-    for (spec, value) in read_file(path)?.unwrap_or_default() {
-        set(entries, spec, value, origin(path.to_path_buf()));
+fn apply_file(
+    entries: &mut [Entry],
+    servers: &mut Vec<McpServerConfig>,
+    path: &Path,
+) -> Result<()> {
+    let Some(text) = read_text(path)? else {
+        return Ok(());
+    };
+    let origin = Origin::UserFile(path.to_path_buf());
+    let parsed = parse_file(path, &text, &origin)?;
+    for (spec, value) in parsed.keys {
+        set(entries, spec, value, origin.clone());
     }
+    add_servers(servers, parsed.servers);
     Ok(())
 }
 
-/// Applies the repository file: every key when it is trusted, the harmless ones otherwise (the
-/// rest are recorded in `ignored`). The text is read once, so the hash that is checked is the
-/// hash of what applies.
+/// Applies the repository file: every key and server when it is trusted, the harmless keys
+/// otherwise (the rest, servers included, are recorded in `ignored`). The text is read once, so
+/// the hash that is checked is the hash of what applies.
 fn apply_repo_file(
     entries: &mut [Entry],
+    servers: &mut Vec<McpServerConfig>,
     ignored: &mut Vec<IgnoredKey>,
     path: &Path,
     repo_trust: &RepoTrust,
@@ -210,10 +258,14 @@ fn apply_repo_file(
     let Some(text) = read_text(path)? else {
         return Ok(());
     };
-    let found = parse_file_text(path, &text)?;
-    let needs_trust = found
-        .iter()
-        .any(|(spec, _)| !trust::applies_untrusted(spec.key));
+    let origin = Origin::RepoFile(path.to_path_buf());
+    let parsed = parse_file(path, &text, &origin)?;
+    // A server is a program to start or a place requests go: never without trust.
+    let needs_trust = !parsed.servers.is_empty()
+        || parsed
+            .keys
+            .iter()
+            .any(|(spec, _)| !trust::applies_untrusted(spec.key));
     let status = match repo_trust {
         _ if !needs_trust => TrustStatus::Trusted,
         RepoTrust::All => TrustStatus::Trusted,
@@ -223,9 +275,9 @@ fn apply_repo_file(
             None => TrustStatus::Untrusted,
         },
     };
-    for (spec, value) in found {
+    for (spec, value) in parsed.keys {
         if status == TrustStatus::Trusted || trust::applies_untrusted(spec.key) {
-            set(entries, spec, value, Origin::RepoFile(path.to_path_buf()));
+            set(entries, spec, value, origin.clone());
         } else {
             ignored.push(IgnoredKey {
                 key: spec.key,
@@ -235,7 +287,26 @@ fn apply_repo_file(
             });
         }
     }
+    if status == TrustStatus::Trusted {
+        add_servers(servers, parsed.servers);
+    } else if !parsed.servers.is_empty() {
+        let names: Vec<&str> = parsed.servers.iter().map(|s| s.name.as_str()).collect();
+        ignored.push(IgnoredKey {
+            key: MCP_SERVERS,
+            value: Value::String(names.join(", ")),
+            file: path.to_path_buf(),
+            status,
+        });
+    }
     Ok(())
+}
+
+/// Adds a layer's servers; one named like an earlier layer's replaces it.
+fn add_servers(servers: &mut Vec<McpServerConfig>, layer: Vec<McpServerConfig>) {
+    for server in layer {
+        servers.retain(|earlier| earlier.name != server.name);
+        servers.push(server);
+    }
 }
 
 /// Reads the variable of each known key. An empty variable counts as unset.
@@ -291,6 +362,10 @@ fn collect(
     found: &mut Vec<(&'static KeySpec, Value)>,
 ) -> Result<()> {
     for (name, item) in table {
+        if prefix.is_empty() && name == MCP_SERVERS {
+            // Servers are a table of their own, read by `mcp::parse_servers`.
+            continue;
+        }
         let key = if prefix.is_empty() {
             name.clone()
         } else {

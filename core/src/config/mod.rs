@@ -5,6 +5,7 @@
 //! - [`value`] turns text or TOML into a checked [`Value`] and names each layer's [`Origin`].
 //! - [`layers`] reads the layers ([`load`]) and finds the repository's file.
 //! - [`settings`] builds [`Config`] from the resolved entries in one function.
+//! - [`mcp`] reads the `[mcp_servers.NAME]` tables (servers, not keys).
 //! - [`trust`] decides which keys of an untrusted repository's file apply, and keeps the user's
 //!   list of trusted repository files (`agent trust`).
 //! - [`edit`] changes files in place (`agent config set/unset`) and writes the starter file.
@@ -14,6 +15,7 @@
 pub mod edit;
 pub mod keys;
 pub mod layers;
+pub mod mcp;
 pub mod settings;
 pub mod trust;
 pub mod value;
@@ -24,6 +26,7 @@ pub use layers::{
     ConfigSources, Entry, IgnoredKey, REPO_CONFIG_DIR, ResolvedConfig, find_repo_root, load,
     repo_config_file,
 };
+pub use mcp::{McpApproval, McpServerConfig, McpTransport};
 pub use settings::{
     Approval, Backend, ChatConfig, ColorMode, Config, GitHubConfig, HistoryConfig, HooksConfig,
     ModelConfig, OllamaConfig, OpenAiConfig, RolesConfig, SandboxConfig, SandboxMode, StoreConfig,

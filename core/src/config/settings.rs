@@ -21,6 +21,9 @@ pub struct Config {
     pub ui: UiConfig,
     pub history: HistoryConfig,
     pub store: StoreConfig,
+    /// `[mcp_servers.NAME]` tables: the user's, then a trusted repository's (same name:
+    /// the repository's wins). Not in the key table; see [`super::mcp`].
+    pub mcp_servers: Vec<super::mcp::McpServerConfig>,
 }
 
 /// `[model]`: which model serves the agent.
@@ -311,6 +314,7 @@ impl Default for Config {
             store: StoreConfig {
                 busy_timeout_ms: 5000,
             },
+            mcp_servers: Vec::new(),
         }
     }
 }
@@ -398,6 +402,7 @@ fn build(r: &mut Reader<'_>) -> Config {
         store: StoreConfig {
             busy_timeout_ms: r.integer("store.busy_timeout_ms", d.store.busy_timeout_ms),
         },
+        mcp_servers: Vec::new(),
     }
 }
 

@@ -369,6 +369,8 @@ pub struct RepoFile {
     pub path: PathBuf,
     pub text: String,
     pub keys: Vec<(&'static super::KeySpec, super::Value)>,
+    /// Its `[mcp_servers.NAME]` tables: each needs trust.
+    pub mcp_servers: Vec<super::McpServerConfig>,
 }
 
 impl RepoFile {
@@ -379,8 +381,14 @@ impl RepoFile {
         let Some(text) = super::layers::read_text(&path)? else {
             return Ok(None);
         };
-        let keys = super::layers::parse_file_text(&path, &text)?;
-        Ok(Some(RepoFile { path, text, keys }))
+        let origin = super::Origin::RepoFile(path.clone());
+        let parsed = super::layers::parse_file(&path, &text, &origin)?;
+        Ok(Some(RepoFile {
+            path,
+            text,
+            keys: parsed.keys,
+            mcp_servers: parsed.servers,
+        }))
     }
 
     /// The keys in the file that apply only once it is trusted, with their values.

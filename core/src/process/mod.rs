@@ -29,7 +29,7 @@
 
 mod capture;
 mod env;
-mod group;
+pub(crate) mod group;
 mod identity;
 #[cfg(target_os = "linux")]
 mod landlock;

@@ -140,9 +140,9 @@ pub enum Event {
         /// The tool call this is about.
         id: String,
         kind: ToolEffectKind,
-        /// The command, or the path being written.
+        /// The command, the path being written, or the MCP tool (`server.tool`).
         subject: String,
-        /// A unified diff of a proposed write; empty otherwise.
+        /// A unified diff of a proposed write, the arguments of an MCP call; empty otherwise.
         #[serde(default, skip_serializing_if = "String::is_empty")]
         preview: String,
     },
@@ -266,6 +266,8 @@ pub enum ToolEffectKind {
     Read,
     Write,
     Command,
+    /// A tool of an MCP server (`subject` is `server.tool`, `preview` its arguments).
+    Mcp,
 }
 
 /// Limits a task runs under.

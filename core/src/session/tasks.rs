@@ -69,6 +69,7 @@ pub(crate) fn start(
         verify_timeout: setup.verify_timeout,
         tool_settings: setup.tool_settings,
         commands: setup.commands.clone(),
+        mcp_servers: setup.config.mcp_servers.clone(),
         cancel: cancel_receiver,
     };
     lock(&shared.tasks).insert(task_id.clone(), cancel);

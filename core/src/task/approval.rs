@@ -24,7 +24,8 @@ pub struct ApprovalQuestion {
 pub enum Answer {
     Yes,
     No,
-    /// Yes, and do not ask again for this kind of action in this task.
+    /// Yes, and do not ask again for this kind of action in this task (for an MCP tool: for
+    /// the tools of that server).
     Always,
 }
 
@@ -62,6 +63,8 @@ pub struct Decision {
 pub struct Approvals {
     policy: Approval,
     always_allowed: HashSet<ToolEffectKind>,
+    /// MCP servers whose tools the person allowed for the rest of the task.
+    always_servers: HashSet<String>,
     asker: Box<dyn Asker>,
     /// For a task started from untrusted text: commands outside it are refused before anyone
     /// is asked, and no answer can allow them.
@@ -73,6 +76,7 @@ impl Approvals {
         Self {
             policy,
             always_allowed: HashSet::new(),
+            always_servers: HashSet::new(),
             asker,
             allowlist: None,
         }
@@ -111,13 +115,22 @@ impl Approvals {
         policy_asks(self.policy, kind)
     }
 
+    /// [`Approvals::needs_asking`] for one action: an MCP tool (`subject` = `server.tool`) of a
+    /// server the person allowed "always" is not asked about again.
+    pub fn needs_asking_about(&self, kind: ToolEffectKind, subject: &str) -> bool {
+        if kind == ToolEffectKind::Mcp && self.always_servers.contains(mcp_server(subject)) {
+            return false;
+        }
+        self.needs_asking(kind)
+    }
+
     /// Decides on one action: allowed by the policy, answered by a person, or refused because
     /// nobody can answer.
     pub async fn decide(&mut self, question: &ApprovalQuestion) -> Decision {
         if let Some(refusal) = self.screen(question.kind, &question.subject) {
             return refusal;
         }
-        if !self.needs_asking(question.kind) {
+        if !self.needs_asking_about(question.kind, &question.subject) {
             return Decision {
                 approved: true,
                 by: DecidedBy::Policy,
@@ -130,6 +143,16 @@ impl Approvals {
                 by: DecidedBy::User,
                 reason: String::new(),
             },
+            Some(Answer::Always) if question.kind == ToolEffectKind::Mcp => {
+                let server = mcp_server(&question.subject).to_string();
+                let reason = format!("the tools of {server} are allowed for the rest of this task");
+                self.always_servers.insert(server);
+                Decision {
+                    approved: true,
+                    by: DecidedBy::User,
+                    reason,
+                }
+            }
             Some(Answer::Always) => {
                 self.always_allowed.insert(question.kind);
                 Decision {
@@ -155,12 +178,20 @@ impl Approvals {
     }
 }
 
-/// The policy table: `auto` never asks; `on-command` asks before commands; `on-write` before
-/// writes and commands; `always` before every call.
+/// The server of an MCP action's subject (`server.tool`; server names have no dot).
+fn mcp_server(subject: &str) -> &str {
+    subject
+        .split_once('.')
+        .map_or(subject, |(server, _)| server)
+}
+
+/// The policy table: `auto` never asks; `on-command` asks before commands and MCP tools (both
+/// act outside the workspace); `on-write` before writes, commands and MCP tools; `always`
+/// before every call.
 pub fn policy_asks(policy: Approval, kind: ToolEffectKind) -> bool {
     match policy {
         Approval::Auto => false,
-        Approval::OnCommand => kind == ToolEffectKind::Command,
+        Approval::OnCommand => matches!(kind, ToolEffectKind::Command | ToolEffectKind::Mcp),
         Approval::OnWrite => kind != ToolEffectKind::Read,
         Approval::Always => true,
     }
@@ -199,13 +230,13 @@ mod tests {
     fn the_policy_table() {
         use ToolEffectKind::*;
         let table = [
-            (Approval::Auto, [false, false, false]),
-            (Approval::OnCommand, [false, false, true]),
-            (Approval::OnWrite, [false, true, true]),
-            (Approval::Always, [true, true, true]),
+            (Approval::Auto, [false, false, false, false]),
+            (Approval::OnCommand, [false, false, true, true]),
+            (Approval::OnWrite, [false, true, true, true]),
+            (Approval::Always, [true, true, true, true]),
         ];
         for (policy, expected) in table {
-            for (kind, asks) in [Read, Write, Command].into_iter().zip(expected) {
+            for (kind, asks) in [Read, Write, Command, Mcp].into_iter().zip(expected) {
                 assert_eq!(policy_asks(policy, kind), asks, "{policy:?} {kind:?}");
             }
         }
@@ -280,5 +311,26 @@ mod tests {
         let read = approvals.decide(&question(ToolEffectKind::Read)).await;
         assert!(!read.approved);
         assert_eq!(read.by, DecidedBy::User);
+    }
+
+    #[tokio::test]
+    async fn always_for_an_mcp_tool_covers_its_server_only() {
+        let mut approvals = Approvals::new(
+            Approval::OnCommand,
+            Box::new(Scripted(vec![Some(Answer::Always), Some(Answer::No)])),
+        );
+        let mut files_read = question(ToolEffectKind::Mcp);
+        files_read.subject = "files.read_file".into();
+        let allowed = approvals.decide(&files_read).await;
+        assert!(allowed.approved && allowed.by == DecidedBy::User);
+        assert!(allowed.reason.contains("files"), "{}", allowed.reason);
+        // Another tool of the same server: not asked.
+        assert!(!approvals.needs_asking_about(ToolEffectKind::Mcp, "files.write_file"));
+        // Another server, and commands: still asked.
+        assert!(approvals.needs_asking_about(ToolEffectKind::Mcp, "tracker.create_issue"));
+        assert!(approvals.needs_asking(ToolEffectKind::Command));
+        let mut other = question(ToolEffectKind::Mcp);
+        other.subject = "tracker.create_issue".into();
+        assert!(!approvals.decide(&other).await.approved);
     }
 }

@@ -417,16 +417,26 @@ async fn run_tool<H: TurnHost>(
         );
         return refuse(ctx, call, output);
     }
+    // `approval = "auto"` on an MCP server: its tools run without asking.
+    let mut preapproved = false;
     let (kind, subject, preview) = match ctx.tools().toolbox.effect(&call) {
         ToolEffect::Read => (ToolEffectKind::Read, call.name.clone(), String::new()),
         ToolEffect::Write { path, preview } => (ToolEffectKind::Write, path, preview),
         ToolEffect::Command { command } => (ToolEffectKind::Command, command, String::new()),
+        ToolEffect::Mcp(mcp) => {
+            preapproved = mcp.auto;
+            (
+                ToolEffectKind::Mcp,
+                format!("{}.{}", mcp.server, mcp.tool),
+                mcp.preview,
+            )
+        }
     };
     // A command an untrusted task may not run is refused before any person is asked.
     if let Some(refusal) = ctx.tools().approvals.screen(kind, &subject) {
         return refuse(ctx, call, refusal.reason);
     }
-    if ctx.tools().approvals.needs_asking(kind) {
+    if !preapproved && ctx.tools().approvals.needs_asking_about(kind, &subject) {
         let question = ApprovalQuestion {
             call_id: call.id.clone(),
             kind,

@@ -51,6 +51,9 @@ pub struct RunRequest {
     /// How the check and the `run` tool's commands are started: environment without
     /// credentials, sandbox, network.
     pub commands: CommandPolicy,
+    /// The MCP servers whose tools the task may use (none for a task started from untrusted
+    /// text); started in the worktree when it is ready, stopped when the task ends.
+    pub mcp_servers: Vec<crate::config::McpServerConfig>,
     /// Flips to true on Ctrl-C (or an Op::Cancel from a front).
     pub cancel: watch::Receiver<bool>,
 }
@@ -157,6 +160,7 @@ pub async fn run_task(
         tool_settings,
         command_env,
         commands,
+        mcp_servers,
         cancel,
     } = request;
     let started = Instant::now();
@@ -291,6 +295,30 @@ pub async fn run_task(
             })?;
             return finish::fail_early(log, message, started).await;
         }
+    };
+    // A task started from untrusted text reaches no MCP server: its tools act outside the
+    // worktree and the sandbox.
+    let toolbox = if spec.untrusted.is_none() && mcp_servers.iter().any(|server| server.enabled) {
+        let launch = crate::mcp::Launch {
+            base_env: commands.base_env.clone(),
+            env_filter: commands.env_filter.clone(),
+            workspace: worktree.path.clone(),
+        };
+        let cache = log.store().path().parent().map(crate::mcp::ToolCache::new);
+        let (mcp, started) =
+            crate::mcp::McpTools::connect(&mcp_servers, &launch, cache.as_ref()).await;
+        for server in started {
+            if let Err(error) = server.result {
+                log.emit(Event::Error {
+                    message: format!("{error}; its tools are left out of this task"),
+                    hint: error.hint(),
+                    class: Some(error.class()),
+                })?;
+            }
+        }
+        toolbox.with_mcp(mcp)
+    } else {
+        toolbox
     };
     let limits = spec.limits;
     let cancel = watch_cancel(cancel, log.store().path(), &task_id);

@@ -28,6 +28,7 @@ use std::time::Duration;
 use agent_models::{ToolCall, ToolSpec};
 use serde::{Deserialize, Serialize};
 
+use crate::mcp::{MCP_TOOL, McpTools};
 use crate::process::{HeadTail, ProcessSettings};
 use crate::untrusted::CommandAllowlist;
 use args::Args;
@@ -66,6 +67,8 @@ pub enum ToolEffect {
     Write { path: String, preview: String },
     /// Runs a shell command.
     Command { command: String },
+    /// Calls a tool of an MCP server.
+    Mcp(crate::mcp::McpCall),
 }
 
 /// How a file edit was expressed, to measure which form a model gets right.
@@ -131,6 +134,8 @@ pub struct Toolbox {
     process: Arc<ProcessSettings>,
     /// For a task started from untrusted text: the only commands `run` may start.
     allowlist: Option<Arc<CommandAllowlist>>,
+    /// The connected MCP servers, reached through the `mcp` tool.
+    mcp: Option<Arc<McpTools>>,
 }
 
 /// A tool that does blocking file work, run on tokio's blocking pool.
@@ -144,7 +149,14 @@ impl Toolbox {
             base_commit: None,
             process: Arc::new(ProcessSettings::default()),
             allowlist: None,
+            mcp: None,
         }
+    }
+
+    /// Offers the tools of these MCP servers through the `mcp` tool (none when `mcp` is empty).
+    pub fn with_mcp(mut self, mcp: McpTools) -> Self {
+        self.mcp = (!mcp.is_empty()).then(|| Arc::new(mcp));
+        self
     }
 
     /// Lets `run` start only the commands `allowlist` allows (a task started from untrusted
@@ -183,14 +195,28 @@ impl Toolbox {
         &self.workspace
     }
 
-    /// The schemas sent to the model.
+    /// The schemas sent to the model: the built-in tools, and `mcp` when servers are connected.
     pub fn specs(&self) -> Vec<ToolSpec> {
-        specs::all()
+        let mut specs = specs::all();
+        if let Some(mcp) = &self.mcp {
+            specs.push(mcp.spec());
+        }
+        specs
     }
 
     /// What `call` would do, without doing it. Unknown and malformed calls are [`ToolEffect::Read`]:
     /// [`Toolbox::call`] reports their error without touching anything.
     pub fn effect(&self, call: &ToolCall) -> ToolEffect {
+        if call.name == MCP_TOOL {
+            return match self
+                .mcp
+                .as_ref()
+                .and_then(|mcp| mcp.effect(&call.arguments))
+            {
+                Some(mcp_call) => ToolEffect::Mcp(mcp_call),
+                None => ToolEffect::Read,
+            };
+        }
         let Ok(args) = Args::parse(&call.arguments) else {
             return ToolEffect::Read;
         };
@@ -214,6 +240,16 @@ impl Toolbox {
     /// Runs a call. Never fails: every error is an output with `is_error` set and a one-line
     /// message the model can act on.
     pub async fn call(&self, call: &ToolCall) -> ToolOutput {
+        if call.name == MCP_TOOL
+            && let Some(mcp) = &self.mcp
+        {
+            let (text, is_error) = mcp.call(&call.arguments, self.settings.output_limit).await;
+            return ToolOutput {
+                text,
+                is_error,
+                ..ToolOutput::default()
+            };
+        }
         let args = match Args::parse(&call.arguments) {
             Ok(args) => args,
             Err(error) => return with_edit_form(&call.name, ToolOutput::failure(error.message())),
