@@ -13,6 +13,7 @@ mod doctor;
 mod exit;
 mod github;
 mod history;
+mod history_import;
 mod hook;
 mod logging;
 mod models;

@@ -23,6 +23,13 @@ pub fn render_conversation(
     out.push_str(&painter.paint(Tone::Dim, &conversation.id));
     out.push('\n');
     let mut details = Vec::new();
+    if let Some(origin) = &conversation.origin {
+        let mut from = format!("imported from {} {}", origin.tool, origin.path);
+        if let Some(parent) = &origin.branch_of {
+            from.push_str(&format!(" (a branch of {parent})"));
+        }
+        details.push(from);
+    }
     if let Some(repo) = &conversation.repo {
         details.push(format!("repo {repo}"));
     }
@@ -88,6 +95,7 @@ mod tests {
             repo: Some("/src/parser".into()),
             created_at: 1_795_000_000_000,
             updated_at: 1_795_000_060_000,
+            origin: None,
         };
         let message = |seq: u64, role: Role, content: &str| Message {
             id: format!("m{seq}"),

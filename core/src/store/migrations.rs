@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 9,
         sql: include_str!("migrations/0009_webhook_deliveries.sql"),
     },
+    // 10–13 are reserved for changes on other branches.
+    Migration {
+        version: 14,
+        sql: include_str!("migrations/0014_import_origins.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

@@ -1,0 +1,1 @@
+//! Tests of reading other agents' files: see the fixtures in `tests/fixtures/imports/`.
