@@ -83,7 +83,10 @@ pub fn run(app: &App, command: HistoryCommand) -> Result<Exit> {
             },
         ),
         HistoryCommand::Import {
-            file, json, from: None, ..
+            file,
+            json,
+            from: None,
+            ..
         } => {
             let file = file.ok_or_else(|| {
                 UserError::usage(

@@ -210,9 +210,7 @@ impl Error {
             Error::NotFound { .. } | Error::NothingApplied { .. } | Error::ImportSource { .. } => {
                 ErrorClass::NotFound
             }
-            Error::InvalidImport { .. } | Error::MalformedRecords { .. } => {
-                ErrorClass::InvalidData
-            }
+            Error::InvalidImport { .. } | Error::MalformedRecords { .. } => ErrorClass::InvalidData,
             Error::DataDirectory { .. }
             | Error::CorruptDatabase { .. }
             | Error::SchemaTooNew { .. } => ErrorClass::Storage,

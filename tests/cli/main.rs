@@ -15,6 +15,7 @@ mod fake_ollama;
 mod github;
 mod golden;
 mod history;
+mod history_import;
 mod hooks;
 mod models;
 mod ollama;

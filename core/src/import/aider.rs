@@ -198,9 +198,10 @@ fn read_line(state: &mut State<'_>, number: usize, text: String) -> Result<(), S
             )),
         };
     }
-    if let Some(input) = text.strip_prefix("####").filter(|rest| {
-        rest.is_empty() || rest.starts_with(' ')
-    }) {
+    if let Some(input) = text
+        .strip_prefix("####")
+        .filter(|rest| rest.is_empty() || rest.starts_with(' '))
+    {
         let input = input.strip_prefix(' ').unwrap_or(input);
         state.push(Kind::User, number, input.trim_end().to_string());
         return Ok(());

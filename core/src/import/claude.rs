@@ -100,8 +100,7 @@ pub fn read(input: impl BufRead, path: &Path) -> std::io::Result<FileRead> {
 }
 
 fn read_line(state: &mut State, number: usize, text: &str) -> Result<(), String> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| format!("not a JSON record: {e}"))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| format!("not a JSON record: {e}"))?;
     let Value::Object(record) = value else {
         return Err("not a JSON object".into());
     };
@@ -137,10 +136,10 @@ fn read_line(state: &mut State, number: usize, text: &str) -> Result<(), String>
     }
 
     let uuid = string("uuid").ok_or_else(|| format!("a `{kind}` record without a `uuid`"))?;
-    let time = string("timestamp")
-        .ok_or_else(|| format!("a `{kind}` record without a `timestamp`"))?;
-    let created_at =
-        parse_rfc3339(time).map_err(|_| format!("`timestamp` is not an RFC 3339 time: `{time}`"))?;
+    let time =
+        string("timestamp").ok_or_else(|| format!("a `{kind}` record without a `timestamp`"))?;
+    let created_at = parse_rfc3339(time)
+        .map_err(|_| format!("`timestamp` is not an RFC 3339 time: `{time}`"))?;
     let message = record
         .get("message")
         .and_then(Value::as_object)
@@ -176,16 +175,16 @@ fn read_line(state: &mut State, number: usize, text: &str) -> Result<(), String>
         line: number,
         record: Some(summary::shorten(uuid, 128)),
         digest: tree::digest(text.as_bytes()),
-        message: imported.map(|(role, content, model, tool_call_id, tool_calls)| {
-            ImportedMessage {
+        message: imported.map(
+            |(role, content, model, tool_call_id, tool_calls)| ImportedMessage {
                 role,
                 content,
                 model,
                 tool_call_id,
                 tool_calls,
                 created_at,
-            }
-        }),
+            },
+        ),
     });
     Ok(())
 }
@@ -264,8 +263,7 @@ fn assistant_message(content: &Value, model: Option<&str>) -> Option<Parts> {
     let blocks = match content {
         Value::String(text) => {
             let text = summary::message_text(text);
-            return (!text.trim().is_empty())
-                .then_some((Role::Assistant, text, model, None, None));
+            return (!text.trim().is_empty()).then_some((Role::Assistant, text, model, None, None));
         }
         Value::Array(blocks) => blocks,
         _ => return None,

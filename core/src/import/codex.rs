@@ -128,8 +128,7 @@ fn session_from_file_name(path: &Path) -> Option<String> {
 }
 
 fn read_line(state: &mut State, number: usize, text: &str) -> Result<(), String> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| format!("not a JSON record: {e}"))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| format!("not a JSON record: {e}"))?;
     let Value::Object(record) = &value else {
         return Err("not a JSON object".into());
     };
@@ -302,9 +301,7 @@ fn read_response_item(
         }
         _ => return Ok(()), // reasoning, snapshots, compaction and types added later
     };
-    let created_at = time
-        .or(state.session_time)
-        .unwrap_or(state.last_time);
+    let created_at = time.or(state.session_time).unwrap_or(state.last_time);
     state.nodes.push(RawNode {
         id: number.to_string(),
         parent: None,

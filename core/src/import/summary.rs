@@ -241,7 +241,10 @@ mod tests {
 
     #[test]
     fn control_characters_and_bidi_overrides_are_removed() {
-        assert_eq!(clean("a\u{1b}[31mred\u{7}\r\nb\u{202E}c\td"), "a[31mred\nbc\td");
+        assert_eq!(
+            clean("a\u{1b}[31mred\u{7}\r\nb\u{202E}c\td"),
+            "a[31mred\nbc\td"
+        );
         assert_eq!(clean_line(" x\ny\t "), "x y");
     }
 

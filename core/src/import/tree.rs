@@ -81,7 +81,10 @@ pub fn build(
                 message_parent[i] = Some(at);
                 break;
             }
-            current = raw[at].parent.as_deref().and_then(|p| index.get(p).copied());
+            current = raw[at]
+                .parent
+                .as_deref()
+                .and_then(|p| index.get(p).copied());
         }
     }
 
@@ -158,7 +161,11 @@ pub fn build(
 
 fn chained_hash(tool: Tool, scope: &str, parent: &str, digest: &[u8; 32]) -> String {
     let mut hasher = Sha256::new();
-    for part in [tool.as_str().as_bytes(), scope.as_bytes(), parent.as_bytes()] {
+    for part in [
+        tool.as_str().as_bytes(),
+        scope.as_bytes(),
+        parent.as_bytes(),
+    ] {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part);
     }

@@ -224,9 +224,15 @@ fn plan_session<'a>(
                 let parent_id = session.nodes[p].message_id().to_string();
                 let tip = planner.tip(conn, &conversation)?;
                 if tip.as_deref() == Some(parent_id.as_str()) {
-                    (planner.existing(conn, session, &conversation)?, Some(parent_id))
+                    (
+                        planner.existing(conn, session, &conversation)?,
+                        Some(parent_id),
+                    )
                 } else {
-                    (planner.branch(conn, session, node, Some(conversation))?, None)
+                    (
+                        planner.branch(conn, session, node, Some(conversation))?,
+                        None,
+                    )
                 }
             }
             None => (planner.branch(conn, session, node, None)?, None),
@@ -383,7 +389,11 @@ fn stored_conversation_of(conn: &Connection, message_id: &str) -> Result<Option<
 
 fn conversation_exists(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn
-        .query_row("SELECT 1 FROM conversations WHERE id = ?1", [id], |_| Ok(()))
+        .query_row(
+            "SELECT 1 FROM conversations WHERE id = ?1",
+            [id],
+            |_| Ok(()),
+        )
         .optional()?
         .is_some())
 }
