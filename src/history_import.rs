@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use agent_core::import::{self, BadRecord, ReadOptions, Tool};
 use agent_core::store::{SessionImportReport, Store};
-use agent_tui::text::one_line;
+use agent_tui::text::{one_line, printable};
 use anyhow::Result;
 use serde_json::json;
 
@@ -75,7 +75,7 @@ pub fn run(app: &App, store: &mut Store, args: &ImportArgs) -> Result<Exit> {
         note(&format!(
             "no {} history files under {}",
             args.tool.display_name(),
-            found.root.display()
+            printable(&found.root.display().to_string())
         ));
     }
     print(&render(args.tool, &report, found.files.len(), bad.len()))?;
@@ -113,7 +113,7 @@ fn render(tool: Tool, report: &SessionImportReport, files: usize, skipped: usize
             conversation.id,
             conversation.messages_added,
             one_line(title, 50),
-            conversation.path,
+            one_line(&conversation.path, usize::MAX),
         ));
     }
     if report.dry_run {

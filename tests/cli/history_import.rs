@@ -195,6 +195,13 @@ fn codex_sessions_keep_messages_roles_tool_summaries_repo_and_times() {
         !text.contains("Running the tests first"),
         "reasoning: {text}"
     );
+    // Tool calls read as their summaries, the call ids in the headings; no JSON repeated.
+    assert!(
+        text.contains("calls call_A1 ──\n→ shell: cargo test -p tokenizer\n"),
+        "{text}"
+    );
+    assert!(text.contains("answers call_A1 ──\n← exit 101"), "{text}");
+    assert!(!text.contains("tool calls:"), "{text}");
 
     // …and which record: the line of each message in its file.
     let conn = rusqlite::Connection::open(home.database()).unwrap();
@@ -630,6 +637,32 @@ fn hostile_records_lose_control_characters_and_parent_loops_are_malformed() {
     assert_eq!(report["messages_added"], 1);
     let id = listed(&home)[0]["id"].as_str().unwrap().to_string();
     assert_eq!(contents(&shown(&home, &id)), ["clear [2J]0;pwnedscreen"]);
+
+    // A file's name and what a message quotes of a record reach the terminal without escapes.
+    let named = home.root.path().join("evil\u{1b}]0;owned\u{7}.jsonl");
+    let line = r#"{"type":"user","uuid":"u","timestamp":"\u001b[2Jsoon","message":{"role":"user","content":"x"}}"#;
+    std::fs::write(&named, format!("{line}\n")).unwrap();
+    let stderr = fails(
+        &home,
+        &[
+            "history",
+            "import",
+            "--from",
+            "claude",
+            named.to_str().unwrap(),
+        ],
+        4,
+    );
+    assert!(
+        stderr.contains("evil]0;owned.jsonl:1: `timestamp` is not an RFC 3339 time: `[2Jsoon`"),
+        "{stderr:?}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr:?}"
+    );
+    let text = ok(&home, &["history", "show", &id]);
+    assert!(!text.contains('\u{1b}'), "{text:?}");
 }
 
 #[test]

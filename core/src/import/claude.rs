@@ -138,8 +138,12 @@ fn read_line(state: &mut State, number: usize, text: &str) -> Result<(), String>
     let uuid = string("uuid").ok_or_else(|| format!("a `{kind}` record without a `uuid`"))?;
     let time =
         string("timestamp").ok_or_else(|| format!("a `{kind}` record without a `timestamp`"))?;
-    let created_at = parse_rfc3339(time)
-        .map_err(|_| format!("`timestamp` is not an RFC 3339 time: `{time}`"))?;
+    let created_at = parse_rfc3339(time).map_err(|_| {
+        format!(
+            "`timestamp` is not an RFC 3339 time: `{}`",
+            summary::shorten(time, 40)
+        )
+    })?;
     let message = record
         .get("message")
         .and_then(Value::as_object)

@@ -133,9 +133,12 @@ fn read_line(state: &mut State, number: usize, text: &str) -> Result<(), String>
         return Err("not a JSON object".into());
     };
     let time = match record.get("timestamp") {
-        Some(Value::String(t)) => Some(
-            parse_rfc3339(t).map_err(|_| format!("`timestamp` is not an RFC 3339 time: `{t}`"))?,
-        ),
+        Some(Value::String(t)) => Some(parse_rfc3339(t).map_err(|_| {
+            format!(
+                "`timestamp` is not an RFC 3339 time: `{}`",
+                summary::shorten(t, 40)
+            )
+        })?),
         Some(_) => return Err("`timestamp` is not a string".into()),
         None => None,
     };

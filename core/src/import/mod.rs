@@ -91,8 +91,12 @@ pub struct BadRecord {
 }
 
 impl fmt::Display for BadRecord {
+    /// `file:line: why` on one line, without control characters: a file's name and what a
+    /// message quotes of a record come from the hostile input.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+        let path = summary::clean_line(&self.path.display().to_string());
+        let message = summary::clean_line(&self.message);
+        write!(f, "{path}:{}: {message}", self.line)
     }
 }
 
