@@ -724,6 +724,24 @@ fn default_locations_are_each_tools_own_and_a_missing_one_is_not_found() {
     )
     .unwrap();
     std::fs::write(sessions.join("notes.jsonl"), "not a rollout\n").unwrap();
+    // Symbolic links under the directory are not followed: not to a file, not to a directory.
+    let elsewhere = home.root.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let outside = elsewhere.join("rollout-2025-05-02T09-30-00-outside.jsonl");
+    std::fs::copy(
+        fixtures()
+            .join("codex/2025/05/02")
+            .read_dir()
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path(),
+        &outside,
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&outside, sessions.join("rollout-linked.jsonl")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, sessions.join("linked-dir")).unwrap();
     let report = json(&home, &["history", "import", "--from", "codex", "--json"]);
     assert_eq!(report["files"], 1, "{report}");
     assert_eq!(report["messages_added"], 6);
@@ -822,4 +840,45 @@ fn the_own_format_import_is_unchanged_and_the_new_flags_need_from() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn secrets_in_imported_text_are_redacted_before_they_are_stored() {
+    const KEY: &str = "sk-import-test-0123456789abcdefghij";
+    let home = Home::new();
+    let file = home.root.path().join("leak.jsonl");
+    let line = serde_json::json!({
+        "type": "user", "uuid": "u1", "parentUuid": null, "sessionId": "s",
+        "timestamp": "2025-05-02T10:00:00Z",
+        "message": {"role": "user", "content": format!("my key is {KEY}")},
+    });
+    std::fs::write(&file, format!("{line}\n")).unwrap();
+    let output = agent(&home)
+        .env("OPENAI_API_KEY", KEY)
+        .args([
+            "history",
+            "import",
+            "--from",
+            "claude",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let id = listed(&home)[0]["id"].as_str().unwrap().to_string();
+    let content = &contents(&shown(&home, &id))[0];
+    assert!(!content.contains(KEY), "{content}");
+    assert!(content.contains("[redacted]"), "{content}");
+    for suffix in ["", "-wal"] {
+        let path = format!("{}{suffix}", home.database().display());
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            !bytes.windows(KEY.len()).any(|w| w == KEY.as_bytes()),
+            "the key is in {path}"
+        );
+    }
 }
