@@ -181,6 +181,10 @@ fn codex_sessions_keep_messages_roles_tool_summaries_repo_and_times() {
     assert_eq!(conversation["created_at"], "2025-05-01T10:00:05.000Z");
     assert_eq!(conversation["updated_at"], "2025-05-01T10:00:30.000Z");
     assert_eq!(conversation["repo"], "/home/user/projects/parser");
+    assert_eq!(
+        conversation["title"],
+        "Why does the tokenizer drop the last quokka token?"
+    );
     // Provenance: which tool, which file, which session.
     assert_eq!(conversation["origin"]["tool"], "codex");
     assert_eq!(conversation["origin"]["session"], CODEX_SESSION);
@@ -350,6 +354,11 @@ fn aider_sessions_come_from_the_repository_by_default() {
         .iter()
         .find(|c| c["origin"]["session"] == "2025-05-03 14:00:00")
         .unwrap();
+    // Aider gives no title: the first line typed that is no command is the title.
+    assert_eq!(
+        first["title"],
+        "The tokenizer drops the platypus token at the end."
+    );
     let first = shown(&home, first["id"].as_str().unwrap());
     assert_eq!(
         roles(&first),

@@ -300,21 +300,16 @@ impl<'a> Planner<'a> {
         if self.by_id.contains_key(&id) || conversation_exists(conn, &id)? {
             id = new_id();
         }
-        let base = session.title.clone().unwrap_or_default();
-        let title = match &branch_of {
-            None => base,
-            Some(_) => {
-                let base = if base.is_empty() {
-                    first_user_line(session)
-                } else {
-                    base
-                };
-                if base.is_empty() {
-                    "(branch)".to_string()
-                } else {
-                    format!("{base} (branch)")
-                }
-            }
+        // The tool's title, else the first line the user typed (as a chat's title is).
+        let base = session
+            .title
+            .clone()
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| first_user_line(session));
+        let title = match (&branch_of, base.is_empty()) {
+            (None, _) => base,
+            (Some(_), true) => "(branch)".to_string(),
+            (Some(_), false) => format!("{base} (branch)"),
         };
         self.tips.insert(id.clone(), None);
         Ok(self.add(Plan {
@@ -404,13 +399,19 @@ fn conversation_id(first_hash: &str) -> String {
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The first line of the session's first user message, shortened.
+/// The first line of the session's first user message that is no command (Aider's `/add …`),
+/// else of its first user message, shortened.
 fn first_user_line(session: &ImportSession) -> String {
-    session
+    let lines: Vec<&str> = session
         .nodes
         .iter()
-        .find(|n| n.message.role == agent_models::Role::User)
-        .and_then(|n| n.message.content.lines().find(|l| !l.trim().is_empty()))
-        .map(crate::import::shorten_title)
+        .filter(|n| n.message.role == agent_models::Role::User)
+        .filter_map(|n| n.message.content.lines().find(|l| !l.trim().is_empty()))
+        .collect();
+    lines
+        .iter()
+        .find(|l| !l.trim_start().starts_with('/'))
+        .or(lines.first())
+        .map(|l| crate::import::shorten_title(l))
         .unwrap_or_default()
 }
