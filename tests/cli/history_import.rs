@@ -891,3 +891,54 @@ fn secrets_in_imported_text_are_redacted_before_they_are_stored() {
         );
     }
 }
+
+#[test]
+fn a_resumed_claude_session_continues_its_conversation() {
+    let home = Home::new();
+    let project = home.root.path().join("projects/-home-user-projects-parser");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::copy(
+        claude_file(),
+        project.join(claude_file().file_name().unwrap()),
+    )
+    .unwrap();
+    import(&home, "claude", &project, &[]);
+    let main = id_of_session(&home, CLAUDE_SESSION);
+    assert_eq!(home.counts(), (2, 13));
+
+    // `claude --resume` wrote a new file: the old records again under the new session id (keys
+    // in another order, another version), then the new exchange.
+    const RESUMED: &str = "9e8d7c6b-5a49-4382-b1c0-d9e8f7a6b5c4";
+    let mut text = String::new();
+    for line in std::fs::read_to_string(claude_file()).unwrap().lines() {
+        let mut record: serde_json::Map<String, Value> = serde_json::from_str(line).unwrap();
+        if record.contains_key("sessionId") {
+            record.insert("sessionId".into(), RESUMED.into());
+            record.insert("version".into(), "2.0.20".into());
+        }
+        let mut reordered: Vec<(String, Value)> = record.into_iter().collect();
+        reordered.reverse();
+        let reordered: serde_json::Map<String, Value> = reordered.into_iter().collect();
+        text.push_str(&Value::Object(reordered).to_string());
+        text.push('\n');
+    }
+    let next = serde_json::json!({
+        "parentUuid": "a1000000-0000-4000-8000-000000000018", "isSidechain": false,
+        "type": "user", "uuid": "c3000000-0000-4000-8000-000000000001", "sessionId": RESUMED,
+        "cwd": "/home/user/projects/parser", "timestamp": "2025-05-03T08:00:00.000Z",
+        "message": {"role": "user", "content": "Now add a test for the koala case."},
+    });
+    text.push_str(&format!("{next}\n"));
+    std::fs::write(project.join(format!("{RESUMED}.jsonl")), text).unwrap();
+
+    let report = import(&home, "claude", &project, &[]);
+    assert_eq!(report["conversations_added"], 0, "{report}");
+    assert_eq!(report["conversations_updated"], 1, "{report}");
+    assert_eq!(report["messages_added"], 1, "{report}");
+    assert_eq!(home.counts(), (2, 14));
+    let main = shown(&home, &main);
+    assert_eq!(
+        contents(&main).last().unwrap(),
+        "Now add a test for the koala case."
+    );
+}

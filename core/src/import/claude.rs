@@ -13,6 +13,8 @@
 //! conversation of its own holding the branch from where it leaves (see `Store::import_sessions`).
 //! Sub-agent records (`isSidechain`) and meta records (`isMeta`: caveats, command output
 //! wrappers) are left out; a thinking-only record is no message but keeps its place in the tree.
+//! A record is identified by what it says, not by its bytes: a resumed session's file repeats the
+//! earlier records under its own `sessionId`, and those copies are the messages already imported.
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -127,7 +129,7 @@ fn read_line(state: &mut State, number: usize, text: &str) -> Result<(), String>
                     parent: parent_of(&record),
                     line: number,
                     record: Some(uuid.to_string()),
-                    digest: tree::digest(text.as_bytes()),
+                    digest: record_digest(&record),
                     message: None,
                 });
             }
@@ -178,7 +180,7 @@ fn read_line(state: &mut State, number: usize, text: &str) -> Result<(), String>
         parent: parent_of(&record),
         line: number,
         record: Some(summary::shorten(uuid, 128)),
-        digest: tree::digest(text.as_bytes()),
+        digest: record_digest(&record),
         message: imported.map(
             |(role, content, model, tool_call_id, tool_calls)| ImportedMessage {
                 role,
@@ -191,6 +193,70 @@ fn read_line(state: &mut State, number: usize, text: &str) -> Result<(), String>
         ),
     });
     Ok(())
+}
+
+/// The fields of a record that say what it is; the rest (`sessionId`, `version`, `cwd`, …) may
+/// differ between copies of the same record.
+const IDENTITY_FIELDS: &[&str] = &[
+    "type",
+    "subtype",
+    "uuid",
+    "parentUuid",
+    "logicalParentUuid",
+    "isSidechain",
+    "isMeta",
+    "timestamp",
+    "message",
+    "content",
+];
+
+/// SHA-256 of a record's identity fields in a canonical form (keys sorted at every level).
+///
+/// `claude --resume` starts a new session file that repeats the resumed session's records with
+/// the new `sessionId`; hashing what the record says rather than its bytes makes those copies the
+/// messages already imported, so a resumed session continues its conversation.
+fn record_digest(record: &Map<String, Value>) -> [u8; 32] {
+    let mut canonical = String::new();
+    for key in IDENTITY_FIELDS {
+        if let Some(value) = record.get(*key) {
+            canonical.push_str(key);
+            canonical.push('=');
+            write_canonical(value, &mut canonical);
+            canonical.push('\n');
+        }
+    }
+    tree::digest(canonical.as_bytes())
+}
+
+/// JSON text with every object's keys sorted.
+fn write_canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                write_canonical(&map[key.as_str()], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
 }
 
 /// `parentUuid`, or across a compaction `logicalParentUuid`.

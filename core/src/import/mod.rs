@@ -4,8 +4,10 @@
 //! Reading is separate from storing: [`read_file`] turns one file into [`ImportSession`]s (and the
 //! records it could not read, as [`BadRecord`]s); `Store::import_sessions` places them. Every
 //! kept record becomes one message whose id is the start of a content hash: the SHA-256 of the
-//! record's raw bytes chained to its parent's hash. The same file read twice gives the same ids,
-//! so a second import adds nothing, and a file that grew adds only its new records.
+//! record's content (its raw bytes; for Claude, the fields that say what it is) chained to its
+//! parent's hash. The same file read twice gives the same ids, so a second import adds nothing,
+//! a file that grew adds only its new records, and a Claude session resumed into a new file
+//! continues the conversation it resumed.
 //!
 //! Imported files are hostile input: lines are capped, control characters (terminal escapes) are
 //! removed from every text, tool calls and their output are kept only as short summaries, a
@@ -116,7 +118,7 @@ pub struct ImportedMessage {
 /// One kept record, placed in its session's tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportNode {
-    /// SHA-256 (hex) of the record's raw bytes chained to its parent's hash.
+    /// SHA-256 (hex) of the record's content chained to its parent's hash.
     pub hash: String,
     /// Index of the parent node (always earlier in [`ImportSession::nodes`]).
     pub parent: Option<usize>,

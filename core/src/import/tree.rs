@@ -4,7 +4,8 @@
 //! links: a message's parent is its nearest ancestor that is a message. The main line is the path
 //! from a root to the newest leaf (latest time, then latest in the file); it comes first, then
 //! every side branch after the branch it leaves, so parents always precede children. A node's
-//! hash is SHA-256 over the tool, the session scope, its parent's hash and its record's raw bytes.
+//! hash is SHA-256 over the tool, the session scope, its parent's hash and its record's digest
+//! (the raw bytes of a Codex line or an Aider block; a Claude record's identity fields).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -22,7 +23,7 @@ pub struct RawNode {
     pub line: usize,
     /// The record's own id for provenance.
     pub record: Option<String>,
-    /// SHA-256 of the record's raw bytes.
+    /// SHA-256 of the record's content (see the module docs).
     pub digest: [u8; 32],
     /// `None` for a record that links the tree but is no message.
     pub message: Option<ImportedMessage>,
