@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('pr', 'pr', [CompletionResultType]::ParameterValue, 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment, review with a model')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'GitHub sign-in: store a token, see where the token in use comes from, remove it')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push')
+            [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Watch GitHub Actions and fix failing runs; show what the monitor did')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that agent can run here: data directory, database, configuration, git, model backend')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
@@ -362,6 +363,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Details of one model: family, parameters, quantisation, context length, tool support')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a model: a GGUF from the models directory, or an Ollama model')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure prefill and decode speed (tokens/s) of a model on this machine')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs')
@@ -402,6 +404,20 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('--use', '--use', [CompletionResultType]::ParameterName, 'Then make it the default model, as `agent models use` does')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agent;models;use' {
+            [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Which backend serves it [default: a .gguf runs in-process, anything else on Ollama]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Ollama''s address, saved as ollama.url [default: ollama.url / OLLAMA_HOST]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -475,6 +491,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Details of one model: family, parameters, quantisation, context length, tool support')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a model: a GGUF from the models directory, or an Ollama model')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure prefill and decode speed (tokens/s) of a model on this machine')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs')
@@ -489,6 +506,9 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;models;help;pull' {
+            break
+        }
+        'agent;models;help;use' {
             break
         }
         'agent;models;help;rm' {
@@ -1114,6 +1134,78 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
         'agent;hook;help;help' {
             break
         }
+        'agent;ci' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Poll GitHub Actions; turn each failed run into a fix task, a local check, a pushed branch and a pull request that links the run')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Failed runs seen, fix attempts with their outcome and PR, and the fix success rate')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'agent;ci;watch' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository on GitHub, OWNER/NAME [default: the one the checkout''s remote points at]')
+            [CompletionResult]::new('--github-repo', '--github-repo', [CompletionResultType]::ParameterName, 'The repository on GitHub, OWNER/NAME [default: the one the checkout''s remote points at]')
+            [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'Only runs on this branch [default: every branch]')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Seconds between polls (longer while the rate limit is nearly spent)')
+            [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'The git remote of the repository in this checkout: fetched from and pushed to')
+            [CompletionResult]::new('--max-iterations', '--max-iterations', [CompletionResultType]::ParameterName, 'Most edit → check → fix rounds of a fix task [default: task.max_iterations]')
+            [CompletionResult]::new('--approval', '--approval', [CompletionResultType]::ParameterName, 'When a fix task asks before acting [default: task.approval]; nobody answers, so what would be asked is refused')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'The command that checks a fix [default: task.verify, else detected]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Most wall time of a fix task in seconds, verification included')
+            [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Which backend serves the model [default: model.backend]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)')
+            [CompletionResult]::new('--temperature', '--temperature', [CompletionResultType]::ParameterName, 'Sampling temperature; 0 is greedy')
+            [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'At most this many tokens in the answer')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context window in tokens [default: model.context_length]')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for reproducible sampling')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Poll once, handle what failed, and exit (1 when a fix did not reach a PR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agent;ci;status' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show at most this many runs and attempts')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most this many runs and attempts')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agent;ci;help' {
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Poll GitHub Actions; turn each failed run into a fix task, a local check, a pushed branch and a pull request that links the run')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Failed runs seen, fix attempts with their outcome and PR, and the fix success rate')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'agent;ci;help;watch' {
+            break
+        }
+        'agent;ci;help;status' {
+            break
+        }
+        'agent;ci;help;help' {
+            break
+        }
         'agent;doctor' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
@@ -1161,6 +1253,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('pr', 'pr', [CompletionResultType]::ParameterValue, 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment, review with a model')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'GitHub sign-in: store a token, see where the token in use comes from, remove it')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push')
+            [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Watch GitHub Actions and fix failing runs; show what the monitor did')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that agent can run here: data directory, database, configuration, git, model backend')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
@@ -1231,6 +1324,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Details of one model: family, parameters, quantisation, context length, tool support')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a model: a GGUF from the models directory, or an Ollama model')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure prefill and decode speed (tokens/s) of a model on this machine')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs')
@@ -1244,6 +1338,9 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;help;models;pull' {
+            break
+        }
+        'agent;help;models;use' {
             break
         }
         'agent;help;models;rm' {
@@ -1369,6 +1466,17 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;help;hook;run' {
+            break
+        }
+        'agent;help;ci' {
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Poll GitHub Actions; turn each failed run into a fix task, a local check, a pushed branch and a pull request that links the run')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Failed runs seen, fix attempts with their outcome and PR, and the fix success rate')
+            break
+        }
+        'agent;help;ci;watch' {
+            break
+        }
+        'agent;help;ci;status' {
             break
         }
         'agent;help;doctor' {

@@ -38,6 +38,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand pr 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment, review with a model'
             cand auth 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
             cand hook 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push'
+            cand ci 'Watch GitHub Actions and fix failing runs; show what the monitor did'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -326,6 +327,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand list 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)'
             cand show 'Details of one model: family, parameters, quantisation, context length, tool support'
             cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+            cand use 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server'
             cand rm 'Delete a model: a GGUF from the models directory, or an Ollama model'
             cand bench 'Measure prefill and decode speed (tokens/s) of a model on this machine'
             cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
@@ -363,6 +365,19 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
             cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
             cand --json 'Print the result as JSON'
+            cand --use 'Then make it the default model, as `agent models use` does'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;models;use'= {
+            cand --backend 'Which backend serves it [default: a .gguf runs in-process, anything else on Ollama]'
+            cand --base-url 'Ollama''s address, saved as ollama.url [default: ollama.url / OLLAMA_HOST]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -431,6 +446,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand list 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)'
             cand show 'Details of one model: family, parameters, quantisation, context length, tool support'
             cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+            cand use 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server'
             cand rm 'Delete a model: a GGUF from the models directory, or an Ollama model'
             cand bench 'Measure prefill and decode speed (tokens/s) of a model on this machine'
             cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
@@ -442,6 +458,8 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;models;help;show'= {
         }
         &'agent;models;help;pull'= {
+        }
+        &'agent;models;help;use'= {
         }
         &'agent;models;help;rm'= {
         }
@@ -1000,6 +1018,71 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;hook;help;help'= {
         }
+        &'agent;ci'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand watch 'Poll GitHub Actions; turn each failed run into a fix task, a local check, a pushed branch and a pull request that links the run'
+            cand status 'Failed runs seen, fix attempts with their outcome and PR, and the fix success rate'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;ci;watch'= {
+            cand --repo 'The repository on GitHub, OWNER/NAME [default: the one the checkout''s remote points at]'
+            cand --github-repo 'The repository on GitHub, OWNER/NAME [default: the one the checkout''s remote points at]'
+            cand --branch 'Only runs on this branch [default: every branch]'
+            cand --interval 'Seconds between polls (longer while the rate limit is nearly spent)'
+            cand --remote 'The git remote of the repository in this checkout: fetched from and pushed to'
+            cand --max-iterations 'Most edit → check → fix rounds of a fix task [default: task.max_iterations]'
+            cand --approval 'When a fix task asks before acting [default: task.approval]; nobody answers, so what would be asked is refused'
+            cand --verify 'The command that checks a fix [default: task.verify, else detected]'
+            cand --timeout 'Most wall time of a fix task in seconds, verification included'
+            cand --backend 'Which backend serves the model [default: model.backend]'
+            cand --base-url 'The server''s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]'
+            cand -m 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --model 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)'
+            cand --temperature 'Sampling temperature; 0 is greedy'
+            cand --max-tokens 'At most this many tokens in the answer'
+            cand --context 'Context window in tokens [default: model.context_length]'
+            cand --seed 'Seed for reproducible sampling'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --once 'Poll once, handle what failed, and exit (1 when a fix did not reach a PR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;ci;status'= {
+            cand -n 'Show at most this many runs and attempts'
+            cand --limit 'Show at most this many runs and attempts'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;ci;help'= {
+            cand watch 'Poll GitHub Actions; turn each failed run into a fix task, a local check, a pushed branch and a pull request that links the run'
+            cand status 'Failed runs seen, fix attempts with their outcome and PR, and the fix success rate'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;ci;help;watch'= {
+        }
+        &'agent;ci;help;status'= {
+        }
+        &'agent;ci;help;help'= {
+        }
         &'agent;doctor'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -1044,6 +1127,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand pr 'Pull requests: open one from a task''s branch, list, show, check out, merge, close, comment, review with a model'
             cand auth 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
             cand hook 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push'
+            cand ci 'Watch GitHub Actions and fix failing runs; show what the monitor did'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1097,6 +1181,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand list 'Models every backend offers: Ollama''s, GGUF files in the models directory, and the OpenAI-compatible server''s (cached, so the list works while a server is down)'
             cand show 'Details of one model: family, parameters, quantisation, context length, tool support'
             cand pull 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+            cand use 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server'
             cand rm 'Delete a model: a GGUF from the models directory, or an Ollama model'
             cand bench 'Measure prefill and decode speed (tokens/s) of a model on this machine'
             cand probe 'Show this machine''s CPU, memory (with measured bandwidth) and GPUs'
@@ -1107,6 +1192,8 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;models;show'= {
         }
         &'agent;help;models;pull'= {
+        }
+        &'agent;help;models;use'= {
         }
         &'agent;help;models;rm'= {
         }
@@ -1198,6 +1285,14 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;hook;status'= {
         }
         &'agent;help;hook;run'= {
+        }
+        &'agent;help;ci'= {
+            cand watch 'Poll GitHub Actions; turn each failed run into a fix task, a local check, a pushed branch and a pull request that links the run'
+            cand status 'Failed runs seen, fix attempts with their outcome and PR, and the fix success rate'
+        }
+        &'agent;help;ci;watch'= {
+        }
+        &'agent;help;ci;status'= {
         }
         &'agent;help;doctor'= {
         }

@@ -44,6 +44,7 @@ complete -c agent -n "__fish_agent_needs_command" -f -a "serve" -d 'Serve the HT
 complete -c agent -n "__fish_agent_needs_command" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment, review with a model'
 complete -c agent -n "__fish_agent_needs_command" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
 complete -c agent -n "__fish_agent_needs_command" -f -a "hook" -d 'Install, remove and list agent\'s git hooks: a review before each commit, commit messages, the project\'s check before each push'
+complete -c agent -n "__fish_agent_needs_command" -f -a "ci" -d 'Watch GitHub Actions and fix failing runs; show what the monitor did'
 complete -c agent -n "__fish_agent_needs_command" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
 complete -c agent -n "__fish_agent_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c agent -n "__fish_agent_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
@@ -255,22 +256,23 @@ complete -c agent -n "__fish_agent_using_subcommand ask" -l json -d 'Print the e
 complete -c agent -n "__fish_agent_using_subcommand ask" -s q -l quiet -d 'Do not print token counts and speed on stderr'
 complete -c agent -n "__fish_agent_using_subcommand ask" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand ask" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
 json\t''"
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -s h -l help -d 'Print help'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "list" -d 'Models every backend offers: Ollama\'s, GGUF files in the models directory, and the OpenAI-compatible server\'s (cached, so the list works while a server is down)'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "show" -d 'Details of one model: family, parameters, quantisation, context length, tool support'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "rm" -d 'Delete a model: a GGUF from the models directory, or an Ollama model'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "bench" -d 'Measure prefill and decode speed (tokens/s) of a model on this machine'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "recommend" -d 'Recommend the model, quantisation and context length that fit this machine'
-complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull rm bench probe recommend help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "list" -d 'Models every backend offers: Ollama\'s, GGUF files in the models directory, and the OpenAI-compatible server\'s (cached, so the list works while a server is down)'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "show" -d 'Details of one model: family, parameters, quantisation, context length, tool support'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "use" -d 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "rm" -d 'Delete a model: a GGUF from the models directory, or an Ollama model'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "bench" -d 'Measure prefill and decode speed (tokens/s) of a model on this machine'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "recommend" -d 'Recommend the model, quantisation and context length that fit this machine'
+complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from list" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from list" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
@@ -299,8 +301,21 @@ never\t''"
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
 json\t''"
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l json -d 'Print the result as JSON'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -l use -d 'Then make it the default model, as `agent models use` does'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from use" -l backend -d 'Which backend serves it [default: a .gguf runs in-process, anything else on Ollama]' -r -f -a "ollama\t''
+openai\t''
+local\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from use" -l base-url -d 'Ollama\'s address, saved as ollama.url [default: ollama.url / OLLAMA_HOST]' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from use" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from use" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from use" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -l base-url -d 'Ollama\'s address, for Ollama models [default: ollama.url / OLLAMA_HOST]' -r
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from rm" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
@@ -355,6 +370,7 @@ complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subc
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "list" -d 'Models every backend offers: Ollama\'s, GGUF files in the models directory, and the OpenAI-compatible server\'s (cached, so the list works while a server is down)'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "show" -d 'Details of one model: family, parameters, quantisation, context length, tool support'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a model: a GGUF from the models directory, or an Ollama model'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Measure prefill and decode speed (tokens/s) of a model on this machine'
 complete -c agent -n "__fish_agent_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
@@ -796,6 +812,56 @@ complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show where the hooks are and which of them are agent\'s'
 complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a hook\'s work now (what the installed scripts call; git passes ARGS)'
 complete -c agent -n "__fish_agent_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand ci; and not __fish_seen_subcommand_from watch status help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and not __fish_seen_subcommand_from watch status help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand ci; and not __fish_seen_subcommand_from watch status help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand ci; and not __fish_seen_subcommand_from watch status help" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand ci; and not __fish_seen_subcommand_from watch status help" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand ci; and not __fish_seen_subcommand_from watch status help" -f -a "watch" -d 'Poll GitHub Actions; turn each failed run into a fix task, a local check, a pushed branch and a pull request that links the run'
+complete -c agent -n "__fish_agent_using_subcommand ci; and not __fish_seen_subcommand_from watch status help" -f -a "status" -d 'Failed runs seen, fix attempts with their outcome and PR, and the fix success rate'
+complete -c agent -n "__fish_agent_using_subcommand ci; and not __fish_seen_subcommand_from watch status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l repo -l github-repo -d 'The repository on GitHub, OWNER/NAME [default: the one the checkout\'s remote points at]' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l branch -d 'Only runs on this branch [default: every branch]' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l interval -d 'Seconds between polls (longer while the rate limit is nearly spent)' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l remote -d 'The git remote of the repository in this checkout: fetched from and pushed to' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l max-iterations -d 'Most edit → check → fix rounds of a fix task [default: task.max_iterations]' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l approval -d 'When a fix task asks before acting [default: task.approval]; nobody answers, so what would be asked is refused' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l verify -d 'The command that checks a fix [default: task.verify, else detected]' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l timeout -d 'Most wall time of a fix task in seconds, verification included' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l backend -d 'Which backend serves the model [default: model.backend]' -r -f -a "ollama\t''
+openai\t''
+local\t''"
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l base-url -d 'The server\'s address (Ollama or OpenAI-compatible) [default: ollama.url / OLLAMA_HOST, openai.base_url]' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -s m -l model -d 'The model: a name the backend knows, or a path to a .gguf file (which implies --backend local)' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l temperature -d 'Sampling temperature; 0 is greedy' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l max-tokens -d 'At most this many tokens in the answer' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l context -d 'Context window in tokens [default: model.context_length]' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l seed -d 'Seed for reproducible sampling' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -l once -d 'Poll once, handle what failed, and exit (1 when a fix did not reach a PR)'
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from watch" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from status" -s n -l limit -d 'Show at most this many runs and attempts' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from status" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from status" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from status" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from status" -l json -d 'Print JSON'
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "watch" -d 'Poll GitHub Actions; turn each failed run into a fix task, a local check, a pushed branch and a pull request that links the run'
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "status" -d 'Failed runs seen, fix attempts with their outcome and PR, and the fix success rate'
+complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand doctor" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand doctor" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
@@ -821,22 +887,23 @@ complete -c agent -n "__fish_agent_using_subcommand man" -l log-format -d 'How l
 json\t''"
 complete -c agent -n "__fish_agent_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand man" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "config" -d 'Show and change configuration'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "chat" -d 'Chat with a model that works on this repository (the default on a terminal)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment, review with a model'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "hook" -d 'Install, remove and list agent\'s git hooks: a review before each commit, commit messages, the project\'s check before each push'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "config" -d 'Show and change configuration'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "chat" -d 'Chat with a model that works on this repository (the default on a terminal)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment, review with a model'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "hook" -d 'Install, remove and list agent\'s git hooks: a review before each commit, commit messages, the project\'s check before each push'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "ci" -d 'Watch GitHub Actions and fix failing runs; show what the monitor did'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where configuration and data live'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved configuration'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print one resolved value'
@@ -852,6 +919,7 @@ complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "list" -d 'Models every backend offers: Ollama\'s, GGUF files in the models directory, and the OpenAI-compatible server\'s (cached, so the list works while a server is down)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "show" -d 'Details of one model: family, parameters, quantisation, context length, tool support'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "pull" -d 'Download a model: a GGUF (https:// URL or Hugging Face owner/repo/file.gguf) into the models directory, resumable and checked; any other name is pulled through Ollama'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "use" -d 'Make a model the default (saved in the user configuration, with the context that fits memory): an Ollama model, a GGUF (a path or a file in the models directory, run in-process), or with --backend openai a model of the OpenAI-compatible server'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "rm" -d 'Delete a model: a GGUF from the models directory, or an Ollama model'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "bench" -d 'Measure prefill and decode speed (tokens/s) of a model on this machine'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "probe" -d 'Show this machine\'s CPU, memory (with measured bandwidth) and GPUs'
@@ -879,3 +947,5 @@ complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "uninstall" -d 'Remove agent\'s hooks (all of them without HOOK) and put back the hooks they chained'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "status" -d 'Show where the hooks are and which of them are agent\'s'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "run" -d 'Run a hook\'s work now (what the installed scripts call; git passes ARGS)'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from ci" -f -a "watch" -d 'Poll GitHub Actions; turn each failed run into a fix task, a local check, a pushed branch and a pull request that links the run'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from ci" -f -a "status" -d 'Failed runs seen, fix attempts with their outcome and PR, and the fix success rate'

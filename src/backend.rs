@@ -13,6 +13,7 @@ use anyhow::Result;
 use crate::app::App;
 use crate::cli::{BackendArg, BackendArgs};
 use crate::exit::UserError;
+use crate::firstrun::Scope;
 use crate::models::reqwest_client;
 
 /// A backend ready to serve one model.
@@ -41,17 +42,25 @@ impl Selected {
     }
 }
 
-/// Resolves flags and configuration into a backend and model.
-pub fn select(app: &App, resolved: &ResolvedConfig, args: &BackendArgs) -> Result<Selected> {
+/// Resolves flags and configuration into a backend and model. Without a model named anywhere,
+/// the first run chooses one ([`crate::firstrun`]; the download offer only when `interactive`
+/// and on a terminal) and saves it.
+pub fn select(
+    app: &App,
+    resolved: &ResolvedConfig,
+    args: &BackendArgs,
+    interactive: bool,
+) -> Result<Selected> {
     let config = &resolved.config;
     let model = args
         .model
         .clone()
         .or_else(|| config.model.name.clone())
         .filter(|m| !m.trim().is_empty());
-    let names_a_gguf = model
-        .as_deref()
-        .is_some_and(|m| m.ends_with(".gguf") || app.cwd.join(m).is_file());
+    let Some(model) = model else {
+        return select_first_model(app, resolved, args, interactive);
+    };
+    let names_a_gguf = model.ends_with(".gguf") || app.cwd.join(&model).is_file();
     let backend = match (args.backend, names_a_gguf) {
         (Some(BackendArg::Local), _) | (None, true) => Backend::Local,
         (Some(BackendArg::Ollama), false) => Backend::Ollama,
@@ -72,17 +81,10 @@ pub fn select(app: &App, resolved: &ResolvedConfig, args: &BackendArgs) -> Resul
         ..SamplingOptions::default()
     };
     let context_length = args.context.unwrap_or(config.model.context_length);
-    let need_model = |backend: &str| {
-        UserError::usage(
-            format!("no model chosen for the {backend} backend"),
-            "pass --model NAME or set one: agent config set model.name NAME (`agent models recommend` suggests one)",
-        )
-    };
     match backend {
         Backend::Ollama => {
             let url = ollama_url(app, resolved, args.base_url.as_deref());
             let client = OllamaClient::with_http_client(&url, reqwest_client()?)?;
-            let model = model.ok_or_else(|| need_model("ollama"))?;
             Ok(Selected {
                 backend: Box::new(OllamaBackend::new(client, context_length)),
                 backend_name: "ollama",
@@ -104,7 +106,6 @@ pub fn select(app: &App, resolved: &ResolvedConfig, args: &BackendArgs) -> Resul
                     )
                 })?;
             let api_key = openai_api_key(app, &config.openai.api_key_env)?;
-            let model = model.ok_or_else(|| need_model("openai"))?;
             Ok(Selected {
                 backend: Box::new(OpenAiBackend::with_http_client(
                     &url,
@@ -119,8 +120,9 @@ pub fn select(app: &App, resolved: &ResolvedConfig, args: &BackendArgs) -> Resul
             })
         }
         Backend::Local => {
-            let model = model.ok_or_else(|| need_model("local"))?;
             let path = local_model_path(app, &model)?;
+            let explicit = args.context.is_some() || is_set(resolved, "model.context_length");
+            let context_length = local_context(&path, context_length, explicit);
             Ok(Selected {
                 backend: Box::new(local_backend(app)),
                 backend_name: "local",
@@ -133,15 +135,89 @@ pub fn select(app: &App, resolved: &ResolvedConfig, args: &BackendArgs) -> Resul
     }
 }
 
+/// No model named by a flag or the configuration: the first run chooses one among what the
+/// backend the user named (if any) can run, saves it, and it is selected like a configured one.
+fn select_first_model(
+    app: &App,
+    resolved: &ResolvedConfig,
+    args: &BackendArgs,
+    interactive: bool,
+) -> Result<Selected> {
+    let named = match args.backend {
+        Some(BackendArg::Ollama) => Some(Backend::Ollama),
+        Some(BackendArg::Openai) => Some(Backend::OpenAi),
+        Some(BackendArg::Local) => Some(Backend::Local),
+        None => is_set(resolved, "model.backend").then_some(resolved.config.model.backend),
+    };
+    let scope = match named {
+        None => Scope::Anywhere,
+        Some(Backend::Ollama) => Scope::OnlyOllama,
+        Some(Backend::Local) => Scope::OnlyLocal,
+        Some(Backend::OpenAi) => {
+            return Err(UserError::usage(
+                "no model chosen for the openai backend",
+                "pass --model NAME or choose one: agent models use NAME --backend openai",
+            )
+            .into());
+        }
+    };
+    let url = ollama_url(app, resolved, args.base_url.as_deref());
+    let wanted = args.context.unwrap_or(resolved.config.model.context_length);
+    let choice = crate::firstrun::resolve(app, resolved, &url, scope, wanted, interactive)?;
+    let chosen = BackendArgs {
+        backend: Some(match choice.backend {
+            Backend::Ollama => BackendArg::Ollama,
+            Backend::OpenAi => BackendArg::Openai,
+            Backend::Local => BackendArg::Local,
+        }),
+        model: Some(choice.model),
+        context: Some(choice.context),
+        ..args.clone()
+    };
+    select(app, resolved, &chosen, interactive)
+}
+
+/// Whether `key` is set anywhere but its default (a file, the environment, a flag).
+pub fn is_set(resolved: &ResolvedConfig, key: &str) -> bool {
+    resolved
+        .entry(key)
+        .is_some_and(|entry| !matches!(entry.origin, Origin::Default))
+}
+
+/// The context an in-process model runs with when `requested` tokens are asked for: at most
+/// what the engine runs for the file, and, when the user did not ask for a context (`explicit`),
+/// the longest that fits memory. Lowering a context the user asked for is said on stderr.
+pub fn local_context(path: &std::path::Path, requested: u32, explicit: bool) -> u32 {
+    let Ok(info) = agent_models::local::inspect(path) else {
+        // An unreadable file fails with its own error when it is loaded.
+        return requested;
+    };
+    let context = requested.min(info.max_context_length.max(1));
+    if explicit {
+        if context < requested {
+            crate::output::note(&format!(
+                "note: the context is {context} tokens, not {requested}: the in-process engine runs this {} model with at most {context}",
+                info.architecture
+            ));
+        }
+        return context;
+    }
+    let shape = agent_models::fit::ModelShape {
+        weight_bytes: info.file_size,
+        kv_bytes_per_token: info.kv_bytes_per_token,
+        max_context: Some(info.max_context_length),
+    };
+    let budget = crate::firstrun::budgets(false).in_process;
+    agent_models::fit::fit_context(&budget, &shape, context).unwrap_or(context)
+}
+
 /// Ollama's address: `--base-url`, else `ollama.url` when set anywhere but the default, else
 /// `OLLAMA_HOST` as Ollama's own CLI reads it, else the default.
 pub fn ollama_url(app: &App, resolved: &ResolvedConfig, flag: Option<&str>) -> String {
     if let Some(url) = flag {
         return url.trim_end_matches('/').to_string();
     }
-    let configured = resolved
-        .entry("ollama.url")
-        .is_some_and(|entry| !matches!(entry.origin, Origin::Default));
+    let configured = is_set(resolved, "ollama.url");
     match app.env.get(OLLAMA_HOST).filter(|h| !h.trim().is_empty()) {
         Some(host) if !configured => base_url_from_host(Some(host)),
         _ => resolved.config.ollama.url.trim_end_matches('/').to_string(),

@@ -159,6 +159,10 @@ pub enum Command {
     )]
     Hook(HookCommand),
 
+    /// Watch GitHub Actions and fix failing runs; show what the monitor did
+    #[command(subcommand)]
+    Ci(CiCommand),
+
     /// Check that agent can run here: data directory, database, configuration, git, model backend
     Doctor {
         /// Print the checks as JSON
@@ -420,6 +424,69 @@ pub struct ServeArgs {
     #[arg(long)]
     pub check: bool,
 
+    #[command(flatten)]
+    pub backend: BackendArgs,
+}
+
+/// `agent ci …`.
+#[derive(Debug, Subcommand)]
+pub enum CiCommand {
+    /// Poll GitHub Actions; turn each failed run into a fix task, a local check, a pushed
+    /// branch and a pull request that links the run
+    ///
+    /// Run it in a checkout of the repository. Each poll sends the last ETag (a 304 costs no
+    /// rate limit). For the newest failed run of each workflow and branch (runs of push,
+    /// schedule and workflow_dispatch events), the failed jobs' logs are read, the failing
+    /// step's error lines become an Iterative task from the failing commit, and when the task's
+    /// check passes its branch is pushed and a PR opened against the run's branch. A job that
+    /// fails again while its fix is open (running, PR not merged, or failed) starts no second
+    /// task; once the workflow is green on the branch, the next failure is new.
+    #[command(
+        after_help = "Examples:\n  agent ci watch                       watch this checkout's origin repository, every branch\n  agent ci watch --branch main         only runs on main\n  agent ci watch --once                poll once, handle what failed, exit\n  agent ci status                      runs seen, fix attempts, the fix success rate"
+    )]
+    Watch(Box<CiWatchArgs>),
+    /// Failed runs seen, fix attempts with their outcome and PR, and the fix success rate
+    Status {
+        /// Show at most this many runs and attempts
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: usize,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `agent ci watch`.
+#[derive(Debug, Args)]
+pub struct CiWatchArgs {
+    /// The repository on GitHub, OWNER/NAME [default: the one the checkout's remote points at]
+    #[arg(long, visible_alias = "github-repo", value_name = "OWNER/NAME")]
+    pub repo: Option<String>,
+    /// Only runs on this branch [default: every branch]
+    #[arg(long, value_name = "BRANCH")]
+    pub branch: Option<String>,
+    /// Seconds between polls (longer while the rate limit is nearly spent)
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub interval: u64,
+    /// Poll once, handle what failed, and exit (1 when a fix did not reach a PR)
+    #[arg(long)]
+    pub once: bool,
+    /// The git remote of the repository in this checkout: fetched from and pushed to
+    #[arg(long, value_name = "NAME", default_value = "origin")]
+    pub remote: String,
+    /// Most edit → check → fix rounds of a fix task [default: task.max_iterations]
+    #[arg(long, value_name = "N")]
+    pub max_iterations: Option<u32>,
+    /// When a fix task asks before acting [default: task.approval]; nobody answers, so what
+    /// would be asked is refused
+    #[arg(long, value_name = "POLICY")]
+    pub approval: Option<String>,
+    /// The command that checks a fix [default: task.verify, else detected]
+    #[arg(long, value_name = "CMD")]
+    pub verify: Option<String>,
+    /// Most wall time of a fix task in seconds, verification included
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT)]
+    pub timeout: u64,
     #[command(flatten)]
     pub backend: BackendArgs,
 }
@@ -853,6 +920,22 @@ pub enum ModelsCommand {
         /// Print the result as JSON
         #[arg(long)]
         json: bool,
+        /// Then make it the default model, as `agent models use` does
+        #[arg(long = "use")]
+        use_it: bool,
+    },
+    /// Make a model the default (saved in the user configuration, with the context that fits
+    /// memory): an Ollama model, a GGUF (a path or a file in the models directory, run
+    /// in-process), or with --backend openai a model of the OpenAI-compatible server
+    Use {
+        /// An Ollama model name, a GGUF file, or a server's model id
+        name: String,
+        /// Which backend serves it [default: a .gguf runs in-process, anything else on Ollama]
+        #[arg(long, value_enum)]
+        backend: Option<BackendArg>,
+        /// Ollama's address, saved as ollama.url [default: ollama.url / OLLAMA_HOST]
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
     /// Delete a model: a GGUF from the models directory, or an Ollama model
     Rm {

@@ -6,11 +6,13 @@ mod attach;
 mod auth;
 mod backend;
 mod chat;
+mod ci;
 mod cli;
 mod completions;
 mod config;
 mod doctor;
 mod exit;
+mod firstrun;
 mod github;
 mod history;
 mod history_import;
@@ -23,6 +25,7 @@ mod progress;
 mod serve;
 mod session;
 mod task;
+mod tool_check;
 mod trust;
 
 use std::process::ExitCode;
@@ -109,6 +112,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Serve(args) => serve::run(&app, args),
         Command::Pr(command) => pr::run(&app, command),
         Command::Auth(command) => auth::run(&app, command),
+        Command::Ci(command) => ci::run(&app, command),
         Command::Hook(command) => hook::run(&app, command),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),

@@ -3,17 +3,20 @@
 //! (`task run`, `ask`, the chat) drives with ops.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use agent_core::config::ResolvedConfig;
 use agent_core::session::{ModelResolver, Session, SessionSetup};
 use agent_core::task::ModelTarget;
 use agent_core::tools::ToolSettings;
+use agent_models::tool_format::ToolFormat;
 
 use crate::app::App;
 use crate::backend::select;
 use crate::cli::BackendArgs;
 use crate::exit::UserError;
+use crate::tool_check;
 
 /// Starts the session of this process. `flags` are the backend flags of the command: a model
 /// named in an op replaces only the model.
@@ -47,41 +50,95 @@ pub fn start_with(
 }
 
 /// Models chosen the way every model-using command chooses them ([`select`]), each set up once
-/// per process (an in-process model stays loaded across turns and tasks).
+/// per process (an in-process model stays loaded across turns and tasks), each in the tool format
+/// its check found ([`crate::tool_check`]; checked before its first task).
 pub struct FlagModels {
     app: App,
     resolved: ResolvedConfig,
     flags: BackendArgs,
-    /// Each model set up so far, with where it runs (a server URL, or the GGUF file).
+    /// Whether a first run may offer a download on the terminal.
+    interactive: bool,
+    /// Whether notes (the tool check's) stay off stderr (the chat's screen owns the terminal).
+    quiet: AtomicBool,
+    /// Each model set up so far (in the backend's own format), with where it runs.
     ready: Mutex<HashMap<Option<String>, (ModelTarget, String)>>,
+    /// What the store says of each (backend, model) checked so far: `None` not checked yet.
+    formats: Mutex<Formats>,
 }
+
+/// (backend, model) → its stored tool format and the check's detail, `None` when not checked.
+type Formats = HashMap<(String, String), Option<(ToolFormat, String)>>;
 
 impl FlagModels {
     pub fn new(app: &App, resolved: &ResolvedConfig, flags: &BackendArgs) -> Arc<Self> {
+        Self::with_interaction(app, resolved, flags, true)
+    }
+
+    /// Models for a process nobody answers on the terminal (`agent serve`): a first run never
+    /// offers a download.
+    pub fn non_interactive(app: &App, resolved: &ResolvedConfig, flags: &BackendArgs) -> Arc<Self> {
+        Self::with_interaction(app, resolved, flags, false)
+    }
+
+    fn with_interaction(
+        app: &App,
+        resolved: &ResolvedConfig,
+        flags: &BackendArgs,
+        interactive: bool,
+    ) -> Arc<Self> {
         Arc::new(Self {
             app: app.clone(),
             resolved: resolved.clone(),
             flags: flags.clone(),
+            interactive,
+            quiet: AtomicBool::new(false),
             ready: Mutex::default(),
+            formats: Mutex::default(),
         })
     }
 
+    /// Keeps notes off stderr from now on (or lets them through again).
+    pub fn set_quiet(&self, quiet: bool) {
+        self.quiet.store(quiet, Ordering::Relaxed);
+    }
+
     /// The model named `model` (`None`: the one the flags and configuration choose), with the
-    /// binary's own errors and hints.
+    /// binary's own errors and hints; in the prompt-level tool format when its check chose it.
     pub fn select(&self, model: Option<&str>) -> anyhow::Result<ModelTarget> {
-        let key = model.map(str::to_string);
-        if let Some((target, _)) = self.lock().get(&key) {
-            return Ok(target.clone());
+        let target = self.plain(model)?;
+        Ok(match self.known_format(&target)? {
+            Some((format, _)) => tool_check::apply(target, format),
+            None => target,
+        })
+    }
+
+    /// `target` (from [`FlagModels::select`]) as it runs tasks: its tool-calling check is run
+    /// when the store has none, and a model that cannot call tools is refused.
+    pub fn for_tasks(&self, target: ModelTarget) -> anyhow::Result<ModelTarget> {
+        match self.known_format(&target)? {
+            Some((ToolFormat::None, detail)) => Err(tool_check::refusal(&target.model, &detail)),
+            Some(_) => Ok(target),
+            None => {
+                let store = self.app.open_store(&self.resolved)?;
+                let quiet = self.quiet.load(Ordering::Relaxed);
+                let say = |line: &str| {
+                    if !quiet {
+                        crate::output::note(line);
+                    }
+                };
+                let Some(format) = tool_check::check(&store, &target, &say)? else {
+                    return Ok(target);
+                };
+                let found = tool_check::stored(&store, &target)?;
+                self.lock_formats().insert(key_of(&target), found.clone());
+                match found {
+                    Some((ToolFormat::None, detail)) => {
+                        Err(tool_check::refusal(&target.model, &detail))
+                    }
+                    _ => Ok(tool_check::apply(target, format)),
+                }
+            }
         }
-        let flags = BackendArgs {
-            model: key.clone().or_else(|| self.flags.model.clone()),
-            ..self.flags.clone()
-        };
-        let selected = select(&self.app, &self.resolved, &flags)?;
-        let endpoint = selected.endpoint.clone();
-        let target = selected.into_target();
-        self.lock().insert(key, (target.clone(), endpoint));
-        Ok(target)
     }
 
     /// Where a model set up by [`FlagModels::select`] runs.
@@ -91,19 +148,64 @@ impl FlagModels {
             .map(|(_, endpoint)| endpoint.clone())
     }
 
+    /// The model in its backend's own format, set up once.
+    fn plain(&self, model: Option<&str>) -> anyhow::Result<ModelTarget> {
+        let key = model.map(str::to_string);
+        if let Some((target, _)) = self.lock().get(&key) {
+            return Ok(target.clone());
+        }
+        let flags = BackendArgs {
+            model: key.clone().or_else(|| self.flags.model.clone()),
+            ..self.flags.clone()
+        };
+        let selected = select(&self.app, &self.resolved, &flags, self.interactive)?;
+        let endpoint = selected.endpoint.clone();
+        let target = selected.into_target();
+        self.lock().insert(key, (target.clone(), endpoint));
+        Ok(target)
+    }
+
+    /// The stored tool format of `target`'s model, read from the store once per process.
+    fn known_format(&self, target: &ModelTarget) -> anyhow::Result<Option<(ToolFormat, String)>> {
+        let key = key_of(target);
+        if let Some(known) = self.lock_formats().get(&key) {
+            return Ok(known.clone());
+        }
+        let store = self.app.open_store(&self.resolved)?;
+        let found = tool_check::stored(&store, target)?;
+        self.lock_formats().insert(key, found.clone());
+        Ok(found)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Option<String>, (ModelTarget, String)>> {
         self.ready.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn lock_formats(&self) -> std::sync::MutexGuard<'_, Formats> {
+        self.formats.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn key_of(target: &ModelTarget) -> (String, String) {
+    (target.backend_name.clone(), target.model.clone())
+}
+
+/// An error of the binary as the core's model-selection error (its hint kept).
+fn as_selection_error(error: anyhow::Error) -> agent_core::Error {
+    agent_core::Error::ModelSelection {
+        hint: error
+            .downcast_ref::<UserError>()
+            .and_then(|user| user.hint.clone()),
+        message: format!("{error:#}"),
     }
 }
 
 impl ModelResolver for FlagModels {
     fn resolve(&self, model: Option<&str>) -> agent_core::Result<ModelTarget> {
-        self.select(model)
-            .map_err(|error| agent_core::Error::ModelSelection {
-                hint: error
-                    .downcast_ref::<UserError>()
-                    .and_then(|user| user.hint.clone()),
-                message: format!("{error:#}"),
-            })
+        self.select(model).map_err(as_selection_error)
+    }
+
+    fn for_tasks(&self, target: ModelTarget) -> agent_core::Result<ModelTarget> {
+        FlagModels::for_tasks(self, target).map_err(as_selection_error)
     }
 }

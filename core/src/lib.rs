@@ -5,6 +5,7 @@
 //! ([`Error::class`], [`Error::hint`]) that the fronts render.
 
 pub mod chat;
+pub mod ci;
 pub mod classify;
 pub mod commands;
 pub mod config;

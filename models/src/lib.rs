@@ -9,6 +9,7 @@ pub mod context;
 pub mod download;
 pub mod error;
 pub mod families;
+pub mod fit;
 pub mod hardware;
 mod http;
 pub mod local;

@@ -150,8 +150,7 @@ fn best_quantization(
         .map(|(name, bits)| {
             let weight_bytes = size.weight_bytes(bits);
             let kv_cache_bytes = size.kv_cache_bytes(context_length);
-            // Compute buffers and runtime overhead grow with the model.
-            let headroom = weight_bytes / 12 + (300 << 20);
+            let headroom = crate::fit::headroom_bytes(weight_bytes);
             let estimated = budget
                 .bandwidth_bytes_per_second
                 .map(|bandwidth| bandwidth * BANDWIDTH_EFFICIENCY / weight_bytes as f64);

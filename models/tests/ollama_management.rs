@@ -66,7 +66,9 @@ async fn show_reads_the_context_length_of_the_architecture_and_the_capabilities(
                 "details": {"format": "gguf", "family": "qwen2", "parameter_size": "7.6B",
                     "quantization_level": "Q4_K_M"},
                 "model_info": {"general.architecture": "qwen2", "general.parameter_count": 7615616512u64,
-                    "qwen2.context_length": 32768, "qwen2.embedding_length": 3584},
+                    "qwen2.context_length": 32768, "qwen2.embedding_length": 3584,
+                    "qwen2.block_count": 28, "qwen2.attention.head_count": 28,
+                    "qwen2.attention.head_count_kv": 4},
                 "capabilities": ["completion", "tools"]}),
         )
     })
@@ -79,6 +81,8 @@ async fn show_reads_the_context_length_of_the_architecture_and_the_capabilities(
     assert_eq!(info.parameter_size.as_deref(), Some("7.6B"));
     assert_eq!(info.quantization_level.as_deref(), Some("Q4_K_M"));
     assert!(info.supports_tools());
+    // f16 keys and values: 2 × 28 layers × 4 KV heads × (3584 / 28) dims × 2 bytes.
+    assert_eq!(info.kv_bytes_per_token, Some(57_344));
 
     let sent = server.only_request();
     assert_eq!(
@@ -101,6 +105,8 @@ async fn show_of_an_old_server_has_no_capabilities() {
     assert_eq!(info.context_length, Some(8192));
     assert!(info.capabilities.is_empty());
     assert!(!info.supports_tools());
+    assert!(info.can_complete());
+    assert_eq!(info.kv_bytes_per_token, None);
 }
 
 #[tokio::test]

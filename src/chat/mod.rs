@@ -77,7 +77,7 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
     let screen = screen(agent, status, &repo_root);
 
     let runtime = runtime()?;
-    let session = crate::session::start(agent, &resolved, models);
+    let session = crate::session::start(agent, &resolved, models.clone());
     let (ui_tx, ui_rx) = mpsc::unbounded_channel();
     runtime.block_on(async { bridge::forward_events(&session, ui_tx.clone()) });
     // A resumed conversation arrives as its first event and is drawn from it.
@@ -95,6 +95,8 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
     })?;
     let mut executor = Executor::new(agent, &resolved, repo_root, session.clone(), ui_tx)?;
     let mut terminal = terminal::enter()?;
+    // The screen owns the terminal now: a tool check before a `/task` says nothing on stderr.
+    models.set_quiet(true);
     let result = runtime.block_on(event_loop(&mut terminal, screen, &mut executor, ui_rx));
     terminal::leave(&mut terminal);
     let _ = session.submit(Op::CloseChat {

@@ -85,16 +85,25 @@ pub fn run(app: &App, json: bool) -> Result<Exit> {
         .map(|resolved| resolved.config.sandbox.clone())
         .unwrap_or_else(|| agent_core::config::Config::default().sandbox);
     checks.push(check_sandbox(&sandbox_config));
+    let mut next = None;
     if let Some(config) = &config {
-        checks.extend(backends::check_backends(app, config));
+        let report = backends::check_models(app, config);
+        checks.extend(report.checks);
+        next = Some(report.next);
     }
 
     let all_ok = checks.iter().all(|c| c.ok);
+    // The one next step: fix the first failure, else what the model checks lead to.
+    let next = match checks.iter().find(|c| !c.ok) {
+        Some(failed) => format!("fix what the first FAIL above says ({})", failed.name),
+        None => next.unwrap_or_else(|| "run `agent doctor` again".into()),
+    };
     if json {
         let support = agent_core::process::support();
         print_json(&serde_json::json!({
             "ok": all_ok,
             "checks": checks,
+            "next_step": next,
             "sandbox": {
                 "mode": sandbox_config.mode,
                 "landlock_abi": support.abi(),
@@ -122,6 +131,10 @@ pub fn run(app: &App, json: bool) -> Result<Exit> {
                 check.detail
             ));
         }
+        out.push_str(&format!(
+            "\n{} {next}\n",
+            painter.paint(Tone::Strong, "next:")
+        ));
         print(&out)?;
     }
     Ok(if all_ok { Exit::Ok } else { Exit::Failure })

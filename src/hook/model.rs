@@ -57,7 +57,8 @@ fn local(
         model: resolved.config.hooks.model.clone(),
         ..BackendArgs::default()
     };
-    let models = FlagModels::new(app, resolved, &flags);
+    // A hook never offers a download: the commit must not wait on a question.
+    let models = FlagModels::non_interactive(app, resolved, &flags);
     let target = models.select(None).map_err(|error| {
         // The command line's hints name flags a hook has none of.
         let hint = if error.downcast_ref::<UserError>().is_some() {

@@ -43,7 +43,7 @@ pub fn bench(
     let (resolved, store) = app.config_and_store()?;
     let mut args = args.clone();
     args.temperature = Some(args.temperature.unwrap_or(0.0));
-    let selected = select(app, &resolved, &args)?;
+    let selected = select(app, &resolved, &args, true)?;
     // ~4 characters a token for English text; the backend reports the real count.
     let sentence =
         "The quick brown fox jumps over the lazy dog while the compiler checks every lifetime. ";

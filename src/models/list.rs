@@ -211,7 +211,7 @@ fn render(entries: &[RegistryEntry], stale: &[&str], painter: &Painter) -> Strin
 }
 
 /// `.gguf` files in the models directory, by name.
-fn gguf_files(app: &App) -> Vec<PathBuf> {
+pub(crate) fn gguf_files(app: &App) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(app.paths.models_dir())
         .map(|dir| {
             dir.filter_map(|entry| entry.ok().map(|e| e.path()))

@@ -5,11 +5,12 @@ mod bench;
 pub mod list;
 pub mod machine;
 pub mod pull;
+mod use_model;
 
 use anyhow::Result;
 
 use crate::app::App;
-use crate::cli::ModelsCommand;
+use crate::cli::{BackendArg, ModelsCommand};
 use crate::exit::Exit;
 
 pub fn run(app: &App, command: ModelsCommand) -> Result<Exit> {
@@ -25,13 +26,34 @@ pub fn run(app: &App, command: ModelsCommand) -> Result<Exit> {
             base_url,
             sha256,
             json,
+            use_it,
         } => {
-            if pull::is_gguf_reference(&reference) {
-                pull::pull_gguf(app, &reference, sha256, json)
+            let gguf = pull::is_gguf_reference(&reference);
+            let exit = if gguf {
+                pull::pull_gguf(app, &reference, sha256, json)?
             } else {
-                pull::pull_ollama(app, base_url.as_deref(), &reference, json)
+                pull::pull_ollama(app, base_url.as_deref(), &reference, json)?
+            };
+            if use_it {
+                let (name, backend) = if gguf {
+                    (pull::gguf_file_name(app, &reference)?, BackendArg::Local)
+                } else {
+                    (reference, BackendArg::Ollama)
+                };
+                let line = use_model::use_model(app, &name, Some(backend), base_url.as_deref())?;
+                if json {
+                    crate::output::note(&line);
+                } else {
+                    crate::output::print(&format!("{line}\n"))?;
+                }
             }
+            Ok(exit)
         }
+        ModelsCommand::Use {
+            name,
+            backend,
+            base_url,
+        } => use_model::use_command(app, &name, backend, base_url.as_deref()),
         ModelsCommand::Rm {
             name,
             base_url,
@@ -68,6 +90,27 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .worker_threads(2)
         .enable_all()
         .build()?)
+}
+
+/// Runs `future` to its end on a thread of its own with its own runtime, and waits for it: safe
+/// from any thread, also one that is driving a runtime already (the chat's event loop).
+pub fn block_on_thread<F>(future: F) -> Result<F::Output>
+where
+    F: std::future::Future + Send,
+    F::Output: Send,
+{
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map(|runtime| runtime.block_on(future))
+        });
+        match worker.join() {
+            Ok(result) => Ok(result?),
+            Err(_) => Err(anyhow::anyhow!("a worker thread stopped unexpectedly")),
+        }
+    })
 }
 
 /// The HTTP client every command shares: rustls, a connect timeout, no overall timeout (streams).

@@ -81,6 +81,15 @@ pub enum Pulled {
 }
 
 impl Pulled {
+    /// The GGUF file a GGUF pull left in the models directory.
+    pub fn gguf_path(&self) -> Option<&std::path::Path> {
+        match self {
+            Self::AlreadyPresent { path } => Some(path),
+            Self::Downloaded(done) => Some(&done.path),
+            Self::Ollama { .. } => None,
+        }
+    }
+
     /// The result as `agent models pull --json` prints it.
     pub fn to_json(&self) -> serde_json::Value {
         match self {
@@ -224,6 +233,29 @@ fn ollama_source(name: &str) -> Result<PullSource> {
 
 /// Downloads a GGUF into the models directory.
 pub fn pull_gguf(app: &App, reference: &str, sha256: Option<String>, json: bool) -> Result<Exit> {
+    let pulled = fetch_gguf(app, reference, sha256)?;
+    match &pulled {
+        Pulled::AlreadyPresent { path } => {
+            note(&format!("{} is already downloaded", path.display()));
+            if json {
+                print_json(&pulled.to_json())?;
+            }
+        }
+        Pulled::Downloaded(done) if !json => print(&format!(
+            "downloaded {} ({}, sha256 {})\n",
+            done.path.display(),
+            human_bytes(done.size),
+            done.sha256
+        ))?,
+        _ => print_json(&pulled.to_json())?,
+    }
+    Ok(Exit::Ok)
+}
+
+/// Downloads the GGUF `reference` into the models directory with its progress on stderr (a bar
+/// on a terminal): resumable, its size, SHA-256 (`sha256`, else the one the server reports) and
+/// GGUF magic checked before it is renamed into place.
+pub fn fetch_gguf(app: &App, reference: &str, sha256: Option<String>) -> Result<Pulled> {
     let resolved = app.config()?;
     let (url, file_name) = gguf_url(app, reference)?;
     let source = PullSource::Gguf {
@@ -246,36 +278,25 @@ pub fn pull_gguf(app: &App, reference: &str, sha256: Option<String>, json: bool)
         },
         std::future::pending(),
     );
-    let pulled = match result {
+    match result {
         Ok(pulled) => {
             if let Some(progress) = progress {
                 progress.finish(last.0, last.1);
             }
-            pulled
+            Ok(pulled)
         }
         Err(error) => {
             if let Some(progress) = progress {
                 progress.abandon();
             }
-            return Err(error);
+            Err(error)
         }
-    };
-    match &pulled {
-        Pulled::AlreadyPresent { path } => {
-            note(&format!("{} is already downloaded", path.display()));
-            if json {
-                print_json(&pulled.to_json())?;
-            }
-        }
-        Pulled::Downloaded(done) if !json => print(&format!(
-            "downloaded {} ({}, sha256 {})\n",
-            done.path.display(),
-            human_bytes(done.size),
-            done.sha256
-        ))?,
-        _ => print_json(&pulled.to_json())?,
     }
-    Ok(Exit::Ok)
+}
+
+/// The file a GGUF reference becomes in the models directory.
+pub fn gguf_file_name(app: &App, reference: &str) -> Result<String> {
+    Ok(gguf_url(app, reference)?.1)
 }
 
 /// True when `reference` names a GGUF download rather than an Ollama model.

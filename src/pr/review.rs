@@ -71,7 +71,7 @@ pub fn run(app: &App, args: PrReviewArgs) -> Result<Exit> {
             .clone()
             .filter(|model| !model.trim().is_empty());
     }
-    let selected = crate::backend::select(app, &resolved, &flags)?;
+    let selected = crate::backend::select(app, &resolved, &flags, true)?;
     let endpoint = selected.endpoint.clone();
     let target = selected.into_target();
 

@@ -92,7 +92,7 @@ pub fn run(app: &App, args: ServeArgs) -> Result<Exit> {
     let recovered = store.recover_orphaned_tasks()?;
     drop(store);
 
-    let models = FlagModels::new(app, &resolved, &args.backend);
+    let models = FlagModels::non_interactive(app, &resolved, &args.backend);
     let approval_timeout = match resolved.config.serve.approval_timeout {
         0 => None,
         seconds => Some(Duration::from_secs(seconds)),

@@ -124,6 +124,9 @@ fn describe(task: &TaskRecord, store: &Store, painter: &Painter) -> Result<Strin
             task.backend.as_deref().unwrap_or("?")
         ),
     );
+    if let Some(context) = task.context_length {
+        row("context", &format!("{context} tokens"));
+    }
     row("approval", task.approval.as_deref().unwrap_or(""));
     row("verify", task.verify_command.as_deref().unwrap_or("none"));
     row(

@@ -130,15 +130,18 @@ fn execute(
         overrides(&options),
         &resolved.config,
     )?;
-    // Not a repository is said before anything about models (the session checks it again).
-    agent_core::git::repository_root(&spec.repo)?;
+    // Not a repository, or no such base, is said before anything about models (the session
+    // checks both again).
+    let root = agent_core::git::repository_root(&spec.repo)?;
+    agent_core::git::resolve_base(&root, &spec.base).map_err(agent_core::Error::from)?;
     // The models are set up here first, so that one that cannot be used fails with the
     // binary's own hint before anything is recorded.
     let models = FlagModels::new(app, &resolved, &options.backend);
-    models.select(None)?;
+    models.for_tasks(models.select(None)?)?;
     for (role, model) in &spec.role_models {
         models
             .select(Some(model))
+            .and_then(|target| models.for_tasks(target))
             .with_context(|| format!("cannot use the {role}'s model"))?;
     }
 

@@ -16,6 +16,11 @@ pub(crate) struct Tmux {
 
 impl Tmux {
     pub(crate) fn start(home: &Home, dir: &Path, command: &str) -> Self {
+        Self::start_with(home, dir, &[], command)
+    }
+
+    /// [`Tmux::start`] with more environment variables for agent.
+    pub(crate) fn start_with(home: &Home, dir: &Path, env: &[(&str, &str)], command: &str) -> Self {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static SESSIONS: AtomicUsize = AtomicUsize::new(0);
         let name = format!(
@@ -24,8 +29,12 @@ impl Tmux {
             SESSIONS.fetch_add(1, Ordering::Relaxed)
         );
         let agent = assert_cmd::cargo::cargo_bin!("agent");
+        let extra: String = env
+            .iter()
+            .map(|(key, value)| format!("{key}={value} "))
+            .collect();
         let script = format!(
-            "cd {} && AGENT_HOME={} TERM=xterm-256color {} {command}; echo \"EXIT=$?\" > {}/exit-code-$$; mv {}/exit-code-$$ {}/exit-code; sleep 30",
+            "cd {} && {extra}AGENT_HOME={} TERM=xterm-256color {} {command}; echo \"EXIT=$?\" > {}/exit-code-$$; mv {}/exit-code-$$ {}/exit-code; sleep 30",
             dir.display(),
             home.path().display(),
             agent.display(),

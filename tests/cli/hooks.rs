@@ -441,7 +441,7 @@ fn with_the_model_down_a_commit_is_made_with_one_line_saying_so() {
     let output = fx.git_with(&Model::None, &[], &["commit", "-m", "no model"]);
     let err = stderr(&output);
     assert!(output.status.success(), "{err}");
-    assert!(err.contains("no model chosen"), "{err}");
+    assert!(err.contains("no model configured"), "{err}");
     assert_eq!(hook_lines(&err).len(), 1, "{err}");
 }
 

@@ -4,6 +4,7 @@
 
 mod ask;
 mod chat;
+mod ci;
 mod common;
 mod completions;
 mod concurrency;
@@ -12,6 +13,8 @@ mod durability;
 mod errors;
 mod fake_github;
 mod fake_ollama;
+mod fake_ollama_shelf;
+mod first_run;
 mod github;
 mod golden;
 mod history;
@@ -30,5 +33,6 @@ mod serve_page;
 mod server;
 mod strategies;
 mod task;
+mod tiny_coder;
 mod trust;
 mod webhooks;

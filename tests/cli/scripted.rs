@@ -36,37 +36,67 @@ pub fn raw_call(name: &str, arguments: &str) -> Reply {
     Reply::Calls(vec![(name.to_string(), arguments.to_string())])
 }
 
+/// How the model answers agent's tool-calling check (a request offering `add_numbers`), which
+/// is kept apart from the script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// A native call.
+    Native,
+    /// Text without a call natively; a ```tool block in the prompt-level request.
+    AsText,
+    /// No call either way.
+    Never,
+}
+
 /// The server: its base URL and the bodies of the chat requests it received.
 pub struct ScriptedServer {
     pub base_url: String,
     requests: Arc<Mutex<Vec<Value>>>,
+    checks: Arc<Mutex<Vec<Value>>>,
     authorizations: Arc<Mutex<Vec<Option<String>>>>,
 }
 
 impl ScriptedServer {
-    /// Serves `replies` in order; once they run out, every further request gets "done".
+    /// Serves `replies` in order; once they run out, every further request gets "done". The
+    /// model calls tools natively.
     pub fn start(replies: Vec<Reply>) -> Self {
+        Self::start_checked(replies, Check::Native)
+    }
+
+    /// [`ScriptedServer::start`] with the model answering the tool-calling check as `check`.
+    pub fn start_checked(replies: Vec<Reply>, check: Check) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let checks = Arc::new(Mutex::new(Vec::new()));
         let authorizations = Arc::new(Mutex::new(Vec::new()));
         let seen = requests.clone();
+        let seen_checks = checks.clone();
         let auth = authorizations.clone();
         let script = Arc::new(Mutex::new(replies.into_iter()));
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { return };
                 let seen = seen.clone();
+                let seen_checks = seen_checks.clone();
                 let auth = auth.clone();
                 let script = script.clone();
-                std::thread::spawn(move || serve(stream, &seen, &auth, &script));
+                std::thread::spawn(move || {
+                    serve(stream, &seen, &seen_checks, check, &auth, &script)
+                });
             }
         });
         Self {
             base_url,
             requests,
+            checks,
             authorizations,
         }
+    }
+
+    /// The JSON bodies of the tool-calling checks so far (not among [`ScriptedServer::requests`]).
+    pub fn checks(&self) -> Vec<Value> {
+        self.checks.lock().unwrap().clone()
     }
 
     /// The `Authorization` header of every request so far (model listings included).
@@ -96,6 +126,8 @@ impl ScriptedServer {
 fn serve(
     stream: TcpStream,
     seen: &Mutex<Vec<Value>>,
+    checks: &Mutex<Vec<Value>>,
+    check: Check,
     authorizations: &Mutex<Vec<Option<String>>>,
     script: &Mutex<std::vec::IntoIter<Reply>>,
 ) {
@@ -118,12 +150,26 @@ fn serve(
     }
     let body: Value = serde_json::from_str(&request.body).unwrap_or(Value::Null);
     let prompt_tokens = request.body.len() / 4;
-    seen.lock().unwrap().push(body);
-    let mut reply = script
-        .lock()
-        .unwrap()
-        .next()
-        .unwrap_or_else(|| Reply::Text("Done".into()));
+    let mut reply = if request.body.contains("add_numbers") {
+        let native = body["tools"].as_array().is_some_and(|t| !t.is_empty());
+        checks.lock().unwrap().push(body);
+        let call = r#"{"name": "add_numbers", "arguments": {"a": 2, "b": 3}}"#;
+        match (check, native) {
+            (Check::Native, _) => {
+                Reply::Calls(vec![("add_numbers".into(), r#"{"a": 2, "b": 3}"#.into())])
+            }
+            (Check::AsText, false) => Reply::Text(format!("```tool\n{call}\n```")),
+            (Check::AsText, true) => Reply::Text("I would add them.".into()),
+            (Check::Never, _) => Reply::Text("2 + 3 = 5".into()),
+        }
+    } else {
+        seen.lock().unwrap().push(body);
+        script
+            .lock()
+            .unwrap()
+            .next()
+            .unwrap_or_else(|| Reply::Text("Done".into()))
+    };
     while let Reply::After(delay, inner) = reply {
         std::thread::sleep(delay);
         reply = *inner;

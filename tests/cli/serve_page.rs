@@ -78,6 +78,11 @@ fn serve_page_shows_stats_tasks_log_approvals_and_conversations_in_chromium() {
     assert_eq!(stat(&dom, "succeeded").as_deref(), Some("1"), "{dom}");
     assert_eq!(stat(&dom, "failed").as_deref(), Some("0"), "{dom}");
 
+    // The CI panel (GET /v1/dashboard): nothing watched yet, no rate to show.
+    assert_eq!(stat(&dom, "ci-runs").as_deref(), Some("0"), "{dom}");
+    assert_eq!(stat(&dom, "ci-rate").as_deref(), Some("—"), "{dom}");
+    assert!(dom.contains("No fix attempts yet"), "{dom}");
+
     // The task is listed with its badge, its title as text (the markup did not become an element).
     assert!(
         dom.contains(&format!(

@@ -36,6 +36,13 @@ use crate::tools::ToolSettings;
 /// to. The binary implements it (backends, keys, flags); the core only asks.
 pub trait ModelResolver: Send + Sync {
     fn resolve(&self, model: Option<&str>) -> Result<ModelTarget>;
+
+    /// The model as it will run a task, asked once per model of a task before the task is
+    /// recorded: the binary checks there how the model calls tools (once per model), drives it in
+    /// the format that works, or refuses it (an error: nothing is recorded). Unchanged by default.
+    fn for_tasks(&self, target: ModelTarget) -> Result<ModelTarget> {
+        Ok(target)
+    }
 }
 
 /// What a session is set up with: where things are, the configuration, how models are found.

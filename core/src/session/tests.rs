@@ -27,6 +27,19 @@ impl ModelResolver for OneModel {
             context_length: None,
         })
     }
+
+    fn for_tasks(&self, target: ModelTarget) -> Result<ModelTarget> {
+        if target.model == "no-tools" {
+            return Err(Error::ModelSelection {
+                message: "no-tools cannot call tools".into(),
+                hint: Some("use another model".into()),
+            });
+        }
+        Ok(ModelTarget {
+            context_length: Some(4096),
+            ..target
+        })
+    }
 }
 
 struct Fixture {
@@ -335,6 +348,35 @@ fn task_spec(repo: &std::path::Path) -> crate::protocol::TaskSpec {
     .unwrap()
 }
 
+#[test]
+fn a_model_the_resolver_refuses_for_tasks_records_nothing() {
+    let f = fixture(Vec::new());
+    let repo = crate::git::test_support::Fixture::with_commit();
+    let mut spec = task_spec(&repo.root);
+    spec.role_models
+        .insert(crate::protocol::AgentRole::Coder, "no-tools".to_string());
+    let refused = f.session.submit(Op::RunTask {
+        spec,
+        answers_approvals: false,
+    });
+    assert!(
+        matches!(&refused, Err(Error::ModelSelection { message, .. }) if message.contains("cannot call tools")),
+        "{refused:?}"
+    );
+    let store =
+        crate::store::Store::open(&f.dir.path().join("agent.db"), &Default::default()).unwrap();
+    assert!(
+        store
+            .list_tasks_as_stored(&crate::store::TaskQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .is_empty()
+    );
+    assert!(f.seen.lock().unwrap().is_empty(), "no model was asked");
+}
+
 #[tokio::test]
 async fn a_task_of_the_session_uses_its_role_models_and_a_cancel_op_stops_it() {
     // No reply is scripted: the model stalls until the task is cancelled.
@@ -349,6 +391,10 @@ async fn a_task_of_the_session_uses_its_role_models_and_a_cancel_op_stops_it() {
         .unwrap();
     let task_id = submitted.task_id().unwrap().to_string();
     assert!(f.session.is_running(&task_id));
+    // The context the resolver gave the task's model is recorded with the task.
+    let store =
+        crate::store::Store::open(&f.dir.path().join("agent.db"), &Default::default()).unwrap();
+    assert_eq!(store.task(&task_id).unwrap().context_length, Some(4096));
     let started = f.until(|e| matches!(e, Event::ModelBegin { .. })).await;
     assert!(
         started

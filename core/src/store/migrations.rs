@@ -57,7 +57,15 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 9,
         sql: include_str!("migrations/0009_webhook_deliveries.sql"),
     },
-    // 10–13 are reserved for changes on other branches.
+    Migration {
+        version: 10,
+        sql: include_str!("migrations/0010_ci_monitor.sql"),
+    },
+    Migration {
+        version: 11,
+        sql: include_str!("migrations/0011_tool_checks_and_task_context.sql"),
+    },
+    // 12 and 13 are reserved for changes on other branches.
     Migration {
         version: 14,
         sql: include_str!("migrations/0014_import_origins.sql"),

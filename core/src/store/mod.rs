@@ -15,6 +15,7 @@
 //! they are the user's own records, kept byte for byte).
 
 mod attachments;
+mod ci;
 mod conversations;
 mod imports;
 mod leases;
@@ -24,6 +25,7 @@ mod registry;
 pub(crate) mod search;
 mod stats;
 mod tasks;
+mod tool_checks;
 mod transfer;
 mod webhooks;
 
@@ -38,6 +40,9 @@ use crate::error::{Error, Result};
 use crate::redact::Redactor;
 
 pub use attachments::Attachment;
+pub use ci::{
+    CiRun, CiSummary, FixAttempt, FixClaim, FixCounts, FixOutcome, NewFixAttempt, RunHandling,
+};
 pub use conversations::{
     Conversation, ConversationSummary, Deleted, ListQuery, Message, NewMessage, Page,
 };
@@ -48,6 +53,7 @@ pub use registry::RegistryEntry;
 pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
 pub use stats::DashboardStats;
 pub use tasks::{EditOutcomeStats, NewTask, TaskCursor, TaskEnding, TaskQuery, TaskRecord};
+pub use tool_checks::ToolCheckRecord;
 pub use transfer::{ConversationRecord, ImportReport, MessageRecord, read_jsonl};
 pub use webhooks::{DELIVERY_RETENTION, MAX_DELIVERIES, WebhookDelivery};
 

@@ -60,6 +60,9 @@ pub struct TaskRecord {
     pub review_rounds: Option<u32>,
     /// The planner's plan (MultiAgent).
     pub plan: Option<crate::task::plan::Plan>,
+    /// The context window its model ran with, tokens (fitted to memory for local models).
+    #[serde(default)]
+    pub context_length: Option<u32>,
 }
 
 /// A task about to be recorded.
@@ -143,7 +146,7 @@ const COLUMNS: &str = "id, title, description, repo, base_commit, branch, worktr
     complexity, models, backend, approval, verify_command, status, summary, error, diff_stat, \
     commit_id, prompt_tokens, completion_tokens, created_at, started_at, finished_at, retry_of, \
     spec, pid, cancel_requested_at, applied_commit, applied_to, applied_at, undone_at, \
-    complexity_confidence, selection_reason, iterations, review_rounds, plan";
+    complexity_confidence, selection_reason, iterations, review_rounds, plan, context_length";
 
 impl Store {
     /// Records a new task (status pending). Its title, description and spec are redacted.
@@ -170,6 +173,15 @@ impl Store {
             ],
         )?;
         self.task(task.id)
+    }
+
+    /// Records the context window the task's model runs with.
+    pub fn set_task_context_length(&self, id: &str, context_length: u32) -> Result<()> {
+        self.conn.execute(
+            "UPDATE tasks SET context_length = ?2 WHERE id = ?1",
+            params![id, context_length],
+        )?;
+        Ok(())
     }
 
     /// The task with exactly this id.
@@ -640,6 +652,9 @@ fn task_from_row(row: &Row) -> rusqlite::Result<TaskRecord> {
         plan: row
             .get::<_, Option<String>>("plan")?
             .and_then(|text| serde_json::from_str(&text).ok()),
+        context_length: row
+            .get::<_, Option<i64>>("context_length")?
+            .and_then(|n| u32::try_from(n).ok()),
     })
 }
 

@@ -117,6 +117,9 @@ pub fn record_task(store: &Store, spec: &TaskSpec, model: &ModelTarget) -> Resul
         retry_of: spec.retry_of.as_deref(),
     })?;
     store.take_task_lease(&task_id, &crate::process::ProcessIdentity::current())?;
+    if let Some(context_length) = model.context_length {
+        store.set_task_context_length(&task_id, context_length)?;
+    }
     store.set_task_selection(
         &task_id,
         classification.complexity.as_str(),

@@ -76,6 +76,9 @@ pub struct ModelInfo {
     pub max_context_length: u32,
     pub block_count: u32,
     pub embedding_length: u32,
+    /// Bytes of keys and values this backend caches per token of context (f32, as candle keeps
+    /// them), when the header gives the attention shape.
+    pub kv_bytes_per_token: Option<u64>,
     /// The weight type used by most of the tensor bytes (`Q4_0`, `Q8_0`, `F32`, ...).
     pub weight_type: String,
     pub file_size: u64,
@@ -152,18 +155,45 @@ impl GgufFile {
             Some(limit) => trained_context_length.min(limit),
             None => trained_context_length,
         };
+        let block_count = self.u32(&format!("{arch}.block_count"))?;
+        let embedding_length = self.u32(&format!("{arch}.embedding_length"))?;
         Ok(ModelInfo {
             path: self.path.clone(),
             architecture,
             name: self.optional_string("general.name").map(str::to_string),
             trained_context_length,
             max_context_length,
-            block_count: self.u32(&format!("{arch}.block_count"))?,
-            embedding_length: self.u32(&format!("{arch}.embedding_length"))?,
+            block_count,
+            embedding_length,
+            kv_bytes_per_token: self.kv_bytes_per_token(arch, block_count, embedding_length),
             weight_type: self.dominant_weight_type(),
             file_size: self.file_size,
             notes: self.engine_notes(arch),
         })
+    }
+
+    /// Bytes cached per token: keys and values of every layer, `head_count_kv` heads of
+    /// `key_length` (else `embedding_length / head_count`) f32 values each.
+    fn kv_bytes_per_token(&self, arch: &str, layers: u32, embedding: u32) -> Option<u64> {
+        let heads = self
+            .optional_u32(&format!("{arch}.attention.head_count"))
+            .ok()
+            .flatten()?;
+        let kv_heads = self
+            .optional_u32(&format!("{arch}.attention.head_count_kv"))
+            .ok()
+            .flatten()
+            .unwrap_or(heads);
+        let head_dim = match self.optional_u32(&format!("{arch}.attention.key_length")) {
+            Ok(Some(length)) => length,
+            _ => embedding.checked_div(heads)?,
+        };
+        Some(crate::fit::kv_bytes_per_token(
+            layers,
+            kv_heads,
+            head_dim,
+            crate::fit::F32_BYTES,
+        ))
     }
 
     /// A required string value.

@@ -24,7 +24,7 @@ mod tests;
 pub use backend::{LocalBackend, resolve_model_path};
 pub use device::{DevicePreference, SelectedDevice, select_device};
 pub use gguf::{Architecture, ModelInfo};
-pub use ollama_blobs::{OllamaName, resolve_ollama_model};
+pub use ollama_blobs::{OllamaName, list_ollama_models, resolve_ollama_model};
 pub use sampler::SamplerConfig;
 pub use session::{DEFAULT_CONTEXT_CAP, FinishReason, Generation, GenerationConfig, LocalModel};
 pub use template::ChatTemplate;

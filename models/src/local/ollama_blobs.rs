@@ -132,6 +132,54 @@ pub fn resolve_ollama_model(models_root: &Path, name: &str) -> Result<PathBuf> {
     Ok(blob)
 }
 
+/// Every model pulled under `models_root` whose GGUF blob is there, as `(name, blob)` sorted by
+/// name: `model:tag`, `namespace/model:tag` off the default namespace, `host/namespace/model:tag`
+/// off the default registry. Unreadable manifests are skipped.
+pub fn list_ollama_models(models_root: &Path) -> Vec<(String, PathBuf)> {
+    let mut found = Vec::new();
+    let manifests = models_root.join("manifests");
+    for host in subdirectories(&manifests) {
+        for namespace in subdirectories(&host) {
+            for model in subdirectories(&namespace) {
+                let Ok(tags) = std::fs::read_dir(&model) else {
+                    continue;
+                };
+                for tag in tags.filter_map(|entry| entry.ok()) {
+                    let parts = [&host, &namespace, &model].map(|dir| file_name(dir));
+                    let name = match parts {
+                        [DEFAULT_HOST, DEFAULT_NAMESPACE, model] => model.to_string(),
+                        [DEFAULT_HOST, namespace, model] => format!("{namespace}/{model}"),
+                        [host, namespace, model] => format!("{host}/{namespace}/{model}"),
+                    };
+                    let name = format!("{name}:{}", tag.file_name().to_string_lossy());
+                    if let Ok(blob) = resolve_ollama_model(models_root, &name) {
+                        found.push((name, blob));
+                    }
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn subdirectories(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|path| path.is_dir())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn file_name(path: &Path) -> &str {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +236,17 @@ mod tests {
         let blob = root.path().join(format!("blobs/sha256-{hex}"));
         std::fs::write(&blob, b"GGUF").unwrap();
         assert_eq!(resolve_ollama_model(root.path(), "tiny:1b").unwrap(), blob);
+        // The same model listed among the pulled ones; one from another namespace too.
+        let other = root.path().join("manifests/registry.ollama.ai/me/tiny");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::copy(manifest_dir.join("1b"), other.join("latest")).unwrap();
+        assert_eq!(
+            list_ollama_models(root.path()),
+            vec![
+                ("me/tiny:latest".to_string(), blob.clone()),
+                ("tiny:1b".to_string(), blob.clone())
+            ]
+        );
 
         let missing = resolve_ollama_model(root.path(), "tiny").unwrap_err();
         assert!(

@@ -87,6 +87,9 @@ impl OllamaClient {
             })
             .and_then(serde_json::Value::as_u64)
             .map(saturating_u32);
+        let kv_bytes_per_token = architecture
+            .as_deref()
+            .and_then(|arch| kv_bytes_per_token(&reply.model_info, arch));
         Ok(ModelInfo {
             name: name.to_owned(),
             architecture,
@@ -95,6 +98,7 @@ impl OllamaClient {
             parameter_size: reply.details.parameter_size,
             quantization_level: reply.details.quantization_level,
             capabilities: reply.capabilities,
+            kv_bytes_per_token,
         })
     }
 
@@ -177,4 +181,29 @@ async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T
 
 pub(super) fn saturating_u32(value: u64) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+/// Bytes of Ollama's f16 KV cache per token, from `/api/show`'s `model_info`.
+fn kv_bytes_per_token(
+    info: &std::collections::BTreeMap<String, serde_json::Value>,
+    arch: &str,
+) -> Option<u64> {
+    let number = |key: &str| {
+        info.get(&format!("{arch}.{key}"))
+            .and_then(serde_json::Value::as_u64)
+            .map(saturating_u32)
+    };
+    let layers = number("block_count")?;
+    let heads = number("attention.head_count")?;
+    let kv_heads = number("attention.head_count_kv").unwrap_or(heads);
+    let head_dim = match number("attention.key_length") {
+        Some(length) => length,
+        None => number("embedding_length")?.checked_div(heads)?,
+    };
+    Some(crate::fit::kv_bytes_per_token(
+        layers,
+        kv_heads,
+        head_dim,
+        crate::fit::F16_BYTES,
+    ))
 }

@@ -35,6 +35,11 @@ pub struct ModelInfo {
     /// What the model can do: `completion`, `tools`, `vision`, `thinking`, `embedding`, …
     /// Empty when the server is too old to say.
     pub capabilities: Vec<String>,
+    /// Bytes of the f16 KV cache per token of context, when `model_info` gives the attention
+    /// shape (`<arch>.block_count`, `.attention.head_count_kv`, `.attention.key_length` or
+    /// `.embedding_length / .attention.head_count`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kv_bytes_per_token: Option<u64>,
 }
 
 impl ModelInfo {
@@ -43,6 +48,15 @@ impl ModelInfo {
         self.capabilities
             .iter()
             .any(|capability| capability == "tools")
+    }
+
+    /// False when the server says the model cannot write text (an embedding model).
+    pub fn can_complete(&self) -> bool {
+        self.capabilities.is_empty()
+            || self
+                .capabilities
+                .iter()
+                .any(|capability| capability == "completion")
     }
 }
 

@@ -78,9 +78,16 @@
 //!
 //! [`ToolCallFilter`] applies the parser to a streamed answer: prose is passed on as it comes,
 //! text from a likely call marker on is held, and at the end the calls come out as
-//! [`ChatEvent::ToolCall`](crate::ChatEvent)s. The local backend uses it; any backend whose
-//! models write calls as text can.
+//! [`ChatEvent::ToolCall`](crate::ChatEvent)s. The local backend uses it; [`PromptTools`] puts
+//! any other backend behind it.
+//!
+//! # The check
+//!
+//! [`check_tools`] asks a model to call `add_numbers` once and says which [`ToolFormat`] works
+//! for it: native calls, the prompt-level format, or none.
 
+mod backend;
+mod check;
 mod history;
 mod lenient_json;
 mod parse;
@@ -94,6 +101,10 @@ mod proptests;
 #[cfg(test)]
 mod tests;
 
+pub use backend::PromptTools;
+pub use check::{
+    CHECK_TOOL, ToolCheck, ToolFormat, check_request, check_tool, check_tools, is_well_formed,
+};
 pub use history::{plain_messages, plain_request};
 pub use parse::parse_tool_calls;
 pub use prompt::{render_tool_call, render_tool_prompt, render_tool_result};

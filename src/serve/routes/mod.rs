@@ -2,6 +2,7 @@
 //! every request passes (request id, tracing, CORS, origin, token, rate, body size, timeout).
 
 pub mod conversations;
+pub mod dashboard;
 pub mod events;
 pub mod models;
 pub mod system;
@@ -37,6 +38,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
     ),
     paths(
         system::healthz, system::readyz, system::metrics, system::stats, system::classify_text,
+        dashboard::dashboard,
         system::pending, system::answer,
         tasks::list, tasks::create, tasks::show, tasks::cancel, tasks::apply, tasks::discard,
         tasks::retry, tasks::undo,
@@ -78,6 +80,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/readyz", get(system::readyz))
         .route("/metrics", get(system::metrics))
         .route("/v1/stats", get(system::stats))
+        .route("/v1/dashboard", get(dashboard::dashboard))
         .route("/v1/classify", post(system::classify_text))
         .route("/v1/approvals", get(system::pending))
         .route("/v1/approvals/{id}", post(system::answer))

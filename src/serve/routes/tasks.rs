@@ -287,10 +287,13 @@ async fn start(
     let worker = state.clone();
     let started = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
         let spec = spec(&worker)?;
-        agent_core::git::repository_root(&spec.repo)?;
-        worker.models.select(spec.model.as_deref())?;
+        let root = agent_core::git::repository_root(&spec.repo)?;
+        agent_core::git::resolve_base(&root, &spec.base).map_err(agent_core::Error::from)?;
+        let model = worker.models.select(spec.model.as_deref())?;
+        worker.models.for_tasks(model)?;
         for model in spec.role_models.values() {
-            worker.models.select(Some(model))?;
+            let target = worker.models.select(Some(model))?;
+            worker.models.for_tasks(target)?;
         }
         let submitted = worker.session.submit(Op::RunTask {
             spec,

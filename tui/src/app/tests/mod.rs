@@ -168,5 +168,6 @@ fn task_record(id: &str, title: &str, status: TaskStatus, strategy: &str) -> Tas
         iterations: None,
         review_rounds: None,
         plan: None,
+        context_length: None,
     }
 }

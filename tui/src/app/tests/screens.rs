@@ -464,7 +464,11 @@ fn status_line_shows_tokens_and_busy() {
     let terminal = draw(&mut app, 120, 10);
     let status = &rows(&terminal)[9];
     assert!(status.contains("working"), "{status}");
-    assert!(status.contains("2,768 tokens · 30,000 left"), "{status}");
+    // What is left of the context, and the context the model runs with.
+    assert!(
+        status.contains("2,768 tokens · 30,000 of 32,768 left"),
+        "{status}"
+    );
     chat(&mut app, turn_end());
     let terminal = draw(&mut app, 120, 10);
     assert!(!rows(&terminal)[9].contains("working"));

@@ -1,5 +1,5 @@
-//! The status line: busy indicator, model, strategy, tokens used and context left, the repo,
-//! and the view keys.
+//! The status line: busy indicator, model, strategy, tokens used, the context and what is left of
+//! it, the repo, and the view keys.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -48,10 +48,21 @@ pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         Style::new()
     };
-    spans.push(Span::styled(
-        format!("{} left", thousands(left)),
-        left_style,
-    ));
+    // What is left of the context, and the context the model runs with (fitted to memory for
+    // local models) when there is room for it.
+    let short = format!("{} left", thousands(left));
+    let long = format!(
+        "{} of {} left",
+        thousands(left),
+        thousands(status.context_length)
+    );
+    let used: usize = spans.iter().map(|s| str_width(&s.content)).sum();
+    let context = if status.context_length > 0 && used + str_width(&long) <= width {
+        long
+    } else {
+        short
+    };
+    spans.push(Span::styled(context, left_style));
     let used: usize = spans.iter().map(|s| str_width(&s.content)).sum();
     // The repository goes first when space is short.
     if !status.repo.is_empty() && used + 3 + str_width(&status.repo) <= width {

@@ -1,0 +1,111 @@
+//! The tool-calling check of each model (backend, model): how it calls tools, found once before
+//! its first task and kept so later tasks send no check.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::Store;
+use crate::error::Result;
+use crate::time::{Millis, now_ms};
+
+/// A stored check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ToolCheckRecord {
+    pub backend: String,
+    pub model: String,
+    /// `native`, `prompt` or `none`.
+    pub format: String,
+    /// What the model did, in one line.
+    pub detail: String,
+    pub checked_at: Millis,
+}
+
+impl Store {
+    /// The stored check of `model` on `backend`, if it was checked.
+    pub fn tool_check(&self, backend: &str, model: &str) -> Result<Option<ToolCheckRecord>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT backend, model, format, detail, checked_at FROM model_tool_checks
+                  WHERE backend = ?1 AND model = ?2",
+                params![backend, model],
+                |row| {
+                    Ok(ToolCheckRecord {
+                        backend: row.get(0)?,
+                        model: row.get(1)?,
+                        format: row.get(2)?,
+                        detail: row.get(3)?,
+                        checked_at: row.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Keeps (or replaces) the check of `model` on `backend`: `format` is `native`, `prompt` or
+    /// `none`.
+    pub fn record_tool_check(
+        &self,
+        backend: &str,
+        model: &str,
+        format: &str,
+        detail: &str,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO model_tool_checks (backend, model, format, detail, checked_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![backend, model, format, self.redacted(detail), now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets the check of `model` on `backend`, so the next task checks it again. Returns
+    /// whether there was one.
+    pub fn forget_tool_check(&self, backend: &str, model: &str) -> Result<bool> {
+        let removed = self.conn.execute(
+            "DELETE FROM model_tool_checks WHERE backend = ?1 AND model = ?2",
+            params![backend, model],
+        )?;
+        Ok(removed > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_check_is_kept_per_backend_and_model_and_can_be_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("agent.db"), &Default::default()).unwrap();
+        assert_eq!(store.tool_check("ollama", "m").unwrap(), None);
+        store
+            .record_tool_check("ollama", "m", "prompt", "writes calls as text")
+            .unwrap();
+        store.record_tool_check("local", "m", "native", "").unwrap();
+        let found = store.tool_check("ollama", "m").unwrap().unwrap();
+        assert_eq!(
+            (found.format.as_str(), found.detail.as_str()),
+            ("prompt", "writes calls as text")
+        );
+        // A second check replaces the first.
+        store
+            .record_tool_check("ollama", "m", "none", "no call")
+            .unwrap();
+        assert_eq!(
+            store.tool_check("ollama", "m").unwrap().unwrap().format,
+            "none"
+        );
+        assert!(
+            store
+                .record_tool_check("ollama", "m", "sometimes", "")
+                .is_err()
+        );
+        assert!(store.forget_tool_check("ollama", "m").unwrap());
+        assert!(!store.forget_tool_check("ollama", "m").unwrap());
+        assert_eq!(
+            store.tool_check("local", "m").unwrap().unwrap().format,
+            "native"
+        );
+    }
+}

@@ -1,0 +1,27 @@
+//! `GET /v1/dashboard`: the numbers the dashboard page shows in one answer — the task overview
+//! of `/v1/stats` and the CI monitor's summary (failed runs seen, fix attempts, success rate).
+
+use agent_core::time::now_ms;
+use axum::Json;
+use axum::extract::State;
+
+use crate::serve::error::ApiError;
+use crate::serve::state::SharedState;
+
+/// How many recent runs and attempts the dashboard lists.
+const RECENT: usize = 10;
+
+#[utoipa::path(get, path = "/v1/dashboard", tag = "system",
+    responses((status = 200, body = Object, description = "`tasks`: as /v1/stats; `ci`: runs_seen, attempts (running, pr_opened, failed, error, success_rate), success_rate, recent_attempts, recent_runs")))]
+pub async fn dashboard(
+    State(state): State<SharedState>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (tasks, ci) = state
+        .stores
+        .run(|store| Ok((store.dashboard_stats(now_ms())?, store.ci_summary(RECENT)?)))
+        .await?;
+    Ok(Json(serde_json::json!({
+        "tasks": tasks,
+        "ci": crate::ci::summary_json(&ci),
+    })))
+}
