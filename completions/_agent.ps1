@@ -183,7 +183,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one conversation with all its messages')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Search message text; exact phrase matches come first')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export conversations as JSONL (for import) or Markdown')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import conversations from a JSONL file (- for stdin); ones already present are skipped')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import conversations from a JSONL file (- for stdin), or with --from another agent''s history; what is already present is skipped')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a conversation and its messages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -249,13 +249,16 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;history;import' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read another agent''s history instead of agent''s own format')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be imported, and write nothing')
+            [CompletionResult]::new('--skip-bad', '--skip-bad', [CompletionResultType]::ParameterName, 'Skip malformed records (and say how many) instead of failing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -278,7 +281,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one conversation with all its messages')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Search message text; exact phrase matches come first')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export conversations as JSONL (for import) or Markdown')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import conversations from a JSONL file (- for stdin); ones already present are skipped')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import conversations from a JSONL file (- for stdin), or with --from another agent''s history; what is already present is skipped')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a conversation and its messages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1344,7 +1347,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one conversation with all its messages')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Search message text; exact phrase matches come first')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export conversations as JSONL (for import) or Markdown')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import conversations from a JSONL file (- for stdin); ones already present are skipped')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import conversations from a JSONL file (- for stdin), or with --from another agent''s history; what is already present is skipped')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a conversation and its messages')
             break
         }

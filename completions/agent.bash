@@ -2676,12 +2676,16 @@ _agent() {
             return 0
             ;;
         agent__subcmd__history__subcmd__import)
-            opts="-c -h -V --json --config --color --log-format --help --version"
+            opts="-c -h -V --from --dry-run --skip-bad --json --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -W "codex claude aider" -- "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -164,7 +164,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand show 'Show one conversation with all its messages'
             cand search 'Search message text; exact phrase matches come first'
             cand export 'Export conversations as JSONL (for import) or Markdown'
-            cand import 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
+            cand import 'Import conversations from a JSONL file (- for stdin), or with --from another agent''s history; what is already present is skipped'
             cand rm 'Delete a conversation and its messages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -225,13 +225,16 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand --version 'Print version'
         }
         &'agent;history;import'= {
+            cand --from 'Read another agent''s history instead of agent''s own format'
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
             cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --dry-run 'Say what would be imported, and write nothing'
+            cand --skip-bad 'Skip malformed records (and say how many) instead of failing'
             cand --json 'Print the result as JSON'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -252,7 +255,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand show 'Show one conversation with all its messages'
             cand search 'Search message text; exact phrase matches come first'
             cand export 'Export conversations as JSONL (for import) or Markdown'
-            cand import 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
+            cand import 'Import conversations from a JSONL file (- for stdin), or with --from another agent''s history; what is already present is skipped'
             cand rm 'Delete a conversation and its messages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1203,7 +1206,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand show 'Show one conversation with all its messages'
             cand search 'Search message text; exact phrase matches come first'
             cand export 'Export conversations as JSONL (for import) or Markdown'
-            cand import 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
+            cand import 'Import conversations from a JSONL file (- for stdin), or with --from another agent''s history; what is already present is skipped'
             cand rm 'Delete a conversation and its messages'
         }
         &'agent;help;history;list'= {

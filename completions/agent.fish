@@ -138,7 +138,7 @@ complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen
 complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "show" -d 'Show one conversation with all its messages'
 complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "search" -d 'Search message text; exact phrase matches come first'
 complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "export" -d 'Export conversations as JSONL (for import) or Markdown'
-complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "import" -d 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
+complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "import" -d 'Import conversations from a JSONL file (- for stdin), or with --from another agent\'s history; what is already present is skipped'
 complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "rm" -d 'Delete a conversation and its messages'
 complete -c agent -n "__fish_agent_using_subcommand history; and not __fish_seen_subcommand_from list show search export import rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from list" -s n -l limit -d 'Show at most this many conversations [default: history.page_size]' -r
@@ -187,14 +187,19 @@ json\t''"
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -l all -d 'Export every conversation'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -l from -d 'Read another agent\'s history instead of agent\'s own format' -r -f -a "codex\t'OpenAI\'s Codex CLI sessions'
+claude\t'Claude Code\'s projects'
+aider\t'Aider\'s chat history'"
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
 json\t''"
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -l dry-run -d 'Say what would be imported, and write nothing'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -l skip-bad -d 'Skip malformed records (and say how many) instead of failing'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -l json -d 'Print the result as JSON'
-complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from rm" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from rm" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
@@ -209,7 +214,7 @@ complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_sub
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one conversation with all its messages'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "search" -d 'Search message text; exact phrase matches come first'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export conversations as JSONL (for import) or Markdown'
-complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
+complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import conversations from a JSONL file (- for stdin), or with --from another agent\'s history; what is already present is skipped'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a conversation and its messages'
 complete -c agent -n "__fish_agent_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand chat" -l resume -d 'Resume a conversation by id (or a unique prefix)' -r
@@ -943,7 +948,7 @@ complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "show" -d 'Show one conversation with all its messages'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "search" -d 'Search message text; exact phrase matches come first'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "export" -d 'Export conversations as JSONL (for import) or Markdown'
-complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "import" -d 'Import conversations from a JSONL file (- for stdin); ones already present are skipped'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "import" -d 'Import conversations from a JSONL file (- for stdin), or with --from another agent\'s history; what is already present is skipped'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "rm" -d 'Delete a conversation and its messages'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "list" -d 'Models every backend offers: Ollama\'s, GGUF files in the models directory, and the OpenAI-compatible server\'s (cached, so the list works while a server is down)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "show" -d 'Details of one model: family, parameters, quantisation, context length, tool support'

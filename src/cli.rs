@@ -631,10 +631,30 @@ pub enum HistoryCommand {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Import conversations from a JSONL file (- for stdin); ones already present are skipped
+    /// Import conversations from a JSONL file (- for stdin), or with --from another agent's
+    /// history; what is already present is skipped
+    #[command(after_help = "\
+Other agents (--from), PATH defaulting to each one's own location:
+  codex   ~/.codex/sessions ($CODEX_HOME/sessions): rollout-*.jsonl under it
+  claude  ~/.claude/projects ($CLAUDE_CONFIG_DIR/projects): *.jsonl under it
+  aider   .aider.chat.history.md at the root of this repository
+
+Importing again adds only what is new. A malformed record fails the import
+(exit 4, nothing imported) unless --skip-bad.")]
     Import {
-        /// The file to read
-        file: PathBuf,
+        /// The JSONL file to read (- for stdin); with --from, a file or directory of that
+        /// agent's history
+        #[arg(value_name = "PATH", required_unless_present = "from")]
+        file: Option<PathBuf>,
+        /// Read another agent's history instead of agent's own format
+        #[arg(long, value_enum, value_name = "AGENT")]
+        from: Option<ImportFrom>,
+        /// Say what would be imported, and write nothing
+        #[arg(long, requires = "from")]
+        dry_run: bool,
+        /// Skip malformed records (and say how many) instead of failing
+        #[arg(long, requires = "from")]
+        skip_bad: bool,
         /// Print the result as JSON
         #[arg(long)]
         json: bool,
@@ -1015,6 +1035,28 @@ pub struct ListArgs {
     /// Print as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+/// Agents whose histories `history import --from` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFrom {
+    /// OpenAI's Codex CLI sessions
+    Codex,
+    /// Claude Code's projects
+    Claude,
+    /// Aider's chat history
+    Aider,
+}
+
+impl ImportFrom {
+    pub fn tool(self) -> agent_core::import::Tool {
+        use agent_core::import::Tool;
+        match self {
+            ImportFrom::Codex => Tool::Codex,
+            ImportFrom::Claude => Tool::Claude,
+            ImportFrom::Aider => Tool::Aider,
+        }
+    }
 }
 
 /// Formats `history export` writes.

@@ -65,7 +65,37 @@ pub fn run(app: &App, command: HistoryCommand) -> Result<Exit> {
             }
             Ok(Exit::Ok)
         }
-        HistoryCommand::Import { file, json } => import(&mut store, &file, json),
+        HistoryCommand::Import {
+            file,
+            from: Some(from),
+            dry_run,
+            skip_bad,
+            json,
+        } => crate::history_import::run(
+            app,
+            &mut store,
+            &crate::history_import::ImportArgs {
+                tool: from.tool(),
+                path: file,
+                dry_run,
+                skip_bad,
+                json,
+            },
+        ),
+        HistoryCommand::Import {
+            file,
+            json,
+            from: None,
+            ..
+        } => {
+            let file = file.ok_or_else(|| {
+                UserError::usage(
+                    "history import needs a FILE (or --from AGENT)",
+                    "agent history import conversations.jsonl",
+                )
+            })?;
+            import(&mut store, &file, json)
+        }
         HistoryCommand::Rm { id, yes } => remove(&mut store, &id, yes),
     }
 }
@@ -135,6 +165,13 @@ fn render_list(items: &[ConversationSummary], painter: &Painter, width: Option<u
     out.push('\n');
     for summary in items {
         let c = &summary.conversation;
+        // An imported conversation's title starts with where it came from: `[codex] …`.
+        let origin = c
+            .origin
+            .as_ref()
+            .map(|o| format!("[{}] ", o.tool))
+            .unwrap_or_default();
+        let title_width = title_width.saturating_sub(origin.chars().count()).max(10);
         let title = if c.title.trim().is_empty() {
             painter.paint(
                 Tone::Dim,
@@ -142,6 +179,11 @@ fn render_list(items: &[ConversationSummary], painter: &Painter, width: Option<u
             )
         } else {
             one_line(&c.title, title_width)
+        };
+        let title = if origin.is_empty() {
+            title
+        } else {
+            format!("{}{title}", painter.paint(Tone::Dim, &origin))
         };
         out.push_str(&format!(
             "{}  {}  {:>5}  {title}\n",
@@ -155,11 +197,15 @@ fn render_list(items: &[ConversationSummary], painter: &Painter, width: Option<u
 
 fn show(store: &Store, painter: &Painter, id: &str, json: bool) -> Result<Exit> {
     let id = store.resolve_conversation_id(id)?;
+    let conversation = store.conversation(&id)?;
     if json {
-        print_json(&store.export_record(&id)?)?;
+        let mut record = serde_json::to_value(store.export_record(&id)?)?;
+        if let (Some(origin), Some(object)) = (&conversation.origin, record.as_object_mut()) {
+            object.insert("origin".into(), serde_json::to_value(origin)?);
+        }
+        print_json(&record)?;
         return Ok(Exit::Ok);
     }
-    let conversation = store.conversation(&id)?;
     let messages = store.messages(&id)?;
     print(&render_conversation(&conversation, &messages, painter))?;
     Ok(Exit::Ok)

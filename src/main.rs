@@ -15,6 +15,7 @@ mod exit;
 mod firstrun;
 mod github;
 mod history;
+mod history_import;
 mod hook;
 mod logging;
 mod mcp;

@@ -38,6 +38,14 @@ pub const CARGO_TARGET_DIR: &str = "CARGO_TARGET_DIR";
 /// default, `~/.cache/go-build`, is outside what sandboxed commands may write).
 pub const GOCACHE: &str = "GOCACHE";
 
+/// The user's home directory: where other agents keep their histories (`~/.codex`, `~/.claude`).
+pub const HOME: &str = "HOME";
+/// Codex CLI's home (default `~/.codex`); `agent history import --from codex` reads its `sessions/`.
+pub const CODEX_HOME: &str = "CODEX_HOME";
+/// Claude Code's configuration directory (default `~/.claude`); `agent history import --from
+/// claude` reads its `projects/`.
+pub const CLAUDE_CONFIG_DIR: &str = "CLAUDE_CONFIG_DIR";
+
 /// The environment as agent sees it: the variables it cares about, captured once.
 #[derive(Debug, Clone, Default)]
 pub struct EnvSnapshot {

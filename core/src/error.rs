@@ -100,6 +100,15 @@ pub enum Error {
         message: String,
     },
 
+    /// The file or directory to import another agent's history from does not exist.
+    #[error("{message}")]
+    ImportSource { message: String, hint: String },
+
+    /// Records of the files to import from another agent are malformed; nothing was imported.
+    /// `records` are the first few as `file:line: why`; `total` counts them all.
+    #[error("{}", malformed_message(records, *total))]
+    MalformedRecords { records: Vec<String>, total: usize },
+
     /// An argument is malformed (a date, a cursor, a query).
     #[error("{0}")]
     InvalidArgument(String),
@@ -136,6 +145,24 @@ pub enum Error {
     /// Encoding a record as JSON failed (a bug, not a user error).
     #[error("cannot encode JSON")]
     Json(#[from] serde_json::Error),
+}
+
+/// `file:line: why` for one malformed record; a count and one record a line for several.
+fn malformed_message(records: &[String], total: usize) -> String {
+    match records {
+        [only] if total == 1 => only.clone(),
+        _ => {
+            let mut message = format!("{total} malformed records:");
+            for record in records {
+                message.push_str("\n  ");
+                message.push_str(record);
+            }
+            if total > records.len() {
+                message.push_str(&format!("\n  … and {} more", total - records.len()));
+            }
+            message
+        }
+    }
 }
 
 /// Which kind of failure a model backend's error is (a model that is not there is "not found",
@@ -180,8 +207,10 @@ impl Error {
             | Error::ModelSelection { .. }
             | Error::TaskState { .. }
             | Error::AmbiguousId { .. } => ErrorClass::Usage,
-            Error::NotFound { .. } | Error::NothingApplied { .. } => ErrorClass::NotFound,
-            Error::InvalidImport { .. } => ErrorClass::InvalidData,
+            Error::NotFound { .. } | Error::NothingApplied { .. } | Error::ImportSource { .. } => {
+                ErrorClass::NotFound
+            }
+            Error::InvalidImport { .. } | Error::MalformedRecords { .. } => ErrorClass::InvalidData,
             Error::DataDirectory { .. }
             | Error::CorruptDatabase { .. }
             | Error::SchemaTooNew { .. } => ErrorClass::Storage,
@@ -208,6 +237,11 @@ impl Error {
             Error::GitHub(github) => github.hint(),
             Error::ModelSelection { hint, .. } => hint.clone(),
             Error::TaskState { hint, .. } => Some(hint.clone()),
+            Error::ImportSource { hint, .. } => Some(hint.clone()),
+            Error::MalformedRecords { .. } => Some(
+                "nothing was imported; fix those records, or pass --skip-bad to import the rest"
+                    .into(),
+            ),
             Error::NothingApplied { .. } => {
                 Some("`agent task apply ID` applies one; `agent task list` shows them".into())
             }

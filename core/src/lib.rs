@@ -15,6 +15,7 @@ pub mod git;
 pub mod github;
 pub mod hooks;
 pub mod ids;
+pub mod import;
 pub mod instructions;
 pub mod markdown;
 pub mod mcp;

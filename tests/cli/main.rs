@@ -18,6 +18,7 @@ mod first_run;
 mod github;
 mod golden;
 mod history;
+mod history_import;
 mod hooks;
 mod mcp;
 mod models;

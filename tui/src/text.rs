@@ -12,10 +12,25 @@ pub fn display_width(text: &str) -> usize {
     UnicodeWidthStr::width(text)
 }
 
+/// `text` safe to print to a terminal: control characters (escape sequences, carriage returns,
+/// bells) and bidirectional overrides removed; newlines and tabs kept. For text that came from
+/// outside (imported histories, tool output, file names).
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .filter(|&c| c == '\n' || c == '\t' || !(c.is_control() || is_direction_override(c)))
+        .collect()
+}
+
+/// Unicode's bidirectional embeddings, overrides and isolates: they reorder what follows.
+fn is_direction_override(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// `text` on one line (newlines and tabs become spaces), cut to `max` columns with `…`.
 pub fn one_line(text: &str, max: usize) -> String {
     let flat: String = text
         .chars()
+        .filter(|&c| !is_direction_override(c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     truncate(flat.trim(), max)
@@ -63,6 +78,14 @@ mod tests {
         assert_eq!(truncate("hello world", 6), "hello…");
         assert_eq!(truncate("日本語のテキスト", 7), "日本語…");
         assert_eq!(display_width(&truncate("🦀🦀🦀🦀", 5)), 5);
+    }
+
+    #[test]
+    fn printable_text_has_no_escapes_or_direction_overrides() {
+        assert_eq!(
+            printable("a\u{1b}[2J\u{1b}]0;t\u{7}b\r\n\u{202E}c\td"),
+            "a[2J]0;tb\nc\td"
+        );
     }
 
     #[test]

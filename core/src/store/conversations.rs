@@ -5,6 +5,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::Store;
+use super::imports::Origin;
 use crate::error::{Error, Result};
 use crate::ids::new_id;
 use crate::time::{Millis, now_ms};
@@ -18,6 +19,9 @@ pub struct Conversation {
     pub repo: Option<String>,
     pub created_at: Millis,
     pub updated_at: Millis,
+    /// Where an imported conversation came from (`agent history import --from`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
 }
 
 /// A conversation as listings show it.
@@ -114,6 +118,7 @@ impl Store {
             repo: repo.map(str::to_string),
             created_at: now,
             updated_at: now,
+            origin: None,
         };
         self.conn.execute(
             "INSERT INTO conversations (id, title, repo, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -189,10 +194,12 @@ impl Store {
         let limit = i64::from(query.limit.max(1));
         let mut statement = self.conn.prepare_cached(
             "SELECT c.id, c.title, c.repo, c.created_at, c.updated_at,
+                    o.tool, o.path, o.session, o.branch_of,
                     (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id),
                     (SELECT substr(m.content, 1, 200) FROM messages m
                       WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY m.seq LIMIT 1)
                FROM conversations c
+               LEFT JOIN conversation_origins o ON o.conversation_id = c.id
               WHERE (?1 IS NULL OR c.repo = ?1)
                 AND (?2 IS NULL OR c.updated_at >= ?2)
                 AND (?3 IS NULL OR c.updated_at < ?3)
@@ -210,10 +217,10 @@ impl Store {
                 limit + 1
             ],
             |row| {
-                let preview: Option<String> = row.get(6)?;
+                let preview: Option<String> = row.get(10)?;
                 Ok(ConversationSummary {
                     conversation: conversation_from_row(row)?,
-                    message_count: row.get(5)?,
+                    message_count: row.get(9)?,
                     preview: preview
                         .and_then(|p| p.lines().find(|l| !l.trim().is_empty()).map(str::to_string)),
                 })
@@ -238,7 +245,11 @@ impl Store {
     pub fn conversation(&self, id: &str) -> Result<Conversation> {
         self.conn
             .query_row(
-                "SELECT id, title, repo, created_at, updated_at FROM conversations WHERE id = ?1",
+                "SELECT c.id, c.title, c.repo, c.created_at, c.updated_at,
+                        o.tool, o.path, o.session, o.branch_of
+                   FROM conversations c
+                   LEFT JOIN conversation_origins o ON o.conversation_id = c.id
+                  WHERE c.id = ?1",
                 [id],
                 conversation_from_row,
             )
@@ -331,13 +342,26 @@ pub(super) fn insert_message(
     ])
 }
 
+/// A conversation from columns `id, title, repo, created_at, updated_at` followed by its
+/// origin's `tool, path, session, branch_of` (NULL when it was not imported).
 fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
+    let tool: Option<String> = row.get(5)?;
+    let origin = match tool {
+        Some(tool) => Some(Origin {
+            tool,
+            path: row.get(6)?,
+            session: row.get(7)?,
+            branch_of: row.get(8)?,
+        }),
+        None => None,
+    };
     Ok(Conversation {
         id: row.get(0)?,
         title: row.get(1)?,
         repo: row.get(2)?,
         created_at: row.get(3)?,
         updated_at: row.get(4)?,
+        origin,
     })
 }
 

@@ -65,6 +65,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 11,
         sql: include_str!("migrations/0011_tool_checks_and_task_context.sql"),
     },
+    // 13 was reserved for a change that needed no table.
+    Migration {
+        version: 14,
+        sql: include_str!("migrations/0014_import_origins.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

@@ -17,6 +17,7 @@
 mod attachments;
 mod ci;
 mod conversations;
+mod imports;
 mod leases;
 pub mod migrations;
 mod model_calls;
@@ -45,6 +46,7 @@ pub use ci::{
 pub use conversations::{
     Conversation, ConversationSummary, Deleted, ListQuery, Message, NewMessage, Page,
 };
+pub use imports::{ImportedConversation, Origin, SessionImportReport};
 pub use leases::{HEARTBEAT, LEASE_TTL, RecoveredTask};
 pub use model_calls::{ModelCall, ModelCallOutcome, UsageTotals};
 pub use registry::RegistryEntry;
