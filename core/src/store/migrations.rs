@@ -57,6 +57,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 9,
         sql: include_str!("migrations/0009_webhook_deliveries.sql"),
     },
+    Migration {
+        version: 12,
+        sql: include_str!("migrations/0012_fetch_cache.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

@@ -16,6 +16,7 @@
 
 mod attachments;
 mod conversations;
+mod fetch_cache;
 mod leases;
 pub mod migrations;
 mod model_calls;
@@ -40,6 +41,7 @@ pub use attachments::Attachment;
 pub use conversations::{
     Conversation, ConversationSummary, Deleted, ListQuery, Message, NewMessage, Page,
 };
+pub use fetch_cache::{CachedPage, MAX_CACHED_PAGES};
 pub use leases::{HEARTBEAT, LEASE_TTL, RecoveredTask};
 pub use model_calls::{ModelCall, ModelCallOutcome, UsageTotals};
 pub use registry::RegistryEntry;
