@@ -383,6 +383,11 @@ pub async fn ask_on_terminal(bar: Option<ProgressBar>, question: &Question) -> O
         ToolEffectKind::Command => format!("run `{}`", question.subject),
         ToolEffectKind::Write => format!("write {}", question.subject),
         ToolEffectKind::Read => format!("use {}", question.subject),
+        ToolEffectKind::Network => format!(
+            "fetch {} (always: every address on {})",
+            question.subject,
+            agent_core::web::domain_of(&question.subject).unwrap_or_default()
+        ),
     };
     let mut text = String::new();
     if !question.preview.is_empty() {

@@ -44,6 +44,8 @@ pub struct ChatOptions {
     /// How `run` starts commands (environment without credentials, sandbox). The repository
     /// is the chat's workspace, so commands may write all of it, its `.git` included.
     pub commands: CommandPolicy,
+    /// The web tools (`fetch.tool`), when on.
+    pub web: Option<crate::tools::WebTools>,
 }
 
 /// How one user message's turn ended.
@@ -100,8 +102,13 @@ impl ChatSession {
             Vec::new(),
             options.commands.network_run,
         );
+        let toolbox = Toolbox::new(workspace, options.tool_settings).with_process(process);
+        let toolbox = match options.web {
+            Some(web) => toolbox.with_web(web),
+            None => toolbox,
+        };
         let mut tools = ToolKit::new(
-            Toolbox::new(workspace, options.tool_settings).with_process(process),
+            toolbox,
             Approvals::new(options.approval, options.asker),
         );
         let (system, role) = if options.bare {

@@ -25,7 +25,8 @@ pub use layers::{
     repo_config_file,
 };
 pub use settings::{
-    Approval, Backend, ChatConfig, ColorMode, Config, GitHubConfig, HistoryConfig, HooksConfig,
+    Approval, Backend, BrowserConfig, ChatConfig, ColorMode, Config, FetchConfig, GitHubConfig,
+    HistoryConfig, HooksConfig,
     ModelConfig, OllamaConfig, OpenAiConfig, RolesConfig, SandboxConfig, SandboxMode, StoreConfig,
     TaskConfig, UiConfig,
 };

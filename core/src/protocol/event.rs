@@ -266,6 +266,9 @@ pub enum ToolEffectKind {
     Read,
     Write,
     Command,
+    /// A web request (`fetch`, `browser`): the subject is the address; "always" allows its
+    /// host for the rest of the task.
+    Network,
 }
 
 /// Limits a task runs under.

@@ -63,6 +63,7 @@ pub(crate) fn start(
         verify_timeout: setup.verify_timeout,
         tool_settings: setup.tool_settings,
         commands: setup.commands.clone(),
+        web: setup.web_tools(),
         cancel: cancel_receiver,
     };
     lock(&shared.tasks).insert(task_id.clone(), cancel);

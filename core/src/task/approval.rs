@@ -24,7 +24,8 @@ pub struct ApprovalQuestion {
 pub enum Answer {
     Yes,
     No,
-    /// Yes, and do not ask again for this kind of action in this task.
+    /// Yes, and do not ask again for this kind of action in this task (for a web request: for
+    /// any address on the same host).
     Always,
 }
 
@@ -62,6 +63,8 @@ pub struct Decision {
 pub struct Approvals {
     policy: Approval,
     always_allowed: HashSet<ToolEffectKind>,
+    /// Hosts web requests may reach without asking again (an "always" answer to one of them).
+    always_domains: HashSet<String>,
     asker: Box<dyn Asker>,
     /// For a task started from untrusted text: commands outside it are refused before anyone
     /// is asked, and no answer can allow them.
@@ -73,6 +76,7 @@ impl Approvals {
         Self {
             policy,
             always_allowed: HashSet::new(),
+            always_domains: HashSet::new(),
             asker,
             allowlist: None,
         }
@@ -85,8 +89,16 @@ impl Approvals {
     }
 
     /// The refusal of an action no policy or person may allow (a command outside the
-    /// allowlist of an untrusted task); `None` when the action goes on to the policy.
+    /// allowlist of an untrusted task, or any web request of one); `None` when the action goes
+    /// on to the policy.
     pub fn screen(&self, kind: ToolEffectKind, subject: &str) -> Option<Decision> {
+        if kind == ToolEffectKind::Network && self.allowlist.is_some() {
+            return Some(Decision {
+                approved: false,
+                by: DecidedBy::Policy,
+                reason: "refused: a task started from untrusted text has no web access".into(),
+            });
+        }
         if kind != ToolEffectKind::Command {
             return None;
         }
@@ -103,8 +115,14 @@ impl Approvals {
         self.policy = policy;
     }
 
-    /// Whether the policy wants a person asked before an action of this kind.
-    pub fn needs_asking(&self, kind: ToolEffectKind) -> bool {
+    /// Whether the policy wants a person asked before this action (`subject`: the command,
+    /// path or address).
+    pub fn needs_asking(&self, kind: ToolEffectKind, subject: &str) -> bool {
+        if kind == ToolEffectKind::Network {
+            let allowed = crate::web::domain_of(subject)
+                .is_some_and(|domain| self.always_domains.contains(&domain));
+            return !allowed && policy_asks(self.policy, kind);
+        }
         if self.always_allowed.contains(&kind) {
             return false;
         }
@@ -117,7 +135,7 @@ impl Approvals {
         if let Some(refusal) = self.screen(question.kind, &question.subject) {
             return refusal;
         }
-        if !self.needs_asking(question.kind) {
+        if !self.needs_asking(question.kind, &question.subject) {
             return Decision {
                 approved: true,
                 by: DecidedBy::Policy,
@@ -131,11 +149,22 @@ impl Approvals {
                 reason: String::new(),
             },
             Some(Answer::Always) => {
-                self.always_allowed.insert(question.kind);
+                let reason = match question.kind {
+                    ToolEffectKind::Network => {
+                        let domain = crate::web::domain_of(&question.subject).unwrap_or_default();
+                        let reason = format!("{domain} allowed for the rest of this task");
+                        self.always_domains.insert(domain);
+                        reason
+                    }
+                    kind => {
+                        self.always_allowed.insert(kind);
+                        "allowed for the rest of this task".into()
+                    }
+                };
                 Decision {
                     approved: true,
                     by: DecidedBy::User,
-                    reason: "allowed for the rest of this task".into(),
+                    reason,
                 }
             }
             Some(Answer::No) => Decision {
@@ -155,12 +184,13 @@ impl Approvals {
     }
 }
 
-/// The policy table: `auto` never asks; `on-command` asks before commands; `on-write` before
-/// writes and commands; `always` before every call.
+/// The policy table: `auto` never asks; `on-command` asks before commands and web requests;
+/// `on-write` before writes, commands and web requests; `always` before every call. A web
+/// request is asked like a command: its address can carry what the model read anywhere.
 pub fn policy_asks(policy: Approval, kind: ToolEffectKind) -> bool {
     match policy {
         Approval::Auto => false,
-        Approval::OnCommand => kind == ToolEffectKind::Command,
+        Approval::OnCommand => matches!(kind, ToolEffectKind::Command | ToolEffectKind::Network),
         Approval::OnWrite => kind != ToolEffectKind::Read,
         Approval::Always => true,
     }
@@ -199,13 +229,13 @@ mod tests {
     fn the_policy_table() {
         use ToolEffectKind::*;
         let table = [
-            (Approval::Auto, [false, false, false]),
-            (Approval::OnCommand, [false, false, true]),
-            (Approval::OnWrite, [false, true, true]),
-            (Approval::Always, [true, true, true]),
+            (Approval::Auto, [false, false, false, false]),
+            (Approval::OnCommand, [false, false, true, true]),
+            (Approval::OnWrite, [false, true, true, true]),
+            (Approval::Always, [true, true, true, true]),
         ];
         for (policy, expected) in table {
-            for (kind, asks) in [Read, Write, Command].into_iter().zip(expected) {
+            for (kind, asks) in [Read, Write, Command, Network].into_iter().zip(expected) {
                 assert_eq!(policy_asks(policy, kind), asks, "{policy:?} {kind:?}");
             }
         }
@@ -260,6 +290,35 @@ mod tests {
         );
         // An `always` answer does not open the allowlist.
         assert!(!approvals.decide(&curl).await.approved);
+    }
+
+    #[tokio::test]
+    async fn always_for_a_web_request_allows_its_host_only() {
+        let mut approvals = Approvals::new(
+            Approval::OnCommand,
+            Box::new(Scripted(vec![Some(Answer::Always), Some(Answer::No)])),
+        );
+        let mut fetch = question(ToolEffectKind::Network);
+        fetch.subject = "https://docs.rs/serde".into();
+        assert!(approvals.needs_asking(ToolEffectKind::Network, &fetch.subject));
+        let first = approvals.decide(&fetch).await;
+        assert!(first.approved);
+        assert!(first.reason.contains("docs.rs"), "{}", first.reason);
+        // The same host, another page: allowed by the answer, nobody asked.
+        fetch.subject = "https://DOCS.rs/tokio/latest".into();
+        assert!(!approvals.needs_asking(ToolEffectKind::Network, &fetch.subject));
+        assert_eq!(approvals.decide(&fetch).await.by, DecidedBy::Policy);
+        // Another host is asked again (and declined); commands are not opened by it.
+        fetch.subject = "https://evil.example/?q=docs.rs".into();
+        assert!(!approvals.decide(&fetch).await.approved);
+        assert!(approvals.needs_asking(ToolEffectKind::Command, "ls"));
+        // A task from untrusted text gets no web at all.
+        let untrusted = Approvals::new(Approval::Auto, Box::new(NoTerminal))
+            .with_command_allowlist(CommandAllowlist::new(&[], []));
+        let refused = untrusted
+            .screen(ToolEffectKind::Network, "https://docs.rs/")
+            .unwrap();
+        assert!(!refused.approved);
     }
 
     #[tokio::test]

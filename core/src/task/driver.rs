@@ -421,12 +421,13 @@ async fn run_tool<H: TurnHost>(
         ToolEffect::Read => (ToolEffectKind::Read, call.name.clone(), String::new()),
         ToolEffect::Write { path, preview } => (ToolEffectKind::Write, path, preview),
         ToolEffect::Command { command } => (ToolEffectKind::Command, command, String::new()),
+        ToolEffect::Network { url } => (ToolEffectKind::Network, url, String::new()),
     };
     // A command an untrusted task may not run is refused before any person is asked.
     if let Some(refusal) = ctx.tools().approvals.screen(kind, &subject) {
         return refuse(ctx, call, refusal.reason);
     }
-    if ctx.tools().approvals.needs_asking(kind) {
+    if ctx.tools().approvals.needs_asking(kind, &subject) {
         let question = ApprovalQuestion {
             call_id: call.id.clone(),
             kind,

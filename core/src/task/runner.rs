@@ -51,6 +51,9 @@ pub struct RunRequest {
     /// How the check and the `run` tool's commands are started: environment without
     /// credentials, sandbox, network.
     pub commands: CommandPolicy,
+    /// The web tools (`fetch.tool`), when on. A task started from untrusted text never gets
+    /// them.
+    pub web: Option<crate::tools::WebTools>,
     /// Flips to true on Ctrl-C (or an Op::Cancel from a front).
     pub cancel: watch::Receiver<bool>,
 }
@@ -154,6 +157,7 @@ pub async fn run_task(
         tool_settings,
         command_env,
         commands,
+        web,
         cancel,
     } = request;
     let started = Instant::now();
@@ -274,9 +278,10 @@ pub async fn run_task(
             let toolbox = Toolbox::new(workspace, tool_settings)
                 .with_base_commit(worktree.base_commit.clone())
                 .with_process(run_process);
-            match &allowlist {
-                Some(allowlist) => toolbox.with_command_allowlist(allowlist.clone()),
-                None => toolbox,
+            match (&allowlist, web) {
+                (Some(allowlist), _) => toolbox.with_command_allowlist(allowlist.clone()),
+                (None, Some(web)) => toolbox.with_web(web),
+                (None, None) => toolbox,
             }
         }
         Err(error) => {

@@ -14,8 +14,10 @@ mod files;
 mod name;
 mod specs;
 mod walk;
+mod web;
 
 pub use walk::repository_files;
+pub use web::WebTools;
 mod workspace;
 
 #[cfg(test)]
@@ -66,6 +68,8 @@ pub enum ToolEffect {
     Write { path: String, preview: String },
     /// Runs a shell command.
     Command { command: String },
+    /// Reaches the web address `url` (`fetch`, `browser`).
+    Network { url: String },
 }
 
 /// How a file edit was expressed, to measure which form a model gets right.
@@ -131,6 +135,8 @@ pub struct Toolbox {
     process: Arc<ProcessSettings>,
     /// For a task started from untrusted text: the only commands `run` may start.
     allowlist: Option<Arc<CommandAllowlist>>,
+    /// The web tools, when `fetch.tool` is on.
+    web: Option<Arc<WebTools>>,
 }
 
 /// A tool that does blocking file work, run on tokio's blocking pool.
@@ -144,7 +150,14 @@ impl Toolbox {
             base_commit: None,
             process: Arc::new(ProcessSettings::default()),
             allowlist: None,
+            web: None,
         }
+    }
+
+    /// Gives the model the web tools: `fetch`, and `browser` when Chromium is there.
+    pub fn with_web(mut self, web: WebTools) -> Self {
+        self.web = Some(Arc::new(web));
+        self
     }
 
     /// Lets `run` start only the commands `allowlist` allows (a task started from untrusted
@@ -186,6 +199,13 @@ impl Toolbox {
     /// The schemas sent to the model.
     pub fn specs(&self) -> Vec<ToolSpec> {
         specs::all()
+            .into_iter()
+            .filter(|spec| match ToolName::from_name(&spec.name) {
+                Some(ToolName::Fetch) => self.web.is_some(),
+                Some(ToolName::Browser) => self.web.as_ref().is_some_and(|web| web.has_browser()),
+                _ => true,
+            })
+            .collect()
     }
 
     /// What `call` would do, without doing it. Unknown and malformed calls are [`ToolEffect::Read`]:
@@ -207,6 +227,14 @@ impl Toolbox {
                 },
                 Err(_) => ToolEffect::Read,
             },
+            Some(ToolName::Fetch | ToolName::Browser) if self.web.is_some() => {
+                match args.string("url") {
+                    Ok(url) => ToolEffect::Network {
+                        url: url.trim().to_owned(),
+                    },
+                    Err(_) => ToolEffect::Read,
+                }
+            }
             _ => ToolEffect::Read,
         }
     }
@@ -235,6 +263,14 @@ impl Toolbox {
                 .await
             }
             Some(ToolName::Diff) => self.diff().await,
+            Some(tool @ (ToolName::Fetch | ToolName::Browser)) => match &self.web {
+                Some(web) if tool == ToolName::Fetch => web.fetch(&self.settings, &args).await,
+                Some(web) => web.browse(&self.settings, &args).await,
+                None => Err(ToolError::failed(format!(
+                    "the {} tool is off (the user can turn it on with fetch.tool = true)",
+                    tool.as_str()
+                ))),
+            },
             None => Err(ToolError::failed(format!(
                 "unknown tool `{}`; the tools are {}",
                 call.name,

@@ -55,6 +55,10 @@ pub enum WebError {
     #[error("the browser needs Chromium, and none was found{where_looked}")]
     NoChromium { where_looked: String },
 
+    /// A form step is not one of `fill SELECTOR=TEXT`, `click SELECTOR`, `wait SELECTOR`.
+    #[error("bad browser step `{step}`: {reason}")]
+    BadStep { step: String, reason: String },
+
     /// Chromium started but a step failed (it crashed, a command was refused, a timeout).
     #[error("browser: {message}")]
     Browser { message: String },
@@ -64,9 +68,10 @@ impl WebError {
     /// Which kind of failure this is, for exit codes.
     pub fn class(&self) -> ErrorClass {
         match self {
-            WebError::InvalidUrl { .. } | WebError::Refused { .. } | WebError::NoChromium { .. } => {
-                ErrorClass::Usage
-            }
+            WebError::InvalidUrl { .. }
+            | WebError::Refused { .. }
+            | WebError::NoChromium { .. }
+            | WebError::BadStep { .. } => ErrorClass::Usage,
             WebError::Status { status: 404 | 410, .. } => ErrorClass::NotFound,
             _ => ErrorClass::Failure,
         }
@@ -87,6 +92,9 @@ impl WebError {
             WebError::CrossHostRedirect { to, .. } => {
                 Some(format!("fetch that address if you trust it: agent fetch {to}"))
             }
+            WebError::BadStep { .. } => Some(
+                "steps are `fill SELECTOR=TEXT`, `click SELECTOR` and `wait SELECTOR`, e.g. --step 'fill #q=rust' --step 'click button'".into(),
+            ),
             WebError::NotText { .. } => {
                 Some("`agent fetch --raw URL > FILE` saves it as it is".into())
             }

@@ -23,7 +23,7 @@ pub mod read;
 use std::time::Duration;
 
 pub use address::AddressPolicy;
-pub use browser::{Browser, BrowserSettings};
+pub use browser::{Browser, BrowserSettings, Step};
 pub use client::WebClient;
 pub use error::WebError;
 pub use fetch::{CacheLocation, Fetcher, Page};
@@ -47,6 +47,30 @@ pub struct WebSettings {
 }
 
 impl WebSettings {
+    /// The settings of `[fetch]` and `[browser]`: the cache in `cache` (the store's database),
+    /// browser profiles under `profiles`, Chromium looked up on `path` (the PATH value) unless
+    /// `browser.path` names it.
+    pub fn from_config(
+        config: &crate::config::Config,
+        cache: Option<CacheLocation>,
+        profiles: std::path::PathBuf,
+        path: Option<&std::ffi::OsStr>,
+    ) -> Self {
+        let fetch = &config.fetch;
+        Self {
+            allow_hosts: fetch.allow_hosts.clone(),
+            timeout: Duration::from_secs(fetch.timeout),
+            max_bytes: fetch.max_bytes,
+            cache_ttl: Duration::from_secs(fetch.cache_ttl),
+            cache,
+            browser: BrowserSettings::find(
+                config.browser.path.as_deref().map(std::path::Path::new),
+                path,
+                profiles,
+            ),
+        }
+    }
+
     /// The client every request goes through.
     pub fn client(&self) -> Result<WebClient, WebError> {
         WebClient::new(

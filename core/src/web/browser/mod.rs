@@ -6,6 +6,7 @@
 mod cdp;
 mod intercept;
 mod launch;
+mod steps;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use tokio::process::Child;
 use tokio::task::JoinHandle;
 
 pub use launch::find_chromium;
+pub use steps::Step;
 
 use self::cdp::Cdp;
 use self::intercept::Traffic;

@@ -76,6 +76,7 @@ fn kind_name(kind: ToolEffectKind) -> &'static str {
         ToolEffectKind::Read => "read",
         ToolEffectKind::Write => "write",
         ToolEffectKind::Command => "run",
+        ToolEffectKind::Network => "fetch",
     }
 }
 
