@@ -23,6 +23,7 @@ mod serve;
 mod session;
 mod task;
 mod trust;
+mod web;
 
 use std::process::ExitCode;
 
@@ -110,6 +111,8 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Auth(command) => auth::run(&app, command),
         Command::Hook(command) => hook::run(&app, command),
         Command::Doctor { json } => doctor::run(&app, json),
+        Command::Fetch(args) => web::fetch(&app, args),
+        Command::Browse(args) => web::browse(&app, args),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
     }
 }
