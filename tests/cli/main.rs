@@ -30,4 +30,5 @@ mod server;
 mod strategies;
 mod task;
 mod trust;
+mod web;
 mod webhooks;
