@@ -484,7 +484,13 @@ fn the_model_fetches_a_page_as_untrusted_data_when_fetch_tool_is_on() {
     let home = Home::new();
     let repo = project(&home);
     let repo_arg = repo.display().to_string();
-    let site = Site::start("127.0.0.1", vec![("/saturn", page("text/html", ARTICLE.as_bytes()))]);
+    let site = Site::start(
+        "127.0.0.1",
+        vec![
+            ("/saturn", page("text/html", ARTICLE.as_bytes())),
+            ("/app", page("text/html", APP.as_bytes())),
+        ],
+    );
 
     // Off by default: no web tool in the first request, and a call to it is refused.
     let model = ScriptedServer::start(vec![
@@ -499,9 +505,15 @@ fn the_model_fetches_a_page_as_untrusted_data_when_fetch_tool_is_on() {
     assert!(tool_message(&model, 1).contains("fetch.tool"), "{}", tool_message(&model, 1));
     assert_eq!(site.total_hits(), 0);
 
-    // On, with loopback allowed: the page comes back as fenced, untrusted Markdown.
+    // On, with loopback allowed: the page comes back as fenced, untrusted Markdown; the
+    // browser tool (offered because Chromium is installed) does form steps.
+    require_chromium();
     let model = ScriptedServer::start(vec![
         call("fetch", json!({"url": site.url("/saturn")})),
+        call(
+            "browser",
+            json!({"url": site.url("/app"), "steps": "fill #q=rings\nclick #go\nwait p.done"}),
+        ),
         text("done"),
     ]);
     let mut args = vec!["-c", "fetch.tool=true", "-c", "fetch.allow_hosts=127.0.0.1"];
@@ -518,6 +530,10 @@ fn the_model_fetches_a_page_as_untrusted_data_when_fetch_tool_is_on() {
     assert!(page.contains("made mostly of water ice"), "{page}");
     assert!(!page.contains("Shop the catalogue"), "{page}");
     assert_eq!(site.hits("/saturn"), 1);
+    assert!(tool_names(first).contains(&"browser".to_string()), "{first}");
+    let rendered = tool_message(&model, 2);
+    assert!(rendered.contains("untrusted text from the web page"), "{rendered}");
+    assert!(rendered.contains("You searched for rings"), "{rendered}");
 
     // Loopback not allowed: the model reads the refusal; the site sees nothing.
     let model = ScriptedServer::start(vec![
