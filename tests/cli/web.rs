@@ -164,7 +164,10 @@ fn stdout_of(output: &std::process::Output) -> String {
 #[test]
 fn fetch_refuses_loopback_private_and_metadata_addresses_by_default() {
     let home = Home::new();
-    let site = Site::start("127.0.0.1", vec![("/", page("text/html", ARTICLE.as_bytes()))]);
+    let site = Site::start(
+        "127.0.0.1",
+        vec![("/", page("text/html", ARTICLE.as_bytes()))],
+    );
     let stderr = home.fails(&["fetch", &site.url("/")], 2);
     assert!(stderr.contains("loopback"), "{stderr}");
     assert!(stderr.contains("hint:"), "{stderr}");
@@ -195,7 +198,11 @@ fn fetch_refuses_loopback_private_and_metadata_addresses_by_default() {
         "[fetch]\nallow_hosts = \"127.0.0.1\"\n",
     )
     .unwrap();
-    let output = home.agent().args(["fetch", &site.url("/")]).output().unwrap();
+    let output = home
+        .agent()
+        .args(["fetch", &site.url("/")])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("ignoring fetch.allow_hosts"), "{stderr}");
@@ -210,17 +217,34 @@ fn fetch_prints_the_article_as_markdown_and_raw_prints_the_bytes() {
     let site = Site::start(
         "127.0.0.1",
         vec![
-            ("/saturn", page("text/html; charset=utf-8", ARTICLE.as_bytes())),
+            (
+                "/saturn",
+                page("text/html; charset=utf-8", ARTICLE.as_bytes()),
+            ),
             ("/image.png", page("image/png", &png)),
-            ("/notes.txt", page("text/plain; charset=iso-8859-1", b"caf\xe9 notes")),
+            (
+                "/notes.txt",
+                page("text/plain; charset=iso-8859-1", b"caf\xe9 notes"),
+            ),
         ],
     );
     let markdown = stdout_of(&allowed(&home, &["fetch", &site.url("/saturn")]));
     assert!(markdown.starts_with("# Tides of Saturn\n"), "{markdown}");
     assert!(markdown.contains("made mostly of water ice"), "{markdown}");
-    assert!(markdown.contains("spacecraft have photographed"), "{markdown}");
-    for boilerplate in ["Shop the catalogue", "All rights reserved", "tracking", "color: red"] {
-        assert!(!markdown.contains(boilerplate), "{boilerplate} in {markdown}");
+    assert!(
+        markdown.contains("spacecraft have photographed"),
+        "{markdown}"
+    );
+    for boilerplate in [
+        "Shop the catalogue",
+        "All rights reserved",
+        "tracking",
+        "color: red",
+    ] {
+        assert!(
+            !markdown.contains(boilerplate),
+            "{boilerplate} in {markdown}"
+        );
     }
     // --raw: the body exactly as it came, any type.
     let raw = allowed(&home, &["fetch", "--raw", &site.url("/image.png")]);
@@ -259,13 +283,19 @@ fn fetch_follows_same_host_redirects_and_reports_cross_host_ones() {
         "127.0.0.1",
         vec![
             ("/away", redirect(&elsewhere)),
-            ("/metadata", redirect("http://169.254.169.254/latest/meta-data/")),
+            (
+                "/metadata",
+                redirect("http://169.254.169.254/latest/meta-data/"),
+            ),
         ],
     );
     let followed = allowed(&home, &["fetch", &site.url("/old")]);
     assert!(stdout_of(&followed).contains("made mostly of water ice"));
     let stderr = String::from_utf8_lossy(&followed.stderr);
-    assert!(stderr.contains(&format!("from {}", site.url("/saturn"))), "{stderr}");
+    assert!(
+        stderr.contains(&format!("from {}", site.url("/saturn"))),
+        "{stderr}"
+    );
     assert_eq!(site.hits("/saturn"), 1);
 
     // To another host: reported with the address, not followed.
@@ -278,8 +308,15 @@ fn fetch_follows_same_host_redirects_and_reports_cross_host_ones() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("redirects to another host"), "{stderr}");
-    assert!(stderr.contains(&format!("agent fetch {elsewhere}")), "{stderr}");
-    assert_eq!(site.hits("/saturn"), 1, "the cross-host redirect was followed");
+    assert!(
+        stderr.contains(&format!("agent fetch {elsewhere}")),
+        "{stderr}"
+    );
+    assert_eq!(
+        site.hits("/saturn"),
+        1,
+        "the cross-host redirect was followed"
+    );
     // A redirect to an address the policy refuses is refused, not reported as followable.
     let output = allowed(&home, &["fetch", &cross.url("/metadata")]);
     assert_eq!(output.status.code(), Some(2));
@@ -298,37 +335,63 @@ fn fetch_stops_at_the_size_cap_and_the_timeout() {
     slow.delay = Duration::from_secs(6);
     let site = Site::start(
         "127.0.0.1",
-        vec![("/big", page("text/plain", big.as_bytes())), ("/slow", slow)],
+        vec![
+            ("/big", page("text/plain", big.as_bytes())),
+            ("/slow", slow),
+        ],
     );
-    let output = allowed(&home, &["-c", "fetch.max_bytes=1024", "fetch", &site.url("/big")]);
+    let output = allowed(
+        &home,
+        &["-c", "fetch.max_bytes=1024", "fetch", &site.url("/big")],
+    );
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("larger than the limit of 1024 bytes"), "{stderr}");
+    assert!(
+        stderr.contains("larger than the limit of 1024 bytes"),
+        "{stderr}"
+    );
     assert!(stderr.contains("fetch.max_bytes"), "{stderr}");
     assert!(output.stdout.is_empty());
     let started = Instant::now();
-    let output = allowed(&home, &["-c", "fetch.timeout=1", "fetch", &site.url("/slow")]);
+    let output = allowed(
+        &home,
+        &["-c", "fetch.timeout=1", "fetch", &site.url("/slow")],
+    );
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("did not answer within 1 s"), "{stderr}");
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
 fn fetch_answers_again_from_the_cache_within_its_time() {
     let home = Home::new();
-    let site = Site::start("127.0.0.1", vec![("/saturn", page("text/html", ARTICLE.as_bytes()))]);
+    let site = Site::start(
+        "127.0.0.1",
+        vec![("/saturn", page("text/html", ARTICLE.as_bytes()))],
+    );
     let first = stdout_of(&allowed(&home, &["fetch", &site.url("/saturn")]));
     let second = stdout_of(&allowed(&home, &["fetch", &site.url("/saturn")]));
     assert_eq!(first, second);
-    assert_eq!(site.hits("/saturn"), 1, "the second fetch was not answered from the cache");
+    assert_eq!(
+        site.hits("/saturn"),
+        1,
+        "the second fetch was not answered from the cache"
+    );
     let conn = rusqlite::Connection::open(home.database()).unwrap();
     let cached: String = conn
         .query_row("SELECT url FROM fetch_cache", [], |row| row.get(0))
         .unwrap();
     assert_eq!(cached, site.url("/saturn"));
     // No cache: every fetch asks.
-    stdout_of(&allowed(&home, &["-c", "fetch.cache_ttl=0", "fetch", &site.url("/saturn")]));
+    stdout_of(&allowed(
+        &home,
+        &["-c", "fetch.cache_ttl=0", "fetch", &site.url("/saturn")],
+    ));
     assert_eq!(site.hits("/saturn"), 2);
 }
 
@@ -336,9 +399,14 @@ fn fetch_answers_again_from_the_cache_within_its_time() {
 fn require_chromium() {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let found = std::env::split_paths(&path).any(|dir| {
-        ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
-            .iter()
-            .any(|name| dir.join(name).is_file())
+        [
+            "chromium",
+            "chromium-browser",
+            "google-chrome",
+            "google-chrome-stable",
+        ]
+        .iter()
+        .any(|name| dir.join(name).is_file())
     });
     assert!(
         found,
@@ -350,10 +418,16 @@ fn require_chromium() {
 fn fetch_renders_a_page_without_text_in_chromium() {
     require_chromium();
     let home = Home::new();
-    let site = Site::start("127.0.0.1", vec![("/app", page("text/html", APP.as_bytes()))]);
+    let site = Site::start(
+        "127.0.0.1",
+        vec![("/app", page("text/html", APP.as_bytes()))],
+    );
     let output = allowed(&home, &["fetch", &site.url("/app")]);
     let markdown = stdout_of(&output);
-    assert!(markdown.contains("written by JavaScript after the page loaded"), "{markdown}");
+    assert!(
+        markdown.contains("written by JavaScript after the page loaded"),
+        "{markdown}"
+    );
     assert!(!markdown.contains("enable JavaScript"), "{markdown}");
     assert!(String::from_utf8_lossy(&output.stderr).contains("rendered in Chromium"));
     // Without Chromium the static text comes back with one line saying how to install it.
@@ -376,7 +450,10 @@ fn fetch_renders_a_page_without_text_in_chromium() {
 fn browse_fills_clicks_waits_and_saves_a_screenshot_and_a_pdf() {
     require_chromium();
     let home = Home::new();
-    let site = Site::start("127.0.0.1", vec![("/app", page("text/html", APP.as_bytes()))]);
+    let site = Site::start(
+        "127.0.0.1",
+        vec![("/app", page("text/html", APP.as_bytes()))],
+    );
     let url = site.url("/app");
     let text = stdout_of(&allowed(
         &home,
@@ -396,13 +473,22 @@ fn browse_fills_clicks_waits_and_saves_a_screenshot_and_a_pdf() {
 
     let out = tempfile::tempdir().unwrap();
     let png = out.path().join("page.png");
-    stdout_of(&allowed(&home, &["browse", &url, "--screenshot", png.to_str().unwrap()]));
+    stdout_of(&allowed(
+        &home,
+        &["browse", &url, "--screenshot", png.to_str().unwrap()],
+    ));
     let bytes = std::fs::read(&png).unwrap();
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
     assert!(bytes.len() > 1000, "a PNG of {} bytes", bytes.len());
     let pdf = out.path().join("page.pdf");
-    stdout_of(&allowed(&home, &["browse", &url, "--pdf", pdf.to_str().unwrap()]));
-    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"), "not a PDF");
+    stdout_of(&allowed(
+        &home,
+        &["browse", &url, "--pdf", pdf.to_str().unwrap()],
+    ));
+    assert!(
+        std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"),
+        "not a PDF"
+    );
 
     // A step on an element that is not there fails with its selector; a bad step is a usage error.
     let output = allowed(&home, &["browse", &url, "--step", "click #nope"]);
@@ -430,7 +516,10 @@ fn the_browser_page_cannot_reach_addresses_the_policy_refuses() {
     require_chromium();
     let home = Home::new();
     // The secret lives on another loopback address, which the policy does not allow.
-    let secret = Site::start("127.0.0.2", vec![("/secret", page("text/plain", b"s3cret"))]);
+    let secret = Site::start(
+        "127.0.0.2",
+        vec![("/secret", page("text/plain", b"s3cret"))],
+    );
     let script = format!(
         r#"<!doctype html><html><head><title>Probe</title></head><body><article id="a">
 <p>This page tries to read an address of this machine that the user did not allow it to reach.</p>
@@ -442,7 +531,10 @@ var img = new Image(); img.src = '{}';
         secret.url("/secret"),
         secret.url("/secret?img")
     );
-    let site = Site::start("127.0.0.1", vec![("/probe", page("text/html", script.as_bytes()))]);
+    let site = Site::start(
+        "127.0.0.1",
+        vec![("/probe", page("text/html", script.as_bytes()))],
+    );
     let output = allowed(&home, &["browse", &site.url("/probe")]);
     let text = stdout_of(&output);
     assert!(!text.contains("LEAKED"), "{text}");
@@ -502,7 +594,11 @@ fn the_model_fetches_a_page_as_untrusted_data_when_fetch_tool_is_on() {
     home.ok(&args);
     let first = &model.requests()[0];
     assert!(!tool_names(first).contains(&"fetch".to_string()), "{first}");
-    assert!(tool_message(&model, 1).contains("fetch.tool"), "{}", tool_message(&model, 1));
+    assert!(
+        tool_message(&model, 1).contains("fetch.tool"),
+        "{}",
+        tool_message(&model, 1)
+    );
     assert_eq!(site.total_hits(), 0);
 
     // On, with loopback allowed: the page comes back as fenced, untrusted Markdown; the
@@ -524,15 +620,24 @@ fn the_model_fetches_a_page_as_untrusted_data_when_fetch_tool_is_on() {
     assert!(tool_names(first).contains(&"fetch".to_string()), "{first}");
     let system = first["messages"][0]["content"].as_str().unwrap();
     let size = system.len() + first["tools"].to_string().len();
-    assert!(size < 4_000, "the first request's fixed part is {size} characters");
+    assert!(
+        size < 4_000,
+        "the first request's fixed part is {size} characters"
+    );
     let page = tool_message(&model, 1);
     assert!(page.contains("untrusted text from the web page"), "{page}");
     assert!(page.contains("made mostly of water ice"), "{page}");
     assert!(!page.contains("Shop the catalogue"), "{page}");
     assert_eq!(site.hits("/saturn"), 1);
-    assert!(tool_names(first).contains(&"browser".to_string()), "{first}");
+    assert!(
+        tool_names(first).contains(&"browser".to_string()),
+        "{first}"
+    );
     let rendered = tool_message(&model, 2);
-    assert!(rendered.contains("untrusted text from the web page"), "{rendered}");
+    assert!(
+        rendered.contains("untrusted text from the web page"),
+        "{rendered}"
+    );
     assert!(rendered.contains("You searched for rings"), "{rendered}");
 
     // Loopback not allowed: the model reads the refusal; the site sees nothing.
@@ -554,7 +659,10 @@ fn a_web_request_is_asked_like_a_command_and_refused_without_a_terminal() {
     let home = Home::new();
     let repo = project(&home);
     let repo_arg = repo.display().to_string();
-    let site = Site::start("127.0.0.1", vec![("/saturn", page("text/html", ARTICLE.as_bytes()))]);
+    let site = Site::start(
+        "127.0.0.1",
+        vec![("/saturn", page("text/html", ARTICLE.as_bytes()))],
+    );
     let model = ScriptedServer::start(vec![
         call("fetch", json!({"url": site.url("/saturn")})),
         text("done"),
@@ -567,5 +675,9 @@ fn a_web_request_is_asked_like_a_command_and_refused_without_a_terminal() {
     let _ = home.agent().args(&args).output().unwrap();
     let refused = tool_message(&model, 1);
     assert!(refused.contains("on-command"), "{refused}");
-    assert_eq!(site.total_hits(), 0, "the page was fetched without approval");
+    assert_eq!(
+        site.total_hits(),
+        0,
+        "the page was fetched without approval"
+    );
 }

@@ -107,10 +107,7 @@ impl ChatSession {
             Some(web) => toolbox.with_web(web),
             None => toolbox,
         };
-        let mut tools = ToolKit::new(
-            toolbox,
-            Approvals::new(options.approval, options.asker),
-        );
+        let mut tools = ToolKit::new(toolbox, Approvals::new(options.approval, options.asker));
         let (system, role) = if options.bare {
             tools.specs.clear();
             (options.system.unwrap_or_default(), AgentRole::Ask)

@@ -26,9 +26,8 @@ pub use layers::{
 };
 pub use settings::{
     Approval, Backend, BrowserConfig, ChatConfig, ColorMode, Config, FetchConfig, GitHubConfig,
-    HistoryConfig, HooksConfig,
-    ModelConfig, OllamaConfig, OpenAiConfig, RolesConfig, SandboxConfig, SandboxMode, StoreConfig,
-    TaskConfig, UiConfig,
+    HistoryConfig, HooksConfig, ModelConfig, OllamaConfig, OpenAiConfig, RolesConfig,
+    SandboxConfig, SandboxMode, StoreConfig, TaskConfig, UiConfig,
 };
 pub use trust::{RepoTrust, TrustList, TrustStatus};
 pub use value::{Origin, Value, from_toml, parse_text};

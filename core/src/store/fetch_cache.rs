@@ -91,7 +91,9 @@ mod tests {
     #[test]
     fn pages_are_found_within_their_time_and_pruned_after_it() {
         let store = Store::open_in_memory().unwrap();
-        store.cache_page("http://a.test/x", &page("one", 1_000), 0).unwrap();
+        store
+            .cache_page("http://a.test/x", &page("one", 1_000), 0)
+            .unwrap();
         assert_eq!(
             store.cached_page("http://a.test/x", 500).unwrap(),
             Some(page("one", 1_000))
@@ -99,7 +101,9 @@ mod tests {
         assert_eq!(store.cached_page("http://a.test/x", 1_001).unwrap(), None);
         assert_eq!(store.cached_page("http://a.test/y", 0).unwrap(), None);
         // A newer page replaces it; expired ones go.
-        store.cache_page("http://a.test/y", &page("two", 5_000), 2_000).unwrap();
+        store
+            .cache_page("http://a.test/y", &page("two", 5_000), 2_000)
+            .unwrap();
         assert_eq!(store.cached_page("http://a.test/x", 0).unwrap(), None);
         for n in 0..MAX_CACHED_PAGES + 5 {
             let at = 10_000 + n as Millis;

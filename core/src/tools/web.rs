@@ -47,7 +47,8 @@ impl WebTools {
         args: &Args,
     ) -> Result<ToolOutput, ToolError> {
         let url = args.string("url")?;
-        let steps = Step::parse_lines(args.optional_string("steps")?.unwrap_or("")).map_err(failed)?;
+        let steps =
+            Step::parse_lines(args.optional_string("steps")?.unwrap_or("")).map_err(failed)?;
         let mut browser = Browser::launch(&self.settings.browser, self.fetcher.client().clone())
             .await
             .map_err(failed)?;

@@ -72,7 +72,9 @@ impl WebError {
             | WebError::Refused { .. }
             | WebError::NoChromium { .. }
             | WebError::BadStep { .. } => ErrorClass::Usage,
-            WebError::Status { status: 404 | 410, .. } => ErrorClass::NotFound,
+            WebError::Status {
+                status: 404 | 410, ..
+            } => ErrorClass::NotFound,
             _ => ErrorClass::Failure,
         }
     }

@@ -195,7 +195,12 @@ The <a href="/cassini">Cassini</a> mission spent thirteen years studying them.</
         let text = &page.markdown;
         assert!(text.contains("made mostly of water ice"), "{text}");
         assert!(text.contains("thirteen years"), "{text}");
-        for boilerplate in ["Shop the catalogue", "All rights reserved", "tracking", "color: red"] {
+        for boilerplate in [
+            "Shop the catalogue",
+            "All rights reserved",
+            "tracking",
+            "color: red",
+        ] {
             assert!(!text.contains(boilerplate), "{boilerplate} in {text}");
         }
         assert!(!page.is_empty());

@@ -41,7 +41,9 @@ pub fn find_chromium(configured: Option<&Path>, path: Option<&OsStr>) -> Result<
             })
         };
     }
-    let dirs: Vec<PathBuf> = path.map(|p| std::env::split_paths(p).collect()).unwrap_or_default();
+    let dirs: Vec<PathBuf> = path
+        .map(|p| std::env::split_paths(p).collect())
+        .unwrap_or_default();
     for name in NAMES {
         for dir in &dirs {
             let candidate = dir.join(name);

@@ -138,7 +138,10 @@ impl Browser {
                 self.timeout,
             )
             .await?;
-        self.session = attached["sessionId"].as_str().unwrap_or_default().to_owned();
+        self.session = attached["sessionId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         self.call(
             "Fetch.enable",
             json!({ "patterns": [{ "urlPattern": "*" }] }),
@@ -185,10 +188,13 @@ impl Browser {
             .and_then(Value::as_str)
             .filter(|text| !text.is_empty())
         {
-            return Err(self.traffic.failure(url.as_str()).unwrap_or(WebError::Request {
-                url: url.to_string(),
-                message: error.to_owned(),
-            }));
+            return Err(self
+                .traffic
+                .failure(url.as_str())
+                .unwrap_or(WebError::Request {
+                    url: url.to_string(),
+                    message: error.to_owned(),
+                }));
         }
         self.settle().await
     }

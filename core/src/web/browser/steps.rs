@@ -111,10 +111,7 @@ mod tests {
                 selector: "button.go".into()
             }
         );
-        assert_eq!(
-            Step::parse_lines("wait #done\n\nclick a").unwrap().len(),
-            2
-        );
+        assert_eq!(Step::parse_lines("wait #done\n\nclick a").unwrap().len(), 2);
         for bad in ["fill #q", "click", "scroll #x", "fill =x"] {
             let error = Step::parse(bad).unwrap_err();
             assert!(error.to_string().contains(bad.trim()), "{error}");
