@@ -71,8 +71,7 @@ fn special_v6(ip: Ipv6Addr) -> Option<&'static str> {
     if ip.is_multicast() {
         return Some("a reserved address");
     }
-    if (segments[0] == 0x2001 && segments[1] == 0)
-        || (segments[0] == 0x2001 && segments[1] == 0xdb8)
+    if (segments[0] == 0x2001 && matches!(segments[1], 0 | 0xdb8))
         || segments[..4] == [0x100, 0, 0, 0]
         || segments[..3] == [0x64, 0xff9b, 1]
     {
@@ -126,7 +125,7 @@ impl AddressPolicy {
     /// Whether the host name `name` is allowed whatever it resolves to.
     pub fn allows_name(&self, name: &str) -> bool {
         let name = normal_name(name);
-        self.names.iter().any(|allowed| *allowed == name)
+        self.names.contains(&name)
     }
 
     /// Checks one address `host` resolved to (or `host` itself, an address).
