@@ -509,6 +509,38 @@ fn browse_fills_clicks_waits_and_saves_a_screenshot_and_a_pdf() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("needs Chromium"), "{stderr}");
     assert!(stderr.contains("apt-get install chromium"), "{stderr}");
+    // agent doctor says so too, as a warning; with Chromium it names the binary.
+    let output = home
+        .agent()
+        .env("PATH", empty.path())
+        .args(["doctor", "--json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let browser = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|check| check["name"] == "browser")
+        .unwrap();
+    assert_eq!(browser["warning"], true, "{browser}");
+    assert!(
+        browser["detail"]
+            .as_str()
+            .unwrap()
+            .contains("apt-get install chromium")
+    );
+    let output = home.agent().args(["doctor", "--json"]).output().unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let browser = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|check| check["name"] == "browser")
+        .unwrap()
+        .clone();
+    assert_eq!(browser["ok"], true, "{browser}");
+    assert!(browser.get("warning").is_none(), "{browser}");
 }
 
 #[test]
