@@ -80,9 +80,7 @@ impl SessionSetup {
             self.cache_dir.join("browser"),
             self.env.get("PATH").map(std::ffi::OsStr::new),
         );
-        crate::tools::WebTools::new(settings)
-            .map_err(|error| tracing::warn!(error = %error, "the web tools are off"))
-            .ok()
+        Some(crate::tools::WebTools::new(settings))
     }
 }
 

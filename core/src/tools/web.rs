@@ -3,23 +3,36 @@
 //! form steps). Both go through the address policy, and what they return is fenced as untrusted
 //! data and cut to the output limit.
 
+use std::sync::OnceLock;
+
 use crate::untrusted::as_data;
 use crate::web::{Browser, Fetcher, Reading, Step, WebError, WebSettings};
 
 use super::args::Args;
 use super::{ToolError, ToolOutput, ToolSettings};
 
-/// The web of one toolbox.
-#[derive(Debug, Clone)]
+/// The web of one toolbox. Its HTTP client is made on the first call, so a task or chat that
+/// never fetches pays nothing for it at start.
+#[derive(Debug)]
 pub struct WebTools {
     settings: WebSettings,
-    fetcher: Fetcher,
+    fetcher: OnceLock<Fetcher>,
 }
 
 impl WebTools {
-    pub fn new(settings: WebSettings) -> Result<Self, WebError> {
-        let fetcher = settings.fetcher()?;
-        Ok(Self { settings, fetcher })
+    pub fn new(settings: WebSettings) -> Self {
+        Self {
+            settings,
+            fetcher: OnceLock::new(),
+        }
+    }
+
+    fn fetcher(&self) -> Result<&Fetcher, WebError> {
+        if let Some(fetcher) = self.fetcher.get() {
+            return Ok(fetcher);
+        }
+        let fetcher = self.settings.fetcher()?;
+        Ok(self.fetcher.get_or_init(|| fetcher))
     }
 
     /// Whether Chromium was found (the `browser` tool is offered only then).
@@ -34,7 +47,8 @@ impl WebTools {
         args: &Args,
     ) -> Result<ToolOutput, ToolError> {
         let url = args.string("url")?;
-        let reading = crate::web::read(&self.fetcher, Some(&self.settings.browser), url)
+        let fetcher = self.fetcher().map_err(failed)?;
+        let reading = crate::web::read(fetcher, Some(&self.settings.browser), url)
             .await
             .map_err(failed)?;
         Ok(ToolOutput::success(render(&reading, limits.output_limit)))
@@ -49,7 +63,8 @@ impl WebTools {
         let url = args.string("url")?;
         let steps =
             Step::parse_lines(args.optional_string("steps")?.unwrap_or("")).map_err(failed)?;
-        let mut browser = Browser::launch(&self.settings.browser, self.fetcher.client().clone())
+        let client = self.fetcher().map_err(failed)?.client().clone();
+        let mut browser = Browser::launch(&self.settings.browser, client)
             .await
             .map_err(failed)?;
         let result = async {
