@@ -387,6 +387,9 @@ fn fetch_answers_again_from_the_cache_within_its_time() {
         .query_row("SELECT url FROM fetch_cache", [], |row| row.get(0))
         .unwrap();
     assert_eq!(cached, site.url("/saturn"));
+    // The cache answers only what the policy allows now.
+    let stderr = home.fails(&["fetch", &site.url("/saturn")], 2);
+    assert!(stderr.contains("loopback"), "{stderr}");
     // No cache: every fetch asks.
     stdout_of(&allowed(
         &home,

@@ -64,7 +64,9 @@ impl Fetcher {
     /// Fetches `url`: from the cache when it holds a fresh copy, else over the network.
     pub async fn fetch(&self, url: &str) -> Result<Page, WebError> {
         let url = parse_url(url)?;
-        self.client.check_literal(&url)?;
+        // Checked before the cache too: a page kept while its host was allowed is not handed
+        // out once the policy refuses it.
+        self.client.check_destination(&url).await?;
         let key = url.to_string();
         if let Some(cache) = &self.cache {
             let not_before = now_ms() - millis(self.cache_ttl);

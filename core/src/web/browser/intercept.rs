@@ -100,6 +100,10 @@ impl Traffic {
     }
 }
 
+/// Requests of a page answered at once at most: each may hold up to `fetch.max_bytes`, so a page
+/// asking for thousands cannot make the agent hold thousands of bodies.
+const IN_FLIGHT: usize = 8;
+
 /// Answers paused requests until the browser's events end.
 pub async fn serve(
     cdp: Cdp,
@@ -107,15 +111,23 @@ pub async fn serve(
     traffic: Arc<Traffic>,
     mut events: mpsc::UnboundedReceiver<CdpEvent>,
 ) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
     while let Some(event) = events.recv().await {
         if event.method != "Fetch.requestPaused" {
             continue;
         }
         traffic.begin();
+        // Waiting here leaves later requests paused in Chromium (their events queue) until a
+        // slot frees.
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+            traffic.end();
+            return;
+        };
         let (cdp, client, traffic) = (cdp.clone(), client.clone(), Arc::clone(&traffic));
         tokio::spawn(async move {
             answer(&cdp, &client, &traffic, event).await;
             traffic.end();
+            drop(slot);
         });
     }
 }
