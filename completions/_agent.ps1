@@ -43,6 +43,8 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push')
             [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Watch GitHub Actions and fix failing runs; show what the monitor did')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'List and try the MCP servers of [mcp_servers.NAME] in the configuration')
+            [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Fetch a web page and print its main text as Markdown')
+            [CompletionResult]::new('browse', 'browse', [CompletionResultType]::ParameterValue, 'Open a web page in headless Chromium: its text, a screenshot or a PDF')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that agent can run here: data directory, database, configuration, git, model backend')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
@@ -1260,6 +1262,32 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
         'agent;mcp;help;help' {
             break
         }
+        'agent;fetch' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print the body as it came (any type, bytes unchanged), without extraction or browser')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agent;browse' {
+            [CompletionResult]::new('--screenshot', '--screenshot', [CompletionResultType]::ParameterName, 'Save a PNG of the page (instead of printing its text)')
+            [CompletionResult]::new('--pdf', '--pdf', [CompletionResultType]::ParameterName, 'Save the page printed as a PDF (instead of printing its text)')
+            [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'A step before reading the page, in order (repeatable): `fill SELECTOR=TEXT`, `click SELECTOR` or `wait SELECTOR`')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'agent;doctor' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
@@ -1309,6 +1337,8 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push')
             [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Watch GitHub Actions and fix failing runs; show what the monitor did')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'List and try the MCP servers of [mcp_servers.NAME] in the configuration')
+            [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Fetch a web page and print its main text as Markdown')
+            [CompletionResult]::new('browse', 'browse', [CompletionResultType]::ParameterValue, 'Open a web page in headless Chromium: its text, a screenshot or a PDF')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that agent can run here: data directory, database, configuration, git, model backend')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
@@ -1543,6 +1573,12 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;help;mcp;test' {
+            break
+        }
+        'agent;help;fetch' {
+            break
+        }
+        'agent;help;browse' {
             break
         }
         'agent;help;doctor' {

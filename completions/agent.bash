@@ -22,6 +22,9 @@ _agent() {
             agent,auth)
                 cmd="agent__subcmd__auth"
                 ;;
+            agent,browse)
+                cmd="agent__subcmd__browse"
+                ;;
             agent,chat)
                 cmd="agent__subcmd__chat"
                 ;;
@@ -36,6 +39,9 @@ _agent() {
                 ;;
             agent,doctor)
                 cmd="agent__subcmd__doctor"
+                ;;
+            agent,fetch)
+                cmd="agent__subcmd__fetch"
                 ;;
             agent,help)
                 cmd="agent__subcmd__help"
@@ -160,6 +166,9 @@ _agent() {
             agent__subcmd__help,auth)
                 cmd="agent__subcmd__help__subcmd__auth"
                 ;;
+            agent__subcmd__help,browse)
+                cmd="agent__subcmd__help__subcmd__browse"
+                ;;
             agent__subcmd__help,chat)
                 cmd="agent__subcmd__help__subcmd__chat"
                 ;;
@@ -174,6 +183,9 @@ _agent() {
                 ;;
             agent__subcmd__help,doctor)
                 cmd="agent__subcmd__help__subcmd__doctor"
+                ;;
+            agent__subcmd__help,fetch)
+                cmd="agent__subcmd__help__subcmd__fetch"
                 ;;
             agent__subcmd__help,help)
                 cmd="agent__subcmd__help__subcmd__help"
@@ -608,7 +620,7 @@ _agent() {
 
     case "${cmd}" in
         agent)
-            opts="-c -h -V --config --color --log-format --help --version config history chat ask models task undo trust serve pr auth hook ci mcp doctor completions man help"
+            opts="-c -h -V --config --color --log-format --help --version config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -870,6 +882,48 @@ _agent() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__browse)
+            opts="-c -h -V --screenshot --pdf --step --config --color --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --screenshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pdf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --step)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1567,8 +1621,38 @@ _agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        agent__subcmd__fetch)
+            opts="-c -h -V --raw --config --color --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         agent__subcmd__help)
-            opts="config history chat ask models task undo trust serve pr auth hook ci mcp doctor completions man help"
+            opts="config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1640,6 +1724,20 @@ _agent() {
         agent__subcmd__help__subcmd__auth__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__browse)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1820,6 +1918,20 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__fetch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -40,6 +40,8 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand hook 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push'
             cand ci 'Watch GitHub Actions and fix failing runs; show what the monitor did'
             cand mcp 'List and try the MCP servers of [mcp_servers.NAME] in the configuration'
+            cand fetch 'Fetch a web page and print its main text as Markdown'
+            cand browse 'Open a web page in headless Chromium: its text, a screenshot or a PDF'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1130,6 +1132,30 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;mcp;help;help'= {
         }
+        &'agent;fetch'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --raw 'Print the body as it came (any type, bytes unchanged), without extraction or browser'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;browse'= {
+            cand --screenshot 'Save a PNG of the page (instead of printing its text)'
+            cand --pdf 'Save the page printed as a PDF (instead of printing its text)'
+            cand --step 'A step before reading the page, in order (repeatable): `fill SELECTOR=TEXT`, `click SELECTOR` or `wait SELECTOR`'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'agent;doctor'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -1176,6 +1202,8 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand hook 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push'
             cand ci 'Watch GitHub Actions and fix failing runs; show what the monitor did'
             cand mcp 'List and try the MCP servers of [mcp_servers.NAME] in the configuration'
+            cand fetch 'Fetch a web page and print its main text as Markdown'
+            cand browse 'Open a web page in headless Chromium: its text, a screenshot or a PDF'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1349,6 +1377,10 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;mcp;list'= {
         }
         &'agent;help;mcp;test'= {
+        }
+        &'agent;help;fetch'= {
+        }
+        &'agent;help;browse'= {
         }
         &'agent;help;doctor'= {
         }

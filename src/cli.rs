@@ -173,6 +173,27 @@ pub enum Command {
         after_help = "Examples:\n  agent mcp list          every server: started, its tools, or why it failed\n  agent mcp test files    start one, initialize it, list its tools, with timings"
     )]
     Mcp(McpCommand),
+    /// Fetch a web page and print its main text as Markdown
+    ///
+    /// Navigation, headers, footers and scripts are left out; a page that shows no text without
+    /// JavaScript is rendered in headless Chromium when it is installed. Redirects on the same
+    /// host are followed; one to another host is reported, not followed. Addresses of this
+    /// machine and its network (loopback, private, link-local, cloud metadata) are refused
+    /// unless fetch.allow_hosts names them. Pages are kept for fetch.cache_ttl seconds.
+    #[command(
+        after_help = "Examples:\n  agent fetch https://docs.rs/serde          the page as Markdown\n  agent fetch --raw https://example.com/a.png > a.png\n  agent fetch -c fetch.allow_hosts=127.0.0.1 http://127.0.0.1:8000/"
+    )]
+    Fetch(FetchArgs),
+
+    /// Open a web page in headless Chromium: its text, a screenshot or a PDF
+    ///
+    /// Every request of the page goes through agent under the same address policy as `agent
+    /// fetch`. Steps run in order before the page is read: `fill SELECTOR=TEXT`, `click
+    /// SELECTOR`, `wait SELECTOR` (CSS selectors).
+    #[command(
+        after_help = "Examples:\n  agent browse https://example.com --screenshot page.png\n  agent browse https://example.com --pdf page.pdf\n  agent browse https://example.com/search --step 'fill input[name=q]=rust' --step 'click button' --step 'wait .results'"
+    )]
+    Browse(BrowseArgs),
 
     /// Check that agent can run here: data directory, database, configuration, git, model backend
     Doctor {
@@ -194,6 +215,39 @@ pub enum Command {
     ///
     /// Install with: agent man > ~/.local/share/man/man1/agent.1
     Man,
+}
+
+/// `agent fetch`.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// The http(s) address
+    #[arg(value_name = "URL")]
+    pub url: String,
+
+    /// Print the body as it came (any type, bytes unchanged), without extraction or browser
+    #[arg(long)]
+    pub raw: bool,
+}
+
+/// `agent browse`.
+#[derive(Debug, Args)]
+pub struct BrowseArgs {
+    /// The http(s) address
+    #[arg(value_name = "URL")]
+    pub url: String,
+
+    /// Save a PNG of the page (instead of printing its text)
+    #[arg(long, value_name = "FILE", conflicts_with = "pdf")]
+    pub screenshot: Option<PathBuf>,
+
+    /// Save the page printed as a PDF (instead of printing its text)
+    #[arg(long, value_name = "FILE")]
+    pub pdf: Option<PathBuf>,
+
+    /// A step before reading the page, in order (repeatable): `fill SELECTOR=TEXT`, `click
+    /// SELECTOR` or `wait SELECTOR`
+    #[arg(long = "step", value_name = "STEP")]
+    pub steps: Vec<String>,
 }
 
 /// `agent hook …`.

@@ -65,6 +65,9 @@ pub fn classify(error: &anyhow::Error) -> (Exit, Option<String>) {
         if let Some(model) = cause.downcast_ref::<ModelError>() {
             return for_model_error(model);
         }
+        if let Some(web) = cause.downcast_ref::<agent_core::web::WebError>() {
+            return (Exit::for_class(web.class()), web.hint());
+        }
         if let Some(user) = cause.downcast_ref::<UserError>() {
             return (user.exit, user.hint.clone());
         }

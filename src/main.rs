@@ -28,6 +28,7 @@ mod session;
 mod task;
 mod tool_check;
 mod trust;
+mod web;
 
 use std::process::ExitCode;
 
@@ -117,6 +118,8 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Hook(command) => hook::run(&app, command),
         Command::Mcp(command) => mcp::run(&app, command),
         Command::Doctor { json } => doctor::run(&app, json),
+        Command::Fetch(args) => web::fetch(&app, args),
+        Command::Browse(args) => web::browse(&app, args),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
     }
 }

@@ -36,5 +36,6 @@ pub mod tools;
 pub mod turn;
 pub mod untrusted;
 pub mod verify;
+pub mod web;
 
 pub use error::{Error, ErrorClass, Result};

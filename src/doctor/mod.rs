@@ -85,6 +85,12 @@ pub fn run(app: &App, json: bool) -> Result<Exit> {
         .map(|resolved| resolved.config.sandbox.clone())
         .unwrap_or_else(|| agent_core::config::Config::default().sandbox);
     checks.push(check_sandbox(&sandbox_config));
+    checks.push(check_browser(
+        app,
+        config
+            .as_ref()
+            .and_then(|c| c.config.browser.path.as_deref()),
+    ));
     let mut next = None;
     if let Some(config) = &config {
         let report = backends::check_models(app, config);
@@ -262,6 +268,22 @@ fn check_git() -> Check {
         Err(error) => Check::fail(
             "git",
             format!("git is not available ({error}); install git"),
+        ),
+    }
+}
+
+/// Chromium for `agent browse` and pages that need JavaScript: a warning when missing, since
+/// everything else works without it.
+fn check_browser(app: &App, configured: Option<&str>) -> Check {
+    let path = app.env.get("PATH").map(std::ffi::OsStr::new);
+    match agent_core::web::browser::find_chromium(configured.map(std::path::Path::new), path) {
+        Ok(binary) => Check::pass("browser", binary.display().to_string()),
+        Err(missing) => Check::warn(
+            "browser",
+            format!(
+                "{missing}: agent browse and pages that need JavaScript cannot be read; {}",
+                missing.hint().unwrap_or_default()
+            ),
         ),
     }
 }

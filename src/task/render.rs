@@ -387,6 +387,11 @@ pub async fn ask_on_terminal(bar: Option<ProgressBar>, question: &Question) -> O
             "call the MCP tool {} (\"always\" covers the whole server)",
             question.subject
         ),
+        ToolEffectKind::Network => format!(
+            "fetch {} (always: every address on {})",
+            question.subject,
+            agent_core::web::domain_of(&question.subject).unwrap_or_default()
+        ),
     };
     let mut text = String::new();
     if !question.preview.is_empty() {

@@ -36,4 +36,5 @@ mod strategies;
 mod task;
 mod tiny_coder;
 mod trust;
+mod web;
 mod webhooks;

@@ -47,6 +47,8 @@ pub struct ChatOptions {
     /// MCP servers whose tools the chat offers (not a bare session's); started before the
     /// first turn, in the repository, and stopped with the session.
     pub mcp_servers: Vec<crate::config::McpServerConfig>,
+    /// The web tools (`fetch.tool`), when on.
+    pub web: Option<crate::tools::WebTools>,
 }
 
 /// How one user message's turn ended.
@@ -105,10 +107,12 @@ impl ChatSession {
             Vec::new(),
             options.commands.network_run,
         );
-        let mut tools = ToolKit::new(
-            Toolbox::new(workspace, options.tool_settings).with_process(process),
-            Approvals::new(options.approval, options.asker),
-        );
+        let toolbox = Toolbox::new(workspace, options.tool_settings).with_process(process);
+        let toolbox = match options.web {
+            Some(web) => toolbox.with_web(web),
+            None => toolbox,
+        };
+        let mut tools = ToolKit::new(toolbox, Approvals::new(options.approval, options.asker));
         let pending_mcp =
             (!options.bare && options.mcp_servers.iter().any(|server| server.enabled)).then(|| {
                 let launch = crate::mcp::Launch {

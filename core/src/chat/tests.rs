@@ -78,6 +78,7 @@ fn session_with_mcp(
             system: None,
             commands: Default::default(),
             mcp_servers,
+            web: None,
         },
         Box::new(move |event: &Event| events.lock().unwrap().push(event.clone())),
     )

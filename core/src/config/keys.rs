@@ -324,6 +324,48 @@ pub const KEYS: &[KeySpec] = &[
         doc: "whether git hooks use the `agent serve` this machine announces (auto) or always run locally (never)",
     },
     KeySpec {
+        key: "fetch.tool",
+        kind: ValueKind::Bool,
+        default: "false",
+        doc: "whether the model gets the `fetch` and `browser` tools (web pages; asked like commands)",
+    },
+    KeySpec {
+        key: "fetch.allow_hosts",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "comma-separated hosts, addresses or CIDR ranges on this machine or its network that fetch and the browser may reach; empty: public addresses only",
+    },
+    KeySpec {
+        key: "fetch.timeout",
+        kind: ValueKind::Integer { min: 1, max: 600 },
+        default: "30",
+        doc: "seconds one web request may take",
+    },
+    KeySpec {
+        key: "fetch.max_bytes",
+        kind: ValueKind::Integer {
+            min: 1024,
+            max: 1_073_741_824,
+        },
+        default: "5000000",
+        doc: "the largest page body fetched, in bytes",
+    },
+    KeySpec {
+        key: "fetch.cache_ttl",
+        kind: ValueKind::Integer {
+            min: 0,
+            max: 86_400,
+        },
+        default: "900",
+        doc: "seconds a fetched page is reused from the store (0: no cache)",
+    },
+    KeySpec {
+        key: "browser.path",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "the Chromium or Chrome binary for pages that need JavaScript; empty looks on PATH",
+    },
+    KeySpec {
         key: "ui.color",
         kind: ValueKind::Enum(COLOR_MODES),
         default: "auto",

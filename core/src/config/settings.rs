@@ -18,6 +18,8 @@ pub struct Config {
     pub github: GitHubConfig,
     pub serve: ServeConfig,
     pub hooks: HooksConfig,
+    pub fetch: FetchConfig,
+    pub browser: BrowserConfig,
     pub ui: UiConfig,
     pub history: HistoryConfig,
     pub store: StoreConfig,
@@ -135,6 +137,28 @@ pub struct HooksConfig {
     pub check_timeout: u64,
     /// Whether hooks use the `agent serve` this machine announces.
     pub attach: bool,
+}
+
+/// `[fetch]`: `agent fetch` and the model's `fetch` and `browser` tools.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FetchConfig {
+    /// Whether the model gets the web tools.
+    pub tool: bool,
+    /// Hosts, addresses and CIDR ranges reachable although not public.
+    pub allow_hosts: Vec<String>,
+    /// Seconds one request may take.
+    pub timeout: u64,
+    /// The largest body read.
+    pub max_bytes: u64,
+    /// Seconds a page is reused from the store's cache; 0 keeps none.
+    pub cache_ttl: u64,
+}
+
+/// `[browser]`: headless Chromium.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BrowserConfig {
+    /// The binary; `None` looks on PATH.
+    pub path: Option<String>,
 }
 
 /// `[ui]`: terminal output.
@@ -307,6 +331,14 @@ impl Default for Config {
                 check_timeout: 1200,
                 attach: true,
             },
+            fetch: FetchConfig {
+                tool: false,
+                allow_hosts: Vec::new(),
+                timeout: 30,
+                max_bytes: 5_000_000,
+                cache_ttl: 900,
+            },
+            browser: BrowserConfig { path: None },
             ui: UiConfig {
                 color: ColorMode::Auto,
             },
@@ -392,6 +424,16 @@ fn build(r: &mut Reader<'_>) -> Config {
             timeout: r.integer("hooks.timeout", d.hooks.timeout),
             check_timeout: r.integer("hooks.check_timeout", d.hooks.check_timeout),
             attach: r.choice("hooks.attach", |name| Some(name == "auto"), d.hooks.attach),
+        },
+        fetch: FetchConfig {
+            tool: r.boolean("fetch.tool", d.fetch.tool),
+            allow_hosts: r.list("fetch.allow_hosts"),
+            timeout: r.integer("fetch.timeout", d.fetch.timeout),
+            max_bytes: r.integer("fetch.max_bytes", d.fetch.max_bytes),
+            cache_ttl: r.integer("fetch.cache_ttl", d.fetch.cache_ttl),
+        },
+        browser: BrowserConfig {
+            path: r.optional_string("browser.path"),
         },
         ui: UiConfig {
             color: r.choice("ui.color", ColorMode::from_name, d.ui.color),

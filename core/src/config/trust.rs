@@ -158,6 +158,27 @@ pub const REPO_KEY_POLICY: &[RepoKeyPolicy] = &[
         "hooks.attach",
         "only whether hooks use your own `agent serve` on this machine or run locally; no new destination",
     ),
+    needs_trust(
+        "fetch.tool",
+        "gives the model the web: what it reads could carry your code to any address it names",
+    ),
+    needs_trust(
+        "fetch.allow_hosts",
+        "opens this machine and its network (loopback, private, metadata addresses) to requests a web page or prompt can steer",
+    ),
+    harmless(
+        "fetch.timeout",
+        "a limit (at most 10 minutes) on one web request",
+    ),
+    harmless(
+        "fetch.max_bytes",
+        "a limit (at most 1 GiB) on one page's size",
+    ),
+    harmless(
+        "fetch.cache_ttl",
+        "how long (at most a day) a fetched page is reused; no destination",
+    ),
+    needs_trust("browser.path", "a program run as the browser"),
     harmless("ui.color", "output colour only"),
     harmless("history.page_size", "how many rows a listing shows"),
     harmless(

@@ -268,6 +268,9 @@ pub enum ToolEffectKind {
     Command,
     /// A tool of an MCP server (`subject` is `server.tool`, `preview` its arguments).
     Mcp,
+    /// A web request (`fetch`, `browser`): the subject is the address; "always" allows its
+    /// host for the rest of the task.
+    Network,
 }
 
 /// Limits a task runs under.

@@ -74,6 +74,7 @@ pub(crate) fn open(shared: &Arc<Shared>, chat_id: String, spec: ChatSpec) -> Res
             system: spec.system,
             commands: setup.commands.clone(),
             mcp_servers: setup.config.mcp_servers.clone(),
+            web: if spec.bare { None } else { setup.web_tools() },
         },
         sink,
     )?;

@@ -71,6 +71,26 @@ pub struct SessionSetup {
     pub approval_timeout: Option<Duration>,
 }
 
+impl SessionSetup {
+    /// The web tools of tasks and chats, when `fetch.tool` is on: the cache in the session's
+    /// database, browser profiles in the cache directory, Chromium from `browser.path` or PATH.
+    pub fn web_tools(&self) -> Option<crate::tools::WebTools> {
+        if !self.config.fetch.tool {
+            return None;
+        }
+        let settings = crate::web::WebSettings::from_config(
+            &self.config,
+            Some(crate::web::CacheLocation {
+                database: self.database.clone(),
+                options: self.store_options.clone(),
+            }),
+            self.cache_dir.join("browser"),
+            self.env.get("PATH").map(std::ffi::OsStr::new),
+        );
+        Some(crate::tools::WebTools::new(settings))
+    }
+}
+
 /// What `submit` started.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Submitted {

@@ -70,6 +70,7 @@ pub(crate) fn start(
         tool_settings: setup.tool_settings,
         commands: setup.commands.clone(),
         mcp_servers: setup.config.mcp_servers.clone(),
+        web: setup.web_tools(),
         cancel: cancel_receiver,
     };
     lock(&shared.tasks).insert(task_id.clone(), cancel);

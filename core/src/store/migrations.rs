@@ -65,6 +65,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 11,
         sql: include_str!("migrations/0011_tool_checks_and_task_context.sql"),
     },
+    Migration {
+        version: 12,
+        sql: include_str!("migrations/0012_fetch_cache.sql"),
+    },
     // 13 was reserved for a change that needed no table.
     Migration {
         version: 14,

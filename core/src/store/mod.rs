@@ -18,6 +18,7 @@ mod attachments;
 mod ci;
 mod conversations;
 mod imports;
+mod fetch_cache;
 mod leases;
 pub mod migrations;
 mod model_calls;
@@ -47,6 +48,7 @@ pub use conversations::{
     Conversation, ConversationSummary, Deleted, ListQuery, Message, NewMessage, Page,
 };
 pub use imports::{ImportedConversation, Origin, SessionImportReport};
+pub use fetch_cache::{CachedPage, MAX_CACHED_PAGES};
 pub use leases::{HEARTBEAT, LEASE_TTL, RecoveredTask};
 pub use model_calls::{ModelCall, ModelCallOutcome, UsageTotals};
 pub use registry::RegistryEntry;

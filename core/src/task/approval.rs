@@ -25,7 +25,7 @@ pub enum Answer {
     Yes,
     No,
     /// Yes, and do not ask again for this kind of action in this task (for an MCP tool: for
-    /// the tools of that server).
+    /// the tools of that server; for a web request: for any address on the same host).
     Always,
 }
 
@@ -65,6 +65,8 @@ pub struct Approvals {
     always_allowed: HashSet<ToolEffectKind>,
     /// MCP servers whose tools the person allowed for the rest of the task.
     always_servers: HashSet<String>,
+    /// Hosts web requests may reach without asking again (an "always" answer to one of them).
+    always_domains: HashSet<String>,
     asker: Box<dyn Asker>,
     /// For a task started from untrusted text: commands outside it are refused before anyone
     /// is asked, and no answer can allow them.
@@ -77,6 +79,7 @@ impl Approvals {
             policy,
             always_allowed: HashSet::new(),
             always_servers: HashSet::new(),
+            always_domains: HashSet::new(),
             asker,
             allowlist: None,
         }
@@ -89,8 +92,16 @@ impl Approvals {
     }
 
     /// The refusal of an action no policy or person may allow (a command outside the
-    /// allowlist of an untrusted task); `None` when the action goes on to the policy.
+    /// allowlist of an untrusted task, or any web request of one); `None` when the action goes
+    /// on to the policy.
     pub fn screen(&self, kind: ToolEffectKind, subject: &str) -> Option<Decision> {
+        if kind == ToolEffectKind::Network && self.allowlist.is_some() {
+            return Some(Decision {
+                approved: false,
+                by: DecidedBy::Policy,
+                reason: "refused: a task started from untrusted text has no web access".into(),
+            });
+        }
         if kind != ToolEffectKind::Command {
             return None;
         }
@@ -107,21 +118,22 @@ impl Approvals {
         self.policy = policy;
     }
 
-    /// Whether the policy wants a person asked before an action of this kind.
-    pub fn needs_asking(&self, kind: ToolEffectKind) -> bool {
+    /// Whether the policy wants a person asked before this action (`subject`: the command,
+    /// path, address, or `server.tool` of an MCP tool). An MCP tool of a server, or an address
+    /// on a host, the person allowed "always" is not asked about again.
+    pub fn needs_asking(&self, kind: ToolEffectKind, subject: &str) -> bool {
+        if kind == ToolEffectKind::Mcp && self.always_servers.contains(mcp_server(subject)) {
+            return false;
+        }
+        if kind == ToolEffectKind::Network {
+            let allowed = crate::web::domain_of(subject)
+                .is_some_and(|domain| self.always_domains.contains(&domain));
+            return !allowed && policy_asks(self.policy, kind);
+        }
         if self.always_allowed.contains(&kind) {
             return false;
         }
         policy_asks(self.policy, kind)
-    }
-
-    /// [`Approvals::needs_asking`] for one action: an MCP tool (`subject` = `server.tool`) of a
-    /// server the person allowed "always" is not asked about again.
-    pub fn needs_asking_about(&self, kind: ToolEffectKind, subject: &str) -> bool {
-        if kind == ToolEffectKind::Mcp && self.always_servers.contains(mcp_server(subject)) {
-            return false;
-        }
-        self.needs_asking(kind)
     }
 
     /// Decides on one action: allowed by the policy, answered by a person, or refused because
@@ -130,7 +142,7 @@ impl Approvals {
         if let Some(refusal) = self.screen(question.kind, &question.subject) {
             return refusal;
         }
-        if !self.needs_asking_about(question.kind, &question.subject) {
+        if !self.needs_asking(question.kind, &question.subject) {
             return Decision {
                 approved: true,
                 by: DecidedBy::Policy,
@@ -154,11 +166,22 @@ impl Approvals {
                 }
             }
             Some(Answer::Always) => {
-                self.always_allowed.insert(question.kind);
+                let reason = match question.kind {
+                    ToolEffectKind::Network => {
+                        let domain = crate::web::domain_of(&question.subject).unwrap_or_default();
+                        let reason = format!("{domain} allowed for the rest of this task");
+                        self.always_domains.insert(domain);
+                        reason
+                    }
+                    kind => {
+                        self.always_allowed.insert(kind);
+                        "allowed for the rest of this task".into()
+                    }
+                };
                 Decision {
                     approved: true,
                     by: DecidedBy::User,
-                    reason: "allowed for the rest of this task".into(),
+                    reason,
                 }
             }
             Some(Answer::No) => Decision {
@@ -185,13 +208,16 @@ fn mcp_server(subject: &str) -> &str {
         .map_or(subject, |(server, _)| server)
 }
 
-/// The policy table: `auto` never asks; `on-command` asks before commands and MCP tools (both
-/// act outside the workspace); `on-write` before writes, commands and MCP tools; `always`
-/// before every call.
+/// The policy table: `auto` never asks; `on-command` asks before commands, MCP tools and web
+/// requests (all act outside the workspace; a web address can carry what the model read
+/// anywhere); `on-write` before writes too; `always` before every call.
 pub fn policy_asks(policy: Approval, kind: ToolEffectKind) -> bool {
     match policy {
         Approval::Auto => false,
-        Approval::OnCommand => matches!(kind, ToolEffectKind::Command | ToolEffectKind::Mcp),
+        Approval::OnCommand => matches!(
+            kind,
+            ToolEffectKind::Command | ToolEffectKind::Mcp | ToolEffectKind::Network
+        ),
         Approval::OnWrite => kind != ToolEffectKind::Read,
         Approval::Always => true,
     }
@@ -230,13 +256,14 @@ mod tests {
     fn the_policy_table() {
         use ToolEffectKind::*;
         let table = [
-            (Approval::Auto, [false, false, false, false]),
-            (Approval::OnCommand, [false, false, true, true]),
-            (Approval::OnWrite, [false, true, true, true]),
-            (Approval::Always, [true, true, true, true]),
+            (Approval::Auto, [false, false, false, false, false]),
+            (Approval::OnCommand, [false, false, true, true, true]),
+            (Approval::OnWrite, [false, true, true, true, true]),
+            (Approval::Always, [true, true, true, true, true]),
         ];
         for (policy, expected) in table {
-            for (kind, asks) in [Read, Write, Command, Mcp].into_iter().zip(expected) {
+            let kinds = [Read, Write, Command, Mcp, Network];
+            for (kind, asks) in kinds.into_iter().zip(expected) {
                 assert_eq!(policy_asks(policy, kind), asks, "{policy:?} {kind:?}");
             }
         }
@@ -294,6 +321,35 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn always_for_a_web_request_allows_its_host_only() {
+        let mut approvals = Approvals::new(
+            Approval::OnCommand,
+            Box::new(Scripted(vec![Some(Answer::Always), Some(Answer::No)])),
+        );
+        let mut fetch = question(ToolEffectKind::Network);
+        fetch.subject = "https://docs.rs/serde".into();
+        assert!(approvals.needs_asking(ToolEffectKind::Network, &fetch.subject));
+        let first = approvals.decide(&fetch).await;
+        assert!(first.approved);
+        assert!(first.reason.contains("docs.rs"), "{}", first.reason);
+        // The same host, another page: allowed by the answer, nobody asked.
+        fetch.subject = "https://DOCS.rs/tokio/latest".into();
+        assert!(!approvals.needs_asking(ToolEffectKind::Network, &fetch.subject));
+        assert_eq!(approvals.decide(&fetch).await.by, DecidedBy::Policy);
+        // Another host is asked again (and declined); commands are not opened by it.
+        fetch.subject = "https://evil.example/?q=docs.rs".into();
+        assert!(!approvals.decide(&fetch).await.approved);
+        assert!(approvals.needs_asking(ToolEffectKind::Command, "ls"));
+        // A task from untrusted text gets no web at all.
+        let untrusted = Approvals::new(Approval::Auto, Box::new(NoTerminal))
+            .with_command_allowlist(CommandAllowlist::new(&[], []));
+        let refused = untrusted
+            .screen(ToolEffectKind::Network, "https://docs.rs/")
+            .unwrap();
+        assert!(!refused.approved);
+    }
+
+    #[tokio::test]
     async fn always_stops_asking_for_that_kind() {
         let mut approvals = Approvals::new(
             Approval::Always,
@@ -325,10 +381,10 @@ mod tests {
         assert!(allowed.approved && allowed.by == DecidedBy::User);
         assert!(allowed.reason.contains("files"), "{}", allowed.reason);
         // Another tool of the same server: not asked.
-        assert!(!approvals.needs_asking_about(ToolEffectKind::Mcp, "files.write_file"));
+        assert!(!approvals.needs_asking(ToolEffectKind::Mcp, "files.write_file"));
         // Another server, and commands: still asked.
-        assert!(approvals.needs_asking_about(ToolEffectKind::Mcp, "tracker.create_issue"));
-        assert!(approvals.needs_asking(ToolEffectKind::Command));
+        assert!(approvals.needs_asking(ToolEffectKind::Mcp, "tracker.create_issue"));
+        assert!(approvals.needs_asking(ToolEffectKind::Command, "ls"));
         let mut other = question(ToolEffectKind::Mcp);
         other.subject = "tracker.create_issue".into();
         assert!(!approvals.decide(&other).await.approved);

@@ -431,12 +431,13 @@ async fn run_tool<H: TurnHost>(
                 mcp.preview,
             )
         }
+        ToolEffect::Network { url } => (ToolEffectKind::Network, url, String::new()),
     };
     // A command an untrusted task may not run is refused before any person is asked.
     if let Some(refusal) = ctx.tools().approvals.screen(kind, &subject) {
         return refuse(ctx, call, refusal.reason);
     }
-    if !preapproved && ctx.tools().approvals.needs_asking_about(kind, &subject) {
+    if !preapproved && ctx.tools().approvals.needs_asking(kind, &subject) {
         let question = ApprovalQuestion {
             call_id: call.id.clone(),
             kind,

@@ -54,6 +54,9 @@ pub struct RunRequest {
     /// The MCP servers whose tools the task may use (none for a task started from untrusted
     /// text); started in the worktree when it is ready, stopped when the task ends.
     pub mcp_servers: Vec<crate::config::McpServerConfig>,
+    /// The web tools (`fetch.tool`), when on. A task started from untrusted text never gets
+    /// them.
+    pub web: Option<crate::tools::WebTools>,
     /// Flips to true on Ctrl-C (or an Op::Cancel from a front).
     pub cancel: watch::Receiver<bool>,
 }
@@ -161,6 +164,7 @@ pub async fn run_task(
         command_env,
         commands,
         mcp_servers,
+        web,
         cancel,
     } = request;
     let started = Instant::now();
@@ -281,9 +285,10 @@ pub async fn run_task(
             let toolbox = Toolbox::new(workspace, tool_settings)
                 .with_base_commit(worktree.base_commit.clone())
                 .with_process(run_process);
-            match &allowlist {
-                Some(allowlist) => toolbox.with_command_allowlist(allowlist.clone()),
-                None => toolbox,
+            match (&allowlist, web) {
+                (Some(allowlist), _) => toolbox.with_command_allowlist(allowlist.clone()),
+                (None, Some(web)) => toolbox.with_web(web),
+                (None, None) => toolbox,
             }
         }
         Err(error) => {

@@ -14,8 +14,10 @@ mod files;
 mod name;
 mod specs;
 mod walk;
+mod web;
 
 pub use walk::repository_files;
+pub use web::WebTools;
 mod workspace;
 
 #[cfg(test)]
@@ -69,6 +71,8 @@ pub enum ToolEffect {
     Command { command: String },
     /// Calls a tool of an MCP server.
     Mcp(crate::mcp::McpCall),
+    /// Reaches the web address `url` (`fetch`, `browser`).
+    Network { url: String },
 }
 
 /// How a file edit was expressed, to measure which form a model gets right.
@@ -136,6 +140,8 @@ pub struct Toolbox {
     allowlist: Option<Arc<CommandAllowlist>>,
     /// The connected MCP servers, reached through the `mcp` tool.
     mcp: Option<Arc<McpTools>>,
+    /// The web tools, when `fetch.tool` is on.
+    web: Option<Arc<WebTools>>,
 }
 
 /// A tool that does blocking file work, run on tokio's blocking pool.
@@ -150,12 +156,19 @@ impl Toolbox {
             process: Arc::new(ProcessSettings::default()),
             allowlist: None,
             mcp: None,
+            web: None,
         }
     }
 
     /// Offers the tools of these MCP servers through the `mcp` tool (none when `mcp` is empty).
     pub fn with_mcp(mut self, mcp: McpTools) -> Self {
         self.mcp = (!mcp.is_empty()).then(|| Arc::new(mcp));
+        self
+    }
+
+    /// Gives the model the web tools: `fetch`, and `browser` when Chromium is there.
+    pub fn with_web(mut self, web: WebTools) -> Self {
+        self.web = Some(Arc::new(web));
         self
     }
 
@@ -197,7 +210,14 @@ impl Toolbox {
 
     /// The schemas sent to the model: the built-in tools, and `mcp` when servers are connected.
     pub fn specs(&self) -> Vec<ToolSpec> {
-        let mut specs = specs::all();
+        let mut specs: Vec<_> = specs::all()
+            .into_iter()
+            .filter(|spec| match ToolName::from_name(&spec.name) {
+                Some(ToolName::Fetch) => self.web.is_some(),
+                Some(ToolName::Browser) => self.web.as_ref().is_some_and(|web| web.has_browser()),
+                _ => true,
+            })
+            .collect();
         if let Some(mcp) = &self.mcp {
             specs.push(mcp.spec());
         }
@@ -233,6 +253,14 @@ impl Toolbox {
                 },
                 Err(_) => ToolEffect::Read,
             },
+            Some(ToolName::Fetch | ToolName::Browser) if self.web.is_some() => {
+                match args.string("url") {
+                    Ok(url) => ToolEffect::Network {
+                        url: url.trim().to_owned(),
+                    },
+                    Err(_) => ToolEffect::Read,
+                }
+            }
             _ => ToolEffect::Read,
         }
     }
@@ -271,6 +299,14 @@ impl Toolbox {
                 .await
             }
             Some(ToolName::Diff) => self.diff().await,
+            Some(tool @ (ToolName::Fetch | ToolName::Browser)) => match &self.web {
+                Some(web) if tool == ToolName::Fetch => web.fetch(&self.settings, &args).await,
+                Some(web) => web.browse(&self.settings, &args).await,
+                None => Err(ToolError::failed(format!(
+                    "the {} tool is off (the user can turn it on with fetch.tool = true)",
+                    tool.as_str()
+                ))),
+            },
             None => Err(ToolError::failed(format!(
                 "unknown tool `{}`; the tools are {}",
                 call.name,

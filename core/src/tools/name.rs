@@ -13,11 +13,13 @@ pub enum ToolName {
     Write,
     Run,
     Diff,
+    Fetch,
+    Browser,
 }
 
 impl ToolName {
     /// Every tool, in the order the model sees them.
-    pub const ALL: [ToolName; 7] = [
+    pub const ALL: [ToolName; 9] = [
         ToolName::Read,
         ToolName::List,
         ToolName::Search,
@@ -25,6 +27,8 @@ impl ToolName {
         ToolName::Write,
         ToolName::Run,
         ToolName::Diff,
+        ToolName::Fetch,
+        ToolName::Browser,
     ];
 
     /// The name the model calls it by.
@@ -37,6 +41,8 @@ impl ToolName {
             ToolName::Write => "write",
             ToolName::Run => "run",
             ToolName::Diff => "diff",
+            ToolName::Fetch => "fetch",
+            ToolName::Browser => "browser",
         }
     }
 
@@ -45,7 +51,13 @@ impl ToolName {
         Self::ALL.into_iter().find(|tool| tool.as_str() == name)
     }
 
-    /// Whether it only reads (what a read-only role may use).
+    /// Whether it reaches the web (offered only when `fetch.tool` is on).
+    pub fn is_web(self) -> bool {
+        matches!(self, ToolName::Fetch | ToolName::Browser)
+    }
+
+    /// Whether it only reads (what a read-only role may use). The web tools are not: what they
+    /// ask for leaves the machine.
     pub fn reads_only(self) -> bool {
         matches!(
             self,

@@ -55,6 +55,18 @@ pub(crate) fn all() -> Vec<ToolSpec> {
             &[],
             &[],
         ),
+        spec(
+            ToolName::Fetch,
+            "Fetch a web page as Markdown",
+            &[("url", "string")],
+            &["url"],
+        ),
+        spec(
+            ToolName::Browser,
+            "Open a web page in Chromium; steps, one per line: fill SELECTOR=TEXT, click SELECTOR, wait SELECTOR",
+            &[("url", "string"), ("steps", "string")],
+            &["url"],
+        ),
     ]
 }
 

@@ -77,6 +77,7 @@ fn kind_name(kind: ToolEffectKind) -> &'static str {
         ToolEffectKind::Write => "write",
         ToolEffectKind::Command => "run",
         ToolEffectKind::Mcp => "call",
+        ToolEffectKind::Network => "fetch",
     }
 }
 
