@@ -17,8 +17,8 @@
 mod attachments;
 mod ci;
 mod conversations;
-mod imports;
 mod fetch_cache;
+mod imports;
 mod leases;
 pub mod migrations;
 mod model_calls;
@@ -47,8 +47,8 @@ pub use ci::{
 pub use conversations::{
     Conversation, ConversationSummary, Deleted, ListQuery, Message, NewMessage, Page,
 };
-pub use imports::{ImportedConversation, Origin, SessionImportReport};
 pub use fetch_cache::{CachedPage, MAX_CACHED_PAGES};
+pub use imports::{ImportedConversation, Origin, SessionImportReport};
 pub use leases::{HEARTBEAT, LEASE_TTL, RecoveredTask};
 pub use model_calls::{ModelCall, ModelCallOutcome, UsageTotals};
 pub use registry::RegistryEntry;
