@@ -130,6 +130,10 @@ pub enum Error {
     /// unfinished one). Retrying does not help; the hint says what does.
     #[error("{message}")]
     TaskState { message: String, hint: String },
+    /// An A/B test cannot be created, changed or read as asked (a name taken, a bad variant, a
+    /// test that is not running); the hint says what to do.
+    #[error("{message}")]
+    AbTest { message: String, hint: String },
     /// `undo` found no applied task in the repository.
     #[error("no applied task to undo in {repo}")]
     NothingApplied { repo: String },
@@ -179,6 +183,7 @@ impl Error {
             | Error::InvalidArgument(_)
             | Error::ModelSelection { .. }
             | Error::TaskState { .. }
+            | Error::AbTest { .. }
             | Error::AmbiguousId { .. } => ErrorClass::Usage,
             Error::NotFound { .. } | Error::NothingApplied { .. } => ErrorClass::NotFound,
             Error::InvalidImport { .. } => ErrorClass::InvalidData,
@@ -207,7 +212,7 @@ impl Error {
             Error::Git(git) => git.hint(),
             Error::GitHub(github) => github.hint(),
             Error::ModelSelection { hint, .. } => hint.clone(),
-            Error::TaskState { hint, .. } => Some(hint.clone()),
+            Error::TaskState { hint, .. } | Error::AbTest { hint, .. } => Some(hint.clone()),
             Error::NothingApplied { .. } => {
                 Some("`agent task apply ID` applies one; `agent task list` shows them".into())
             }

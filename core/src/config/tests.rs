@@ -533,6 +533,7 @@ fn other_value(spec: &KeySpec) -> String {
             .unwrap()
             .to_string(),
         ValueKind::EnumList(allowed) => allowed[0].to_string(),
+        ValueKind::List => "one,two".into(),
     }
 }
 
