@@ -996,6 +996,10 @@ fn the_repository_key_policy_covers_known_keys_and_denies_the_rest() {
         "chat.approval",
         "task.verify",
         "model.name",
+        "routing.planner",
+        "routing.coder",
+        "routing.reviewer",
+        "routing.tester",
     ] {
         assert!(!trust::applies_untrusted(key), "{key}");
     }
