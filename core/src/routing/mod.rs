@@ -191,3 +191,6 @@ fn selected(
         candidates,
     }
 }
+
+#[cfg(test)]
+mod tests;
