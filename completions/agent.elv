@@ -39,6 +39,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand auth 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
             cand hook 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push'
             cand ci 'Watch GitHub Actions and fix failing runs; show what the monitor did'
+            cand ab 'A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1080,6 +1081,85 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;ci;help;help'= {
         }
+        &'agent;ab'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Start a test between two variants, each a list of KEY=VALUE settings'
+            cand list 'List the tests with their variants'' numbers'
+            cand status 'Success rate, tokens and time per variant, and whether the difference is significant'
+            cand stop 'Stop a test and keep a winner (default: the variant with the better numbers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;ab;create'= {
+            cand --a 'A setting of variant a (repeat for more)'
+            cand --b 'A setting of variant b (repeat for more)'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print the test as JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;ab;list'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print them as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;ab;status'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print the numbers as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;ab;stop'= {
+            cand --winner 'The variant to keep'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print the final numbers as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;ab;help'= {
+            cand create 'Start a test between two variants, each a list of KEY=VALUE settings'
+            cand list 'List the tests with their variants'' numbers'
+            cand status 'Success rate, tokens and time per variant, and whether the difference is significant'
+            cand stop 'Stop a test and keep a winner (default: the variant with the better numbers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;ab;help;create'= {
+        }
+        &'agent;ab;help;list'= {
+        }
+        &'agent;ab;help;status'= {
+        }
+        &'agent;ab;help;stop'= {
+        }
+        &'agent;ab;help;help'= {
+        }
         &'agent;doctor'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -1125,6 +1205,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand auth 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
             cand hook 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push'
             cand ci 'Watch GitHub Actions and fix failing runs; show what the monitor did'
+            cand ab 'A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1290,6 +1371,20 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;ci;watch'= {
         }
         &'agent;help;ci;status'= {
+        }
+        &'agent;help;ab'= {
+            cand create 'Start a test between two variants, each a list of KEY=VALUE settings'
+            cand list 'List the tests with their variants'' numbers'
+            cand status 'Success rate, tokens and time per variant, and whether the difference is significant'
+            cand stop 'Stop a test and keep a winner (default: the variant with the better numbers)'
+        }
+        &'agent;help;ab;create'= {
+        }
+        &'agent;help;ab;list'= {
+        }
+        &'agent;help;ab;status'= {
+        }
+        &'agent;help;ab;stop'= {
         }
         &'agent;help;doctor'= {
         }

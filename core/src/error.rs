@@ -259,6 +259,7 @@ impl Error {
             ),
             Error::NotFound { kind, .. } => Some(match *kind {
                 "task" => "`agent task list` shows task ids".to_string(),
+                "A/B test" => "`agent ab list` shows the tests".to_string(),
                 _ => format!("`agent history list` shows {kind} ids"),
             }),
             Error::AmbiguousId { .. } => Some("give more characters of the id".into()),

@@ -547,5 +547,9 @@ fn ab_stop_takes_the_winner_given_and_bad_input_gets_one_line_and_a_hint() {
             && error.contains("agent ab stop m1"),
         "{error}"
     );
-    home.fails(&["ab", "status", "nope"], 3);
+    let error = home.fails(&["ab", "status", "nope"], 3);
+    assert!(
+        error.contains("hint: `agent ab list` shows the tests"),
+        "{error}"
+    );
 }

@@ -158,8 +158,14 @@ fn enrollment_balances_the_variants_and_applies_models_strategy_and_prompts() {
         let pairs: Vec<String> = pairs.iter().map(|p| p.to_string()).collect();
         Variant::parse(name, &pairs, dir.path()).unwrap()
     };
-    let a = variant("a", &["coder_model=small", "strategy=single", "prompt=short.md"]);
-    let b = variant("b", &["coder_model=large", "strategy=multi", "prompt=long.md"]);
+    let a = variant(
+        "a",
+        &["coder_model=small", "strategy=single", "prompt=short.md"],
+    );
+    let b = variant(
+        "b",
+        &["coder_model=large", "strategy=multi", "prompt=long.md"],
+    );
     assert_eq!(a.prompts[&AgentRole::Coder], "Be brief.");
     ab::create(&store, "t", a, b).unwrap();
 
