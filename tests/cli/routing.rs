@@ -553,3 +553,42 @@ fn ab_stop_takes_the_winner_given_and_bad_input_gets_one_line_and_a_hint() {
         "{error}"
     );
 }
+
+#[test]
+fn a_repository_adds_routing_candidates_only_once_trusted() {
+    let home = Home::new();
+    let repo = project(&home);
+    let repo_arg = repo.display().to_string();
+    std::fs::create_dir_all(repo.join(".agent")).unwrap();
+    std::fs::write(
+        repo.join(".agent/config.toml"),
+        "[routing]\ncoder = [\"openai:elsewhere\", \"local:/tmp/theirs.gguf\"]\nseed = 5\n",
+    )
+    .unwrap();
+    let get = |key: &str| {
+        let output = home
+            .agent()
+            .current_dir(&repo)
+            .args(["config", "get", key])
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    // Untrusted: the candidates are ignored (the seed, harmless, applies), nothing is routed.
+    assert_eq!(get("routing.coder"), "\n");
+    assert_eq!(get("routing.seed"), "5\n");
+    let server = ScriptedServer::start(fixing_script());
+    let events = run_task(&home, &repo_arg, &server, &[("AGENT_MODEL_NAME", "tiny")]);
+    assert!(of_type(&events, "model_selected").is_empty());
+    assert_eq!(requested_models(&server), ["tiny", "tiny", "tiny"]);
+    // Trusted, the array applies as the list it is.
+    home.agent()
+        .current_dir(&repo)
+        .arg("trust")
+        .assert()
+        .success();
+    assert_eq!(
+        get("routing.coder"),
+        "openai:elsewhere,local:/tmp/theirs.gguf\n"
+    );
+}
