@@ -592,3 +592,60 @@ fn a_repository_adds_routing_candidates_only_once_trusted() {
         "openai:elsewhere,local:/tmp/theirs.gguf\n"
     );
 }
+
+#[test]
+fn a_task_served_over_http_is_routed_by_the_same_session() {
+    let home = Home::new();
+    let repo = project(&home);
+    let root = repo.canonicalize().unwrap().display().to_string();
+    let mut store = store(&home);
+    for _ in 0..8 {
+        seed_task(&mut store, &root, "flaky", TaskStatus::Failed, (900, 100));
+        seed_task(
+            &mut store,
+            &root,
+            "steady",
+            TaskStatus::Succeeded,
+            (900, 100),
+        );
+    }
+    drop(store);
+    let model = ScriptedServer::start(fixing_script());
+    let server = crate::server::Server::start_with_env(
+        &home,
+        &[],
+        &[
+            ("AGENT_MODEL_BACKEND", "openai"),
+            ("AGENT_OPENAI_BASE_URL", &model.base_url),
+            ("AGENT_MODEL_NAME", "flaky"),
+            ("AGENT_ROUTING_CODER", "steady"),
+            ("AGENT_ROUTING_SEED", "7"),
+        ],
+    );
+    let created = server.post(
+        "/v1/tasks",
+        serde_json::json!({
+            "description": DESCRIPTION,
+            "repo": root,
+            "strategy": "single",
+            "approval": "auto",
+        }),
+    );
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.json["id"].as_str().unwrap();
+    let events: Vec<Value> = server
+        .events_until(
+            &format!("/v1/tasks/{id}/events"),
+            &[],
+            std::time::Duration::from_secs(60),
+            |event| event["type"] == "task_finished",
+        )
+        .into_iter()
+        .map(|(_, event)| event)
+        .collect();
+    let selected = of_type(&events, "model_selected");
+    assert_eq!(selected.len(), 1);
+    assert_eq!(selected[0]["model"], "steady");
+    assert_eq!(selected[0]["by"], "sampled");
+    assert_eq!(requested_models(&model), ["steady", "steady", "steady"]);
+}
