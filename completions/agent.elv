@@ -42,6 +42,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand mcp 'List and try the MCP servers of [mcp_servers.NAME] in the configuration'
             cand fetch 'Fetch a web page and print its main text as Markdown'
             cand browse 'Open a web page in headless Chromium: its text, a screenshot or a PDF'
+            cand ab 'A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1156,6 +1157,85 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'agent;ab'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Start a test between two variants, each a list of KEY=VALUE settings'
+            cand list 'List the tests with their variants'' numbers'
+            cand status 'Success rate, tokens and time per variant, and whether the difference is significant'
+            cand stop 'Stop a test and keep a winner (default: the variant with the better numbers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;ab;create'= {
+            cand --a 'A setting of variant a (repeat for more)'
+            cand --b 'A setting of variant b (repeat for more)'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print the test as JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;ab;list'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print them as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;ab;status'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print the numbers as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;ab;stop'= {
+            cand --winner 'The variant to keep'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print the final numbers as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;ab;help'= {
+            cand create 'Start a test between two variants, each a list of KEY=VALUE settings'
+            cand list 'List the tests with their variants'' numbers'
+            cand status 'Success rate, tokens and time per variant, and whether the difference is significant'
+            cand stop 'Stop a test and keep a winner (default: the variant with the better numbers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;ab;help;create'= {
+        }
+        &'agent;ab;help;list'= {
+        }
+        &'agent;ab;help;status'= {
+        }
+        &'agent;ab;help;stop'= {
+        }
+        &'agent;ab;help;help'= {
+        }
         &'agent;doctor'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -1204,6 +1284,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand mcp 'List and try the MCP servers of [mcp_servers.NAME] in the configuration'
             cand fetch 'Fetch a web page and print its main text as Markdown'
             cand browse 'Open a web page in headless Chromium: its text, a screenshot or a PDF'
+            cand ab 'A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1381,6 +1462,20 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;fetch'= {
         }
         &'agent;help;browse'= {
+        }
+        &'agent;help;ab'= {
+            cand create 'Start a test between two variants, each a list of KEY=VALUE settings'
+            cand list 'List the tests with their variants'' numbers'
+            cand status 'Success rate, tokens and time per variant, and whether the difference is significant'
+            cand stop 'Stop a test and keep a winner (default: the variant with the better numbers)'
+        }
+        &'agent;help;ab;create'= {
+        }
+        &'agent;help;ab;list'= {
+        }
+        &'agent;help;ab;status'= {
+        }
+        &'agent;help;ab;stop'= {
         }
         &'agent;help;doctor'= {
         }

@@ -48,6 +48,7 @@ complete -c agent -n "__fish_agent_needs_command" -f -a "ci" -d 'Watch GitHub Ac
 complete -c agent -n "__fish_agent_needs_command" -f -a "mcp" -d 'List and try the MCP servers of [mcp_servers.NAME] in the configuration'
 complete -c agent -n "__fish_agent_needs_command" -f -a "fetch" -d 'Fetch a web page and print its main text as Markdown'
 complete -c agent -n "__fish_agent_needs_command" -f -a "browse" -d 'Open a web page in headless Chromium: its text, a screenshot or a PDF'
+complete -c agent -n "__fish_agent_needs_command" -f -a "ab" -d 'A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare'
 complete -c agent -n "__fish_agent_needs_command" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
 complete -c agent -n "__fish_agent_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c agent -n "__fish_agent_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
@@ -917,6 +918,64 @@ complete -c agent -n "__fish_agent_using_subcommand browse" -l log-format -d 'Ho
 json\t''"
 complete -c agent -n "__fish_agent_using_subcommand browse" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand browse" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand ab; and not __fish_seen_subcommand_from create list status stop help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand ab; and not __fish_seen_subcommand_from create list status stop help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand ab; and not __fish_seen_subcommand_from create list status stop help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand ab; and not __fish_seen_subcommand_from create list status stop help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agent -n "__fish_agent_using_subcommand ab; and not __fish_seen_subcommand_from create list status stop help" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand ab; and not __fish_seen_subcommand_from create list status stop help" -f -a "create" -d 'Start a test between two variants, each a list of KEY=VALUE settings'
+complete -c agent -n "__fish_agent_using_subcommand ab; and not __fish_seen_subcommand_from create list status stop help" -f -a "list" -d 'List the tests with their variants\' numbers'
+complete -c agent -n "__fish_agent_using_subcommand ab; and not __fish_seen_subcommand_from create list status stop help" -f -a "status" -d 'Success rate, tokens and time per variant, and whether the difference is significant'
+complete -c agent -n "__fish_agent_using_subcommand ab; and not __fish_seen_subcommand_from create list status stop help" -f -a "stop" -d 'Stop a test and keep a winner (default: the variant with the better numbers)'
+complete -c agent -n "__fish_agent_using_subcommand ab; and not __fish_seen_subcommand_from create list status stop help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from create" -l a -d 'A setting of variant a (repeat for more)' -r
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from create" -l b -d 'A setting of variant b (repeat for more)' -r
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from create" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from create" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from create" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from create" -l json -d 'Print the test as JSON'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from list" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from list" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from list" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from list" -l json -d 'Print them as JSON'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from status" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from status" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from status" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from status" -l json -d 'Print the numbers as JSON'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from stop" -l winner -d 'The variant to keep' -r -f -a "a\t''
+b\t''"
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from stop" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from stop" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from stop" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from stop" -l json -d 'Print the final numbers as JSON'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from help" -f -a "create" -d 'Start a test between two variants, each a list of KEY=VALUE settings'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the tests with their variants\' numbers'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from help" -f -a "status" -d 'Success rate, tokens and time per variant, and whether the difference is significant'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop a test and keep a winner (default: the variant with the better numbers)'
+complete -c agent -n "__fish_agent_using_subcommand ab; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand doctor" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand doctor" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
@@ -942,26 +1001,27 @@ complete -c agent -n "__fish_agent_using_subcommand man" -l log-format -d 'How l
 json\t''"
 complete -c agent -n "__fish_agent_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand man" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "config" -d 'Show and change configuration'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "chat" -d 'Chat with a model that works on this repository (the default on a terminal)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment, review with a model'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "hook" -d 'Install, remove and list agent\'s git hooks: a review before each commit, commit messages, the project\'s check before each push'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "ci" -d 'Watch GitHub Actions and fix failing runs; show what the monitor did'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "mcp" -d 'List and try the MCP servers of [mcp_servers.NAME] in the configuration'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "fetch" -d 'Fetch a web page and print its main text as Markdown'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "browse" -d 'Open a web page in headless Chromium: its text, a screenshot or a PDF'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "config" -d 'Show and change configuration'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "chat" -d 'Chat with a model that works on this repository (the default on a terminal)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment, review with a model'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "hook" -d 'Install, remove and list agent\'s git hooks: a review before each commit, commit messages, the project\'s check before each push'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "ci" -d 'Watch GitHub Actions and fix failing runs; show what the monitor did'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "mcp" -d 'List and try the MCP servers of [mcp_servers.NAME] in the configuration'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "fetch" -d 'Fetch a web page and print its main text as Markdown'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "browse" -d 'Open a web page in headless Chromium: its text, a screenshot or a PDF'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "ab" -d 'A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where configuration and data live'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved configuration'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print one resolved value'
@@ -1009,3 +1069,7 @@ complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from ci" -f -a "status" -d 'Failed runs seen, fix attempts with their outcome and PR, and the fix success rate'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "list" -d 'Every configured server: where it comes from, whether it starts, its tools'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "test" -d 'Start one server (even a disabled one), initialize it, list its tools, with timings'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from ab" -f -a "create" -d 'Start a test between two variants, each a list of KEY=VALUE settings'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from ab" -f -a "list" -d 'List the tests with their variants\' numbers'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from ab" -f -a "status" -d 'Success rate, tokens and time per variant, and whether the difference is significant'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from ab" -f -a "stop" -d 'Stop a test and keep a winner (default: the variant with the better numbers)'

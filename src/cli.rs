@@ -195,6 +195,18 @@ pub enum Command {
     )]
     Browse(BrowseArgs),
 
+    /// A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare
+    ///
+    /// While a test runs, every new task gets one of its variants (the one with fewer tasks so
+    /// far), whose settings win over the configuration and the model router; the task's events
+    /// say which (`ab_assigned`). A model named with --model (or a role's --*-model) keeps the
+    /// task out of tests that set models.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  agent ab create coder-size --a model=qwen2.5-coder:7b --b model=qwen2.5-coder:14b\n  agent ab create prompts --a prompt=prompts/short.md --b prompt=prompts/long.md\n  agent ab status coder-size      success rate, tokens, time per variant and a z-test\n  agent ab stop coder-size        keep the better variant (or --winner a|b)"
+    )]
+    Ab(AbCommand),
+
     /// Check that agent can run here: data directory, database, configuration, git, model backend
     Doctor {
         /// Print the checks as JSON
@@ -248,6 +260,53 @@ pub struct BrowseArgs {
     /// SELECTOR` or `wait SELECTOR`
     #[arg(long = "step", value_name = "STEP")]
     pub steps: Vec<String>,
+}
+
+/// `agent ab …`.
+#[derive(Debug, Subcommand)]
+pub enum AbCommand {
+    /// Start a test between two variants, each a list of KEY=VALUE settings
+    ///
+    /// Keys: model (every role), planner_model, coder_model, reviewer_model, tester_model,
+    /// strategy (auto, single, iterative, multi), prompt (a file with the coder's system prompt,
+    /// read now), planner_prompt, coder_prompt, reviewer_prompt, tester_prompt. Both variants
+    /// set the same keys.
+    Create {
+        /// The test's name (one word)
+        name: String,
+        /// A setting of variant a (repeat for more)
+        #[arg(long = "a", value_name = "KEY=VALUE", required = true)]
+        a: Vec<String>,
+        /// A setting of variant b (repeat for more)
+        #[arg(long = "b", value_name = "KEY=VALUE", required = true)]
+        b: Vec<String>,
+        /// Print the test as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the tests with their variants' numbers
+    List {
+        /// Print them as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Success rate, tokens and time per variant, and whether the difference is significant
+    Status {
+        name: String,
+        /// Print the numbers as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop a test and keep a winner (default: the variant with the better numbers)
+    Stop {
+        name: String,
+        /// The variant to keep
+        #[arg(long, value_parser = ["a", "b"])]
+        winner: Option<String>,
+        /// Print the final numbers as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `agent hook …`.

@@ -1,5 +1,6 @@
 //! The `agent` binary: parses the command line, runs one command, and decides the exit code.
 
+mod ab;
 mod app;
 mod ask;
 mod attach;
@@ -115,6 +116,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Pr(command) => pr::run(&app, command),
         Command::Auth(command) => auth::run(&app, command),
         Command::Ci(command) => ci::run(&app, command),
+        Command::Ab(command) => ab::run(&app, command),
         Command::Hook(command) => hook::run(&app, command),
         Command::Mcp(command) => mcp::run(&app, command),
         Command::Doctor { json } => doctor::run(&app, json),

@@ -14,7 +14,7 @@ use agent_models::tool_format::ToolFormat;
 
 use crate::app::App;
 use crate::backend::select;
-use crate::cli::BackendArgs;
+use crate::cli::{BackendArg, BackendArgs};
 use crate::exit::UserError;
 use crate::tool_check;
 
@@ -148,16 +148,40 @@ impl FlagModels {
             .map(|(_, endpoint)| endpoint.clone())
     }
 
-    /// The model in its backend's own format, set up once.
+    /// The model in its backend's own format, set up once. A `backend:` prefix (a routing
+    /// candidate's `openai:gpt-4o-mini`) picks the backend; the flags' server address then
+    /// only applies when it is the flags' backend too.
     fn plain(&self, model: Option<&str>) -> anyhow::Result<ModelTarget> {
         let key = model.map(str::to_string);
         if let Some((target, _)) = self.lock().get(&key) {
             return Ok(target.clone());
         }
-        let flags = BackendArgs {
-            model: key.clone().or_else(|| self.flags.model.clone()),
+        let (prefix, name) = match model {
+            Some(model) => {
+                let (prefix, name) = agent_core::routing::candidate::split_backend(model);
+                (prefix, Some(name.to_string()))
+            }
+            None => (None, None),
+        };
+        let mut flags = BackendArgs {
+            model: name.or_else(|| self.flags.model.clone()),
             ..self.flags.clone()
         };
+        if let Some(prefix) = prefix {
+            let backend = match prefix {
+                "ollama" => BackendArg::Ollama,
+                "openai" => BackendArg::Openai,
+                _ => BackendArg::Local,
+            };
+            let configured = agent_core::config::Backend::from_name(prefix)
+                == Some(self.resolved.config.model.backend);
+            if flags.backend.is_some_and(|flag| flag != backend)
+                || (flags.backend.is_none() && !configured)
+            {
+                flags.base_url = None;
+            }
+            flags.backend = Some(backend);
+        }
         let selected = select(&self.app, &self.resolved, &flags, self.interactive)?;
         let endpoint = selected.endpoint.clone();
         let target = selected.into_target();
@@ -207,5 +231,9 @@ impl ModelResolver for FlagModels {
 
     fn for_tasks(&self, target: ModelTarget) -> agent_core::Result<ModelTarget> {
         FlagModels::for_tasks(self, target).map_err(as_selection_error)
+    }
+
+    fn named(&self) -> bool {
+        self.flags.model.is_some()
     }
 }

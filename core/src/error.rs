@@ -139,6 +139,10 @@ pub enum Error {
     /// unfinished one). Retrying does not help; the hint says what does.
     #[error("{message}")]
     TaskState { message: String, hint: String },
+    /// An A/B test cannot be created, changed or read as asked (a name taken, a bad variant, a
+    /// test that is not running); the hint says what to do.
+    #[error("{message}")]
+    AbTest { message: String, hint: String },
     /// `undo` found no applied task in the repository.
     #[error("no applied task to undo in {repo}")]
     NothingApplied { repo: String },
@@ -206,6 +210,7 @@ impl Error {
             | Error::InvalidArgument(_)
             | Error::ModelSelection { .. }
             | Error::TaskState { .. }
+            | Error::AbTest { .. }
             | Error::AmbiguousId { .. } => ErrorClass::Usage,
             Error::NotFound { .. } | Error::NothingApplied { .. } | Error::ImportSource { .. } => {
                 ErrorClass::NotFound
@@ -236,7 +241,7 @@ impl Error {
             Error::Git(git) => git.hint(),
             Error::GitHub(github) => github.hint(),
             Error::ModelSelection { hint, .. } => hint.clone(),
-            Error::TaskState { hint, .. } => Some(hint.clone()),
+            Error::TaskState { hint, .. } | Error::AbTest { hint, .. } => Some(hint.clone()),
             Error::ImportSource { hint, .. } => Some(hint.clone()),
             Error::MalformedRecords { .. } => Some(
                 "nothing was imported; fix those records, or pass --skip-bad to import the rest"
@@ -288,6 +293,7 @@ impl Error {
             ),
             Error::NotFound { kind, .. } => Some(match *kind {
                 "task" => "`agent task list` shows task ids".to_string(),
+                "A/B test" => "`agent ab list` shows the tests".to_string(),
                 _ => format!("`agent history list` shows {kind} ids"),
             }),
             Error::AmbiguousId { .. } => Some("give more characters of the id".into()),

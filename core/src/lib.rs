@@ -24,6 +24,7 @@ pub mod process;
 pub mod protocol;
 pub mod redact;
 pub mod review;
+pub mod routing;
 pub mod session;
 pub mod settings;
 pub mod store;

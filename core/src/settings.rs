@@ -101,6 +101,16 @@ pub fn resolve_task(
     .into_iter()
     .filter_map(|(role, model)| Some((role, model.clone()?)))
     .collect();
+    // What the front named itself stays as it is: no routing, no A/B test.
+    let pinned_roles = if model.is_some() {
+        AgentRole::TASK_ROLES.into_iter().collect()
+    } else {
+        role_models
+            .iter()
+            .filter(|(_, model)| !model.trim().is_empty())
+            .map(|(role, _)| *role)
+            .collect()
+    };
     roles.extend(role_models);
     roles.retain(|_, model| !model.trim().is_empty());
     Ok(TaskSpec {
@@ -121,6 +131,7 @@ pub fn resolve_task(
         max_review_rounds: max_review_rounds.unwrap_or(config.task.max_review_rounds),
         model,
         role_models: roles,
+        pinned_roles,
         untrusted: None,
     })
 }

@@ -186,6 +186,16 @@ impl State {
             Event::StrategySelected { reason, .. } => {
                 p.paint(Tone::Dim, &format!("strategy {reason}"))
             }
+            Event::ModelSelected {
+                role, model, by, ..
+            } => p.paint(
+                Tone::Dim,
+                &format!("{role} model {model} ({})", by.as_str().replace('_', " ")),
+            ),
+            Event::AbAssigned(assigned) => p.paint(
+                Tone::Dim,
+                &format!("A/B test {}: variant {}", assigned.test, assigned.variant),
+            ),
             Event::PlanReady { plan } => {
                 let mut text = format!(
                     "{} {} step(s)",

@@ -26,6 +26,7 @@ mod ollama;
 mod packaging;
 mod pr_review;
 mod redaction;
+mod routing;
 mod scripted;
 mod serve;
 mod serve_attach;

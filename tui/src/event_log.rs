@@ -37,6 +37,30 @@ pub fn describe(event: &Event) -> Option<(Option<Tone>, String)> {
             ),
         ),
         Event::StrategySelected { reason, .. } => (None, format!("strategy: {reason}")),
+        Event::ModelSelected {
+            role,
+            model,
+            backend,
+            reason,
+            ..
+        } => (
+            None,
+            format!("{role} model: {model} on {backend} ({reason})"),
+        ),
+        Event::AbAssigned(assigned) => (
+            None,
+            format!(
+                "A/B test {}: variant {} ({})",
+                assigned.test,
+                assigned.variant,
+                assigned
+                    .settings
+                    .iter()
+                    .map(|(key, value)| format!("{key}={value}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
         Event::PlanReady { plan } => (
             None,
             format!(

@@ -25,6 +25,8 @@ pub enum ValueKind {
     Enum(&'static [&'static str]),
     /// Comma-separated words from the list (in a file also an array of them), or empty for none.
     EnumList(&'static [&'static str]),
+    /// Comma-separated strings (in a file also an array of strings), or empty for none.
+    List,
 }
 
 impl ValueKind {
@@ -32,7 +34,10 @@ impl ValueKind {
     pub fn is_optional(&self) -> bool {
         matches!(
             self,
-            ValueKind::OptionalString | ValueKind::OptionalUrl | ValueKind::EnumList(_)
+            ValueKind::OptionalString
+                | ValueKind::OptionalUrl
+                | ValueKind::EnumList(_)
+                | ValueKind::List
         )
     }
 }
@@ -53,6 +58,7 @@ impl fmt::Display for ValueKind {
                 "a comma-separated list of {}, or empty for none",
                 allowed.join(", ")
             ),
+            ValueKind::List => f.write_str("a comma-separated list, or empty for none"),
         }
     }
 }
@@ -187,6 +193,45 @@ pub const KEYS: &[KeySpec] = &[
         kind: ValueKind::OptionalString,
         default: "",
         doc: "model of the tester role; empty uses model.name",
+    },
+    KeySpec {
+        key: "routing.planner",
+        kind: ValueKind::List,
+        default: "",
+        doc: "candidate models of the planner role, one picked per task from past outcomes; empty: no routing",
+    },
+    KeySpec {
+        key: "routing.coder",
+        kind: ValueKind::List,
+        default: "",
+        doc: "candidate models of the coder role (`backend:model` or a name), one picked per task from past outcomes; empty: no routing",
+    },
+    KeySpec {
+        key: "routing.reviewer",
+        kind: ValueKind::List,
+        default: "",
+        doc: "candidate models of the reviewer role, one picked per task from past outcomes; empty: no routing",
+    },
+    KeySpec {
+        key: "routing.tester",
+        kind: ValueKind::List,
+        default: "",
+        doc: "candidate models of the tester role, one picked per task from past outcomes; empty: no routing",
+    },
+    KeySpec {
+        key: "routing.cost_weight",
+        kind: ValueKind::Integer { min: 0, max: 100 },
+        default: "20",
+        doc: "how many points of success probability the costliest candidate's tokens weigh against it",
+    },
+    KeySpec {
+        key: "routing.seed",
+        kind: ValueKind::Integer {
+            min: 0,
+            max: i64::MAX,
+        },
+        default: "0",
+        doc: "seed of the router's random draws (the same history then gives the same choice); 0: fresh each task",
     },
     KeySpec {
         key: "chat.approval",

@@ -30,7 +30,7 @@ pub use mcp::{McpApproval, McpServerConfig, McpTransport};
 pub use settings::{
     Approval, Backend, BrowserConfig, ChatConfig, ColorMode, Config, FetchConfig, GitHubConfig,
     HistoryConfig, HooksConfig, ModelConfig, OllamaConfig, OpenAiConfig, RolesConfig,
-    SandboxConfig, SandboxMode, StoreConfig, TaskConfig, UiConfig,
+    RoutingConfig, SandboxConfig, SandboxMode, StoreConfig, TaskConfig, UiConfig,
 };
 pub use trust::{RepoTrust, TrustList, TrustStatus};
 pub use value::{Origin, Value, from_toml, parse_text};

@@ -13,6 +13,7 @@ pub struct Config {
     pub openai: OpenAiConfig,
     pub task: TaskConfig,
     pub roles: RolesConfig,
+    pub routing: RoutingConfig,
     pub chat: ChatConfig,
     pub sandbox: SandboxConfig,
     pub github: GitHubConfig,
@@ -93,6 +94,47 @@ pub struct RolesConfig {
     pub coder: Option<String>,
     pub reviewer: Option<String>,
     pub tester: Option<String>,
+}
+
+/// `[routing]`: candidate models per role, one chosen per task by the router
+/// ([`crate::routing`]); an empty list leaves the role to `roles.*.model` / `model.name`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RoutingConfig {
+    pub planner: Vec<String>,
+    pub coder: Vec<String>,
+    pub reviewer: Vec<String>,
+    pub tester: Vec<String>,
+    /// Points (of 100) of success probability that the costliest candidate's tokens cost it.
+    pub cost_weight: u32,
+    /// The seed of the router's draws; `None` draws fresh randomness per task.
+    pub seed: Option<u64>,
+}
+
+impl RoutingConfig {
+    /// The candidates of `role` (empty: not routed).
+    pub fn candidates(&self, role: crate::protocol::AgentRole) -> &[String] {
+        use crate::protocol::AgentRole;
+        match role {
+            AgentRole::Planner => &self.planner,
+            AgentRole::Coder => &self.coder,
+            AgentRole::Reviewer => &self.reviewer,
+            AgentRole::Tester => &self.tester,
+            _ => &[],
+        }
+    }
+}
+
+impl Default for RoutingConfig {
+    fn default() -> Self {
+        RoutingConfig {
+            planner: Vec::new(),
+            coder: Vec::new(),
+            reviewer: Vec::new(),
+            tester: Vec::new(),
+            cost_weight: 20,
+            seed: None,
+        }
+    }
 }
 
 /// `[github]`: the GitHub API (pull requests, issues, Actions).
@@ -300,6 +342,7 @@ impl Default for Config {
                 max_review_rounds: 2,
             },
             roles: RolesConfig::default(),
+            routing: RoutingConfig::default(),
             chat: ChatConfig {
                 approval: Approval::OnWrite,
             },
@@ -400,6 +443,14 @@ fn build(r: &mut Reader<'_>) -> Config {
             coder: r.optional_string("roles.coder.model"),
             reviewer: r.optional_string("roles.reviewer.model"),
             tester: r.optional_string("roles.tester.model"),
+        },
+        routing: RoutingConfig {
+            planner: r.list("routing.planner"),
+            coder: r.list("routing.coder"),
+            reviewer: r.list("routing.reviewer"),
+            tester: r.list("routing.tester"),
+            cost_weight: r.integer("routing.cost_weight", d.routing.cost_weight),
+            seed: Some(r.integer("routing.seed", 0u64)).filter(|seed| *seed != 0),
         },
         github: GitHubConfig {
             api_url: r.string("github.api_url", d.github.api_url),

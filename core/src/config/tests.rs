@@ -533,6 +533,7 @@ fn other_value(spec: &KeySpec) -> String {
             .unwrap()
             .to_string(),
         ValueKind::EnumList(allowed) => allowed[0].to_string(),
+        ValueKind::List => "one,two".into(),
     }
 }
 
@@ -995,6 +996,10 @@ fn the_repository_key_policy_covers_known_keys_and_denies_the_rest() {
         "chat.approval",
         "task.verify",
         "model.name",
+        "routing.planner",
+        "routing.coder",
+        "routing.reviewer",
+        "routing.tester",
     ] {
         assert!(!trust::applies_untrusted(key), "{key}");
     }

@@ -99,6 +99,30 @@ pub const REPO_KEY_POLICY: &[RepoKeyPolicy] = &[
         "as model.name: a `.gguf` path loads a file the repository chose",
     ),
     needs_trust(
+        "routing.planner",
+        "candidates receive your code: a `backend:` prefix or a `.gguf` path sends it where the repository chose",
+    ),
+    needs_trust(
+        "routing.coder",
+        "candidates receive your code: a `backend:` prefix or a `.gguf` path sends it where the repository chose",
+    ),
+    needs_trust(
+        "routing.reviewer",
+        "candidates receive your code: a `backend:` prefix or a `.gguf` path sends it where the repository chose",
+    ),
+    needs_trust(
+        "routing.tester",
+        "candidates receive your code: a `backend:` prefix or a `.gguf` path sends it where the repository chose",
+    ),
+    harmless(
+        "routing.cost_weight",
+        "weighs cost among the candidates you chose; no destination, credential or command",
+    ),
+    harmless(
+        "routing.seed",
+        "fixes the router's random draws among the candidates you chose",
+    ),
+    needs_trust(
         "chat.approval",
         "`auto` lets the chat run commands and change your files without asking",
     ),

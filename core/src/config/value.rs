@@ -143,7 +143,7 @@ pub fn parse_text(spec: &KeySpec, text: &str, origin: &str) -> Result<Value> {
             check_enum(spec.kind, trimmed).map_err(invalid)?;
             Ok(Value::String(trimmed.to_string()))
         }
-        ValueKind::EnumList(_) => {
+        ValueKind::EnumList(_) | ValueKind::List => {
             let items: Vec<&str> = text.split(',').map(str::trim).collect();
             Ok(Value::String(
                 check_enum_list(spec.kind, &items).map_err(invalid)?,
@@ -183,13 +183,13 @@ pub fn from_toml(spec: &KeySpec, value: &toml::Value, origin: &str) -> Result<Va
             check_enum(spec.kind, s).map_err(invalid)?;
             Ok(Value::String(s.clone()))
         }
-        (ValueKind::EnumList(_), toml::Value::String(s)) => {
+        (ValueKind::EnumList(_) | ValueKind::List, toml::Value::String(s)) => {
             let items: Vec<&str> = s.split(',').map(str::trim).collect();
             Ok(Value::String(
                 check_enum_list(spec.kind, &items).map_err(invalid)?,
             ))
         }
-        (ValueKind::EnumList(_), toml::Value::Array(array)) => {
+        (ValueKind::EnumList(_) | ValueKind::List, toml::Value::Array(array)) => {
             let items = array
                 .iter()
                 .map(|item| item.as_str().map(str::trim).ok_or_else(mismatch))
@@ -249,15 +249,17 @@ fn check_enum(kind: ValueKind, text: &str) -> std::result::Result<(), String> {
     }
 }
 
-/// The words of a list value, each checked, joined with `,` (empty items dropped, each word
-/// once): the one text form of the value.
+/// The words of a list value, each checked (against the allowed words of an enum list), joined
+/// with `,` (empty items dropped, each word once): the one text form of the value.
 fn check_enum_list(kind: ValueKind, items: &[&str]) -> std::result::Result<String, String> {
-    let ValueKind::EnumList(allowed) = kind else {
-        return Ok(items.join(","));
+    let allowed = match kind {
+        ValueKind::EnumList(allowed) => Some(allowed),
+        ValueKind::List => None,
+        _ => return Ok(items.join(",")),
     };
     let mut words: Vec<&str> = Vec::new();
     for item in items.iter().copied().filter(|item| !item.is_empty()) {
-        if !allowed.contains(&item) {
+        if allowed.is_some_and(|allowed| !allowed.contains(&item)) {
             return Err(format!("`{item}` is not allowed; expected {kind}"));
         }
         if !words.contains(&item) {

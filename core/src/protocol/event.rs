@@ -58,6 +58,23 @@ pub enum Event {
         reason: String,
         by: SelectedBy,
     },
+    /// A role's model for this task, chosen once (so every request of the role goes to it):
+    /// by the router from the candidates of `routing.<role>` (`by: sampled`, or `cold_start`:
+    /// the configured default while no candidate has history), or by an A/B test (`by:
+    /// ab_test`). `candidates` are the router's numbers for this complexity.
+    ModelSelected {
+        role: AgentRole,
+        model: String,
+        backend: String,
+        by: super::ModelChoice,
+        complexity: Complexity,
+        reason: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        candidates: Vec<super::CandidateScore>,
+    },
+    /// The task takes part in a running A/B test with this variant; its settings override the
+    /// configuration and the router for the keys they set.
+    AbAssigned(super::AbVariantRef),
     /// The planner's plan (MultiAgent).
     PlanReady { plan: Plan },
     /// The reviewer's verdict on the diff (MultiAgent); `round` counts from 1.
@@ -290,6 +307,8 @@ impl Event {
             Event::TaskCreated { .. } => "task_created",
             Event::TaskStatus(_) => "task_status",
             Event::StrategySelected { .. } => "strategy_selected",
+            Event::ModelSelected { .. } => "model_selected",
+            Event::AbAssigned(_) => "ab_assigned",
             Event::PlanReady { .. } => "plan_ready",
             Event::ReviewVerdict { .. } => "review_verdict",
             Event::WorkspaceReady { .. } => "workspace_ready",

@@ -7,6 +7,7 @@
 mod event;
 mod names;
 mod op;
+mod routing;
 mod types;
 
 pub use event::{
@@ -17,6 +18,7 @@ pub use names::{
     AgentRole, FinishReason, SelectedBy, StepKind, StrategyChoice, StrategyKind, TurnEndOutcome,
 };
 pub use op::{ChatSpec, Op, TaskSpec};
+pub use routing::{AbVariantRef, CandidateScore, ModelChoice};
 pub use types::{Complexity, DiffStat, Plan, PlanStep, TaskStatus};
 
 #[cfg(test)]

@@ -93,6 +93,10 @@ pub struct TaskSpec {
     /// Models of particular roles, by role name (`planner`, `coder`, `reviewer`, `tester`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub role_models: BTreeMap<super::AgentRole, String>,
+    /// Roles whose model the front named itself (a flag, a request's body): neither the router
+    /// nor an A/B test changes them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub pinned_roles: std::collections::BTreeSet<super::AgentRole>,
     /// Set when the task was started from untrusted text (a GitHub comment, a CI log): its
     /// commands must match an allowlist and get no credentials ([`crate::untrusted`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]

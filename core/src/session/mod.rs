@@ -43,6 +43,12 @@ pub trait ModelResolver: Send + Sync {
     fn for_tasks(&self, target: ModelTarget) -> Result<ModelTarget> {
         Ok(target)
     }
+
+    /// Whether the process itself was told which model to use (a `--model` flag): then every
+    /// role of its tasks keeps that model, neither routed nor set by an A/B test.
+    fn named(&self) -> bool {
+        false
+    }
 }
 
 /// What a session is set up with: where things are, the configuration, how models are found.

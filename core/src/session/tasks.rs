@@ -29,7 +29,37 @@ pub(crate) fn start(
     // A repository without commits or an unknown base is the op's error, not a failed task.
     crate::git::resolve_base(&repo_root, &spec.base)?;
     let setup = &shared.setup;
+    let store = shared.open_store()?;
+    let mut spec = spec;
+    if setup.models.named() {
+        spec.pinned_roles
+            .extend(crate::protocol::AgentRole::TASK_ROLES);
+    }
+    // Running A/B tests, then the router: each role's model chosen once, for the whole task.
+    let mut coin = crate::routing::rng(setup.config.routing.seed, 0);
+    let enrollment =
+        crate::routing::ab::enroll(&store, &mut spec, &mut || rand::Rng::random(&mut coin))?;
     let model = setup.models.resolve(spec.model.as_deref())?;
+    let complexity = crate::classify::classify(&spec.description).complexity;
+    let default = crate::routing::Candidate {
+        spec: model.model.clone(),
+        backend: model.backend_name.clone(),
+        model: model.model.clone(),
+    };
+    let selections = crate::routing::route_task(
+        &store,
+        &setup.config.routing,
+        &mut spec,
+        &default,
+        complexity,
+        &enrollment.models,
+    )?;
+    let mut routing_events: Vec<Event> = enrollment
+        .assignments
+        .iter()
+        .map(|(_, variant)| Event::AbAssigned(variant.clone()))
+        .collect();
+    routing_events.extend(selections);
     let mut role_models = HashMap::new();
     for (role, name) in &spec.role_models {
         if name.trim().is_empty() || *name == model.model {
@@ -43,10 +73,17 @@ pub(crate) fn start(
         .into_iter()
         .map(|(role, target)| Ok((role, setup.models.for_tasks(target)?)))
         .collect::<Result<HashMap<_, _>>>()?;
-    let store = shared.open_store()?;
     // Stored before the op returns: a front may ask about the task the moment it has its id.
     let recorded = runner::record_task(&store, &spec, &model)?;
     let task_id = recorded.task_id.clone();
+    for (test_id, variant) in &enrollment.assignments {
+        if let Err(error) = store.assign_ab_variant(test_id, &task_id, &variant.variant) {
+            // A task whose assignment was lost would skew the test: it does not run.
+            let mut store = store;
+            let _ = store.set_task_status(&task_id, TaskStatus::Failed);
+            return Err(error);
+        }
+    }
     let (cancel, cancel_receiver) = watch::channel(false);
     let asker: Box<dyn Asker> = if answers_approvals {
         Box::new(SessionAsker::new(
@@ -63,6 +100,8 @@ pub(crate) fn start(
         spec,
         model,
         role_models,
+        routing_events,
+        prompt_overrides: enrollment.prompts,
         asker,
         worktrees_dir: setup.worktrees_dir.clone(),
         user_prompts_dir: setup.user_prompts_dir.clone(),

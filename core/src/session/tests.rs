@@ -319,6 +319,7 @@ async fn ops_on_unknown_chats_and_bad_models_fail_at_once() {
             max_review_rounds: 0,
             model: None,
             role_models: Default::default(),
+            pinned_roles: Default::default(),
             untrusted: None,
         },
         answers_approvals: false,

@@ -74,6 +74,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 14,
         sql: include_str!("migrations/0014_import_origins.sql"),
     },
+    Migration {
+        version: 17,
+        sql: include_str!("migrations/0017_ab_winner_and_routing.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

@@ -14,6 +14,7 @@
 //! messages — so credentials and URL passwords never reach the file (history imports excepted:
 //! they are the user's own records, kept byte for byte).
 
+mod ab;
 mod attachments;
 mod ci;
 mod conversations;
@@ -23,6 +24,7 @@ mod leases;
 pub mod migrations;
 mod model_calls;
 mod registry;
+mod routing;
 pub(crate) mod search;
 mod stats;
 mod tasks;
@@ -40,6 +42,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use crate::error::{Error, Result};
 use crate::redact::Redactor;
 
+pub use ab::{AbTestRecord, AbVariantTotals};
 pub use attachments::Attachment;
 pub use ci::{
     CiRun, CiSummary, FixAttempt, FixClaim, FixCounts, FixOutcome, NewFixAttempt, RunHandling,
@@ -52,6 +55,7 @@ pub use imports::{ImportedConversation, Origin, SessionImportReport};
 pub use leases::{HEARTBEAT, LEASE_TTL, RecoveredTask};
 pub use model_calls::{ModelCall, ModelCallOutcome, UsageTotals};
 pub use registry::RegistryEntry;
+pub use routing::ModelOutcomes;
 pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
 pub use stats::DashboardStats;
 pub use tasks::{EditOutcomeStats, NewTask, TaskCursor, TaskEnding, TaskQuery, TaskRecord};

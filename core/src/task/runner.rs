@@ -38,6 +38,12 @@ pub struct RunRequest {
     pub model: ModelTarget,
     /// Models of particular roles, by role name.
     pub role_models: HashMap<super::role::Role, ModelTarget>,
+    /// What the session's routing decided (`ab_assigned`, `model_selected`), emitted after
+    /// `strategy_selected` ([`crate::routing`]).
+    pub routing_events: Vec<Event>,
+    /// System prompt templates of roles that an A/B test variant set; they replace the role's
+    /// prompt file.
+    pub prompt_overrides: HashMap<super::role::Role, String>,
     /// Who answers approval questions ([`super::approval::NoTerminal`] when nobody can).
     pub asker: Box<dyn Asker>,
     /// Where task worktrees are created (one directory per task).
@@ -156,6 +162,8 @@ pub async fn run_task(
         spec,
         model,
         role_models,
+        routing_events,
+        prompt_overrides,
         asker,
         worktrees_dir,
         user_prompts_dir,
@@ -195,6 +203,9 @@ pub async fn run_task(
         reason: selection_reason.clone(),
         by: chosen_by,
     })?;
+    for event in routing_events {
+        log.emit(event)?;
+    }
     log.store_mut()
         .set_task_status(&task_id, TaskStatus::Running)?;
     log.emit(Event::TaskStatus(TaskStatusChange {
@@ -247,6 +258,7 @@ pub async fn run_task(
         &focus,
         user_prompts_dir,
         verify_command.as_ref(),
+        &prompt_overrides,
     );
     // The task's commands may write the worktree (and its own git metadata, not the
     // repository's), a temporary directory of the task's own and the build directories.
@@ -426,6 +438,7 @@ fn role_prompts(
     focus: &Path,
     user_prompts_dir: Option<PathBuf>,
     verify: Option<&VerifyCommand>,
+    overrides: &HashMap<super::role::Role, String>,
 ) -> HashMap<super::role::Role, String> {
     let sources = PromptSources {
         repo_dir: Some(prompts::repo_prompts_dir(worktree)),
@@ -438,10 +451,13 @@ fn role_prompts(
     role::ALL
         .iter()
         .map(|role| {
-            let template = sources
-                .load(role.as_str())
-                .map(|p| p.text)
-                .unwrap_or_default();
+            let template = match overrides.get(role) {
+                Some(text) => text.clone(),
+                None => sources
+                    .load(role.as_str())
+                    .map(|p| p.text)
+                    .unwrap_or_default(),
+            };
             let text = prompts::render(
                 &template,
                 &[
