@@ -28,6 +28,8 @@ pub struct TaskOverrides {
     pub model: Option<String>,
     /// Models of particular roles (planner, coder, reviewer, tester).
     pub role_models: BTreeMap<AgentRole, String>,
+    /// Skip the answer cache (`--no-cache`).
+    pub no_cache: bool,
 }
 
 /// What the task is about.
@@ -58,6 +60,7 @@ pub fn resolve_task(
         timeout_seconds,
         model,
         role_models,
+        no_cache,
     } = overrides;
     let TaskRequest {
         description,
@@ -122,6 +125,7 @@ pub fn resolve_task(
         model,
         role_models: roles,
         untrusted: None,
+        no_cache,
     })
 }
 

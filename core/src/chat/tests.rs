@@ -58,6 +58,7 @@ fn session(
                 model: "tiny".into(),
                 options: Default::default(),
                 context_length: None,
+                cache: crate::cache::CachePolicy::off(),
             },
             approval: Approval::Auto,
             asker: Box::new(NoTerminal),

@@ -25,9 +25,9 @@ pub use layers::{
     repo_config_file,
 };
 pub use settings::{
-    Approval, Backend, ChatConfig, ColorMode, Config, GitHubConfig, HistoryConfig, HooksConfig,
-    ModelConfig, OllamaConfig, OpenAiConfig, RolesConfig, SandboxConfig, SandboxMode, StoreConfig,
-    TaskConfig, UiConfig,
+    Approval, Backend, CacheConfig, ChatConfig, ColorMode, Config, GitHubConfig, HistoryConfig,
+    HooksConfig, ModelConfig, OllamaConfig, OpenAiConfig, RolesConfig, SandboxConfig, SandboxMode,
+    StoreConfig, TaskConfig, UiConfig,
 };
 pub use trust::{RepoTrust, TrustList, TrustStatus};
 pub use value::{Origin, Value, from_toml, parse_text};

@@ -21,6 +21,7 @@ pub struct Config {
     pub ui: UiConfig,
     pub history: HistoryConfig,
     pub store: StoreConfig,
+    pub cache: CacheConfig,
 }
 
 /// `[model]`: which model serves the agent.
@@ -150,6 +151,14 @@ pub struct HistoryConfig {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StoreConfig {
     pub busy_timeout_ms: u64,
+}
+
+/// `[cache]`: the answer cache of temperature-0 model requests.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CacheConfig {
+    pub enabled: bool,
+    /// Seconds a kept answer is served.
+    pub ttl: u64,
 }
 
 /// `model.backend`: which backend serves models.
@@ -311,6 +320,10 @@ impl Default for Config {
             store: StoreConfig {
                 busy_timeout_ms: 5000,
             },
+            cache: CacheConfig {
+                enabled: true,
+                ttl: 604_800,
+            },
         }
     }
 }
@@ -397,6 +410,10 @@ fn build(r: &mut Reader<'_>) -> Config {
         },
         store: StoreConfig {
             busy_timeout_ms: r.integer("store.busy_timeout_ms", d.store.busy_timeout_ms),
+        },
+        cache: CacheConfig {
+            enabled: r.boolean("cache.enabled", d.cache.enabled),
+            ttl: r.integer("cache.ttl", d.cache.ttl),
         },
     }
 }

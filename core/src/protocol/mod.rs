@@ -14,7 +14,8 @@ pub use event::{
     ToolEffectKind,
 };
 pub use names::{
-    AgentRole, FinishReason, SelectedBy, StepKind, StrategyChoice, StrategyKind, TurnEndOutcome,
+    AgentRole, CacheOutcome, FinishReason, SelectedBy, StepKind, StrategyChoice, StrategyKind,
+    TurnEndOutcome,
 };
 pub use op::{ChatSpec, Op, TaskSpec};
 pub use types::{Complexity, DiffStat, Plan, PlanStep, TaskStatus};

@@ -19,6 +19,7 @@ mod ci;
 mod conversations;
 mod leases;
 pub mod migrations;
+mod model_cache;
 mod model_calls;
 mod registry;
 pub(crate) mod search;
@@ -46,6 +47,7 @@ pub use conversations::{
     Conversation, ConversationSummary, Deleted, ListQuery, Message, NewMessage, Page,
 };
 pub use leases::{HEARTBEAT, LEASE_TTL, RecoveredTask};
+pub use model_cache::CacheStats;
 pub use model_calls::{ModelCall, ModelCallOutcome, UsageTotals};
 pub use registry::RegistryEntry;
 pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
