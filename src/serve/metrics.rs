@@ -110,7 +110,7 @@ impl Metrics {
         );
         // Both results exist from the start, so a scrape reads 0 rather than nothing.
         for result in ["hit", "miss"] {
-            model_cache.get_or_create(&CacheLabels {
+            let _ = model_cache.get_or_create(&CacheLabels {
                 result: result.to_string(),
             });
         }

@@ -260,3 +260,43 @@ fn serve_counts_cache_hits_in_metrics_and_the_dashboard() {
     assert_eq!(dashboard.json["cache"]["hit_rate"], 0.5);
     assert_eq!(dashboard.json["cache"]["entries"], 1);
 }
+
+#[test]
+fn an_ollama_model_is_known_by_its_digest_and_cached() {
+    let home = Home::new();
+    let (base, seen) = crate::fake_ollama::serve_ollama();
+    let ask = || {
+        let output = home
+            .agent()
+            .env("OLLAMA_HOST", &base)
+            .args([
+                "ask",
+                "hi",
+                "--model",
+                "qwen2.5-coder:7b",
+                "--temperature",
+                "0",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).to_string()
+    };
+    let chats = || {
+        seen.lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == "/api/chat")
+            .count()
+    };
+    assert_eq!(ask(), "Hi there\n");
+    assert_eq!(chats(), 1);
+    assert_eq!(ask(), "Hi there\n");
+    assert_eq!(chats(), 1, "the same digest: answered from the cache");
+    // The digest was asked of the server (`/api/tags`), once per process.
+    assert!(seen.lock().unwrap().iter().any(|r| r.path == "/api/tags"));
+}
