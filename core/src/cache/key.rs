@@ -114,7 +114,8 @@ mod tests {
         };
         let a: Value = serde_json::from_str(r#"{"path":"a","limit":1}"#).unwrap();
         let b: Value = serde_json::from_str(r#"{"limit":1,"path":"a"}"#).unwrap();
-        assert_eq!(a.to_string() == b.to_string(), false);
+        let (a_text, b_text) = (a.to_string(), b.to_string());
+        assert_ne!(a_text, b_text, "the two spellings differ as text");
         assert_eq!(with(a), with(b));
     }
 
