@@ -300,3 +300,23 @@ fn an_ollama_model_is_known_by_its_digest_and_cached() {
     // The digest was asked of the server (`/api/tags`), once per process.
     assert!(seen.lock().unwrap().iter().any(|r| r.path == "/api/tags"));
 }
+
+#[test]
+fn retry_attach_refuses_no_cache_since_the_server_runs_the_stored_request() {
+    let home = Home::new();
+    let stderr = home.fails(
+        &[
+            "task",
+            "retry",
+            "0123456789abcdef",
+            "--attach",
+            "http://127.0.0.1:9",
+            "--no-cache",
+        ],
+        2,
+    );
+    assert!(
+        stderr.contains("--no-cache cannot be used with `task retry --attach`"),
+        "{stderr}"
+    );
+}
