@@ -944,7 +944,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__ask)
-            opts="-q -m -c -h -V --system --json --quiet --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
+            opts="-q -m -c -h -V --system --json --quiet --no-cache --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1242,7 +1242,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__chat)
-            opts="-m -c -h -V --continue --resume --attach --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
+            opts="-m -c -h -V --continue --resume --attach --no-cache --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5218,7 +5218,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__task__subcmd__retry)
-            opts="-m -c -h -V --strategy --max-iterations --max-review-rounds --planner-model --coder-model --reviewer-model --tester-model --approval --verify --max-turns --max-tool-calls --max-tokens-total --timeout --json --attach --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
+            opts="-m -c -h -V --strategy --max-iterations --max-review-rounds --planner-model --coder-model --reviewer-model --tester-model --approval --verify --max-turns --max-tool-calls --max-tokens-total --timeout --no-cache --json --attach --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5336,7 +5336,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__task__subcmd__run)
-            opts="-m -c -h -V --issue --pr --draft --repo --base --strategy --max-iterations --max-review-rounds --planner-model --coder-model --reviewer-model --tester-model --approval --verify --max-turns --max-tool-calls --max-tokens-total --timeout --json --attach --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
+            opts="-m -c -h -V --issue --pr --draft --repo --base --strategy --max-iterations --max-review-rounds --planner-model --coder-model --reviewer-model --tester-model --approval --verify --max-turns --max-tool-calls --max-tokens-total --timeout --no-cache --json --attach --backend --base-url --model --temperature --max-tokens --context --seed --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -238,6 +238,7 @@ never\t''"
 complete -c agent -n "__fish_agent_using_subcommand chat" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
 json\t''"
 complete -c agent -n "__fish_agent_using_subcommand chat" -l continue -d 'Continue the last conversation in this repository'
+complete -c agent -n "__fish_agent_using_subcommand chat" -l no-cache -d 'Ask the model even when the answer cache holds this request\'s answer (temperature 0), and keep nothing [default: cache.enabled]'
 complete -c agent -n "__fish_agent_using_subcommand chat" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand chat" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand ask" -l system -d 'A system prompt to put first' -r
@@ -258,6 +259,7 @@ complete -c agent -n "__fish_agent_using_subcommand ask" -l log-format -d 'How l
 json\t''"
 complete -c agent -n "__fish_agent_using_subcommand ask" -l json -d 'Print the event stream as JSON lines instead of text'
 complete -c agent -n "__fish_agent_using_subcommand ask" -s q -l quiet -d 'Do not print token counts and speed on stderr'
+complete -c agent -n "__fish_agent_using_subcommand ask" -l no-cache -d 'Ask the model even when the answer cache holds this request\'s answer (temperature 0), and keep nothing [default: cache.enabled]'
 complete -c agent -n "__fish_agent_using_subcommand ask" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand ask" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand models; and not __fish_seen_subcommand_from list show pull use rm bench probe recommend help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
@@ -431,6 +433,7 @@ complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcom
 json\t''"
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l pr -d 'When the task succeeds, push its branch and open a pull request'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l draft -d 'With --pr: open the pull request as a draft'
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l no-cache -d 'Ask the model even when the answer cache holds this request\'s answer (temperature 0), and keep nothing [default: cache.enabled]'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -l json -d 'Print every event as a JSON line on stdout instead of the summary'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
@@ -507,6 +510,7 @@ always\t''
 never\t''"
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
 json\t''"
+complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l no-cache -d 'Ask the model even when the answer cache holds this request\'s answer (temperature 0), and keep nothing [default: cache.enabled]'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -l json -d 'Print every event as a JSON line on stdout instead of the summary'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand task; and __fish_seen_subcommand_from retry" -s V -l version -d 'Print version'

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use agent_core::ErrorClass;
-use agent_core::protocol::{ChatSpec, Event, EventEnvelope, FinishReason, Op};
+use agent_core::protocol::{CacheOutcome, ChatSpec, Event, EventEnvelope, FinishReason, Op};
 use agent_tui::Tone;
 use anyhow::Result;
 
@@ -27,6 +27,8 @@ struct Outcome {
     prompt_tokens: u32,
     completion_tokens: u32,
     decode_tokens_per_second: Option<f64>,
+    /// Answered from the answer cache.
+    cached: bool,
     error: Option<(String, Option<String>, Option<ErrorClass>)>,
     interrupted: bool,
     /// Whether the answer's text ended with a newline.
@@ -50,6 +52,7 @@ pub fn run(app: &App, args: AskArgs) -> Result<Exit> {
             bare: true,
             system: args.system.clone(),
             answers_approvals: false,
+            no_cache: args.no_cache,
         },
     })?;
     session.submit(Op::UserTurn {
@@ -132,13 +135,18 @@ pub fn run(app: &App, args: AskArgs) -> Result<Exit> {
         } else {
             ""
         };
-        note(&painter.paint(
-            Tone::Dim,
-            &format!(
+        let line = if outcome.cached {
+            format!(
+                "{} via {} · from the answer cache, no tokens spent (--no-cache asks the model){cut}",
+                target.model, target.backend_name
+            )
+        } else {
+            format!(
                 "{} via {} · {} prompt + {} answer tokens{speed}{cut}",
                 target.model, target.backend_name, outcome.prompt_tokens, outcome.completion_tokens
-            ),
-        ));
+            )
+        };
+        note(&painter.paint(Tone::Dim, &line));
     }
     Ok(Exit::Ok)
 }
@@ -167,8 +175,10 @@ fn show(
             prompt_tokens,
             completion_tokens,
             decode_tokens_per_second,
+            cache,
             ..
         } => {
+            outcome.cached = *cache == Some(CacheOutcome::Hit);
             outcome.reason = Some(*reason);
             outcome.prompt_tokens = *prompt_tokens;
             outcome.completion_tokens = *completion_tokens;

@@ -38,6 +38,7 @@ impl Selected {
             model: self.model,
             options: self.options,
             context_length: Some(self.context_length),
+            cache: agent_core::cache::CachePolicy::off(),
         }
     }
 }

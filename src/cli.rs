@@ -925,6 +925,10 @@ pub struct TaskRunOptions {
     /// Most wall time in seconds, verification included
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT)]
     pub timeout: u64,
+    /// Ask the model even when the answer cache holds this request's answer (temperature 0),
+    /// and keep nothing [default: cache.enabled]
+    #[arg(long)]
+    pub no_cache: bool,
     /// Print every event as a JSON line on stdout instead of the summary
     #[arg(long)]
     pub json: bool,
@@ -1007,6 +1011,10 @@ pub struct ChatArgs {
     /// (token: AGENT_SERVE_TOKEN, else the server's token file); its backend runs the model
     #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "", value_parser = attach_url)]
     pub attach: Option<String>,
+    /// Ask the model even when the answer cache holds this request's answer (temperature 0),
+    /// and keep nothing [default: cache.enabled]
+    #[arg(long)]
+    pub no_cache: bool,
     #[command(flatten)]
     pub backend: BackendArgs,
 }
@@ -1024,6 +1032,10 @@ pub struct AskArgs {
     /// Do not print token counts and speed on stderr
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Ask the model even when the answer cache holds this request's answer (temperature 0),
+    /// and keep nothing [default: cache.enabled]
+    #[arg(long)]
+    pub no_cache: bool,
     #[command(flatten)]
     pub backend: BackendArgs,
 }

@@ -67,6 +67,7 @@ pub fn check(
                 ModelCallOutcome::Ok
             },
             error,
+            cache: None,
         });
     };
     let check = match outcome {

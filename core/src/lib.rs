@@ -4,6 +4,7 @@
 //! The core never prints and never decides exit codes: it returns typed results and errors
 //! ([`Error::class`], [`Error::hint`]) that the fronts render.
 
+pub mod cache;
 pub mod chat;
 pub mod ci;
 pub mod classify;

@@ -28,6 +28,8 @@ pub struct TaskOverrides {
     pub model: Option<String>,
     /// Models of particular roles (planner, coder, reviewer, tester).
     pub role_models: BTreeMap<AgentRole, String>,
+    /// Skip the answer cache (`--no-cache`).
+    pub no_cache: bool,
 }
 
 /// What the task is about.
@@ -58,6 +60,7 @@ pub fn resolve_task(
         timeout_seconds,
         model,
         role_models,
+        no_cache,
     } = overrides;
     let TaskRequest {
         description,
@@ -133,6 +136,7 @@ pub fn resolve_task(
         role_models: roles,
         pinned_roles,
         untrusted: None,
+        no_cache,
     })
 }
 

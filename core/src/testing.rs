@@ -18,6 +18,10 @@ impl ChatBackend for Scripted {
         "openai"
     }
 
+    fn model_identity<'a>(&'a self, model: &'a str) -> agent_models::IdentityFuture<'a> {
+        Box::pin(std::future::ready(Some(format!("scripted {model}"))))
+    }
+
     fn chat(&self, request: ChatRequest) -> ChatStream {
         self.seen.lock().unwrap().push(request);
         let mut replies = self.replies.lock().unwrap();

@@ -1,6 +1,7 @@
 //! The one chat API every backend speaks: a request with messages, tools and sampling options,
 //! answered by a stream of events (text deltas, tool calls, usage, done).
 
+use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
@@ -182,6 +183,9 @@ pub enum ChatEvent {
 /// thread stops).
 pub type ChatStream = Pin<Box<dyn Stream<Item = Result<ChatEvent, ModelError>> + Send>>;
 
+/// What [`ChatBackend::model_identity`] answers: a future of the identity, if one is known.
+pub type IdentityFuture<'a> = Pin<Box<dyn Future<Output = Option<String>> + Send + 'a>>;
+
 /// A backend that can answer chat requests.
 pub trait ChatBackend: Send + Sync {
     /// The backend's short name, as in `--backend` and the model_calls table: `ollama`, `openai`, `local`.
@@ -189,6 +193,14 @@ pub trait ChatBackend: Send + Sync {
 
     /// Starts a chat call. Failures to connect arrive as the stream's first item.
     fn chat(&self, request: ChatRequest) -> ChatStream;
+
+    /// What names `model`'s weights on this backend, for caching answers: an Ollama model's
+    /// digest, a GGUF file's path, size and modification time, a server's URL and model name.
+    /// Two calls that answer the same text must mean the same weights; `None` (the default)
+    /// when the backend cannot tell, and then nothing is cached.
+    fn model_identity<'a>(&'a self, _model: &'a str) -> IdentityFuture<'a> {
+        Box::pin(std::future::ready(None))
+    }
 }
 
 #[cfg(test)]

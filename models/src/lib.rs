@@ -22,8 +22,8 @@ pub mod text;
 pub mod tool_format;
 
 pub use chat::{
-    ChatBackend, ChatEvent, ChatMessage, ChatRequest, ChatStream, DoneReason, SamplingOptions,
-    ToolCall, ToolSpec, Usage,
+    ChatBackend, ChatEvent, ChatMessage, ChatRequest, ChatStream, DoneReason, IdentityFuture,
+    SamplingOptions, ToolCall, ToolSpec, Usage,
 };
 pub use context::{estimate_prompt_tokens, estimate_tokens, fits_context};
 pub use error::{ModelError, Result};

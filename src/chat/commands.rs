@@ -27,6 +27,8 @@ pub struct Executor {
     ui: mpsc::UnboundedSender<UiMessage>,
     /// The strategy of tasks started with `/task` (`/strategy` changes it).
     strategy: String,
+    /// `--no-cache`: tasks started with `/task` skip the answer cache too.
+    no_cache: bool,
 }
 
 impl Executor {
@@ -45,7 +47,13 @@ impl Executor {
             strategy: resolved.config.task.strategy.clone(),
             session,
             ui,
+            no_cache: false,
         })
+    }
+
+    /// Tasks started with `/task` skip the answer cache (`agent chat --no-cache`).
+    pub fn skip_cache(&mut self, no_cache: bool) {
+        self.no_cache = no_cache;
     }
 
     fn try_execute_or_say(&mut self, command: Command) {
@@ -159,6 +167,7 @@ impl Executor {
                     chat_id: CHAT_ID.into(),
                     model: Some(name.clone()),
                     approval: None,
+                    no_cache: None,
                 })?;
                 self.notice(format!("model: {name}"));
             }
@@ -195,6 +204,7 @@ impl Executor {
             },
             TaskOverrides {
                 strategy: Some(self.strategy.clone()),
+                no_cache: self.no_cache,
                 ..TaskOverrides::default()
             },
             &self.config,

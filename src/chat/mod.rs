@@ -91,9 +91,11 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
             bare: false,
             system: None,
             answers_approvals: true,
+            no_cache: args.no_cache,
         },
     })?;
     let mut executor = Executor::new(agent, &resolved, repo_root, session.clone(), ui_tx)?;
+    executor.skip_cache(args.no_cache);
     let mut terminal = terminal::enter()?;
     // The screen owns the terminal now: a tool check before a `/task` says nothing on stderr.
     models.set_quiet(true);

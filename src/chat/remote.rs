@@ -68,6 +68,7 @@ pub fn run(agent: &Agent, args: ChatArgs, url: &str) -> Result<Exit> {
         })),
         turn: None,
         ui: ui_tx,
+        no_cache: args.no_cache,
     };
     let mut terminal = super::terminal::enter()?;
     let result = runtime.block_on(super::event_loop(&mut terminal, screen, &mut remote, ui_rx));
@@ -114,6 +115,8 @@ pub struct Remote {
     /// The turn being streamed.
     turn: Option<JoinHandle<()>>,
     ui: mpsc::UnboundedSender<UiMessage>,
+    /// `--no-cache`: turns and `/task`s ask the server to skip the answer cache.
+    no_cache: bool,
 }
 
 /// What the turns of the chat share.
@@ -319,6 +322,7 @@ impl Remote {
 struct Job {
     server: Server,
     ui: mpsc::UnboundedSender<UiMessage>,
+    no_cache: bool,
 }
 
 impl Job {
@@ -326,6 +330,7 @@ impl Job {
         Self {
             server: remote.server.clone(),
             ui: remote.ui.clone(),
+            no_cache: remote.no_cache,
         }
     }
 
@@ -416,6 +421,9 @@ impl Job {
         if let Some(model) = model {
             body["model"] = json!(model);
         }
+        if self.no_cache {
+            body["no_cache"] = json!(true);
+        }
         let path = format!("/v1/conversations/{}/turns", segment(&conversation));
         let response = self.server.post_stream(&path, &body).await?;
         let mut events = envelopes(response);
@@ -450,6 +458,7 @@ impl Job {
             "repo": repo.display().to_string(),
             "strategy": strategy,
             "answers_approvals": true,
+            "no_cache": self.no_cache,
         });
         let created: Created = self.server.post("/v1/tasks", &body).await?;
         self.notice(format!("task {} started; F2 shows it", short(&created.id)));

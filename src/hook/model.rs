@@ -81,6 +81,7 @@ fn local(
                 bare: true,
                 system: None,
                 answers_approvals: false,
+                no_cache: false,
             },
         })
         .and_then(|_| {

@@ -115,6 +115,7 @@ pub fn bench(
         first_token_ms: Some(first_token.as_millis() as u64),
         outcome: ModelCallOutcome::Ok,
         error: None,
+        cache: None,
     })?;
     let result = BenchResult {
         backend: selected.backend_name,

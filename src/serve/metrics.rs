@@ -40,6 +40,11 @@ struct TokenLabels {
     kind: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CacheLabels {
+    result: String,
+}
+
 /// Every metric, registered once.
 pub struct Metrics {
     registry: Registry,
@@ -49,6 +54,7 @@ pub struct Metrics {
     model_calls: Counter,
     tokens: Family<TokenLabels, Counter>,
     tool_calls: Family<ToolLabels, Counter>,
+    model_cache: Family<CacheLabels, Counter>,
     sse_subscribers: Gauge,
     /// Statuses set at the last scrape (so a status that emptied reads 0, not its old count).
     seen_statuses: Mutex<Vec<String>>,
@@ -69,6 +75,7 @@ impl Metrics {
         let model_calls = Counter::default();
         let tokens = Family::<TokenLabels, Counter>::default();
         let tool_calls = Family::<ToolLabels, Counter>::default();
+        let model_cache = Family::<CacheLabels, Counter>::default();
         let sse_subscribers = Gauge::default();
         registry.register(
             "http_requests",
@@ -97,6 +104,17 @@ impl Metrics {
             tool_calls.clone(),
         );
         registry.register(
+            "model_cache_lookups",
+            "Cacheable (temperature-0) model requests, by result: hit (answered from the answer cache, no request sent) or miss",
+            model_cache.clone(),
+        );
+        // Both results exist from the start, so a scrape reads 0 rather than nothing.
+        for result in ["hit", "miss"] {
+            let _ = model_cache.get_or_create(&CacheLabels {
+                result: result.to_string(),
+            });
+        }
+        registry.register(
             "sse_subscribers",
             "Event streams open now",
             sse_subscribers.clone(),
@@ -109,6 +127,7 @@ impl Metrics {
             model_calls,
             tokens,
             tool_calls,
+            model_cache,
             sse_subscribers,
             seen_statuses: Mutex::default(),
         }
@@ -136,9 +155,17 @@ impl Metrics {
             Event::ModelEnd {
                 prompt_tokens,
                 completion_tokens,
+                cache,
                 ..
             } => {
                 self.model_calls.inc();
+                if let Some(cache) = cache {
+                    self.model_cache
+                        .get_or_create(&CacheLabels {
+                            result: cache.as_str().to_string(),
+                        })
+                        .inc();
+                }
                 for (kind, count) in [("prompt", prompt_tokens), ("completion", completion_tokens)]
                 {
                     self.tokens

@@ -51,6 +51,8 @@ struct CreateTask {
     max_tokens_total: u64,
     timeout_seconds: u64,
     answers_approvals: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    no_cache: bool,
 }
 
 /// What the server answers a started task with.
@@ -89,6 +91,7 @@ pub fn run(
         max_tokens_total: options.max_tokens_total,
         timeout_seconds: options.timeout,
         answers_approvals: interactive(),
+        no_cache: options.no_cache,
     };
     attach(app, &server, options.json, "/v1/tasks".to_string(), &body)
 }
@@ -131,6 +134,7 @@ fn changed_run_flag(options: &TaskRunOptions) -> Option<&'static str> {
         ),
         ("--timeout", options.timeout != cli::DEFAULT_TIMEOUT),
         ("--model", options.backend.model.is_some()),
+        ("--no-cache", options.no_cache),
     ]
     .into_iter()
     .find_map(|(flag, given)| given.then_some(flag))

@@ -255,6 +255,7 @@ fn overrides(options: &TaskRunOptions) -> TaskOverrides {
         timeout_seconds: Some(options.timeout),
         model: None,
         role_models,
+        no_cache: options.no_cache,
     }
 }
 

@@ -206,5 +206,6 @@ fn model_end(prompt_tokens: u32, completion_tokens: u32) -> Event {
         completion_tokens,
         duration_ms: 1,
         decode_tokens_per_second: None,
+        cache: None,
     }
 }

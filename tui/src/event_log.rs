@@ -131,12 +131,18 @@ pub fn describe(event: &Event) -> Option<(Option<Tone>, String)> {
             prompt_tokens,
             completion_tokens,
             duration_ms,
+            cache,
             ..
         } => (
             Some(Tone::Dim),
             format!(
-                "model done: {reason}, {prompt_tokens}+{completion_tokens} tokens, {:.1} s",
-                *duration_ms as f64 / 1000.0
+                "model done: {reason}, {prompt_tokens}+{completion_tokens} tokens, {:.1} s{}",
+                *duration_ms as f64 / 1000.0,
+                if *cache == Some(agent_core::protocol::CacheOutcome::Hit) {
+                    " (from the answer cache)"
+                } else {
+                    ""
+                }
             ),
         ),
         Event::ToolCallBegin {

@@ -67,6 +67,7 @@ fn session_with_mcp(
                 model: "tiny".into(),
                 options: Default::default(),
                 context_length: None,
+                cache: crate::cache::CachePolicy::off(),
             },
             approval: Approval::Auto,
             asker: Box::new(NoTerminal),

@@ -431,6 +431,21 @@ pub const KEYS: &[KeySpec] = &[
         default: "5000",
         doc: "how long to wait for a database locked by another agent, in milliseconds",
     },
+    KeySpec {
+        key: "cache.enabled",
+        kind: ValueKind::Bool,
+        default: "true",
+        doc: "answer identical temperature-0 model requests from the store instead of the model (`--no-cache` skips it once)",
+    },
+    KeySpec {
+        key: "cache.ttl",
+        kind: ValueKind::Integer {
+            min: 1,
+            max: 31_536_000,
+        },
+        default: "604800",
+        doc: "seconds a cached answer is served (default a week)",
+    },
 ];
 
 /// The values of `model.backend`.

@@ -28,8 +28,8 @@ pub use layers::{
 };
 pub use mcp::{McpApproval, McpServerConfig, McpTransport};
 pub use settings::{
-    Approval, Backend, BrowserConfig, ChatConfig, ColorMode, Config, FetchConfig, GitHubConfig,
-    HistoryConfig, HooksConfig, ModelConfig, OllamaConfig, OpenAiConfig, RolesConfig,
+    Approval, Backend, BrowserConfig, CacheConfig, ChatConfig, ColorMode, Config, FetchConfig,
+    GitHubConfig, HistoryConfig, HooksConfig, ModelConfig, OllamaConfig, OpenAiConfig, RolesConfig,
     RoutingConfig, SandboxConfig, SandboxMode, StoreConfig, TaskConfig, UiConfig,
 };
 pub use trust::{RepoTrust, TrustList, TrustStatus};

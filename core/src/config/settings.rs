@@ -27,6 +27,7 @@ pub struct Config {
     /// `[mcp_servers.NAME]` tables: the user's, then a trusted repository's (same name:
     /// the repository's wins). Not in the key table; see [`super::mcp`].
     pub mcp_servers: Vec<super::mcp::McpServerConfig>,
+    pub cache: CacheConfig,
 }
 
 /// `[model]`: which model serves the agent.
@@ -221,6 +222,14 @@ pub struct StoreConfig {
     pub busy_timeout_ms: u64,
 }
 
+/// `[cache]`: the answer cache of temperature-0 model requests.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CacheConfig {
+    pub enabled: bool,
+    /// Seconds a kept answer is served.
+    pub ttl: u64,
+}
+
 /// `model.backend`: which backend serves models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -390,6 +399,10 @@ impl Default for Config {
                 busy_timeout_ms: 5000,
             },
             mcp_servers: Vec::new(),
+            cache: CacheConfig {
+                enabled: true,
+                ttl: 604_800,
+            },
         }
     }
 }
@@ -496,6 +509,10 @@ fn build(r: &mut Reader<'_>) -> Config {
             busy_timeout_ms: r.integer("store.busy_timeout_ms", d.store.busy_timeout_ms),
         },
         mcp_servers: Vec::new(),
+        cache: CacheConfig {
+            enabled: r.boolean("cache.enabled", d.cache.enabled),
+            ttl: r.integer("cache.ttl", d.cache.ttl),
+        },
     }
 }
 

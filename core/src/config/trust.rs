@@ -209,6 +209,14 @@ pub const REPO_KEY_POLICY: &[RepoKeyPolicy] = &[
         "store.busy_timeout_ms",
         "how long a write waits for the database lock; no destination, credential or command",
     ),
+    harmless(
+        "cache.enabled",
+        "whether an identical temperature-0 request is answered from your own store; no destination, command or budget",
+    ),
+    harmless(
+        "cache.ttl",
+        "how long your own store's answers to identical requests are served; no destination, command or budget",
+    ),
 ];
 
 /// Why a key missing from [`REPO_KEY_POLICY`] needs trust.

@@ -133,6 +133,10 @@ pub enum Event {
         /// Answer tokens per second of decoding, when the backend measured it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         decode_tokens_per_second: Option<f64>,
+        /// `hit`: answered from the answer cache (no request sent, zero tokens spent); `miss`:
+        /// cacheable and asked of the model; absent when the request was not cacheable.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cache: Option<super::CacheOutcome>,
     },
     /// The model asked for a tool.
     ToolCallBegin {

@@ -15,7 +15,8 @@ pub use event::{
     ToolEffectKind,
 };
 pub use names::{
-    AgentRole, FinishReason, SelectedBy, StepKind, StrategyChoice, StrategyKind, TurnEndOutcome,
+    AgentRole, CacheOutcome, FinishReason, SelectedBy, StepKind, StrategyChoice, StrategyKind,
+    TurnEndOutcome,
 };
 pub use op::{ChatSpec, Op, TaskSpec};
 pub use routing::{AbVariantRef, CandidateScore, ModelChoice};

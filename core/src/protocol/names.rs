@@ -83,6 +83,35 @@ pub enum FinishReason {
     Cancelled,
 }
 
+/// What the answer cache did for a model request (`cache.enabled`, temperature 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CacheOutcome {
+    /// Answered from the cache: no request went to the model, no tokens were spent.
+    Hit,
+    /// Not in the cache: the model answered, and a complete answer was kept.
+    Miss,
+}
+
+impl CacheOutcome {
+    /// The name in events and in `model_calls.cache`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CacheOutcome::Hit => "hit",
+            CacheOutcome::Miss => "miss",
+        }
+    }
+
+    /// The outcome stored as `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "hit" => Some(CacheOutcome::Hit),
+            "miss" => Some(CacheOutcome::Miss),
+            _ => None,
+        }
+    }
+}
+
 /// Who chose a task's strategy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -51,6 +51,9 @@ pub enum Op {
         model: Option<String>,
         #[serde(default)]
         approval: Option<crate::config::Approval>,
+        /// Skip the answer cache from now on (`true`) or use it again (`false`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        no_cache: Option<bool>,
     },
     /// Close a chat; its running turn is stopped.
     CloseChat { chat_id: String },
@@ -58,6 +61,10 @@ pub enum Op {
 
 fn yes() -> bool {
     true
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// What a task should do and how. Fronts fill it from flags and configuration.
@@ -101,6 +108,9 @@ pub struct TaskSpec {
     /// commands must match an allowlist and get no credentials ([`crate::untrusted`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub untrusted: Option<crate::untrusted::UntrustedOrigin>,
+    /// Ask the model even where the answer cache has the answer (`--no-cache`); nothing is kept.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub no_cache: bool,
 }
 
 /// How a chat is set up.
@@ -127,6 +137,9 @@ pub struct ChatSpec {
     /// Whether the front answers approval questions.
     #[serde(default = "yes")]
     pub answers_approvals: bool,
+    /// Ask the model even where the answer cache has the answer (`--no-cache`); nothing is kept.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub no_cache: bool,
 }
 
 fn default_base() -> String {

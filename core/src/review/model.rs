@@ -50,6 +50,7 @@ impl ModelReply {
                 .error
                 .as_ref()
                 .map(|error| crate::text::error_chain(error)),
+            cache: None,
         }
     }
 

@@ -23,12 +23,16 @@ pub(crate) enum Request {
     Resume(String),
     SetModel(ModelTarget),
     SetApproval(Approval),
+    /// Skip the answer cache (`true`) or use it.
+    SetNoCache(bool),
 }
 
 /// An open chat: where its requests go, and the cancel switches of its unfinished turns.
 pub(crate) struct ChatHandle {
     requests: mpsc::UnboundedSender<Request>,
     turns: Vec<watch::Sender<bool>>,
+    /// Whether the chat skips the answer cache (the spec's `no_cache`, then `configure`'s).
+    no_cache: bool,
 }
 
 /// Opens a chat (resuming a stored conversation if asked) and starts its thread.
@@ -39,7 +43,9 @@ pub(crate) fn open(shared: &Arc<Shared>, chat_id: String, spec: ChatSpec) -> Res
         )));
     }
     let setup = &shared.setup;
-    let model = setup.models.resolve(spec.model.as_deref())?;
+    let mut model = setup.models.resolve(spec.model.as_deref())?;
+    model.cache.configure(&setup.config.cache, spec.no_cache);
+    let no_cache = spec.no_cache;
     let store = shared.open_store()?;
     let stream = Arc::new(ChatStream::new(&chat_id));
     let asker: Box<dyn Asker> = if spec.answers_approvals {
@@ -99,6 +105,7 @@ pub(crate) fn open(shared: &Arc<Shared>, chat_id: String, spec: ChatSpec) -> Res
         ChatHandle {
             requests,
             turns: Vec::new(),
+            no_cache,
         },
     );
     Ok(())
@@ -144,13 +151,22 @@ pub(crate) fn configure(
     chat_id: &str,
     model: Option<String>,
     approval: Option<Approval>,
+    no_cache: Option<bool>,
 ) -> Result<()> {
     let model = model
         .map(|name| shared.setup.models.resolve(Some(&name)))
         .transpose()?;
     with_chat(shared, chat_id, |chat| {
-        if let Some(model) = model {
+        if let Some(no_cache) = no_cache {
+            chat.no_cache = no_cache;
+        }
+        if let Some(mut model) = model {
+            model
+                .cache
+                .configure(&shared.setup.config.cache, chat.no_cache);
             chat.send(Request::SetModel(model))?;
+        } else if let Some(no_cache) = no_cache {
+            chat.send(Request::SetNoCache(no_cache))?;
         }
         if let Some(approval) = approval {
             chat.send(Request::SetApproval(approval))?;
@@ -245,6 +261,11 @@ fn serve(
                     Err(error) => publish(error_event(&error)),
                 },
                 Request::SetModel(model) => session.set_model(model),
+                Request::SetNoCache(no_cache) => {
+                    let mut model = session.model().clone();
+                    model.cache.configure(&shared.setup.config.cache, no_cache);
+                    session.set_model(model);
+                }
                 Request::SetApproval(approval) => session.set_approval(approval),
             }
         }

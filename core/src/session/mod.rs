@@ -222,8 +222,9 @@ impl Session {
                 chat_id,
                 model,
                 approval,
+                no_cache,
             } => {
-                chats::configure(&self.shared, &chat_id, model, approval)?;
+                chats::configure(&self.shared, &chat_id, model, approval, no_cache)?;
                 Ok(Submitted::Accepted)
             }
             Op::CloseChat { chat_id } => {

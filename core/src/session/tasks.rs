@@ -68,10 +68,15 @@ pub(crate) fn start(
         role_models.insert(*role, setup.models.resolve(Some(name))?);
     }
     // Each model as it runs tasks (checked for tool calls once per model; refused if it has none).
-    let model = setup.models.for_tasks(model)?;
+    let mut model = setup.models.for_tasks(model)?;
+    model.cache.configure(&setup.config.cache, spec.no_cache);
     let role_models = role_models
         .into_iter()
-        .map(|(role, target)| Ok((role, setup.models.for_tasks(target)?)))
+        .map(|(role, target)| {
+            let mut target = setup.models.for_tasks(target)?;
+            target.cache.configure(&setup.config.cache, spec.no_cache);
+            Ok((role, target))
+        })
         .collect::<Result<HashMap<_, _>>>()?;
     // Stored before the op returns: a front may ask about the task the moment it has its id.
     let recorded = runner::record_task(&store, &spec, &model)?;

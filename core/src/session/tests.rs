@@ -25,6 +25,7 @@ impl ModelResolver for OneModel {
             model: model.unwrap_or("tiny").to_string(),
             options: Default::default(),
             context_length: None,
+            cache: crate::cache::CachePolicy::off(),
         })
     }
 
@@ -37,6 +38,7 @@ impl ModelResolver for OneModel {
         }
         Ok(ModelTarget {
             context_length: Some(4096),
+            cache: crate::cache::CachePolicy::off(),
             ..target
         })
     }
@@ -104,6 +106,7 @@ impl Fixture {
                     bare: false,
                     system: None,
                     answers_approvals: true,
+                    no_cache: false,
                 },
             })
             .unwrap();
@@ -295,6 +298,7 @@ async fn ops_on_unknown_chats_and_bad_models_fail_at_once() {
         bare: false,
         system: None,
         answers_approvals: false,
+        no_cache: false,
     };
     assert!(
         f.session
@@ -321,6 +325,7 @@ async fn ops_on_unknown_chats_and_bad_models_fail_at_once() {
             role_models: Default::default(),
             pinned_roles: Default::default(),
             untrusted: None,
+            no_cache: false,
         },
         answers_approvals: false,
     });

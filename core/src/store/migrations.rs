@@ -78,6 +78,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 17,
         sql: include_str!("migrations/0017_ab_winner_and_routing.sql"),
     },
+    Migration {
+        version: 19,
+        sql: include_str!("migrations/0019_model_cache.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::Store;
 use crate::error::Result;
+use crate::protocol::CacheOutcome;
 use crate::time::{Millis, now_ms};
 
 /// How a model call ended.
@@ -57,6 +58,8 @@ pub struct ModelCall {
     pub first_token_ms: Option<u64>,
     pub outcome: ModelCallOutcome,
     pub error: Option<String>,
+    /// Whether the answer cache answered it (`hit`), or it was cacheable and asked (`miss`).
+    pub cache: Option<CacheOutcome>,
 }
 
 /// Token totals over a period.
@@ -72,8 +75,8 @@ impl Store {
     pub fn record_model_call(&self, call: &ModelCall) -> Result<i64> {
         self.conn.execute(
             "INSERT INTO model_calls (task_id, conversation_id, agent_role, backend, model, prompt_tokens,
-                    completion_tokens, latency_ms, first_token_ms, outcome, error, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    completion_tokens, latency_ms, first_token_ms, outcome, error, created_at, cache)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 call.task_id,
                 call.conversation_id,
@@ -87,6 +90,7 @@ impl Store {
                 call.outcome.as_str(),
                 self.redacted_option(call.error.as_deref()),
                 now_ms(),
+                call.cache.map(CacheOutcome::as_str),
             ],
         )?;
         Ok(self.conn.last_insert_rowid())
@@ -112,7 +116,7 @@ impl Store {
     pub fn recent_model_calls(&self, limit: usize) -> Result<Vec<ModelCall>> {
         let mut statement = self.conn.prepare(
             "SELECT task_id, conversation_id, agent_role, backend, model, prompt_tokens,
-                    completion_tokens, latency_ms, first_token_ms, outcome, error
+                    completion_tokens, latency_ms, first_token_ms, outcome, error, cache
                FROM (SELECT * FROM model_calls ORDER BY id DESC LIMIT ?1) ORDER BY id",
         )?;
         let rows = statement.query_map([limit as i64], |row| {
@@ -129,6 +133,10 @@ impl Store {
                 first_token_ms: row.get(8)?,
                 outcome: ModelCallOutcome::from_name(&outcome),
                 error: row.get(10)?,
+                cache: row
+                    .get::<_, Option<String>>(11)?
+                    .as_deref()
+                    .and_then(CacheOutcome::from_name),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

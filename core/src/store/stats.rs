@@ -121,6 +121,7 @@ mod tests {
                 first_token_ms: None,
                 outcome: ModelCallOutcome::Ok,
                 error: None,
+                cache: None,
             })
             .unwrap();
         let stats = store.dashboard_stats(crate::time::now_ms()).unwrap();

@@ -550,6 +550,7 @@ fn model_calls_add_up() {
         first_token_ms: Some(120),
         outcome: ModelCallOutcome::Ok,
         error: None,
+        cache: None,
     };
     store.record_model_call(&call).unwrap();
     store.record_model_call(&call).unwrap();

@@ -34,6 +34,9 @@ pub struct ModelTarget {
     pub model: String,
     pub options: SamplingOptions,
     pub context_length: Option<u32>,
+    /// Whether its temperature-0 answers are cached ([`crate::cache`]); off until the session
+    /// sets it from `cache.*`.
+    pub cache: crate::cache::CachePolicy,
 }
 
 /// Resolves once `receiver` turns true (a cancel); never, if nobody can cancel any more.

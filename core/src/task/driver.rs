@@ -14,6 +14,7 @@ use super::approval::ApprovalQuestion;
 use super::approval::Approvals;
 use super::context::{ModelTarget, TaskContext};
 use super::role::{Role, read_only_tools};
+use crate::cache::Lookup;
 use crate::error::Result;
 use crate::protocol::{ApprovalDecision, Event, FinishReason, ToolEffectKind};
 use crate::store::{ModelCall, ModelCallOutcome, Store};
@@ -229,7 +230,13 @@ pub(crate) async fn request_model<H: TurnHost>(
 
     let started = Instant::now();
     let mut first_token: Option<Duration> = None;
-    let mut stream = target.backend.chat(request);
+    // A temperature-0 request may be answered from the cache (crate::cache): no request then.
+    let identity = target.cache.identity(target, &request).await;
+    let mut cache = Lookup::start(ctx.store(), target, &request, identity);
+    let mut stream = match cache.replay() {
+        Some(kept) => kept,
+        None => target.backend.chat(request),
+    };
     let mut inputs = Vec::new();
     let mut pending_text = String::new();
     let mut last_flush = Instant::now();
@@ -254,6 +261,9 @@ pub(crate) async fn request_model<H: TurnHost>(
                 break;
             }
         };
+        if let Some(Ok(event)) = &next {
+            cache.observe(event);
+        }
         match next {
             Some(Ok(ChatEvent::TextDelta { text })) => {
                 first_token.get_or_insert_with(|| started.elapsed());
@@ -313,6 +323,9 @@ pub(crate) async fn request_model<H: TurnHost>(
     }
     drop(stream);
     flush_text(ctx, &id, &mut pending_text)?;
+    let cached = cache.outcome();
+    let complete = stop.is_none() && error.is_none() && reply_bytes <= REPLY_LIMIT;
+    cache.keep(ctx.store(), target, complete);
 
     let duration = started.elapsed();
     let (total_prompt_tokens, total_completion_tokens) =
@@ -324,6 +337,7 @@ pub(crate) async fn request_model<H: TurnHost>(
         completion_tokens: usage.1 as u32,
         duration_ms: duration.as_millis() as u64,
         decode_tokens_per_second: decode_speed,
+        cache: cached,
     })?;
     ctx.emit(Event::Usage {
         role,
@@ -349,6 +363,7 @@ pub(crate) async fn request_model<H: TurnHost>(
             FinishReason::Stop | FinishReason::ToolCalls => ModelCallOutcome::Ok,
         },
         error: error.clone(),
+        cache: cached,
     })?;
 
     // Usage reaches the machine before the input that ends the request.

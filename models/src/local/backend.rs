@@ -12,7 +12,9 @@ use tokio::sync::mpsc;
 use super::device::{DevicePreference, SelectedDevice, select_device};
 use super::ollama_blobs::resolve_ollama_model;
 use super::session::{FinishReason, Generation, GenerationConfig, LocalModel};
-use crate::chat::{ChatBackend, ChatEvent, ChatRequest, ChatStream, DoneReason, ToolSpec};
+use crate::chat::{
+    ChatBackend, ChatEvent, ChatRequest, ChatStream, DoneReason, IdentityFuture, ToolSpec,
+};
 use crate::error::{ModelError, Result};
 use crate::tool_format::ToolCallFilter;
 
@@ -119,6 +121,15 @@ impl ChatBackend for LocalBackend {
             |mut receiver| async move { receiver.recv().await.map(|event| (event, receiver)) },
         ))
     }
+
+    /// The GGUF file's path, size and modification time (a changed file is another model).
+    fn model_identity<'a>(&'a self, model: &'a str) -> IdentityFuture<'a> {
+        Box::pin(std::future::ready(
+            self.resolve(model)
+                .ok()
+                .and_then(|path| file_identity(&path)),
+        ))
+    }
 }
 
 type EventSender = mpsc::Sender<Result<ChatEvent>>;
@@ -202,6 +213,23 @@ pub fn resolve_model_path(model: &str, ollama_models: Option<&Path>) -> Result<P
             model: model.to_string(),
         }),
     }
+}
+
+/// `local PATH SIZE MTIME_NS` of a model file, `None` when it cannot be read.
+pub fn file_identity(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    Some(format!(
+        "local {} {} {modified}",
+        path.display(),
+        meta.len()
+    ))
 }
 
 /// The model at `path`, reusing the loaded one when it is the same file. Loading another

@@ -23,7 +23,9 @@ use serde_json::Value;
 use super::BACKEND;
 use super::client::{OllamaClient, saturating_u32};
 use super::wire::{ChatBody, ChatLine, IncomingToolCall};
-use crate::chat::{ChatBackend, ChatEvent, ChatRequest, ChatStream, DoneReason, ToolCall, Usage};
+use crate::chat::{
+    ChatBackend, ChatEvent, ChatRequest, ChatStream, DoneReason, IdentityFuture, ToolCall, Usage,
+};
 use crate::context::fits_context;
 use crate::error::{ModelError, Result};
 use crate::http::{self, ndjson::NdjsonLines};
@@ -93,6 +95,19 @@ impl ChatBackend for OllamaBackend {
             state,
             |mut state| async move { state.next().await.map(|item| (item, state)) },
         ))
+    }
+
+    /// The digest `GET /api/tags` reports for the model (a re-pulled tag has a new one).
+    fn model_identity<'a>(&'a self, model: &'a str) -> IdentityFuture<'a> {
+        Box::pin(async move {
+            let models = self.client.list().await.ok()?;
+            let tagged = format!("{model}:latest");
+            models
+                .into_iter()
+                .find(|m| m.name == model || m.name == tagged)
+                .filter(|m| !m.digest.is_empty())
+                .map(|m| format!("ollama {}", m.digest))
+        })
     }
 }
 

@@ -14,7 +14,9 @@ use super::BACKEND;
 use super::api_key::ApiKey;
 use super::tool_calls::ToolCallAssembler;
 use super::wire::{ChatBody, Chunk, ModelsReply, Timings};
-use crate::chat::{ChatBackend, ChatEvent, ChatRequest, ChatStream, DoneReason, Usage};
+use crate::chat::{
+    ChatBackend, ChatEvent, ChatRequest, ChatStream, DoneReason, IdentityFuture, Usage,
+};
 use crate::error::{ModelError, Result};
 use crate::http;
 
@@ -134,6 +136,14 @@ impl ChatBackend for OpenAiBackend {
             state,
             |mut state| async move { state.next().await.map(|item| (item, state)) },
         ))
+    }
+
+    /// The server and the model's name: all an OpenAI-protocol server says of its weights.
+    fn model_identity<'a>(&'a self, model: &'a str) -> IdentityFuture<'a> {
+        Box::pin(std::future::ready(Some(format!(
+            "openai {} {model}",
+            self.base_url
+        ))))
     }
 }
 

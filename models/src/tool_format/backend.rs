@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 
 use super::{ToolCallFilter, plain_request};
-use crate::chat::{ChatBackend, ChatEvent, ChatRequest, ChatStream, Usage};
+use crate::chat::{ChatBackend, ChatEvent, ChatRequest, ChatStream, IdentityFuture, Usage};
 use crate::error::Result;
 
 /// Wraps a backend whose model calls tools only as text (its tool-calling check chose the
@@ -43,6 +43,14 @@ impl ChatBackend for PromptTools {
             queue: VecDeque::new(),
             usage: None,
             ended: false,
+        })
+    }
+
+    /// The inner model's identity, marked: the same request is sent differently in this format.
+    fn model_identity<'a>(&'a self, model: &'a str) -> IdentityFuture<'a> {
+        Box::pin(async move {
+            let inner = self.inner.model_identity(model).await?;
+            Some(format!("{inner} prompt-tools"))
         })
     }
 }

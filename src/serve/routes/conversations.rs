@@ -218,6 +218,10 @@ pub struct TurnBody {
     /// auto, on-write, on-command or always [default: chat.approval].
     #[serde(default)]
     pub approval: Option<String>,
+    /// Skip the answer cache (temperature-0 requests asked of the model, nothing kept) from
+    /// this turn on; `false` uses it again [default: as before, else cache.enabled].
+    #[serde(default)]
+    pub no_cache: Option<bool>,
 }
 
 #[utoipa::path(post, path = "/v1/conversations/{id}/turns", tag = "conversations", request_body = TurnBody,
@@ -271,11 +275,12 @@ pub async fn turn(
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let session = &worker.session;
         if session.has_chat(&opened_chat) {
-            if body.model.is_some() || approval.is_some() {
+            if body.model.is_some() || approval.is_some() || body.no_cache.is_some() {
                 session.submit(Op::ConfigureChat {
                     chat_id: opened_chat.clone(),
                     model: body.model,
                     approval,
+                    no_cache: body.no_cache,
                 })?;
             }
         } else {
@@ -294,6 +299,7 @@ pub async fn turn(
                     bare,
                     system: None,
                     answers_approvals: true,
+                    no_cache: body.no_cache.unwrap_or(false),
                 },
             })?;
         }

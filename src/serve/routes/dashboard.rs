@@ -10,18 +10,35 @@ use crate::serve::state::SharedState;
 
 /// How many recent runs and attempts the dashboard lists.
 const RECENT: usize = 10;
+const DAY_MS: i64 = 86_400_000;
+/// The answer cache's hits and misses are counted over the last week.
+const CACHE_WINDOW_MS: i64 = 7 * DAY_MS;
 
 #[utoipa::path(get, path = "/v1/dashboard", tag = "system",
-    responses((status = 200, body = Object, description = "`tasks`: as /v1/stats; `ci`: runs_seen, attempts (running, pr_opened, failed, error, success_rate), success_rate, recent_attempts, recent_runs")))]
+    responses((status = 200, body = Object, description = "`tasks`: as /v1/stats; `ci`: runs_seen, attempts (running, pr_opened, failed, error, success_rate), success_rate, recent_attempts, recent_runs; `cache`: the answer cache over the last week: hits, misses, hit_rate (null without cacheable calls), entries kept, window_days")))]
 pub async fn dashboard(
     State(state): State<SharedState>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let (tasks, ci) = state
+    let (tasks, ci, cache) = state
         .stores
-        .run(|store| Ok((store.dashboard_stats(now_ms())?, store.ci_summary(RECENT)?)))
+        .run(|store| {
+            let now = now_ms();
+            Ok((
+                store.dashboard_stats(now)?,
+                store.ci_summary(RECENT)?,
+                store.cache_stats(now - CACHE_WINDOW_MS)?,
+            ))
+        })
         .await?;
     Ok(Json(serde_json::json!({
         "tasks": tasks,
         "ci": crate::ci::summary_json(&ci),
+        "cache": {
+            "hits": cache.hits,
+            "misses": cache.misses,
+            "hit_rate": cache.hit_rate(),
+            "entries": cache.entries,
+            "window_days": CACHE_WINDOW_MS / DAY_MS,
+        },
     })))
 }

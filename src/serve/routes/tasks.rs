@@ -66,6 +66,9 @@ pub struct CreateTask {
     /// the approval policy refuses what it would ask about [default: true].
     #[serde(default)]
     pub answers_approvals: Option<bool>,
+    /// Ask the model even where the answer cache holds the answer; keep nothing [default: false].
+    #[serde(default)]
+    pub no_cache: bool,
 }
 
 /// A task that was started.
@@ -496,6 +499,7 @@ fn overrides(body: &CreateTask) -> TaskOverrides {
         timeout_seconds: body.timeout_seconds,
         model: body.model.clone(),
         role_models,
+        no_cache: body.no_cache,
     }
 }
 

@@ -81,6 +81,7 @@ fn model_end(prompt_tokens: u32, completion_tokens: u32) -> Event {
         completion_tokens,
         duration_ms: 10,
         decode_tokens_per_second: None,
+        cache: None,
     }
 }
 
