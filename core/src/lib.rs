@@ -21,6 +21,7 @@ pub mod paths;
 pub mod process;
 pub mod protocol;
 pub mod redact;
+pub mod repomap;
 pub mod review;
 pub mod session;
 pub mod settings;

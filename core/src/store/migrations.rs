@@ -61,6 +61,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 10,
         sql: include_str!("migrations/0010_ci_monitor.sql"),
     },
+    Migration {
+        version: 15,
+        sql: include_str!("migrations/0015_repo_map.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

@@ -21,6 +21,7 @@ mod leases;
 pub mod migrations;
 mod model_calls;
 mod registry;
+mod repomap;
 pub(crate) mod search;
 mod stats;
 mod tasks;
@@ -47,6 +48,7 @@ pub use conversations::{
 pub use leases::{HEARTBEAT, LEASE_TTL, RecoveredTask};
 pub use model_calls::{ModelCall, ModelCallOutcome, UsageTotals};
 pub use registry::RegistryEntry;
+pub use repomap::{MapDefinition, MapFileStat, MapFileTags, MapUpdate, NewMapBlob};
 pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
 pub use stats::DashboardStats;
 pub use tasks::{EditOutcomeStats, NewTask, TaskCursor, TaskEnding, TaskQuery, TaskRecord};
