@@ -16,6 +16,7 @@ mod github;
 mod history;
 mod hook;
 mod logging;
+mod map;
 mod models;
 mod output;
 mod pr;
@@ -106,6 +107,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Task(command) => task::run(&app, *command),
         Command::Undo { repo } => task::undo(&app, repo),
         Command::Trust(args) => trust::run(&app, args),
+        Command::Map(args) => map::run(&app, args),
         Command::Serve(args) => serve::run(&app, args),
         Command::Pr(command) => pr::run(&app, command),
         Command::Auth(command) => auth::run(&app, command),

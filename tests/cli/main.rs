@@ -17,6 +17,7 @@ mod github;
 mod golden;
 mod history;
 mod hooks;
+mod map;
 mod models;
 mod ollama;
 mod packaging;

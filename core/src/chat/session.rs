@@ -11,12 +11,13 @@ use crate::config::Approval;
 use crate::error::Result;
 use crate::process::{CommandPolicy, ScratchDir};
 use crate::protocol::{AgentRole, Event, TurnEndOutcome};
-use crate::store::{ModelCall, NewMessage, Store};
+use crate::repomap::{self, MapSettings};
+use crate::store::{ModelCall, NewMessage, Store, StoreOptions};
 use crate::task::approval::{Approvals, Asker};
 use crate::task::context::ModelTarget;
 use crate::task::driver::{self, ToolKit, TurnHost};
 use crate::task::prompts::{self, PromptSources};
-use crate::tools::{ToolSettings, Toolbox, Workspace};
+use crate::tools::{SymbolIndex, ToolSettings, Toolbox, Workspace};
 use crate::turn::{Input, Limits, TurnLedger, TurnLoop, TurnOutcome};
 use crate::verify;
 
@@ -44,6 +45,8 @@ pub struct ChatOptions {
     /// How `run` starts commands (environment without credentials, sandbox). The repository
     /// is the chat's workspace, so commands may write all of it, its `.git` included.
     pub commands: CommandPolicy,
+    /// The repo map in the system prompt and the `symbols` tool (in a git repository only).
+    pub map: MapSettings,
 }
 
 /// How one user message's turn ended.
@@ -81,7 +84,7 @@ pub struct ChatSession {
 impl ChatSession {
     /// Opens a session; a resumed conversation's messages are loaded from the store.
     pub fn start(
-        store: Store,
+        mut store: Store,
         options: ChatOptions,
         sink: Box<dyn FnMut(&Event) + Send>,
     ) -> Result<Self> {
@@ -100,15 +103,41 @@ impl ChatSession {
             Vec::new(),
             options.commands.network_run,
         );
-        let mut tools = ToolKit::new(
-            Toolbox::new(workspace, options.tool_settings).with_process(process),
-            Approvals::new(options.approval, options.asker),
-        );
+        let root = workspace.root().to_path_buf();
+        let mut toolbox = Toolbox::new(workspace, options.tool_settings).with_process(process);
+        // The map of a git repository only: a chat started in a home directory indexes nothing.
+        let mapped =
+            !options.bare && options.map.enabled && crate::git::repository_root(&root).is_ok();
+        let mut map_section = String::new();
+        if mapped {
+            map_section = repomap::for_prompt(
+                &mut store,
+                &root,
+                &options.map,
+                options
+                    .model
+                    .context_length
+                    .unwrap_or(repomap::ASSUMED_CONTEXT),
+                "",
+            );
+            toolbox = toolbox.with_symbols(SymbolIndex {
+                database: store.path().to_path_buf(),
+                options: StoreOptions::default(),
+                redactor: store.redactor().cloned(),
+            });
+        }
+        let mut tools = ToolKit::new(toolbox, Approvals::new(options.approval, options.asker));
         let (system, role) = if options.bare {
             tools.specs.clear();
             (options.system.unwrap_or_default(), AgentRole::Ask)
         } else {
-            let system = chat_prompt(&options.repo_root, options.user_prompts_dir);
+            let mut system = chat_prompt(&options.repo_root, options.user_prompts_dir);
+            if !map_section.is_empty() {
+                if !system.is_empty() {
+                    system.push_str("\n\n");
+                }
+                system.push_str(map_section.trim_end());
+            }
             (system, AgentRole::Chat)
         };
         let (conversation_id, history) = match &options.resume {

@@ -20,6 +20,7 @@ pub struct Config {
     pub hooks: HooksConfig,
     pub ui: UiConfig,
     pub history: HistoryConfig,
+    pub map: MapConfig,
     pub store: StoreConfig,
 }
 
@@ -144,6 +145,13 @@ pub struct UiConfig {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HistoryConfig {
     pub page_size: u32,
+}
+
+/// `[map]`: the repo map in system prompts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MapConfig {
+    pub enabled: bool,
+    pub tokens: u32,
 }
 
 /// `[store]`: the SQLite database.
@@ -308,6 +316,10 @@ impl Default for Config {
                 color: ColorMode::Auto,
             },
             history: HistoryConfig { page_size: 20 },
+            map: MapConfig {
+                enabled: true,
+                tokens: 1024,
+            },
             store: StoreConfig {
                 busy_timeout_ms: 5000,
             },
@@ -394,6 +406,10 @@ fn build(r: &mut Reader<'_>) -> Config {
         },
         history: HistoryConfig {
             page_size: r.integer("history.page_size", d.history.page_size),
+        },
+        map: MapConfig {
+            enabled: r.boolean("map.enabled", d.map.enabled),
+            tokens: r.integer("map.tokens", d.map.tokens),
         },
         store: StoreConfig {
             busy_timeout_ms: r.integer("store.busy_timeout_ms", d.store.busy_timeout_ms),

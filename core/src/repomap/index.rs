@@ -70,7 +70,7 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
         let trusted = cached.get(&file.path).filter(|stat| {
             stat.size == file.size
                 && stat.mtime_ns == file.mtime_ns
-                && stat.lang == file.lang.as_str()
+                && stat.lang == file.lang.key()
                 && now.saturating_sub(file.mtime_ns) > RACY_NS
         });
         if trusted.is_some() {
@@ -87,7 +87,7 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
             size: file.size,
             mtime_ns: file.mtime_ns,
             blob: oid.to_string(),
-            lang: file.lang.as_str().to_owned(),
+            lang: file.lang.key(),
         };
         if cached.get(&file.path) == Some(&stat) {
             continue;
@@ -104,7 +104,7 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
     let mut queued = HashSet::new();
     for file in &mut changed {
         let id = (file.stat.blob.clone(), file.lang);
-        if queued.contains(&id) || store.map_has_blob(&id.0, file.lang.as_str())? {
+        if queued.contains(&id) || store.map_has_blob(&id.0, &file.lang.key())? {
             continue;
         }
         if let Some(content) = file.content.take() {
@@ -231,7 +231,7 @@ fn parse_one((blob, lang, content): (String, Lang, Vec<u8>)) -> NewMapBlob {
     let tags = tags::extract(lang, &content);
     NewMapBlob {
         blob,
-        lang: lang.as_str().to_owned(),
+        lang: lang.key(),
         defs: tags
             .defs
             .into_iter()

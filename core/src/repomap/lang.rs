@@ -6,6 +6,10 @@ use std::sync::OnceLock;
 
 use tree_sitter::{Language, Query};
 
+/// The version of how tags are read (queries, filters); bump it when they change and the
+/// store's tags of every blob are read again.
+pub const TAGS_VERSION: u32 = 1;
+
 /// A language with a grammar and a tags query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -60,7 +64,7 @@ impl Lang {
         })
     }
 
-    /// The name stored with a blob's tags.
+    /// The language's name.
     pub fn as_str(self) -> &'static str {
         match self {
             Lang::Rust => "rust",
@@ -70,6 +74,12 @@ impl Lang {
             Lang::Tsx => "tsx",
             Lang::Go => "go",
         }
+    }
+
+    /// The language's key in the store: its name and [`TAGS_VERSION`], so that tags read by an
+    /// older way of reading are read again, not reused.
+    pub fn key(self) -> String {
+        format!("{}/{TAGS_VERSION}", self.as_str())
     }
 
     /// The tree-sitter grammar.

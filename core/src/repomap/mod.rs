@@ -35,6 +35,9 @@ pub const DEFAULT_TOKENS: u32 = 1_024;
 pub const MIN_TOKENS: u32 = 128;
 /// The map takes at most this share (1/N) of a model's context window.
 pub const CONTEXT_SHARE: u32 = 8;
+/// The context window assumed for a model that does not say its own (`model.context_length`'s
+/// default).
+pub const ASSUMED_CONTEXT: u32 = 8_192;
 /// The most definitions the `symbols` tool returns for one name.
 pub const MAX_LOOKUP: usize = 20;
 
@@ -50,6 +53,15 @@ impl Default for MapSettings {
         Self {
             enabled: true,
             tokens: DEFAULT_TOKENS,
+        }
+    }
+}
+
+impl From<&crate::config::MapConfig> for MapSettings {
+    fn from(config: &crate::config::MapConfig) -> Self {
+        Self {
+            enabled: config.enabled,
+            tokens: config.tokens,
         }
     }
 }

@@ -5,13 +5,16 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::tags::WEAK_PREFIX;
+
 /// One file as ranking sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileSymbols<'a> {
     pub path: &'a str,
     /// Distinct names it defines.
     pub defs: Vec<&'a str>,
-    /// Names it references, with how often.
+    /// Names it references, with how often; a method call on a value is the name after
+    /// [`WEAK_PREFIX`].
     pub refs: Vec<(&'a str, u32)>,
 }
 
@@ -30,6 +33,9 @@ pub struct RankedDef<'a> {
     pub score: f64,
 }
 
+/// How much a method call on a value (`x.len()`) counts against a plain reference: the
+/// receiver's type is unknown, and the name is most often a standard library method.
+const WEAK_WEIGHT: f64 = 0.1;
 /// Damping of the random walk.
 const DAMPING: f64 = 0.85;
 /// Iterations at most; the walk usually settles well before.
@@ -54,10 +60,16 @@ pub fn rank<'a>(files: &[FileSymbols<'a>], focus: &Focus) -> Vec<RankedDef<'a>> 
     let mut out_weight = vec![0.0_f64; count];
     for (from, file) in files.iter().enumerate() {
         for (name, uses) in &file.refs {
+            let (name, strength) = match name.strip_prefix(WEAK_PREFIX) {
+                Some(name) => (name, WEAK_WEIGHT),
+                None => (*name, 1.0),
+            };
             let Some((name, targets)) = definers.get_key_value(name) else {
                 continue;
             };
-            let weight = name_weight(name, targets.len(), focus) * f64::from(*uses).sqrt();
+            let weight = strength
+                * name_weight(name, targets.len(), focus, strength < 1.0)
+                * f64::from(*uses).sqrt();
             for &to in targets {
                 if to == from {
                     continue;
@@ -108,13 +120,15 @@ pub fn rank<'a>(files: &[FileSymbols<'a>], focus: &Focus) -> Vec<RankedDef<'a>> 
 }
 
 /// How much a reference to `name` counts: names the task mentions and long, specific names
-/// more; private-looking names and names defined in many files (`new`, `run`) less.
-fn name_weight(name: &str, definers: usize, focus: &Focus) -> f64 {
+/// more (not as methods called on values: `is_empty`, `to_string`); private-looking names and
+/// names defined in many files (`new`, `run`) less.
+fn name_weight(name: &str, definers: usize, focus: &Focus, weak: bool) -> f64 {
     let mut weight = 1.0;
     if focus.names.contains(name) {
         weight *= 10.0;
     }
-    let specific = name.len() >= 8
+    let specific = !weak
+        && name.len() >= 8
         && (name.contains('_') || name.chars().skip(1).any(|c| c.is_ascii_uppercase()));
     if specific {
         weight *= 10.0;
@@ -240,6 +254,16 @@ mod tests {
         let yankee = by_path.iter().position(|d| d.name == "yankee").unwrap();
         let xray = by_path.iter().position(|d| d.name == "xray").unwrap();
         assert!(yankee < xray, "{:?}", order(&by_path));
+    }
+
+    #[test]
+    fn method_calls_on_values_count_for_less() {
+        let files = [
+            file("a.rs", &["is_empty"], &[]),
+            file("b.rs", &["Engine"], &[]),
+            file("c.rs", &[], &[(".is_empty", 4), ("Engine", 1)]),
+        ];
+        assert_eq!(rank(&files, &Focus::default())[0].name, "Engine");
     }
 
     #[test]

@@ -67,10 +67,10 @@ pub fn extract(lang: Lang, source: &[u8]) -> FileTags {
             } else if capture_name.starts_with("definition.")
                 || capture_name.starts_with("reference.")
             {
-                role = Some(capture_name);
+                role = Some((capture_name, capture.node));
             }
         }
-        let (Some(node), Some(role)) = (name_node, role) else {
+        let (Some(node), Some((role, outer))) = (name_node, role) else {
             continue;
         };
         let Ok(name) = node.utf8_text(source) else {
@@ -80,6 +80,11 @@ pub fn extract(lang: Lang, source: &[u8]) -> FileTags {
             continue;
         }
         if let Some(kind) = role.strip_prefix("definition.") {
+            if !worth_listing(lang, outer) {
+                // Still not a reference.
+                def_starts.insert(node.start_byte());
+                continue;
+            }
             if def_starts.insert(node.start_byte()) && defs.len() < MAX_DEFS {
                 let row = node.start_position().row;
                 defs.push(Definition {
@@ -89,6 +94,8 @@ pub fn extract(lang: Lang, source: &[u8]) -> FileTags {
                     signature: signature(source, node.start_byte()),
                 });
             }
+        } else if is_member_call(lang, node) {
+            refs.push((node.start_byte(), format!("{WEAK_PREFIX}{name}")));
         } else {
             refs.push((node.start_byte(), name.to_owned()));
         }
@@ -107,6 +114,38 @@ pub fn extract(lang: Lang, source: &[u8]) -> FileTags {
     FileTags {
         defs,
         refs: counted.into_iter().collect(),
+    }
+}
+
+/// Marks a reference through a method call on a value (`x.len()`, `obj.render()`) in the
+/// stored references: the receiver's type is unknown, so any definition of the name may be meant
+/// (most often the standard library's), and ranking counts it for less.
+pub const WEAK_PREFIX: char = '.';
+
+/// Whether a definition belongs in the map: Rust's `mod` items (declarations, mostly) and
+/// associated types (`type Err = …` in an impl) are not; the names collide with everything.
+fn worth_listing(lang: Lang, definition: tree_sitter::Node<'_>) -> bool {
+    match lang {
+        Lang::Rust => match definition.kind() {
+            "mod_item" => false,
+            "type_item" => definition
+                .parent()
+                .is_none_or(|parent| parent.kind() != "declaration_list"),
+            _ => true,
+        },
+        _ => true,
+    }
+}
+
+/// Whether the referencing name is a method called on a value.
+fn is_member_call(lang: Lang, name: tree_sitter::Node<'_>) -> bool {
+    let Some(parent) = name.parent() else {
+        return false;
+    };
+    match lang {
+        Lang::Rust => parent.kind() == "field_expression",
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => parent.kind() == "member_expression",
+        Lang::Python | Lang::Go => false,
     }
 }
 
@@ -149,7 +188,8 @@ mod tests {
     fn rust_definitions_and_references() {
         let source = b"pub struct Config { port: u16 }\n\
             impl Config {\n    pub fn load() -> Config { helper(); Config { port: 1 } }\n}\n\
-            fn helper() {}\nfn main() { let c = Config::load(); println!(\"{}\", c.port); helper(); }\n";
+            fn helper() {}\nfn main() { let c = Config::load(); println!(\"{}\", c.port); helper(); }\n\
+            mod tests;\nimpl Iterator for Config { type Item = u8; fn next(&mut self) -> Option<u8> { self.port.checked_sub(1) } }\n";
         let tags = extract(Lang::Rust, source);
         assert_eq!(
             def_names(&tags),
@@ -157,7 +197,8 @@ mod tests {
                 ("Config", "class", 1),
                 ("load", "method", 3),
                 ("helper", "function", 5),
-                ("main", "function", 6)
+                ("main", "function", 6),
+                ("next", "method", 8)
             ]
         );
         assert_eq!(
@@ -168,7 +209,15 @@ mod tests {
         assert_eq!(refs.get("helper"), Some(&2));
         assert!(refs.contains_key("load"), "{refs:?}");
         assert!(refs.contains_key("Config"), "{refs:?}");
+        assert!(refs.contains_key("Iterator"), "{refs:?}");
         assert!(refs.contains_key("println"), "{refs:?}");
+        // A method called on a value is a weak reference.
+        assert!(refs.contains_key(".checked_sub"), "{refs:?}");
+        assert!(!refs.contains_key("checked_sub"), "{refs:?}");
+        assert!(
+            !refs.contains_key("tests") && !refs.contains_key("Item"),
+            "{refs:?}"
+        );
     }
 
     #[test]

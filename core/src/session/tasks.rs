@@ -64,6 +64,7 @@ pub(crate) fn start(
         tool_settings: setup.tool_settings,
         commands: setup.commands.clone(),
         cancel: cancel_receiver,
+        map: (&setup.config.map).into(),
     };
     lock(&shared.tasks).insert(task_id.clone(), cancel);
     let thread_shared = shared.clone();

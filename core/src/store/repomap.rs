@@ -117,13 +117,14 @@ impl Store {
                     continue;
                 }
                 for def in &blob.defs {
+                    // A signature is a line of code, which may hold a credential.
                     def_row.execute(params![
                         blob.blob,
                         blob.lang,
                         def.name,
                         def.kind,
                         def.line,
-                        def.signature
+                        self.redacted(&def.signature)
                     ])?;
                 }
             }

@@ -21,9 +21,10 @@ use crate::error::{Error, Result};
 use crate::git;
 use crate::process::CommandPolicy;
 use crate::protocol::{Event, SelectedBy, StepKind, StrategyKind, TaskSpec, TaskStatusChange};
-use crate::store::{NewTask, Store, TaskRecord};
+use crate::repomap::{self, MapSettings};
+use crate::store::{NewTask, Store, StoreOptions, TaskRecord};
 use crate::task::TaskStatus;
-use crate::tools::{ToolSettings, Toolbox, Workspace};
+use crate::tools::{SymbolIndex, ToolSettings, Toolbox, Workspace};
 use crate::turn::TurnLedger;
 use crate::untrusted::CommandAllowlist;
 use crate::verify::{self, VerifyCommand};
@@ -53,6 +54,8 @@ pub struct RunRequest {
     pub commands: CommandPolicy,
     /// Flips to true on Ctrl-C (or an Op::Cancel from a front).
     pub cancel: watch::Receiver<bool>,
+    /// The repo map in the roles' prompts and the `symbols` tool.
+    pub map: MapSettings,
 }
 
 /// A task as stored before it runs: its id and title, and the strategy chosen and why.
@@ -155,6 +158,7 @@ pub async fn run_task(
         command_env,
         commands,
         cancel,
+        map,
     } = request;
     let started = Instant::now();
     let repo_root = git::repository_root(&spec.repo)?;
@@ -231,7 +235,7 @@ pub async fn run_task(
         base_commit: worktree.base_commit.clone(),
     })?;
 
-    let prompts = role_prompts(
+    let mut prompts = role_prompts(
         &worktree.path,
         &focus,
         user_prompts_dir,
@@ -288,6 +292,23 @@ pub async fn run_task(
             })?;
             return finish::fail_early(log, message, started).await;
         }
+    };
+    let toolbox = if map.enabled {
+        let section = repomap::for_prompt(
+            log.store_mut(),
+            toolbox.workspace().root(),
+            &map,
+            model.context_length.unwrap_or(repomap::ASSUMED_CONTEXT),
+            &spec.description,
+        );
+        with_map_section(&mut prompts, &section);
+        toolbox.with_symbols(SymbolIndex {
+            database: log.store().path().to_path_buf(),
+            options: StoreOptions::default(),
+            redactor: log.store().redactor().cloned(),
+        })
+    } else {
+        toolbox
     };
     let limits = spec.limits;
     let cancel = watch_cancel(cancel, log.store().path(), &task_id);
@@ -416,6 +437,19 @@ fn role_prompts(
             (*role, text.trim_end().to_string())
         })
         .collect()
+}
+
+/// Appends the repo map's section to every role's prompt.
+fn with_map_section(prompts: &mut HashMap<super::role::Role, String>, section: &str) {
+    if section.is_empty() {
+        return;
+    }
+    for prompt in prompts.values_mut() {
+        if !prompt.is_empty() {
+            prompt.push_str("\n\n");
+        }
+        prompt.push_str(section.trim_end());
+    }
 }
 
 /// A task's title: the first line of its description, at most 72 characters.

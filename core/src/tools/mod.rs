@@ -13,6 +13,7 @@ mod error;
 mod files;
 mod name;
 mod specs;
+mod symbols;
 mod walk;
 
 pub use walk::repository_files;
@@ -33,6 +34,7 @@ use crate::untrusted::CommandAllowlist;
 use args::Args;
 pub use error::ToolError;
 pub use name::ToolName;
+pub use symbols::SymbolIndex;
 pub use workspace::Workspace;
 
 /// Limits of the tools.
@@ -131,6 +133,9 @@ pub struct Toolbox {
     process: Arc<ProcessSettings>,
     /// For a task started from untrusted text: the only commands `run` may start.
     allowlist: Option<Arc<CommandAllowlist>>,
+    /// The repo map's index, which `symbols` looks names up in; without it there is no
+    /// `symbols` tool.
+    symbols: Option<Arc<SymbolIndex>>,
 }
 
 /// A tool that does blocking file work, run on tokio's blocking pool.
@@ -144,7 +149,14 @@ impl Toolbox {
             base_commit: None,
             process: Arc::new(ProcessSettings::default()),
             allowlist: None,
+            symbols: None,
         }
+    }
+
+    /// Offers the `symbols` tool, looking names up in `index`.
+    pub fn with_symbols(mut self, index: SymbolIndex) -> Self {
+        self.symbols = Some(Arc::new(index));
+        self
     }
 
     /// Lets `run` start only the commands `allowlist` allows (a task started from untrusted
@@ -185,7 +197,11 @@ impl Toolbox {
 
     /// The schemas sent to the model.
     pub fn specs(&self) -> Vec<ToolSpec> {
-        specs::all()
+        let mut specs = specs::all();
+        if self.symbols.is_none() {
+            specs.retain(|spec| spec.name != ToolName::Symbols.as_str());
+        }
+        specs
     }
 
     /// What `call` would do, without doing it. Unknown and malformed calls are [`ToolEffect::Read`]:
@@ -235,6 +251,7 @@ impl Toolbox {
                 .await
             }
             Some(ToolName::Diff) => self.diff().await,
+            Some(ToolName::Symbols) => self.symbols(args).await,
             None => Err(ToolError::failed(format!(
                 "unknown tool `{}`; the tools are {}",
                 call.name,
@@ -270,6 +287,19 @@ impl Toolbox {
         })
         .await
         .map_err(|error| ToolError::failed(format!("the tool stopped unexpectedly: {error}")))?
+    }
+
+    /// `symbols`, when the toolbox has an index; otherwise the tool is unknown.
+    async fn symbols(&self, args: Args) -> Result<ToolOutput, ToolError> {
+        let Some(index) = self.symbols.clone() else {
+            return Err(ToolError::failed(
+                "`symbols` is not available here; use search".to_owned(),
+            ));
+        };
+        let workspace = Arc::clone(&self.workspace);
+        tokio::task::spawn_blocking(move || symbols::symbols(&workspace, &index, &args))
+            .await
+            .map_err(|error| ToolError::failed(format!("the tool stopped unexpectedly: {error}")))?
     }
 
     /// Runs a file tool on the blocking pool so a large search does not stall the runtime.

@@ -13,11 +13,12 @@ pub enum ToolName {
     Write,
     Run,
     Diff,
+    Symbols,
 }
 
 impl ToolName {
     /// Every tool, in the order the model sees them.
-    pub const ALL: [ToolName; 7] = [
+    pub const ALL: [ToolName; 8] = [
         ToolName::Read,
         ToolName::List,
         ToolName::Search,
@@ -25,6 +26,7 @@ impl ToolName {
         ToolName::Write,
         ToolName::Run,
         ToolName::Diff,
+        ToolName::Symbols,
     ];
 
     /// The name the model calls it by.
@@ -37,6 +39,7 @@ impl ToolName {
             ToolName::Write => "write",
             ToolName::Run => "run",
             ToolName::Diff => "diff",
+            ToolName::Symbols => "symbols",
         }
     }
 
@@ -49,7 +52,7 @@ impl ToolName {
     pub fn reads_only(self) -> bool {
         matches!(
             self,
-            ToolName::Read | ToolName::List | ToolName::Search | ToolName::Diff
+            ToolName::Read | ToolName::List | ToolName::Search | ToolName::Diff | ToolName::Symbols
         )
     }
 
@@ -84,6 +87,6 @@ mod tests {
             .filter(|tool| tool.reads_only())
             .map(ToolName::as_str)
             .collect();
-        assert_eq!(read_only, ["read", "list", "search", "diff"]);
+        assert_eq!(read_only, ["read", "list", "search", "diff", "symbols"]);
     }
 }

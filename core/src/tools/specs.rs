@@ -55,6 +55,12 @@ pub(crate) fn all() -> Vec<ToolSpec> {
             &[],
             &[],
         ),
+        spec(
+            ToolName::Symbols,
+            "Find where a name is defined",
+            &[("name", "string")],
+            &["name"],
+        ),
     ]
 }
 

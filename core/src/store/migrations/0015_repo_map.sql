@@ -7,7 +7,7 @@
 
 CREATE TABLE map_blobs (
     blob TEXT NOT NULL,                -- git blob id (SHA-1 of "blob <len>\0" + content)
-    lang TEXT NOT NULL,                -- rust, python, javascript, typescript, tsx, go
+    lang TEXT NOT NULL,                -- language and tags version: rust/1, python/1, tsx/1…
     def_names TEXT NOT NULL,           -- distinct defined names, one per line
     refs TEXT NOT NULL,                -- referenced names, "name\tcount" per line
     PRIMARY KEY (blob, lang)
