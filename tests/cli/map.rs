@@ -10,7 +10,7 @@ use crate::common::Home;
 use crate::scripted::{ScriptedServer, call, text};
 use crate::task::{git, project, run_args};
 
-/// A small repository in four languages: `core/engine.rs`'s `Engine` is used everywhere.
+/// A small repository in four languages: `core/engine.rs`'s `Engine` is the most used.
 fn polyglot(home: &Home) -> PathBuf {
     let repo = home.work_dir().join("poly");
     let files: &[(&str, &str)] = &[
@@ -21,6 +21,10 @@ fn polyglot(home: &Home) -> PathBuf {
         (
             "core/main.rs",
             "mod engine;\nuse engine::Engine;\n\nfn main() {\n    let e = Engine { speed: 1 };\n    e.start();\n    drive(&e);\n}\n\nfn drive(e: &Engine) {\n    e.start();\n}\n",
+        ),
+        (
+            "core/garage.rs",
+            "use crate::engine::Engine;\n\npub fn park(e: &Engine) -> bool {\n    e.start()\n}\n",
         ),
         (
             "tools/report.py",
@@ -84,9 +88,9 @@ fn the_map_ranks_definitions_and_parses_only_new_content() {
     let path = repo.display().to_string();
 
     let first = map_json(&home, &[&path]);
-    assert_eq!(first["index"]["files"], 6, "{first}");
-    assert_eq!(first["index"]["parsed"], 6, "{first}");
-    assert_eq!(blobs_stored(&home), 6);
+    assert_eq!(first["index"]["files"], 7, "{first}");
+    assert_eq!(first["index"]["parsed"], 7, "{first}");
+    assert_eq!(blobs_stored(&home), 7);
     let map = first["map"].as_str().unwrap();
     // The most referenced file comes first, each definition with its line.
     assert!(
@@ -125,8 +129,8 @@ fn the_map_ranks_definitions_and_parses_only_new_content() {
     .unwrap();
     let changed = map_json(&home, &[&path]);
     assert_eq!(changed["index"]["parsed"], 1, "{changed}");
-    assert_eq!(changed["index"]["files"], 6, "{changed}");
-    assert_eq!(blobs_stored(&home), 7);
+    assert_eq!(changed["index"]["files"], 7, "{changed}");
+    assert_eq!(blobs_stored(&home), 8);
     assert!(
         changed["map"]
             .as_str()
@@ -142,7 +146,7 @@ fn the_map_ranks_definitions_and_parses_only_new_content() {
         &["clone", "-q", &path, copy.to_str().unwrap()],
     );
     let cloned = map_json(&home, &[copy.to_str().unwrap()]);
-    assert_eq!(cloned["index"]["files"], 6, "{cloned}");
+    assert_eq!(cloned["index"]["files"], 7, "{cloned}");
     assert_eq!(cloned["index"]["parsed"], 0, "{cloned}");
 }
 

@@ -1,7 +1,7 @@
 //! Fitting ranked definitions into a token budget and rendering them: best first, each with the
 //! line it is defined on, grouped by file; files in the order their best definition ranked.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use agent_models::context::CHARS_PER_TOKEN;
@@ -10,8 +10,14 @@ use super::rank::RankedDef;
 use crate::error::Result;
 use crate::store::MapDefinition;
 
-/// After this many ranked definitions in a row that do not fit, stop looking.
+/// After this many ranked definitions that do not fit, stop looking.
 const MAX_MISSES: usize = 32;
+
+/// How many ranked definitions [`fit`] may look at for `budget` tokens: every line takes at
+/// least 8 characters (2 tokens), plus the misses it tolerates.
+pub fn candidates(budget: u32) -> usize {
+    usize::try_from(budget / 2).unwrap_or(usize::MAX) + MAX_MISSES + 1
+}
 
 /// A rendered map.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -39,7 +45,12 @@ pub fn fit(
     let mut chosen: HashMap<usize, Vec<usize>> = HashMap::new();
     let mut used = 0;
     let mut misses = 0;
+    let mut taken: HashSet<(usize, &str)> = HashSet::new();
     for def in ranked {
+        // A name defined twice in a file is ranked twice; its lines are shown once.
+        if !taken.insert((def.file, def.name)) {
+            continue;
+        }
         if !loaded.contains_key(&def.file) {
             let definitions = load(def.file)?;
             loaded.insert(def.file, definitions);
@@ -71,7 +82,6 @@ pub fn fit(
             }
             continue;
         }
-        misses = 0;
         used += cost;
         if header > 0 {
             order.push(def.file);

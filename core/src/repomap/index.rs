@@ -4,10 +4,12 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use git2::{ObjectType, Oid};
-use ignore::WalkBuilder;
+use ignore::{DirEntry, WalkBuilder, WalkState};
 use serde::Serialize;
 
 use super::lang::Lang;
@@ -146,52 +148,62 @@ fn walk(root: &Path) -> Result<(Vec<Found>, bool)> {
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
         });
     }
-    let mut found = Vec::new();
-    let mut truncated = false;
-    let walker = WalkBuilder::new(root)
+    let found = Mutex::new(Vec::new());
+    let seen = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
         .git_global(false)
         .git_exclude(true)
         .require_git(false)
         .follow_links(false)
-        .build();
-    for entry in walker {
-        // An unreadable directory inside the tree is left out, as `list` does.
-        let Ok(entry) = entry else {
-            continue;
-        };
-        if !entry.file_type().is_some_and(|kind| kind.is_file()) {
-            continue;
-        }
-        let Some(lang) = Lang::of_path(entry.path()) else {
-            continue;
-        };
-        let Ok(relative) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let Some(path) = relative_string(relative) else {
-            continue;
-        };
-        let Ok(metadata) = entry.metadata() else {
-            continue;
-        };
-        if metadata.len() > MAX_FILE_BYTES as u64 {
-            continue;
-        }
-        if found.len() >= MAX_FILES {
-            truncated = true;
-            break;
-        }
-        found.push(Found {
-            path,
-            lang,
-            size: metadata.len(),
-            mtime_ns: metadata.modified().map_or(0, system_ns),
+        .threads(threads)
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                // An unreadable directory inside the tree is left out, as `list` does.
+                let Ok(entry) = entry else {
+                    return WalkState::Continue;
+                };
+                if let Some(file) = found_file(root, &entry) {
+                    // Walked in parallel, so collect more than the limit and cut after sorting:
+                    // which files are kept does not depend on the order threads found them in.
+                    if seen.fetch_add(1, Ordering::Relaxed) >= 2 * MAX_FILES {
+                        return WalkState::Quit;
+                    }
+                    if let Ok(mut found) = found.lock() {
+                        found.push(file);
+                    }
+                }
+                WalkState::Continue
+            })
         });
-    }
+    let mut found = found.into_inner().unwrap_or_default();
     found.sort_by(|a, b| a.path.cmp(&b.path));
+    let truncated = found.len() > MAX_FILES;
+    found.truncate(MAX_FILES);
     Ok((found, truncated))
+}
+
+/// A walked entry, if it is a source file in a language the map reads, not too large.
+fn found_file(root: &Path, entry: &DirEntry) -> Option<Found> {
+    if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+        return None;
+    }
+    let lang = Lang::of_path(entry.path())?;
+    let relative = entry.path().strip_prefix(root).ok()?;
+    let path = relative_string(relative)?;
+    let metadata = entry.metadata().ok()?;
+    if metadata.len() > MAX_FILE_BYTES as u64 {
+        return None;
+    }
+    Some(Found {
+        path,
+        lang,
+        size: metadata.len(),
+        mtime_ns: metadata.modified().map_or(0, system_ns),
+    })
 }
 
 /// A relative path with `/` separators, if it is valid UTF-8.

@@ -140,7 +140,7 @@ pub fn render(store: &Store, root: &Path, budget: u32, task: &str) -> Result<Rep
         .collect();
     let paths: Vec<&str> = files.iter().map(|file| file.path).collect();
     let focus = focus_of(task, &paths);
-    let ranked = rank::rank(&files, &focus);
+    let ranked = rank::rank(&files, &focus, fit::candidates(budget));
     let fitted = fit::fit(&ranked, &paths, budget, |file| {
         let stored = &stored[file];
         store.map_definitions(&stored.blob, &stored.lang)
