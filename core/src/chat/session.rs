@@ -131,13 +131,7 @@ impl ChatSession {
             tools.specs.clear();
             (options.system.unwrap_or_default(), AgentRole::Ask)
         } else {
-            let mut system = chat_prompt(&options.repo_root, options.user_prompts_dir);
-            if !map_section.is_empty() {
-                if !system.is_empty() {
-                    system.push_str("\n\n");
-                }
-                system.push_str(map_section.trim_end());
-            }
+            let system = chat_prompt(&options.repo_root, options.user_prompts_dir, &map_section);
             (system, AgentRole::Chat)
         };
         let (conversation_id, history) = match &options.resume {
@@ -484,7 +478,11 @@ fn load_history(store: &Store, id: &str) -> Result<(String, Vec<ChatMessage>)> {
 }
 
 /// The chat system prompt with the repository's check and instructions.
-fn chat_prompt(repo_root: &std::path::Path, user_prompts_dir: Option<PathBuf>) -> String {
+fn chat_prompt(
+    repo_root: &std::path::Path,
+    user_prompts_dir: Option<PathBuf>,
+    map: &str,
+) -> String {
     let sources = PromptSources {
         repo_dir: Some(prompts::repo_prompts_dir(repo_root)),
         user_dir: user_prompts_dir,
@@ -499,6 +497,7 @@ fn chat_prompt(repo_root: &std::path::Path, user_prompts_dir: Option<PathBuf>) -
         &[
             ("verify", &verify_sentence),
             ("instructions", &instructions),
+            ("map", map),
         ],
     )
     .trim_end()

@@ -162,13 +162,14 @@ pub fn lookup(store: &mut Store, root: &Path, name: &str) -> Result<Vec<(String,
     store.map_lookup(&index::root_key(root), name, MAX_LOOKUP)
 }
 
-/// The map as a section of a system prompt; empty when there is nothing to show.
+/// The map as a section of a system prompt (the `{{map}}` placeholder): a blank line, a heading
+/// and the map; empty when there is nothing to show.
 pub fn prompt_section(map: &RepoMap) -> String {
     if map.text.is_empty() {
         return String::new();
     }
     format!(
-        "Repository map (the most used definitions, `path:` then `line: code`):\n{}",
+        "\nRepository map (the most used definitions, `path:` then `line: code`):\n{}",
         map.text
     )
 }

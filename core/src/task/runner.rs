@@ -235,11 +235,25 @@ pub async fn run_task(
         base_commit: worktree.base_commit.clone(),
     })?;
 
-    let mut prompts = role_prompts(
+    // The map of the worktree (canonical, as the `symbols` tool's workspace is), ranked towards
+    // the task.
+    let map_root = worktree
+        .path
+        .canonicalize()
+        .unwrap_or_else(|_| worktree.path.clone());
+    let map_section = repomap::for_prompt(
+        log.store_mut(),
+        &map_root,
+        &map,
+        model.context_length.unwrap_or(repomap::ASSUMED_CONTEXT),
+        &spec.description,
+    );
+    let prompts = role_prompts(
         &worktree.path,
         &focus,
         user_prompts_dir,
         verify_command.as_ref(),
+        &map_section,
     );
     // The task's commands may write the worktree (and its own git metadata, not the
     // repository's), a temporary directory of the task's own and the build directories.
@@ -294,14 +308,6 @@ pub async fn run_task(
         }
     };
     let toolbox = if map.enabled {
-        let section = repomap::for_prompt(
-            log.store_mut(),
-            toolbox.workspace().root(),
-            &map,
-            model.context_length.unwrap_or(repomap::ASSUMED_CONTEXT),
-            &spec.description,
-        );
-        with_map_section(&mut prompts, &section);
         toolbox.with_symbols(SymbolIndex {
             database: log.store().path().to_path_buf(),
             options: StoreOptions::default(),
@@ -411,6 +417,7 @@ fn role_prompts(
     focus: &Path,
     user_prompts_dir: Option<PathBuf>,
     verify: Option<&VerifyCommand>,
+    map: &str,
 ) -> HashMap<super::role::Role, String> {
     let sources = PromptSources {
         repo_dir: Some(prompts::repo_prompts_dir(worktree)),
@@ -432,24 +439,12 @@ fn role_prompts(
                 &[
                     ("verify", &verify_sentence),
                     ("instructions", &instructions),
+                    ("map", map),
                 ],
             );
             (*role, text.trim_end().to_string())
         })
         .collect()
-}
-
-/// Appends the repo map's section to every role's prompt.
-fn with_map_section(prompts: &mut HashMap<super::role::Role, String>, section: &str) {
-    if section.is_empty() {
-        return;
-    }
-    for prompt in prompts.values_mut() {
-        if !prompt.is_empty() {
-            prompt.push_str("\n\n");
-        }
-        prompt.push_str(section.trim_end());
-    }
 }
 
 /// A task's title: the first line of its description, at most 72 characters.
