@@ -1,6 +1,7 @@
 //! Fitting ranked definitions into a token budget and rendering them: best first, each with the
 //! line it is defined on, grouped by file; files in the order their best definition ranked.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
@@ -51,11 +52,11 @@ pub fn fit(
         if !taken.insert((def.file, def.name)) {
             continue;
         }
-        if !loaded.contains_key(&def.file) {
-            let definitions = load(def.file)?;
-            loaded.insert(def.file, definitions);
-        }
-        let definitions = loaded.get(&def.file).map_or(&[][..], Vec::as_slice);
+        let definitions = match loaded.entry(def.file) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => entry.insert(load(def.file)?),
+        };
+        let definitions = definitions.as_slice();
         let lines: Vec<usize> = definitions
             .iter()
             .enumerate()
