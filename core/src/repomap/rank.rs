@@ -108,12 +108,13 @@ pub fn rank<'a>(files: &[FileSymbols<'a>], focus: &Focus, limit: usize) -> Vec<R
     let ranks = pagerank(&edges, &slots, &out_weight, &personal);
 
     // A definition's score: the rank flowing to it along edges, plus a little of its own file's
-    // rank (all of it for the files and names the task mentions), so the unreferenced
+    // rank (all of it for the names and paths the task mentions), so the unreferenced
     // definitions of an important file still rank above those of unimportant files.
     let mut scores: Vec<f64> = slots
         .iter()
         .map(|(file, name)| {
-            let named = focus.names.contains(*name) || mentioned[*file as usize];
+            let named =
+                focus.names.contains(*name) || focus.paths.contains(files[*file as usize].path);
             let own = if named { 1.0 } else { 0.01 };
             ranks[*file as usize] * own
         })
