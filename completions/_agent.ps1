@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Ask a model one question and stream the answer to stdout (no tools)')
             [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'List, fetch and choose models; probe this machine')
             [CompletionResult]::new('task', 'task', [CompletionResultType]::ParameterValue, 'Run a coding task on a repository and manage past tasks')
+            [CompletionResult]::new('map', 'map', [CompletionResultType]::ParameterValue, 'Print the repo map: the most used definitions of a repository, ranked, within a budget')
             [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Revert the task applied last in this repository (`agent task apply`)')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Trust this repository''s .agent/config.toml, so that all of its keys apply')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the HTTP API, event streams and the web dashboard')
@@ -742,6 +743,20 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
         'agent;task;help;help' {
             break
         }
+        'agent;map' {
+            [CompletionResult]::new('--tokens', '--tokens', [CompletionResultType]::ParameterName, 'The map''s budget in tokens (estimated as characters / 4) [default: map.tokens]')
+            [CompletionResult]::new('--focus', '--focus', [CompletionResultType]::ParameterName, 'Rank towards the files and names this text mentions (a task description)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the map and what indexing did as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'agent;undo' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository [default: the one containing the current directory]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
@@ -1424,6 +1439,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Ask a model one question and stream the answer to stdout (no tools)')
             [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'List, fetch and choose models; probe this machine')
             [CompletionResult]::new('task', 'task', [CompletionResultType]::ParameterValue, 'Run a coding task on a repository and manage past tasks')
+            [CompletionResult]::new('map', 'map', [CompletionResultType]::ParameterValue, 'Print the repo map: the most used definitions of a repository, ranked, within a budget')
             [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Revert the task applied last in this repository (`agent task apply`)')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Trust this repository''s .agent/config.toml, so that all of its keys apply')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the HTTP API, event streams and the web dashboard')
@@ -1569,6 +1585,9 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;help;task;discard' {
+            break
+        }
+        'agent;help;map' {
             break
         }
         'agent;help;undo' {

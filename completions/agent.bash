@@ -58,6 +58,9 @@ _agent() {
             agent,man)
                 cmd="agent__subcmd__man"
                 ;;
+            agent,map)
+                cmd="agent__subcmd__map"
+                ;;
             agent,mcp)
                 cmd="agent__subcmd__mcp"
                 ;;
@@ -234,6 +237,9 @@ _agent() {
                 ;;
             agent__subcmd__help,man)
                 cmd="agent__subcmd__help__subcmd__man"
+                ;;
+            agent__subcmd__help,map)
+                cmd="agent__subcmd__help__subcmd__map"
                 ;;
             agent__subcmd__help,mcp)
                 cmd="agent__subcmd__help__subcmd__mcp"
@@ -668,7 +674,7 @@ _agent() {
 
     case "${cmd}" in
         agent)
-            opts="-c -h -V --config --color --log-format --help --version config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help"
+            opts="-c -h -V --config --color --log-format --help --version config history chat ask models task map undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1946,7 +1952,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help)
-            opts="config history chat ask models task undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help"
+            opts="config history chat ask models task map undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2492,6 +2498,20 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__map)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3602,6 +3622,44 @@ _agent() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__map)
+            opts="-c -h -V --tokens --focus --json --config --color --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --focus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand ask 'Ask a model one question and stream the answer to stdout (no tools)'
             cand models 'List, fetch and choose models; probe this machine'
             cand task 'Run a coding task on a repository and manage past tasks'
+            cand map 'Print the repo map: the most used definitions of a repository, ranked, within a budget'
             cand undo 'Revert the task applied last in this repository (`agent task apply`)'
             cand trust 'Trust this repository''s .agent/config.toml, so that all of its keys apply'
             cand serve 'Serve the HTTP API, event streams and the web dashboard'
@@ -668,6 +669,19 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;task;help;help'= {
         }
+        &'agent;map'= {
+            cand --tokens 'The map''s budget in tokens (estimated as characters / 4) [default: map.tokens]'
+            cand --focus 'Rank towards the files and names this text mentions (a task description)'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print the map and what indexing did as JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'agent;undo'= {
             cand --repo 'The repository [default: the one containing the current directory]'
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -1278,6 +1292,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand ask 'Ask a model one question and stream the answer to stdout (no tools)'
             cand models 'List, fetch and choose models; probe this machine'
             cand task 'Run a coding task on a repository and manage past tasks'
+            cand map 'Print the repo map: the most used definitions of a repository, ranked, within a budget'
             cand undo 'Revert the task applied last in this repository (`agent task apply`)'
             cand trust 'Trust this repository''s .agent/config.toml, so that all of its keys apply'
             cand serve 'Serve the HTTP API, event streams and the web dashboard'
@@ -1389,6 +1404,8 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;task;apply'= {
         }
         &'agent;help;task;discard'= {
+        }
+        &'agent;help;map'= {
         }
         &'agent;help;undo'= {
         }

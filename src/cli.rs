@@ -103,6 +103,17 @@ pub enum Command {
     #[command(subcommand)]
     Task(Box<TaskCommand>),
 
+    /// Print the repo map: the most used definitions of a repository, ranked, within a budget
+    ///
+    /// Definitions and references come from tree-sitter tags (Rust, Python, JavaScript,
+    /// TypeScript, Go) and are kept in the store by git blob id: only files whose content is new
+    /// are parsed. Tasks and chats put the same map in the model's system prompt (map.enabled,
+    /// map.tokens).
+    #[command(
+        after_help = "Examples:\n  agent map                        the repository you are in\n  agent map --tokens 4000 ~/src/p  a larger map of another directory\n  agent map --focus \"fix parse_args\"  ranked towards what a task mentions\n  agent map --json                 the map with index statistics (files parsed, times)"
+    )]
+    Map(MapArgs),
+
     /// Revert the task applied last in this repository (`agent task apply`)
     Undo {
         /// The repository [default: the one containing the current directory]
@@ -632,6 +643,27 @@ pub struct CiWatchArgs {
     pub timeout: u64,
     #[command(flatten)]
     pub backend: BackendArgs,
+}
+
+/// `agent map`.
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// The directory to map [default: the repository containing the current directory, else
+    /// the current directory]
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// The map's budget in tokens (estimated as characters / 4) [default: map.tokens]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub tokens: Option<u32>,
+
+    /// Rank towards the files and names this text mentions (a task description)
+    #[arg(long, value_name = "TEXT")]
+    pub focus: Option<String>,
+
+    /// Print the map and what indexing did as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `agent trust`.

@@ -19,6 +19,7 @@ mod history;
 mod history_import;
 mod hook;
 mod logging;
+mod map;
 mod mcp;
 mod models;
 mod output;
@@ -112,6 +113,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Task(command) => task::run(&app, *command),
         Command::Undo { repo } => task::undo(&app, repo),
         Command::Trust(args) => trust::run(&app, args),
+        Command::Map(args) => map::run(&app, args),
         Command::Serve(args) => serve::run(&app, args),
         Command::Pr(command) => pr::run(&app, command),
         Command::Auth(command) => auth::run(&app, command),

@@ -24,6 +24,7 @@ pub mod paths;
 pub mod process;
 pub mod protocol;
 pub mod redact;
+pub mod repomap;
 pub mod review;
 pub mod routing;
 pub mod session;

@@ -21,6 +21,7 @@ mod golden;
 mod history;
 mod history_import;
 mod hooks;
+mod map;
 mod mcp;
 mod models;
 mod ollama;

@@ -63,6 +63,7 @@ fn seed_task(
             first_token_ms: Some(5),
             outcome: ModelCallOutcome::Ok,
             error: None,
+            cache: None,
         })
         .unwrap();
     store

@@ -238,8 +238,8 @@ fn multi_agent_plans_codes_reviews_and_tests_with_a_prompt_per_role() {
             .map(|t| t["function"]["name"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(tools(0), ["read", "list", "search", "diff"]);
-    assert_eq!(tools(3), ["read", "list", "search", "diff"]);
+    assert_eq!(tools(0), ["read", "list", "search", "diff", "symbols"]);
+    assert_eq!(tools(3), ["read", "list", "search", "diff", "symbols"]);
     assert!(tools(1).contains(&"edit".to_string()));
     // The coder got the plan; the reviewer the diff; the change request went back to the coder.
     assert!(last_message(&requests[1]).contains("1. Fix add in calc.py (calc.py)"));

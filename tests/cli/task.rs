@@ -191,7 +191,9 @@ fn single_shot_fixes_the_bug_verifies_and_commits_on_a_branch() {
         .collect();
     assert_eq!(
         tools,
-        ["read", "list", "search", "edit", "write", "run", "diff"]
+        [
+            "read", "list", "search", "edit", "write", "run", "diff", "symbols"
+        ]
     );
 
     // Events, in order.

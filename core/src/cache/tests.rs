@@ -72,6 +72,9 @@ fn chat(
             bare: false,
             system: None,
             commands: Default::default(),
+            mcp_servers: Vec::new(),
+            web: None,
+            map: Default::default(),
         },
         Box::new(move |event: &Event| sink_events.lock().unwrap().push(event.clone())),
     )

@@ -11,12 +11,13 @@ use crate::config::Approval;
 use crate::error::Result;
 use crate::process::{CommandPolicy, ScratchDir};
 use crate::protocol::{AgentRole, Event, TurnEndOutcome};
-use crate::store::{ModelCall, NewMessage, Store};
+use crate::repomap::{self, MapSettings};
+use crate::store::{ModelCall, NewMessage, Store, StoreOptions};
 use crate::task::approval::{Approvals, Asker};
 use crate::task::context::ModelTarget;
 use crate::task::driver::{self, ToolKit, TurnHost};
 use crate::task::prompts::{self, PromptSources};
-use crate::tools::{ToolSettings, Toolbox, Workspace};
+use crate::tools::{SymbolIndex, ToolSettings, Toolbox, Workspace};
 use crate::turn::{Input, Limits, TurnLedger, TurnLoop, TurnOutcome};
 use crate::verify;
 
@@ -49,6 +50,8 @@ pub struct ChatOptions {
     pub mcp_servers: Vec<crate::config::McpServerConfig>,
     /// The web tools (`fetch.tool`), when on.
     pub web: Option<crate::tools::WebTools>,
+    /// The repo map in the system prompt and the `symbols` tool (in a git repository only).
+    pub map: MapSettings,
 }
 
 /// How one user message's turn ended.
@@ -88,7 +91,7 @@ pub struct ChatSession {
 impl ChatSession {
     /// Opens a session; a resumed conversation's messages are loaded from the store.
     pub fn start(
-        store: Store,
+        mut store: Store,
         options: ChatOptions,
         sink: Box<dyn FnMut(&Event) + Send>,
     ) -> Result<Self> {
@@ -107,11 +110,32 @@ impl ChatSession {
             Vec::new(),
             options.commands.network_run,
         );
-        let toolbox = Toolbox::new(workspace, options.tool_settings).with_process(process);
-        let toolbox = match options.web {
-            Some(web) => toolbox.with_web(web),
-            None => toolbox,
-        };
+        let root = workspace.root().to_path_buf();
+        let mut toolbox = Toolbox::new(workspace, options.tool_settings).with_process(process);
+        if let Some(web) = options.web {
+            toolbox = toolbox.with_web(web);
+        }
+        // The map of a git repository only: a chat started in a home directory indexes nothing.
+        let mapped =
+            !options.bare && options.map.enabled && crate::git::repository_root(&root).is_ok();
+        let mut map_section = String::new();
+        if mapped {
+            map_section = repomap::for_prompt(
+                &mut store,
+                &root,
+                &options.map,
+                options
+                    .model
+                    .context_length
+                    .unwrap_or(repomap::ASSUMED_CONTEXT),
+                "",
+            );
+            toolbox = toolbox.with_symbols(SymbolIndex {
+                database: store.path().to_path_buf(),
+                options: StoreOptions::default(),
+                redactor: store.redactor().cloned(),
+            });
+        }
         let mut tools = ToolKit::new(toolbox, Approvals::new(options.approval, options.asker));
         let pending_mcp =
             (!options.bare && options.mcp_servers.iter().any(|server| server.enabled)).then(|| {
@@ -126,7 +150,7 @@ impl ChatSession {
             tools.specs.clear();
             (options.system.unwrap_or_default(), AgentRole::Ask)
         } else {
-            let system = chat_prompt(&options.repo_root, options.user_prompts_dir);
+            let system = chat_prompt(&options.repo_root, options.user_prompts_dir, &map_section);
             (system, AgentRole::Chat)
         };
         let (conversation_id, history) = match &options.resume {
@@ -498,7 +522,11 @@ fn load_history(store: &Store, id: &str) -> Result<(String, Vec<ChatMessage>)> {
 }
 
 /// The chat system prompt with the repository's check and instructions.
-fn chat_prompt(repo_root: &std::path::Path, user_prompts_dir: Option<PathBuf>) -> String {
+fn chat_prompt(
+    repo_root: &std::path::Path,
+    user_prompts_dir: Option<PathBuf>,
+    map: &str,
+) -> String {
     let sources = PromptSources {
         repo_dir: Some(prompts::repo_prompts_dir(repo_root)),
         user_dir: user_prompts_dir,
@@ -513,6 +541,7 @@ fn chat_prompt(repo_root: &std::path::Path, user_prompts_dir: Option<PathBuf>) -
         &[
             ("verify", &verify_sentence),
             ("instructions", &instructions),
+            ("map", map),
         ],
     )
     .trim_end()

@@ -80,6 +80,7 @@ fn session_with_mcp(
             commands: Default::default(),
             mcp_servers,
             web: None,
+            map: Default::default(),
         },
         Box::new(move |event: &Event| events.lock().unwrap().push(event.clone())),
     )

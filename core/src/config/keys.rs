@@ -423,6 +423,21 @@ pub const KEYS: &[KeySpec] = &[
         doc: "conversations per page in `agent history list`",
     },
     KeySpec {
+        key: "map.enabled",
+        kind: ValueKind::Bool,
+        default: "true",
+        doc: "put a repo map (ranked definitions) in the system prompt of tasks and chats",
+    },
+    KeySpec {
+        key: "map.tokens",
+        kind: ValueKind::Integer {
+            min: 0,
+            max: 65_536,
+        },
+        default: "1024",
+        doc: "the repo map's budget in tokens (at most an eighth of the context window)",
+    },
+    KeySpec {
         key: "store.busy_timeout_ms",
         kind: ValueKind::Integer {
             min: 0,

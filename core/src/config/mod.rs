@@ -29,8 +29,8 @@ pub use layers::{
 pub use mcp::{McpApproval, McpServerConfig, McpTransport};
 pub use settings::{
     Approval, Backend, BrowserConfig, CacheConfig, ChatConfig, ColorMode, Config, FetchConfig,
-    GitHubConfig, HistoryConfig, HooksConfig, ModelConfig, OllamaConfig, OpenAiConfig, RolesConfig,
-    RoutingConfig, SandboxConfig, SandboxMode, StoreConfig, TaskConfig, UiConfig,
+    GitHubConfig, HistoryConfig, HooksConfig, MapConfig, ModelConfig, OllamaConfig, OpenAiConfig,
+    RolesConfig, RoutingConfig, SandboxConfig, SandboxMode, StoreConfig, TaskConfig, UiConfig,
 };
 pub use trust::{RepoTrust, TrustList, TrustStatus};
 pub use value::{Origin, Value, from_toml, parse_text};

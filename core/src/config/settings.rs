@@ -23,6 +23,7 @@ pub struct Config {
     pub browser: BrowserConfig,
     pub ui: UiConfig,
     pub history: HistoryConfig,
+    pub map: MapConfig,
     pub store: StoreConfig,
     /// `[mcp_servers.NAME]` tables: the user's, then a trusted repository's (same name:
     /// the repository's wins). Not in the key table; see [`super::mcp`].
@@ -216,6 +217,13 @@ pub struct HistoryConfig {
     pub page_size: u32,
 }
 
+/// `[map]`: the repo map in system prompts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MapConfig {
+    pub enabled: bool,
+    pub tokens: u32,
+}
+
 /// `[store]`: the SQLite database.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StoreConfig {
@@ -395,6 +403,10 @@ impl Default for Config {
                 color: ColorMode::Auto,
             },
             history: HistoryConfig { page_size: 20 },
+            map: MapConfig {
+                enabled: true,
+                tokens: 1024,
+            },
             store: StoreConfig {
                 busy_timeout_ms: 5000,
             },
@@ -504,6 +516,10 @@ fn build(r: &mut Reader<'_>) -> Config {
         },
         history: HistoryConfig {
             page_size: r.integer("history.page_size", d.history.page_size),
+        },
+        map: MapConfig {
+            enabled: r.boolean("map.enabled", d.map.enabled),
+            tokens: r.integer("map.tokens", d.map.tokens),
         },
         store: StoreConfig {
             busy_timeout_ms: r.integer("store.busy_timeout_ms", d.store.busy_timeout_ms),

@@ -206,6 +206,14 @@ pub const REPO_KEY_POLICY: &[RepoKeyPolicy] = &[
     harmless("ui.color", "output colour only"),
     harmless("history.page_size", "how many rows a listing shows"),
     harmless(
+        "map.enabled",
+        "whether the repository's own definitions are listed in the prompt; no destination, credential or command",
+    ),
+    harmless(
+        "map.tokens",
+        "how much of the prompt the repo map may take (at most an eighth of the context)",
+    ),
+    harmless(
         "store.busy_timeout_ms",
         "how long a write waits for the database lock; no destination, credential or command",
     ),

@@ -59,6 +59,7 @@ fn seed(store: &mut Store, complexity: &str, role: &str, model: &str, ok: bool) 
             first_token_ms: None,
             outcome: ModelCallOutcome::Ok,
             error: None,
+            cache: None,
         })
         .unwrap();
     let status = if ok {

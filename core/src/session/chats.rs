@@ -81,6 +81,7 @@ pub(crate) fn open(shared: &Arc<Shared>, chat_id: String, spec: ChatSpec) -> Res
             commands: setup.commands.clone(),
             mcp_servers: setup.config.mcp_servers.clone(),
             web: if spec.bare { None } else { setup.web_tools() },
+            map: (&setup.config.map).into(),
         },
         sink,
     )?;

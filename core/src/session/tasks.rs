@@ -116,6 +116,7 @@ pub(crate) fn start(
         mcp_servers: setup.config.mcp_servers.clone(),
         web: setup.web_tools(),
         cancel: cancel_receiver,
+        map: (&setup.config.map).into(),
     };
     lock(&shared.tasks).insert(task_id.clone(), cancel);
     let thread_shared = shared.clone();

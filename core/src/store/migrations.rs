@@ -75,6 +75,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0014_import_origins.sql"),
     },
     Migration {
+        version: 15,
+        sql: include_str!("migrations/0015_repo_map.sql"),
+    },
+    Migration {
         version: 17,
         sql: include_str!("migrations/0017_ab_winner_and_routing.sql"),
     },

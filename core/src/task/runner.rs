@@ -21,9 +21,10 @@ use crate::error::{Error, Result};
 use crate::git;
 use crate::process::CommandPolicy;
 use crate::protocol::{Event, SelectedBy, StepKind, StrategyKind, TaskSpec, TaskStatusChange};
-use crate::store::{NewTask, Store, TaskRecord};
+use crate::repomap::{self, MapSettings};
+use crate::store::{NewTask, Store, StoreOptions, TaskRecord};
 use crate::task::TaskStatus;
-use crate::tools::{ToolSettings, Toolbox, Workspace};
+use crate::tools::{SymbolIndex, ToolSettings, Toolbox, Workspace};
 use crate::turn::TurnLedger;
 use crate::untrusted::CommandAllowlist;
 use crate::verify::{self, VerifyCommand};
@@ -65,6 +66,8 @@ pub struct RunRequest {
     pub web: Option<crate::tools::WebTools>,
     /// Flips to true on Ctrl-C (or an Op::Cancel from a front).
     pub cancel: watch::Receiver<bool>,
+    /// The repo map in the roles' prompts and the `symbols` tool.
+    pub map: MapSettings,
 }
 
 /// A task as stored before it runs: its id and title, and the strategy chosen and why.
@@ -174,6 +177,7 @@ pub async fn run_task(
         mcp_servers,
         web,
         cancel,
+        map,
     } = request;
     let started = Instant::now();
     let repo_root = git::repository_root(&spec.repo)?;
@@ -253,12 +257,26 @@ pub async fn run_task(
         base_commit: worktree.base_commit.clone(),
     })?;
 
+    // The map of the worktree (canonical, as the `symbols` tool's workspace is), ranked towards
+    // the task.
+    let map_root = worktree
+        .path
+        .canonicalize()
+        .unwrap_or_else(|_| worktree.path.clone());
+    let map_section = repomap::for_prompt(
+        log.store_mut(),
+        &map_root,
+        &map,
+        model.context_length.unwrap_or(repomap::ASSUMED_CONTEXT),
+        &spec.description,
+    );
     let prompts = role_prompts(
         &worktree.path,
         &focus,
         user_prompts_dir,
         verify_command.as_ref(),
         &prompt_overrides,
+        &map_section,
     );
     // The task's commands may write the worktree (and its own git metadata, not the
     // repository's), a temporary directory of the task's own and the build directories.
@@ -334,6 +352,15 @@ pub async fn run_task(
             }
         }
         toolbox.with_mcp(mcp)
+    } else {
+        toolbox
+    };
+    let toolbox = if map.enabled {
+        toolbox.with_symbols(SymbolIndex {
+            database: log.store().path().to_path_buf(),
+            options: StoreOptions::default(),
+            redactor: log.store().redactor().cloned(),
+        })
     } else {
         toolbox
     };
@@ -439,6 +466,7 @@ fn role_prompts(
     user_prompts_dir: Option<PathBuf>,
     verify: Option<&VerifyCommand>,
     overrides: &HashMap<super::role::Role, String>,
+    map: &str,
 ) -> HashMap<super::role::Role, String> {
     let sources = PromptSources {
         repo_dir: Some(prompts::repo_prompts_dir(worktree)),
@@ -463,6 +491,7 @@ fn role_prompts(
                 &[
                     ("verify", &verify_sentence),
                     ("instructions", &instructions),
+                    ("map", map),
                 ],
             );
             (*role, text.trim_end().to_string())

@@ -13,6 +13,7 @@ mod error;
 mod files;
 mod name;
 mod specs;
+mod symbols;
 mod walk;
 mod web;
 
@@ -36,6 +37,7 @@ use crate::untrusted::CommandAllowlist;
 use args::Args;
 pub use error::ToolError;
 pub use name::ToolName;
+pub use symbols::SymbolIndex;
 pub use workspace::Workspace;
 
 /// Limits of the tools.
@@ -142,6 +144,9 @@ pub struct Toolbox {
     mcp: Option<Arc<McpTools>>,
     /// The web tools, when `fetch.tool` is on.
     web: Option<Arc<WebTools>>,
+    /// The repo map's index, which `symbols` looks names up in; without it there is no
+    /// `symbols` tool.
+    symbols: Option<Arc<SymbolIndex>>,
 }
 
 /// A tool that does blocking file work, run on tokio's blocking pool.
@@ -157,6 +162,7 @@ impl Toolbox {
             allowlist: None,
             mcp: None,
             web: None,
+            symbols: None,
         }
     }
 
@@ -169,6 +175,12 @@ impl Toolbox {
     /// Gives the model the web tools: `fetch`, and `browser` when Chromium is there.
     pub fn with_web(mut self, web: WebTools) -> Self {
         self.web = Some(Arc::new(web));
+        self
+    }
+
+    /// Offers the `symbols` tool, looking names up in `index`.
+    pub fn with_symbols(mut self, index: SymbolIndex) -> Self {
+        self.symbols = Some(Arc::new(index));
         self
     }
 
@@ -215,6 +227,7 @@ impl Toolbox {
             .filter(|spec| match ToolName::from_name(&spec.name) {
                 Some(ToolName::Fetch) => self.web.is_some(),
                 Some(ToolName::Browser) => self.web.as_ref().is_some_and(|web| web.has_browser()),
+                Some(ToolName::Symbols) => self.symbols.is_some(),
                 _ => true,
             })
             .collect();
@@ -307,6 +320,7 @@ impl Toolbox {
                     tool.as_str()
                 ))),
             },
+            Some(ToolName::Symbols) => self.symbols(args).await,
             None => Err(ToolError::failed(format!(
                 "unknown tool `{}`; the tools are {}",
                 call.name,
@@ -342,6 +356,19 @@ impl Toolbox {
         })
         .await
         .map_err(|error| ToolError::failed(format!("the tool stopped unexpectedly: {error}")))?
+    }
+
+    /// `symbols`, when the toolbox has an index; otherwise the tool is unknown.
+    async fn symbols(&self, args: Args) -> Result<ToolOutput, ToolError> {
+        let Some(index) = self.symbols.clone() else {
+            return Err(ToolError::failed(
+                "`symbols` is not available here; use search".to_owned(),
+            ));
+        };
+        let workspace = Arc::clone(&self.workspace);
+        tokio::task::spawn_blocking(move || symbols::symbols(&workspace, &index, &args))
+            .await
+            .map_err(|error| ToolError::failed(format!("the tool stopped unexpectedly: {error}")))?
     }
 
     /// Runs a file tool on the blocking pool so a large search does not stall the runtime.

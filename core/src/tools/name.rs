@@ -15,11 +15,12 @@ pub enum ToolName {
     Diff,
     Fetch,
     Browser,
+    Symbols,
 }
 
 impl ToolName {
     /// Every tool, in the order the model sees them.
-    pub const ALL: [ToolName; 9] = [
+    pub const ALL: [ToolName; 10] = [
         ToolName::Read,
         ToolName::List,
         ToolName::Search,
@@ -29,6 +30,7 @@ impl ToolName {
         ToolName::Diff,
         ToolName::Fetch,
         ToolName::Browser,
+        ToolName::Symbols,
     ];
 
     /// The name the model calls it by.
@@ -43,6 +45,7 @@ impl ToolName {
             ToolName::Diff => "diff",
             ToolName::Fetch => "fetch",
             ToolName::Browser => "browser",
+            ToolName::Symbols => "symbols",
         }
     }
 
@@ -61,7 +64,7 @@ impl ToolName {
     pub fn reads_only(self) -> bool {
         matches!(
             self,
-            ToolName::Read | ToolName::List | ToolName::Search | ToolName::Diff
+            ToolName::Read | ToolName::List | ToolName::Search | ToolName::Diff | ToolName::Symbols
         )
     }
 
@@ -96,6 +99,6 @@ mod tests {
             .filter(|tool| tool.reads_only())
             .map(ToolName::as_str)
             .collect();
-        assert_eq!(read_only, ["read", "list", "search", "diff"]);
+        assert_eq!(read_only, ["read", "list", "search", "diff", "symbols"]);
     }
 }

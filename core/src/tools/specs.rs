@@ -67,6 +67,12 @@ pub(crate) fn all() -> Vec<ToolSpec> {
             &[("url", "string"), ("steps", "string")],
             &["url"],
         ),
+        spec(
+            ToolName::Symbols,
+            "Find where a name is defined",
+            &[("name", "string")],
+            &["name"],
+        ),
     ]
 }
 

@@ -1,0 +1,269 @@
+//! Bringing a root's symbols up to date: walk its files (honouring `.gitignore`), keep the blob
+//! id of every file whose size and mtime are unchanged, hash the others as git does, and parse
+//! only blobs the store has never seen. Unchanged files are neither read nor parsed.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use git2::{ObjectType, Oid};
+use ignore::{DirEntry, WalkBuilder, WalkState};
+use serde::Serialize;
+
+use super::lang::Lang;
+use super::tags::{self, MAX_FILE_BYTES};
+use crate::error::{Error, Result};
+use crate::store::{MapDefinition, MapFileStat, MapUpdate, NewMapBlob, Store};
+
+/// The most files one root may have in the map; the rest of a larger tree is left out.
+pub const MAX_FILES: usize = 100_000;
+/// A file modified this recently is hashed again even when its size and mtime match the cache:
+/// a change within the file system's timestamp granularity would otherwise go unseen.
+const RACY_NS: i64 = 2_000_000_000;
+
+/// What one index run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IndexReport {
+    /// Source files of the root in the map.
+    pub files: usize,
+    /// Files read and hashed (new, changed, or too recently modified to trust their mtime).
+    pub hashed: usize,
+    /// Blobs parsed: content the store had never seen.
+    pub parsed: usize,
+    /// Files gone since the last run.
+    pub removed: usize,
+    /// Whether the tree had more than [`MAX_FILES`] source files.
+    pub truncated: bool,
+}
+
+/// A file found by the walk.
+struct Found {
+    path: String,
+    lang: Lang,
+    size: u64,
+    mtime_ns: i64,
+}
+
+/// A file to read: its content, once hashed.
+struct Changed {
+    path: String,
+    stat: MapFileStat,
+    content: Option<Vec<u8>>,
+    lang: Lang,
+}
+
+/// Brings the map of `root` (an absolute, canonical directory) up to date in `store`.
+pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
+    let key = root_key(root);
+    let cached = store.map_file_stats(&key)?;
+    let (found, truncated) = walk(root)?;
+    let now = now_ns();
+    let mut report = IndexReport {
+        files: found.len(),
+        truncated,
+        ..IndexReport::default()
+    };
+    let mut seen = HashSet::with_capacity(found.len());
+    let mut changed = Vec::new();
+    for file in found {
+        seen.insert(file.path.clone());
+        let trusted = cached.get(&file.path).filter(|stat| {
+            stat.size == file.size
+                && stat.mtime_ns == file.mtime_ns
+                && stat.lang == file.lang.key()
+                && now.saturating_sub(file.mtime_ns) > RACY_NS
+        });
+        if trusted.is_some() {
+            continue;
+        }
+        let Ok(content) = std::fs::read(root.join(&file.path)) else {
+            continue;
+        };
+        let Ok(oid) = Oid::hash_object(ObjectType::Blob, &content) else {
+            continue;
+        };
+        report.hashed += 1;
+        let stat = MapFileStat {
+            size: file.size,
+            mtime_ns: file.mtime_ns,
+            blob: oid.to_string(),
+            lang: file.lang.key(),
+        };
+        if cached.get(&file.path) == Some(&stat) {
+            continue;
+        }
+        changed.push(Changed {
+            path: file.path,
+            stat,
+            content: Some(content),
+            lang: file.lang,
+        });
+    }
+    // Parse each blob the store lacks once, whatever number of paths it has.
+    let mut to_parse: Vec<(String, Lang, Vec<u8>)> = Vec::new();
+    let mut queued = HashSet::new();
+    for file in &mut changed {
+        let id = (file.stat.blob.clone(), file.lang);
+        if queued.contains(&id) || store.map_has_blob(&id.0, &file.lang.key())? {
+            continue;
+        }
+        if let Some(content) = file.content.take() {
+            queued.insert(id.clone());
+            to_parse.push((id.0, id.1, content));
+        }
+    }
+    report.parsed = to_parse.len();
+    let new_blobs = parse_all(to_parse);
+    let removed: Vec<String> = cached
+        .keys()
+        .filter(|path| !seen.contains(*path))
+        .cloned()
+        .collect();
+    report.removed = removed.len();
+    let update = MapUpdate {
+        new_blobs,
+        files: changed
+            .into_iter()
+            .map(|file| (file.path, file.stat))
+            .collect(),
+        removed,
+    };
+    store.map_update(&key, &update)?;
+    Ok(report)
+}
+
+/// The key of `root` in the store.
+pub fn root_key(root: &Path) -> String {
+    root.display().to_string()
+}
+
+/// The source files under `root` in a language the map reads, sorted by path.
+fn walk(root: &Path) -> Result<(Vec<Found>, bool)> {
+    if !root.is_dir() {
+        return Err(Error::Io {
+            action: "index",
+            path: root.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
+        });
+    }
+    let found = Mutex::new(Vec::new());
+    let seen = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(false)
+        .threads(threads)
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                // An unreadable directory inside the tree is left out, as `list` does.
+                let Ok(entry) = entry else {
+                    return WalkState::Continue;
+                };
+                if let Some(file) = found_file(root, &entry) {
+                    // Walked in parallel, so collect more than the limit and cut after sorting:
+                    // which files are kept does not depend on the order threads found them in.
+                    if seen.fetch_add(1, Ordering::Relaxed) >= 2 * MAX_FILES {
+                        return WalkState::Quit;
+                    }
+                    if let Ok(mut found) = found.lock() {
+                        found.push(file);
+                    }
+                }
+                WalkState::Continue
+            })
+        });
+    let mut found = found.into_inner().unwrap_or_default();
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    let truncated = found.len() > MAX_FILES;
+    found.truncate(MAX_FILES);
+    Ok((found, truncated))
+}
+
+/// A walked entry, if it is a source file in a language the map reads, not too large.
+fn found_file(root: &Path, entry: &DirEntry) -> Option<Found> {
+    if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+        return None;
+    }
+    let lang = Lang::of_path(entry.path())?;
+    let relative = entry.path().strip_prefix(root).ok()?;
+    let path = relative_string(relative)?;
+    let metadata = entry.metadata().ok()?;
+    if metadata.len() > MAX_FILE_BYTES as u64 {
+        return None;
+    }
+    Some(Found {
+        path,
+        lang,
+        size: metadata.len(),
+        mtime_ns: metadata.modified().map_or(0, system_ns),
+    })
+}
+
+/// A relative path with `/` separators, if it is valid UTF-8.
+fn relative_string(relative: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = relative
+        .components()
+        .map(|component| component.as_os_str().to_str())
+        .collect();
+    Some(parts?.join("/"))
+}
+
+/// Parses blobs on every core (a full index of a large tree is parse-bound).
+fn parse_all(blobs: Vec<(String, Lang, Vec<u8>)>) -> Vec<NewMapBlob> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(blobs.len().div_ceil(16).max(1));
+    if threads <= 1 {
+        return blobs.into_iter().map(parse_one).collect();
+    }
+    let mut chunks: Vec<Vec<(String, Lang, Vec<u8>)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (n, blob) in blobs.into_iter().enumerate() {
+        chunks[n % threads].push(blob);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(move || chunk.into_iter().map(parse_one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+fn parse_one((blob, lang, content): (String, Lang, Vec<u8>)) -> NewMapBlob {
+    let tags = tags::extract(lang, &content);
+    NewMapBlob {
+        blob,
+        lang: lang.key(),
+        defs: tags
+            .defs
+            .into_iter()
+            .map(|def| MapDefinition {
+                name: def.name,
+                kind: def.kind,
+                line: def.line,
+                signature: def.signature,
+            })
+            .collect(),
+        refs: tags.refs,
+    }
+}
+
+fn system_ns(time: SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |since| {
+        i64::try_from(since.as_nanos()).unwrap_or(i64::MAX)
+    })
+}
+
+fn now_ns() -> i64 {
+    system_ns(SystemTime::now())
+}

@@ -1,0 +1,212 @@
+//! The repo map's tables: symbols per git blob id, and each indexed root's stat cache (path →
+//! size, mtime, blob) that lets an unchanged file keep its blob id without being read.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension as _, params};
+
+use super::Store;
+use crate::error::Result;
+
+/// A file of an indexed root as the stat cache remembers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapFileStat {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub blob: String,
+    pub lang: String,
+}
+
+/// A definition as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapDefinition {
+    pub name: String,
+    pub kind: String,
+    pub line: u32,
+    pub signature: String,
+}
+
+/// The tags of a blob parsed for the first time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMapBlob {
+    pub blob: String,
+    pub lang: String,
+    pub defs: Vec<MapDefinition>,
+    /// Referenced names with how often.
+    pub refs: Vec<(String, u32)>,
+}
+
+/// What ranking reads of one file of a root: its defined names and counted references.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapFileTags {
+    pub path: String,
+    pub blob: String,
+    pub lang: String,
+    /// Distinct defined names, one per line.
+    pub def_names: String,
+    /// `name\tcount` per line.
+    pub refs: String,
+}
+
+/// One index run's changes to a root: blobs seen for the first time, files added or changed,
+/// files gone.
+#[derive(Debug, Default)]
+pub struct MapUpdate {
+    pub new_blobs: Vec<NewMapBlob>,
+    pub files: Vec<(String, MapFileStat)>,
+    pub removed: Vec<String>,
+}
+
+impl Store {
+    /// The stat cache of `root`: every file indexed there, by relative path.
+    pub fn map_file_stats(&self, root: &str) -> Result<HashMap<String, MapFileStat>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT path, size, mtime_ns, blob, lang FROM map_files WHERE root = ?1",
+        )?;
+        let rows = statement.query_map([root], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                MapFileStat {
+                    size: row.get(1)?,
+                    mtime_ns: row.get(2)?,
+                    blob: row.get(3)?,
+                    lang: row.get(4)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether the tags of `blob` read as `lang` are stored.
+    pub fn map_has_blob(&self, blob: &str, lang: &str) -> Result<bool> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT 1 FROM map_blobs WHERE blob = ?1 AND lang = ?2")?;
+        Ok(statement
+            .query_row(params![blob, lang], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Applies one index run to `root` in one transaction.
+    pub fn map_update(&mut self, root: &str, update: &MapUpdate) -> Result<()> {
+        let tx = self.write_transaction()?;
+        {
+            let mut blob_row = tx.prepare_cached(
+                "INSERT OR IGNORE INTO map_blobs (blob, lang, def_names, refs) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut def_row = tx.prepare_cached(
+                "INSERT INTO map_defs (blob, lang, name, kind, line, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for blob in &update.new_blobs {
+                let mut names: Vec<&str> = blob.defs.iter().map(|d| d.name.as_str()).collect();
+                names.sort_unstable();
+                names.dedup();
+                let refs: Vec<String> = blob
+                    .refs
+                    .iter()
+                    .map(|(name, count)| format!("{name}\t{count}"))
+                    .collect();
+                let inserted = blob_row.execute(params![
+                    blob.blob,
+                    blob.lang,
+                    names.join("\n"),
+                    refs.join("\n")
+                ])?;
+                if inserted == 0 {
+                    continue;
+                }
+                for def in &blob.defs {
+                    // A signature is a line of code, which may hold a credential.
+                    def_row.execute(params![
+                        blob.blob,
+                        blob.lang,
+                        def.name,
+                        def.kind,
+                        def.line,
+                        self.redacted(&def.signature)
+                    ])?;
+                }
+            }
+            let mut file_row = tx.prepare_cached(
+                "INSERT OR REPLACE INTO map_files (root, path, size, mtime_ns, blob, lang) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (path, stat) in &update.files {
+                file_row.execute(params![
+                    root,
+                    path,
+                    stat.size,
+                    stat.mtime_ns,
+                    stat.blob,
+                    stat.lang
+                ])?;
+            }
+            let mut gone =
+                tx.prepare_cached("DELETE FROM map_files WHERE root = ?1 AND path = ?2")?;
+            for path in &update.removed {
+                gone.execute(params![root, path])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// What ranking needs of every file of `root`.
+    pub fn map_files_tags(&self, root: &str) -> Result<Vec<MapFileTags>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT f.path, f.blob, f.lang, b.def_names, b.refs FROM map_files f \
+             JOIN map_blobs b ON b.blob = f.blob AND b.lang = f.lang WHERE f.root = ?1",
+        )?;
+        let rows = statement.query_map([root], |row| {
+            Ok(MapFileTags {
+                path: row.get(0)?,
+                blob: row.get(1)?,
+                lang: row.get(2)?,
+                def_names: row.get(3)?,
+                refs: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The definitions of one blob, by line.
+    pub fn map_definitions(&self, blob: &str, lang: &str) -> Result<Vec<MapDefinition>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT name, kind, line, signature FROM map_defs WHERE blob = ?1 AND lang = ?2 ORDER BY line",
+        )?;
+        let rows = statement.query_map(params![blob, lang], definition)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Where `name` is defined in `root`: (path, definition), by path and line, at most `limit`.
+    pub fn map_lookup(
+        &self,
+        root: &str,
+        name: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, MapDefinition)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT f.path, d.name, d.kind, d.line, d.signature FROM map_defs d \
+             JOIN map_files f ON f.blob = d.blob AND f.lang = d.lang \
+             WHERE d.name = ?1 AND f.root = ?2 ORDER BY f.path, d.line LIMIT ?3",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = statement.query_map(params![name, root, limit], |row| {
+            Ok((row.get::<_, String>(0)?, definition_at(row, 1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn definition(row: &rusqlite::Row<'_>) -> rusqlite::Result<MapDefinition> {
+    definition_at(row, 0)
+}
+
+fn definition_at(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<MapDefinition> {
+    Ok(MapDefinition {
+        name: row.get(first)?,
+        kind: row.get(first + 1)?,
+        line: row.get(first + 2)?,
+        signature: row.get(first + 3)?,
+    })
+}
