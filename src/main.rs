@@ -5,6 +5,7 @@ mod ask;
 mod attach;
 mod auth;
 mod backend;
+mod budget;
 mod chat;
 mod ci;
 mod cli;
@@ -113,6 +114,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Auth(command) => auth::run(&app, command),
         Command::Ci(command) => ci::run(&app, command),
         Command::Hook(command) => hook::run(&app, command),
+        Command::Budget { json } => budget::run(&app, json),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
     }

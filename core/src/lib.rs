@@ -4,6 +4,7 @@
 //! The core never prints and never decides exit codes: it returns typed results and errors
 //! ([`Error::class`], [`Error::hint`]) that the fronts render.
 
+pub mod budget;
 pub mod chat;
 pub mod ci;
 pub mod classify;
@@ -11,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod env;
 pub mod error;
+pub mod fallback;
 pub mod git;
 pub mod github;
 pub mod hooks;

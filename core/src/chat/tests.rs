@@ -68,6 +68,7 @@ fn session(
             bare: false,
             system: None,
             commands: Default::default(),
+            gate: Default::default(),
         },
         Box::new(move |event: &Event| events.lock().unwrap().push(event.clone())),
     )

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::paths::CONFIG_FILE;
 
 use super::keys::{self, KEYS, KeySpec};
+use super::prices::{self, PRICES_TABLE, Prices};
 use super::settings::Config;
 use super::trust::{self, RepoTrust, TrustList, TrustStatus};
 use super::value::{self, Origin, Value};
@@ -92,14 +93,21 @@ impl ResolvedConfig {
 pub fn load(sources: &ConfigSources) -> Result<ResolvedConfig> {
     let mut entries = default_entries();
     let mut ignored = Vec::new();
+    let mut prices = Prices::new();
 
     if let Some(path) = &sources.user_file {
-        apply_file(&mut entries, path, Origin::UserFile)?;
+        apply_file(&mut entries, &mut prices, path, Origin::UserFile)?;
     }
     if let Some(path) = &sources.repo_file
         && sources.user_file.as_ref() != Some(path)
     {
-        apply_repo_file(&mut entries, &mut ignored, path, &sources.repo_trust)?;
+        apply_repo_file(
+            &mut entries,
+            &mut prices,
+            &mut ignored,
+            path,
+            &sources.repo_trust,
+        )?;
     }
     apply_env(&mut entries, sources.env)?;
     for (key, text) in &sources.flags {
@@ -109,7 +117,8 @@ pub fn load(sources: &ConfigSources) -> Result<ResolvedConfig> {
         set(&mut entries, spec, value, Origin::Flag);
     }
 
-    let config = Config::from_entries(&entries);
+    let mut config = Config::from_entries(&entries);
+    config.prices = prices;
     Ok(ResolvedConfig {
         entries,
         config,
@@ -131,9 +140,9 @@ pub fn repo_config_file(root: &Path) -> PathBuf {
 }
 
 /// Reads and checks one configuration file. `Ok(None)` when it does not exist.
-pub(crate) fn read_file(path: &Path) -> Result<Option<Vec<(&'static KeySpec, Value)>>> {
+pub(crate) fn read_file(path: &Path) -> Result<Option<(Vec<(&'static KeySpec, Value)>, Prices)>> {
     match read_text(path)? {
-        Some(text) => parse_file_text(path, &text).map(Some),
+        Some(text) => parse_file_with_prices(path, &text).map(Some),
         None => Ok(None),
     }
 }
@@ -153,6 +162,14 @@ pub(crate) fn read_text(path: &Path) -> Result<Option<String>> {
 
 /// Checks the text of a configuration file; `path` is only used in errors.
 pub(crate) fn parse_file_text(path: &Path, text: &str) -> Result<Vec<(&'static KeySpec, Value)>> {
+    Ok(parse_file_with_prices(path, text)?.0)
+}
+
+/// Checks the text of a configuration file: its keys and its `[prices]` table.
+pub(crate) fn parse_file_with_prices(
+    path: &Path,
+    text: &str,
+) -> Result<(Vec<(&'static KeySpec, Value)>, Prices)> {
     let table = text
         .parse::<toml::Table>()
         .map_err(|e| Error::ConfigSyntax {
@@ -162,7 +179,8 @@ pub(crate) fn parse_file_text(path: &Path, text: &str) -> Result<Vec<(&'static K
     let origin = path.display().to_string();
     let mut found = Vec::new();
     collect(&table, "", &origin, &mut found)?;
-    Ok(found)
+    let prices = prices::parse_prices(&table, path)?;
+    Ok((found, prices))
 }
 
 /// Formats a TOML parse error as one line: `line 3, column 7: expected ...`.
@@ -191,10 +209,17 @@ fn default_entries() -> Vec<Entry> {
         .collect()
 }
 
-fn apply_file(entries: &mut [Entry], path: &Path, origin: fn(PathBuf) -> Origin) -> Result<()> {
-    for (spec, value) in read_file(path)?.unwrap_or_default() {
+fn apply_file(
+    entries: &mut [Entry],
+    prices: &mut Prices,
+    path: &Path,
+    origin: fn(PathBuf) -> Origin,
+) -> Result<()> {
+    let (found, file_prices) = read_file(path)?.unwrap_or_default();
+    for (spec, value) in found {
         set(entries, spec, value, origin(path.to_path_buf()));
     }
+    prices.extend(file_prices);
     Ok(())
 }
 
@@ -203,6 +228,7 @@ fn apply_file(entries: &mut [Entry], path: &Path, origin: fn(PathBuf) -> Origin)
 /// hash of what applies.
 fn apply_repo_file(
     entries: &mut [Entry],
+    prices: &mut Prices,
     ignored: &mut Vec<IgnoredKey>,
     path: &Path,
     repo_trust: &RepoTrust,
@@ -210,10 +236,12 @@ fn apply_repo_file(
     let Some(text) = read_text(path)? else {
         return Ok(());
     };
-    let found = parse_file_text(path, &text)?;
-    let needs_trust = found
-        .iter()
-        .any(|(spec, _)| !trust::applies_untrusted(spec.key));
+    let (found, file_prices) = parse_file_with_prices(path, &text)?;
+    // Prices need trust: a lower price raises what the monthly budget allows.
+    let needs_trust = !file_prices.is_empty()
+        || found
+            .iter()
+            .any(|(spec, _)| !trust::applies_untrusted(spec.key));
     let status = match repo_trust {
         _ if !needs_trust => TrustStatus::Trusted,
         RepoTrust::All => TrustStatus::Trusted,
@@ -223,6 +251,16 @@ fn apply_repo_file(
             None => TrustStatus::Untrusted,
         },
     };
+    if status == TrustStatus::Trusted {
+        prices.extend(file_prices);
+    } else {
+        ignored.extend(file_prices.into_keys().map(|model| IgnoredKey {
+            key: PRICES_TABLE,
+            value: Value::String(model),
+            file: path.to_path_buf(),
+            status,
+        }));
+    }
     for (spec, value) in found {
         if status == TrustStatus::Trusted || trust::applies_untrusted(spec.key) {
             set(entries, spec, value, Origin::RepoFile(path.to_path_buf()));
@@ -298,6 +336,10 @@ fn collect(
         };
         if let Some(spec) = keys::spec(&key) {
             found.push((spec, value::from_toml(spec, item, origin)?));
+            continue;
+        }
+        if key == PRICES_TABLE {
+            // Model names as keys: read by `prices::parse_prices`.
             continue;
         }
         match item {

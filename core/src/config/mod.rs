@@ -14,6 +14,7 @@
 pub mod edit;
 pub mod keys;
 pub mod layers;
+pub mod prices;
 pub mod settings;
 pub mod trust;
 pub mod value;
@@ -24,13 +25,14 @@ pub use layers::{
     ConfigSources, Entry, IgnoredKey, REPO_CONFIG_DIR, ResolvedConfig, find_repo_root, load,
     repo_config_file,
 };
+pub use prices::{Price, Prices, price_key};
 pub use settings::{
-    Approval, Backend, ChatConfig, ColorMode, Config, GitHubConfig, HistoryConfig, HooksConfig,
-    ModelConfig, OllamaConfig, OpenAiConfig, RolesConfig, SandboxConfig, SandboxMode, StoreConfig,
-    TaskConfig, UiConfig,
+    Approval, Backend, BudgetConfig, ChatConfig, ColorMode, Config, FallbackConfig, GitHubConfig,
+    HistoryConfig, HooksConfig, ModelConfig, OllamaConfig, OpenAiConfig, RolesConfig,
+    SandboxConfig, SandboxMode, StoreConfig, TaskConfig, UiConfig,
 };
 pub use trust::{RepoTrust, TrustList, TrustStatus};
-pub use value::{Origin, Value, from_toml, parse_text};
+pub use value::{Decimal, Origin, Value, from_toml, parse_text};
 
 #[cfg(test)]
 mod tests;

@@ -10,8 +10,8 @@ mod op;
 mod types;
 
 pub use event::{
-    ApprovalDecision, DecidedBy, Event, EventEnvelope, LimitKind, SCHEMA_VERSION, TaskStatusChange,
-    ToolEffectKind,
+    ApprovalDecision, DecidedBy, Event, EventEnvelope, FallbackReason, LimitKind, SCHEMA_VERSION,
+    TaskStatusChange, ToolEffectKind,
 };
 pub use names::{
     AgentRole, FinishReason, SelectedBy, StepKind, StrategyChoice, StrategyKind, TurnEndOutcome,

@@ -73,6 +73,7 @@ pub(crate) fn open(shared: &Arc<Shared>, chat_id: String, spec: ChatSpec) -> Res
             bare: spec.bare,
             system: spec.system,
             commands: setup.commands.clone(),
+            gate: crate::task::ModelGate::new(&setup.config, setup.models.fallback()?),
         },
         sink,
     )?;

@@ -43,6 +43,7 @@ pub(crate) fn start(
         .into_iter()
         .map(|(role, target)| Ok((role, setup.models.for_tasks(target)?)))
         .collect::<Result<HashMap<_, _>>>()?;
+    let gate = crate::task::ModelGate::new(&setup.config, setup.models.fallback()?);
     let store = shared.open_store()?;
     // Stored before the op returns: a front may ask about the task the moment it has its id.
     let recorded = runner::record_task(&store, &spec, &model)?;
@@ -70,6 +71,7 @@ pub(crate) fn start(
         tool_settings: setup.tool_settings,
         commands: setup.commands.clone(),
         cancel: cancel_receiver,
+        gate,
     };
     lock(&shared.tasks).insert(task_id.clone(), cancel);
     let thread_shared = shared.clone();

@@ -46,7 +46,7 @@ pub use conversations::{
     Conversation, ConversationSummary, Deleted, ListQuery, Message, NewMessage, Page,
 };
 pub use leases::{HEARTBEAT, LEASE_TTL, RecoveredTask};
-pub use model_calls::{ModelCall, ModelCallOutcome, UsageTotals};
+pub use model_calls::{ModelCall, ModelCallOutcome, ModelUsage, UsageTotals};
 pub use registry::RegistryEntry;
 pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
 pub use stats::DashboardStats;

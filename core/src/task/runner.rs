@@ -53,6 +53,8 @@ pub struct RunRequest {
     pub commands: CommandPolicy,
     /// Flips to true on Ctrl-C (or an Op::Cancel from a front).
     pub cancel: watch::Receiver<bool>,
+    /// The budgets and fallback of the task's model requests.
+    pub gate: super::gate::ModelGate,
 }
 
 /// A task as stored before it runs: its id and title, and the strategy chosen and why.
@@ -158,6 +160,7 @@ pub async fn run_task(
         command_env,
         commands,
         cancel,
+        gate,
     } = request;
     let started = Instant::now();
     let repo_root = git::repository_root(&spec.repo)?;
@@ -322,6 +325,7 @@ pub async fn run_task(
         prompts,
         limits,
         ledger: TurnLedger::default(),
+        gate,
         log,
         cancel,
         deadline: started + Duration::from_secs(limits.max_seconds),

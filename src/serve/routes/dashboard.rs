@@ -1,5 +1,6 @@
 //! `GET /v1/dashboard`: the numbers the dashboard page shows in one answer — the task overview
-//! of `/v1/stats` and the CI monitor's summary (failed runs seen, fix attempts, success rate).
+//! of `/v1/stats`, the CI monitor's summary (failed runs seen, fix attempts, success rate) and the
+//! budgets (today's and this month's usage and what is left, as `agent budget --json`).
 
 use agent_core::time::now_ms;
 use axum::Json;
@@ -12,16 +13,25 @@ use crate::serve::state::SharedState;
 const RECENT: usize = 10;
 
 #[utoipa::path(get, path = "/v1/dashboard", tag = "system",
-    responses((status = 200, body = Object, description = "`tasks`: as /v1/stats; `ci`: runs_seen, attempts (running, pr_opened, failed, error, success_rate), success_rate, recent_attempts, recent_runs")))]
+    responses((status = 200, body = Object, description = "`tasks`: as /v1/stats; `ci`: runs_seen, attempts (running, pr_opened, failed, error, success_rate), success_rate, recent_attempts, recent_runs; `budget`: today (tokens, limit, left), month (tokens, cost_usd, limit_usd, left_usd, models), task_tokens, as `agent budget --json`")))]
 pub async fn dashboard(
     State(state): State<SharedState>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let (tasks, ci) = state
+    let config = state.resolved.config.clone();
+    let (tasks, ci, budget) = state
         .stores
-        .run(|store| Ok((store.dashboard_stats(now_ms())?, store.ci_summary(RECENT)?)))
+        .run(move |store| {
+            let now = now_ms();
+            Ok((
+                store.dashboard_stats(now)?,
+                store.ci_summary(RECENT)?,
+                agent_core::budget::report(store, &config, now)?,
+            ))
+        })
         .await?;
     Ok(Json(serde_json::json!({
         "tasks": tasks,
         "ci": crate::ci::summary_json(&ci),
+        "budget": budget,
     })))
 }
