@@ -397,3 +397,55 @@ fn a_repository_cannot_raise_budgets_without_trust() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("budget.daily_tokens"), "{stderr}");
 }
+
+#[test]
+fn a_served_chat_turn_stops_at_the_budget_and_the_dashboard_shows_what_is_left() {
+    let home = Home::new();
+    let model = ScriptedServer::start(vec![text("first"), text("never sent")]);
+    home.ok(&ask_args(&model.base_url, "tiny", "hello"));
+    let used = home.json(&["budget", "--json"])["today"]["tokens"]
+        .as_u64()
+        .unwrap();
+    set(&home, "budget.daily_tokens", &(used + 1).to_string());
+    let server = crate::server::Server::start(
+        &home,
+        &[
+            "--backend",
+            "openai",
+            "--base-url",
+            &model.base_url,
+            "--model",
+            "tiny",
+        ],
+    );
+    let dashboard = server.get("/v1/dashboard");
+    assert_eq!(dashboard.status, 200, "{}", dashboard.text);
+    assert_eq!(dashboard.json["budget"]["today"]["left"], 1);
+    assert_eq!(dashboard.json["budget"]["today"]["tokens"], used);
+
+    let created = server.post("/v1/conversations", serde_json::json!({"title": "budget"}));
+    let conversation = created.json["id"].as_str().unwrap().to_string();
+    let request = server
+        .http
+        .post(server.url_of(&format!("/v1/conversations/{conversation}/turns")))
+        .header("authorization", server.bearer())
+        .json(&serde_json::json!({"text": "one more question"}));
+    let events = server
+        .runtime
+        .block_on(crate::server::read_sse(
+            request,
+            std::time::Duration::from_secs(60),
+            |e| crate::server::kind(e) == "turn_end",
+        ))
+        .unwrap();
+    let kinds: Vec<&str> = events.iter().map(|(_, e)| crate::server::kind(e)).collect();
+    assert!(!kinds.contains(&"model_begin"), "{kinds:?}");
+    let limit = events
+        .iter()
+        .find(|(_, e)| crate::server::kind(e) == "limit_reached")
+        .map(|(_, e)| e.clone())
+        .unwrap_or_else(|| panic!("no limit_reached: {kinds:?}"));
+    assert_eq!(limit["limit"], "daily_tokens");
+    assert_eq!(events.last().unwrap().1["outcome"], "limit");
+    assert_eq!(model.requests().len(), 1);
+}

@@ -29,6 +29,15 @@ fn session(
     resume: Option<String>,
     setup: Option<Setup>,
 ) -> (ChatSession, Setup) {
+    gated_session(replies, resume, setup, Default::default())
+}
+
+fn gated_session(
+    replies: Vec<Vec<ChatEvent>>,
+    resume: Option<String>,
+    setup: Option<Setup>,
+    gate: crate::task::ModelGate,
+) -> (ChatSession, Setup) {
     let setup = setup.unwrap_or_else(|| {
         let dir = tempfile::tempdir().unwrap();
         let repo = dir.path().join("repo");
@@ -68,7 +77,7 @@ fn session(
             bare: false,
             system: None,
             commands: Default::default(),
-            gate: Default::default(),
+            gate,
         },
         Box::new(move |event: &Event| events.lock().unwrap().push(event.clone())),
     )
@@ -291,4 +300,31 @@ async fn replies_and_tool_results_are_stored_while_the_turn_still_runs() {
     let (turn, chat) = running.await.unwrap();
     assert_eq!(turn.outcome, TurnOutcome::Cancelled);
     assert_eq!(chat.history().len(), 3);
+}
+
+#[tokio::test]
+async fn a_budget_stops_the_turn_before_its_request_with_the_limit_event() {
+    let mut config = crate::config::Config::default();
+    config.budget.task_tokens = 10;
+    let gate = crate::task::ModelGate::new(&config, None);
+    let (mut chat, setup) = gated_session(vec![text("never sent")], None, None, gate);
+    let (_tx, cancel) = watch::channel(false);
+    let turn = chat.send("what is in notes.txt?", cancel).await.unwrap();
+    let TurnOutcome::Limit(hit) = turn.outcome else {
+        panic!("{:?}", turn.outcome)
+    };
+    assert_eq!(hit.kind, crate::protocol::LimitKind::TaskTokens);
+    assert!(setup.seen.lock().unwrap().is_empty(), "a request was sent");
+    let events = setup.events.lock().unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind()).collect();
+    assert!(!kinds.contains(&"model_begin"), "{kinds:?}");
+    let at = kinds.iter().position(|k| *k == "limit_reached").unwrap();
+    assert_eq!(kinds[at + 1], "turn_end");
+    assert!(matches!(
+        &events[at + 1],
+        Event::TurnEnd {
+            outcome: crate::protocol::TurnEndOutcome::Limit,
+            ..
+        }
+    ));
 }
