@@ -328,3 +328,64 @@ async fn a_budget_stops_the_turn_before_its_request_with_the_limit_event() {
         }
     ));
 }
+
+#[tokio::test]
+async fn a_slow_turn_sends_the_next_ones_to_the_fallback_and_says_so() {
+    let slow = vec![
+        ChatEvent::TextDelta {
+            text: "slowly".into(),
+        },
+        ChatEvent::Usage {
+            usage: agent_models::Usage {
+                prompt_tokens: 10,
+                completion_tokens: 20,
+                completion_duration: Some(std::time::Duration::from_secs(10)),
+                ..Default::default()
+            },
+        },
+        ChatEvent::Done {
+            reason: agent_models::DoneReason::Stop,
+        },
+    ];
+    let fallback_seen = Arc::new(Mutex::new(Vec::new()));
+    let fallback = ModelTarget {
+        backend: Arc::new(Scripted {
+            replies: Mutex::new(vec![text("quickly")]),
+            seen: fallback_seen.clone(),
+        }),
+        backend_name: "openai".into(),
+        model: "big".into(),
+        options: Default::default(),
+        context_length: None,
+    };
+    let mut config = crate::config::Config::default();
+    config.fallback.min_tokens_per_second = 5;
+    let gate = crate::task::ModelGate::new(&config, Some(fallback));
+    let (mut chat, setup) = gated_session(vec![slow], None, None, gate);
+    let (_tx, cancel) = watch::channel(false);
+    chat.send("first", cancel.clone()).await.unwrap();
+    let turn = chat.send("second", cancel).await.unwrap();
+    assert_eq!(
+        turn.outcome,
+        TurnOutcome::Completed {
+            final_text: "quickly".into()
+        }
+    );
+    assert_eq!(setup.seen.lock().unwrap().len(), 1);
+    assert_eq!(fallback_seen.lock().unwrap().len(), 1);
+    assert_eq!(fallback_seen.lock().unwrap()[0].model, "big");
+    let events = setup.events.lock().unwrap();
+    let used: Vec<&Event> = events
+        .iter()
+        .filter(|e| e.kind() == "fallback_used")
+        .collect();
+    assert_eq!(used.len(), 1);
+    let Event::FallbackUsed {
+        reason, from, to, ..
+    } = used[0]
+    else {
+        unreachable!()
+    };
+    assert_eq!(*reason, crate::protocol::FallbackReason::Slow);
+    assert_eq!((from.as_str(), to.as_str()), ("openai:tiny", "openai:big"));
+}
