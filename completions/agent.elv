@@ -39,6 +39,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand auth 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
             cand hook 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push'
             cand ci 'Watch GitHub Actions and fix failing runs; show what the monitor did'
+            cand budget 'Show today''s and this month''s model usage and what is left of each budget'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1080,6 +1081,17 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;ci;help;help'= {
         }
+        &'agent;budget'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'agent;doctor'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -1125,6 +1137,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand auth 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
             cand hook 'Install, remove and list agent''s git hooks: a review before each commit, commit messages, the project''s check before each push'
             cand ci 'Watch GitHub Actions and fix failing runs; show what the monitor did'
+            cand budget 'Show today''s and this month''s model usage and what is left of each budget'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1290,6 +1303,8 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;ci;watch'= {
         }
         &'agent;help;ci;status'= {
+        }
+        &'agent;help;budget'= {
         }
         &'agent;help;doctor'= {
         }
