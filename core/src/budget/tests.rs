@@ -233,12 +233,14 @@ fn the_report_says_what_is_left() {
     store
         .record_model_call(&call("ollama", "qwen", 500, 500))
         .unwrap();
-    let mut config = Config::default();
-    config.prices = prices();
-    config.budget = BudgetConfig {
-        task_tokens: 0,
-        daily_tokens: 3_000_000,
-        monthly_cost: Decimal::parse("5").unwrap(),
+    let config = Config {
+        prices: prices(),
+        budget: BudgetConfig {
+            task_tokens: 0,
+            daily_tokens: 3_000_000,
+            monthly_cost: Decimal::parse("5").unwrap(),
+        },
+        ..Config::default()
     };
     let report = report(&store, &config, crate::time::now_ms()).unwrap();
     assert_eq!(report.today.tokens, 2_001_020);

@@ -304,8 +304,13 @@ async fn replies_and_tool_results_are_stored_while_the_turn_still_runs() {
 
 #[tokio::test]
 async fn a_budget_stops_the_turn_before_its_request_with_the_limit_event() {
-    let mut config = crate::config::Config::default();
-    config.budget.task_tokens = 10;
+    let config = crate::config::Config {
+        budget: crate::config::BudgetConfig {
+            task_tokens: 10,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
     let gate = crate::task::ModelGate::new(&config, None);
     let (mut chat, setup) = gated_session(vec![text("never sent")], None, None, gate);
     let (_tx, cancel) = watch::channel(false);
@@ -358,8 +363,13 @@ async fn a_slow_turn_sends_the_next_ones_to_the_fallback_and_says_so() {
         options: Default::default(),
         context_length: None,
     };
-    let mut config = crate::config::Config::default();
-    config.fallback.min_tokens_per_second = 5;
+    let config = crate::config::Config {
+        fallback: crate::config::FallbackConfig {
+            min_tokens_per_second: 5,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
     let gate = crate::task::ModelGate::new(&config, Some(fallback));
     let (mut chat, setup) = gated_session(vec![slow], None, None, gate);
     let (_tx, cancel) = watch::channel(false);

@@ -140,7 +140,7 @@ pub fn repo_config_file(root: &Path) -> PathBuf {
 }
 
 /// Reads and checks one configuration file. `Ok(None)` when it does not exist.
-pub(crate) fn read_file(path: &Path) -> Result<Option<(Vec<(&'static KeySpec, Value)>, Prices)>> {
+pub(crate) fn read_file(path: &Path) -> Result<Option<FileContents>> {
     match read_text(path)? {
         Some(text) => parse_file_with_prices(path, &text).map(Some),
         None => Ok(None),
@@ -165,11 +165,11 @@ pub(crate) fn parse_file_text(path: &Path, text: &str) -> Result<Vec<(&'static K
     Ok(parse_file_with_prices(path, text)?.0)
 }
 
+/// What a configuration file sets: its keys with their values, and its `[prices]` table.
+pub(crate) type FileContents = (Vec<(&'static KeySpec, Value)>, Prices);
+
 /// Checks the text of a configuration file: its keys and its `[prices]` table.
-pub(crate) fn parse_file_with_prices(
-    path: &Path,
-    text: &str,
-) -> Result<(Vec<(&'static KeySpec, Value)>, Prices)> {
+pub(crate) fn parse_file_with_prices(path: &Path, text: &str) -> Result<FileContents> {
     let table = text
         .parse::<toml::Table>()
         .map_err(|e| Error::ConfigSyntax {
