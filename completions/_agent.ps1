@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Fetch a web page and print its main text as Markdown')
             [CompletionResult]::new('browse', 'browse', [CompletionResultType]::ParameterValue, 'Open a web page in headless Chromium: its text, a screenshot or a PDF')
             [CompletionResult]::new('ab', 'ab', [CompletionResultType]::ParameterValue, 'A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare')
+            [CompletionResult]::new('budget', 'budget', [CompletionResultType]::ParameterValue, 'Show today''s and this month''s model usage and what is left of each budget')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that agent can run here: data directory, database, configuration, git, model backend')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
@@ -1398,6 +1399,18 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
         'agent;ab;help;help' {
             break
         }
+        'agent;budget' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'agent;doctor' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
@@ -1451,6 +1464,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Fetch a web page and print its main text as Markdown')
             [CompletionResult]::new('browse', 'browse', [CompletionResultType]::ParameterValue, 'Open a web page in headless Chromium: its text, a screenshot or a PDF')
             [CompletionResult]::new('ab', 'ab', [CompletionResultType]::ParameterValue, 'A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare')
+            [CompletionResult]::new('budget', 'budget', [CompletionResultType]::ParameterValue, 'Show today''s and this month''s model usage and what is left of each budget')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that agent can run here: data directory, database, configuration, git, model backend')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
@@ -1713,6 +1727,9 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;help;ab;stop' {
+            break
+        }
+        'agent;help;budget' {
             break
         }
         'agent;help;doctor' {

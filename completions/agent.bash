@@ -28,6 +28,9 @@ _agent() {
             agent,browse)
                 cmd="agent__subcmd__browse"
                 ;;
+            agent,budget)
+                cmd="agent__subcmd__budget"
+                ;;
             agent,chat)
                 cmd="agent__subcmd__chat"
                 ;;
@@ -207,6 +210,9 @@ _agent() {
                 ;;
             agent__subcmd__help,browse)
                 cmd="agent__subcmd__help__subcmd__browse"
+                ;;
+            agent__subcmd__help,budget)
+                cmd="agent__subcmd__help__subcmd__budget"
                 ;;
             agent__subcmd__help,chat)
                 cmd="agent__subcmd__help__subcmd__chat"
@@ -674,7 +680,7 @@ _agent() {
 
     case "${cmd}" in
         agent)
-            opts="-c -h -V --config --color --log-format --help --version config history chat ask models task map undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help"
+            opts="-c -h -V --config --color --log-format --help --version config history chat ask models task map undo trust serve pr auth hook ci mcp fetch browse ab budget doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1224,6 +1230,36 @@ _agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__budget)
+            opts="-c -h -V --json --config --color --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1952,7 +1988,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help)
-            opts="config history chat ask models task map undo trust serve pr auth hook ci mcp fetch browse ab doctor completions man help"
+            opts="config history chat ask models task map undo trust serve pr auth hook ci mcp fetch browse ab budget doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2106,6 +2142,20 @@ _agent() {
             return 0
             ;;
         agent__subcmd__help__subcmd__browse)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agent__subcmd__help__subcmd__budget)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand fetch 'Fetch a web page and print its main text as Markdown'
             cand browse 'Open a web page in headless Chromium: its text, a screenshot or a PDF'
             cand ab 'A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare'
+            cand budget 'Show today''s and this month''s model usage and what is left of each budget'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1254,6 +1255,17 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;ab;help;help'= {
         }
+        &'agent;budget'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'agent;doctor'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -1304,6 +1316,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand fetch 'Fetch a web page and print its main text as Markdown'
             cand browse 'Open a web page in headless Chromium: its text, a screenshot or a PDF'
             cand ab 'A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare'
+            cand budget 'Show today''s and this month''s model usage and what is left of each budget'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1497,6 +1510,8 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;ab;status'= {
         }
         &'agent;help;ab;stop'= {
+        }
+        &'agent;help;budget'= {
         }
         &'agent;help;doctor'= {
         }

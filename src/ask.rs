@@ -31,6 +31,8 @@ struct Outcome {
     cached: bool,
     error: Option<(String, Option<String>, Option<ErrorClass>)>,
     interrupted: bool,
+    /// The model that answered (`backend:model`), when a fallback took the question.
+    fallback: Option<String>,
     /// Whether the answer's text ended with a newline.
     ends_with_newline: bool,
     printed: bool,
@@ -135,15 +137,18 @@ pub fn run(app: &App, args: AskArgs) -> Result<Exit> {
         } else {
             ""
         };
+        let via = outcome
+            .fallback
+            .clone()
+            .unwrap_or_else(|| format!("{} via {}", target.model, target.backend_name));
         let line = if outcome.cached {
             format!(
-                "{} via {} · from the answer cache, no tokens spent (--no-cache asks the model){cut}",
-                target.model, target.backend_name
+                "{via} · from the answer cache, no tokens spent (--no-cache asks the model){cut}"
             )
         } else {
             format!(
-                "{} via {} · {} prompt + {} answer tokens{speed}{cut}",
-                target.model, target.backend_name, outcome.prompt_tokens, outcome.completion_tokens
+                "{via} · {} prompt + {} answer tokens{speed}{cut}",
+                outcome.prompt_tokens, outcome.completion_tokens
             )
         };
         note(&painter.paint(Tone::Dim, &line));
@@ -189,6 +194,18 @@ fn show(
             hint,
             class,
         } => outcome.error = Some((message.clone(), hint.clone(), *class)),
+        // A budget stopped the question before it was sent: one line, exit 1.
+        Event::LimitReached { limit, detail, .. } => {
+            outcome.error = Some((
+                detail.clone(),
+                agent_core::budget::hint(*limit).map(str::to_string),
+                Some(ErrorClass::Failure),
+            ));
+        }
+        Event::FallbackUsed { to, detail, .. } => {
+            crate::output::note(&format!("fallback: {detail}; asking {to} instead"));
+            outcome.fallback = Some(to.clone());
+        }
         _ => {}
     }
     Ok(())

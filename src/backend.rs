@@ -136,6 +136,40 @@ pub fn select(
     }
 }
 
+/// The fallback model of `fallback.*` (`None` when `fallback.backend` is `none`), selected like
+/// any model but never by a first run. An OpenAI-compatible fallback is a cloud model whose window
+/// agent does not know: its context is left to the server.
+pub fn select_fallback(
+    app: &App,
+    resolved: &ResolvedConfig,
+) -> Result<Option<agent_core::task::ModelTarget>> {
+    let fallback = &resolved.config.fallback;
+    let Some(backend) = fallback.backend else {
+        return Ok(None);
+    };
+    let model = fallback.model.clone().ok_or_else(|| {
+        UserError::usage(
+            "fallback.backend is set but fallback.model is not",
+            "name the fallback's model: agent config set fallback.model NAME (or turn it off: agent config set fallback.backend none)",
+        )
+    })?;
+    let args = BackendArgs {
+        backend: Some(match backend {
+            Backend::Ollama => BackendArg::Ollama,
+            Backend::OpenAi => BackendArg::Openai,
+            Backend::Local => BackendArg::Local,
+        }),
+        base_url: fallback.base_url.clone(),
+        model: Some(model),
+        ..BackendArgs::default()
+    };
+    let mut target = select(app, resolved, &args, false)?.into_target();
+    if backend == Backend::OpenAi {
+        target.context_length = None;
+    }
+    Ok(Some(target))
+}
+
 /// No model named by a flag or the configuration: the first run chooses one among what the
 /// backend the user named (if any) can run, saves it, and it is selected like a configured one.
 fn select_first_model(

@@ -217,6 +217,20 @@ pub enum Command {
         after_help = "Examples:\n  agent ab create coder-size --a model=qwen2.5-coder:7b --b model=qwen2.5-coder:14b\n  agent ab create prompts --a prompt=prompts/short.md --b prompt=prompts/long.md\n  agent ab status coder-size      success rate, tokens, time per variant and a z-test\n  agent ab stop coder-size        keep the better variant (or --winner a|b)"
     )]
     Ab(AbCommand),
+    /// Show today's and this month's model usage and what is left of each budget
+    ///
+    /// Budgets (`budget.task_tokens`, `budget.daily_tokens`, `budget.monthly_cost`) are checked
+    /// before every model request in every mode; a request that would cross one is not sent, the
+    /// turn stops with a `limit_reached` event and the command exits 1. Days and months are UTC;
+    /// costs come from `[prices."backend:model"]` in the configuration.
+    #[command(
+        after_help = "Examples:\n  agent budget                                    usage and what is left\n  agent budget --json                             the same as JSON (as in GET /v1/dashboard)\n  agent config set budget.daily_tokens 2000000    at most 2M tokens a day\n  agent config set budget.monthly_cost 20         at most $20 a month at [prices]"
+    )]
+    Budget {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
 
     /// Check that agent can run here: data directory, database, configuration, git, model backend
     Doctor {

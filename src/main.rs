@@ -6,6 +6,7 @@ mod ask;
 mod attach;
 mod auth;
 mod backend;
+mod budget;
 mod chat;
 mod ci;
 mod cli;
@@ -121,6 +122,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Ab(command) => ab::run(&app, command),
         Command::Hook(command) => hook::run(&app, command),
         Command::Mcp(command) => mcp::run(&app, command),
+        Command::Budget { json } => budget::run(&app, json),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Fetch(args) => web::fetch(&app, args),
         Command::Browse(args) => web::browse(&app, args),

@@ -64,6 +64,8 @@ pub struct FlagModels {
     ready: Mutex<HashMap<Option<String>, (ModelTarget, String)>>,
     /// What the store says of each (backend, model) checked so far: `None` not checked yet.
     formats: Mutex<Formats>,
+    /// The fallback model (`fallback.*`), once set up: `Some(None)` when none is configured.
+    fallback: Mutex<Option<Option<ModelTarget>>>,
 }
 
 /// (backend, model) → its stored tool format and the check's detail, `None` when not checked.
@@ -94,6 +96,7 @@ impl FlagModels {
             quiet: AtomicBool::new(false),
             ready: Mutex::default(),
             formats: Mutex::default(),
+            fallback: Mutex::default(),
         })
     }
 
@@ -235,5 +238,16 @@ impl ModelResolver for FlagModels {
 
     fn named(&self) -> bool {
         self.flags.model.is_some()
+    }
+
+    fn fallback(&self) -> agent_core::Result<Option<ModelTarget>> {
+        let mut cached = self.fallback.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(known) = cached.as_ref() {
+            return Ok(known.clone());
+        }
+        let target = crate::backend::select_fallback(&self.app, &self.resolved)
+            .map_err(as_selection_error)?;
+        *cached = Some(target.clone());
+        Ok(target)
     }
 }

@@ -4,6 +4,7 @@
 //! The core never prints and never decides exit codes: it returns typed results and errors
 //! ([`Error::class`], [`Error::hint`]) that the fronts render.
 
+pub mod budget;
 pub mod cache;
 pub mod chat;
 pub mod ci;
@@ -12,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod env;
 pub mod error;
+pub mod fallback;
 pub mod git;
 pub mod github;
 pub mod hooks;

@@ -31,13 +31,30 @@ impl UiMessage {
     }
 }
 
-/// Forwards every event of `session` to the event loop until either side goes away.
-pub fn forward_events(session: &Session, ui: mpsc::UnboundedSender<UiMessage>) {
+/// What is left of the budgets, read again after each turn of the chat.
+pub type BudgetLeft = Box<dyn Fn() -> Option<String> + Send>;
+
+/// Forwards every event of `session` to the event loop until either side goes away; after each
+/// turn of the chat, what is left of the budgets too.
+pub fn forward_events(
+    session: &Session,
+    ui: mpsc::UnboundedSender<UiMessage>,
+    budget_left: BudgetLeft,
+) {
     let mut events = session.subscribe();
     tokio::spawn(async move {
         while let Some(envelope) = events.recv().await {
+            let turn_ended =
+                envelope.chat_id.is_some() && matches!(envelope.event, Event::TurnEnd { .. });
             if ui.send(UiMessage::Core(envelope)).is_err() {
                 return;
+            }
+            if turn_ended {
+                // One small query on the store: a few milliseconds, once a turn.
+                let left = budget_left();
+                if ui.send(UiMessage::Loaded(Loaded::Budget(left))).is_err() {
+                    return;
+                }
             }
         }
     });

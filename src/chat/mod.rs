@@ -73,13 +73,17 @@ pub fn run(agent: &Agent, args: ChatArgs) -> Result<Exit> {
         tokens_used: 0,
         context_length: u64::from(model.context_length.unwrap_or_default()),
         repo: repo_root.display().to_string(),
+        budget: crate::budget::left_summary(agent, &resolved),
     };
     let screen = screen(agent, status, &repo_root);
 
     let runtime = runtime()?;
     let session = crate::session::start(agent, &resolved, models.clone());
     let (ui_tx, ui_rx) = mpsc::unbounded_channel();
-    runtime.block_on(async { bridge::forward_events(&session, ui_tx.clone()) });
+    let (budget_app, budget_config) = (agent.clone(), resolved.clone());
+    let budget_left = move || crate::budget::left_summary(&budget_app, &budget_config);
+    runtime
+        .block_on(async { bridge::forward_events(&session, ui_tx.clone(), Box::new(budget_left)) });
     // A resumed conversation arrives as its first event and is drawn from it.
     session.submit(Op::OpenChat {
         chat_id: CHAT_ID.into(),

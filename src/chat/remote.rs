@@ -47,6 +47,8 @@ pub fn run(agent: &Agent, args: ChatArgs, url: &str) -> Result<Exit> {
         tokens_used: 0,
         context_length: 0,
         repo: shown_repo.display().to_string(),
+        // The server's budgets: its dashboard shows what is left.
+        budget: None,
     };
     let screen = super::screen(agent, status, &shown_repo);
     let (ui_tx, ui_rx) = mpsc::unbounded_channel();

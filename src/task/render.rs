@@ -312,8 +312,18 @@ impl State {
                 }
                 text
             }
-            Event::LimitReached { detail, .. } => {
-                format!("{} {detail}", p.paint(Tone::Warn, "limit"))
+            Event::LimitReached { limit, detail, .. } => {
+                let mut text = format!("{} {detail}", p.paint(Tone::Warn, "limit"));
+                if let Some(hint) = agent_core::budget::hint(*limit) {
+                    text.push_str(&format!("\nhint: {hint}"));
+                }
+                text
+            }
+            Event::FallbackUsed { to, detail, .. } => {
+                format!(
+                    "{} {detail}; this turn goes to {to}",
+                    p.paint(Tone::Warn, "fallback")
+                )
             }
             Event::Error { message, hint, .. } => {
                 let mut text = format!("{} {message}", p.paint(Tone::Bad, "error:"));

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod ask;
+mod budget;
 mod cache;
 mod chat;
 mod ci;

@@ -34,6 +34,7 @@ fn main() {
         tokens_used: 12_000,
         context_length: 32_768,
         repo: "~/src/agent".into(),
+        budget: None,
     });
     for update in conversation(messages) {
         app.handle(AppEvent::Chat(update));

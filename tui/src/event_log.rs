@@ -204,6 +204,12 @@ pub fn describe(event: &Event) -> Option<(Option<Tone>, String)> {
             Some(Tone::Bad),
             format!("limit reached ({}): {detail}", limit.as_str()),
         ),
+        Event::FallbackUsed {
+            reason, to, detail, ..
+        } => (
+            Some(Tone::Warn),
+            format!("fallback to {to} ({}): {detail}", reason.as_str()),
+        ),
         Event::Committed {
             commit,
             branch,

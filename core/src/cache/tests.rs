@@ -75,6 +75,7 @@ fn chat(
             mcp_servers: Vec::new(),
             web: None,
             map: Default::default(),
+            gate: Default::default(),
         },
         Box::new(move |event: &Event| sink_events.lock().unwrap().push(event.clone())),
     )

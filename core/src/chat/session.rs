@@ -52,6 +52,8 @@ pub struct ChatOptions {
     pub web: Option<crate::tools::WebTools>,
     /// The repo map in the system prompt and the `symbols` tool (in a git repository only).
     pub map: MapSettings,
+    /// The budgets and fallback of the session's model requests.
+    pub gate: crate::task::ModelGate,
 }
 
 /// How one user message's turn ended.
@@ -82,6 +84,7 @@ pub struct ChatSession {
     deadline: Instant,
     /// Text of the reply streaming now, kept if the turn is cancelled mid-reply.
     partial: String,
+    gate: crate::task::ModelGate,
     /// The commands' temporary directory, removed with the session.
     _scratch: Option<ScratchDir>,
     /// MCP servers not started yet, and how to start them.
@@ -176,6 +179,7 @@ impl ChatSession {
             cancel,
             deadline: Instant::now(),
             partial: String::new(),
+            gate: options.gate,
             _scratch: scratch,
             pending_mcp,
         })
@@ -392,6 +396,15 @@ impl ChatSession {
             )?;
             self.history.push(ChatMessage::assistant(text));
         }
+        // A limit (a budget's, before the request was sent) is said before the turn ends.
+        if let TurnOutcome::Limit(hit) = &outcome {
+            self.emit(Event::LimitReached {
+                limit: hit.kind,
+                value: hit.value,
+                detail: hit.detail.clone(),
+                used: hit.used,
+            })?;
+        }
         self.emit(Event::TurnEnd {
             outcome: turn_outcome(&outcome),
             total_prompt_tokens: self.ledger.used.prompt_tokens,
@@ -446,6 +459,10 @@ impl TurnHost for ChatSession {
     fn record_model_call(&mut self, mut call: ModelCall) -> Result<()> {
         call.conversation_id = self.conversation_id.clone();
         self.store.record_model_call(&call).map(|_| ())
+    }
+
+    fn gate(&mut self) -> &mut crate::task::ModelGate {
+        &mut self.gate
     }
 
     fn messages_added(&mut self, messages: &[ChatMessage]) -> Result<()> {

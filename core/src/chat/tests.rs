@@ -29,7 +29,7 @@ fn session(
     resume: Option<String>,
     setup: Option<Setup>,
 ) -> (ChatSession, Setup) {
-    session_with_mcp(replies, resume, setup, Vec::new())
+    session_with(replies, resume, setup, Vec::new(), Default::default())
 }
 
 fn session_with_mcp(
@@ -37,6 +37,25 @@ fn session_with_mcp(
     resume: Option<String>,
     setup: Option<Setup>,
     mcp_servers: Vec<crate::config::McpServerConfig>,
+) -> (ChatSession, Setup) {
+    session_with(replies, resume, setup, mcp_servers, Default::default())
+}
+
+fn gated_session(
+    replies: Vec<Vec<ChatEvent>>,
+    resume: Option<String>,
+    setup: Option<Setup>,
+    gate: crate::task::ModelGate,
+) -> (ChatSession, Setup) {
+    session_with(replies, resume, setup, Vec::new(), gate)
+}
+
+fn session_with(
+    replies: Vec<Vec<ChatEvent>>,
+    resume: Option<String>,
+    setup: Option<Setup>,
+    mcp_servers: Vec<crate::config::McpServerConfig>,
+    gate: crate::task::ModelGate,
 ) -> (ChatSession, Setup) {
     let setup = setup.unwrap_or_else(|| {
         let dir = tempfile::tempdir().unwrap();
@@ -81,6 +100,7 @@ fn session_with_mcp(
             mcp_servers,
             web: None,
             map: Default::default(),
+            gate,
         },
         Box::new(move |event: &Event| events.lock().unwrap().push(event.clone())),
     )
@@ -364,4 +384,103 @@ async fn a_chat_offers_mcp_tools_and_calls_them() {
         "{}",
         result.content
     );
+}
+
+#[tokio::test]
+async fn a_budget_stops_the_turn_before_its_request_with_the_limit_event() {
+    let config = crate::config::Config {
+        budget: crate::config::BudgetConfig {
+            task_tokens: 10,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let gate = crate::task::ModelGate::new(&config, None);
+    let (mut chat, setup) = gated_session(vec![text("never sent")], None, None, gate);
+    let (_tx, cancel) = watch::channel(false);
+    let turn = chat.send("what is in notes.txt?", cancel).await.unwrap();
+    let TurnOutcome::Limit(hit) = turn.outcome else {
+        panic!("{:?}", turn.outcome)
+    };
+    assert_eq!(hit.kind, crate::protocol::LimitKind::TaskTokens);
+    assert!(setup.seen.lock().unwrap().is_empty(), "a request was sent");
+    let events = setup.events.lock().unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind()).collect();
+    assert!(!kinds.contains(&"model_begin"), "{kinds:?}");
+    let at = kinds.iter().position(|k| *k == "limit_reached").unwrap();
+    assert_eq!(kinds[at + 1], "turn_end");
+    assert!(matches!(
+        &events[at + 1],
+        Event::TurnEnd {
+            outcome: crate::protocol::TurnEndOutcome::Limit,
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn a_slow_turn_sends_the_next_ones_to_the_fallback_and_says_so() {
+    let slow = vec![
+        ChatEvent::TextDelta {
+            text: "slowly".into(),
+        },
+        ChatEvent::Usage {
+            usage: agent_models::Usage {
+                prompt_tokens: 10,
+                completion_tokens: 20,
+                completion_duration: Some(std::time::Duration::from_secs(10)),
+                ..Default::default()
+            },
+        },
+        ChatEvent::Done {
+            reason: agent_models::DoneReason::Stop,
+        },
+    ];
+    let fallback_seen = Arc::new(Mutex::new(Vec::new()));
+    let fallback = ModelTarget {
+        backend: Arc::new(Scripted {
+            replies: Mutex::new(vec![text("quickly")]),
+            seen: fallback_seen.clone(),
+        }),
+        backend_name: "openai".into(),
+        model: "big".into(),
+        options: Default::default(),
+        context_length: None,
+        cache: crate::cache::CachePolicy::off(),
+    };
+    let config = crate::config::Config {
+        fallback: crate::config::FallbackConfig {
+            min_tokens_per_second: 5,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let gate = crate::task::ModelGate::new(&config, Some(fallback));
+    let (mut chat, setup) = gated_session(vec![slow], None, None, gate);
+    let (_tx, cancel) = watch::channel(false);
+    chat.send("first", cancel.clone()).await.unwrap();
+    let turn = chat.send("second", cancel).await.unwrap();
+    assert_eq!(
+        turn.outcome,
+        TurnOutcome::Completed {
+            final_text: "quickly".into()
+        }
+    );
+    assert_eq!(setup.seen.lock().unwrap().len(), 1);
+    assert_eq!(fallback_seen.lock().unwrap().len(), 1);
+    assert_eq!(fallback_seen.lock().unwrap()[0].model, "big");
+    let events = setup.events.lock().unwrap();
+    let used: Vec<&Event> = events
+        .iter()
+        .filter(|e| e.kind() == "fallback_used")
+        .collect();
+    assert_eq!(used.len(), 1);
+    let Event::FallbackUsed {
+        reason, from, to, ..
+    } = used[0]
+    else {
+        unreachable!()
+    };
+    assert_eq!(*reason, crate::protocol::FallbackReason::Slow);
+    assert_eq!((from.as_str(), to.as_str()), ("openai:tiny", "openai:big"));
 }

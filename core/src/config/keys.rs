@@ -19,6 +19,9 @@ pub enum ValueKind {
     OptionalUrl,
     /// An integer in `min..=max`.
     Integer { min: i64, max: i64 },
+    /// A non-negative decimal number (a price, an amount of money) up to `max`, kept exactly to
+    /// six decimals.
+    Decimal { max: u64 },
     /// `true` or `false`.
     Bool,
     /// One of the listed words.
@@ -51,6 +54,7 @@ impl fmt::Display for ValueKind {
             ValueKind::Url => f.write_str("an http:// or https:// URL"),
             ValueKind::OptionalUrl => f.write_str("an http:// or https:// URL, or empty for none"),
             ValueKind::Integer { min, max } => write!(f, "an integer from {min} to {max}"),
+            ValueKind::Decimal { max } => write!(f, "a decimal number from 0 to {max}"),
             ValueKind::Bool => f.write_str("true or false"),
             ValueKind::Enum(allowed) => write!(f, "one of {}", allowed.join(", ")),
             ValueKind::EnumList(allowed) => write!(
@@ -411,6 +415,57 @@ pub const KEYS: &[KeySpec] = &[
         doc: "the Chromium or Chrome binary for pages that need JavaScript; empty looks on PATH",
     },
     KeySpec {
+        key: "budget.task_tokens",
+        kind: ValueKind::Integer {
+            min: 0,
+            max: 1_000_000_000_000,
+        },
+        default: "0",
+        doc: "tokens one task (or one chat or `ask` session) may use; 0 is no budget",
+    },
+    KeySpec {
+        key: "budget.daily_tokens",
+        kind: ValueKind::Integer {
+            min: 0,
+            max: 1_000_000_000_000,
+        },
+        default: "0",
+        doc: "tokens all model calls may use per day (UTC); 0 is no budget",
+    },
+    KeySpec {
+        key: "budget.monthly_cost",
+        kind: ValueKind::Decimal { max: 1_000_000 },
+        default: "0",
+        doc: "US dollars model calls may cost per month (UTC), priced by [prices.\"backend:model\"]; 0 is no budget",
+    },
+    KeySpec {
+        key: "fallback.backend",
+        kind: ValueKind::Enum(FALLBACK_BACKENDS),
+        default: "none",
+        doc: "where a turn goes when the model is down, too slow or its context too small; none turns fallback off",
+    },
+    KeySpec {
+        key: "fallback.model",
+        kind: ValueKind::OptionalString,
+        default: "",
+        doc: "the fallback backend's model",
+    },
+    KeySpec {
+        key: "fallback.base_url",
+        kind: ValueKind::OptionalUrl,
+        default: "",
+        doc: "the fallback's server; empty uses openai.base_url (openai) or ollama.url (ollama)",
+    },
+    KeySpec {
+        key: "fallback.min_tokens_per_second",
+        kind: ValueKind::Integer {
+            min: 0,
+            max: 100_000,
+        },
+        default: "0",
+        doc: "a model that decodes slower than this over a turn sends the next turns to the fallback; 0 never",
+    },
+    KeySpec {
         key: "ui.color",
         kind: ValueKind::Enum(COLOR_MODES),
         default: "auto",
@@ -465,6 +520,8 @@ pub const KEYS: &[KeySpec] = &[
 
 /// The values of `model.backend`.
 pub const BACKENDS: &[&str] = &["ollama", "openai", "local"];
+/// The values of `fallback.backend`.
+pub const FALLBACK_BACKENDS: &[&str] = &["none", "ollama", "openai", "local"];
 /// The values of `task.approval`.
 pub const APPROVALS: &[&str] = &["auto", "on-write", "on-command", "always"];
 /// The values of `task.strategy`.
@@ -504,7 +561,10 @@ pub fn suggest(unknown: &str) -> Option<&'static str> {
         .map(|(_, key)| key);
     close.or_else(|| {
         let leaf = unknown.rsplit('.').next().unwrap_or(unknown);
-        let mut same_name = KEYS.iter().filter(|s| s.name() == leaf);
+        // A bare name means the model's own key, not the fallback's copy of it.
+        let mut same_name = KEYS
+            .iter()
+            .filter(|s| s.name() == leaf && s.section() != "fallback");
         match (same_name.next(), same_name.next()) {
             (Some(only), None) => Some(only.key),
             _ => None,

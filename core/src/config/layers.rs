@@ -9,6 +9,7 @@ use crate::paths::CONFIG_FILE;
 
 use super::keys::{self, KEYS, KeySpec};
 use super::mcp::{self, MCP_SERVERS, McpServerConfig};
+use super::prices::{self, PRICES_TABLE, Prices};
 use super::settings::Config;
 use super::trust::{self, RepoTrust, TrustList, TrustStatus};
 use super::value::{self, Origin, Value};
@@ -107,10 +108,11 @@ impl ResolvedConfig {
 pub fn load(sources: &ConfigSources) -> Result<ResolvedConfig> {
     let mut entries = default_entries();
     let mut ignored = Vec::new();
+    let mut prices = Prices::new();
 
     let mut servers = Vec::new();
     if let Some(path) = &sources.user_file {
-        apply_file(&mut entries, &mut servers, path)?;
+        apply_file(&mut entries, &mut servers, &mut prices, path)?;
     }
     if let Some(path) = &sources.repo_file
         && sources.user_file.as_ref() != Some(path)
@@ -118,6 +120,7 @@ pub fn load(sources: &ConfigSources) -> Result<ResolvedConfig> {
         apply_repo_file(
             &mut entries,
             &mut servers,
+            &mut prices,
             &mut ignored,
             path,
             &sources.repo_trust,
@@ -133,6 +136,7 @@ pub fn load(sources: &ConfigSources) -> Result<ResolvedConfig> {
 
     let mut config = Config::from_entries(&entries);
     config.mcp_servers = servers;
+    config.prices = prices;
     Ok(ResolvedConfig {
         entries,
         config,
@@ -176,15 +180,18 @@ pub(crate) fn read_text(path: &Path) -> Result<Option<String>> {
 
 /// Checks the text of a configuration file; `path` is only used in errors.
 pub(crate) fn parse_file_text(path: &Path, text: &str) -> Result<Vec<(&'static KeySpec, Value)>> {
-    // Servers are checked too: a file with a bad `[mcp_servers.NAME]` is a bad file.
+    // Servers and prices are checked too: a file with a bad `[mcp_servers.NAME]` or
+    // `[prices]` is a bad file.
     parse_file(path, text, &Origin::UserFile(path.to_path_buf())).map(|parsed| parsed.keys)
 }
 
-/// A configuration file's keys and its `[mcp_servers.NAME]` tables, checked.
+/// A configuration file's keys, its `[mcp_servers.NAME]` tables and its `[prices]` table,
+/// checked.
 #[derive(Debug, Clone)]
 pub(crate) struct ParsedFile {
     pub keys: Vec<(&'static KeySpec, Value)>,
     pub servers: Vec<McpServerConfig>,
+    pub prices: Prices,
 }
 
 /// Checks the text of a configuration file; its servers record `origin`.
@@ -199,7 +206,12 @@ pub(crate) fn parse_file(path: &Path, text: &str, origin: &Origin) -> Result<Par
     let mut keys = Vec::new();
     collect(&table, "", &label, &mut keys)?;
     let servers = mcp::parse_servers(&table, path, origin)?;
-    Ok(ParsedFile { keys, servers })
+    let prices = prices::parse_prices(&table, path)?;
+    Ok(ParsedFile {
+        keys,
+        servers,
+        prices,
+    })
 }
 
 /// Formats a TOML parse error as one line: `line 3, column 7: expected ...`.
@@ -231,6 +243,7 @@ fn default_entries() -> Vec<Entry> {
 fn apply_file(
     entries: &mut [Entry],
     servers: &mut Vec<McpServerConfig>,
+    prices: &mut Prices,
     path: &Path,
 ) -> Result<()> {
     let Some(text) = read_text(path)? else {
@@ -242,6 +255,7 @@ fn apply_file(
         set(entries, spec, value, origin.clone());
     }
     add_servers(servers, parsed.servers);
+    prices.extend(parsed.prices);
     Ok(())
 }
 
@@ -251,6 +265,7 @@ fn apply_file(
 fn apply_repo_file(
     entries: &mut [Entry],
     servers: &mut Vec<McpServerConfig>,
+    prices: &mut Prices,
     ignored: &mut Vec<IgnoredKey>,
     path: &Path,
     repo_trust: &RepoTrust,
@@ -260,8 +275,10 @@ fn apply_repo_file(
     };
     let origin = Origin::RepoFile(path.to_path_buf());
     let parsed = parse_file(path, &text, &origin)?;
-    // A server is a program to start or a place requests go: never without trust.
+    // A server is a program to start or a place requests go, and a lower price raises what the
+    // monthly budget allows: never without trust.
     let needs_trust = !parsed.servers.is_empty()
+        || !parsed.prices.is_empty()
         || parsed
             .keys
             .iter()
@@ -275,6 +292,16 @@ fn apply_repo_file(
             None => TrustStatus::Untrusted,
         },
     };
+    if status == TrustStatus::Trusted {
+        prices.extend(parsed.prices);
+    } else {
+        ignored.extend(parsed.prices.into_keys().map(|model| IgnoredKey {
+            key: PRICES_TABLE,
+            value: Value::String(model),
+            file: path.to_path_buf(),
+            status,
+        }));
+    }
     for (spec, value) in parsed.keys {
         if status == TrustStatus::Trusted || trust::applies_untrusted(spec.key) {
             set(entries, spec, value, origin.clone());
@@ -373,6 +400,10 @@ fn collect(
         };
         if let Some(spec) = keys::spec(&key) {
             found.push((spec, value::from_toml(spec, item, origin)?));
+            continue;
+        }
+        if key == PRICES_TABLE {
+            // Model names as keys: read by `prices::parse_prices`.
             continue;
         }
         match item {

@@ -16,6 +16,7 @@ pub mod edit;
 pub mod keys;
 pub mod layers;
 pub mod mcp;
+pub mod prices;
 pub mod settings;
 pub mod trust;
 pub mod value;
@@ -27,13 +28,15 @@ pub use layers::{
     repo_config_file,
 };
 pub use mcp::{McpApproval, McpServerConfig, McpTransport};
+pub use prices::{Price, Prices, price_key};
 pub use settings::{
-    Approval, Backend, BrowserConfig, CacheConfig, ChatConfig, ColorMode, Config, FetchConfig,
-    GitHubConfig, HistoryConfig, HooksConfig, MapConfig, ModelConfig, OllamaConfig, OpenAiConfig,
-    RolesConfig, RoutingConfig, SandboxConfig, SandboxMode, StoreConfig, TaskConfig, UiConfig,
+    Approval, Backend, BrowserConfig, BudgetConfig, CacheConfig, ChatConfig, ColorMode, Config,
+    FallbackConfig, FetchConfig, GitHubConfig, HistoryConfig, HooksConfig, MapConfig, ModelConfig,
+    OllamaConfig, OpenAiConfig, RolesConfig, RoutingConfig, SandboxConfig, SandboxMode,
+    StoreConfig, TaskConfig, UiConfig,
 };
 pub use trust::{RepoTrust, TrustList, TrustStatus};
-pub use value::{Origin, Value, from_toml, parse_text};
+pub use value::{Decimal, Origin, Value, from_toml, parse_text};
 
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,8 @@
 //! The typed configuration the rest of agent reads, built from resolved entries by one function.
 
 use super::layers::Entry;
-use super::value::Value;
+use super::prices::Prices;
+use super::value::{Decimal, Value};
 pub use crate::process::SandboxMode;
 
 /// The resolved configuration. Built by [`Config::from_entries`]; [`Config::default`] is what the
@@ -29,6 +30,33 @@ pub struct Config {
     /// the repository's wins). Not in the key table; see [`super::mcp`].
     pub mcp_servers: Vec<super::mcp::McpServerConfig>,
     pub cache: CacheConfig,
+    pub budget: BudgetConfig,
+    pub fallback: FallbackConfig,
+    /// `[prices."backend:model"]`: what models cost (a model not listed costs nothing).
+    pub prices: Prices,
+}
+
+/// `[budget]`: what model calls may use, in every mode; 0 is no budget.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BudgetConfig {
+    /// Tokens of one task (or one chat or `ask` session).
+    pub task_tokens: u64,
+    /// Tokens of all model calls per UTC day.
+    pub daily_tokens: u64,
+    /// US dollars of all model calls per UTC month, at `prices`.
+    pub monthly_cost: Decimal,
+}
+
+/// `[fallback]`: the model a turn goes to when the configured one is down, too slow or too small.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct FallbackConfig {
+    /// `None`: no fallback.
+    pub backend: Option<Backend>,
+    pub model: Option<String>,
+    /// The fallback's server; `None` uses `openai.base_url` or `ollama.url`.
+    pub base_url: Option<String>,
+    /// Decode speed (tokens/s) under which later turns go to the fallback; 0 never.
+    pub min_tokens_per_second: u32,
 }
 
 /// `[model]`: which model serves the agent.
@@ -415,6 +443,9 @@ impl Default for Config {
                 enabled: true,
                 ttl: 604_800,
             },
+            budget: BudgetConfig::default(),
+            fallback: FallbackConfig::default(),
+            prices: Prices::new(),
         }
     }
 }
@@ -529,6 +560,25 @@ fn build(r: &mut Reader<'_>) -> Config {
             enabled: r.boolean("cache.enabled", d.cache.enabled),
             ttl: r.integer("cache.ttl", d.cache.ttl),
         },
+        budget: BudgetConfig {
+            task_tokens: r.integer("budget.task_tokens", d.budget.task_tokens),
+            daily_tokens: r.integer("budget.daily_tokens", d.budget.daily_tokens),
+            monthly_cost: r.decimal("budget.monthly_cost"),
+        },
+        fallback: FallbackConfig {
+            backend: r.choice(
+                "fallback.backend",
+                |name| Some(Backend::from_name(name)),
+                None,
+            ),
+            model: r.optional_string("fallback.model"),
+            base_url: r.optional_string("fallback.base_url"),
+            min_tokens_per_second: r.integer(
+                "fallback.min_tokens_per_second",
+                d.fallback.min_tokens_per_second,
+            ),
+        },
+        prices: Prices::new(),
     }
 }
 
@@ -572,6 +622,12 @@ impl<'a> Reader<'a> {
             .and_then(Value::as_integer)
             .and_then(|i| T::try_from(i).ok())
             .unwrap_or(fallback)
+    }
+
+    fn decimal(&mut self, key: &'static str) -> Decimal {
+        self.value(key)
+            .and_then(Value::as_decimal)
+            .unwrap_or_default()
     }
 
     fn boolean(&mut self, key: &'static str, fallback: bool) -> bool {

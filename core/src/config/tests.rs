@@ -526,6 +526,7 @@ fn other_value(spec: &KeySpec) -> String {
             let default: i64 = spec.default.parse().unwrap();
             if default < max { max } else { min }.to_string()
         }
+        ValueKind::Decimal { max } => max.to_string(),
         ValueKind::Bool => (spec.default != "true").to_string(),
         ValueKind::Enum(allowed) => allowed
             .iter()
@@ -1128,4 +1129,98 @@ fn a_repository_cannot_silence_the_hooks_or_pick_their_model_without_trust() {
     for key in ["hooks.timeout", "hooks.check_timeout", "hooks.attach"] {
         assert!(trust::applies_untrusted(key), "{key}");
     }
+}
+
+// ---- budgets, fallback and prices ----
+
+const PRICED: &str = "[budget]\ndaily_tokens = 50000\nmonthly_cost = 5.5\n\
+    [prices.\"openai:gpt-4o-mini\"]\ninput_per_mtok = 0.15\noutput_per_mtok = 0.6\n\
+    [prices.\"ollama:qwen2.5-coder:7b\"]\ninput_per_mtok = 0\n";
+
+#[test]
+fn budgets_and_prices_are_read_from_the_user_file() {
+    let fx = Fixture::new();
+    fx.write_user(PRICED);
+    let r = fx.load(&no_env(), &[]).unwrap();
+    assert_eq!(r.config.budget.daily_tokens, 50_000);
+    assert_eq!(
+        r.config.budget.monthly_cost,
+        Decimal::from_micros(5_500_000)
+    );
+    let price = r.config.prices["openai:gpt-4o-mini"];
+    assert_eq!(price.input_per_mtok, Decimal::from_micros(150_000));
+    assert_eq!(price.output_per_mtok, Decimal::from_micros(600_000));
+    assert!(r.config.prices["ollama:qwen2.5-coder:7b"].is_free());
+    // A decimal from a flag, and written back as TOML.
+    let r = fx
+        .load(&no_env(), &[("budget.monthly_cost", "0.25")])
+        .unwrap();
+    assert_eq!(r.config.budget.monthly_cost, Decimal::from_micros(250_000));
+    assert_eq!(
+        Value::Decimal(Decimal::from_micros(250_000)).to_toml(),
+        "0.25"
+    );
+    assert_eq!(
+        Value::Decimal(Decimal::from_micros(5_000_000)).to_toml(),
+        "5.0"
+    );
+}
+
+#[test]
+fn bad_prices_and_decimals_are_named() {
+    let fx = Fixture::new();
+    for (text, key) in [
+        ("[prices.gpt]\ninput_per_mtok = 1\n", "prices.\"gpt\""),
+        (
+            "[prices.\"openai:x\"]\ninput_per_mtok = -1.0\n",
+            "prices.\"openai:x\".input_per_mtok",
+        ),
+        (
+            "[prices.\"openai:x\"]\ninput = 1.0\n",
+            "prices.\"openai:x\".input",
+        ),
+        ("[budget]\nmonthly_cost = \"lots\"\n", "budget.monthly_cost"),
+    ] {
+        fx.write_user(text);
+        match fx.load(&no_env(), &[]) {
+            Err(Error::ConfigValue { key: got, .. }) => assert_eq!(got, key, "{text}"),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+    fx.write_user("");
+    let error = fx
+        .load(&no_env(), &[("budget.monthly_cost", "1.2345678")])
+        .unwrap_err();
+    assert!(error.to_string().contains("six decimals"), "{error}");
+}
+
+#[test]
+fn an_untrusted_repository_cannot_raise_budgets_lower_prices_or_pick_a_fallback() {
+    let fx = Fixture::new();
+    fx.write_user("[budget]\ndaily_tokens = 1000\n");
+    fx.write_repo(&format!(
+        "{PRICED}[fallback]\nbackend = \"openai\"\nmodel = \"gpt-4o\"\nbase_url = \"http://127.0.0.1:9/v1\"\nmin_tokens_per_second = 1000\n"
+    ));
+    let r = fx.load_with(RepoTrust::Nothing).unwrap();
+    assert_eq!(r.config.budget.daily_tokens, 1000);
+    assert_eq!(r.config.budget.monthly_cost, Decimal::ZERO);
+    assert!(r.config.prices.is_empty());
+    assert_eq!(r.config.fallback, FallbackConfig::default());
+    for key in [
+        "budget.daily_tokens",
+        "budget.monthly_cost",
+        "fallback.backend",
+        "fallback.model",
+        "fallback.base_url",
+        "fallback.min_tokens_per_second",
+        "prices",
+    ] {
+        assert!(r.ignored(key).is_some(), "{key} was not ignored");
+    }
+    // Trusted, all of it applies.
+    let r = fx.load_with(RepoTrust::All).unwrap();
+    assert_eq!(r.config.budget.daily_tokens, 50_000);
+    assert_eq!(r.config.prices.len(), 2);
+    assert_eq!(r.config.fallback.backend, Some(Backend::OpenAi));
+    assert_eq!(r.config.fallback.min_tokens_per_second, 1000);
 }

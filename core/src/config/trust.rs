@@ -203,6 +203,34 @@ pub const REPO_KEY_POLICY: &[RepoKeyPolicy] = &[
         "how long (at most a day) a fetched page is reused; no destination",
     ),
     needs_trust("browser.path", "a program run as the browser"),
+    needs_trust(
+        "budget.task_tokens",
+        "raises what a task may spend: budgets are yours to set",
+    ),
+    needs_trust(
+        "budget.daily_tokens",
+        "raises what a day's model calls may spend: budgets are yours to set",
+    ),
+    needs_trust(
+        "budget.monthly_cost",
+        "raises what a month's model calls may cost: budgets are yours to set",
+    ),
+    needs_trust(
+        "fallback.backend",
+        "chooses where your code and prompts are sent when the model is down or slow",
+    ),
+    needs_trust(
+        "fallback.model",
+        "chooses the model (and what it costs) your prompts go to; a `.gguf` path loads a file",
+    ),
+    needs_trust(
+        "fallback.base_url",
+        "where requests with your code and your API key are sent",
+    ),
+    needs_trust(
+        "fallback.min_tokens_per_second",
+        "a high value sends every turn to the (paid) fallback",
+    ),
     harmless("ui.color", "output colour only"),
     harmless("history.page_size", "how many rows a listing shows"),
     harmless(

@@ -13,7 +13,95 @@ use super::keys::{KeySpec, ValueKind};
 pub enum Value {
     String(String),
     Integer(i64),
+    Decimal(Decimal),
     Bool(bool),
+}
+
+/// A non-negative decimal number kept exactly in millionths (`0.15` is 150,000): money and prices
+/// without floating-point drift, comparable and hashable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Decimal {
+    pub micros: u64,
+}
+
+impl Decimal {
+    /// Millionths in one unit.
+    pub const SCALE: u64 = 1_000_000;
+
+    pub const ZERO: Decimal = Decimal { micros: 0 };
+
+    pub fn from_micros(micros: u64) -> Self {
+        Decimal { micros }
+    }
+
+    /// Whether it is zero.
+    pub fn is_zero(self) -> bool {
+        self.micros == 0
+    }
+
+    /// As a float, for display and JSON.
+    pub fn as_f64(self) -> f64 {
+        self.micros as f64 / Self::SCALE as f64
+    }
+
+    /// Reads `12`, `0.15`, `.5`: digits with at most six decimals, no sign, no exponent.
+    pub fn parse(text: &str) -> Option<Decimal> {
+        let text = text.trim();
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        if whole.is_empty() && fraction.is_empty()
+            || fraction.len() > 6
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || !fraction.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let whole: u64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().ok()?
+        };
+        let fraction: u64 = if fraction.is_empty() {
+            0
+        } else {
+            format!("{fraction:0<6}").parse().ok()?
+        };
+        whole
+            .checked_mul(Self::SCALE)?
+            .checked_add(fraction)
+            .map(Decimal::from_micros)
+    }
+
+    /// A TOML float, rounded to six decimals; `None` for a negative or non-finite one.
+    pub fn from_f64(value: f64) -> Option<Decimal> {
+        if !value.is_finite() || value < 0.0 || value > (u64::MAX / Self::SCALE) as f64 {
+            return None;
+        }
+        Some(Decimal::from_micros(
+            (value * Self::SCALE as f64).round() as u64
+        ))
+    }
+}
+
+/// `0.15`, `20`, `0.000001`: no trailing zeros.
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let whole = self.micros / Self::SCALE;
+        let fraction = self.micros % Self::SCALE;
+        if fraction == 0 {
+            return write!(f, "{whole}");
+        }
+        let digits = format!("{fraction:06}");
+        write!(f, "{whole}.{}", digits.trim_end_matches('0'))
+    }
+}
+
+impl serde::Serialize for Decimal {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_f64(self.as_f64())
+    }
 }
 
 impl Value {
@@ -22,6 +110,7 @@ impl Value {
         match self {
             Value::String(s) => toml::Value::String(s.clone()).to_string(),
             Value::Integer(i) => i.to_string(),
+            Value::Decimal(d) => decimal_toml(*d),
             Value::Bool(b) => b.to_string(),
         }
     }
@@ -42,6 +131,14 @@ impl Value {
         }
     }
 
+    /// The decimal inside, for decimal kinds.
+    pub fn as_decimal(&self) -> Option<Decimal> {
+        match self {
+            Value::Decimal(d) => Some(*d),
+            _ => None,
+        }
+    }
+
     /// The boolean inside, for boolean kinds.
     pub fn as_bool(&self) -> Option<bool> {
         match self {
@@ -54,6 +151,7 @@ impl Value {
         match self {
             Value::String(s) => toml_edit::Value::from(s.as_str()),
             Value::Integer(i) => toml_edit::Value::from(*i),
+            Value::Decimal(d) => toml_edit::Value::from(d.as_f64()),
             Value::Bool(b) => toml_edit::Value::from(*b),
         }
     }
@@ -65,6 +163,7 @@ impl fmt::Display for Value {
         match self {
             Value::String(s) => f.write_str(s),
             Value::Integer(i) => write!(f, "{i}"),
+            Value::Decimal(d) => write!(f, "{d}"),
             Value::Bool(b) => write!(f, "{b}"),
         }
     }
@@ -131,6 +230,17 @@ pub fn parse_text(spec: &KeySpec, text: &str, origin: &str) -> Result<Value> {
             check_range(spec.kind, number).map_err(invalid)?;
             Ok(Value::Integer(number))
         }
+        ValueKind::Decimal { .. } => {
+            let trimmed = text.trim();
+            let number = Decimal::parse(trimmed).ok_or_else(|| {
+                invalid(format!(
+                    "`{trimmed}` is not a decimal number; expected {} (at most six decimals)",
+                    spec.kind
+                ))
+            })?;
+            check_decimal(spec.kind, number).map_err(invalid)?;
+            Ok(Value::Decimal(number))
+        }
         ValueKind::Bool => match text.trim().to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" | "on" => Ok(Value::Bool(true)),
             "false" | "0" | "no" | "off" => Ok(Value::Bool(false)),
@@ -177,6 +287,20 @@ pub fn from_toml(spec: &KeySpec, value: &toml::Value, origin: &str) -> Result<Va
         (ValueKind::Integer { .. }, toml::Value::Integer(i)) => {
             check_range(spec.kind, *i).map_err(invalid)?;
             Ok(Value::Integer(*i))
+        }
+        (ValueKind::Decimal { .. }, toml::Value::Float(x)) => {
+            let number = Decimal::from_f64(*x).ok_or_else(mismatch)?;
+            check_decimal(spec.kind, number).map_err(invalid)?;
+            Ok(Value::Decimal(number))
+        }
+        (ValueKind::Decimal { .. }, toml::Value::Integer(i)) => {
+            let number = u64::try_from(*i)
+                .ok()
+                .and_then(|i| i.checked_mul(Decimal::SCALE))
+                .map(Decimal::from_micros)
+                .ok_or_else(mismatch)?;
+            check_decimal(spec.kind, number).map_err(invalid)?;
+            Ok(Value::Decimal(number))
         }
         (ValueKind::Bool, toml::Value::Boolean(b)) => Ok(Value::Bool(*b)),
         (ValueKind::Enum(_), toml::Value::String(s)) => {
@@ -237,6 +361,25 @@ fn check_range(kind: ValueKind, number: i64) -> std::result::Result<(), String> 
             Err(format!("{number} is out of range; expected {kind}"))
         }
         _ => Ok(()),
+    }
+}
+
+fn check_decimal(kind: ValueKind, number: Decimal) -> std::result::Result<(), String> {
+    match kind {
+        ValueKind::Decimal { max } if number.micros > max.saturating_mul(Decimal::SCALE) => {
+            Err(format!("{number} is out of range; expected {kind}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A decimal as TOML source: always a float (`20.0`, `0.15`), so the file reads it back as one.
+fn decimal_toml(number: Decimal) -> String {
+    let text = number.to_string();
+    if text.contains('.') {
+        text
+    } else {
+        format!("{text}.0")
     }
 }
 

@@ -187,10 +187,24 @@ pub enum Event {
         duration_ms: u64,
         output: String,
     },
-    /// A limit was reached; the task ends.
+    /// A limit was reached; the task ends (a chat's turn ends).
     LimitReached {
         limit: LimitKind,
+        /// The limit (tokens; micro-dollars for `monthly_cost`).
         value: u64,
+        detail: String,
+        /// What was used when it stopped, in the unit of `value` (budgets only).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        used: Option<u64>,
+    },
+    /// A turn went to the fallback model instead of the configured one; sent before its
+    /// `model_begin`.
+    FallbackUsed {
+        reason: FallbackReason,
+        /// The model that was passed over (`backend:model`).
+        from: String,
+        /// The fallback (`backend:model`).
+        to: String,
         detail: String,
     },
     /// The work was committed on the task's branch.
@@ -302,6 +316,34 @@ pub enum LimitKind {
     ToolCalls,
     Tokens,
     WallTime,
+    /// `budget.task_tokens`: tokens of one task (or chat session).
+    TaskTokens,
+    /// `budget.daily_tokens`: tokens of all model calls today (UTC).
+    DailyTokens,
+    /// `budget.monthly_cost`: what this month's model calls cost (UTC).
+    MonthlyCost,
+}
+
+/// Why a turn went to the fallback model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FallbackReason {
+    /// The configured model's server could not be reached (connection refused).
+    Unreachable,
+    /// It decoded slower than `fallback.min_tokens_per_second` over a turn.
+    Slow,
+    /// The prompt does not fit its context window.
+    Context,
+}
+
+impl FallbackReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FallbackReason::Unreachable => "unreachable",
+            FallbackReason::Slow => "slow",
+            FallbackReason::Context => "context",
+        }
+    }
 }
 
 impl Event {
@@ -329,6 +371,7 @@ impl Event {
             Event::VerifyBegin { .. } => "verify_begin",
             Event::VerifyEnd { .. } => "verify_end",
             Event::LimitReached { .. } => "limit_reached",
+            Event::FallbackUsed { .. } => "fallback_used",
             Event::Committed { .. } => "committed",
             Event::PullRequestOpened { .. } => "pull_request_opened",
             Event::Error { .. } => "error",
@@ -347,6 +390,9 @@ impl LimitKind {
             LimitKind::ToolCalls => "tool calls",
             LimitKind::Tokens => "tokens",
             LimitKind::WallTime => "wall time",
+            LimitKind::TaskTokens => "task tokens",
+            LimitKind::DailyTokens => "daily tokens",
+            LimitKind::MonthlyCost => "monthly cost",
         }
     }
 }

@@ -11,8 +11,8 @@ mod routing;
 mod types;
 
 pub use event::{
-    ApprovalDecision, DecidedBy, Event, EventEnvelope, LimitKind, SCHEMA_VERSION, TaskStatusChange,
-    ToolEffectKind,
+    ApprovalDecision, DecidedBy, Event, EventEnvelope, FallbackReason, LimitKind, SCHEMA_VERSION,
+    TaskStatusChange, ToolEffectKind,
 };
 pub use names::{
     AgentRole, CacheOutcome, FinishReason, SelectedBy, StepKind, StrategyChoice, StrategyKind,

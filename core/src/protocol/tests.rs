@@ -53,6 +53,7 @@ fn every_kind_matches_its_serialized_tag_and_round_trips() {
             limit: LimitKind::Turns,
             value: 3,
             detail: "x".into(),
+            used: None,
         },
         Event::Error {
             message: "boom".into(),

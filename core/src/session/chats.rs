@@ -82,6 +82,7 @@ pub(crate) fn open(shared: &Arc<Shared>, chat_id: String, spec: ChatSpec) -> Res
             mcp_servers: setup.config.mcp_servers.clone(),
             web: if spec.bare { None } else { setup.web_tools() },
             map: (&setup.config.map).into(),
+            gate: crate::task::ModelGate::new(&setup.config, setup.models.fallback()?),
         },
         sink,
     )?;

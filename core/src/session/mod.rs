@@ -49,6 +49,12 @@ pub trait ModelResolver: Send + Sync {
     fn named(&self) -> bool {
         false
     }
+
+    /// The fallback model (`fallback.*`) a turn goes to when its own model is down, too slow or
+    /// too small; `None` when none is configured.
+    fn fallback(&self) -> Result<Option<ModelTarget>> {
+        Ok(None)
+    }
 }
 
 /// What a session is set up with: where things are, the configuration, how models are found.

@@ -78,6 +78,7 @@ pub(crate) fn start(
             Ok((role, target))
         })
         .collect::<Result<HashMap<_, _>>>()?;
+    let gate = crate::task::ModelGate::new(&setup.config, setup.models.fallback()?);
     // Stored before the op returns: a front may ask about the task the moment it has its id.
     let recorded = runner::record_task(&store, &spec, &model)?;
     let task_id = recorded.task_id.clone();
@@ -117,6 +118,7 @@ pub(crate) fn start(
         web: setup.web_tools(),
         cancel: cancel_receiver,
         map: (&setup.config.map).into(),
+        gate,
     };
     lock(&shared.tasks).insert(task_id.clone(), cancel);
     let thread_shared = shared.clone();

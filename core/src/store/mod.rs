@@ -56,7 +56,7 @@ pub use fetch_cache::{CachedPage, MAX_CACHED_PAGES};
 pub use imports::{ImportedConversation, Origin, SessionImportReport};
 pub use leases::{HEARTBEAT, LEASE_TTL, RecoveredTask};
 pub use model_cache::CacheStats;
-pub use model_calls::{ModelCall, ModelCallOutcome, UsageTotals};
+pub use model_calls::{ModelCall, ModelCallOutcome, ModelUsage, UsageTotals};
 pub use registry::RegistryEntry;
 pub use repomap::{MapDefinition, MapFileStat, MapFileTags, MapUpdate, NewMapBlob};
 pub use routing::ModelOutcomes;

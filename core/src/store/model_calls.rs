@@ -70,6 +70,16 @@ pub struct UsageTotals {
     pub completion_tokens: u64,
 }
 
+/// What one model was used for over a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModelUsage {
+    pub backend: String,
+    pub model: String,
+    pub calls: u64,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
 impl Store {
     /// Records a model call; returns its row id.
     pub fn record_model_call(&self, call: &ModelCall) -> Result<i64> {
@@ -110,6 +120,28 @@ impl Store {
                 })
             },
         )?)
+    }
+
+    /// Calls and tokens of each (backend, model) called at or after `since`, most tokens first.
+    pub fn usage_by_model_since(&self, since: Millis) -> Result<Vec<ModelUsage>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT backend, model, COUNT(*), COALESCE(SUM(prompt_tokens), 0),
+                    COALESCE(SUM(completion_tokens), 0)
+               FROM model_calls WHERE created_at >= ?1
+              GROUP BY backend, model
+              ORDER BY COALESCE(SUM(prompt_tokens), 0) + COALESCE(SUM(completion_tokens), 0) DESC,
+                       backend, model",
+        )?;
+        let rows = statement.query_map([since], |row| {
+            Ok(ModelUsage {
+                backend: row.get(0)?,
+                model: row.get(1)?,
+                calls: row.get(2)?,
+                prompt_tokens: row.get(3)?,
+                completion_tokens: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The last `limit` model calls, oldest first.

@@ -95,6 +95,8 @@ pub struct TaskContext {
     pub limits: Limits,
     /// What the whole task has used so far (all roles), and its request ids.
     pub ledger: TurnLedger,
+    /// The budgets and fallback of the task's model requests.
+    pub gate: super::gate::ModelGate,
     pub(crate) log: TaskLog,
     pub(crate) cancel: watch::Receiver<bool>,
     pub(crate) deadline: Instant,

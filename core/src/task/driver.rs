@@ -13,6 +13,7 @@ use tokio::time::Instant;
 use super::approval::ApprovalQuestion;
 use super::approval::Approvals;
 use super::context::{ModelTarget, TaskContext};
+use super::gate::{self, ModelGate};
 use super::role::{Role, read_only_tools};
 use crate::cache::Lookup;
 use crate::error::Result;
@@ -73,6 +74,8 @@ pub trait TurnHost: Send {
     fn store(&self) -> &Store;
     /// Records a model call (the host fills in its task or conversation).
     fn record_model_call(&mut self, call: ModelCall) -> Result<()>;
+    /// The budgets and fallback every model request goes through.
+    fn gate(&mut self) -> &mut ModelGate;
     /// Called with the messages the loop just added to its conversation (the model's reply, a
     /// tool's result), as soon as they exist; a chat stores them here.
     fn messages_added(&mut self, _messages: &[ChatMessage]) -> Result<()> {
@@ -114,6 +117,10 @@ impl TurnHost for TaskContext {
         TaskContext::store(self)
             .record_model_call(&call)
             .map(|_| ())
+    }
+
+    fn gate(&mut self) -> &mut ModelGate {
+        &mut self.gate
     }
 
     fn cancelled(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
@@ -218,6 +225,13 @@ pub(crate) async fn request_model<H: TurnHost>(
     request.tools = tools.to_vec();
     request.options = target.options.clone();
     request.context_length = target.context_length;
+    // Budgets and fallback: where the request goes, or the budget that stops it unsent.
+    let target = &match gate::before_request(ctx, target, &mut request)? {
+        Ok(chosen) => chosen,
+        Err(hit) => return Ok(vec![Input::Stopped(hit)]),
+    };
+    // Kept to send again to the fallback if this server turns out to be down.
+    let retry = ctx.gate().has_fallback().then(|| request.clone());
     let id = ctx.ledger().next_model_request_id();
     ctx.emit(Event::ModelBegin {
         id: id.clone(),
@@ -246,6 +260,7 @@ pub(crate) async fn request_model<H: TurnHost>(
     let mut reason = FinishReason::Stop;
     let mut error: Option<String> = None;
     let mut stop: Option<Input> = None;
+    let mut fall_back = false;
 
     loop {
         let next = tokio::select! {
@@ -310,6 +325,15 @@ pub(crate) async fn request_model<H: TurnHost>(
             Some(Err(failure)) => {
                 reason = FinishReason::Error;
                 let message = error_chain(&failure);
+                // Down (or too small) before a word came back: the fallback takes the turn.
+                if first_token.is_none()
+                    && retry.is_some()
+                    && gate::after_failure(ctx, target, &failure)
+                {
+                    error = Some(message);
+                    fall_back = true;
+                    break;
+                }
                 ctx.emit(Event::Error {
                     message: message.clone(),
                     hint: failure.hint(),
@@ -365,6 +389,13 @@ pub(crate) async fn request_model<H: TurnHost>(
         error: error.clone(),
         cache: cached,
     })?;
+    if let (true, Some(request)) = (fall_back, retry) {
+        let messages = request.messages;
+        return Box::pin(request_model(ctx, role, target, tools, messages, turn)).await;
+    }
+    if reason != FinishReason::Error && stop.is_none() {
+        gate::after_success(ctx, target, usage.1, decode_speed, duration, first_token);
+    }
 
     // Usage reaches the machine before the input that ends the request.
     inputs.push(Input::ModelUsage {

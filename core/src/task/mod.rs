@@ -10,6 +10,7 @@ pub mod discard;
 pub mod driver;
 pub mod feedback;
 mod finish;
+pub mod gate;
 pub mod log;
 pub mod plan;
 pub mod prompts;
@@ -21,6 +22,7 @@ pub mod verification;
 
 pub use approval::{Answer, ApprovalQuestion, Approvals, Asker, NoTerminal};
 pub use context::{EventSink, ModelTarget, StrategySettings, TaskContext};
+pub use gate::ModelGate;
 pub use runner::{RunRequest, run_task, title_of};
 pub use status::TaskStatus;
 pub use strategy::StrategyOutcome;

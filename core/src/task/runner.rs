@@ -68,6 +68,8 @@ pub struct RunRequest {
     pub cancel: watch::Receiver<bool>,
     /// The repo map in the roles' prompts and the `symbols` tool.
     pub map: MapSettings,
+    /// The budgets and fallback of the task's model requests.
+    pub gate: super::gate::ModelGate,
 }
 
 /// A task as stored before it runs: its id and title, and the strategy chosen and why.
@@ -178,6 +180,7 @@ pub async fn run_task(
         web,
         cancel,
         map,
+        gate,
     } = request;
     let started = Instant::now();
     let repo_root = git::repository_root(&spec.repo)?;
@@ -394,6 +397,7 @@ pub async fn run_task(
         prompts,
         limits,
         ledger: TurnLedger::default(),
+        gate,
         log,
         cancel,
         deadline: started + Duration::from_secs(limits.max_seconds),

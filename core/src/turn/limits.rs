@@ -49,6 +49,8 @@ pub struct LimitHit {
     pub kind: LimitKind,
     pub value: u64,
     pub detail: String,
+    /// What was used, in the unit of `value`, when it is known (budgets).
+    pub used: Option<u64>,
 }
 
 impl Limits {
@@ -62,6 +64,7 @@ impl Limits {
                     "stopped after {} model turns without finishing (raise it with --max-turns)",
                     self.max_turns
                 ),
+                used: None,
             });
         }
         if used.tokens() >= self.max_tokens {
@@ -73,6 +76,7 @@ impl Limits {
                     used.tokens(),
                     self.max_tokens
                 ),
+                used: None,
             });
         }
         None
@@ -87,6 +91,7 @@ impl Limits {
                 "stopped after {} tool calls without finishing (raise it with --max-tool-calls)",
                 self.max_tool_calls
             ),
+            used: None,
         })
     }
 
@@ -99,6 +104,7 @@ impl Limits {
                 "stopped after {} s of wall time (raise it with --timeout)",
                 self.max_seconds
             ),
+            used: None,
         }
     }
 }

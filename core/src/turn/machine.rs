@@ -33,6 +33,8 @@ pub enum Input {
     TimeUp,
     /// The user (or a front) cancelled.
     Cancel,
+    /// A budget stopped the request before it was sent.
+    Stopped(LimitHit),
 }
 
 /// What the driver should do next.
@@ -132,6 +134,7 @@ impl TurnLoop {
         }
         match input {
             Input::Cancel => self.finish(TurnOutcome::Cancelled),
+            Input::Stopped(hit) => self.finish(TurnOutcome::Limit(hit)),
             Input::TimeUp => self.finish(TurnOutcome::Limit(self.limits.wall_time_hit())),
             Input::ModelText(text) if self.state == State::AwaitingModel => {
                 self.reply_text.push_str(&text);

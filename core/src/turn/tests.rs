@@ -219,3 +219,18 @@ fn inputs_out_of_place_are_ignored() {
     assert!(turn.handle(Input::ModelDone).is_empty());
     assert_eq!(turn.used().turns, 1);
 }
+
+#[test]
+fn a_budget_stop_ends_the_loop_with_its_limit() {
+    let mut turn = TurnLoop::new(vec![ChatMessage::user("hi")], Limits::default());
+    turn.start();
+    let hit = LimitHit {
+        kind: crate::protocol::LimitKind::DailyTokens,
+        value: 100,
+        detail: "daily budget".into(),
+        used: Some(120),
+    };
+    let effects = turn.handle(Input::Stopped(hit.clone()));
+    assert_eq!(effects, vec![Effect::Finish(TurnOutcome::Limit(hit))]);
+    assert!(turn.is_finished());
+}

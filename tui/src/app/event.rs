@@ -61,6 +61,8 @@ pub enum Loaded {
     Transcript(Vec<(Role, String)>),
     /// A line to show in the chat (the result of apply, undo, compact …).
     Notice(String),
+    /// What is left of the budgets, for the status line (after each turn).
+    Budget(Option<String>),
 }
 
 /// One past conversation in the history view.
@@ -138,6 +140,9 @@ pub struct StatusInfo {
     pub context_length: u64,
     /// The repository the session works in.
     pub repo: String,
+    /// What is left of the budgets (`8.2k tokens left today · $4.02 left this month`); `None`
+    /// when no budget is set.
+    pub budget: Option<String>,
 }
 
 /// A Markdown prompt command (`commands/`, `.agent/commands/`, the user's config directory);

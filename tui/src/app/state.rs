@@ -328,6 +328,17 @@ impl App {
                 self.busy = false;
                 self.streaming = None;
             }
+            Event::LimitReached { detail, limit, .. } => {
+                self.streaming = None;
+                self.push_entry(Entry::Error {
+                    message: detail,
+                    hint: agent_core::budget::hint(limit).map(str::to_string),
+                });
+            }
+            Event::FallbackUsed { to, detail, .. } => {
+                self.status.model = to.clone();
+                self.notice(format!("fallback: {detail}; this turn goes to {to}"));
+            }
             Event::ConversationLoaded { messages, .. } => self.show_conversation(messages),
             _ => {}
         }
@@ -398,6 +409,7 @@ impl App {
             Loaded::Diff(diff) => self.push_entry(Entry::Diff(diff)),
             Loaded::Transcript(messages) => self.history.open_transcript(messages),
             Loaded::Notice(text) => self.notice(text),
+            Loaded::Budget(left) => self.status.budget = left,
         }
     }
 }

@@ -77,6 +77,7 @@ pub(crate) fn coder_pass_failed(
                 limit: hit.kind,
                 value: hit.value,
                 detail: hit.detail.clone(),
+                used: hit.used,
             })?;
             Ok(StrategyOutcome::Failed {
                 reason: hit.detail,

@@ -20,6 +20,7 @@ fn status() -> StatusInfo {
         tokens_used: 0,
         context_length: 32_768,
         repo: "~/src/agent".into(),
+        budget: None,
     }
 }
 

@@ -63,6 +63,14 @@ pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect) {
         short
     };
     spans.push(Span::styled(context, left_style));
+    // What is left of the budgets, before the repository.
+    let used: usize = spans.iter().map(|s| str_width(&s.content)).sum();
+    if let Some(budget) = &status.budget
+        && used + 3 + str_width(budget) <= width
+    {
+        spans.push(Span::styled(" · ", dim));
+        spans.push(Span::styled(budget.clone(), Style::new().fg(Color::Yellow)));
+    }
     let used: usize = spans.iter().map(|s| str_width(&s.content)).sum();
     // The repository goes first when space is short.
     if !status.repo.is_empty() && used + 3 + str_width(&status.repo) <= width {
