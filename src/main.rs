@@ -7,6 +7,7 @@ mod auth;
 mod backend;
 mod chat;
 mod ci;
+mod classify;
 mod cli;
 mod completions;
 mod config;
@@ -113,6 +114,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Auth(command) => auth::run(&app, command),
         Command::Ci(command) => ci::run(&app, command),
         Command::Hook(command) => hook::run(&app, command),
+        Command::Classify(args) => classify::run(&app, args),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Completions { .. } | Command::Man => Ok(Exit::Ok),
     }

@@ -6,6 +6,7 @@
 
 pub mod chat;
 pub mod ci;
+pub mod classifier;
 pub mod classify;
 pub mod commands;
 pub mod config;

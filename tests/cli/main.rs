@@ -5,6 +5,7 @@
 mod ask;
 mod chat;
 mod ci;
+mod classify;
 mod common;
 mod completions;
 mod concurrency;

@@ -65,6 +65,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 11,
         sql: include_str!("migrations/0011_tool_checks_and_task_context.sql"),
     },
+    Migration {
+        version: 16,
+        sql: include_str!("migrations/0016_classifier_metrics.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

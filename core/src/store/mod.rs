@@ -16,6 +16,7 @@
 
 mod attachments;
 mod ci;
+mod classifier;
 mod conversations;
 mod leases;
 pub mod migrations;
@@ -42,6 +43,7 @@ pub use attachments::Attachment;
 pub use ci::{
     CiRun, CiSummary, FixAttempt, FixClaim, FixCounts, FixOutcome, NewFixAttempt, RunHandling,
 };
+pub use classifier::{ClassifierVersion, NewClassifierVersion, TaskEffort};
 pub use conversations::{
     Conversation, ConversationSummary, Deleted, ListQuery, Message, NewMessage, Page,
 };
