@@ -45,6 +45,7 @@ complete -c agent -n "__fish_agent_needs_command" -f -a "pr" -d 'Pull requests: 
 complete -c agent -n "__fish_agent_needs_command" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
 complete -c agent -n "__fish_agent_needs_command" -f -a "hook" -d 'Install, remove and list agent\'s git hooks: a review before each commit, commit messages, the project\'s check before each push'
 complete -c agent -n "__fish_agent_needs_command" -f -a "ci" -d 'Watch GitHub Actions and fix failing runs; show what the monitor did'
+complete -c agent -n "__fish_agent_needs_command" -f -a "classify" -d 'Estimate how much work a task is (simple, medium, complex) and why; evaluate and retrain the classifier that `--strategy auto` uses'
 complete -c agent -n "__fish_agent_needs_command" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
 complete -c agent -n "__fish_agent_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c agent -n "__fish_agent_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
@@ -857,6 +858,68 @@ complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcomma
 complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "watch" -d 'Poll GitHub Actions; turn each failed run into a fix task, a local check, a pushed branch and a pull request that links the run'
 complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "status" -d 'Failed runs seen, fix attempts with their outcome and PR, and the fix success rate'
 complete -c agent -n "__fish_agent_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand classify; and not __fish_seen_subcommand_from versions use eval train help" -l repo -d 'The repository in which named files are looked up [default: the one containing the current directory]' -r -F
+complete -c agent -n "__fish_agent_using_subcommand classify; and not __fish_seen_subcommand_from versions use eval train help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand classify; and not __fish_seen_subcommand_from versions use eval train help" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand classify; and not __fish_seen_subcommand_from versions use eval train help" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand classify; and not __fish_seen_subcommand_from versions use eval train help" -l json -d 'Print the verdict as JSON'
+complete -c agent -n "__fish_agent_using_subcommand classify; and not __fish_seen_subcommand_from versions use eval train help" -l heuristic -d 'Use the cue-word heuristic instead of the trained classifier'
+complete -c agent -n "__fish_agent_using_subcommand classify; and not __fish_seen_subcommand_from versions use eval train help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agent -n "__fish_agent_using_subcommand classify; and not __fish_seen_subcommand_from versions use eval train help" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand classify; and not __fish_seen_subcommand_from versions use eval train help" -a "versions" -d 'List the trained versions, their held-out scores and which one is current'
+complete -c agent -n "__fish_agent_using_subcommand classify; and not __fish_seen_subcommand_from versions use eval train help" -a "use" -d 'Make a version current: its number (from `versions`) or `builtin`, the shipped model'
+complete -c agent -n "__fish_agent_using_subcommand classify; and not __fish_seen_subcommand_from versions use eval train help" -a "eval" -d 'Score a classifier on a labelled JSONL file of {"text", "label"}: accuracy, macro-F1 and the confusion matrix'
+complete -c agent -n "__fish_agent_using_subcommand classify; and not __fish_seen_subcommand_from versions use eval train help" -a "train" -d 'Fit a new version from your finished tasks; it becomes current only when it beats the current one on the tasks held out'
+complete -c agent -n "__fish_agent_using_subcommand classify; and not __fish_seen_subcommand_from versions use eval train help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from versions" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from versions" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from versions" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from versions" -l json -d 'Print them as JSON'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from versions" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from versions" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from use" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from use" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from use" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from eval" -l classifier -d 'Which classifier: a version number, `builtin`, `heuristic` or a model FILE.json (from `train --data`) [default: the current one]' -r
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from eval" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from eval" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from eval" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from eval" -l json -d 'Print the scores as JSON'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from eval" -s h -l help -d 'Print help'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from eval" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from train" -l since -d 'Only tasks finished since then (2026-11-01, an RFC 3339 time, or an age: 30d)' -r
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from train" -l data -d 'Fit on this labelled JSONL file instead of your tasks' -r -F
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from train" -l output -d 'Where --data writes the model (JSON)' -r -F
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from train" -l test -d 'A labelled JSONL file to score the --data model on' -r -F
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from train" -l folds -d 'Cross-validation folds for --data (0: none)' -r
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from train" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from train" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from train" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
+json\t''"
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from train" -l json -d 'Print the report as JSON'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from train" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from train" -s V -l version -d 'Print version'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from help" -f -a "versions" -d 'List the trained versions, their held-out scores and which one is current'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a version current: its number (from `versions`) or `builtin`, the shipped model'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from help" -f -a "eval" -d 'Score a classifier on a labelled JSONL file of {"text", "label"}: accuracy, macro-F1 and the confusion matrix'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from help" -f -a "train" -d 'Fit a new version from your finished tasks; it becomes current only when it beats the current one on the tasks held out'
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand doctor" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand doctor" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''
@@ -882,23 +945,24 @@ complete -c agent -n "__fish_agent_using_subcommand man" -l log-format -d 'How l
 json\t''"
 complete -c agent -n "__fish_agent_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand man" -s V -l version -d 'Print version'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "config" -d 'Show and change configuration'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "chat" -d 'Chat with a model that works on this repository (the default on a terminal)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment, review with a model'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "hook" -d 'Install, remove and list agent\'s git hooks: a review before each commit, commit messages, the project\'s check before each push'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "ci" -d 'Watch GitHub Actions and fix failing runs; show what the monitor did'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "config" -d 'Show and change configuration'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "history" -d 'Browse, search, export and import past conversations'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "chat" -d 'Chat with a model that works on this repository (the default on a terminal)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "ask" -d 'Ask a model one question and stream the answer to stdout (no tools)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "models" -d 'List, fetch and choose models; probe this machine'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "task" -d 'Run a coding task on a repository and manage past tasks'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "undo" -d 'Revert the task applied last in this repository (`agent task apply`)'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "trust" -d 'Trust this repository\'s .agent/config.toml, so that all of its keys apply'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "serve" -d 'Serve the HTTP API, event streams and the web dashboard'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "pr" -d 'Pull requests: open one from a task\'s branch, list, show, check out, merge, close, comment, review with a model'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "auth" -d 'GitHub sign-in: store a token, see where the token in use comes from, remove it'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "hook" -d 'Install, remove and list agent\'s git hooks: a review before each commit, commit messages, the project\'s check before each push'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "ci" -d 'Watch GitHub Actions and fix failing runs; show what the monitor did'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "classify" -d 'Estimate how much work a task is (simple, medium, complex) and why; evaluate and retrain the classifier that `--strategy auto` uses'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "doctor" -d 'Check that agent can run here: data directory, database, configuration, git, model backend'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c agent -n "__fish_agent_using_subcommand help; and not __fish_seen_subcommand_from config history chat ask models task undo trust serve pr auth hook ci classify doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where configuration and data live'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved configuration'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print one resolved value'
@@ -944,3 +1008,7 @@ complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcom
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "run" -d 'Run a hook\'s work now (what the installed scripts call; git passes ARGS)'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from ci" -f -a "watch" -d 'Poll GitHub Actions; turn each failed run into a fix task, a local check, a pushed branch and a pull request that links the run'
 complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from ci" -f -a "status" -d 'Failed runs seen, fix attempts with their outcome and PR, and the fix success rate'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from classify" -f -a "versions" -d 'List the trained versions, their held-out scores and which one is current'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from classify" -f -a "use" -d 'Make a version current: its number (from `versions`) or `builtin`, the shipped model'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from classify" -f -a "eval" -d 'Score a classifier on a labelled JSONL file of {"text", "label"}: accuracy, macro-F1 and the confusion matrix'
+complete -c agent -n "__fish_agent_using_subcommand help; and __fish_seen_subcommand_from classify" -f -a "train" -d 'Fit a new version from your finished tasks; it becomes current only when it beats the current one on the tasks held out'

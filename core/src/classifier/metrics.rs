@@ -68,12 +68,12 @@ mod tests {
         let m = evaluate(&truth, &predicted);
         assert_eq!(m.samples, 6);
         assert!((m.accuracy - 0.5).abs() < 1e-9);
-        // simple: tp 1, actual 2, predicted 1 → 2/3; medium: tp 2, actual 3, predicted 3 → 2/3;
-        // complex: tp 0 → 0. Macro: (2/3 + 2/3 + 0) / 3 = 4/9.
+        // simple: tp 1, actual 2, predicted 1 → 2/3; medium: tp 2, actual 3, predicted 4 → 4/7;
+        // complex: tp 0 → 0. Macro: (2/3 + 4/7 + 0) / 3 = 26/63.
         assert!((m.f1[0] - 2.0 / 3.0).abs() < 1e-9);
-        assert!((m.f1[1] - 2.0 / 3.0).abs() < 1e-9);
+        assert!((m.f1[1] - 4.0 / 7.0).abs() < 1e-9);
         assert_eq!(m.f1[2], 0.0);
-        assert!((m.macro_f1 - 4.0 / 9.0).abs() < 1e-9);
+        assert!((m.macro_f1 - 26.0 / 63.0).abs() < 1e-9);
         assert_eq!(m.confusion, [[1, 1, 0], [0, 2, 1], [0, 1, 0]]);
     }
 
