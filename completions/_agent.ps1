@@ -48,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('browse', 'browse', [CompletionResultType]::ParameterValue, 'Open a web page in headless Chromium: its text, a screenshot or a PDF')
             [CompletionResult]::new('ab', 'ab', [CompletionResultType]::ParameterValue, 'A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare')
             [CompletionResult]::new('budget', 'budget', [CompletionResultType]::ParameterValue, 'Show today''s and this month''s model usage and what is left of each budget')
+            [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Estimate how much work a task is (simple, medium, complex) and why; evaluate and retrain the classifier that `--strategy auto` uses')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that agent can run here: data directory, database, configuration, git, model backend')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
@@ -1411,6 +1412,101 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'agent;classify' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository in which named files are looked up [default: the one containing the current directory]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the verdict as JSON')
+            [CompletionResult]::new('--heuristic', '--heuristic', [CompletionResultType]::ParameterName, 'Use the cue-word heuristic instead of the trained classifier')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'List the trained versions, their held-out scores and which one is current')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a version current: its number (from `versions`) or `builtin`, the shipped model')
+            [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Score a classifier on a labelled JSONL file of {"text", "label"}: accuracy, macro-F1 and the confusion matrix')
+            [CompletionResult]::new('train', 'train', [CompletionResultType]::ParameterValue, 'Fit a new version from your finished tasks; it becomes current only when it beats the current one on the tasks held out')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'agent;classify;versions' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print them as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agent;classify;use' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agent;classify;eval' {
+            [CompletionResult]::new('--classifier', '--classifier', [CompletionResultType]::ParameterName, 'Which classifier: a version number, `builtin`, `heuristic` or a model FILE.json (from `train --data`) [default: the current one]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the scores as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agent;classify;train' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only tasks finished since then (2026-11-01, an RFC 3339 time, or an age: 30d)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Fit on this labelled JSONL file instead of your tasks')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where --data writes the model (JSON)')
+            [CompletionResult]::new('--test', '--test', [CompletionResultType]::ParameterName, 'A labelled JSONL file to score the --data model on')
+            [CompletionResult]::new('--folds', '--folds', [CompletionResultType]::ParameterName, 'Cross-validation folds for --data (0: none)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agent;classify;help' {
+            [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'List the trained versions, their held-out scores and which one is current')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a version current: its number (from `versions`) or `builtin`, the shipped model')
+            [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Score a classifier on a labelled JSONL file of {"text", "label"}: accuracy, macro-F1 and the confusion matrix')
+            [CompletionResult]::new('train', 'train', [CompletionResultType]::ParameterValue, 'Fit a new version from your finished tasks; it becomes current only when it beats the current one on the tasks held out')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'agent;classify;help;versions' {
+            break
+        }
+        'agent;classify;help;use' {
+            break
+        }
+        'agent;classify;help;eval' {
+            break
+        }
+        'agent;classify;help;train' {
+            break
+        }
+        'agent;classify;help;help' {
+            break
+        }
         'agent;doctor' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
@@ -1465,6 +1561,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             [CompletionResult]::new('browse', 'browse', [CompletionResultType]::ParameterValue, 'Open a web page in headless Chromium: its text, a screenshot or a PDF')
             [CompletionResult]::new('ab', 'ab', [CompletionResultType]::ParameterValue, 'A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare')
             [CompletionResult]::new('budget', 'budget', [CompletionResultType]::ParameterValue, 'Show today''s and this month''s model usage and what is left of each budget')
+            [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Estimate how much work a task is (simple, medium, complex) and why; evaluate and retrain the classifier that `--strategy auto` uses')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that agent can run here: data directory, database, configuration, git, model backend')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
@@ -1730,6 +1827,25 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
             break
         }
         'agent;help;budget' {
+            break
+        }
+        'agent;help;classify' {
+            [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'List the trained versions, their held-out scores and which one is current')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a version current: its number (from `versions`) or `builtin`, the shipped model')
+            [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Score a classifier on a labelled JSONL file of {"text", "label"}: accuracy, macro-F1 and the confusion matrix')
+            [CompletionResult]::new('train', 'train', [CompletionResultType]::ParameterValue, 'Fit a new version from your finished tasks; it becomes current only when it beats the current one on the tasks held out')
+            break
+        }
+        'agent;help;classify;versions' {
+            break
+        }
+        'agent;help;classify;use' {
+            break
+        }
+        'agent;help;classify;eval' {
+            break
+        }
+        'agent;help;classify;train' {
             break
         }
         'agent;help;doctor' {

@@ -45,6 +45,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand browse 'Open a web page in headless Chromium: its text, a screenshot or a PDF'
             cand ab 'A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare'
             cand budget 'Show today''s and this month''s model usage and what is left of each budget'
+            cand classify 'Estimate how much work a task is (simple, medium, complex) and why; evaluate and retrain the classifier that `--strategy auto` uses'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1266,6 +1267,90 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'agent;classify'= {
+            cand --repo 'The repository in which named files are looked up [default: the one containing the current directory]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print the verdict as JSON'
+            cand --heuristic 'Use the cue-word heuristic instead of the trained classifier'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand versions 'List the trained versions, their held-out scores and which one is current'
+            cand use 'Make a version current: its number (from `versions`) or `builtin`, the shipped model'
+            cand eval 'Score a classifier on a labelled JSONL file of {"text", "label"}: accuracy, macro-F1 and the confusion matrix'
+            cand train 'Fit a new version from your finished tasks; it becomes current only when it beats the current one on the tasks held out'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;classify;versions'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print them as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;classify;use'= {
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;classify;eval'= {
+            cand --classifier 'Which classifier: a version number, `builtin`, `heuristic` or a model FILE.json (from `train --data`) [default: the current one]'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print the scores as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;classify;train'= {
+            cand --since 'Only tasks finished since then (2026-11-01, an RFC 3339 time, or an age: 30d)'
+            cand --data 'Fit on this labelled JSONL file instead of your tasks'
+            cand --output 'Where --data writes the model (JSON)'
+            cand --test 'A labelled JSONL file to score the --data model on'
+            cand --folds 'Cross-validation folds for --data (0: none)'
+            cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
+            cand --color 'When to colour output [default: from ui.color, which defaults to auto]'
+            cand --log-format 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)'
+            cand --json 'Print the report as JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agent;classify;help'= {
+            cand versions 'List the trained versions, their held-out scores and which one is current'
+            cand use 'Make a version current: its number (from `versions`) or `builtin`, the shipped model'
+            cand eval 'Score a classifier on a labelled JSONL file of {"text", "label"}: accuracy, macro-F1 and the confusion matrix'
+            cand train 'Fit a new version from your finished tasks; it becomes current only when it beats the current one on the tasks held out'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agent;classify;help;versions'= {
+        }
+        &'agent;classify;help;use'= {
+        }
+        &'agent;classify;help;eval'= {
+        }
+        &'agent;classify;help;train'= {
+        }
+        &'agent;classify;help;help'= {
+        }
         &'agent;doctor'= {
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
@@ -1317,6 +1402,7 @@ set edit:completion:arg-completer[agent] = {|@words|
             cand browse 'Open a web page in headless Chromium: its text, a screenshot or a PDF'
             cand ab 'A/B tests: run tasks with two variants of settings (model, strategy, prompt) and compare'
             cand budget 'Show today''s and this month''s model usage and what is left of each budget'
+            cand classify 'Estimate how much work a task is (simple, medium, complex) and why; evaluate and retrain the classifier that `--strategy auto` uses'
             cand doctor 'Check that agent can run here: data directory, database, configuration, git, model backend'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
@@ -1512,6 +1598,20 @@ set edit:completion:arg-completer[agent] = {|@words|
         &'agent;help;ab;stop'= {
         }
         &'agent;help;budget'= {
+        }
+        &'agent;help;classify'= {
+            cand versions 'List the trained versions, their held-out scores and which one is current'
+            cand use 'Make a version current: its number (from `versions`) or `builtin`, the shipped model'
+            cand eval 'Score a classifier on a labelled JSONL file of {"text", "label"}: accuracy, macro-F1 and the confusion matrix'
+            cand train 'Fit a new version from your finished tasks; it becomes current only when it beats the current one on the tasks held out'
+        }
+        &'agent;help;classify;versions'= {
+        }
+        &'agent;help;classify;use'= {
+        }
+        &'agent;help;classify;eval'= {
+        }
+        &'agent;help;classify;train'= {
         }
         &'agent;help;doctor'= {
         }

@@ -231,6 +231,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Estimate how much work a task is (simple, medium, complex) and why; evaluate and
+    /// retrain the classifier that `--strategy auto` uses
+    ///
+    /// The classifier is a small linear model shipped trained on public commits; `agent classify
+    /// train` fits a new version from your finished tasks and makes it current only when it
+    /// beats the current one on held-out tasks. A text equal to a subcommand's name goes after
+    /// `--` (`agent classify -- versions`).
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  agent classify fix the typo in README.md\n  git log -1 --format=%B | agent classify --json -\n  agent classify -- versions          classify the word \"versions\"\n  agent classify eval labelled.jsonl  accuracy, macro-F1, confusion matrix\n  agent classify train --since 30d    fit a version from your finished tasks\n  agent classify versions\n  agent classify use builtin          back to the shipped model"
+    )]
+    Classify(ClassifyArgs),
 
     /// Check that agent can run here: data directory, database, configuration, git, model backend
     Doctor {
@@ -1248,4 +1260,96 @@ mod tests {
     fn the_command_tree_is_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+/// `agent classify [TEXT|-]` and its subcommands.
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    #[command(subcommand)]
+    pub command: Option<ClassifyCommand>,
+
+    /// The task text (several words are joined by spaces; everything after the first word is
+    /// text, so flags go before it); `-` reads it from stdin
+    #[arg(
+        value_name = "TEXT",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub text: Vec<String>,
+
+    /// Print the verdict as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    /// Use the cue-word heuristic instead of the trained classifier
+    #[arg(long)]
+    pub heuristic: bool,
+
+    /// The repository in which named files are looked up [default: the one containing the
+    /// current directory]
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClassifyCommand {
+    /// List the trained versions, their held-out scores and which one is current
+    Versions {
+        /// Print them as JSON
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Make a version current: its number (from `versions`) or `builtin`, the shipped model
+    Use {
+        #[arg(value_name = "VERSION")]
+        name: String,
+    },
+
+    /// Score a classifier on a labelled JSONL file of {"text", "label"}: accuracy, macro-F1
+    /// and the confusion matrix
+    Eval {
+        #[arg(value_name = "FILE.jsonl")]
+        file: PathBuf,
+
+        /// Which classifier: a version number, `builtin`, `heuristic` or a model FILE.json
+        /// (from `train --data`) [default: the current one]
+        #[arg(long, value_name = "NAME")]
+        classifier: Option<String>,
+
+        /// Print the scores as JSON
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Fit a new version from your finished tasks; it becomes current only when it beats the
+    /// current one on the tasks held out
+    ///
+    /// With --data, fit a model on a labelled JSONL file instead and write it to --output
+    /// (how the shipped model is made: see data/classifier/SOURCES.md).
+    Train {
+        /// Only tasks finished since then (2026-11-01, an RFC 3339 time, or an age: 30d)
+        #[arg(long, value_name = "WHEN", conflicts_with = "data")]
+        since: Option<String>,
+
+        /// Fit on this labelled JSONL file instead of your tasks
+        #[arg(long, value_name = "FILE.jsonl", requires = "output")]
+        data: Option<PathBuf>,
+
+        /// Where --data writes the model (JSON)
+        #[arg(long, value_name = "FILE", requires = "data")]
+        output: Option<PathBuf>,
+
+        /// A labelled JSONL file to score the --data model on
+        #[arg(long, value_name = "FILE.jsonl", requires = "data")]
+        test: Option<PathBuf>,
+
+        /// Cross-validation folds for --data (0: none)
+        #[arg(long, default_value_t = 5, value_name = "K", requires = "data")]
+        folds: usize,
+
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }

@@ -9,6 +9,7 @@ mod backend;
 mod budget;
 mod chat;
 mod ci;
+mod classify;
 mod cli;
 mod completions;
 mod config;
@@ -123,6 +124,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Hook(command) => hook::run(&app, command),
         Command::Mcp(command) => mcp::run(&app, command),
         Command::Budget { json } => budget::run(&app, json),
+        Command::Classify(args) => classify::run(&app, args),
         Command::Doctor { json } => doctor::run(&app, json),
         Command::Fetch(args) => web::fetch(&app, args),
         Command::Browse(args) => web::browse(&app, args),

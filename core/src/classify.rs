@@ -3,7 +3,8 @@
 //!
 //! It is deliberately transparent: [`features`] extracts countable signals, [`classify`] scores
 //! them with the fixed weights below and says in [`Classification::reason`] which signals won.
-//! A trained classifier replaces it later; its [`Features`] can serve as that model's inputs.
+//! The trained classifier ([`crate::classifier`]) decides for `auto`; this heuristic is its
+//! fallback (`agent classify --heuristic`), and its cue words are among that model's inputs.
 //!
 //! # Scoring
 //!
@@ -73,6 +74,10 @@ pub struct Classification {
     /// `2 files named, words: refactor, across; 48 words`.
     pub reason: String,
     pub features: Features,
+    /// Which classifier decided: `heuristic`, `builtin` (the shipped model) or `vN` (a version
+    /// trained from history, see [`crate::classifier`]).
+    #[serde(default)]
+    pub classifier: String,
 }
 
 /// The countable signals of a description.
@@ -94,6 +99,9 @@ pub struct Features {
     /// Lines that are bulleted (`-`, `*`, `+`, `•`) or numbered (`1.`, `2)`) list items.
     pub bullet_items: usize,
 }
+
+/// The name of this classifier in [`Classification::classifier`].
+pub const HEURISTIC: &str = "heuristic";
 
 /// Extracts the signals of `description`.
 pub fn features(description: &str) -> Features {
@@ -139,6 +147,7 @@ pub fn classify(description: &str) -> Classification {
             confidence: 0.5,
             reason: "empty description".to_string(),
             features,
+            classifier: HEURISTIC.to_string(),
         };
     }
 
@@ -166,6 +175,7 @@ pub fn classify(description: &str) -> Classification {
         confidence,
         reason: reason(&features, complexity, raised_by_tests),
         features,
+        classifier: HEURISTIC.to_string(),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod budget;
 pub mod cache;
 pub mod chat;
 pub mod ci;
+pub mod classifier;
 pub mod classify;
 pub mod commands;
 pub mod config;

@@ -7,6 +7,7 @@ mod budget;
 mod cache;
 mod chat;
 mod ci;
+mod classify;
 mod common;
 mod completions;
 mod concurrency;

@@ -40,7 +40,18 @@ pub(crate) fn start(
     let enrollment =
         crate::routing::ab::enroll(&store, &mut spec, &mut || rand::Rng::random(&mut coin))?;
     let model = setup.models.resolve(spec.model.as_deref())?;
-    let complexity = crate::classify::classify(&spec.description).complexity;
+    // The class the runner records for the task (the current trained classifier), so the
+    // router reads the history of the same classes.
+    let complexity = crate::classifier::classify_task(
+        Some(&store),
+        &spec.description,
+        crate::classifier::Context {
+            repo: Some(&repo_root),
+            similar_files: None,
+        },
+    )
+    .0
+    .complexity;
     let default = crate::routing::Candidate {
         spec: model.model.clone(),
         backend: model.backend_name.clone(),

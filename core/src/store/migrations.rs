@@ -79,6 +79,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0015_repo_map.sql"),
     },
     Migration {
+        version: 16,
+        sql: include_str!("migrations/0016_classifier_metrics.sql"),
+    },
+    Migration {
         version: 17,
         sql: include_str!("migrations/0017_ab_winner_and_routing.sql"),
     },

@@ -17,6 +17,7 @@
 mod ab;
 mod attachments;
 mod ci;
+mod classifier;
 mod conversations;
 mod fetch_cache;
 mod imports;
@@ -49,6 +50,7 @@ pub use attachments::Attachment;
 pub use ci::{
     CiRun, CiSummary, FixAttempt, FixClaim, FixCounts, FixOutcome, NewFixAttempt, RunHandling,
 };
+pub use classifier::{ClassifierVersion, NewClassifierVersion, TaskEffort};
 pub use conversations::{
     Conversation, ConversationSummary, Deleted, ListQuery, Message, NewMessage, Page,
 };

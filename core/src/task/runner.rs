@@ -16,6 +16,7 @@ use super::log::TaskLog;
 use super::prompts::{self, PromptSources};
 use super::role;
 use super::strategy;
+use crate::classifier;
 use crate::classify;
 use crate::error::{Error, Result};
 use crate::git;
@@ -94,22 +95,31 @@ pub fn record_task(store: &Store, spec: &TaskSpec, model: &ModelTarget) -> Resul
             "the task description is empty".into(),
         ));
     }
-    // The complexity is estimated either way; `auto` lets it choose the strategy.
-    let classification = classify::classify(&spec.description);
-    let (kind, chosen_by) = match spec.strategy.fixed() {
-        Some(kind) => (kind, SelectedBy::Flag),
-        None => (
-            strategy::for_complexity(classification.complexity),
-            SelectedBy::Auto,
-        ),
+    // The complexity is estimated either way (by the current trained classifier, see
+    // `crate::classifier`); `auto` lets it choose the strategy, the cheaper one when unsure.
+    let (classification, min_confidence) = classifier::classify_task(
+        Some(store),
+        &spec.description,
+        classifier::Context {
+            repo: Some(&repo_root),
+            similar_files: None,
+        },
+    );
+    let (kind, chosen_by, cheaper) = match spec.strategy.fixed() {
+        Some(kind) => (kind, SelectedBy::Flag, None),
+        None => {
+            let (kind, cheaper) = classifier::choose_strategy(&classification, min_confidence);
+            (kind, SelectedBy::Auto, cheaper)
+        }
     };
     let selection_reason = match chosen_by {
         SelectedBy::Auto => format!(
-            "{} task ({:.0}% sure: {}) → {}",
+            "{} task ({:.0}% sure: {}) → {}{}",
             classification.complexity,
             classification.confidence * 100.0,
             classification.reason,
-            kind
+            kind,
+            cheaper.map(|why| format!(" ({why})")).unwrap_or_default()
         ),
         SelectedBy::Flag => format!(
             "--strategy {} (the task looks {}: {})",
