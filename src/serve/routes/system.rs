@@ -1,7 +1,8 @@
 //! Probes, metrics, dashboard numbers, classification of a task text, and the pending
 //! approval questions with their answers.
 
-use agent_core::classify::{Classification, classify};
+use agent_core::classifier;
+use agent_core::classify::Classification;
 use agent_core::protocol::{EventEnvelope, Op};
 use agent_core::store::DashboardStats;
 use axum::Json;
@@ -90,8 +91,26 @@ pub struct ClassifyBody {
 
 #[utoipa::path(post, path = "/v1/classify", tag = "system", request_body = ClassifyBody,
     responses((status = 200, body = Object, description = "complexity (simple, medium, complex), confidence and the reason")))]
-pub async fn classify_text(ApiJson(body): ApiJson<ClassifyBody>) -> Json<Classification> {
-    Json(classify(&body.text))
+pub async fn classify_text(
+    State(state): State<SharedState>,
+    ApiJson(body): ApiJson<ClassifyBody>,
+) -> Result<Json<Classification>, ApiError> {
+    // The classifier `auto` uses: the current trained version in the store, else the shipped one.
+    let classification = state
+        .stores
+        .run(move |store| {
+            let (classification, _) = classifier::classify_task(
+                Some(store),
+                &body.text,
+                classifier::Context {
+                    repo: None,
+                    similar_files: None,
+                },
+            );
+            Ok(classification)
+        })
+        .await?;
+    Ok(Json(classification))
 }
 
 /// Questions waiting for an answer.
