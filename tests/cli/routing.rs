@@ -41,7 +41,16 @@ fn seed_task(
             retry_of: None,
         })
         .unwrap();
-    let complexity = agent_core::classify::classify(DESCRIPTION).complexity;
+    // Classified as the session classifies a task (the shipped classifier, in the repository).
+    let (classification, _) = agent_core::classifier::classify_task(
+        None,
+        DESCRIPTION,
+        agent_core::classifier::Context {
+            repo: Some(std::path::Path::new(repo)),
+            similar_files: None,
+        },
+    );
+    let complexity = classification.complexity;
     store
         .set_task_selection(&id, complexity.as_str(), 0.9, "seeded")
         .unwrap();
