@@ -7,6 +7,7 @@ task the model answers in one turn.
     cargo build --release && python3 scripts/bench-task.py [--agent target/release/agent] [--runs 20]
         [--mcp-servers 2]   # also configure that many stdio MCP servers of 20 tools each
                             # (tests/fixtures/mcp_server.py); the warm-up run keeps their tools
+        [--fetch-tool]      # also give the model the fetch tool (fetch.tool = true)
 
 Prints a Markdown table for docs/benchmarks.md. Needs Python 3, git and GNU time (/usr/bin/time, Debian package `time`).
 """
@@ -68,6 +69,7 @@ def main():
     parser.add_argument("--agent", default="target/release/agent")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--mcp-servers", type=int, default=0)
+    parser.add_argument("--fetch-tool", action="store_true", help="turn the fetch tool on (fetch.tool = true)")
     args = parser.parse_args()
     agent = os.path.abspath(args.agent)
 
@@ -79,12 +81,16 @@ def main():
     repo = make_repo(root)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_")}
     env["AGENT_HOME"] = os.path.join(root, "home")
-    if args.mcp_servers:
-        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "mcp_server.py")
+    config = ""
+    if args.fetch_tool:
+        config += "[fetch]\ntool = true\n\n"
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "mcp_server.py")
+    for i in range(args.mcp_servers):
+        config += f'[mcp_servers.s{i}]\ncommand = "python3"\nargs = {json.dumps([os.path.abspath(script), "--tools", "14"])}\n\n'
+    if config:
         os.makedirs(os.path.join(env["AGENT_HOME"], "config"))
         with open(os.path.join(env["AGENT_HOME"], "config", "config.toml"), "w") as f:
-            for i in range(args.mcp_servers):
-                f.write(f'[mcp_servers.s{i}]\ncommand = "python3"\nargs = {json.dumps([os.path.abspath(script), "--tools", "14"])}\n\n')
+            f.write(config)
     command = [agent, "task", "run", "--repo", repo, "--backend", "openai", "--base-url", base_url,
                "--model", "stub", "--approval", "auto", "--verify", "true", "--strategy", "single",
                "check the add function"]
