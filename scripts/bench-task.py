@@ -38,11 +38,20 @@ class Stub(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", 0))
         body = self.rfile.read(length)
         REQUESTS.append((arrived, body))
-        chunks = [
-            {"choices": [{"index": 0, "delta": {"role": "assistant", "content": "APPROVE"}, "finish_reason": None}]},
-            {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
-            {"choices": [], "usage": {"prompt_tokens": len(body) // 4, "completion_tokens": 3, "total_tokens": len(body) // 4 + 3}},
-        ]
+        if b'"add_numbers"' in body:
+            # agent's tool-calling check before a model's first task (once per model).
+            call = {"index": 0, "id": "c1", "type": "function",
+                    "function": {"name": "add_numbers", "arguments": json.dumps({"a": 2, "b": 3})}}
+            chunks = [
+                {"choices": [{"index": 0, "delta": {"role": "assistant", "tool_calls": [call]}, "finish_reason": None}]},
+                {"choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]},
+            ]
+        else:
+            chunks = [
+                {"choices": [{"index": 0, "delta": {"role": "assistant", "content": "APPROVE"}, "finish_reason": None}]},
+                {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+                {"choices": [], "usage": {"prompt_tokens": len(body) // 4, "completion_tokens": 3, "total_tokens": len(body) // 4 + 3}},
+            ]
         payload = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
         data = payload.encode()
         self.send_response(200)
