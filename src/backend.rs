@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use agent_core::budget::BudgetGuard;
 use agent_core::config::{Backend, Origin, ResolvedConfig};
 use agent_core::env::{OLLAMA_HOST, OLLAMA_MODELS};
 use agent_models::ollama::base_url_from_host;
@@ -45,8 +46,30 @@ impl Selected {
 
 /// Resolves flags and configuration into a backend and model. Without a model named anywhere,
 /// the first run chooses one ([`crate::firstrun`]; the download offer only when `interactive`
-/// and on a terminal) and saves it.
+/// and on a terminal) and saves it. The backend is behind the day's and the month's budgets
+/// ([`BudgetGuard`]): every model request of this binary goes through here, so none is sent
+/// once a budget is spent.
 pub fn select(
+    app: &App,
+    resolved: &ResolvedConfig,
+    args: &BackendArgs,
+    interactive: bool,
+) -> Result<Selected> {
+    let selected = select_unguarded(app, resolved, args, interactive)?;
+    Ok(Selected {
+        backend: Box::new(BudgetGuard::new(
+            std::sync::Arc::from(selected.backend),
+            selected.backend_name,
+            resolved.config.budget,
+            resolved.config.prices.clone(),
+            app.paths.database_file(),
+            App::store_options(resolved),
+        )),
+        ..selected
+    })
+}
+
+fn select_unguarded(
     app: &App,
     resolved: &ResolvedConfig,
     args: &BackendArgs,
@@ -209,7 +232,7 @@ fn select_first_model(
         context: Some(choice.context),
         ..args.clone()
     };
-    select(app, resolved, &chosen, interactive)
+    select_unguarded(app, resolved, &chosen, interactive)
 }
 
 /// Whether `key` is set anywhere but its default (a file, the environment, a flag).

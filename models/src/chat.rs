@@ -194,6 +194,14 @@ pub trait ChatBackend: Send + Sync {
     /// Starts a chat call. Failures to connect arrive as the stream's first item.
     fn chat(&self, request: ChatRequest) -> ChatStream;
 
+    /// Whether `request` may be sent now. A guard in front of the backend (a budget) answers
+    /// [`ModelError::Refused`], and its `chat` refuses the same way, so nothing gets past it;
+    /// asking first only lets a caller stop before it announces the request. Plain backends
+    /// admit everything (the default); wrappers ask what they wrap.
+    fn admit(&self, _request: &ChatRequest) -> Result<(), ModelError> {
+        Ok(())
+    }
+
     /// What names `model`'s weights on this backend, for caching answers: an Ollama model's
     /// digest, a GGUF file's path, size and modification time, a server's URL and model name.
     /// Two calls that answer the same text must mean the same weights; `None` (the default)

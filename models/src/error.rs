@@ -92,6 +92,11 @@ pub enum ModelError {
     /// A request option is invalid for this backend.
     #[error("{0}")]
     InvalidRequest(String),
+
+    /// A guard in front of the backend (a budget) refused to send the request; nothing was sent.
+    /// The caller that set the guard up knows the inner error's type (and so its details).
+    #[error("{0}")]
+    Refused(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl ModelError {

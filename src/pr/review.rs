@@ -7,7 +7,9 @@ use agent_core::review::{
     self, ComposeInput, Coverage, DEFAULT_ANSWER_TOKENS, DiffIndex, PROMPT_NAME, PromptInput,
     ReviewError,
 };
+use agent_core::protocol::Event;
 use agent_core::task::ModelTarget;
+use agent_core::turn::LimitHit;
 use agent_core::task::prompts::PromptSources;
 use anyhow::Result;
 use serde::Serialize;
@@ -121,7 +123,7 @@ pub fn run(app: &App, args: PrReviewArgs) -> Result<Exit> {
         ));
     }
 
-    let text = match ask(&runtime, &target, prompt.messages, &store)? {
+    let text = match ask(&runtime, &target, prompt.messages, &store, args.json)? {
         Some(text) => text,
         None => {
             note("interrupted; nothing was posted");
@@ -196,6 +198,7 @@ fn ask(
     target: &ModelTarget,
     messages: Vec<agent_models::ChatMessage>,
     store: &agent_core::store::Store,
+    json: bool,
 ) -> Result<Option<Result<String, ReviewError>>> {
     let redactor = store.redactor().cloned();
     let reply = runtime.block_on(async {
@@ -208,8 +211,36 @@ fn ask(
     let Some(reply) = reply else {
         return Ok(None);
     };
+    if let Some(hit) = reply.error.as_ref().and_then(agent_core::budget::refusal) {
+        // Nothing was sent, so there is no call to record.
+        return Err(budget_stop(hit, json));
+    }
     store.record_model_call(&reply.record(target))?;
     Ok(Some(reply.into_text()))
+}
+
+/// The budget that stopped the review before its request: with `--json` its `limit_reached`
+/// event on stdout (as `ask` and `task run` print it), and the error line with the budget's hint
+/// (exit 1).
+fn budget_stop(hit: &LimitHit, json: bool) -> anyhow::Error {
+    if json {
+        let event = Event::LimitReached {
+            limit: hit.kind,
+            value: hit.value,
+            detail: hit.detail.clone(),
+            used: hit.used,
+        };
+        let line = serde_json::to_string(&event).map(|text| text + "\n");
+        if let Err(error) = line.map_err(anyhow::Error::from).and_then(|line| print(&line)) {
+            return error;
+        }
+    }
+    UserError {
+        message: hit.detail.clone(),
+        hint: agent_core::budget::hint(hit.kind).map(str::to_string),
+        exit: Exit::Failure,
+    }
+    .into()
 }
 
 fn review_error(error: ReviewError) -> anyhow::Error {

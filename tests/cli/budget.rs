@@ -449,3 +449,51 @@ fn a_served_chat_turn_stops_at_the_budget_and_the_dashboard_shows_what_is_left()
     assert_eq!(events.last().unwrap().1["outcome"], "limit");
     assert_eq!(model.requests().len(), 1);
 }
+
+/// Spends today's tokens with one `ask` and sets `budget.daily_tokens` just above them: the next
+/// request of any size crosses it. Returns the tokens used.
+pub(crate) fn spend_the_day(home: &Home, server: &ScriptedServer) -> u64 {
+    home.ok(&ask_args(&server.base_url, "tiny", "hello"));
+    let used = home.json(&["budget", "--json"])["today"]["tokens"]
+        .as_u64()
+        .unwrap();
+    set(home, "budget.daily_tokens", &(used + 2).to_string());
+    used
+}
+
+#[test]
+fn a_spent_daily_budget_sends_no_tool_calling_check_and_stops_the_task() {
+    let home = Home::new();
+    let repo = project(&home);
+    let server = ScriptedServer::start(vec![text("seeded")]);
+    // `ask` needs no tool-calling check: the model is still unchecked.
+    let used = spend_the_day(&home, &server);
+    assert!(server.checks().is_empty());
+
+    let repo_arg = repo.display().to_string();
+    let mut args = run_args(&repo_arg, &server);
+    args.push("fix the add function");
+    let output = home.agent().args(&args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    // Neither the check nor the task's first request was sent.
+    assert!(server.checks().is_empty(), "{stderr}");
+    assert_eq!(server.requests().len(), 1);
+    assert!(
+        stderr.contains("the tool-calling check of tiny was not sent: budget reached"),
+        "{stderr}"
+    );
+    let id = only_task_id(&home);
+    let events = events(&home, &id);
+    let limit = of_type(&events, "limit_reached");
+    assert_eq!(limit.len(), 1, "{events:?}");
+    assert_eq!(limit[0]["limit"], "daily_tokens");
+    assert_eq!(limit[0]["used"], used);
+    assert!(!kinds(&events).contains(&"model_begin".to_string()));
+    // Nothing was kept of a check that was not sent: with the budget raised, the next task
+    // checks the model.
+    set(&home, "budget.daily_tokens", "0");
+    home.agent().args(&args).output().unwrap();
+    assert_eq!(server.checks().len(), 1);
+}

@@ -394,3 +394,30 @@ fn errors_post_nothing_and_exit_with_their_codes() {
     assert!(model.requests().is_empty());
     assert!(github.requests_to("POST", "/").is_empty());
 }
+
+#[test]
+fn a_spent_daily_budget_stops_the_review_before_its_request() {
+    let home = Home::new();
+    let (github, number) = github_with_pull(Some(TOKEN));
+    let model = ScriptedServer::start(vec![text("seeded"), text("never sent")]);
+    let used = crate::budget::spend_the_day(&home, &model);
+    let number_arg = number.to_string();
+    let mut args = vec!["pr", "review", &number_arg, "--github-repo", REPO, "--json"];
+    let model_args = model_args(&model);
+    args.extend(model_args.iter().map(String::as_str));
+    let (stdout, stderr) = run(agent(&home, &github).args(&args).env("GH_TOKEN", TOKEN), 1);
+    assert!(stderr.starts_with("error: budget reached"), "{stderr}");
+    assert!(stderr.contains("budget.daily_tokens"), "{stderr}");
+    let event: Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(event["type"], "limit_reached");
+    assert_eq!(event["limit"], "daily_tokens");
+    assert_eq!(event["value"], used + 2);
+    assert_eq!(event["used"], used);
+    // Nothing was sent, nothing posted, and no call was recorded against the budget.
+    assert_eq!(model.requests().len(), 1);
+    assert!(reviews(&github).is_empty());
+    assert_eq!(
+        home.json(&["budget", "--json"])["today"]["tokens"],
+        used
+    );
+}

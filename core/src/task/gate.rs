@@ -1,7 +1,9 @@
 //! What stands between a turn and its model request: the budgets ([`crate::budget`]) and the
 //! fallback ([`crate::fallback`]). Every host of the turn loop (a task, a chat, `ask`) keeps one
 //! [`ModelGate`]; `driver::request_model` asks it where each request goes, or whether it goes
-//! at all.
+//! at all. The task budget is the gate's own (only the turn loop knows what its task used); the
+//! day's and the month's are the model's [`crate::budget::BudgetGuard`]'s, asked here before
+//! the request is announced.
 
 use std::time::Duration;
 
@@ -9,7 +11,7 @@ use agent_models::{ChatRequest, ModelError, estimate_prompt_tokens};
 
 use super::context::ModelTarget;
 use super::driver::TurnHost;
-use crate::budget::{PendingRequest, check_request};
+use crate::budget::{PendingRequest, check_request, refusal};
 use crate::config::{BudgetConfig, Config, Prices};
 use crate::error::Result;
 use crate::fallback::{self, Fallback, model_name};
@@ -37,7 +39,11 @@ impl ModelGate {
     /// `fallback.*`; `None`: no fallback).
     pub fn new(config: &Config, fallback: Option<ModelTarget>) -> Self {
         Self {
-            budget: config.budget,
+            // The day's and the month's budgets are checked by the model's guard.
+            budget: BudgetConfig {
+                task_tokens: config.budget.task_tokens,
+                ..BudgetConfig::default()
+            },
             prices: config.prices.clone(),
             fallback: fallback.map(|target| Fallback {
                 target,
@@ -89,7 +95,17 @@ pub(crate) fn before_request<H: TurnHost>(
         session_tokens: ctx.ledger().used.tokens(),
         estimated_prompt_tokens: u64::from(estimate_prompt_tokens(request)),
     };
-    if let Some(mut hit) = check_request(ctx.store(), &budget, &prices, &pending, now_ms())? {
+    let mut hit = check_request(ctx.store(), &budget, &prices, &pending, now_ms())?;
+    if hit.is_none() {
+        // A refusal that is not a budget's (the guard cannot read the store) comes back from
+        // the request itself, as its error.
+        hit = chosen
+            .backend
+            .admit(request)
+            .err()
+            .and_then(|error| refusal(&error).cloned());
+    }
+    if let Some(mut hit) = hit {
         if let Some((_, why)) = &switch {
             hit.detail = format!(
                 "{why}; the fallback {} is not used: {}",

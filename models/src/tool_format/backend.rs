@@ -46,6 +46,15 @@ impl ChatBackend for PromptTools {
         })
     }
 
+    /// What the inner backend (and any guard in front of it) admits, asked with the request as
+    /// this format sends it.
+    fn admit(&self, request: &ChatRequest) -> Result<()> {
+        if request.tools.is_empty() {
+            return self.inner.admit(request);
+        }
+        self.inner.admit(&plain_request(request.clone()))
+    }
+
     /// The inner model's identity, marked: the same request is sent differently in this format.
     fn model_identity<'a>(&'a self, model: &'a str) -> IdentityFuture<'a> {
         Box::pin(async move {
