@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use agent_core::config::ResolvedConfig;
 use agent_core::session::{ModelResolver, Session, SessionSetup};
@@ -16,7 +17,7 @@ use crate::app::App;
 use crate::backend::select;
 use crate::cli::{BackendArg, BackendArgs};
 use crate::exit::UserError;
-use crate::tool_check;
+use crate::tool_check::{self, Known};
 
 /// Starts the session of this process. `flags` are the backend flags of the command: a model
 /// named in an op replaces only the model.
@@ -62,14 +63,15 @@ pub struct FlagModels {
     quiet: AtomicBool,
     /// Each model set up so far (in the backend's own format), with where it runs.
     ready: Mutex<HashMap<Option<String>, (ModelTarget, String)>>,
-    /// What the store says of each (backend, model) checked so far: `None` not checked yet.
+    /// What the store (or this process's own check) says of each (backend, model) so far:
+    /// `None` not checked yet.
     formats: Mutex<Formats>,
     /// The fallback model (`fallback.*`), once set up: `Some(None)` when none is configured.
     fallback: Mutex<Option<Option<ModelTarget>>>,
 }
 
-/// (backend, model) → its stored tool format and the check's detail, `None` when not checked.
-type Formats = HashMap<(String, String), Option<(ToolFormat, String)>>;
+/// (backend, model) → what its check found (or that it failed), `None` when not checked.
+type Formats = HashMap<(String, String), Option<Known>>;
 
 impl FlagModels {
     pub fn new(app: &App, resolved: &ResolvedConfig, flags: &BackendArgs) -> Arc<Self> {
@@ -110,16 +112,19 @@ impl FlagModels {
     pub fn select(&self, model: Option<&str>) -> anyhow::Result<ModelTarget> {
         let target = self.plain(model)?;
         Ok(match self.known_format(&target)? {
-            Some((format, _)) => tool_check::apply(target, format),
-            None => target,
+            Some(Known::Checked(format, _)) => tool_check::apply(target, format),
+            _ => target,
         })
     }
 
     /// `target` (from [`FlagModels::select`]) as it runs tasks: its tool-calling check is run
-    /// when the store has none, and a model that cannot call tools is refused.
+    /// when the store has none, and a model that cannot call tools is refused. A check that
+    /// failed is remembered: the process does not wait for it a second time.
     pub fn for_tasks(&self, target: ModelTarget) -> anyhow::Result<ModelTarget> {
         match self.known_format(&target)? {
-            Some((ToolFormat::None, detail)) => Err(tool_check::refusal(&target.model, &detail)),
+            Some(Known::Checked(ToolFormat::None, detail)) => {
+                Err(tool_check::refusal(&target.model, &detail))
+            }
             Some(_) => Ok(target),
             None => {
                 let store = self.app.open_store(&self.resolved)?;
@@ -129,16 +134,16 @@ impl FlagModels {
                         crate::output::note(line);
                     }
                 };
-                let Some(format) = tool_check::check(&store, &target, &say)? else {
-                    return Ok(target);
-                };
-                let found = tool_check::stored(&store, &target)?;
-                self.lock_formats().insert(key_of(&target), found.clone());
+                let timeout =
+                    Duration::from_secs(self.resolved.config.model.tool_check_timeout);
+                let found = tool_check::check(&store, &target, timeout, &say)?;
+                self.lock_formats().insert(key_of(&target), Some(found.clone()));
                 match found {
-                    Some((ToolFormat::None, detail)) => {
+                    Known::Checked(ToolFormat::None, detail) => {
                         Err(tool_check::refusal(&target.model, &detail))
                     }
-                    _ => Ok(tool_check::apply(target, format)),
+                    Known::Checked(format, _) => Ok(tool_check::apply(target, format)),
+                    Known::Failed(_) => Ok(target),
                 }
             }
         }
@@ -193,7 +198,7 @@ impl FlagModels {
     }
 
     /// The stored tool format of `target`'s model, read from the store once per process.
-    fn known_format(&self, target: &ModelTarget) -> anyhow::Result<Option<(ToolFormat, String)>> {
+    fn known_format(&self, target: &ModelTarget) -> anyhow::Result<Option<Known>> {
         let key = key_of(target);
         if let Some(known) = self.lock_formats().get(&key) {
             return Ok(known.clone());

@@ -40,6 +40,7 @@ mod server;
 mod strategies;
 mod task;
 mod tiny_coder;
+mod tool_check;
 mod trust;
 mod web;
 mod webhooks;

@@ -46,6 +46,8 @@ pub enum Check {
     AsText,
     /// No call either way.
     Never,
+    /// A native call, this long after the request (a model that stalls or loads slowly).
+    Stall(Duration),
 }
 
 /// The server: its base URL and the bodies of the chat requests it received.
@@ -161,6 +163,13 @@ fn serve(
             (Check::AsText, false) => Reply::Text(format!("```tool\n{call}\n```")),
             (Check::AsText, true) => Reply::Text("I would add them.".into()),
             (Check::Never, _) => Reply::Text("2 + 3 = 5".into()),
+            (Check::Stall(delay), _) => Reply::After(
+                delay,
+                Box::new(Reply::Calls(vec![(
+                    "add_numbers".into(),
+                    r#"{"a": 2, "b": 3}"#.into(),
+                )])),
+            ),
         }
     } else {
         seen.lock().unwrap().push(body);

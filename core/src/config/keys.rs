@@ -121,6 +121,12 @@ pub const KEYS: &[KeySpec] = &[
         doc: "context window in tokens",
     },
     KeySpec {
+        key: "model.tool_check_timeout",
+        kind: ValueKind::Integer { min: 1, max: 3600 },
+        default: "180",
+        doc: "seconds a model's one-time tool-calling check may take (a model may have to load first); one that times out is not checked again for a day",
+    },
+    KeySpec {
         key: "ollama.url",
         kind: ValueKind::Url,
         default: "http://127.0.0.1:11434",

@@ -66,6 +66,8 @@ pub struct ModelConfig {
     /// `None` picks a model that fits the hardware.
     pub name: Option<String>,
     pub context_length: u32,
+    /// Seconds the one-time tool-calling check may take.
+    pub tool_check_timeout: u64,
 }
 
 /// `[ollama]`: the Ollama backend.
@@ -370,6 +372,7 @@ impl Default for Config {
                 backend: Backend::Ollama,
                 name: None,
                 context_length: 8192,
+                tool_check_timeout: 180,
             },
             ollama: OllamaConfig {
                 url: "http://127.0.0.1:11434".to_string(),
@@ -467,6 +470,7 @@ fn build(r: &mut Reader<'_>) -> Config {
             backend: r.choice("model.backend", Backend::from_name, d.model.backend),
             name: r.optional_string("model.name"),
             context_length: r.integer("model.context_length", d.model.context_length),
+            tool_check_timeout: r.integer("model.tool_check_timeout", d.model.tool_check_timeout),
         },
         ollama: OllamaConfig {
             url: r.string("ollama.url", d.ollama.url),

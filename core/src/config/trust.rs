@@ -52,6 +52,10 @@ pub const REPO_KEY_POLICY: &[RepoKeyPolicy] = &[
         "model.context_length",
         "sizes the context of the model you chose; no destination, credential or command",
     ),
+    needs_trust(
+        "model.tool_check_timeout",
+        "a short one makes your model's tool-calling check time out, and every repository then skips it for a day",
+    ),
     needs_trust("ollama.url", "where requests with your code are sent"),
     needs_trust(
         "openai.base_url",

@@ -65,7 +65,7 @@ pub use routing::ModelOutcomes;
 pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
 pub use stats::DashboardStats;
 pub use tasks::{EditOutcomeStats, NewTask, TaskCursor, TaskEnding, TaskQuery, TaskRecord};
-pub use tool_checks::ToolCheckRecord;
+pub use tool_checks::{TOOL_CHECK_FORGOTTEN, TOOL_CHECK_TIMED_OUT, ToolCheckRecord};
 pub use transfer::{ConversationRecord, ImportReport, MessageRecord, read_jsonl};
 pub use webhooks::{DELIVERY_RETENTION, MAX_DELIVERIES, WebhookDelivery};
 

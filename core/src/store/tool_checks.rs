@@ -20,6 +20,12 @@ pub struct ToolCheckRecord {
     pub checked_at: Millis,
 }
 
+/// The error of a tool-calling check's `model_calls` row when the check timed out.
+pub const TOOL_CHECK_TIMED_OUT: &str = "timed out";
+
+/// What [`Store::forget_tool_check`] makes of that error: no longer a reason to skip the check.
+pub const TOOL_CHECK_FORGOTTEN: &str = "timed out (check forgotten)";
+
 impl Store {
     /// The stored check of `model` on `backend`, if it was checked.
     pub fn tool_check(&self, backend: &str, model: &str) -> Result<Option<ToolCheckRecord>> {
@@ -59,14 +65,42 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets the check of `model` on `backend`, so the next task checks it again. Returns
-    /// whether there was one.
+    /// Forgets the check of `model` on `backend`, so the next task checks it again: its result,
+    /// and a check that timed out (its `model_calls` row keeps its tokens and time, its error
+    /// reads [`TOOL_CHECK_FORGOTTEN`]). Returns whether there was a result.
     pub fn forget_tool_check(&self, backend: &str, model: &str) -> Result<bool> {
         let removed = self.conn.execute(
             "DELETE FROM model_tool_checks WHERE backend = ?1 AND model = ?2",
             params![backend, model],
         )?;
+        self.conn.execute(
+            "UPDATE model_calls SET error = ?4
+              WHERE agent_role = 'tool_check' AND backend = ?1 AND model = ?2 AND error = ?3",
+            params![backend, model, TOOL_CHECK_TIMED_OUT, TOOL_CHECK_FORGOTTEN],
+        )?;
         Ok(removed > 0)
+    }
+
+    /// When the tool-calling check of `model` on `backend` last timed out (its `model_calls` row
+    /// of role `tool_check` with the error [`TOOL_CHECK_TIMED_OUT`]), if it did at `since` or
+    /// later.
+    pub fn tool_check_timed_out_since(
+        &self,
+        backend: &str,
+        model: &str,
+        since: Millis,
+    ) -> Result<Option<Millis>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT MAX(created_at) FROM model_calls
+                  WHERE backend = ?1 AND model = ?2 AND created_at >= ?3
+                    AND agent_role = 'tool_check' AND error = ?4",
+                params![backend, model, since, TOOL_CHECK_TIMED_OUT],
+                |row| row.get::<_, Option<Millis>>(0),
+            )
+            .optional()?
+            .flatten())
     }
 }
 
