@@ -6,6 +6,7 @@ use std::time::Duration;
 use agent_core::protocol::{Event, EventEnvelope};
 use agent_core::store::{Store, TaskQuery, TaskRecord};
 use agent_core::task::TaskStatus;
+use agent_core::task::role_models::{TaskView, role_models};
 use agent_core::time::format_short;
 use agent_tui::{Painter, Tone, event_log};
 use anyhow::Result;
@@ -67,7 +68,8 @@ pub fn show(app: &App, id: &str, json: bool) -> Result<Exit> {
     let _ = store.recover_orphaned_tasks();
     let task = store.task(&store.resolve_task_id(id)?)?;
     if json {
-        print_json(&task)?;
+        let events = store.task_events(&task.id, 0)?;
+        print_json(&TaskView::new(task, &events))?;
         return Ok(Exit::Ok);
     }
     let painter = app.stdout_painter(&resolved);
@@ -127,6 +129,20 @@ fn describe(task: &TaskRecord, store: &Store, painter: &Painter) -> Result<Strin
     if let Some(context) = task.context_length {
         row("context", &format!("{context} tokens"));
     }
+    let events = store.task_events(&task.id, 0)?;
+    for (index, chosen) in role_models(task, &events).iter().enumerate() {
+        row(
+            if index == 0 { "roles" } else { "" },
+            &format!(
+                "{:<9}{} ({}), {}: {}",
+                chosen.role.as_str(),
+                chosen.model,
+                chosen.backend,
+                chosen.by,
+                chosen.reason
+            ),
+        );
+    }
     row("approval", task.approval.as_deref().unwrap_or(""));
     row("verify", task.verify_command.as_deref().unwrap_or("none"));
     row(
@@ -158,7 +174,6 @@ fn describe(task: &TaskRecord, store: &Store, painter: &Painter) -> Result<Strin
             row("", line);
         }
     }
-    let events = store.task_events(&task.id, 0)?;
     let tools = events
         .iter()
         .filter(|e| matches!(e.event, Event::ToolCallBegin { .. }))

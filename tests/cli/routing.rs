@@ -659,3 +659,79 @@ fn a_task_served_over_http_is_routed_by_the_same_session() {
     assert_eq!(selected[0]["by"], "sampled");
     assert_eq!(requested_models(&model), ["steady", "steady", "steady"]);
 }
+
+#[test]
+fn task_show_and_the_server_say_which_model_each_role_got_and_why() {
+    let home = Home::new();
+    let repo = project(&home);
+    let repo_arg = repo.display().to_string();
+    let server = ScriptedServer::start(fixing_script());
+    let events = run_task(
+        &home,
+        &repo_arg,
+        &server,
+        &[
+            ("AGENT_MODEL_NAME", "tiny"),
+            ("AGENT_ROUTING_CODER", "other,openai:tiny"),
+        ],
+    );
+    let id = events[0]["task_id"].as_str().unwrap().to_string();
+    let shown = home.json(&["task", "show", &id, "--json"]);
+    let roles = shown["role_models"].as_array().unwrap();
+    assert_eq!(roles.len(), 1, "{shown}");
+    assert_eq!(roles[0]["role"], "coder");
+    assert_eq!(roles[0]["model"], "tiny");
+    assert_eq!(roles[0]["backend"], "openai");
+    assert_eq!(roles[0]["by"], "cold_start");
+    assert!(
+        roles[0]["reason"].as_str().unwrap().contains("cold start"),
+        "{shown}"
+    );
+    // The record's own fields are still there, at the top level.
+    assert_eq!(shown["id"], id.as_str());
+    let text = home.ok(&["task", "show", &id]);
+    let line = text.lines().find(|l| l.starts_with("roles")).unwrap();
+    assert!(line.contains("coder    tiny (openai), cold_start: "), "{text}");
+
+    // A model named on the command line is pinned: not routed.
+    let pinned = ScriptedServer::start(fixing_script());
+    let output = home
+        .agent()
+        .env("AGENT_ROUTING_CODER", "other,openai:tiny")
+        .args([
+            "task",
+            "run",
+            "--repo",
+            &repo_arg,
+            "--backend",
+            "openai",
+            "--base-url",
+            &pinned.base_url,
+            "--model",
+            "tiny",
+            "--approval",
+            "auto",
+            "--strategy",
+            "single",
+            "--json",
+            DESCRIPTION,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let first: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    let second = first["task_id"].as_str().unwrap().to_string();
+    let shown = home.json(&["task", "show", &second, "--json"]);
+    assert_eq!(shown["role_models"][0]["role"], "coder");
+    assert_eq!(shown["role_models"][0]["by"], "pinned", "{shown}");
+    assert_eq!(shown["role_models"][0]["model"], "tiny");
+
+    // The dashboard's task view reads the same from GET /v1/tasks/{id}.
+    let served = crate::server::Server::start(&home, &[]);
+    let answer = served.get(&format!("/v1/tasks/{id}"));
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_eq!(answer.json["role_models"][0]["by"], "cold_start");
+    assert_eq!(answer.json["role_models"][0]["model"], "tiny");
+    assert_eq!(answer.json["id"], id.as_str());
+}

@@ -15,6 +15,7 @@ pub mod log;
 pub mod plan;
 pub mod prompts;
 pub mod role;
+pub mod role_models;
 pub mod runner;
 mod status;
 pub mod strategy;

@@ -8,6 +8,7 @@ use agent_core::protocol::{AgentRole, Op, TaskSpec};
 use agent_core::settings::{self, TaskOverrides, TaskRequest};
 use agent_core::store::{TaskCursor, TaskQuery, TaskRecord};
 use agent_core::task::TaskStatus;
+use agent_core::task::role_models::TaskView;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -202,12 +203,14 @@ fn json_body(body: bytes::Bytes) -> Response {
 pub async fn show(
     State(state): State<SharedState>,
     Path(id): Path<String>,
-) -> Result<Json<TaskRecord>, ApiError> {
+) -> Result<Json<TaskView>, ApiError> {
     let task = state
         .stores
         .run(move |store| {
             let id = store.resolve_task_id(&id)?;
-            Ok(store.task(&id)?)
+            let task = store.task(&id)?;
+            let events = store.task_events(&id, 0)?;
+            Ok(TaskView::new(task, &events))
         })
         .await?;
     Ok(Json(task))
