@@ -255,3 +255,50 @@ fn the_report_says_what_is_left() {
     );
     assert_eq!(report.task_tokens, None);
 }
+
+#[test]
+fn the_guard_sends_nothing_once_the_day_is_spent() {
+    use agent_models::{ChatBackend, ChatMessage, ChatRequest};
+    use futures_util::StreamExt;
+    use std::sync::{Arc, Mutex};
+
+    let (dir, store) = store();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let inner = Arc::new(crate::testing::Scripted {
+        replies: Mutex::new(vec![Vec::new()]),
+        seen: seen.clone(),
+    });
+    let budget = BudgetConfig {
+        task_tokens: 1,
+        daily_tokens: 1000,
+        ..BudgetConfig::default()
+    };
+    let guard = BudgetGuard::new(
+        inner,
+        "openai",
+        budget,
+        Prices::new(),
+        dir.path().join("agent.db"),
+        StoreOptions::default(),
+    );
+    let request = ChatRequest::new("m", vec![ChatMessage::user("hello")]);
+    // The task budget is not the guard's: a request over it is admitted.
+    assert!(guard.admit(&request).is_ok());
+    store.record_model_call(&call("openai", "m", 990, 9)).unwrap();
+    let refused = guard.admit(&request).unwrap_err();
+    let hit = refusal(&refused).unwrap();
+    assert_eq!(hit.kind, LimitKind::DailyTokens);
+    assert_eq!(hit.used, Some(999));
+    // Sending anyway gets the same refusal, and the backend sees nothing.
+    let first = futures_executor_block_on(guard.chat(request).next());
+    assert!(refusal(&first.unwrap().unwrap_err()).is_some());
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+/// Runs `future` to its end on a runtime of its own.
+fn futures_executor_block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(future)
+}

@@ -129,6 +129,11 @@ pub fn load(sources: &ConfigSources) -> Result<ResolvedConfig> {
     apply_env(&mut entries, sources.env)?;
     for (key, text) in &sources.flags {
         let origin = format!("-c {key}={text}");
+        // `-c prices."openai:gpt-4o".input_per_mtok=0.15`: a flag is the user's own.
+        if let Some(rest) = key.strip_prefix(&format!("{PRICES_TABLE}.")) {
+            prices::apply_flag(&mut prices, rest, text, &origin)?;
+            continue;
+        }
         let spec = known(key, &origin)?;
         let value = value::parse_text(spec, text, &origin)?;
         set(&mut entries, spec, value, Origin::Flag);

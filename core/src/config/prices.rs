@@ -113,3 +113,52 @@ pub fn parse_prices(table: &toml::Table, path: &Path) -> Result<Prices> {
     }
     Ok(prices)
 }
+
+/// Sets one price from `-c prices.BACKEND:MODEL.FIELD=DOLLARS` (`rest` is what follows
+/// `prices.`; the model may be quoted, and may hold dots: the field is the last part). The
+/// model's other price stays as the files set it.
+pub fn apply_flag(prices: &mut Prices, rest: &str, text: &str, origin: &str) -> Result<()> {
+    let invalid = |key: String, message: String| Error::ConfigValue {
+        key,
+        origin: origin.to_string(),
+        message,
+    };
+    let whole = format!("{PRICES_TABLE}.{rest}");
+    let Some((model, field)) = rest.rsplit_once('.') else {
+        return Err(invalid(
+            whole,
+            "expected prices.BACKEND:MODEL.input_per_mtok or .output_per_mtok".into(),
+        ));
+    };
+    let model = model.trim_matches('"');
+    let known_backend = model.split_once(':').is_some_and(|(backend, name)| {
+        super::keys::BACKENDS.contains(&backend) && !name.is_empty()
+    });
+    if !known_backend {
+        return Err(invalid(
+            whole,
+            format!(
+                "`{model}` is not `backend:model`; the backend is one of {}",
+                super::keys::BACKENDS.join(", ")
+            ),
+        ));
+    }
+    let amount = Decimal::parse(text).ok_or_else(|| {
+        invalid(
+            whole.clone(),
+            "expected a non-negative number of US dollars per million tokens".into(),
+        )
+    })?;
+    let price = prices.entry(model.to_string()).or_default();
+    match field {
+        "input_per_mtok" => price.input_per_mtok = amount,
+        "output_per_mtok" => price.output_per_mtok = amount,
+        _ => {
+            return Err(invalid(
+                whole,
+                "unknown price; expected input_per_mtok or output_per_mtok".into(),
+            ));
+        }
+    }
+    Ok(())
+}

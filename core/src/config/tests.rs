@@ -1167,6 +1167,36 @@ fn budgets_and_prices_are_read_from_the_user_file() {
 }
 
 #[test]
+fn a_price_can_be_set_by_a_flag_over_the_files() {
+    let fx = Fixture::new();
+    fx.write_user(PRICED);
+    let r = fx
+        .load(
+            &no_env(),
+            &[
+                ("prices.\"openai:gpt-4o-mini\".input_per_mtok", "0.2"),
+                ("prices.ollama:qwen2.5-coder:7b.output_per_mtok", "1"),
+            ],
+        )
+        .unwrap();
+    let price = r.config.prices["openai:gpt-4o-mini"];
+    assert_eq!(price.input_per_mtok, Decimal::from_micros(200_000));
+    // The other price of the model stays as the file set it.
+    assert_eq!(price.output_per_mtok, Decimal::from_micros(600_000));
+    let local = r.config.prices["ollama:qwen2.5-coder:7b"];
+    assert_eq!(local.output_per_mtok, Decimal::from_micros(1_000_000));
+    for (key, value, named) in [
+        ("prices.gpt.input_per_mtok", "1", "is not `backend:model`"),
+        ("prices.openai:x.input_per_mtok", "-1", "non-negative"),
+        ("prices.openai:x.per_call", "1", "unknown price"),
+    ] {
+        let error = fx.load(&no_env(), &[(key, value)]).unwrap_err().to_string();
+        assert!(error.contains(named), "{key}: {error}");
+        assert!(error.contains("-c prices."), "{key}: {error}");
+    }
+}
+
+#[test]
 fn bad_prices_and_decimals_are_named() {
     let fx = Fixture::new();
     for (text, key) in [

@@ -142,4 +142,34 @@ mod tests {
             "native"
         );
     }
+
+    #[test]
+    fn a_timed_out_check_is_found_until_it_is_forgotten() {
+        let store = Store::open_in_memory().unwrap();
+        let call = |error: &str| crate::store::ModelCall {
+            task_id: None,
+            conversation_id: None,
+            agent_role: Some("tool_check".into()),
+            backend: "ollama".into(),
+            model: "m".into(),
+            prompt_tokens: None,
+            completion_tokens: None,
+            latency_ms: Some(2000),
+            first_token_ms: None,
+            outcome: crate::store::ModelCallOutcome::Error,
+            error: Some(error.into()),
+            cache: None,
+        };
+        store.record_model_call(&call("cannot reach ollama")).unwrap();
+        assert_eq!(store.tool_check_timed_out_since("ollama", "m", 0).unwrap(), None);
+        store.record_model_call(&call(TOOL_CHECK_TIMED_OUT)).unwrap();
+        let at = store.tool_check_timed_out_since("ollama", "m", 0).unwrap();
+        assert!(at.is_some());
+        // Older than the window asked about: not found.
+        let later = at.unwrap() + 1;
+        assert_eq!(store.tool_check_timed_out_since("ollama", "m", later).unwrap(), None);
+        assert_eq!(store.tool_check_timed_out_since("ollama", "other", 0).unwrap(), None);
+        store.forget_tool_check("ollama", "m").unwrap();
+        assert_eq!(store.tool_check_timed_out_since("ollama", "m", 0).unwrap(), None);
+    }
 }
