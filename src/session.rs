@@ -134,10 +134,10 @@ impl FlagModels {
                         crate::output::note(line);
                     }
                 };
-                let timeout =
-                    Duration::from_secs(self.resolved.config.model.tool_check_timeout);
+                let timeout = Duration::from_secs(self.resolved.config.model.tool_check_timeout);
                 let found = tool_check::check(&store, &target, timeout, &say)?;
-                self.lock_formats().insert(key_of(&target), Some(found.clone()));
+                self.lock_formats()
+                    .insert(key_of(&target), Some(found.clone()));
                 match found {
                     Known::Checked(ToolFormat::None, detail) => {
                         Err(tool_check::refusal(&target.model, &detail))

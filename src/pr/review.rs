@@ -3,14 +3,14 @@
 //! `--dry-run`, print it and post nothing.
 
 use agent_core::github::{GitHub, ReviewEvent};
+use agent_core::protocol::Event;
 use agent_core::review::{
     self, ComposeInput, Coverage, DEFAULT_ANSWER_TOKENS, DiffIndex, PROMPT_NAME, PromptInput,
     ReviewError,
 };
-use agent_core::protocol::Event;
 use agent_core::task::ModelTarget;
-use agent_core::turn::LimitHit;
 use agent_core::task::prompts::PromptSources;
+use agent_core::turn::LimitHit;
 use anyhow::Result;
 use serde::Serialize;
 
@@ -231,7 +231,10 @@ fn budget_stop(hit: &LimitHit, json: bool) -> anyhow::Error {
             used: hit.used,
         };
         let line = serde_json::to_string(&event).map(|text| text + "\n");
-        if let Err(error) = line.map_err(anyhow::Error::from).and_then(|line| print(&line)) {
+        if let Err(error) = line
+            .map_err(anyhow::Error::from)
+            .and_then(|line| print(&line))
+        {
             return error;
         }
     }

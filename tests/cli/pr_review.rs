@@ -416,8 +416,5 @@ fn a_spent_daily_budget_stops_the_review_before_its_request() {
     // Nothing was sent, nothing posted, and no call was recorded against the budget.
     assert_eq!(model.requests().len(), 1);
     assert!(reviews(&github).is_empty());
-    assert_eq!(
-        home.json(&["budget", "--json"])["today"]["tokens"],
-        used
-    );
+    assert_eq!(home.json(&["budget", "--json"])["today"]["tokens"], used);
 }

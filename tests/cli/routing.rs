@@ -691,7 +691,10 @@ fn task_show_and_the_server_say_which_model_each_role_got_and_why() {
     assert_eq!(shown["id"], id.as_str());
     let text = home.ok(&["task", "show", &id]);
     let line = text.lines().find(|l| l.starts_with("roles")).unwrap();
-    assert!(line.contains("coder    tiny (openai), cold_start: "), "{text}");
+    assert!(
+        line.contains("coder    tiny (openai), cold_start: "),
+        "{text}"
+    );
 
     // A model named on the command line is pinned: not routed.
     let pinned = ScriptedServer::start(fixing_script());

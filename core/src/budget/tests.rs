@@ -284,7 +284,9 @@ fn the_guard_sends_nothing_once_the_day_is_spent() {
     let request = ChatRequest::new("m", vec![ChatMessage::user("hello")]);
     // The task budget is not the guard's: a request over it is admitted.
     assert!(guard.admit(&request).is_ok());
-    store.record_model_call(&call("openai", "m", 990, 9)).unwrap();
+    store
+        .record_model_call(&call("openai", "m", 990, 9))
+        .unwrap();
     let refused = guard.admit(&request).unwrap_err();
     let hit = refusal(&refused).unwrap();
     assert_eq!(hit.kind, LimitKind::DailyTokens);

@@ -160,16 +160,36 @@ mod tests {
             error: Some(error.into()),
             cache: None,
         };
-        store.record_model_call(&call("cannot reach ollama")).unwrap();
-        assert_eq!(store.tool_check_timed_out_since("ollama", "m", 0).unwrap(), None);
-        store.record_model_call(&call(TOOL_CHECK_TIMED_OUT)).unwrap();
+        store
+            .record_model_call(&call("cannot reach ollama"))
+            .unwrap();
+        assert_eq!(
+            store.tool_check_timed_out_since("ollama", "m", 0).unwrap(),
+            None
+        );
+        store
+            .record_model_call(&call(TOOL_CHECK_TIMED_OUT))
+            .unwrap();
         let at = store.tool_check_timed_out_since("ollama", "m", 0).unwrap();
         assert!(at.is_some());
         // Older than the window asked about: not found.
         let later = at.unwrap() + 1;
-        assert_eq!(store.tool_check_timed_out_since("ollama", "m", later).unwrap(), None);
-        assert_eq!(store.tool_check_timed_out_since("ollama", "other", 0).unwrap(), None);
+        assert_eq!(
+            store
+                .tool_check_timed_out_since("ollama", "m", later)
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .tool_check_timed_out_since("ollama", "other", 0)
+                .unwrap(),
+            None
+        );
         store.forget_tool_check("ollama", "m").unwrap();
-        assert_eq!(store.tool_check_timed_out_since("ollama", "m", 0).unwrap(), None);
+        assert_eq!(
+            store.tool_check_timed_out_since("ollama", "m", 0).unwrap(),
+            None
+        );
     }
 }

@@ -89,23 +89,26 @@ fn chosen_for(
     events: &[EventEnvelope],
     default_model: &str,
 ) -> RoleModel {
-    let selected = events.iter().rev().find_map(|envelope| match &envelope.event {
-        Event::ModelSelected {
-            role: r,
-            model,
-            backend,
-            by,
-            reason,
-            ..
-        } if *r == role => Some(RoleModel {
-            role,
-            model: model.clone(),
-            backend: backend.clone(),
-            by: by.as_str(),
-            reason: reason.clone(),
-        }),
-        _ => None,
-    });
+    let selected = events
+        .iter()
+        .rev()
+        .find_map(|envelope| match &envelope.event {
+            Event::ModelSelected {
+                role: r,
+                model,
+                backend,
+                by,
+                reason,
+                ..
+            } if *r == role => Some(RoleModel {
+                role,
+                model: model.clone(),
+                backend: backend.clone(),
+                by: by.as_str(),
+                reason: reason.clone(),
+            }),
+            _ => None,
+        });
     if let Some(selected) = selected {
         return selected;
     }
@@ -138,9 +141,7 @@ fn chosen_for(
             model: default_model.to_string(),
             backend: String::new(),
             by: "default",
-            reason: "the task's model (no candidates in routing.".to_string()
-                + role.as_str()
-                + ")",
+            reason: "the task's model (no candidates in routing.".to_string() + role.as_str() + ")",
         },
     }
 }
