@@ -295,6 +295,22 @@ fn a_task_falls_back_when_the_model_server_is_down() {
         .collect();
     assert_eq!(used.len(), 1);
     assert_eq!(used[0]["reason"], "unreachable");
+    // `task show` names the fallback as the coder's model, and why.
+    let shown = task_json(&home, &id);
+    let coder = &shown["role_models"][0];
+    assert_eq!(coder["role"], "coder", "{shown}");
+    assert_eq!(coder["by"], "fallback", "{shown}");
+    assert_eq!(coder["model"], "big");
+    assert_eq!(coder["backend"], "openai");
+    let reason = coder["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("the fallback (unreachable: "),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("openai:tiny was chosen (pinned: "),
+        "{reason}"
+    );
 }
 
 #[test]
