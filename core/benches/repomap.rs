@@ -12,7 +12,10 @@
 //!   source is never written;
 //! - `AGENT_BENCH_MAP_RUNS` (default 20): timed runs of each re-index and map;
 //! - `AGENT_BENCH_MAP_DIR=DIR`: build the tree and the database in `DIR` and keep them; a tree
-//!   already there is reused (its "full index" is then the re-index it needs).
+//!   already there is reused (its "full index" is then the re-index it needs);
+//! - `AGENT_BENCH_MAP_GIT` (default 1): make the tree a git repository (`git init`, `git add
+//!   -A`) before the first index, as a user's checkout is; `0` leaves it a plain directory (the
+//!   walk is timed instead of git's index).
 //!
 //! Run without `--bench` (as `cargo test --benches` does) it uses 200 files as a smoke check.
 
@@ -64,6 +67,20 @@ fn main() -> BenchResult<()> {
         link_tree(&source, &tree, wanted)?
     };
     let tree = tree.canonicalize()?;
+    let git = std::env::var("AGENT_BENCH_MAP_GIT").map_or(true, |value| value != "0");
+    if git && !tree.join(".git").exists() {
+        let started = Instant::now();
+        for args in [&["init", "-q"][..], &["add", "-A"][..]] {
+            let status = std::process::Command::new("git")
+                .args(args)
+                .current_dir(&tree)
+                .status()?;
+            if !status.success() {
+                return Err(format!("git {args:?} failed in {}", tree.display()).into());
+            }
+        }
+        println!("git init + add: {:.0} ms", ms(started));
+    }
     println!(
         "tree: {files} source files, {:.1} MiB, from {}\n",
         bytes as f64 / (1 << 20) as f64,
@@ -100,6 +117,7 @@ fn main() -> BenchResult<()> {
         Ok(())
     })?;
 
+    let mut rebuilt = Vec::new();
     let task = "fix the parser: parse_args returns Err on an empty Vec and Serialize panics";
     let mut shown = (0, 0, 0);
     let render = time_runs(runs, || {
@@ -111,6 +129,20 @@ fn main() -> BenchResult<()> {
         repomap::build(&mut store, &tree, repomap::DEFAULT_TOKENS, task)?;
         Ok(())
     })?;
+    // The first map after a change builds the root's ranking graph again (then kept).
+    let after_change = time_runs(runs.min(5), || {
+        generation += 1;
+        let mut content = original.clone();
+        content.extend_from_slice(format!("\nfn bench_change_{generation}() {{}}\n").as_bytes());
+        std::fs::write(&victim, content)?;
+        repomap::refresh(&mut store, &tree)?;
+        let started = Instant::now();
+        repomap::render(&store, &tree, repomap::DEFAULT_TOKENS, task)?;
+        rebuilt.push(ms(started));
+        Ok(())
+    })?;
+    drop(after_change);
+    rebuilt.sort_by(f64::total_cmp);
 
     println!("| step | runs | p50 ms | max ms |");
     println!("| --- | --- | --- | --- |");
@@ -120,8 +152,9 @@ fn main() -> BenchResult<()> {
     );
     row("re-index, nothing changed", &unchanged);
     row("re-index, one file changed", &one_changed);
-    row("map for a prompt (rank + fit, index current)", &render);
+    row("map for a prompt (graph kept, index current)", &render);
     row("map for a prompt (re-index + rank + fit)", &prompt);
+    row("first map after a change (graph built again)", &rebuilt);
     println!(
         "\nmap: {} tokens, {} definitions in {} files (budget {})",
         shown.0,

@@ -36,17 +36,19 @@ pub struct RankedDef<'a> {
 
 /// How much a method call on a value (`x.len()`) counts against a plain reference: the
 /// receiver's type is unknown, and the name is most often a standard library method.
-const WEAK_WEIGHT: f64 = 0.1;
+pub(super) const WEAK_WEIGHT: f64 = 0.1;
 /// A name defined in more files than this gives no edges.
-const MAX_DEFINERS: usize = 32;
+pub(super) const MAX_DEFINERS: usize = 32;
 /// Damping of the random walk.
-const DAMPING: f64 = 0.85;
+pub(super) const DAMPING: f64 = 0.85;
 /// Iterations at most; the walk usually settles well before.
-const ITERATIONS: usize = 40;
+pub(super) const ITERATIONS: usize = 40;
 /// Stop once the ranks move less than this in total.
-const TOLERANCE: f64 = 1e-6;
+pub(super) const TOLERANCE: f64 = 1e-6;
 
-/// The `limit` best definitions of `files`, best first (ties by path, then name).
+/// The `limit` best definitions of `files`, best first (ties by path, then name). The plain
+/// statement of the method, kept as the reference `graph.rs` is tested against.
+#[cfg(test)]
 pub fn rank<'a>(files: &[FileSymbols<'a>], focus: &Focus, limit: usize) -> Vec<RankedDef<'a>> {
     let count = files.len();
     if count == 0 {
@@ -148,7 +150,7 @@ pub fn rank<'a>(files: &[FileSymbols<'a>], focus: &Focus, limit: usize) -> Vec<R
 /// How much a reference to `name` counts: names the task mentions and long, specific names
 /// more (not as methods called on values: `is_empty`, `to_string`); private-looking names and
 /// names defined in many files (`new`, `run`) less.
-fn name_weight(name: &str, definers: usize, focus: &Focus, weak: bool) -> f64 {
+pub(super) fn name_weight(name: &str, definers: usize, focus: &Focus, weak: bool) -> f64 {
     let mut weight = 1.0;
     if focus.names.contains(name) {
         weight *= 10.0;
@@ -169,6 +171,7 @@ fn name_weight(name: &str, definers: usize, focus: &Focus, weak: bool) -> f64 {
 }
 
 /// Which files the task mentions: by path, or as the file defining a name it mentions.
+#[cfg(test)]
 fn mentioned(files: &[FileSymbols<'_>], focus: &Focus) -> Vec<bool> {
     files
         .iter()
@@ -180,7 +183,7 @@ fn mentioned(files: &[FileSymbols<'_>], focus: &Focus) -> Vec<bool> {
 }
 
 /// Where the walk restarts: uniform, or mostly the files the task mentions when there are any.
-fn personalization(mentioned: &[bool]) -> Vec<f64> {
+pub(super) fn personalization(mentioned: &[bool]) -> Vec<f64> {
     let count = mentioned.len();
     let uniform = 1.0 / count as f64;
     let chosen = mentioned.iter().filter(|m| **m).count();
@@ -197,6 +200,7 @@ fn personalization(mentioned: &[bool]) -> Vec<f64> {
 /// Power iteration of PageRank with restart vector `personal`: each edge passes its share of
 /// its file's rank to the file of its definition slot; the rank of files without edges
 /// restarts like the rest.
+#[cfg(test)]
 fn pagerank(
     edges: &[(u32, u32, f64)],
     slots: &[(u32, &str)],
@@ -233,7 +237,7 @@ fn pagerank(
 /// FNV-1a: a fast hash for the short keys ranking looks up a million times (names, id pairs);
 /// the input is the repository's own, and a collision costs time, not correctness.
 #[derive(Default, Clone, Copy)]
-struct Fnv(u64);
+pub(super) struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -254,7 +258,7 @@ impl Hasher for Fnv {
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 #[cfg(test)]
 mod tests {

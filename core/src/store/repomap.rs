@@ -155,7 +155,8 @@ impl Store {
     pub fn map_files_tags(&self, root: &str) -> Result<Vec<MapFileTags>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT f.path, f.blob, f.lang, b.def_names, b.refs FROM map_files f \
-             JOIN map_blobs b ON b.blob = f.blob AND b.lang = f.lang WHERE f.root = ?1",
+             JOIN map_blobs b ON b.blob = f.blob AND b.lang = f.lang WHERE f.root = ?1 \
+             ORDER BY f.path",
         )?;
         let rows = statement.query_map([root], |row| {
             Ok(MapFileTags {
@@ -166,6 +167,15 @@ impl Store {
                 refs: row.get(4)?,
             })
         })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every source file of `root` (not its watched directories) as (path, blob, lang), by path.
+    pub fn map_root_files(&self, root: &str) -> Result<Vec<(String, String, String)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT path, blob, lang FROM map_files WHERE root = ?1 AND lang != 'dir' ORDER BY path",
+        )?;
+        let rows = statement.query_map([root], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
