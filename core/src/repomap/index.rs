@@ -13,6 +13,7 @@ use ignore::{DirEntry, WalkBuilder, WalkState};
 use serde::Serialize;
 
 use super::gitlist;
+use super::graph;
 use super::lang::Lang;
 use super::tags::{self, MAX_FILE_BYTES};
 use crate::error::{Error, Result};
@@ -37,6 +38,10 @@ pub struct IndexReport {
     pub removed: usize,
     /// Whether the tree had more than [`MAX_FILES`] source files.
     pub truncated: bool,
+    /// Indexed roots found gone (a deleted worktree or repository) and forgotten.
+    pub purged_roots: usize,
+    /// Blobs no indexed root has any more, deleted with their definitions.
+    pub purged_blobs: usize,
 }
 
 /// A file found by the walk or in git's index.
@@ -188,6 +193,17 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
         .cloned()
         .collect();
     report.removed = removed.iter().filter(|path| !path.ends_with('/')).count();
+    // Blobs this root stopped using: deleted below if no other root has them.
+    let mut stale: Vec<(String, String)> = changed
+        .iter()
+        .filter(|file| file.lang.is_some())
+        .filter_map(|file| cached.get(&file.path).filter(|old| old.blob != file.stat.blob))
+        .chain(removed.iter().filter_map(|path| cached.get(path)))
+        .filter(|stat| stat.lang != gitlist::DIR_LANG)
+        .map(|stat| (stat.blob.clone(), stat.lang.clone()))
+        .collect();
+    stale.sort();
+    stale.dedup();
     let update = MapUpdate {
         new_blobs,
         files: changed
@@ -197,7 +213,35 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
         removed,
     };
     store.map_update(&key, &update)?;
+    purge(store, &key, &stale, &mut report)?;
     Ok(report)
+}
+
+/// Forgets the roots that are gone from disk and deletes the blobs no root has any more: all of
+/// them when a root went, else those among `stale` (the blobs this run stopped using).
+fn purge(
+    store: &mut Store,
+    key: &str,
+    stale: &[(String, String)],
+    report: &mut IndexReport,
+) -> Result<()> {
+    for root in store.map_roots()? {
+        if root != key && !Path::new(&root).is_dir() {
+            store.map_forget_root(&root)?;
+            if let Some(path) = graph::cache_path(store.path(), &root) {
+                let _ = std::fs::remove_file(path);
+            }
+            report.purged_roots += 1;
+        }
+    }
+    report.purged_blobs = if report.purged_roots > 0 {
+        store.map_purge_blobs(None)?
+    } else if !stale.is_empty() {
+        store.map_purge_blobs(Some(stale))?
+    } else {
+        0
+    };
+    Ok(())
 }
 
 /// The key of `root` in the store.

@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
+#[cfg(test)]
 use super::tags::WEAK_PREFIX;
 
 /// One file as ranking sees it.
@@ -15,7 +16,7 @@ pub struct FileSymbols<'a> {
     /// Distinct names it defines.
     pub defs: Vec<&'a str>,
     /// Names it references, with how often; a method call on a value is the name after
-    /// [`WEAK_PREFIX`].
+    /// `tags::WEAK_PREFIX`.
     pub refs: Vec<(&'a str, u32)>,
 }
 

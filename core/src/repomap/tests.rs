@@ -225,3 +225,41 @@ fn in_a_git_work_tree_the_index_vouches_for_unchanged_files() {
     assert!(map.text.contains("tools/deep/tool.go:"), "{}", map.text);
     assert!(!map.text.contains("util.py"), "{}", map.text);
 }
+
+#[test]
+fn blobs_no_root_uses_are_purged_with_the_roots_that_went() {
+    let kept = project();
+    let kept_root = canonical(&kept);
+    let gone = project();
+    let gone_root = canonical(&gone);
+    write(&gone_root, "only_here.py", "def only_here():\n    pass\n");
+    let db = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&db.path().join("agent.db"), &Default::default()).unwrap();
+    refresh(&mut store, &kept_root).unwrap();
+    refresh(&mut store, &gone_root).unwrap();
+    render(&store, &gone_root, 500, "").unwrap();
+    let graph_file = graph::cache_path(store.path(), &index::root_key(&gone_root)).unwrap();
+    assert!(graph_file.is_file());
+    // Four shared blobs and one of the second root's own: 5 blobs, 6 definitions.
+    let (_, blobs, defs) = store.map_row_counts().unwrap();
+    assert_eq!((blobs, defs), (5, 6));
+
+    // A changed file's old content goes once no root has it.
+    write(&kept_root, "cli.py", "def run():\n    return 0\n");
+    let changed = refresh(&mut store, &kept_root).unwrap();
+    assert_eq!(changed.purged_blobs, 0, "the other root still has it: {changed:?}");
+    assert_eq!(store.map_row_counts().unwrap().1, 6);
+
+    drop(gone);
+    let after = refresh(&mut store, &kept_root).unwrap();
+    assert_eq!((after.purged_roots, after.purged_blobs), (1, 2), "{after:?}");
+    let (files, blobs, defs) = store.map_row_counts().unwrap();
+    assert_eq!((files, blobs, defs), (4, 4, 5));
+    assert!(!graph_file.exists(), "the gone root's graph is deleted");
+    assert_eq!(store.map_roots().unwrap(), [index::root_key(&kept_root)]);
+
+    write(&kept_root, "cli.py", "def run():\n    return 1\n");
+    let again = refresh(&mut store, &kept_root).unwrap();
+    assert_eq!((again.parsed, again.purged_blobs), (1, 1), "{again:?}");
+    assert_eq!(store.map_row_counts().unwrap(), (4, 4, 5));
+}
