@@ -130,9 +130,9 @@ fn the_map_ranks_definitions_and_parses_only_new_content() {
     let changed = map_json(&home, &[&path]);
     assert_eq!(changed["index"]["parsed"], 1, "{changed}");
     assert_eq!(changed["index"]["files"], 7, "{changed}");
-    // The old content is used by no indexed tree any more: it is purged.
-    assert_eq!(changed["index"]["purged_blobs"], 1, "{changed}");
-    assert_eq!(blobs_stored(&home), 7);
+    // The old content is still git's (the edit is not staged): kept for checkouts of it.
+    assert_eq!(changed["index"]["purged_blobs"], 0, "{changed}");
+    assert_eq!(blobs_stored(&home), 8);
     assert!(
         changed["map"]
             .as_str()
@@ -156,11 +156,12 @@ fn the_map_ranks_definitions_and_parses_only_new_content() {
     std::fs::write(copy.join("extra.py"), "def only_in_copy():\n    pass\n").unwrap();
     let extra = map_json(&home, &[copy.to_str().unwrap()]);
     assert_eq!(extra["index"]["parsed"], 1, "{extra}");
-    assert_eq!(blobs_stored(&home), 8);
+    assert_eq!(blobs_stored(&home), 9);
     std::fs::remove_dir_all(&copy).unwrap();
     let after = map_json(&home, &[&path]);
     assert_eq!(after["index"]["purged_roots"], 1, "{after}");
-    assert_eq!(after["index"]["purged_blobs"], 1, "{after}");
+    // Its own file and the committed `report.py` no remaining tree has.
+    assert_eq!(after["index"]["purged_blobs"], 2, "{after}");
     assert_eq!(blobs_stored(&home), 7);
     let conn = rusqlite::Connection::open(home.database()).unwrap();
     let roots: i64 = conn

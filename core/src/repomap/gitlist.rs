@@ -25,6 +25,9 @@ pub struct Listing {
     pub found: Vec<(Found, Option<String>)>,
     /// Every watched directory (`path/`, the root as `/`) and its mtime.
     pub dirs: Vec<(String, i64)>,
+    /// The blob ids git's index names for source files: content an edit in the work tree
+    /// replaced is still the index's (and mostly `HEAD`'s, which a task's worktree checks out).
+    pub index_blobs: HashSet<String>,
 }
 
 /// The listing of `root` from git's index, or `None` when `root` is not the top of a git work
@@ -42,6 +45,7 @@ pub fn list(root: &Path, cached: &HashMap<String, MapFileStat>, now: i64) -> Opt
         .and_then(|meta| meta.modified())
         .map_or(0, system_ns);
     let mut found = Vec::new();
+    let mut index_blobs = HashSet::new();
     let mut tracked: HashSet<String> = HashSet::new();
     let mut watched: HashSet<String> = HashSet::new();
     watched.insert(String::new());
@@ -58,6 +62,7 @@ pub fn list(root: &Path, cached: &HashMap<String, MapFileStat>, now: i64) -> Opt
         let Some(lang) = Lang::of_path(Path::new(&path)) else {
             continue;
         };
+        index_blobs.insert(entry.id.to_string());
         let Some(file) = stat_file(root, path, lang) else {
             continue;
         };
@@ -135,7 +140,11 @@ pub fn list(root: &Path, cached: &HashMap<String, MapFileStat>, now: i64) -> Opt
     }
     found.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     found.dedup_by(|a, b| a.0.path == b.0.path);
-    Some(Listing { found, dirs })
+    Some(Listing {
+        found,
+        dirs,
+        index_blobs,
+    })
 }
 
 /// The key of a directory in the stat cache: its relative path and `/`; the root is `/`.

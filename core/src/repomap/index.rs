@@ -67,16 +67,17 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
     let cached = store.map_file_stats(&key)?;
     let now = now_ns();
     // In a git work tree, git's index is the stat cache; elsewhere the tree is walked.
-    let (found, dirs, truncated) = match gitlist::list(root, &cached, now) {
+    let (found, dirs, index_blobs, truncated) = match gitlist::list(root, &cached, now) {
         Some(listing) => {
             let truncated = listing.found.len() > MAX_FILES;
             let mut found = listing.found;
             found.truncate(MAX_FILES);
-            (found, listing.dirs, truncated)
+            (found, listing.dirs, listing.index_blobs, truncated)
         }
         None => {
             let (found, truncated) = walk(root)?;
-            (found.into_iter().map(|file| (file, None)).collect(), Vec::new(), truncated)
+            let found = found.into_iter().map(|file| (file, None)).collect();
+            (found, Vec::new(), HashSet::new(), truncated)
         }
     };
     let mut report = IndexReport {
@@ -202,6 +203,8 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
         .filter(|stat| stat.lang != gitlist::DIR_LANG)
         .map(|stat| (stat.blob.clone(), stat.lang.clone()))
         .collect();
+    // Content git's index still names (an edit not staged yet) is kept for the checkouts of it.
+    stale.retain(|(blob, _)| !index_blobs.contains(blob));
     stale.sort();
     stale.dedup();
     let update = MapUpdate {
