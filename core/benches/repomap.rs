@@ -117,7 +117,6 @@ fn main() -> BenchResult<()> {
         Ok(())
     })?;
 
-    let mut rebuilt = Vec::new();
     let task = "fix the parser: parse_args returns Err on an empty Vec and Serialize panics";
     let mut shown = (0, 0, 0);
     let render = time_runs(runs, || {
@@ -129,20 +128,6 @@ fn main() -> BenchResult<()> {
         repomap::build(&mut store, &tree, repomap::DEFAULT_TOKENS, task)?;
         Ok(())
     })?;
-    // The first map after a change builds the root's ranking graph again (then kept).
-    let after_change = time_runs(runs.min(5), || {
-        generation += 1;
-        let mut content = original.clone();
-        content.extend_from_slice(format!("\nfn bench_change_{generation}() {{}}\n").as_bytes());
-        std::fs::write(&victim, content)?;
-        repomap::refresh(&mut store, &tree)?;
-        let started = Instant::now();
-        repomap::render(&store, &tree, repomap::DEFAULT_TOKENS, task)?;
-        rebuilt.push(ms(started));
-        Ok(())
-    })?;
-    drop(after_change);
-    rebuilt.sort_by(f64::total_cmp);
 
     println!("| step | runs | p50 ms | max ms |");
     println!("| --- | --- | --- | --- |");
@@ -152,9 +137,8 @@ fn main() -> BenchResult<()> {
     );
     row("re-index, nothing changed", &unchanged);
     row("re-index, one file changed", &one_changed);
-    row("map for a prompt (graph kept, index current)", &render);
+    row("map for a prompt (rank + fit, index current)", &render);
     row("map for a prompt (re-index + rank + fit)", &prompt);
-    row("first map after a change (graph built again)", &rebuilt);
     println!(
         "\nmap: {} tokens, {} definitions in {} files (budget {})",
         shown.0,

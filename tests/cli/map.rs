@@ -165,7 +165,9 @@ fn the_map_ranks_definitions_and_parses_only_new_content() {
     assert_eq!(blobs_stored(&home), 7);
     let conn = rusqlite::Connection::open(home.database()).unwrap();
     let roots: i64 = conn
-        .query_row("SELECT COUNT(DISTINCT root) FROM map_files", [], |row| row.get(0))
+        .query_row("SELECT COUNT(DISTINCT root) FROM map_files", [], |row| {
+            row.get(0)
+        })
         .unwrap();
     assert_eq!(roots, 1);
     let defs: i64 = conn

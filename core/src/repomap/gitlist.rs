@@ -155,8 +155,8 @@ pub fn dir_key(dir: &str) -> String {
 /// Whether the file's `lstat` still matches what git recorded when it last hashed it, long
 /// enough before the index was written that a later change would show.
 fn unchanged_since_index(entry: &IndexEntry, file: &Found, index_mtime: i64) -> bool {
-    let recorded = i64::from(entry.mtime.seconds()) * 1_000_000_000
-        + i64::from(entry.mtime.nanoseconds());
+    let recorded =
+        i64::from(entry.mtime.seconds()) * 1_000_000_000 + i64::from(entry.mtime.nanoseconds());
     u64::from(entry.file_size) == file.size
         && recorded == file.mtime_ns
         && index_mtime.saturating_sub(recorded) > RACY_NS

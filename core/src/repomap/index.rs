@@ -13,7 +13,6 @@ use ignore::{DirEntry, WalkBuilder, WalkState};
 use serde::Serialize;
 
 use super::gitlist;
-use super::graph;
 use super::lang::Lang;
 use super::tags::{self, MAX_FILE_BYTES};
 use crate::error::{Error, Result};
@@ -198,7 +197,11 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
     let mut stale: Vec<(String, String)> = changed
         .iter()
         .filter(|file| file.lang.is_some())
-        .filter_map(|file| cached.get(&file.path).filter(|old| old.blob != file.stat.blob))
+        .filter_map(|file| {
+            cached
+                .get(&file.path)
+                .filter(|old| old.blob != file.stat.blob)
+        })
         .chain(removed.iter().filter_map(|path| cached.get(path)))
         .filter(|stat| stat.lang != gitlist::DIR_LANG)
         .map(|stat| (stat.blob.clone(), stat.lang.clone()))
@@ -231,9 +234,6 @@ fn purge(
     for root in store.map_roots()? {
         if root != key && !Path::new(&root).is_dir() {
             store.map_forget_root(&root)?;
-            if let Some(path) = graph::cache_path(store.path(), &root) {
-                let _ = std::fs::remove_file(path);
-            }
             report.purged_roots += 1;
         }
     }

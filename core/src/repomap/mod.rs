@@ -9,7 +9,6 @@
 
 mod fit;
 mod gitlist;
-mod graph;
 mod index;
 mod lang;
 mod rank;
@@ -28,7 +27,7 @@ pub use index::{IndexReport, MAX_FILES};
 pub use lang::Lang;
 
 use crate::error::Result;
-use crate::store::{MapDefinition, MapFileTags, Store};
+use crate::store::{MapDefinition, Store};
 use rank::{FileSymbols, Focus};
 
 /// The map's budget when nothing else is configured, in estimated tokens.
@@ -117,40 +116,35 @@ pub fn refresh(store: &mut Store, root: &Path) -> Result<IndexReport> {
     index::index(store, root)
 }
 
-/// The map of an index already up to date. The ranking graph is built once per set of files and
-/// blobs and kept beside the database (`graph.rs`); a map for a prompt re-weights it.
+/// The map of an index already up to date.
 pub fn render(store: &Store, root: &Path, budget: u32, task: &str) -> Result<RepoMap> {
     let key = index::root_key(root);
-    let mut files = store.map_root_files(&key)?;
-    let cache = graph::cache_path(store.path(), &key);
-    let graph = match cache
-        .as_deref()
-        .and_then(|path| graph::load(path, files_fingerprint(&files)))
-    {
-        Some(graph) => graph,
-        None => {
-            // Built from one read of the tags, keyed by exactly the files it was built from.
-            let stored = store.map_files_tags(&key)?;
-            files = stored
-                .iter()
-                .map(|tags| (tags.path.clone(), tags.blob.clone(), tags.lang.clone()))
-                .collect();
-            let symbols: Vec<FileSymbols<'_>> = stored.iter().map(file_symbols).collect();
-            let built = graph::Graph::build(&symbols, files_fingerprint(&files));
-            if let Some(path) = cache.as_deref()
-                && let Err(error) = graph::save(path, &built)
-            {
-                tracing::debug!(path = %path.display(), %error, "repo map graph not kept");
-            }
-            built
-        }
-    };
-    let paths: Vec<&str> = files.iter().map(|(path, _, _)| path.as_str()).collect();
+    let stored = store.map_files_tags(&key)?;
+    let files: Vec<FileSymbols<'_>> = stored
+        .iter()
+        .map(|file| FileSymbols {
+            path: &file.path,
+            defs: file
+                .def_names
+                .lines()
+                .filter(|name| !name.is_empty())
+                .collect(),
+            refs: file
+                .refs
+                .lines()
+                .filter_map(|line| {
+                    let (name, count) = line.split_once('\t')?;
+                    Some((name, count.parse().unwrap_or(1)))
+                })
+                .collect(),
+        })
+        .collect();
+    let paths: Vec<&str> = files.iter().map(|file| file.path).collect();
     let focus = focus_of(task, &paths);
-    let ranked = graph.rank(&paths, &focus, fit::candidates(budget));
+    let ranked = rank::rank(&files, &focus, fit::candidates(budget));
     let fitted = fit::fit(&ranked, &paths, budget, |file| {
-        let (_, blob, lang) = &files[file];
-        store.map_definitions(blob, lang)
+        let stored = &stored[file];
+        store.map_definitions(&stored.blob, &stored.lang)
     })?;
     Ok(RepoMap {
         tokens: agent_models::estimate_tokens(&fitted.text),
@@ -160,35 +154,6 @@ pub fn render(store: &Store, root: &Path, budget: u32, task: &str) -> Result<Rep
         files_shown: fitted.files,
         ..RepoMap::default()
     })
-}
-
-/// The key of a root's set of files and blobs.
-fn files_fingerprint(files: &[(String, String, String)]) -> u64 {
-    graph::fingerprint(
-        files
-            .iter()
-            .flat_map(|(path, blob, lang)| [path.as_str(), blob.as_str(), lang.as_str()]),
-    )
-}
-
-/// What ranking reads of one stored file.
-fn file_symbols(file: &MapFileTags) -> FileSymbols<'_> {
-    FileSymbols {
-        path: &file.path,
-        defs: file
-            .def_names
-            .lines()
-            .filter(|name| !name.is_empty())
-            .collect(),
-        refs: file
-            .refs
-            .lines()
-            .filter_map(|line| {
-                let (name, count) = line.split_once('\t')?;
-                Some((name, count.parse().unwrap_or(1)))
-            })
-            .collect(),
-    }
 }
 
 /// Where `name` is defined under `root` (index brought up to date first): (path, definition),

@@ -6,7 +6,6 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-#[cfg(test)]
 use super::tags::WEAK_PREFIX;
 
 /// One file as ranking sees it.
@@ -16,7 +15,7 @@ pub struct FileSymbols<'a> {
     /// Distinct names it defines.
     pub defs: Vec<&'a str>,
     /// Names it references, with how often; a method call on a value is the name after
-    /// `tags::WEAK_PREFIX`.
+    /// [`WEAK_PREFIX`].
     pub refs: Vec<(&'a str, u32)>,
 }
 
@@ -37,19 +36,17 @@ pub struct RankedDef<'a> {
 
 /// How much a method call on a value (`x.len()`) counts against a plain reference: the
 /// receiver's type is unknown, and the name is most often a standard library method.
-pub(super) const WEAK_WEIGHT: f64 = 0.1;
+const WEAK_WEIGHT: f64 = 0.1;
 /// A name defined in more files than this gives no edges.
-pub(super) const MAX_DEFINERS: usize = 32;
+const MAX_DEFINERS: usize = 32;
 /// Damping of the random walk.
-pub(super) const DAMPING: f64 = 0.85;
+const DAMPING: f64 = 0.85;
 /// Iterations at most; the walk usually settles well before.
-pub(super) const ITERATIONS: usize = 40;
+const ITERATIONS: usize = 40;
 /// Stop once the ranks move less than this in total.
-pub(super) const TOLERANCE: f64 = 1e-6;
+const TOLERANCE: f64 = 1e-6;
 
-/// The `limit` best definitions of `files`, best first (ties by path, then name). The plain
-/// statement of the method, kept as the reference `graph.rs` is tested against.
-#[cfg(test)]
+/// The `limit` best definitions of `files`, best first (ties by path, then name).
 pub fn rank<'a>(files: &[FileSymbols<'a>], focus: &Focus, limit: usize) -> Vec<RankedDef<'a>> {
     let count = files.len();
     if count == 0 {
@@ -151,7 +148,7 @@ pub fn rank<'a>(files: &[FileSymbols<'a>], focus: &Focus, limit: usize) -> Vec<R
 /// How much a reference to `name` counts: names the task mentions and long, specific names
 /// more (not as methods called on values: `is_empty`, `to_string`); private-looking names and
 /// names defined in many files (`new`, `run`) less.
-pub(super) fn name_weight(name: &str, definers: usize, focus: &Focus, weak: bool) -> f64 {
+fn name_weight(name: &str, definers: usize, focus: &Focus, weak: bool) -> f64 {
     let mut weight = 1.0;
     if focus.names.contains(name) {
         weight *= 10.0;
@@ -172,7 +169,6 @@ pub(super) fn name_weight(name: &str, definers: usize, focus: &Focus, weak: bool
 }
 
 /// Which files the task mentions: by path, or as the file defining a name it mentions.
-#[cfg(test)]
 fn mentioned(files: &[FileSymbols<'_>], focus: &Focus) -> Vec<bool> {
     files
         .iter()
@@ -184,7 +180,7 @@ fn mentioned(files: &[FileSymbols<'_>], focus: &Focus) -> Vec<bool> {
 }
 
 /// Where the walk restarts: uniform, or mostly the files the task mentions when there are any.
-pub(super) fn personalization(mentioned: &[bool]) -> Vec<f64> {
+fn personalization(mentioned: &[bool]) -> Vec<f64> {
     let count = mentioned.len();
     let uniform = 1.0 / count as f64;
     let chosen = mentioned.iter().filter(|m| **m).count();
@@ -201,7 +197,6 @@ pub(super) fn personalization(mentioned: &[bool]) -> Vec<f64> {
 /// Power iteration of PageRank with restart vector `personal`: each edge passes its share of
 /// its file's rank to the file of its definition slot; the rank of files without edges
 /// restarts like the rest.
-#[cfg(test)]
 fn pagerank(
     edges: &[(u32, u32, f64)],
     slots: &[(u32, &str)],
@@ -238,7 +233,7 @@ fn pagerank(
 /// FNV-1a: a fast hash for the short keys ranking looks up a million times (names, id pairs);
 /// the input is the repository's own, and a collision costs time, not correctness.
 #[derive(Default, Clone, Copy)]
-pub(super) struct Fnv(u64);
+struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -259,7 +254,7 @@ impl Hasher for Fnv {
     }
 }
 
-pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 #[cfg(test)]
 mod tests {

@@ -170,15 +170,6 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Every source file of `root` (not its watched directories) as (path, blob, lang), by path.
-    pub fn map_root_files(&self, root: &str) -> Result<Vec<(String, String, String)>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT path, blob, lang FROM map_files WHERE root = ?1 AND lang != 'dir' ORDER BY path",
-        )?;
-        let rows = statement.query_map([root], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     /// Every root with files in the map.
     pub fn map_roots(&self) -> Result<Vec<String>> {
         // One index step per root (a skip scan of the primary key), not a scan of every file.
@@ -236,7 +227,8 @@ impl Store {
         };
         let mut purged = 0;
         {
-            let mut defs = tx.prepare_cached("DELETE FROM map_defs WHERE blob = ?1 AND lang = ?2")?;
+            let mut defs =
+                tx.prepare_cached("DELETE FROM map_defs WHERE blob = ?1 AND lang = ?2")?;
             let mut blobs =
                 tx.prepare_cached("DELETE FROM map_blobs WHERE blob = ?1 AND lang = ?2")?;
             for (blob, lang) in &orphans {
