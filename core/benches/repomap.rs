@@ -12,7 +12,10 @@
 //!   source is never written;
 //! - `AGENT_BENCH_MAP_RUNS` (default 20): timed runs of each re-index and map;
 //! - `AGENT_BENCH_MAP_DIR=DIR`: build the tree and the database in `DIR` and keep them; a tree
-//!   already there is reused (its "full index" is then the re-index it needs).
+//!   already there is reused (its "full index" is then the re-index it needs);
+//! - `AGENT_BENCH_MAP_GIT` (default 1): make the tree a git repository (`git init`, `git add
+//!   -A`) before the first index, as a user's checkout is; `0` leaves it a plain directory (the
+//!   walk is timed instead of git's index).
 //!
 //! Run without `--bench` (as `cargo test --benches` does) it uses 200 files as a smoke check.
 
@@ -64,6 +67,20 @@ fn main() -> BenchResult<()> {
         link_tree(&source, &tree, wanted)?
     };
     let tree = tree.canonicalize()?;
+    let git = std::env::var("AGENT_BENCH_MAP_GIT").map_or(true, |value| value != "0");
+    if git && !tree.join(".git").exists() {
+        let started = Instant::now();
+        for args in [&["init", "-q"][..], &["add", "-A"][..]] {
+            let status = std::process::Command::new("git")
+                .args(args)
+                .current_dir(&tree)
+                .status()?;
+            if !status.success() {
+                return Err(format!("git {args:?} failed in {}", tree.display()).into());
+            }
+        }
+        println!("git init + add: {:.0} ms", ms(started));
+    }
     println!(
         "tree: {files} source files, {:.1} MiB, from {}\n",
         bytes as f64 / (1 << 20) as f64,

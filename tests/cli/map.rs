@@ -130,6 +130,8 @@ fn the_map_ranks_definitions_and_parses_only_new_content() {
     let changed = map_json(&home, &[&path]);
     assert_eq!(changed["index"]["parsed"], 1, "{changed}");
     assert_eq!(changed["index"]["files"], 7, "{changed}");
+    // The old content is still git's (the edit is not staged): kept for checkouts of it.
+    assert_eq!(changed["index"]["purged_blobs"], 0, "{changed}");
     assert_eq!(blobs_stored(&home), 8);
     assert!(
         changed["map"]
@@ -148,6 +150,34 @@ fn the_map_ranks_definitions_and_parses_only_new_content() {
     let cloned = map_json(&home, &[copy.to_str().unwrap()]);
     assert_eq!(cloned["index"]["files"], 7, "{cloned}");
     assert_eq!(cloned["index"]["parsed"], 0, "{cloned}");
+
+    // The first checkout deleted (a task's worktree removed): its rows go at the next index,
+    // and the blobs only it had go with them.
+    std::fs::write(copy.join("extra.py"), "def only_in_copy():\n    pass\n").unwrap();
+    let extra = map_json(&home, &[copy.to_str().unwrap()]);
+    assert_eq!(extra["index"]["parsed"], 1, "{extra}");
+    assert_eq!(blobs_stored(&home), 9);
+    std::fs::remove_dir_all(&copy).unwrap();
+    let after = map_json(&home, &[&path]);
+    assert_eq!(after["index"]["purged_roots"], 1, "{after}");
+    // Its own file and the committed `report.py` no remaining tree has.
+    assert_eq!(after["index"]["purged_blobs"], 2, "{after}");
+    assert_eq!(blobs_stored(&home), 7);
+    let conn = rusqlite::Connection::open(home.database()).unwrap();
+    let roots: i64 = conn
+        .query_row("SELECT COUNT(DISTINCT root) FROM map_files", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(roots, 1);
+    let defs: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM map_defs WHERE name = 'only_in_copy'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(defs, 0);
 }
 
 #[test]

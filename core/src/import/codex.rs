@@ -90,7 +90,9 @@ pub fn read(input: impl BufRead, path: &Path) -> std::io::Result<FileRead> {
         .clone()
         .or_else(|| session_from_file_name(path))
         .unwrap_or_else(|| path.display().to_string());
-    let mut raw = state.nodes;
+    // Parallel calls' results are written as they finish: each call is stored followed by its
+    // results, as chat APIs require.
+    let mut raw = tree::pair_tool_results(state.nodes);
     tree::chain(&mut raw);
     let nodes = tree::build(Tool::Codex, &session, path, raw, &mut bad);
     let sessions = if nodes.is_empty() {

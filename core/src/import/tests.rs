@@ -342,3 +342,61 @@ fn tool_names_parse_and_unknown_ones_say_which_exist() {
         Err("unknown tool `cursor` (codex, claude or aider)".to_string())
     );
 }
+
+#[test]
+fn codex_parallel_calls_are_each_followed_by_their_results() {
+    let line = |second: u32, payload: serde_json::Value| {
+        serde_json::json!({
+            "timestamp": format!("2025-05-01T10:00:{second:02}Z"),
+            "type": "response_item",
+            "payload": payload,
+        })
+        .to_string()
+    };
+    let text = [
+        r#"{"timestamp":"2025-05-01T10:00:00Z","type":"session_meta","payload":{"id":"par","cwd":"/x"}}"#.to_string(),
+        line(1, serde_json::json!({"type": "message", "role": "user",
+            "content": [{"type": "input_text", "text": "look around"}]})),
+        line(2, serde_json::json!({"type": "function_call", "name": "shell",
+            "call_id": "call_a", "arguments": "{\"command\":[\"ls\"]}"})),
+        line(2, serde_json::json!({"type": "function_call", "name": "shell",
+            "call_id": "call_b", "arguments": "{\"command\":[\"pwd\"]}"})),
+        // The second call finished first.
+        line(3, serde_json::json!({"type": "function_call_output", "call_id": "call_b",
+            "output": "/x"})),
+        line(4, serde_json::json!({"type": "function_call_output", "call_id": "call_a",
+            "output": "README.md"})),
+        line(5, serde_json::json!({"type": "message", "role": "assistant",
+            "content": [{"type": "output_text", "text": "done"}]})),
+    ]
+    .join("\n");
+    let read = codex(&text);
+    assert!(read.bad.is_empty(), "{:?}", read.bad);
+    let nodes = &read.sessions[0].nodes;
+    let order: Vec<(Role, Option<&str>, Option<&str>)> = nodes
+        .iter()
+        .map(|n| {
+            (
+                n.message.role,
+                n.message.tool_call_id.as_deref(),
+                n.record.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (Role::User, None, None),
+            (Role::Assistant, None, Some("call_a")),
+            (Role::Tool, Some("call_a"), Some("call_a")),
+            (Role::Assistant, None, Some("call_b")),
+            (Role::Tool, Some("call_b"), Some("call_b")),
+            (Role::Assistant, None, None),
+        ]
+    );
+    assert!(nodes[2].message.content.contains("README.md"), "{nodes:?}");
+    // Still one line: each message's parent is the one before it.
+    for (i, node) in nodes.iter().enumerate() {
+        assert_eq!(node.parent, i.checked_sub(1));
+    }
+}

@@ -43,6 +43,85 @@ pub fn chain(nodes: &mut [RawNode]) {
     }
 }
 
+/// Reorders the records of a linear session so that every tool call is followed by its results:
+/// within each run of consecutive tool calls and tool results (parallel calls, whose answers a
+/// tool may write in any order), each call in the order made, then the results answering it in
+/// file order; results answering no call of the run follow, in file order. A strict
+/// OpenAI-compatible server refuses a conversation resumed otherwise.
+pub fn pair_tool_results(raw: Vec<RawNode>) -> Vec<RawNode> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut run: Vec<RawNode> = Vec::new();
+    for node in raw {
+        if is_call(&node) || answered_call(&node).is_some() {
+            run.push(node);
+            continue;
+        }
+        out.extend(pair_run(std::mem::take(&mut run)));
+        out.push(node);
+    }
+    out.extend(pair_run(run));
+    out
+}
+
+/// One run of calls and results, each call followed by its results.
+fn pair_run(run: Vec<RawNode>) -> Vec<RawNode> {
+    let mut results: Vec<Option<RawNode>> = Vec::new();
+    let mut calls: Vec<RawNode> = Vec::new();
+    for node in run {
+        if is_call(&node) {
+            calls.push(node);
+        } else {
+            results.push(Some(node));
+        }
+    }
+    let mut out = Vec::with_capacity(calls.len() + results.len());
+    for call in calls {
+        let ids = call_ids(&call);
+        out.push(call);
+        for slot in &mut results {
+            if slot
+                .as_ref()
+                .and_then(answered_call)
+                .is_some_and(|id| ids.iter().any(|call_id| call_id == id))
+                && let Some(result) = slot.take()
+            {
+                out.push(result);
+            }
+        }
+    }
+    out.extend(results.into_iter().flatten());
+    out
+}
+
+fn is_call(node: &RawNode) -> bool {
+    node.message
+        .as_ref()
+        .is_some_and(|m| m.role == agent_models::Role::Assistant && m.tool_calls.is_some())
+}
+
+/// The call a tool result answers.
+fn answered_call(node: &RawNode) -> Option<&str> {
+    let message = node.message.as_ref()?;
+    (message.role == agent_models::Role::Tool)
+        .then_some(message.tool_call_id.as_deref())
+        .flatten()
+}
+
+/// The ids of a call record's `tool_calls`.
+fn call_ids(node: &RawNode) -> Vec<String> {
+    let Some(calls) = node.message.as_ref().and_then(|m| m.tool_calls.as_deref()) else {
+        return Vec::new();
+    };
+    let Ok(serde_json::Value::Array(calls)) = serde_json::from_str(calls) else {
+        return Vec::new();
+    };
+    calls
+        .iter()
+        .filter_map(|call| call.get("id").and_then(serde_json::Value::as_str))
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Orders and hashes the messages of `raw`; records whose parents loop are reported as bad.
 /// `scope` separates sessions whose records carry no ids of their own (the session id for Codex
 /// and Aider; empty for Claude, whose uuids are unique).

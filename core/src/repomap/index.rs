@@ -12,6 +12,7 @@ use git2::{ObjectType, Oid};
 use ignore::{DirEntry, WalkBuilder, WalkState};
 use serde::Serialize;
 
+use super::gitlist;
 use super::lang::Lang;
 use super::tags::{self, MAX_FILE_BYTES};
 use crate::error::{Error, Result};
@@ -21,7 +22,7 @@ use crate::store::{MapDefinition, MapFileStat, MapUpdate, NewMapBlob, Store};
 pub const MAX_FILES: usize = 100_000;
 /// A file modified this recently is hashed again even when its size and mtime match the cache:
 /// a change within the file system's timestamp granularity would otherwise go unseen.
-const RACY_NS: i64 = 2_000_000_000;
+pub(super) const RACY_NS: i64 = 2_000_000_000;
 
 /// What one index run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -36,14 +37,18 @@ pub struct IndexReport {
     pub removed: usize,
     /// Whether the tree had more than [`MAX_FILES`] source files.
     pub truncated: bool,
+    /// Indexed roots found gone (a deleted worktree or repository) and forgotten.
+    pub purged_roots: usize,
+    /// Blobs no indexed root has any more, deleted with their definitions.
+    pub purged_blobs: usize,
 }
 
-/// A file found by the walk.
-struct Found {
-    path: String,
-    lang: Lang,
-    size: u64,
-    mtime_ns: i64,
+/// A file found by the walk or in git's index.
+pub(super) struct Found {
+    pub path: String,
+    pub lang: Lang,
+    pub size: u64,
+    pub mtime_ns: i64,
 }
 
 /// A file to read: its content, once hashed.
@@ -51,24 +56,73 @@ struct Changed {
     path: String,
     stat: MapFileStat,
     content: Option<Vec<u8>>,
-    lang: Lang,
+    /// `None` for a directory's row.
+    lang: Option<Lang>,
 }
 
 /// Brings the map of `root` (an absolute, canonical directory) up to date in `store`.
 pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
     let key = root_key(root);
     let cached = store.map_file_stats(&key)?;
-    let (found, truncated) = walk(root)?;
     let now = now_ns();
+    // In a git work tree, git's index is the stat cache; elsewhere the tree is walked.
+    let (found, dirs, index_blobs, truncated) = match gitlist::list(root, &cached, now) {
+        Some(listing) => {
+            let truncated = listing.found.len() > MAX_FILES;
+            let mut found = listing.found;
+            found.truncate(MAX_FILES);
+            (found, listing.dirs, listing.index_blobs, truncated)
+        }
+        None => {
+            let (found, truncated) = walk(root)?;
+            let found = found.into_iter().map(|file| (file, None)).collect();
+            (found, Vec::new(), HashSet::new(), truncated)
+        }
+    };
     let mut report = IndexReport {
         files: found.len(),
         truncated,
         ..IndexReport::default()
     };
-    let mut seen = HashSet::with_capacity(found.len());
+    let mut seen = HashSet::with_capacity(found.len() + dirs.len());
     let mut changed = Vec::new();
-    for file in found {
+    for (dir, mtime_ns) in dirs {
+        let stat = MapFileStat {
+            size: 0,
+            mtime_ns,
+            blob: String::new(),
+            lang: gitlist::DIR_LANG.to_owned(),
+        };
+        seen.insert(dir.clone());
+        if cached.get(&dir) != Some(&stat) {
+            changed.push(Changed {
+                path: dir,
+                stat,
+                content: None,
+                lang: None,
+            });
+        }
+    }
+    for (file, git_blob) in found {
         seen.insert(file.path.clone());
+        if let Some(blob) = git_blob {
+            // Git vouches for the content: nothing to read unless the store lacks the blob.
+            let stat = MapFileStat {
+                size: file.size,
+                mtime_ns: file.mtime_ns,
+                blob,
+                lang: file.lang.key(),
+            };
+            if cached.get(&file.path) != Some(&stat) {
+                changed.push(Changed {
+                    path: file.path,
+                    stat,
+                    content: None,
+                    lang: Some(file.lang),
+                });
+            }
+            continue;
+        }
         let trusted = cached.get(&file.path).filter(|stat| {
             stat.size == file.size
                 && stat.mtime_ns == file.mtime_ns
@@ -98,19 +152,36 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
             path: file.path,
             stat,
             content: Some(content),
-            lang: file.lang,
+            lang: Some(file.lang),
         });
     }
     // Parse each blob the store lacks once, whatever number of paths it has.
     let mut to_parse: Vec<(String, Lang, Vec<u8>)> = Vec::new();
     let mut queued = HashSet::new();
     for file in &mut changed {
-        let id = (file.stat.blob.clone(), file.lang);
-        if queued.contains(&id) || store.map_has_blob(&id.0, &file.lang.key())? {
+        let Some(lang) = file.lang else {
+            continue;
+        };
+        let id = (file.stat.blob.clone(), lang);
+        if queued.contains(&id) || store.map_has_blob(&id.0, &file.stat.lang)? {
             continue;
         }
-        if let Some(content) = file.content.take() {
-            queued.insert(id.clone());
+        let content = match file.content.take() {
+            Some(content) => content,
+            // Named by git's index but never parsed here: read it now, and trust the bytes.
+            None => {
+                let Ok(content) = std::fs::read(root.join(&file.path)) else {
+                    continue;
+                };
+                report.hashed += 1;
+                if let Ok(oid) = Oid::hash_object(ObjectType::Blob, &content) {
+                    file.stat.blob = oid.to_string();
+                }
+                content
+            }
+        };
+        let id = (file.stat.blob.clone(), lang);
+        if queued.insert(id.clone()) {
             to_parse.push((id.0, id.1, content));
         }
     }
@@ -121,7 +192,24 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
         .filter(|path| !seen.contains(*path))
         .cloned()
         .collect();
-    report.removed = removed.len();
+    report.removed = removed.iter().filter(|path| !path.ends_with('/')).count();
+    // Blobs this root stopped using: deleted below if no other root has them.
+    let mut stale: Vec<(String, String)> = changed
+        .iter()
+        .filter(|file| file.lang.is_some())
+        .filter_map(|file| {
+            cached
+                .get(&file.path)
+                .filter(|old| old.blob != file.stat.blob)
+        })
+        .chain(removed.iter().filter_map(|path| cached.get(path)))
+        .filter(|stat| stat.lang != gitlist::DIR_LANG)
+        .map(|stat| (stat.blob.clone(), stat.lang.clone()))
+        .collect();
+    // Content git's index still names (an edit not staged yet) is kept for the checkouts of it.
+    stale.retain(|(blob, _)| !index_blobs.contains(blob));
+    stale.sort();
+    stale.dedup();
     let update = MapUpdate {
         new_blobs,
         files: changed
@@ -131,7 +219,32 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
         removed,
     };
     store.map_update(&key, &update)?;
+    purge(store, &key, &stale, &mut report)?;
     Ok(report)
+}
+
+/// Forgets the roots that are gone from disk and deletes the blobs no root has any more: all of
+/// them when a root went, else those among `stale` (the blobs this run stopped using).
+fn purge(
+    store: &mut Store,
+    key: &str,
+    stale: &[(String, String)],
+    report: &mut IndexReport,
+) -> Result<()> {
+    for root in store.map_roots()? {
+        if root != key && !Path::new(&root).is_dir() {
+            store.map_forget_root(&root)?;
+            report.purged_roots += 1;
+        }
+    }
+    report.purged_blobs = if report.purged_roots > 0 {
+        store.map_purge_blobs(None)?
+    } else if !stale.is_empty() {
+        store.map_purge_blobs(Some(stale))?
+    } else {
+        0
+    };
+    Ok(())
 }
 
 /// The key of `root` in the store.
@@ -187,7 +300,7 @@ fn walk(root: &Path) -> Result<(Vec<Found>, bool)> {
 }
 
 /// A walked entry, if it is a source file in a language the map reads, not too large.
-fn found_file(root: &Path, entry: &DirEntry) -> Option<Found> {
+pub(super) fn found_file(root: &Path, entry: &DirEntry) -> Option<Found> {
     if !entry.file_type().is_some_and(|kind| kind.is_file()) {
         return None;
     }
@@ -207,7 +320,7 @@ fn found_file(root: &Path, entry: &DirEntry) -> Option<Found> {
 }
 
 /// A relative path with `/` separators, if it is valid UTF-8.
-fn relative_string(relative: &Path) -> Option<String> {
+pub(super) fn relative_string(relative: &Path) -> Option<String> {
     let parts: Option<Vec<&str>> = relative
         .components()
         .map(|component| component.as_os_str().to_str())
@@ -258,7 +371,7 @@ fn parse_one((blob, lang, content): (String, Lang, Vec<u8>)) -> NewMapBlob {
     }
 }
 
-fn system_ns(time: SystemTime) -> i64 {
+pub(super) fn system_ns(time: SystemTime) -> i64 {
     time.duration_since(UNIX_EPOCH).map_or(0, |since| {
         i64::try_from(since.as_nanos()).unwrap_or(i64::MAX)
     })

@@ -8,6 +8,7 @@
 //! `fit.rs` renders the best of them within a token budget.
 
 mod fit;
+mod gitlist;
 mod index;
 mod lang;
 mod rank;

@@ -162,3 +162,119 @@ fn a_missing_root_is_an_error_and_no_prompt_section() {
         ""
     );
 }
+
+/// Sets a file's mtime a minute back, so that neither git nor the map treats it as racy.
+fn age(root: &Path, path: &str) {
+    let file = fs::File::options()
+        .write(true)
+        .open(root.join(path))
+        .unwrap();
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    file.set_modified(past).unwrap();
+}
+
+#[test]
+fn in_a_git_work_tree_the_index_vouches_for_unchanged_files() {
+    let dir = project();
+    let root = canonical(&dir);
+    for path in ["util.py", "app.py", "cli.py", "web/index.ts"] {
+        age(&root, path);
+    }
+    let repo = git2::Repository::init(&root).unwrap();
+    let mut git_index = repo.index().unwrap();
+    git_index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    git_index.write().unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+
+    let first = refresh(&mut store, &root).unwrap();
+    assert_eq!((first.files, first.parsed), (4, 4), "{first:?}");
+    let again = refresh(&mut store, &root).unwrap();
+    assert_eq!(
+        (again.files, again.parsed, again.hashed),
+        (4, 0, 0),
+        "{again:?}"
+    );
+    let cached = store.map_file_stats(&index::root_key(&root)).unwrap();
+    let staged = git_index.get_path(Path::new("util.py"), 0).unwrap();
+    assert_eq!(cached["util.py"].blob, staged.id.to_string());
+
+    // A change git has not seen (not staged) is read and parsed all the same.
+    write(&root, "cli.py", "def run():\n    return 0\n");
+    let edited = refresh(&mut store, &root).unwrap();
+    assert_eq!(
+        (edited.files, edited.parsed, edited.hashed),
+        (4, 1, 1),
+        "{edited:?}"
+    );
+
+    // Untracked files are found (in a new directory too), ignored ones are not.
+    write(&root, "extra.py", "def extra():\n    pass\n");
+    write(
+        &root,
+        "tools/deep/tool.go",
+        "package tool\n\nfunc Tool() {}\n",
+    );
+    write(&root, "target/also.rs", "fn also_generated() {}\n");
+    let untracked = refresh(&mut store, &root).unwrap();
+    assert_eq!((untracked.files, untracked.parsed), (6, 2), "{untracked:?}");
+    let cached = store.map_file_stats(&index::root_key(&root)).unwrap();
+    assert!(cached.contains_key("tools/deep/tool.go"), "{cached:?}");
+    assert!(!cached.contains_key("target/also.rs"));
+
+    // Found untracked files stay in the map without their directories being read again.
+    age(&root, "extra.py");
+    age(&root, "tools/deep/tool.go");
+    let kept = refresh(&mut store, &root).unwrap();
+    assert_eq!((kept.files, kept.parsed), (6, 0), "{kept:?}");
+
+    fs::remove_file(root.join("extra.py")).unwrap();
+    fs::remove_file(root.join("util.py")).unwrap();
+    let gone = refresh(&mut store, &root).unwrap();
+    assert_eq!((gone.files, gone.removed), (4, 2), "{gone:?}");
+    let map = render(&store, &root, 1_000, "").unwrap();
+    assert!(map.text.contains("tools/deep/tool.go:"), "{}", map.text);
+    assert!(!map.text.contains("util.py"), "{}", map.text);
+}
+
+#[test]
+fn blobs_no_root_uses_are_purged_with_the_roots_that_went() {
+    let kept = project();
+    let kept_root = canonical(&kept);
+    let gone = project();
+    let gone_root = canonical(&gone);
+    write(&gone_root, "only_here.py", "def only_here():\n    pass\n");
+    let db = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&db.path().join("agent.db"), &Default::default()).unwrap();
+    refresh(&mut store, &kept_root).unwrap();
+    refresh(&mut store, &gone_root).unwrap();
+    // Four shared blobs and one of the second root's own: 5 blobs, 6 definitions.
+    let (_, blobs, defs) = store.map_row_counts().unwrap();
+    assert_eq!((blobs, defs), (5, 6));
+
+    // A changed file's old content goes once no root has it.
+    write(&kept_root, "cli.py", "def run():\n    return 0\n");
+    let changed = refresh(&mut store, &kept_root).unwrap();
+    assert_eq!(
+        changed.purged_blobs, 0,
+        "the other root still has it: {changed:?}"
+    );
+    assert_eq!(store.map_row_counts().unwrap().1, 6);
+
+    drop(gone);
+    let after = refresh(&mut store, &kept_root).unwrap();
+    assert_eq!(
+        (after.purged_roots, after.purged_blobs),
+        (1, 2),
+        "{after:?}"
+    );
+    let (files, blobs, defs) = store.map_row_counts().unwrap();
+    assert_eq!((files, blobs, defs), (4, 4, 5));
+    assert_eq!(store.map_roots().unwrap(), [index::root_key(&kept_root)]);
+
+    write(&kept_root, "cli.py", "def run():\n    return 1\n");
+    let again = refresh(&mut store, &kept_root).unwrap();
+    assert_eq!((again.parsed, again.purged_blobs), (1, 1), "{again:?}");
+    assert_eq!(store.map_row_counts().unwrap(), (4, 4, 5));
+}

@@ -155,7 +155,8 @@ impl Store {
     pub fn map_files_tags(&self, root: &str) -> Result<Vec<MapFileTags>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT f.path, f.blob, f.lang, b.def_names, b.refs FROM map_files f \
-             JOIN map_blobs b ON b.blob = f.blob AND b.lang = f.lang WHERE f.root = ?1",
+             JOIN map_blobs b ON b.blob = f.blob AND b.lang = f.lang WHERE f.root = ?1 \
+             ORDER BY f.path",
         )?;
         let rows = statement.query_map([root], |row| {
             Ok(MapFileTags {
@@ -167,6 +168,86 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every root with files in the map.
+    pub fn map_roots(&self) -> Result<Vec<String>> {
+        // One index step per root (a skip scan of the primary key), not a scan of every file.
+        let mut statement = self.conn.prepare_cached(
+            "WITH RECURSIVE roots(root) AS ( \
+                 SELECT MIN(root) FROM map_files \
+                 UNION ALL \
+                 SELECT (SELECT MIN(root) FROM map_files WHERE root > roots.root) FROM roots \
+                 WHERE roots.root IS NOT NULL) \
+             SELECT root FROM roots WHERE root IS NOT NULL",
+        )?;
+        let rows = statement.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Forgets every file of `root` (a directory that is gone); its blobs stay until
+    /// [`Store::map_purge_blobs`].
+    pub fn map_forget_root(&mut self, root: &str) -> Result<usize> {
+        let tx = self.write_transaction()?;
+        let removed = tx.execute("DELETE FROM map_files WHERE root = ?1", [root])?;
+        tx.commit()?;
+        Ok(removed)
+    }
+
+    /// Deletes the tags and definitions of blobs no root's file has any more: of `candidates`
+    /// (blob, lang), or of every stored blob when `None`. Returns how many blobs went.
+    pub fn map_purge_blobs(&mut self, candidates: Option<&[(String, String)]>) -> Result<usize> {
+        // Chosen inside the write, so that no other process can index one of them meanwhile.
+        let tx = self.write_transaction()?;
+        let orphans: Vec<(String, String)> = match candidates {
+            None => {
+                let mut statement = tx.prepare(
+                    "SELECT blob, lang FROM map_blobs \
+                     WHERE (blob, lang) NOT IN (SELECT blob, lang FROM map_files)",
+                )?;
+                let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            }
+            Some(candidates) => {
+                let mut used = tx.prepare_cached(
+                    "SELECT 1 FROM map_files WHERE blob = ?1 AND lang = ?2 LIMIT 1",
+                )?;
+                let mut orphans = Vec::new();
+                for (blob, lang) in candidates {
+                    if used
+                        .query_row(params![blob, lang], |_| Ok(()))
+                        .optional()?
+                        .is_none()
+                    {
+                        orphans.push((blob.clone(), lang.clone()));
+                    }
+                }
+                orphans
+            }
+        };
+        let mut purged = 0;
+        {
+            let mut defs =
+                tx.prepare_cached("DELETE FROM map_defs WHERE blob = ?1 AND lang = ?2")?;
+            let mut blobs =
+                tx.prepare_cached("DELETE FROM map_blobs WHERE blob = ?1 AND lang = ?2")?;
+            for (blob, lang) in &orphans {
+                defs.execute(params![blob, lang])?;
+                purged += blobs.execute(params![blob, lang])?;
+            }
+        }
+        tx.commit()?;
+        Ok(purged)
+    }
+
+    /// Rows of the map's tables: (files and watched directories, blobs, definitions).
+    pub fn map_row_counts(&self) -> Result<(i64, i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM map_files), (SELECT COUNT(*) FROM map_blobs), \
+             (SELECT COUNT(*) FROM map_defs)",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )?)
     }
 
     /// The definitions of one blob, by line.
