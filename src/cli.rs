@@ -274,8 +274,12 @@ pub struct FetchArgs {
     pub url: String,
 
     /// Print the body as it came (any type, bytes unchanged), without extraction or browser
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     pub raw: bool,
+
+    /// Print one JSON object: url, final_url, title, markdown, from_cache, rendered, note
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `agent browse`.
@@ -297,6 +301,11 @@ pub struct BrowseArgs {
     /// SELECTOR` or `wait SELECTOR`
     #[arg(long = "step", value_name = "STEP")]
     pub steps: Vec<String>,
+
+    /// Print one JSON object: url, title and markdown, or the saved file and its size, and the
+    /// page's failed requests
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `agent ab …`.

@@ -1,17 +1,18 @@
-//! `agent fetch URL [--raw]` and `agent browse URL [--screenshot F | --pdf F] [--step S]…`: a
-//! web page as Markdown, as it came, or rendered in headless Chromium, all under the address
-//! policy of `fetch.allow_hosts`.
+//! `agent fetch URL [--raw|--json]` and `agent browse URL [--screenshot F | --pdf F] [--step S]…
+//! [--json]`: a web page as Markdown, as it came, or rendered in headless Chromium, all under the
+//! address policy of `fetch.allow_hosts`.
 
 use std::io::Write as _;
 
 use agent_core::web::{Browser, CacheLocation, Step, WebSettings};
 use anyhow::{Context as _, Result};
+use serde::Serialize;
 
 use crate::app::App;
 use crate::cli::{BrowseArgs, FetchArgs};
 use crate::exit::Exit;
 use crate::models::runtime;
-use crate::output::{note, print};
+use crate::output::{note, print, print_json};
 
 /// The settings of this run: the cache in the store's database, Chromium from configuration or
 /// PATH, browser profiles in the cache directory.
@@ -44,6 +45,18 @@ pub fn fetch(app: &App, args: FetchArgs) -> Result<Exit> {
         Some(&settings.browser),
         &args.url,
     ))?;
+    if args.json {
+        print_json(&serde_json::json!({
+            "url": args.url.trim(),
+            "final_url": reading.final_url,
+            "title": reading.title,
+            "markdown": reading.text,
+            "from_cache": reading.from_cache,
+            "rendered": reading.rendered,
+            "note": reading.note,
+        }))?;
+        return Ok(Exit::Ok);
+    }
     if reading.final_url != args.url.trim() {
         note(&format!("from {}", reading.final_url));
     }
@@ -72,41 +85,85 @@ pub fn browse(app: &App, args: BrowseArgs) -> Result<Exit> {
     let settings = settings(app)?;
     let client = settings.client()?;
     let runtime = runtime()?;
-    runtime.block_on(async {
+    let (browsed, failed_requests) = runtime.block_on(async {
         let mut browser = Browser::launch(&settings.browser, client).await?;
         let result = drive(&mut browser, &args, &steps).await;
-        for failed in browser.failed_requests() {
-            note(&format!("a request of the page failed: {failed}"));
-        }
+        let failed = browser.failed_requests();
         browser.close().await;
-        result
+        result.map(|browsed| (browsed, failed))
     })?;
+    if args.json {
+        print_json(&BrowseReport {
+            url: args.url.trim(),
+            browsed,
+            failed_requests,
+        })?;
+        return Ok(Exit::Ok);
+    }
+    for failed in &failed_requests {
+        note(&format!("a request of the page failed: {failed}"));
+    }
+    match browsed {
+        Browsed::Saved { path, .. } => note(&format!("saved {path}")),
+        Browsed::Read { title, markdown } => {
+            let mut text = String::new();
+            if let Some(title) = &title {
+                text.push_str(&format!("# {title}\n\n"));
+            }
+            text.push_str(markdown.trim_end());
+            text.push('\n');
+            print(&text)?;
+        }
+    }
     Ok(Exit::Ok)
 }
 
-/// Opens the page, does the steps, and saves or prints what was asked for.
-async fn drive(browser: &mut Browser, args: &BrowseArgs, steps: &[Step]) -> Result<()> {
+/// What `agent browse --json` prints.
+#[derive(Serialize)]
+struct BrowseReport<'a> {
+    url: &'a str,
+    #[serde(flatten)]
+    browsed: Browsed,
+    failed_requests: Vec<String>,
+}
+
+/// What one browse produced: a file saved, or the page read as Markdown.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Browsed {
+    Saved {
+        /// `screenshot` or `pdf`.
+        kind: &'static str,
+        path: String,
+        bytes: usize,
+    },
+    Read {
+        title: Option<String>,
+        markdown: String,
+    },
+}
+
+/// Opens the page, does the steps, and saves what was asked for or reads the page.
+async fn drive(browser: &mut Browser, args: &BrowseArgs, steps: &[Step]) -> Result<Browsed> {
     browser.open(&args.url).await?;
     for step in steps {
         step.run(browser).await?;
     }
-    if let Some(path) = &args.screenshot {
-        let png = browser.screenshot().await?;
-        std::fs::write(path, png).with_context(|| format!("cannot write {}", path.display()))?;
-        note(&format!("saved {}", path.display()));
+    let (kind, path, bytes) = if let Some(path) = &args.screenshot {
+        ("screenshot", path, browser.screenshot().await?)
     } else if let Some(path) = &args.pdf {
-        let pdf = browser.pdf().await?;
-        std::fs::write(path, pdf).with_context(|| format!("cannot write {}", path.display()))?;
-        note(&format!("saved {}", path.display()));
+        ("pdf", path, browser.pdf().await?)
     } else {
         let page = browser.readable().await?;
-        let mut text = String::new();
-        if let Some(title) = &page.title {
-            text.push_str(&format!("# {title}\n\n"));
-        }
-        text.push_str(page.markdown.trim_end());
-        text.push('\n');
-        print(&text)?;
-    }
-    Ok(())
+        return Ok(Browsed::Read {
+            title: page.title,
+            markdown: page.markdown,
+        });
+    };
+    std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(Browsed::Saved {
+        kind,
+        path: path.display().to_string(),
+        bytes: bytes.len(),
+    })
 }

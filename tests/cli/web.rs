@@ -377,6 +377,23 @@ fn fetch_answers_again_from_the_cache_within_its_time() {
     let first = stdout_of(&allowed(&home, &["fetch", &site.url("/saturn")]));
     let second = stdout_of(&allowed(&home, &["fetch", &site.url("/saturn")]));
     assert_eq!(first, second);
+    // --json says where the page came from, and that this one came from the cache.
+    let json: Value = serde_json::from_str(&stdout_of(&allowed(
+        &home,
+        &["fetch", "--json", &site.url("/saturn")],
+    )))
+    .unwrap();
+    assert_eq!(json["url"], site.url("/saturn"));
+    assert_eq!(json["final_url"], site.url("/saturn"));
+    assert_eq!(json["from_cache"], true, "{json}");
+    assert_eq!(json["rendered"], false, "{json}");
+    let markdown = json["markdown"].as_str().unwrap();
+    assert!(
+        first.contains(markdown.trim_end()),
+        "the JSON's markdown is the printed text: {json}"
+    );
+    let stderr = home.fails(&["fetch", "--json", "--raw", &site.url("/saturn")], 2);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
     assert_eq!(
         site.hits("/saturn"),
         1,
@@ -492,6 +509,25 @@ fn browse_fills_clicks_waits_and_saves_a_screenshot_and_a_pdf() {
         std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"),
         "not a PDF"
     );
+    // --json: the saved file and its size, or the page read, and the failed requests.
+    let json: Value = serde_json::from_str(&stdout_of(&allowed(
+        &home,
+        &["browse", "--json", &url, "--pdf", pdf.to_str().unwrap()],
+    )))
+    .unwrap();
+    assert_eq!(json["kind"], "pdf", "{json}");
+    assert_eq!(json["path"], pdf.to_str().unwrap());
+    assert_eq!(
+        json["bytes"].as_u64(),
+        Some(std::fs::metadata(&pdf).unwrap().len()),
+        "{json}"
+    );
+    assert!(json["failed_requests"].is_array(), "{json}");
+    let json: Value =
+        serde_json::from_str(&stdout_of(&allowed(&home, &["browse", "--json", &url]))).unwrap();
+    assert_eq!(json["title"], "Search app", "{json}");
+    assert!(json["markdown"].is_string(), "{json}");
+    assert!(json.get("kind").is_none(), "{json}");
 
     // A step on an element that is not there fails with its selector; a bad step is a usage error.
     let output = allowed(&home, &["browse", &url, "--step", "click #nope"]);
