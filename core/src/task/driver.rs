@@ -21,7 +21,7 @@ use crate::protocol::{ApprovalDecision, Event, FinishReason, ToolEffectKind};
 use crate::store::{ModelCall, ModelCallOutcome, Store};
 use crate::text::{error_chain, truncate_with_note as cap};
 use crate::tools::{ToolEffect, Toolbox};
-use crate::turn::{Effect, Input, Limits, TurnLedger, TurnLoop, TurnOutcome};
+use crate::turn::{Effect, Input, Limits, RepetitionDetector, TurnLedger, TurnLoop, TurnOutcome};
 
 /// How often streamed text is flushed to the event log (deltas in between are joined).
 const DELTA_FLUSH: Duration = Duration::from_millis(50);
@@ -185,8 +185,13 @@ pub async fn run_loop<H: TurnHost>(
             break TurnOutcome::ModelFailed("the turn loop stopped without an outcome".into());
         };
         match effect {
-            Effect::RequestModel { messages, turn: n } => {
-                for input in request_model(ctx, role, &target, &tools, messages, n).await? {
+            Effect::RequestModel {
+                messages,
+                turn: n,
+                max_tokens,
+            } => {
+                let cap = OutputCap(max_tokens);
+                for input in request_model(ctx, role, &target, &tools, messages, n, cap).await? {
                     effects.extend(turn.handle(input));
                 }
             }
@@ -208,10 +213,17 @@ pub async fn run_loop<H: TurnHost>(
     Ok((outcome, turn.messages().to_vec()))
 }
 
+/// The most tokens one reply may have (a task role's `task.max_turn_tokens`); `None` leaves the
+/// request's own `max_tokens`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct OutputCap(pub Option<u32>);
+
 /// One model request, streamed: text deltas go out as events, and the inputs for the machine
 /// come back (ending in done, failed, cancel or time-up). Every model call of the core goes
 /// through here: the events, the token counts and the `model_calls` row with its real finish
-/// reason and duration.
+/// reason and duration. A reply that reaches `cap` is reported as truncated; one that keeps
+/// repeating itself ([`RepetitionDetector`]) is stopped there (the stream dropped, which stops
+/// the backend) and reported as repeated.
 #[tracing::instrument(name = "model_call", skip_all, fields(model = %target.model, turn))]
 pub(crate) async fn request_model<H: TurnHost>(
     ctx: &mut H,
@@ -220,10 +232,15 @@ pub(crate) async fn request_model<H: TurnHost>(
     tools: &[ToolSpec],
     messages: Vec<ChatMessage>,
     turn: u32,
+    cap: OutputCap,
 ) -> Result<Vec<Input>> {
     let mut request = ChatRequest::new(target.model.clone(), redacted(ctx.store(), messages));
     request.tools = tools.to_vec();
     request.options = target.options.clone();
+    if let OutputCap(Some(cap)) = cap {
+        let asked = request.options.max_tokens.unwrap_or(cap);
+        request.options.max_tokens = Some(asked.min(cap));
+    }
     request.context_length = target.context_length;
     // Budgets and fallback: where the request goes, or the budget that stops it unsent.
     let target = &match gate::before_request(ctx, target, &mut request)? {
@@ -261,6 +278,8 @@ pub(crate) async fn request_model<H: TurnHost>(
     let mut error: Option<String> = None;
     let mut stop: Option<Input> = None;
     let mut fall_back = false;
+    let mut repetition = RepetitionDetector::new();
+    let mut repeated = None;
 
     loop {
         let next = tokio::select! {
@@ -296,7 +315,14 @@ pub(crate) async fn request_model<H: TurnHost>(
                     break;
                 }
                 pending_text.push_str(&text);
+                let looping = repetition.push(&text).cloned();
                 inputs.push(Input::ModelText(text));
+                if let Some(found) = looping {
+                    // Stopped here: dropping the stream stops the backend's generation.
+                    reason = FinishReason::Repetition;
+                    repeated = Some(found);
+                    break;
+                }
                 if last_flush.elapsed() >= DELTA_FLUSH {
                     flush_text(ctx, &id, &mut pending_text)?;
                     last_flush = Instant::now();
@@ -348,7 +374,10 @@ pub(crate) async fn request_model<H: TurnHost>(
     drop(stream);
     flush_text(ctx, &id, &mut pending_text)?;
     let cached = cache.outcome();
-    let complete = stop.is_none() && error.is_none() && reply_bytes <= REPLY_LIMIT;
+    let complete = stop.is_none()
+        && error.is_none()
+        && repeated.is_none()
+        && reply_bytes <= REPLY_LIMIT;
     cache.keep(ctx.store(), target, complete);
 
     let duration = started.elapsed();
@@ -382,7 +411,7 @@ pub(crate) async fn request_model<H: TurnHost>(
         first_token_ms: first_token.map(|d| d.as_millis() as u64),
         outcome: match reason {
             FinishReason::Error => ModelCallOutcome::Error,
-            FinishReason::Cancelled => ModelCallOutcome::Cancelled,
+            FinishReason::Cancelled | FinishReason::Repetition => ModelCallOutcome::Cancelled,
             FinishReason::Length => ModelCallOutcome::Length,
             FinishReason::Stop | FinishReason::ToolCalls => ModelCallOutcome::Ok,
         },
@@ -391,7 +420,7 @@ pub(crate) async fn request_model<H: TurnHost>(
     })?;
     if let (true, Some(request)) = (fall_back, retry) {
         let messages = request.messages;
-        return Box::pin(request_model(ctx, role, target, tools, messages, turn)).await;
+        return Box::pin(request_model(ctx, role, target, tools, messages, turn, cap)).await;
     }
     if reason != FinishReason::Error && stop.is_none() {
         gate::after_success(ctx, target, usage.1, decode_speed, duration, first_token);
@@ -402,6 +431,13 @@ pub(crate) async fn request_model<H: TurnHost>(
         prompt_tokens: usage.0,
         completion_tokens: usage.1,
     });
+    if stop.is_none() && error.is_none() {
+        if let Some(found) = repeated {
+            inputs.push(Input::ModelRepeated(found));
+        } else if reason == FinishReason::Length {
+            inputs.push(Input::ModelTruncated);
+        }
+    }
     inputs.push(match (stop, error) {
         (Some(stop), _) => stop,
         (None, Some(message)) => Input::ModelFailed(message),
