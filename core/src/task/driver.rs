@@ -23,8 +23,28 @@ use crate::text::{error_chain, truncate_with_note as cap};
 use crate::tools::{ToolEffect, Toolbox};
 use crate::turn::{Effect, Input, Limits, RepetitionDetector, TurnLedger, TurnLoop, TurnOutcome};
 
-/// How often streamed text is flushed to the event log (deltas in between are joined).
-const DELTA_FLUSH: Duration = Duration::from_millis(50);
+/// How streamed text becomes `model_delta` events: the first piece at once, then the pieces
+/// in between joined until `interval` has passed since the last event or `bytes` are waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeltaFlush {
+    pub interval: Duration,
+    pub bytes: usize,
+}
+
+impl DeltaFlush {
+    /// A chat: its events are not stored, and a person reads along (20 events a second).
+    pub const LIVE: DeltaFlush = DeltaFlush {
+        interval: Duration::from_millis(50),
+        bytes: usize::MAX,
+    };
+    /// A task: every event is a row of `task_events`, so a slow stream of thousands of tokens
+    /// becomes one event per 2 s or 2 KiB (tens of rows a turn), still live enough for
+    /// `task logs --follow`, the tasks view and SSE.
+    pub const STORED: DeltaFlush = DeltaFlush {
+        interval: Duration::from_secs(2),
+        bytes: 2048,
+    };
+}
 /// The most text one model reply may stream; past it the reply is cut (finish reason `length`)
 /// and the model is told. Keeps a runaway model from filling memory, the store and every later
 /// request.
@@ -76,6 +96,10 @@ pub trait TurnHost: Send {
     fn record_model_call(&mut self, call: ModelCall) -> Result<()>;
     /// The budgets and fallback every model request goes through.
     fn gate(&mut self) -> &mut ModelGate;
+    /// How streamed text is joined into events.
+    fn delta_flush(&self) -> DeltaFlush {
+        DeltaFlush::LIVE
+    }
     /// Called with the messages the loop just added to its conversation (the model's reply, a
     /// tool's result), as soon as they exist; a chat stores them here.
     fn messages_added(&mut self, _messages: &[ChatMessage]) -> Result<()> {
@@ -121,6 +145,10 @@ impl TurnHost for TaskContext {
 
     fn gate(&mut self) -> &mut ModelGate {
         &mut self.gate
+    }
+
+    fn delta_flush(&self) -> DeltaFlush {
+        DeltaFlush::STORED
     }
 
     fn cancelled(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
@@ -270,7 +298,8 @@ pub(crate) async fn request_model<H: TurnHost>(
     };
     let mut inputs = Vec::new();
     let mut pending_text = String::new();
-    let mut last_flush = Instant::now();
+    let flush = ctx.delta_flush();
+    let mut last_flush: Option<Instant> = None;
     let mut usage = (0u64, 0u64);
     let mut decode_speed = None;
     let mut reply_bytes = 0usize;
@@ -323,9 +352,11 @@ pub(crate) async fn request_model<H: TurnHost>(
                     repeated = Some(found);
                     break;
                 }
-                if last_flush.elapsed() >= DELTA_FLUSH {
+                if pending_text.len() >= flush.bytes
+                    || last_flush.is_none_or(|at| at.elapsed() >= flush.interval)
+                {
                     flush_text(ctx, &id, &mut pending_text)?;
-                    last_flush = Instant::now();
+                    last_flush = Some(Instant::now());
                 }
             }
             Some(Ok(ChatEvent::ToolCall { mut call })) => {
@@ -432,6 +463,30 @@ pub(crate) async fn request_model<H: TurnHost>(
         completion_tokens: usage.1,
     });
     if stop.is_none() && error.is_none() {
+        // A reply without a usable call that meant to make one (a broken ```tool block, an
+        // unknown tool): the model reads why, as with the backend's own prompt-level calls.
+        if !inputs.iter().any(|i| matches!(i, Input::ModelToolCall(_))) && !tools.is_empty() {
+            let text: String = inputs
+                .iter()
+                .filter_map(|i| match i {
+                    Input::ModelText(text) => Some(text.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if let Some(message) =
+                agent_models::tool_format::parse_tool_calls(&text, tools).problem_message()
+            {
+                ctx.emit(Event::Error {
+                    message: format!(
+                        "the {role}'s tool calls could not be used: {}",
+                        message.lines().nth(1).unwrap_or("").trim_start_matches("- ")
+                    ),
+                    hint: Some("the model is told why and how to write them".into()),
+                    class: None,
+                })?;
+                inputs.push(Input::ModelCallProblems(message));
+            }
+        }
         if let Some(found) = repeated {
             inputs.push(Input::ModelRepeated(found));
         } else if reason == FinishReason::Length {

@@ -15,6 +15,9 @@ use crate::protocol::LimitKind;
 
 /// Replies stopped for repeating themselves that one loop takes; the next one ends it.
 pub const MAX_REPETITIONS: u32 = 2;
+/// Replies whose tool calls could not be used that one loop sends back with why; after these a
+/// reply without a usable call is taken as the last word.
+pub const MAX_CALL_PROBLEMS: u32 = 3;
 
 /// What happened, as far as the loop is concerned.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +35,10 @@ pub enum Input {
     ModelTruncated,
     /// The reply was stopped because it kept repeating itself.
     ModelRepeated(Repetition),
-    /// The model's reply is complete (or was stopped: see the two inputs above).
+    /// The reply meant to call tools but no call could be used; the message says why and how
+    /// to write one (sent back to the model).
+    ModelCallProblems(String),
+    /// The model's reply is complete (or was stopped: see the inputs above).
     ModelDone,
     /// The request failed.
     ModelFailed(String),
@@ -102,6 +108,10 @@ pub struct TurnLoop {
     repeated: Option<Repetition>,
     /// Replies of this loop stopped for repeating themselves.
     repetitions: u32,
+    /// Why the current reply's calls could not be used.
+    call_problems: Option<String>,
+    /// Replies of this loop sent back for unusable calls.
+    problem_notes: u32,
 }
 
 impl TurnLoop {
@@ -120,6 +130,8 @@ impl TurnLoop {
             truncated: false,
             repeated: None,
             repetitions: 0,
+            call_problems: None,
+            problem_notes: 0,
         }
     }
 
@@ -184,6 +196,10 @@ impl TurnLoop {
                 self.repeated = Some(found);
                 Vec::new()
             }
+            Input::ModelCallProblems(message) if self.state == State::AwaitingModel => {
+                self.call_problems = Some(message);
+                Vec::new()
+            }
             Input::ModelDone if self.state == State::AwaitingModel => self.reply_complete(),
             Input::ModelFailed(message) if self.state == State::AwaitingModel => {
                 self.finish(TurnOutcome::ModelFailed(message))
@@ -223,6 +239,14 @@ impl TurnLoop {
             // half answer being taken for its last word.
             if let (true, Some(cap)) = (self.truncated, self.limits.max_turn_tokens) {
                 self.messages.push(ChatMessage::user(truncated_note(cap)));
+                return self.request_model();
+            }
+            // Calls it meant to make but wrote so that none could be used: told why.
+            if let Some(problems) = self.call_problems.take()
+                && self.problem_notes < MAX_CALL_PROBLEMS
+            {
+                self.problem_notes += 1;
+                self.messages.push(ChatMessage::user(problems));
                 return self.request_model();
             }
             return self.finish(TurnOutcome::Completed { final_text: text });
@@ -280,6 +304,7 @@ impl TurnLoop {
         self.reply_calls.clear();
         self.truncated = false;
         self.repeated = None;
+        self.call_problems = None;
         vec![Effect::RequestModel {
             messages: self.messages.clone(),
             turn: self.used.turns,

@@ -358,3 +358,25 @@ fn a_good_reply_after_a_repeating_one_completes() {
         })]
     );
 }
+
+#[test]
+fn unusable_calls_are_sent_back_with_why_a_few_times_then_the_reply_stands() {
+    let (mut turn, _) = start_loop(Limits::default());
+    for round in 0..super::machine::MAX_CALL_PROBLEMS {
+        turn.handle(Input::ModelText("```tool\n{\"name\": \"nope\"}\n```".into()));
+        turn.handle(Input::ModelCallProblems("These tool calls could not be used: nope".into()));
+        let effects = turn.handle(Input::ModelDone);
+        let [Effect::RequestModel { messages, .. }] = &effects[..] else {
+            panic!("round {round}: {effects:?}");
+        };
+        assert!(messages.last().unwrap().content.contains("could not be used"));
+    }
+    turn.handle(Input::ModelText("still broken".into()));
+    turn.handle(Input::ModelCallProblems("These tool calls could not be used".into()));
+    assert_eq!(
+        turn.handle(Input::ModelDone),
+        vec![Effect::Finish(TurnOutcome::Completed {
+            final_text: "still broken".into()
+        })]
+    );
+}
