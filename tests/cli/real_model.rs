@@ -28,7 +28,11 @@ fn smollm2() -> PathBuf {
         String::from_utf8_lossy(&output.stderr)
     );
     let path = PathBuf::from(String::from_utf8(output.stdout).unwrap().trim());
-    assert!(path.is_file(), "the fetch script printed {}", path.display());
+    assert!(
+        path.is_file(),
+        "the fetch script printed {}",
+        path.display()
+    );
     path
 }
 
@@ -116,14 +120,20 @@ fn smollm2_runs_a_real_task_to_a_clean_end() {
     let took = started.elapsed();
     let stderr = String::from_utf8_lossy(&output.stderr);
     let stdout = String::from_utf8_lossy(&output.stdout);
-    eprintln!("agent task run took {:.1} s\n{stderr}\n{stdout}", took.as_secs_f64());
+    eprintln!(
+        "agent task run took {:.1} s\n{stderr}\n{stdout}",
+        took.as_secs_f64()
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     // 0 succeeded, 1 failed (documented); success is not expected from a 135M model.
     let code = output.status.code();
     assert!(matches!(code, Some(0 | 1)), "exit {code:?}: {stderr}");
 
     let tasks = home.json(&["task", "list", "--json"]);
-    let id = tasks[0]["id"].as_str().expect("the task is recorded").to_string();
+    let id = tasks[0]["id"]
+        .as_str()
+        .expect("the task is recorded")
+        .to_string();
     let shown = home.json(&["task", "show", &id, "--json"]);
     let status = shown["status"].as_str().unwrap_or_default();
     assert!(
@@ -143,7 +153,10 @@ fn smollm2_runs_a_real_task_to_a_clean_end() {
         .filter_map(|line| serde_json::from_str(line).ok())
         .collect();
     let told = events.iter().any(|e| {
-        let kind = e["type"].as_str().or(e["event"]["type"].as_str()).unwrap_or("");
+        let kind = e["type"]
+            .as_str()
+            .or(e["event"]["type"].as_str())
+            .unwrap_or("");
         let text = e.to_string();
         (kind == "tool_call_end" && text.contains("\"ok\":false"))
             || text.contains("could not be used")
@@ -162,5 +175,8 @@ fn smollm2_runs_a_real_task_to_a_clean_end() {
         .iter()
         .filter(|e| e.to_string().contains("\"model_delta\""))
         .count();
-    eprintln!("{} events, {deltas} model_delta rows, {calls} tool calls", events.len());
+    eprintln!(
+        "{} events, {deltas} model_delta rows, {calls} tool calls",
+        events.len()
+    );
 }

@@ -176,7 +176,10 @@ pub const KEYS: &[KeySpec] = &[
     },
     KeySpec {
         key: "task.max_turn_tokens",
-        kind: ValueKind::Integer { min: 64, max: 32768 },
+        kind: ValueKind::Integer {
+            min: 64,
+            max: 32768,
+        },
         default: "2048",
         doc: "most tokens one model reply of a task role may have; a cut reply is reported to the model",
     },

@@ -405,10 +405,8 @@ pub(crate) async fn request_model<H: TurnHost>(
     drop(stream);
     flush_text(ctx, &id, &mut pending_text)?;
     let cached = cache.outcome();
-    let complete = stop.is_none()
-        && error.is_none()
-        && repeated.is_none()
-        && reply_bytes <= REPLY_LIMIT;
+    let complete =
+        stop.is_none() && error.is_none() && repeated.is_none() && reply_bytes <= REPLY_LIMIT;
     cache.keep(ctx.store(), target, complete);
 
     let duration = started.elapsed();
@@ -479,7 +477,11 @@ pub(crate) async fn request_model<H: TurnHost>(
                 ctx.emit(Event::Error {
                     message: format!(
                         "the {role}'s tool calls could not be used: {}",
-                        message.lines().nth(1).unwrap_or("").trim_start_matches("- ")
+                        message
+                            .lines()
+                            .nth(1)
+                            .unwrap_or("")
+                            .trim_start_matches("- ")
                     ),
                     hint: Some("the model is told why and how to write them".into()),
                     class: None,

@@ -182,24 +182,36 @@ mod tests {
 
     #[test]
     fn a_repeated_paragraph_with_lines_is_found() {
-        let paragraph = "I will now edit the file.\n<tool_call>{\"name\": \"read\"}\n</tool_call>\n";
+        let paragraph =
+            "I will now edit the file.\n<tool_call>{\"name\": \"read\"}\n</tool_call>\n";
         assert!(detect(&paragraph.repeat(8), 11).is_some());
     }
 
     #[test]
     fn code_that_only_looks_repetitive_is_not_a_loop() {
         let uses: String = [
-            "std::collections::HashMap", "std::collections::HashSet", "std::fmt",
-            "std::io::Read", "std::io::Write", "std::path::Path", "std::path::PathBuf",
-            "std::sync::Arc", "std::sync::Mutex", "std::time::Duration", "std::time::Instant",
-            "serde::Deserialize", "serde::Serialize", "crate::error::Result",
+            "std::collections::HashMap",
+            "std::collections::HashSet",
+            "std::fmt",
+            "std::io::Read",
+            "std::io::Write",
+            "std::path::Path",
+            "std::path::PathBuf",
+            "std::sync::Arc",
+            "std::sync::Mutex",
+            "std::time::Duration",
+            "std::time::Instant",
+            "serde::Deserialize",
+            "serde::Serialize",
+            "crate::error::Result",
         ]
         .iter()
         .map(|path| format!("use {path};\n"))
         .collect();
-        let table: String = std::iter::once("| key | default | what |\n| --- | --- | --- |\n".to_string())
-            .chain((0..40).map(|i| format!("| `task.key_{i}` | `{}` | a limit |\n", i * 10)))
-            .collect();
+        let table: String =
+            std::iter::once("| key | default | what |\n| --- | --- | --- |\n".to_string())
+                .chain((0..40).map(|i| format!("| `task.key_{i}` | `{}` | a limit |\n", i * 10)))
+                .collect();
         let arms: String = (0..40)
             .map(|i| format!("        Kind::Variant{i} => \"variant-{i}\",\n"))
             .collect();

@@ -78,9 +78,11 @@ fn tool_calls_run_in_order_and_their_results_go_back_to_the_model() {
         call_id: "b".into(),
         output: "edited".into(),
     });
-    let [Effect::RequestModel {
-        messages, turn: 2, ..
-    }] = &effects[..]
+    let [
+        Effect::RequestModel {
+            messages, turn: 2, ..
+        },
+    ] = &effects[..]
     else {
         panic!("expected a second request, got {effects:?}");
     };
@@ -248,14 +250,27 @@ fn capped(cap: u32) -> Limits {
 #[test]
 fn every_request_carries_the_output_cap() {
     let (mut turn, effects) = start_loop(capped(2048));
-    assert!(matches!(&effects[..], [Effect::RequestModel { max_tokens: Some(2048), .. }]));
+    assert!(matches!(
+        &effects[..],
+        [Effect::RequestModel {
+            max_tokens: Some(2048),
+            ..
+        }]
+    ));
     turn.handle(Input::ModelToolCall(call("a", "read")));
     turn.handle(Input::ModelDone);
     let effects = turn.handle(Input::ToolResult {
         call_id: "a".into(),
         output: String::new(),
     });
-    assert!(matches!(&effects[..], [Effect::RequestModel { turn: 2, max_tokens: Some(2048), .. }]));
+    assert!(matches!(
+        &effects[..],
+        [Effect::RequestModel {
+            turn: 2,
+            max_tokens: Some(2048),
+            ..
+        }]
+    ));
 }
 
 #[test]
@@ -264,14 +279,23 @@ fn a_reply_cut_at_the_cap_is_reported_to_the_model_instead_of_taken_as_final() {
     turn.handle(Input::ModelText("Here is the first half of".into()));
     turn.handle(Input::ModelTruncated);
     let effects = turn.handle(Input::ModelDone);
-    let [Effect::RequestModel { messages, turn: 2, .. }] = &effects[..] else {
+    let [
+        Effect::RequestModel {
+            messages, turn: 2, ..
+        },
+    ] = &effects[..]
+    else {
         panic!("expected another request, got {effects:?}");
     };
     // system, user, the cut reply, the note
     assert_eq!(messages.len(), 4);
     assert_eq!(messages[2].content, "Here is the first half of");
     assert_eq!(messages[3].role, Role::User);
-    assert!(messages[3].content.contains("cut off"), "{}", messages[3].content);
+    assert!(
+        messages[3].content.contains("cut off"),
+        "{}",
+        messages[3].content
+    );
     assert!(messages[3].content.contains("100 tokens"));
     // The next reply, complete, ends the loop.
     turn.handle(Input::ModelText("the answer.".into()));
@@ -321,15 +345,28 @@ fn a_repeating_reply_is_cut_and_the_model_told_then_the_loop_ends() {
     turn.handle(Input::ModelToolCall(call("a", "read")));
     turn.handle(Input::ModelRepeated(looping(&reply)));
     let effects = turn.handle(Input::ModelDone);
-    let [Effect::RequestModel { messages, turn: 2, .. }] = &effects[..] else {
+    let [
+        Effect::RequestModel {
+            messages, turn: 2, ..
+        },
+    ] = &effects[..]
+    else {
         panic!("expected another request, got {effects:?}");
     };
     assert_eq!(messages.len(), 4);
     // Only the start of the loop is kept, and its tool calls are dropped.
     assert_eq!(messages[2].content, format!("Plan:\n{sentence} […]"));
     assert!(messages[2].tool_calls.is_empty());
-    assert!(messages[3].content.contains("repeated itself"), "{}", messages[3].content);
-    assert!(messages[3].content.contains("I will fix the add function now."));
+    assert!(
+        messages[3].content.contains("repeated itself"),
+        "{}",
+        messages[3].content
+    );
+    assert!(
+        messages[3]
+            .content
+            .contains("I will fix the add function now.")
+    );
 
     turn.handle(Input::ModelText(reply.clone()));
     turn.handle(Input::ModelRepeated(looping(&reply)));
@@ -349,7 +386,10 @@ fn a_good_reply_after_a_repeating_one_completes() {
     let (mut turn, _) = start_loop(Limits::default());
     turn.handle(Input::ModelText(reply.clone()));
     turn.handle(Input::ModelRepeated(looping(&reply)));
-    assert!(matches!(&turn.handle(Input::ModelDone)[..], [Effect::RequestModel { .. }]));
+    assert!(matches!(
+        &turn.handle(Input::ModelDone)[..],
+        [Effect::RequestModel { .. }]
+    ));
     turn.handle(Input::ModelText("Fixed.".into()));
     assert_eq!(
         turn.handle(Input::ModelDone),
@@ -363,16 +403,28 @@ fn a_good_reply_after_a_repeating_one_completes() {
 fn unusable_calls_are_sent_back_with_why_a_few_times_then_the_reply_stands() {
     let (mut turn, _) = start_loop(Limits::default());
     for round in 0..super::machine::MAX_CALL_PROBLEMS {
-        turn.handle(Input::ModelText("```tool\n{\"name\": \"nope\"}\n```".into()));
-        turn.handle(Input::ModelCallProblems("These tool calls could not be used: nope".into()));
+        turn.handle(Input::ModelText(
+            "```tool\n{\"name\": \"nope\"}\n```".into(),
+        ));
+        turn.handle(Input::ModelCallProblems(
+            "These tool calls could not be used: nope".into(),
+        ));
         let effects = turn.handle(Input::ModelDone);
         let [Effect::RequestModel { messages, .. }] = &effects[..] else {
             panic!("round {round}: {effects:?}");
         };
-        assert!(messages.last().unwrap().content.contains("could not be used"));
+        assert!(
+            messages
+                .last()
+                .unwrap()
+                .content
+                .contains("could not be used")
+        );
     }
     turn.handle(Input::ModelText("still broken".into()));
-    turn.handle(Input::ModelCallProblems("These tool calls could not be used".into()));
+    turn.handle(Input::ModelCallProblems(
+        "These tool calls could not be used".into(),
+    ));
     assert_eq!(
         turn.handle(Input::ModelDone),
         vec![Effect::Finish(TurnOutcome::Completed {

@@ -24,9 +24,7 @@ async fn run_task(f: &mut Fixture, repo: &std::path::Path) -> (String, Vec<Event
         })
         .unwrap();
     let task_id = submitted.task_id().unwrap().to_string();
-    let events = f
-        .until(|e| matches!(e, Event::TaskFinished { .. }))
-        .await;
+    let events = f.until(|e| matches!(e, Event::TaskFinished { .. })).await;
     (task_id, events)
 }
 
@@ -50,12 +48,23 @@ async fn every_task_request_is_capped_and_a_cut_reply_is_reported_to_the_model()
         }
     )));
     let seen = f.seen.lock().unwrap();
-    assert_eq!(seen.len(), 2, "the cut reply was not taken as the last word");
+    assert_eq!(
+        seen.len(),
+        2,
+        "the cut reply was not taken as the last word"
+    );
     for request in seen.iter() {
-        assert_eq!(request.options.max_tokens, Some(2048), "task.max_turn_tokens");
+        assert_eq!(
+            request.options.max_tokens,
+            Some(2048),
+            "task.max_turn_tokens"
+        );
     }
     let note = &seen[1].messages.last().unwrap().content;
-    assert!(note.contains("cut off") && note.contains("2048 tokens"), "{note}");
+    assert!(
+        note.contains("cut off") && note.contains("2048 tokens"),
+        "{note}"
+    );
     assert_eq!(
         seen[1].messages[seen[1].messages.len() - 2].content,
         "Here is my plan: first I"
