@@ -128,6 +128,7 @@ pub fn resolve_task(
             max_tool_calls: max_tool_calls.unwrap_or(defaults.max_tool_calls),
             max_tokens: max_tokens_total.unwrap_or(defaults.max_tokens),
             max_seconds: timeout_seconds.unwrap_or(defaults.max_seconds),
+            max_turn_tokens: Some(config.task.max_turn_tokens),
         },
         retry_of,
         max_iterations: max_iterations.unwrap_or(config.task.max_iterations).max(1),

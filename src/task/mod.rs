@@ -6,6 +6,7 @@ mod issue;
 pub mod manage;
 mod render;
 mod run;
+mod turn_progress;
 
 use anyhow::Result;
 

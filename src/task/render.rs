@@ -5,13 +5,14 @@ use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use agent_core::protocol::{AgentRole, Event, EventEnvelope, ToolEffectKind};
+use agent_core::protocol::{AgentRole, Event, EventEnvelope, FinishReason, ToolEffectKind};
 use agent_core::store::TaskRecord;
 use agent_core::task::{Answer, TaskStatus};
 use agent_tui::{Painter, Tone};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::io::AsyncBufReadExt;
 
+use super::turn_progress::TurnProgress;
 use crate::output::{note, print};
 
 /// Renders a task's events; cheap to clone (shared state).
@@ -27,6 +28,8 @@ struct State {
     role: String,
     turn: u32,
     verify: Option<VerifySeen>,
+    /// The model turn in flight, for the progress lines without a spinner.
+    progress: Option<TurnProgress>,
 }
 
 #[derive(Clone)]
@@ -56,6 +59,7 @@ impl Renderer {
                 role: String::new(),
                 turn: 0,
                 verify: None,
+                progress: None,
             })),
             bar,
         }
@@ -80,12 +84,39 @@ impl Renderer {
             }
             return;
         }
+        if self.bar.is_none() {
+            state.track(&envelope.event);
+        }
         if let Some(line) = state.line_for(&envelope.event) {
             self.line(&line);
         }
         if let (Some(bar), Some(message)) = (&self.bar, state.spinner_for(&envelope.event)) {
             bar.set_message(message);
         }
+    }
+
+    /// Called every second or so: without a spinner (stderr is no terminal), a line on the model
+    /// turn in flight every [`super::turn_progress::EVERY`].
+    pub fn tick(&self) {
+        if self.bar.is_some() {
+            return;
+        }
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        if state.json {
+            return;
+        }
+        let Some(line) = state
+            .progress
+            .as_mut()
+            .and_then(|progress| progress.due(std::time::Instant::now()))
+        else {
+            return;
+        };
+        let line = state.painter.paint(Tone::Dim, &format!("  {line}"));
+        drop(state);
+        self.line(&line);
     }
 
     /// A line of the front's own on stderr (not an event), above the spinner.
@@ -177,6 +208,23 @@ impl Renderer {
 }
 
 impl State {
+    /// Follows the model turn in flight (for [`Renderer::tick`]).
+    fn track(&mut self, event: &Event) {
+        let now = std::time::Instant::now();
+        match event {
+            Event::ModelBegin { role, turn, .. } => {
+                self.progress = Some(TurnProgress::begin(role.as_str(), *turn, now));
+            }
+            Event::ModelDelta { text, .. } => {
+                if let Some(progress) = &mut self.progress {
+                    progress.text(text, now);
+                }
+            }
+            Event::ModelEnd { .. } | Event::TaskFinished { .. } => self.progress = None,
+            _ => {}
+        }
+    }
+
     fn line_for(&mut self, event: &Event) -> Option<String> {
         let p = &self.painter;
         Some(match event {
@@ -250,6 +298,28 @@ impl State {
                 self.turn = *turn;
                 return None;
             }
+            Event::ModelEnd {
+                reason: FinishReason::Repetition,
+                completion_tokens,
+                ..
+            } => p.paint(
+                Tone::Warn,
+                &format!(
+                    "  {}'s reply kept repeating itself; stopped after {completion_tokens} tokens and the model was told",
+                    self.role
+                ),
+            ),
+            Event::ModelEnd {
+                reason: FinishReason::Length,
+                completion_tokens,
+                ..
+            } => p.paint(
+                Tone::Warn,
+                &format!(
+                    "  {}'s reply was cut at {completion_tokens} tokens (task.max_turn_tokens); the model was told",
+                    self.role
+                ),
+            ),
             Event::ToolCallBegin {
                 name, arguments, ..
             } => format!(

@@ -162,8 +162,11 @@ fn execute(
     runtime.block_on(async {
         let mut interrupts = crate::exit::Interrupts::listen();
         let mut interrupted = false;
+        // Progress lines on a stderr that is no terminal (the renderer decides).
+        let mut ticks = tokio::time::interval(std::time::Duration::from_secs(1));
         loop {
             tokio::select! {
+                _ = ticks.tick() => renderer.tick(),
                 envelope = events.recv() => {
                     let Some(envelope) = envelope else { break };
                     if envelope.task_id != task_id {

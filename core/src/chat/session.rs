@@ -239,8 +239,16 @@ impl ChatSession {
         self.cancel = cancel;
         self.deadline = Instant::now() + std::time::Duration::from_secs(self.limits.max_seconds);
         let target = self.model.clone();
-        let inputs =
-            driver::request_model(self, AgentRole::Compact, &target, &[], messages, 1).await?;
+        let inputs = driver::request_model(
+            self,
+            AgentRole::Compact,
+            &target,
+            &[],
+            messages,
+            1,
+            driver::OutputCap::default(),
+        )
+        .await?;
         let mut summary = String::new();
         let mut finished = false;
         for input in inputs {

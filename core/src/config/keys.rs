@@ -181,6 +181,15 @@ pub const KEYS: &[KeySpec] = &[
         doc: "most reviewer change requests the multi-agent strategy follows",
     },
     KeySpec {
+        key: "task.max_turn_tokens",
+        kind: ValueKind::Integer {
+            min: 64,
+            max: 32768,
+        },
+        default: "2048",
+        doc: "most tokens one model reply of a task role may have; a cut reply is reported to the model",
+    },
+    KeySpec {
         key: "roles.planner.model",
         kind: ValueKind::OptionalString,
         default: "",

@@ -96,6 +96,8 @@ pub struct TaskConfig {
     pub strategy: String,
     pub max_iterations: u32,
     pub max_review_rounds: u32,
+    /// The most tokens one reply of a task role may have (the request's `max_tokens`).
+    pub max_turn_tokens: u32,
 }
 
 /// `[chat]`: the chat TUI.
@@ -388,6 +390,7 @@ impl Default for Config {
                 strategy: "auto".to_string(),
                 max_iterations: 4,
                 max_review_rounds: 2,
+                max_turn_tokens: 2048,
             },
             roles: RolesConfig::default(),
             routing: RoutingConfig::default(),
@@ -486,6 +489,7 @@ fn build(r: &mut Reader<'_>) -> Config {
             strategy: r.string("task.strategy", d.task.strategy),
             max_iterations: r.integer("task.max_iterations", d.task.max_iterations),
             max_review_rounds: r.integer("task.max_review_rounds", d.task.max_review_rounds),
+            max_turn_tokens: r.integer("task.max_turn_tokens", d.task.max_turn_tokens),
         },
         chat: ChatConfig {
             approval: r.choice("chat.approval", Approval::from_name, d.chat.approval),

@@ -86,6 +86,10 @@ pub const REPO_KEY_POLICY: &[RepoKeyPolicy] = &[
         "task.max_review_rounds",
         "a limit (at most 20) on reviewer rounds",
     ),
+    harmless(
+        "task.max_turn_tokens",
+        "a limit (64 to 32768) on one reply's length: how long a turn may run, not what it may do",
+    ),
     needs_trust(
         "roles.planner.model",
         "as model.name: a `.gguf` path loads a file the repository chose",

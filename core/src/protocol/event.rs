@@ -322,6 +322,8 @@ pub enum LimitKind {
     DailyTokens,
     /// `budget.monthly_cost`: what this month's model calls cost (UTC).
     MonthlyCost,
+    /// Replies stopped for repeating themselves (the model is looping).
+    Repetition,
 }
 
 /// Why a turn went to the fallback model.
@@ -393,6 +395,7 @@ impl LimitKind {
             LimitKind::TaskTokens => "task tokens",
             LimitKind::DailyTokens => "daily tokens",
             LimitKind::MonthlyCost => "monthly cost",
+            LimitKind::Repetition => "repetition",
         }
     }
 }

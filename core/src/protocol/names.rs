@@ -81,6 +81,8 @@ pub enum FinishReason {
     Error,
     /// The caller stopped it (a cancel, the wall-time limit).
     Cancelled,
+    /// It was stopped for repeating itself ([`crate::turn::RepetitionDetector`]).
+    Repetition,
 }
 
 /// What the answer cache did for a model request (`cache.enabled`, temperature 0).
@@ -181,6 +183,7 @@ names!(FinishReason {
     ToolCalls => "tool_calls",
     Error => "error",
     Cancelled => "cancelled",
+    Repetition => "repetition",
 });
 
 names!(SelectedBy {

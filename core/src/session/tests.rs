@@ -11,6 +11,8 @@ use crate::config::Approval;
 use crate::protocol::{ChatSpec, Event, EventEnvelope};
 use crate::testing::{Scripted, text};
 
+mod long_turns;
+
 /// Resolves every name to the one scripted model.
 struct OneModel(Arc<Scripted>);
 

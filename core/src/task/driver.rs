@@ -21,10 +21,30 @@ use crate::protocol::{ApprovalDecision, Event, FinishReason, ToolEffectKind};
 use crate::store::{ModelCall, ModelCallOutcome, Store};
 use crate::text::{error_chain, truncate_with_note as cap};
 use crate::tools::{ToolEffect, Toolbox};
-use crate::turn::{Effect, Input, Limits, TurnLedger, TurnLoop, TurnOutcome};
+use crate::turn::{Effect, Input, Limits, RepetitionDetector, TurnLedger, TurnLoop, TurnOutcome};
 
-/// How often streamed text is flushed to the event log (deltas in between are joined).
-const DELTA_FLUSH: Duration = Duration::from_millis(50);
+/// How streamed text becomes `model_delta` events: the first piece at once, then the pieces
+/// in between joined until `interval` has passed since the last event or `bytes` are waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeltaFlush {
+    pub interval: Duration,
+    pub bytes: usize,
+}
+
+impl DeltaFlush {
+    /// A chat: its events are not stored, and a person reads along (20 events a second).
+    pub const LIVE: DeltaFlush = DeltaFlush {
+        interval: Duration::from_millis(50),
+        bytes: usize::MAX,
+    };
+    /// A task: every event is a row of `task_events`, so a slow stream of thousands of tokens
+    /// becomes one event per 2 s or 2 KiB (tens of rows a turn), still live enough for
+    /// `task logs --follow`, the tasks view and SSE.
+    pub const STORED: DeltaFlush = DeltaFlush {
+        interval: Duration::from_secs(2),
+        bytes: 2048,
+    };
+}
 /// The most text one model reply may stream; past it the reply is cut (finish reason `length`)
 /// and the model is told. Keeps a runaway model from filling memory, the store and every later
 /// request.
@@ -76,6 +96,10 @@ pub trait TurnHost: Send {
     fn record_model_call(&mut self, call: ModelCall) -> Result<()>;
     /// The budgets and fallback every model request goes through.
     fn gate(&mut self) -> &mut ModelGate;
+    /// How streamed text is joined into events.
+    fn delta_flush(&self) -> DeltaFlush {
+        DeltaFlush::LIVE
+    }
     /// Called with the messages the loop just added to its conversation (the model's reply, a
     /// tool's result), as soon as they exist; a chat stores them here.
     fn messages_added(&mut self, _messages: &[ChatMessage]) -> Result<()> {
@@ -121,6 +145,10 @@ impl TurnHost for TaskContext {
 
     fn gate(&mut self) -> &mut ModelGate {
         &mut self.gate
+    }
+
+    fn delta_flush(&self) -> DeltaFlush {
+        DeltaFlush::STORED
     }
 
     fn cancelled(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
@@ -185,8 +213,13 @@ pub async fn run_loop<H: TurnHost>(
             break TurnOutcome::ModelFailed("the turn loop stopped without an outcome".into());
         };
         match effect {
-            Effect::RequestModel { messages, turn: n } => {
-                for input in request_model(ctx, role, &target, &tools, messages, n).await? {
+            Effect::RequestModel {
+                messages,
+                turn: n,
+                max_tokens,
+            } => {
+                let cap = OutputCap(max_tokens);
+                for input in request_model(ctx, role, &target, &tools, messages, n, cap).await? {
                     effects.extend(turn.handle(input));
                 }
             }
@@ -208,10 +241,17 @@ pub async fn run_loop<H: TurnHost>(
     Ok((outcome, turn.messages().to_vec()))
 }
 
+/// The most tokens one reply may have (a task role's `task.max_turn_tokens`); `None` leaves the
+/// request's own `max_tokens`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct OutputCap(pub Option<u32>);
+
 /// One model request, streamed: text deltas go out as events, and the inputs for the machine
 /// come back (ending in done, failed, cancel or time-up). Every model call of the core goes
 /// through here: the events, the token counts and the `model_calls` row with its real finish
-/// reason and duration.
+/// reason and duration. A reply that reaches `cap` is reported as truncated; one that keeps
+/// repeating itself ([`RepetitionDetector`]) is stopped there (the stream dropped, which stops
+/// the backend) and reported as repeated.
 #[tracing::instrument(name = "model_call", skip_all, fields(model = %target.model, turn))]
 pub(crate) async fn request_model<H: TurnHost>(
     ctx: &mut H,
@@ -220,10 +260,15 @@ pub(crate) async fn request_model<H: TurnHost>(
     tools: &[ToolSpec],
     messages: Vec<ChatMessage>,
     turn: u32,
+    cap: OutputCap,
 ) -> Result<Vec<Input>> {
     let mut request = ChatRequest::new(target.model.clone(), redacted(ctx.store(), messages));
     request.tools = tools.to_vec();
     request.options = target.options.clone();
+    if let OutputCap(Some(cap)) = cap {
+        let asked = request.options.max_tokens.unwrap_or(cap);
+        request.options.max_tokens = Some(asked.min(cap));
+    }
     request.context_length = target.context_length;
     // Budgets and fallback: where the request goes, or the budget that stops it unsent.
     let target = &match gate::before_request(ctx, target, &mut request)? {
@@ -253,7 +298,8 @@ pub(crate) async fn request_model<H: TurnHost>(
     };
     let mut inputs = Vec::new();
     let mut pending_text = String::new();
-    let mut last_flush = Instant::now();
+    let flush = ctx.delta_flush();
+    let mut last_flush: Option<Instant> = None;
     let mut usage = (0u64, 0u64);
     let mut decode_speed = None;
     let mut reply_bytes = 0usize;
@@ -261,6 +307,8 @@ pub(crate) async fn request_model<H: TurnHost>(
     let mut error: Option<String> = None;
     let mut stop: Option<Input> = None;
     let mut fall_back = false;
+    let mut repetition = RepetitionDetector::new();
+    let mut repeated = None;
 
     loop {
         let next = tokio::select! {
@@ -296,10 +344,19 @@ pub(crate) async fn request_model<H: TurnHost>(
                     break;
                 }
                 pending_text.push_str(&text);
+                let looping = repetition.push(&text).cloned();
                 inputs.push(Input::ModelText(text));
-                if last_flush.elapsed() >= DELTA_FLUSH {
+                if let Some(found) = looping {
+                    // Stopped here: dropping the stream stops the backend's generation.
+                    reason = FinishReason::Repetition;
+                    repeated = Some(found);
+                    break;
+                }
+                if pending_text.len() >= flush.bytes
+                    || last_flush.is_none_or(|at| at.elapsed() >= flush.interval)
+                {
                     flush_text(ctx, &id, &mut pending_text)?;
-                    last_flush = Instant::now();
+                    last_flush = Some(Instant::now());
                 }
             }
             Some(Ok(ChatEvent::ToolCall { mut call })) => {
@@ -348,7 +405,8 @@ pub(crate) async fn request_model<H: TurnHost>(
     drop(stream);
     flush_text(ctx, &id, &mut pending_text)?;
     let cached = cache.outcome();
-    let complete = stop.is_none() && error.is_none() && reply_bytes <= REPLY_LIMIT;
+    let complete =
+        stop.is_none() && error.is_none() && repeated.is_none() && reply_bytes <= REPLY_LIMIT;
     cache.keep(ctx.store(), target, complete);
 
     let duration = started.elapsed();
@@ -382,7 +440,7 @@ pub(crate) async fn request_model<H: TurnHost>(
         first_token_ms: first_token.map(|d| d.as_millis() as u64),
         outcome: match reason {
             FinishReason::Error => ModelCallOutcome::Error,
-            FinishReason::Cancelled => ModelCallOutcome::Cancelled,
+            FinishReason::Cancelled | FinishReason::Repetition => ModelCallOutcome::Cancelled,
             FinishReason::Length => ModelCallOutcome::Length,
             FinishReason::Stop | FinishReason::ToolCalls => ModelCallOutcome::Ok,
         },
@@ -391,7 +449,7 @@ pub(crate) async fn request_model<H: TurnHost>(
     })?;
     if let (true, Some(request)) = (fall_back, retry) {
         let messages = request.messages;
-        return Box::pin(request_model(ctx, role, target, tools, messages, turn)).await;
+        return Box::pin(request_model(ctx, role, target, tools, messages, turn, cap)).await;
     }
     if reason != FinishReason::Error && stop.is_none() {
         gate::after_success(ctx, target, usage.1, decode_speed, duration, first_token);
@@ -402,6 +460,41 @@ pub(crate) async fn request_model<H: TurnHost>(
         prompt_tokens: usage.0,
         completion_tokens: usage.1,
     });
+    if stop.is_none() && error.is_none() {
+        // A reply without a usable call that meant to make one (a broken ```tool block, an
+        // unknown tool): the model reads why, as with the backend's own prompt-level calls.
+        if !inputs.iter().any(|i| matches!(i, Input::ModelToolCall(_))) && !tools.is_empty() {
+            let text: String = inputs
+                .iter()
+                .filter_map(|i| match i {
+                    Input::ModelText(text) => Some(text.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if let Some(message) =
+                agent_models::tool_format::parse_tool_calls(&text, tools).problem_message()
+            {
+                ctx.emit(Event::Error {
+                    message: format!(
+                        "the {role}'s tool calls could not be used: {}",
+                        message
+                            .lines()
+                            .nth(1)
+                            .unwrap_or("")
+                            .trim_start_matches("- ")
+                    ),
+                    hint: Some("the model is told why and how to write them".into()),
+                    class: None,
+                })?;
+                inputs.push(Input::ModelCallProblems(message));
+            }
+        }
+        if let Some(found) = repeated {
+            inputs.push(Input::ModelRepeated(found));
+        } else if reason == FinishReason::Length {
+            inputs.push(Input::ModelTruncated);
+        }
+    }
     inputs.push(match (stop, error) {
         (Some(stop), _) => stop,
         (None, Some(message)) => Input::ModelFailed(message),

@@ -38,6 +38,7 @@ impl TurnLedger {
             max_tool_calls: limits.max_tool_calls.saturating_sub(self.used.tool_calls),
             max_tokens: limits.max_tokens.saturating_sub(self.used.tokens()),
             max_seconds: limits.max_seconds,
+            max_turn_tokens: limits.max_turn_tokens,
         }
     }
 }

@@ -15,6 +15,10 @@ pub struct Limits {
     pub max_tokens: u64,
     /// Wall time in seconds, verification included.
     pub max_seconds: u64,
+    /// The most tokens one model reply may have (the request's `max_tokens`): task roles get
+    /// `task.max_turn_tokens`; `None` (chats, `agent ask`) leaves it to the model.
+    #[serde(default)]
+    pub max_turn_tokens: Option<u32>,
 }
 
 impl Default for Limits {
@@ -24,6 +28,7 @@ impl Default for Limits {
             max_tool_calls: 100,
             max_tokens: 2_000_000,
             max_seconds: 3600,
+            max_turn_tokens: None,
         }
     }
 }

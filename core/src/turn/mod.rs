@@ -4,10 +4,12 @@
 mod ledger;
 mod limits;
 mod machine;
+pub mod repetition;
 
 pub use ledger::TurnLedger;
 pub use limits::{LimitHit, Limits, Usage};
 pub use machine::{Effect, Input, TurnLoop, TurnOutcome};
+pub use repetition::{Repetition, RepetitionDetector};
 
 #[cfg(test)]
 mod tests;
