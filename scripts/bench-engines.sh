@@ -27,7 +27,7 @@
 #   AGENT_BENCH_REPS=N           repetitions per file under 200 MB [3]
 #   AGENT_BENCH_REPS_LARGE=N     repetitions per larger file [2]
 #   AGENT_BENCH_DEPTH_REPS=N     of those, how many also decode at 2k and 4k of context [1]
-#   AGENT_BENCH_DEPTHS=LIST      the context sizes [2048,4096]
+#   AGENT_BENCH_DEPTHS=LIST      the context sizes [2048,4096]; empty for none
 #   AGENT_BENCH_PROMPT=N         prompt tokens [128]; AGENT_BENCH_DECODE=N greedy tokens [64]
 #   AGENT_BENCH_DEPTH_DECODE=N   greedy tokens decoded at each depth [32]
 #   AGENT_BENCH_ENGINES=LIST     "llama.cpp,agent" [both]
@@ -57,7 +57,7 @@ export AGENT_BENCH_THREADS=$threads
 export AGENT_BENCH_PROMPT=${AGENT_BENCH_PROMPT:-128}
 export AGENT_BENCH_DECODE=${AGENT_BENCH_DECODE:-64}
 export AGENT_BENCH_DEPTH_DECODE=${AGENT_BENCH_DEPTH_DECODE:-32}
-depths=${AGENT_BENCH_DEPTHS:-2048,4096}
+depths=${AGENT_BENCH_DEPTHS-2048,4096}
 mkdir -p "$(dirname "$results")"
 
 # The machine, as the rows record it.
