@@ -146,7 +146,7 @@ def render(rows, threads):
     out.append("Runs in this table:")
     out.append("")
     for run, row in sorted(used_runs.items()):
-        loads = sorted({r.get("loadavg", "").split(" ")[0] for r in rows if r["run"] == run} - {""})
+        loads = sorted({r.get("loadavg", "").split(" ")[0] for r in rows if r["run"] == run} - {""}, key=float)
         load = f"load average {loads[0]}–{loads[-1]}" if loads else "load average unknown"
         label = f" — {row['note']}" if row.get("note") else ""
         out.append(f"- `{run}`: {row.get('machine', '?')}; {load}{label}")
