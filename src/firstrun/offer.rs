@@ -11,7 +11,7 @@ use crate::models::machine::gib;
 /// The question: the model, its download size, the expected speed and the destination.
 pub fn question(candidate: &Candidate, models_dir: &Path) -> String {
     let speed = candidate
-        .estimated_decode_tokens_per_second
+        .decode_tokens_per_second
         .map(|speed| format!(", about {speed:.0} tokens/s here"))
         .unwrap_or_default();
     format!(
@@ -59,6 +59,9 @@ mod tests {
             kv_cache_bytes: 234_881_024,
             total_bytes: 1_550_000_000,
             estimated_decode_tokens_per_second: Some(24.6),
+            decode_tokens_per_second: Some(24.6),
+            speed_source: agent_models::recommend::SpeedSource::Estimated,
+            measured_from: None,
             ollama_tag: "qwen2.5-coder:1.5b".into(),
             gguf: "Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
                 .into(),

@@ -1,9 +1,13 @@
 //! `agent models bench`: prefill and decode speed of a model on this machine, through the same
-//! backend selection as `agent ask`.
+//! backend selection as `agent ask`, stored per machine (`model_benchmarks`) for
+//! `agent models recommend`.
 
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use agent_core::store::{ModelCall, ModelCallOutcome};
+use agent_core::store::{ModelBenchmark, ModelCall, ModelCallOutcome};
+use agent_models::hardware::{ProbeOptions, probe};
 use agent_models::{ChatEvent, ChatMessage, ChatRequest, SamplingOptions, Usage};
 use anyhow::Result;
 use futures_util::StreamExt;
@@ -31,6 +35,84 @@ struct BenchResult {
     total_ms: u64,
     /// `backend` when the backend timed prefill and decode itself, `wall-clock` otherwise.
     timing_source: &'static str,
+    /// The in-process engine (`candle`, `native`), for the local backend.
+    engine: Option<&'static str>,
+    /// Threads of the in-process engine, for the local backend.
+    threads: Option<u32>,
+    /// The weight type of most of a local file's bytes.
+    quantization: Option<String>,
+    /// The machine the result is stored under (`agent models recommend` reads it back there).
+    machine: String,
+}
+
+/// Bytes hashed at each end of a model file for its digest.
+const DIGEST_SPAN: u64 = 1 << 20;
+
+/// SHA-256 of a file's length, first and last MiB: a content identity of a multi-GB model
+/// file that costs two reads, not a pass over the whole file.
+fn file_digest(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut file = std::fs::File::open(path)?;
+    let length = file.metadata()?.len();
+    let mut hasher = Sha256::new();
+    hasher.update(length.to_le_bytes());
+    let mut buffer = Vec::new();
+    (&mut file).take(DIGEST_SPAN).read_to_end(&mut buffer)?;
+    hasher.update(&buffer);
+    if length > DIGEST_SPAN {
+        file.seek(SeekFrom::Start(
+            length.saturating_sub(DIGEST_SPAN).max(DIGEST_SPAN),
+        ))?;
+        buffer.clear();
+        file.take(DIGEST_SPAN).read_to_end(&mut buffer)?;
+        hasher.update(&buffer);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect())
+}
+
+/// Threads of the in-process engine: `RAYON_NUM_THREADS`, else every logical core.
+fn engine_threads() -> u32 {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|value| value.trim().parse::<u32>().ok())
+        .filter(|n| *n > 0)
+        .or_else(|| {
+            std::thread::available_parallelism()
+                .ok()
+                .map(|n| n.get() as u32)
+        })
+        .unwrap_or(1)
+}
+
+/// What the benchmark row says about a local GGUF file: digest, architecture, weight type,
+/// size. Unreadable headers leave them empty: the speed is still worth keeping.
+struct FileFacts {
+    name: String,
+    digest: Option<String>,
+    architecture: Option<String>,
+    quantization: Option<String>,
+    weight_bytes: Option<u64>,
+}
+
+fn file_facts(path: &Path) -> FileFacts {
+    let info = agent_models::local::inspect(path).ok();
+    FileFacts {
+        name: path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string()),
+        digest: file_digest(path).ok(),
+        architecture: info.as_ref().map(|info| info.architecture.to_string()),
+        quantization: info.as_ref().map(|info| info.weight_type.clone()),
+        weight_bytes: info
+            .as_ref()
+            .map(|info| info.file_size)
+            .or_else(|| std::fs::metadata(path).ok().map(|meta| meta.len())),
+    }
 }
 
 pub fn bench(
@@ -117,6 +199,34 @@ pub fn bench(
         error: None,
         cache: None,
     })?;
+    let machine = probe(ProbeOptions {
+        measure_bandwidth: false,
+        enumerate_all_gpus: false,
+    })
+    .machine_id();
+    let local = selected.backend_name == "local";
+    let facts = local.then(|| file_facts(Path::new(&selected.endpoint)));
+    let engine = local.then(agent_models::local::engine_name);
+    let threads = local.then(engine_threads);
+    store.record_model_benchmark(&ModelBenchmark {
+        machine: machine.clone(),
+        backend: selected.backend_name.into(),
+        model: facts
+            .as_ref()
+            .map_or_else(|| selected.model.clone(), |facts| facts.name.clone()),
+        file_digest: facts.as_ref().and_then(|facts| facts.digest.clone()),
+        architecture: facts.as_ref().and_then(|facts| facts.architecture.clone()),
+        quantization: facts.as_ref().and_then(|facts| facts.quantization.clone()),
+        weight_bytes: facts.as_ref().and_then(|facts| facts.weight_bytes),
+        engine: engine.map(str::to_string),
+        threads,
+        prompt_tokens: u64::from(usage.prompt_tokens),
+        completion_tokens: u64::from(completion_tokens),
+        prefill_tokens_per_second: prefill,
+        decode_tokens_per_second: decode,
+        first_token_ms: Some(first_token.as_millis() as u64),
+        created_at: 0,
+    })?;
     let result = BenchResult {
         backend: selected.backend_name,
         endpoint: selected.endpoint,
@@ -128,6 +238,10 @@ pub fn bench(
         time_to_first_token_ms: first_token.as_millis() as u64,
         total_ms: total.as_millis() as u64,
         timing_source,
+        engine,
+        threads,
+        quantization: facts.and_then(|facts| facts.quantization),
+        machine,
     };
     if json {
         print_json(&result)?;
@@ -135,8 +249,12 @@ pub fn bench(
         let rate = |value: Option<f64>| {
             value.map_or_else(|| "n/a".to_string(), |v| format!("{v:.1} tokens/s"))
         };
+        let engine = match (result.engine, result.threads) {
+            (Some(engine), Some(threads)) => format!("engine   {engine}, {threads} threads\n"),
+            _ => String::new(),
+        };
         print(&format!(
-            "prefill  {} ({} tokens)\ndecode   {} ({} tokens)\nfirst token after {} ms, {} ms in all ({} timing)\n",
+            "prefill  {} ({} tokens)\ndecode   {} ({} tokens)\nfirst token after {} ms, {} ms in all ({} timing)\n{engine}stored as this machine's measured speed ({}); `agent models recommend` uses it\n",
             rate(result.prefill_tokens_per_second),
             result.prompt_tokens,
             rate(result.decode_tokens_per_second),
@@ -144,6 +262,7 @@ pub fn bench(
             result.time_to_first_token_ms,
             result.total_ms,
             result.timing_source,
+            result.machine,
         ))?;
     }
     Ok(Exit::Ok)

@@ -1,8 +1,11 @@
 //! `agent models probe|recommend`: what this machine offers and which model fits it.
 
+use agent_core::store::Store;
 use agent_models::families::Catalog;
 use agent_models::hardware::{HardwareProfile, ProbeOptions, probe};
-use agent_models::recommend::{Candidate, RecommendRequest, Recommendation, recommend};
+use agent_models::recommend::{
+    Candidate, MeasuredSpeed, RecommendRequest, Recommendation, SpeedSource, recommend,
+};
 use agent_tui::{Painter, Tone};
 use anyhow::Result;
 
@@ -29,10 +32,11 @@ pub fn recommend_command(
     any_family: bool,
     json: bool,
 ) -> Result<Exit> {
-    let config = app.config()?;
+    let (config, store) = app.config_and_store()?;
     let recommendation = recommendation(
         context.unwrap_or(config.config.model.context_length),
         any_family,
+        &store,
     )?;
     if json {
         print_json(&recommendation)?;
@@ -65,9 +69,14 @@ pub fn machine_profile(measure_bandwidth: bool) -> HardwareProfile {
 }
 
 /// The model that fits this machine best for `context_length` tokens of context, and the
-/// others that fit (coder models first unless `any_family`). `agent models recommend --json`
-/// and `GET /v1/models/recommend`. Blocking: it probes the machine.
-pub fn recommendation(context_length: u32, any_family: bool) -> Result<Recommendation> {
+/// others that fit (coder models first unless `any_family`), with the decode speeds
+/// `agent models bench` measured on this machine where they apply. `agent models recommend
+/// --json` and `GET /v1/models/recommend`. Blocking: it probes the machine.
+pub fn recommendation(
+    context_length: u32,
+    any_family: bool,
+    store: &Store,
+) -> Result<Recommendation> {
     // wgpu's GPUs carry no memory size, so they cannot change the budget: skip the slow part.
     let profile = probe(ProbeOptions {
         measure_bandwidth: true,
@@ -76,9 +85,31 @@ pub fn recommendation(context_length: u32, any_family: bool) -> Result<Recommend
     let request = RecommendRequest {
         context_length,
         prefer_coder: !any_family,
+        measured: measured_speeds(store, &profile.machine_id())?,
         ..RecommendRequest::default()
     };
     Ok(recommend(&profile, &Catalog::builtin()?, &request))
+}
+
+/// The decode speeds `agent models bench` stored for `machine`: the latest per model and engine.
+pub fn measured_speeds(store: &Store, machine: &str) -> Result<Vec<MeasuredSpeed>> {
+    Ok(store
+        .latest_model_benchmarks(machine)?
+        .into_iter()
+        .filter_map(|bench| {
+            Some(MeasuredSpeed {
+                decode_tokens_per_second: bench.decode_tokens_per_second?,
+                backend: bench.backend,
+                model: bench.model,
+                quantization: bench.quantization,
+                weight_bytes: bench.weight_bytes,
+                prefill_tokens_per_second: bench.prefill_tokens_per_second,
+                engine: bench.engine,
+                threads: bench.threads,
+                fits: false,
+            })
+        })
+        .collect())
 }
 
 /// Bytes in GiB with one decimal.
@@ -172,14 +203,51 @@ fn render_recommendation(recommendation: &Recommendation, painter: &Painter) -> 
             out.push_str(&format!("  {}\n", describe(candidate)));
         }
     }
+    if !recommendation.measured.is_empty() {
+        out.push_str("\nmeasured on this machine (agent models bench):\n");
+        for speed in &recommendation.measured {
+            out.push_str(&format!("  {}\n", describe_measured(speed)));
+        }
+    }
     out
 }
 
-fn describe(candidate: &Candidate) -> String {
-    let speed = candidate
-        .estimated_decode_tokens_per_second
-        .map(|s| format!(", ~{s:.0} tokens/s"))
+fn describe_measured(speed: &MeasuredSpeed) -> String {
+    let quantization = speed
+        .quantization
+        .as_deref()
+        .map(|q| format!(" {q}"))
         .unwrap_or_default();
+    let engine = match (&speed.engine, speed.threads) {
+        (Some(engine), Some(threads)) => format!(", {engine} engine, {threads} threads"),
+        (Some(engine), None) => format!(", {engine} engine"),
+        _ => format!(", via {}", speed.backend),
+    };
+    let prefill = speed
+        .prefill_tokens_per_second
+        .map(|p| format!(", prefill {p:.0} tokens/s"))
+        .unwrap_or_default();
+    let fits = match speed.weight_bytes {
+        Some(bytes) if speed.fits => format!(" — {} fits", gib(bytes)),
+        Some(bytes) => format!(" — {} does not fit", gib(bytes)),
+        None => String::new(),
+    };
+    format!(
+        "{}{quantization}: {:.1} tokens/s measured{prefill}{engine}{fits}",
+        speed.model, speed.decode_tokens_per_second
+    )
+}
+
+fn describe(candidate: &Candidate) -> String {
+    let speed = match (candidate.decode_tokens_per_second, candidate.speed_source) {
+        (Some(s), SpeedSource::Measured) => format!(", ~{s:.0} tokens/s measured"),
+        (Some(s), SpeedSource::Scaled) => format!(
+            ", ~{s:.0} tokens/s scaled from {} measured here",
+            candidate.measured_from.as_deref().unwrap_or("a file")
+        ),
+        (Some(s), _) => format!(", ~{s:.0} tokens/s estimated"),
+        (None, _) => String::new(),
+    };
     format!(
         "{}:{} {} with {}k context — {} (weights {}, KV cache {}){speed}",
         candidate.family,

@@ -111,3 +111,81 @@ fn pull_explains_a_bad_reference_and_a_server_that_is_down() {
     assert!(stderr.contains("cannot reach"), "{stderr}");
     assert!(stderr.contains("hint:"), "{stderr}");
 }
+
+#[test]
+fn bench_stores_the_speed_and_recommend_reports_it_as_measured() {
+    let home = Home::new();
+    let model = crate::common::gguf_fixture("tiny-llama-q8_0.gguf");
+    let bench = home.json(&[
+        "models",
+        "bench",
+        "--model",
+        model.to_str().unwrap(),
+        "--prompt-tokens",
+        "32",
+        "--decode-tokens",
+        "16",
+        "--json",
+    ]);
+    assert_eq!(bench["backend"], "local");
+    assert_eq!(bench["quantization"], "Q8_0");
+    assert!(bench["engine"].is_string(), "{bench}");
+    assert!(bench["threads"].as_u64().unwrap() >= 1);
+    let decode = bench["decode_tokens_per_second"].as_f64().unwrap();
+
+    let recommend = |json: bool| {
+        let mut args = vec!["models", "recommend", "--context", "4096"];
+        if json {
+            args.push("--json");
+        }
+        home.agent().args(&args).output().unwrap()
+    };
+    let output = recommend(true);
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let measured = plan["measured"].as_array().unwrap();
+    assert_eq!(measured.len(), 1, "{plan}");
+    assert_eq!(measured[0]["model"], "tiny-llama-q8_0.gguf");
+    assert_eq!(measured[0]["quantization"], "Q8_0");
+    assert_eq!(
+        measured[0]["decode_tokens_per_second"].as_f64(),
+        Some(decode)
+    );
+    assert_eq!(measured[0]["engine"], bench["engine"]);
+    assert_eq!(measured[0]["fits"], true);
+    // Catalog candidates of the same quantisation take the measured speed, scaled by bytes;
+    // the others keep the bandwidth estimate.
+    let candidates = plan["alternatives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(plan["best"].as_object().map(|_| &plan["best"]));
+    for candidate in candidates {
+        if candidate["quantization"] == "Q8_0" {
+            assert_eq!(candidate["speed_source"], "scaled", "{candidate}");
+            assert_eq!(candidate["measured_from"], "tiny-llama-q8_0.gguf");
+        } else {
+            assert!(
+                ["estimated", "unknown"].contains(&candidate["speed_source"].as_str().unwrap()),
+                "{candidate}"
+            );
+        }
+    }
+
+    let text = String::from_utf8(recommend(false).stdout).unwrap();
+    assert!(
+        text.contains("measured on this machine (agent models bench):"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "tiny-llama-q8_0.gguf Q8_0: {decode:.1} tokens/s measured"
+        )),
+        "{text}"
+    );
+    if plan["best"].is_object() {
+        assert!(
+            text.contains("tokens/s estimated") || text.contains("scaled from"),
+            "{text}"
+        );
+    }
+}

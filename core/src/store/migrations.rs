@@ -90,6 +90,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 19,
         sql: include_str!("migrations/0019_model_cache.sql"),
     },
+    Migration {
+        version: 20,
+        sql: include_str!("migrations/0020_model_benchmarks.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

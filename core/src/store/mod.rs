@@ -23,6 +23,7 @@ mod fetch_cache;
 mod imports;
 mod leases;
 pub mod migrations;
+mod model_benchmarks;
 mod model_cache;
 mod model_calls;
 mod registry;
@@ -57,6 +58,7 @@ pub use conversations::{
 pub use fetch_cache::{CachedPage, MAX_CACHED_PAGES};
 pub use imports::{ImportedConversation, Origin, SessionImportReport};
 pub use leases::{HEARTBEAT, LEASE_TTL, RecoveredTask};
+pub use model_benchmarks::ModelBenchmark;
 pub use model_cache::CacheStats;
 pub use model_calls::{ModelCall, ModelCallOutcome, ModelUsage, UsageTotals};
 pub use registry::RegistryEntry;

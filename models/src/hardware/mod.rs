@@ -22,6 +22,19 @@ pub struct HardwareProfile {
     pub gpus: Vec<GpuInfo>,
 }
 
+impl HardwareProfile {
+    /// The machine as benchmark results are filed under it: CPU model, logical cores and
+    /// memory in whole GiB (`AMD EPYC 7763, 2 logical cores, 23 GiB`).
+    pub fn machine_id(&self) -> String {
+        let gib = (self.memory.total_bytes as f64 / (1u64 << 30) as f64).round();
+        format!(
+            "{}, {} logical cores, {gib} GiB",
+            self.cpu.brand.trim(),
+            self.cpu.logical_cores
+        )
+    }
+}
+
 /// System memory.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MemoryInfo {

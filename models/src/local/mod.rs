@@ -30,6 +30,13 @@ pub use session::{DEFAULT_CONTEXT_CAP, FinishReason, Generation, GenerationConfi
 pub use template::ChatTemplate;
 pub use tokenizer::{GgufTokenizer, PreTokenizer, TokenType};
 
+/// The inference engine [`LocalModel::load`] runs models with on this build (`candle`; the
+/// native engine, once built in, is chosen here from `AGENT_LOCAL_ENGINE`). Benchmarks and
+/// `agent models bench` label their results with it.
+pub fn engine_name() -> &'static str {
+    "candle"
+}
+
 /// Reads a GGUF's header (architecture, context, weight type, size) without loading the weights.
 pub fn inspect(path: &std::path::Path) -> crate::Result<ModelInfo> {
     gguf::GgufFile::open(path)?.info()

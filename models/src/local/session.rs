@@ -145,6 +145,12 @@ impl LocalModel {
         &self.info
     }
 
+    /// The inference engine that runs this model, as benchmark results and `agent models bench`
+    /// label it (`candle`; an engine selected by `AGENT_LOCAL_ENGINE` returns its own name).
+    pub fn engine_name(&self) -> &'static str {
+        super::engine_name()
+    }
+
     pub fn device(&self) -> &Device {
         &self.device
     }

@@ -163,7 +163,10 @@ pub async fn recommend(
     if context == 0 {
         return Err(ApiError::bad_request("context must be at least 1 token"));
     }
-    let plan = blocking(move || recommendation(context, params.any_family)).await?;
+    let plan = state
+        .stores
+        .run(move |store| recommendation(context, params.any_family, store))
+        .await?;
     Ok(Json(plan))
 }
 
