@@ -181,9 +181,15 @@ pub(crate) fn after_success<H: TurnHost>(
     }
 }
 
-/// `request` as `target` takes it: its model, sampling options and context.
+/// `request` as `target` takes it: its model, sampling options and context. The request's
+/// `max_tokens` (a task role's per-turn cap) still bounds the new target's.
 fn retarget(request: &mut ChatRequest, target: &ModelTarget) {
+    let cap = request.options.max_tokens;
     request.model = target.model.clone();
     request.options = target.options.clone();
+    if let Some(cap) = cap {
+        request.options.max_tokens =
+            Some(request.options.max_tokens.map_or(cap, |own| own.min(cap)));
+    }
     request.context_length = target.context_length;
 }
