@@ -1260,7 +1260,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__browse)
-            opts="-c -h -V --screenshot --pdf --step --config --color --log-format --help --version"
+            opts="-c -h -V --screenshot --pdf --step --json --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2268,7 +2268,7 @@ _agent() {
             return 0
             ;;
         agent__subcmd__fetch)
-            opts="-c -h -V --raw --config --color --log-format --help --version"
+            opts="-c -h -V --raw --json --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

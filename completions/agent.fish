@@ -923,6 +923,7 @@ never\t''"
 complete -c agent -n "__fish_agent_using_subcommand fetch" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
 json\t''"
 complete -c agent -n "__fish_agent_using_subcommand fetch" -l raw -d 'Print the body as it came (any type, bytes unchanged), without extraction or browser'
+complete -c agent -n "__fish_agent_using_subcommand fetch" -l json -d 'Print one JSON object: url, final_url, title, markdown, from_cache, rendered, note'
 complete -c agent -n "__fish_agent_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand fetch" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand browse" -l screenshot -d 'Save a PNG of the page (instead of printing its text)' -r -F
@@ -934,6 +935,7 @@ always\t''
 never\t''"
 complete -c agent -n "__fish_agent_using_subcommand browse" -l log-format -d 'How logs on stderr look (logs are on with AGENT_LOG=info, and for agent serve)' -r -f -a "text\t''
 json\t''"
+complete -c agent -n "__fish_agent_using_subcommand browse" -l json -d 'Print one JSON object: url, title and markdown, or the saved file and its size, and the page\'s failed requests'
 complete -c agent -n "__fish_agent_using_subcommand browse" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agent -n "__fish_agent_using_subcommand browse" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand ab; and not __fish_seen_subcommand_from create list status stop help" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
