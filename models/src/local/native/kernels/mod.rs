@@ -13,6 +13,8 @@ mod avx2;
 mod blocks;
 mod mapped;
 mod pool;
+#[cfg(test)]
+mod proptests;
 mod scalar;
 #[cfg(test)]
 mod tests;
