@@ -14,7 +14,7 @@
 
 #![allow(clippy::print_stdout)]
 
-#[allow(dead_code, unused_imports, unreachable_pub)]
+#[allow(unused_imports)]
 #[path = "../src/local/native/kernels/mod.rs"]
 mod kernels;
 

@@ -4,6 +4,9 @@
 //! after runtime detection (see `detected()` in the parent module); tiles of up to 4 tokens share
 //! one decode of each weight block (prefill).
 
+// Index loops mirror the block layouts lane by lane.
+#![allow(clippy::needless_range_loop)]
+
 use std::arch::x86_64::*;
 
 use super::blocks::{BlockQ8, BlockQ8K, QK, QK_K, WeightType};
