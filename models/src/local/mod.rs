@@ -12,6 +12,7 @@ pub mod decode;
 pub mod device;
 mod engine;
 pub mod gguf;
+mod native;
 pub mod ollama_blobs;
 pub mod sampler;
 pub mod session;
