@@ -156,3 +156,30 @@ fn smollm2_load_phases() {
         );
     }
 }
+
+#[test]
+#[ignore]
+#[allow(clippy::unwrap_used, clippy::print_stdout)]
+fn smollm2_gaps() {
+    let reference = reference();
+    let mut model = LocalModel::load(smollm2(), &Device::Cpu).unwrap();
+    for (name, case) in reference.as_object().unwrap() {
+        if name.starts_with('_') {
+            continue;
+        }
+        let mut tokens = ids(&case["prompt_ids"]);
+        let expected = ids(&case["greedy_ids"]);
+        for (i, &want) in expected.iter().enumerate() {
+            let logits = model.logits_after(&tokens).unwrap();
+            let mut order: Vec<usize> = (0..logits.len()).collect();
+            order.sort_by(|&a, &b| logits[b].total_cmp(&logits[a]));
+            let gap = logits[order[0]] - logits[order[1]];
+            let mark = if order[0] as u32 == want { "" } else { "  <-- differs" };
+            println!("{name} {i}: top {} second {} gap {gap:.4} want {want} (logit {:.4}){mark}", order[0], order[1], logits[want as usize]);
+            if !mark.is_empty() {
+                break;
+            }
+            tokens.push(want);
+        }
+    }
+}

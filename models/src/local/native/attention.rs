@@ -3,10 +3,17 @@
 //! key/value head's rows where they are, nothing is copied per head.
 
 use super::kernels::{self, ThreadPool};
+use super::ops;
 use crate::error::{ModelError, Result};
 
 /// Tokens of one query head computed by one task of the pool during prefill.
 const TOKENS_PER_TASK: usize = 16;
+/// Batches of fewer tokens are computed as llama.cpp's CPU flash attention computes them
+/// (its one-row kernel: the query rounded to f16, an online softmax, values accumulated in f16);
+/// larger batches as its tiled kernel does (f32 throughout), which a plain softmax matches.
+const ONE_ROW_BELOW: usize = 64;
+/// The widest head the one-row path takes.
+pub(crate) const MAX_HEAD_DIM: usize = 512;
 /// Positions the cache holds at least once anything is cached.
 const MIN_CAPACITY: usize = 256;
 
@@ -95,7 +102,7 @@ impl AttentionShape {
 
     /// Floats of one task's work area: its output rows, then one row of scores.
     fn task_len(&self) -> usize {
-        self.block_len() * self.head_dim + self.start + self.tokens
+        self.block_len() * self.head_dim + (self.start + self.tokens).max(self.head_dim)
     }
 
     /// Floats of work area a call needs.
@@ -128,6 +135,7 @@ pub(crate) fn attention(
     let task_len = shape.task_len();
     let tasks = shape.heads * blocks;
     let scale = 1.0 / (head_dim as f32).sqrt();
+    let one_row = shape.tokens < ONE_ROW_BELOW;
     let work = work
         .get_mut(..tasks * task_len)
         .ok_or_else(|| ModelError::Inference("attention work area too small".to_string()))?;
@@ -141,6 +149,17 @@ pub(crate) fn attention(
         for (t, output) in (first..last).zip(outputs.chunks_exact_mut(head_dim)) {
             let query = &q[t * q_dim + head * head_dim..][..head_dim];
             let seen = shape.start + t + 1;
+            if one_row {
+                let rows = KvRows {
+                    keys,
+                    values,
+                    kv_dim,
+                    offset: kv_offset,
+                    head_dim,
+                };
+                attend_one_row(query, &rows, seen, scale, &mut scores[..head_dim], output);
+                continue;
+            }
             let scores = &mut scores[..seen];
             for (position, score) in scores.iter_mut().enumerate() {
                 let key = &keys[position * kv_dim + kv_offset..][..head_dim];
@@ -166,4 +185,75 @@ pub(crate) fn attention(
         }
     }
     Ok(())
+}
+
+/// One KV head's rows in a layer's cache.
+struct KvRows<'a> {
+    keys: &'a [u16],
+    values: &'a [u16],
+    kv_dim: usize,
+    offset: usize,
+    head_dim: usize,
+}
+
+impl KvRows<'_> {
+    fn key(&self, position: usize) -> &[u16] {
+        &self.keys[position * self.kv_dim + self.offset..][..self.head_dim]
+    }
+
+    fn value(&self, position: usize) -> &[u16] {
+        &self.values[position * self.kv_dim + self.offset..][..self.head_dim]
+    }
+}
+
+/// One query over positions `0..seen` as llama.cpp's one-row flash attention computes it: the
+/// query rounded to f16, an online softmax, the weighted values accumulated with f16 rounding
+/// after every position. `query16` is scratch of head_dim floats.
+fn attend_one_row(
+    query: &[f32],
+    rows: &KvRows<'_>,
+    seen: usize,
+    scale: f32,
+    query16: &mut [f32],
+    output: &mut [f32],
+) {
+    let mut bits = [0u16; MAX_HEAD_DIM];
+    let bits = &mut bits[..rows.head_dim];
+    round_to_f16(query, bits, query16);
+    let mut max = f32::NEG_INFINITY;
+    let mut sum = 0f32;
+    output.fill(0.0);
+    for position in 0..seen {
+        let score = kernels::dot_f16(rows.key(position), query16) * scale;
+        let mut rescale = 1.0;
+        let mut weight = 1.0;
+        if score > max {
+            let old = max;
+            max = score;
+            rescale = (old - max).exp();
+            for value in output.iter_mut() {
+                *value *= rescale;
+            }
+            kernels::f32_to_f16(output, bits);
+            bits.iter().zip(output.iter_mut()).for_each(|(&b, o)| *o = ops::f16_to_f32(b));
+        } else {
+            weight = (score - max).exp();
+        }
+        for (o, &v) in output.iter_mut().zip(rows.value(position)) {
+            *o = ops::f16_to_f32(v).mul_add(weight, *o);
+        }
+        kernels::f32_to_f16(output, bits);
+        bits.iter().zip(output.iter_mut()).for_each(|(&b, o)| *o = ops::f16_to_f32(b));
+        sum = sum * rescale + weight;
+    }
+    let inverse = if sum == 0.0 { 0.0 } else { 1.0 / sum };
+    output.iter_mut().for_each(|o| *o *= inverse);
+}
+
+/// `out` = `values` rounded to f16 precision (`bits` is scratch of the same length).
+fn round_to_f16(values: &[f32], bits: &mut [u16], out: &mut [f32]) {
+    kernels::f32_to_f16(values, bits);
+    for (o, &b) in out.iter_mut().zip(bits.iter()) {
+        *o = ops::f16_to_f32(b);
+    }
 }

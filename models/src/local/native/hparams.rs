@@ -67,7 +67,12 @@ impl HyperParams {
             Some(dims) => dims as usize,
             None => head_dim,
         };
-        if head_dim == 0 || head_dim % 2 != 0 || rope_dims % 2 != 0 || rope_dims > head_dim {
+        if head_dim == 0
+            || head_dim % 2 != 0
+            || head_dim > super::attention::MAX_HEAD_DIM
+            || rope_dims % 2 != 0
+            || rope_dims > head_dim
+        {
             return Err(gguf.error(format!(
                 "a head of {head_dim} dimensions rotating {rope_dims} of them is not supported"
             )));

@@ -123,6 +123,26 @@ mod tests {
     }
 
     #[test]
+    fn f16_bits_convert_exactly() {
+        for (bits, value) in [
+            (0x3c00u16, 1.0f32),
+            (0xc000, -2.0),
+            (0x0001, 5.960_464_5e-8),
+            (0x7bff, 65504.0),
+            (0x7c00, f32::INFINITY),
+            (0x3555, 0.333_251_95),
+        ] {
+            assert_eq!(f16_to_f32(bits), value, "{bits:#x}");
+        }
+        assert!(f16_to_f32(0x7e00).is_nan());
+        for bits in (0..=u16::MAX).step_by(97).filter(|b| b & 0x7c00 != 0x7c00) {
+            let mut back = [0u16];
+            crate::local::native::kernels::f32_to_f16(&[f16_to_f32(bits)], &mut back);
+            assert_eq!(back[0], bits, "{bits:#x} round trip");
+        }
+    }
+
+    #[test]
     fn rms_norm_and_softmax() {
         let mut out = [0.0; 2];
         rms_norm(&[3.0, 4.0], &[1.0, 2.0], 0.0, &mut out);
@@ -132,4 +152,24 @@ mod tests {
         softmax(&mut scores);
         assert_eq!(scores, [0.5, 0.5, 0.0]);
     }
+}
+
+/// An f16 (as bits) to f32, exactly.
+pub(crate) fn f16_to_f32(bits: u16) -> f32 {
+    let sign = u32::from(bits & 0x8000) << 16;
+    let exponent = u32::from((bits >> 10) & 0x1f);
+    let mantissa = u32::from(bits & 0x3ff);
+    let magnitude = match (exponent, mantissa) {
+        (0, 0) => 0,
+        (0, _) => {
+            // Subnormal: normalise the mantissa.
+            let shift = mantissa.leading_zeros() - 21;
+            let mantissa = (mantissa << shift) & 0x3ff;
+            ((127 - 15 + 1 - shift) << 23) | (mantissa << 13)
+        }
+        (0x1f, 0) => 0x7f80_0000,
+        (0x1f, _) => 0x7fc0_0000,
+        _ => ((exponent + 127 - 15) << 23) | (mantissa << 13),
+    };
+    f32::from_bits(sign | magnitude)
 }
