@@ -8,6 +8,8 @@
 #![allow(dead_code)]
 
 mod acts;
+#[cfg(target_arch = "x86_64")]
+mod avx2;
 mod blocks;
 mod mapped;
 mod pool;
@@ -31,12 +33,24 @@ pub(crate) use pool::{PoolPanic, ThreadPool};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Path {
     Scalar,
+    /// AVX2 + FMA + F16C, detected at run time.
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
 }
 
 /// The widest path this CPU supports, detected once.
 fn detected() -> Path {
     static DETECTED: OnceLock<Path> = OnceLock::new();
-    *DETECTED.get_or_init(|| Path::Scalar)
+    *DETECTED.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("fma")
+            && std::arch::is_x86_feature_detected!("f16c")
+        {
+            return Path::Avx2;
+        }
+        Path::Scalar
+    })
 }
 
 thread_local! {
@@ -58,6 +72,8 @@ pub(crate) fn path() -> Path {
 pub(crate) fn simd_path() -> &'static str {
     match path() {
         Path::Scalar => "scalar",
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx2 => "avx2+fma",
     }
 }
 
@@ -78,6 +94,9 @@ fn quantize_q8_rows(path: Path, x: &[f32], out: &mut [BlockQ8]) {
     for (src, dst) in x.chunks_exact(QK).zip(out.iter_mut()) {
         match path {
             Path::Scalar => scalar::quantize_q8(src, dst),
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: Path::Avx2 is only chosen after avx2, fma and f16c were detected on this CPU.
+            Path::Avx2 => unsafe { avx2::quantize_q8(src, dst) },
         }
     }
 }
@@ -87,6 +106,9 @@ fn quantize_q8k_rows(path: Path, x: &[f32], out: &mut [BlockQ8K]) {
     for (src, dst) in x.chunks_exact(QK_K).zip(out.iter_mut()) {
         match path {
             Path::Scalar => scalar::quantize_q8k(src, dst),
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: Path::Avx2 is only chosen after avx2, fma and f16c were detected on this CPU.
+            Path::Avx2 => unsafe { avx2::quantize_q8k(src, dst) },
         }
     }
 }
@@ -135,6 +157,9 @@ pub(crate) fn dot_rows(
                 *o = dot_scalar(weight, row, acts, t);
             }
         }
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: Path::Avx2 is only chosen after avx2, fma and f16c were detected on this CPU.
+        Path::Avx2 => unsafe { avx2::dot_rows(weight, rows, rb, acts, t, out) },
     }
 }
 
@@ -158,6 +183,9 @@ pub(crate) fn gemm_rows(weight: WeightType, rows: &[u8], acts: &Activations, out
                 }
             }
         }
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: Path::Avx2 is only chosen after avx2, fma and f16c were detected on this CPU.
+        Path::Avx2 => unsafe { avx2::gemm_rows(weight, rows, rb, acts, out) },
     }
 }
 
@@ -170,6 +198,9 @@ pub(crate) fn dequantize_row(weight: WeightType, row: &[u8], out: &mut [f32]) {
 pub(crate) fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
     match path() {
         Path::Scalar => scalar::dot_f32(a, b),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: Path::Avx2 is only chosen after avx2, fma and f16c were detected on this CPU.
+        Path::Avx2 => unsafe { avx2::dot_f32(a, b) },
     }
 }
 
@@ -177,6 +208,9 @@ pub(crate) fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
 pub(crate) fn axpy_f32(y: &mut [f32], a: f32, x: &[f32]) {
     match path() {
         Path::Scalar => scalar::axpy_f32(y, a, x),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: Path::Avx2 is only chosen after avx2, fma and f16c were detected on this CPU.
+        Path::Avx2 => unsafe { avx2::axpy_f32(y, a, x) },
     }
 }
 
@@ -184,6 +218,9 @@ pub(crate) fn axpy_f32(y: &mut [f32], a: f32, x: &[f32]) {
 pub(crate) fn dot_f16(a: &[u16], b: &[f32]) -> f32 {
     match path() {
         Path::Scalar => scalar::dot_f16(a, b),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: Path::Avx2 is only chosen after avx2, fma and f16c were detected on this CPU.
+        Path::Avx2 => unsafe { avx2::dot_f16(a, b) },
     }
 }
 
@@ -191,12 +228,22 @@ pub(crate) fn dot_f16(a: &[u16], b: &[f32]) -> f32 {
 pub(crate) fn axpy_f16(y: &mut [f32], a: f32, x: &[u16]) {
     match path() {
         Path::Scalar => scalar::axpy_f16(y, a, x),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: Path::Avx2 is only chosen after avx2, fma and f16c were detected on this CPU.
+        Path::Avx2 => unsafe { avx2::axpy_f16(y, a, x) },
     }
 }
 
 /// Converts f32 to f16 bits (round to nearest even) over the shorter length.
 pub(crate) fn f32_to_f16(src: &[f32], dst: &mut [u16]) {
-    for (d, &s) in dst.iter_mut().zip(src) {
-        *d = blocks::f32_to_f16_bits(s);
+    match path() {
+        Path::Scalar => {
+            for (d, &s) in dst.iter_mut().zip(src) {
+                *d = blocks::f32_to_f16_bits(s);
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: Path::Avx2 is only chosen after avx2, fma and f16c were detected on this CPU.
+        Path::Avx2 => unsafe { avx2::f32_to_f16(src, dst) },
     }
 }
