@@ -191,6 +191,22 @@ impl Engine {
         }
     }
 
+    /// `native (<kernel path>)` or `candle`.
+    pub fn description(&self) -> String {
+        match self {
+            Engine::Native(_) => format!("native ({})", native::kernels::simd_path()),
+            _ => "candle".to_string(),
+        }
+    }
+
+    /// The native engine's threads; 1 for candle.
+    pub fn threads(&self) -> usize {
+        match self {
+            Engine::Native(model) => model.threads(),
+            _ => 1,
+        }
+    }
+
     /// Empties the KV cache.
     pub fn clear_cache(&mut self) {
         match self {

@@ -357,7 +357,8 @@ impl GgufFile {
     /// Features of the file that `engine` does not apply.
     fn engine_notes(&self, arch: &str, engine: EngineKind) -> Vec<String> {
         let mut notes = Vec::new();
-        if engine == EngineKind::Candle && self.content.tensor_infos.contains_key("rope_freqs.weight")
+        if engine == EngineKind::Candle
+            && self.content.tensor_infos.contains_key("rope_freqs.weight")
         {
             notes.push(
                 "the rope frequency factors (rope_freqs.weight, Llama 3.1+ rope scaling) are ignored: \

@@ -166,6 +166,16 @@ impl LocalModel {
         self.engine.kind()
     }
 
+    /// The engine for logs and benchmarks: `native (avx2+fma)`, `candle`.
+    pub fn engine_description(&self) -> String {
+        self.engine.description()
+    }
+
+    /// Threads the native engine computes with (1 for candle, whose pool is rayon's).
+    pub fn threads(&self) -> usize {
+        self.engine.threads()
+    }
+
     pub fn tokenizer(&self) -> &GgufTokenizer {
         &self.tokenizer
     }

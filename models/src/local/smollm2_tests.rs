@@ -59,12 +59,20 @@ fn ids(value: &serde_json::Value) -> Vec<u32> {
         .collect()
 }
 
+/// Logits closer than this are float noise between engines: llama.cpp and this engine round
+/// activations, dot-product sums and attention in different orders (about 0.1 of a logit
+/// apart at SmolLM2's scale of 15–35), so where the top two are this close either may win.
+const NOISE: f32 = 0.3;
+
+/// Greedy ids equal llama.cpp's until the first near-tie (the whole France answer), and with
+/// llama.cpp's ids fed back (teacher forcing), each of its 32 choices is our first, or our
+/// second within [`NOISE`] of the first, and at least 90% are our first.
 #[test]
 fn smollm2_greedy_ids_match_llama_cpp() {
     let reference = reference();
     let mut model = LocalModel::load(smollm2(), &Device::Cpu).unwrap();
     assert_eq!(model.engine(), EngineKind::Native);
-    let mut prompts = 0;
+    let (mut steps, mut exact, mut prompts) = (0, 0, 0);
     for (name, case) in reference.as_object().unwrap() {
         if name.starts_with('_') {
             continue;
@@ -75,15 +83,46 @@ fn smollm2_greedy_ids_match_llama_cpp() {
         let special = text.contains("<|im_start|>");
         assert_eq!(model.tokenize(text, special).unwrap(), prompt_ids, "{name}");
         let expected = ids(&case["greedy_ids"]);
-        // llama.cpp stops at an end token: compare that many (the France answer), else 32.
+
         let generated = model
             .generate_greedy(&prompt_ids, expected.len() as u32)
             .unwrap();
-        assert_eq!(generated, expected, "{name}: {:?}", model.detokenize(&generated));
+        let agreed = generated
+            .iter()
+            .zip(&expected)
+            .take_while(|(a, b)| a == b)
+            .count();
+        if name == "france" {
+            assert_eq!(
+                agreed,
+                expected.len(),
+                "{name}: {:?}",
+                model.detokenize(&generated)
+            );
+        }
+
+        let mut tokens = prompt_ids.clone();
+        for (step, &want) in expected.iter().enumerate() {
+            let logits = model.logits_after(&tokens).unwrap();
+            let top = greedy(&logits);
+            let gap = logits[top as usize] - logits[want as usize];
+            assert!(
+                gap <= NOISE,
+                "{name} step {step}: llama.cpp's {want} is {gap} below our {top}"
+            );
+            if step == agreed && agreed < expected.len() {
+                assert_ne!(
+                    top, want,
+                    "{name}: greedy diverged at {step} without a near-tie"
+                );
+            }
+            steps += 1;
+            exact += usize::from(top == want);
+            tokens.push(want);
+        }
+        // llama.cpp stops at an end token (the France answer): so must this engine.
         if expected.len() < 32 {
-            let mut whole = prompt_ids.clone();
-            whole.extend(&expected);
-            let logits = model.logits_after(&whole).unwrap();
+            let logits = model.logits_after(&tokens).unwrap();
             assert!(
                 model.tokenizer().is_end_of_generation(greedy(&logits)),
                 "{name}: the answer ends where llama.cpp's does"
@@ -91,6 +130,10 @@ fn smollm2_greedy_ids_match_llama_cpp() {
         }
     }
     assert_eq!(prompts, 4);
+    assert!(
+        exact * 10 >= steps * 9,
+        "only {exact} of {steps} of llama.cpp's choices are ours"
+    );
 }
 
 fn greedy(logits: &[f32]) -> u32 {
@@ -157,6 +200,8 @@ fn smollm2_load_phases() {
     }
 }
 
+/// Per step of llama.cpp's ids (teacher forcing): our top two and the gap; prints the steps
+/// where they differ. `cargo test -p agent-models --release -- --ignored --nocapture smollm2_gaps`.
 #[test]
 #[ignore]
 #[allow(clippy::unwrap_used, clippy::print_stdout)]
@@ -174,11 +219,15 @@ fn smollm2_gaps() {
             let mut order: Vec<usize> = (0..logits.len()).collect();
             order.sort_by(|&a, &b| logits[b].total_cmp(&logits[a]));
             let gap = logits[order[0]] - logits[order[1]];
-            let mark = if order[0] as u32 == want { "" } else { "  <-- differs" };
-            println!("{name} {i}: top {} second {} gap {gap:.4} want {want} (logit {:.4}){mark}", order[0], order[1], logits[want as usize]);
-            if !mark.is_empty() {
-                break;
-            }
+            let mark = if order[0] as u32 == want {
+                ""
+            } else {
+                "  <-- differs"
+            };
+            println!(
+                "{name} {i}: top {} second {} gap {gap:.4} want {want} (logit {:.4}){mark}",
+                order[0], order[1], logits[want as usize]
+            );
             tokens.push(want);
         }
     }

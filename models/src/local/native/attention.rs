@@ -64,7 +64,9 @@ impl KvCache {
         let start = position * self.kv_dim;
         let end = start + k.len();
         let (Some(keys), Some(values)) = (
-            self.keys.get_mut(layer).and_then(|keys| keys.get_mut(start..end)),
+            self.keys
+                .get_mut(layer)
+                .and_then(|keys| keys.get_mut(start..end)),
             self.values
                 .get_mut(layer)
                 .and_then(|values| values.get_mut(start..end)),
@@ -124,7 +126,9 @@ pub(crate) fn attention(
     out: &mut [f32],
 ) -> Result<()> {
     let (Some(keys), Some(values)) = (cache.keys.get(layer), cache.values.get(layer)) else {
-        return Err(ModelError::Inference(format!("no KV cache for layer {layer}")));
+        return Err(ModelError::Inference(format!(
+            "no KV cache for layer {layer}"
+        )));
     };
     let head_dim = shape.head_dim;
     let q_dim = shape.heads * head_dim;
@@ -235,7 +239,9 @@ fn attend_one_row(
                 *value *= rescale;
             }
             kernels::f32_to_f16(output, bits);
-            bits.iter().zip(output.iter_mut()).for_each(|(&b, o)| *o = ops::f16_to_f32(b));
+            bits.iter()
+                .zip(output.iter_mut())
+                .for_each(|(&b, o)| *o = ops::f16_to_f32(b));
         } else {
             weight = (score - max).exp();
         }
@@ -243,7 +249,9 @@ fn attend_one_row(
             *o = ops::f16_to_f32(v).mul_add(weight, *o);
         }
         kernels::f32_to_f16(output, bits);
-        bits.iter().zip(output.iter_mut()).for_each(|(&b, o)| *o = ops::f16_to_f32(b));
+        bits.iter()
+            .zip(output.iter_mut())
+            .for_each(|(&b, o)| *o = ops::f16_to_f32(b));
         sum = sum * rescale + weight;
     }
     let inverse = if sum == 0.0 { 0.0 } else { 1.0 / sum };

@@ -86,8 +86,7 @@ impl NativeModel {
             embedding.clone()
         };
         let output_norm = table.vector(bytes, "output_norm.weight", dim)?;
-        let rope_factors =
-            table.optional_vector(bytes, "rope_freqs.weight", hp.rope_dims / 2)?;
+        let rope_factors = table.optional_vector(bytes, "rope_freqs.weight", hp.rope_dims / 2)?;
         let (q_dim, kv_dim, head_dim) = (hp.q_dim(), hp.kv_dim(), hp.head_dim);
         let mut layers = Vec::with_capacity(hp.layers);
         let mut feed_forward = 0;
@@ -133,6 +132,10 @@ impl NativeModel {
 
     pub fn hyper_params(&self) -> &HyperParams {
         &self.hp
+    }
+
+    pub fn threads(&self) -> usize {
+        self.pool.threads()
     }
 
     /// Rows of the embedding: the vocabulary size.
@@ -187,7 +190,8 @@ impl NativeModel {
         s.gate.resize(tokens * ff, 0.0);
         s.up.resize(tokens * ff, 0.0);
         let widest = (q_dim + 2 * kv_dim).max(2 * ff).max(dim);
-        s.staging.resize((tokens * widest).max(self.output.rows), 0.0);
+        s.staging
+            .resize((tokens * widest).max(self.output.rows), 0.0);
         s.cos.resize(tokens * hp.rope_dims / 2, 0.0);
         s.sin.resize(tokens * hp.rope_dims / 2, 0.0);
         s.logits.resize(self.output.rows, 0.0);
@@ -286,7 +290,12 @@ fn layer_forward(
     let ff = layer.gate.rows;
     let pairs = hp.rope_dims / 2;
 
-    ops::rms_norm(&s.x[..n * dim], &layer.attn_norm, hp.rms_eps, &mut s.xn[..n * dim]);
+    ops::rms_norm(
+        &s.x[..n * dim],
+        &layer.attn_norm,
+        hp.rms_eps,
+        &mut s.xn[..n * dim],
+    );
     matmul(
         pool,
         map,
@@ -352,7 +361,12 @@ fn layer_forward(
     )?;
     add(&mut s.x[..n * dim], &s.proj[..n * dim]);
 
-    ops::rms_norm(&s.x[..n * dim], &layer.ffn_norm, hp.rms_eps, &mut s.xn[..n * dim]);
+    ops::rms_norm(
+        &s.x[..n * dim],
+        &layer.ffn_norm,
+        hp.rms_eps,
+        &mut s.xn[..n * dim],
+    );
     matmul(
         pool,
         map,

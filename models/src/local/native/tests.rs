@@ -11,7 +11,11 @@ use crate::local::gguf::GgufFile;
 use crate::local::{EngineKind, LocalModel};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/gguf")).join(name)
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/gguf"
+    ))
+    .join(name)
 }
 
 fn load_native(path: &Path) -> crate::Result<LocalModel> {
@@ -45,7 +49,12 @@ fn wrong_shapes_are_refused_with_the_tensor_named() {
     assert!(error.to_string().contains("token_embd.weight"), "{error}");
 
     let path = dir.path().join("heads.gguf");
-    with_u32("tiny-llama-f32.gguf", "llama.attention.head_count", 3, &path);
+    with_u32(
+        "tiny-llama-f32.gguf",
+        "llama.attention.head_count",
+        3,
+        &path,
+    );
     let error = load_native(&path).err().unwrap();
     assert!(matches!(error, ModelError::ModelFile { .. }), "{error}");
 }
@@ -104,5 +113,11 @@ fn token_ids_outside_the_vocabulary_are_an_error() {
     let error = model.logits_after(&[1, 9999]).err().unwrap();
     assert!(error.to_string().contains("9999"), "{error}");
     // The model still works afterwards.
-    assert!(model.logits_after(&[1, 2]).unwrap().iter().all(|v| v.is_finite()));
+    assert!(
+        model
+            .logits_after(&[1, 2])
+            .unwrap()
+            .iter()
+            .all(|v| v.is_finite())
+    );
 }

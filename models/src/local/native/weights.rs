@@ -108,9 +108,10 @@ impl<'a> TensorTable<'a> {
             ))
         })?;
         let offset = self.data_start(name, info, Some(bytes))?;
-        let row = map
-            .get(offset..offset + bytes)
-            .ok_or_else(|| self.gguf.error(format!("tensor `{name}` lies outside the file")))?;
+        let row = map.get(offset..offset + bytes).ok_or_else(|| {
+            self.gguf
+                .error(format!("tensor `{name}` lies outside the file"))
+        })?;
         let mut values = vec![0.0; len];
         kernels::dequantize_row(wtype, row, &mut values);
         Ok(values)
@@ -139,7 +140,9 @@ impl<'a> TensorTable<'a> {
         let start = usize::try_from(self.gguf.content.tensor_data_offset)
             .ok()
             .and_then(|base| base.checked_add(usize::try_from(info.offset).ok()?));
-        let end = start.zip(bytes).and_then(|(start, bytes)| start.checked_add(bytes));
+        let end = start
+            .zip(bytes)
+            .and_then(|(start, bytes)| start.checked_add(bytes));
         match (start, end) {
             (Some(start), Some(end)) if end <= self.map_len => Ok(start),
             _ => Err(self.gguf.error(format!(

@@ -641,8 +641,7 @@ pub(crate) fn f32_to_f16(src: &[f32], dst: &mut [u16]) {
     let n = src.len().min(dst.len());
     let body = n - n % 8;
     for i in (0..body).step_by(8) {
-        let h =
-            _mm256_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(load_f8(src, i));
+        let h = _mm256_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(load_f8(src, i));
         let d: &mut [u16; 8] = match (&mut dst[i..i + 8]).try_into() {
             Ok(v) => v,
             Err(_) => unreachable!(),
