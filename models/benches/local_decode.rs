@@ -26,8 +26,10 @@
 //!
 //! The prompts are fixed token ids, `3 + (i * 2654435761 mod 2^32) mod (vocab - 3)`, so that
 //! llama.cpp gets exactly the same tokens without depending on either engine's tokenizer; the
-//! prefill/decode prompt uses i = 0.., the turn-N conversation i = 100000.. . Threads: candle
-//! uses rayon's pool (all cores, or RAYON_NUM_THREADS).
+//! prefill/decode prompt uses i = 0.., the turn-N conversation i = 100000.. . The engine is the
+//! one `agent` picks (native on the CPU when it runs the file); `AGENT_LOCAL_ENGINE=candle|native`
+//! forces one. Threads: the native engine uses one per physical core (AGENT_LOCAL_THREADS=N),
+//! candle rayon's pool (all cores, or RAYON_NUM_THREADS).
 
 #![allow(clippy::print_stdout)]
 
@@ -36,7 +38,7 @@ use std::io::Write;
 use std::ops::ControlFlow;
 use std::time::Instant;
 
-use agent_models::local::{GenerationConfig, LocalModel};
+use agent_models::local::{EngineKind, GenerationConfig, LocalModel};
 use candle_core::Device;
 
 type BenchResult<T> = std::result::Result<T, Box<dyn Error>>;
@@ -123,17 +125,21 @@ fn main() -> BenchResult<()> {
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let threads = std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| {
-        std::thread::available_parallelism()
-            .map(|n| n.get().to_string())
-            .unwrap_or_else(|_| "?".to_string())
-    });
+    let threads = match model.engine() {
+        EngineKind::Native => model.threads().to_string(),
+        EngineKind::Candle => std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| {
+            std::thread::available_parallelism()
+                .map(|n| n.get().to_string())
+                .unwrap_or_else(|_| "?".to_string())
+        }),
+    };
     eprintln!(
-        "loaded {file_name} ({}, {} layers, dim {}, {:.0} MB) in {load_seconds:.1} s; {threads} threads",
+        "loaded {file_name} ({}, {} layers, dim {}, {:.0} MB) in {load_seconds:.2} s; {} engine, {threads} threads",
         info.weight_type,
         info.block_count,
         info.embedding_length,
-        info.file_size as f64 / 1e6
+        info.file_size as f64 / 1e6,
+        model.engine_description()
     );
 
     let prompt = token_ids(0, prompt_len, vocab);
@@ -249,7 +255,8 @@ fn main() -> BenchResult<()> {
 
     if let Some(json_path) = std::env::var_os("AGENT_BENCH_JSON") {
         let line = serde_json::json!({
-            "engine": "candle",
+            "engine": model.engine().as_str(),
+            "engine_description": model.engine_description(),
             "file": file_name,
             "weight_type": info.weight_type,
             "threads": threads,

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use candle_core::quantized::gguf_file::{Content, Value};
 
+use super::engine::EngineKind;
 use crate::error::{ModelError, Result};
 
 /// The transformer families this backend runs (the `general.architecture` metadata value).
@@ -46,12 +47,13 @@ impl Architecture {
             .find(|architecture| architecture.as_str() == name)
     }
 
-    /// The longest context the candle implementation can run, whatever the file says: candle's
-    /// llama precomputes its rotary table for 4096 positions.
-    pub(crate) fn engine_context_limit(self) -> Option<u32> {
-        match self {
-            Architecture::Llama => Some(4096),
-            Architecture::Qwen2 | Architecture::Qwen3 => None,
+    /// The longest context `engine` can run, whatever the file says: candle's llama
+    /// precomputes its rotary table for 4096 positions; the native engine has no limit of its
+    /// own.
+    pub(crate) fn engine_context_limit(self, engine: EngineKind) -> Option<u32> {
+        match (engine, self) {
+            (EngineKind::Candle, Architecture::Llama) => Some(4096),
+            _ => None,
         }
     }
 }
@@ -146,12 +148,20 @@ impl GgufFile {
         })
     }
 
-    /// Reads the header fields of [`ModelInfo`].
+    /// Reads the header fields of [`ModelInfo`] for the engine the CPU would run the file with.
     pub fn info(&self) -> Result<ModelInfo> {
+        let architecture = self.architecture()?;
+        let engine = EngineKind::choose(self, architecture, &candle_core::Device::Cpu, None)
+            .unwrap_or(EngineKind::Candle);
+        self.info_for(engine)
+    }
+
+    /// Reads the header fields of [`ModelInfo`] as `engine` runs the file.
+    pub fn info_for(&self, engine: EngineKind) -> Result<ModelInfo> {
         let architecture = self.architecture()?;
         let arch = architecture.as_str();
         let trained_context_length = self.u32(&format!("{arch}.context_length"))?;
-        let max_context_length = match architecture.engine_context_limit() {
+        let max_context_length = match architecture.engine_context_limit(engine) {
             Some(limit) => trained_context_length.min(limit),
             None => trained_context_length,
         };
@@ -165,16 +175,28 @@ impl GgufFile {
             max_context_length,
             block_count,
             embedding_length,
-            kv_bytes_per_token: self.kv_bytes_per_token(arch, block_count, embedding_length),
+            kv_bytes_per_token: self.kv_bytes_per_token(
+                arch,
+                block_count,
+                embedding_length,
+                engine,
+            ),
             weight_type: self.dominant_weight_type(),
             file_size: self.file_size,
-            notes: self.engine_notes(arch),
+            notes: self.engine_notes(arch, engine),
         })
     }
 
     /// Bytes cached per token: keys and values of every layer, `head_count_kv` heads of
-    /// `key_length` (else `embedding_length / head_count`) f32 values each.
-    fn kv_bytes_per_token(&self, arch: &str, layers: u32, embedding: u32) -> Option<u64> {
+    /// `key_length` (else `embedding_length / head_count`) values each, f16 in the native
+    /// engine, f32 in candle.
+    fn kv_bytes_per_token(
+        &self,
+        arch: &str,
+        layers: u32,
+        embedding: u32,
+        engine: EngineKind,
+    ) -> Option<u64> {
         let heads = self
             .optional_u32(&format!("{arch}.attention.head_count"))
             .ok()
@@ -192,7 +214,10 @@ impl GgufFile {
             layers,
             kv_heads,
             head_dim,
-            crate::fit::F32_BYTES,
+            match engine {
+                EngineKind::Native => crate::fit::F16_BYTES,
+                EngineKind::Candle => crate::fit::F32_BYTES,
+            },
         ))
     }
 
@@ -329,10 +354,12 @@ impl GgufFile {
         Ok(())
     }
 
-    /// Features of the file that candle's implementation does not apply.
-    fn engine_notes(&self, arch: &str) -> Vec<String> {
+    /// Features of the file that `engine` does not apply.
+    fn engine_notes(&self, arch: &str, engine: EngineKind) -> Vec<String> {
         let mut notes = Vec::new();
-        if self.content.tensor_infos.contains_key("rope_freqs.weight") {
+        if engine == EngineKind::Candle
+            && self.content.tensor_infos.contains_key("rope_freqs.weight")
+        {
             notes.push(
                 "the rope frequency factors (rope_freqs.weight, Llama 3.1+ rope scaling) are ignored: \
                  answers may differ from llama.cpp's, most on long prompts"
@@ -341,6 +368,7 @@ impl GgufFile {
         }
         if let Some(kind) = self.optional_string(&format!("{arch}.rope.scaling.type"))
             && kind != "none"
+            && !(engine == EngineKind::Native && kind == "linear")
         {
             notes.push(format!(
                 "rope scaling `{kind}` is ignored: keep prompts within the trained context"

@@ -1,9 +1,9 @@
-//! In-process inference of GGUF models with candle: the `local` chat backend.
+//! In-process inference of GGUF models: the `local` chat backend.
 //!
 //! A request's model is a `.gguf` path (or an Ollama model name, see [`ollama_blobs`]). The file
 //! is opened and checked ([`gguf`]), its tokenizer rebuilt from metadata ([`tokenizer`]), its
-//! chat template compiled ([`template`]) and its weights loaded into candle's quantized
-//! transformer ([`engine`]). A [`LocalModel`] keeps the KV cache of one conversation and runs
+//! chat template compiled ([`template`]) and its weights loaded into the native CPU engine
+//! (`native`: memory-mapped, SIMD kernels) or candle's quantized transformer ([`engine`]). A [`LocalModel`] keeps the KV cache of one conversation and runs
 //! the generation loop ([`session`]) with [`sampler`] and [`decode`]; [`LocalBackend`] puts that
 //! on a thread behind the streaming [`ChatBackend`](crate::ChatBackend) API.
 
@@ -20,10 +20,13 @@ pub mod template;
 pub mod tokenizer;
 
 #[cfg(test)]
+mod smollm2_tests;
+#[cfg(test)]
 mod tests;
 
 pub use backend::{LocalBackend, resolve_model_path};
 pub use device::{DevicePreference, SelectedDevice, select_device};
+pub use engine::{ENGINE_ENV, EngineKind};
 pub use gguf::{Architecture, ModelInfo};
 pub use ollama_blobs::{OllamaName, list_ollama_models, resolve_ollama_model};
 pub use sampler::SamplerConfig;

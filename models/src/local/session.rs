@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use candle_core::Device;
 
 use super::decode::{StopMatcher, Utf8Buffer};
-use super::engine::Engine;
+use super::engine::{Engine, EngineKind};
 use super::gguf::{GgufFile, ModelInfo};
 use super::sampler::{Sampler, SamplerConfig};
 use super::template::ChatTemplate;
@@ -104,10 +104,22 @@ pub struct LocalModel {
 }
 
 impl LocalModel {
-    /// Loads the GGUF file at `path` onto `device`: header, tokenizer, template, weights.
+    /// Loads the GGUF file at `path` onto `device`: header, tokenizer, template, weights. The
+    /// engine is the native one on the CPU when it runs the file (see [`EngineKind::choose`]).
     pub fn load(path: impl AsRef<Path>, device: &Device) -> Result<Self> {
+        Self::load_with_engine(path, device, None)
+    }
+
+    /// [`LocalModel::load`] with the engine chosen by the caller (`None`: as `load` chooses).
+    pub fn load_with_engine(
+        path: impl AsRef<Path>,
+        device: &Device,
+        engine: Option<EngineKind>,
+    ) -> Result<Self> {
         let gguf = GgufFile::open(path.as_ref())?;
-        let info = gguf.info()?;
+        let architecture = gguf.architecture()?;
+        let engine_kind = EngineKind::choose(&gguf, architecture, device, engine)?;
+        let info = gguf.info_for(engine_kind)?;
         let tokenizer = GgufTokenizer::from_gguf(&gguf)?;
         let token_text = |id: Option<u32>| {
             id.and_then(|id| tokenizer.token_text(id))
@@ -128,7 +140,7 @@ impl LocalModel {
             .get("token_embd.weight")
             .and_then(|tensor| tensor.shape.dims().first().copied())
             .ok_or_else(|| gguf.error("tensor `token_embd.weight` is missing"))?;
-        let engine = Engine::load(gguf, info.architecture, device)?;
+        let engine = Engine::load(gguf, info.architecture, device, engine_kind)?;
         Ok(Self {
             info,
             device: device.clone(),
@@ -153,6 +165,21 @@ impl LocalModel {
 
     pub fn device(&self) -> &Device {
         &self.device
+    }
+
+    /// The implementation running the model.
+    pub fn engine(&self) -> EngineKind {
+        self.engine.kind()
+    }
+
+    /// The engine for logs and benchmarks: `native (avx2+fma)`, `candle`.
+    pub fn engine_description(&self) -> String {
+        self.engine.description()
+    }
+
+    /// Threads the native engine computes with (1 for candle, whose pool is rayon's).
+    pub fn threads(&self) -> usize {
+        self.engine.threads()
     }
 
     pub fn tokenizer(&self) -> &GgufTokenizer {
