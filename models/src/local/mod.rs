@@ -34,11 +34,14 @@ pub use session::{DEFAULT_CONTEXT_CAP, FinishReason, Generation, GenerationConfi
 pub use template::ChatTemplate;
 pub use tokenizer::{GgufTokenizer, PreTokenizer, TokenType};
 
-/// The inference engine [`LocalModel::load`] runs models with on this build (`candle`; the
-/// native engine, once built in, is chosen here from `AGENT_LOCAL_ENGINE`). Benchmarks and
-/// `agent models bench` label their results with it.
+/// The inference engine [`LocalModel::load`] runs a CPU model with: the one
+/// `AGENT_LOCAL_ENGINE` forces, else `native` (candle runs what native cannot: GPU devices and
+/// weight types without a native kernel). `agent models bench` labels its results with it.
 pub fn engine_name() -> &'static str {
-    "candle"
+    match engine::EngineKind::forced() {
+        Ok(Some(kind)) => kind.as_str(),
+        _ => engine::EngineKind::Native.as_str(),
+    }
 }
 
 /// Reads a GGUF's header (architecture, context, weight type, size) without loading the weights.

@@ -157,10 +157,10 @@ impl LocalModel {
         &self.info
     }
 
-    /// The inference engine that runs this model, as benchmark results and `agent models bench`
-    /// label it (`candle`; an engine selected by `AGENT_LOCAL_ENGINE` returns its own name).
+    /// The inference engine that runs this model (`native` or `candle`), as benchmark results
+    /// label it.
     pub fn engine_name(&self) -> &'static str {
-        super::engine_name()
+        self.engine().as_str()
     }
 
     pub fn device(&self) -> &Device {

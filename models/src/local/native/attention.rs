@@ -53,11 +53,6 @@ impl KvCache {
         self.capacity = capacity;
     }
 
-    /// Bytes held now.
-    pub fn bytes(&self) -> usize {
-        2 * self.keys.len() * self.capacity * self.kv_dim * std::mem::size_of::<u16>()
-    }
-
     /// Stores the keys and values of `k.len() / kv_dim` tokens from `position` on (f32 rows,
     /// converted to f16). The caller reserved the room.
     pub fn write(&mut self, layer: usize, position: usize, k: &[f32], v: &[f32]) -> Result<()> {

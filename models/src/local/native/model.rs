@@ -130,10 +130,6 @@ impl NativeModel {
         Ok(model)
     }
 
-    pub fn hyper_params(&self) -> &HyperParams {
-        &self.hp
-    }
-
     pub fn threads(&self) -> usize {
         self.pool.threads()
     }
@@ -145,11 +141,6 @@ impl NativeModel {
 
     /// Empties the KV cache (its memory stays for the next conversation).
     pub fn clear_cache(&mut self) {}
-
-    /// Bytes of the KV cache now.
-    pub fn cache_bytes(&self) -> usize {
-        self.cache.bytes()
-    }
 
     /// Runs `tokens` at positions `position..` and returns the logits after the last one.
     pub fn forward(&mut self, tokens: &[u32], position: usize) -> Result<Vec<f32>> {
