@@ -125,58 +125,33 @@ fn smollm2_runs_a_real_task_to_a_clean_end() {
         took.as_secs_f64()
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
-    // 0 succeeded, 1 failed (documented); success is not expected from a 135M model.
-    let code = output.status.code();
-    assert!(matches!(code, Some(0 | 1)), "exit {code:?}: {stderr}");
-
-    let tasks = home.json(&["task", "list", "--json"]);
-    let id = tasks[0]["id"]
-        .as_str()
-        .expect("the task is recorded")
-        .to_string();
-    let shown = home.json(&["task", "show", &id, "--json"]);
-    let status = shown["status"].as_str().unwrap_or_default();
+    // SmolLM2-135M writes no well-formed tool call in either format when the one-time check asks
+    // it to, so the task ends at once with a usage error that says why and what to do — never a
+    // hang at the context's end. (What a model that can call tools gets back for its malformed
+    // calls is tested with the scripted model.)
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
-        ["succeeded", "failed"].contains(&status),
-        "a final status: {shown}"
+        stderr.contains("cannot call tools, so it cannot run tasks"),
+        "{stderr}"
     );
-    if status == "failed" {
-        let reason = shown["error"].as_str().unwrap_or_default();
-        assert!(!reason.trim().is_empty(), "a failed task says why: {shown}");
-    }
+    assert!(stderr.contains("hint: "), "{stderr}");
 
-    // Whatever the model did wrong was said back to it, not dropped: a refused or failed tool
-    // call, an unusable call, a cut or repeating reply.
-    let logs = home.ok(&["task", "logs", &id, "--json"]);
-    let events: Vec<serde_json::Value> = logs
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .collect();
-    let told = events.iter().any(|e| {
-        let kind = e["type"]
-            .as_str()
-            .or(e["event"]["type"].as_str())
-            .unwrap_or("");
-        let text = e.to_string();
-        (kind == "tool_call_end" && text.contains("\"ok\":false"))
-            || text.contains("could not be used")
-            || text.contains("\"reason\":\"repetition\"")
-            || text.contains("\"reason\":\"length\"")
-    });
-    let calls = events
-        .iter()
-        .filter(|e| e.to_string().contains("tool_call_end"))
-        .count();
+    // The verdict is kept: a second task does not ask the model again, and ends the same way.
+    let again = home
+        .agent()
+        .current_dir(&repo)
+        .args(["task", "run", "Fix add.", "--model", model.to_str().unwrap()])
+        .timeout(Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let again_stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(2), "{again_stderr}");
     assert!(
-        told || (status == "succeeded" && calls > 0),
-        "the model's mistakes went back to it:\n{logs}"
+        !again_stderr.contains("checking how"),
+        "the check ran twice: {again_stderr}"
     );
-    let deltas = events
-        .iter()
-        .filter(|e| e.to_string().contains("\"model_delta\""))
-        .count();
-    eprintln!(
-        "{} events, {deltas} model_delta rows, {calls} tool calls",
-        events.len()
+    assert!(
+        again_stderr.contains("cannot call tools"),
+        "{again_stderr}"
     );
 }
