@@ -140,7 +140,13 @@ fn smollm2_runs_a_real_task_to_a_clean_end() {
     let again = home
         .agent()
         .current_dir(&repo)
-        .args(["task", "run", "Fix add.", "--model", model.to_str().unwrap()])
+        .args([
+            "task",
+            "run",
+            "Fix add.",
+            "--model",
+            model.to_str().unwrap(),
+        ])
         .timeout(Duration::from_secs(300))
         .output()
         .unwrap();
@@ -150,8 +156,5 @@ fn smollm2_runs_a_real_task_to_a_clean_end() {
         !again_stderr.contains("checking how"),
         "the check ran twice: {again_stderr}"
     );
-    assert!(
-        again_stderr.contains("cannot call tools"),
-        "{again_stderr}"
-    );
+    assert!(again_stderr.contains("cannot call tools"), "{again_stderr}");
 }
