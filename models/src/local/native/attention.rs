@@ -12,6 +12,10 @@ const TOKENS_PER_TASK: usize = 16;
 /// (its one-row kernel: the query rounded to f16, an online softmax, values accumulated in f16);
 /// larger batches as its tiled kernel does (f32 throughout), which a plain softmax matches.
 const ONE_ROW_BELOW: usize = 64;
+/// Beyond this many positions the one-row path's per-position f16 rounding (scalar) costs more
+/// than matching llama.cpp's last bit is worth: queries then take the SIMD f32 path, so decode
+/// holds its speed at 2k–4k tokens of context.
+const ONE_ROW_MAX_POSITIONS: usize = 512;
 /// The widest head the one-row path takes.
 pub(crate) const MAX_HEAD_DIM: usize = 512;
 /// Positions the cache holds at least once anything is cached.
@@ -134,7 +138,8 @@ pub(crate) fn attention(
     let task_len = shape.task_len();
     let tasks = shape.heads * blocks;
     let scale = 1.0 / (head_dim as f32).sqrt();
-    let one_row = shape.tokens < ONE_ROW_BELOW;
+    let one_row =
+        shape.tokens < ONE_ROW_BELOW && shape.start + shape.tokens <= ONE_ROW_MAX_POSITIONS;
     let work = work
         .get_mut(..tasks * task_len)
         .ok_or_else(|| ModelError::Inference("attention work area too small".to_string()))?;

@@ -121,3 +121,31 @@ fn token_ids_outside_the_vocabulary_are_an_error() {
             .all(|v| v.is_finite())
     );
 }
+
+/// Decoding one token past 512 positions of context (the SIMD path) gives the logits a fresh
+/// batched prefill of the same tokens gives.
+#[test]
+#[allow(clippy::unwrap_used)]
+fn a_token_decoded_at_long_context_matches_a_batched_prefill() {
+    let path = fixture("tiny-llama-f32.gguf");
+    let tokens: Vec<u32> = (0..700u32).map(|i| 3 + (i * 37) % 600).collect();
+    let mut stepped = load_native(&path).unwrap();
+    stepped.logits_after(&tokens[..699]).unwrap();
+    assert_eq!(stepped.cached_tokens().len(), 699);
+    let decoded = stepped.logits_after(&tokens).unwrap();
+    let mut fresh = load_native(&path).unwrap();
+    let prefilled = fresh.logits_after(&tokens).unwrap();
+    assert_eq!(decoded.len(), prefilled.len());
+    let worst = decoded
+        .iter()
+        .zip(&prefilled)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0f32, f32::max);
+    assert!(worst < 1e-2, "largest logit difference {worst}");
+    let argmax = |logits: &[f32]| {
+        (0..logits.len())
+            .max_by(|&a, &b| logits[a].total_cmp(&logits[b]))
+            .unwrap()
+    };
+    assert_eq!(argmax(&decoded), argmax(&prefilled));
+}
