@@ -98,24 +98,10 @@ pub(crate) fn softmax(scores: &mut [f32]) {
     }
 }
 
-/// An f16 (as bits) to f32, exactly.
+/// An f16 (as bits) to f32, exactly (the `half` crate's conversion, F16C where present).
+#[inline]
 pub(crate) fn f16_to_f32(bits: u16) -> f32 {
-    let sign = u32::from(bits & 0x8000) << 16;
-    let exponent = u32::from((bits >> 10) & 0x1f);
-    let mantissa = u32::from(bits & 0x3ff);
-    let magnitude = match (exponent, mantissa) {
-        (0, 0) => 0,
-        (0, _) => {
-            // Subnormal: normalise the mantissa.
-            let shift = mantissa.leading_zeros() - 21;
-            let mantissa = (mantissa << shift) & 0x3ff;
-            ((127 - 15 + 1 - shift) << 23) | (mantissa << 13)
-        }
-        (0x1f, 0) => 0x7f80_0000,
-        (0x1f, _) => 0x7fc0_0000,
-        _ => ((exponent + 127 - 15) << 23) | (mantissa << 13),
-    };
-    f32::from_bits(sign | magnitude)
+    half::f16::from_bits(bits).to_f32()
 }
 
 #[cfg(test)]
