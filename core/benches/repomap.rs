@@ -1,6 +1,8 @@
 //! Repo map benchmark: indexes a tree of real source files (by default 10,000 files of the
 //! crates under `~/.cargo/registry/src`), then times a re-index with nothing changed, a
-//! re-index after one file changed, and the map for a prompt, printing a Markdown table.
+//! re-index after one file changed, the map for a prompt (the process keeping its ranking graph
+//! from one prompt to the next) and the first map after a file changed (the graph made again),
+//! printing a Markdown table.
 //!
 //! `cargo bench -p agent-core --bench repomap`. Environment variables:
 //!
@@ -128,6 +130,16 @@ fn main() -> BenchResult<()> {
         repomap::build(&mut store, &tree, repomap::DEFAULT_TOKENS, task)?;
         Ok(())
     })?;
+    // The first map after an edit: the ranking graph a process keeps is made again.
+    let after_change = time_runs(runs.div_ceil(2), || {
+        generation += 1;
+        let mut content = original.clone();
+        content.extend_from_slice(format!("\nfn bench_change_{generation}() {{}}\n").as_bytes());
+        std::fs::write(&victim, content)?;
+        let map = repomap::build(&mut store, &tree, repomap::DEFAULT_TOKENS, task)?;
+        assert_eq!(map.index.parsed, 1, "{:?}", map.index);
+        Ok(())
+    })?;
 
     println!("| step | runs | p50 ms | max ms |");
     println!("| --- | --- | --- | --- |");
@@ -139,6 +151,10 @@ fn main() -> BenchResult<()> {
     row("re-index, one file changed", &one_changed);
     row("map for a prompt (rank + fit, index current)", &render);
     row("map for a prompt (re-index + rank + fit)", &prompt);
+    row(
+        "first map after one file changed (re-index + graph + rank + fit)",
+        &after_change,
+    );
     println!(
         "\nmap: {} tokens, {} definitions in {} files (budget {})",
         shown.0,

@@ -63,12 +63,31 @@ struct Changed {
 /// Brings the map of `root` (an absolute, canonical directory) up to date in `store`.
 pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
     let key = root_key(root);
-    let cached = store.map_file_stats(&key)?;
     let now = now_ns();
     // In a git work tree, git's index is the stat cache; elsewhere the tree is walked.
-    let (found, dirs, index_blobs, truncated) = match gitlist::list(root, &cached, now) {
-        Some(listing) => {
+    let git = gitlist::open(root);
+    let stamp = git.as_ref().and_then(|tree| tree.stamp.clone());
+    // While git's index is the one last listed, the rows it vouched for are its records: only
+    // the others are read.
+    let mut partial = stamp.is_some() && store.map_git_index(&key)? == stamp;
+    let mut cached = if partial {
+        store.map_unvouched_file_stats(&key)?
+    } else {
+        store.map_file_stats(&key)?
+    };
+    let mut trust_listing = true;
+    let (found, dirs, index_blobs, truncated) = match &git {
+        Some(tree) => {
+            let listing = gitlist::list(tree, root, &cached, now);
             let truncated = listing.found.len() > MAX_FILES;
+            if partial && (listing.missing || truncated) {
+                // A file git vouched for before is gone (or cut): its row must be compared.
+                cached = store.map_file_stats(&key)?;
+                partial = false;
+            }
+            // A vouched file that went may come back unchanged: the run after this one reads
+            // every row again.
+            trust_listing = !(listing.missing || truncated);
             let mut found = listing.found;
             found.truncate(MAX_FILES);
             (found, listing.dirs, listing.index_blobs, truncated)
@@ -84,7 +103,22 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
         truncated,
         ..IndexReport::default()
     };
-    let mut seen = HashSet::with_capacity(found.len() + dirs.len());
+    // Rows of files and directories no longer listed (`found` is sorted by path).
+    let listed_dirs: HashSet<&str> = dirs.iter().map(|(key, _)| key.as_str()).collect();
+    let removed: Vec<String> = cached
+        .keys()
+        .filter(|path| {
+            if path.ends_with('/') {
+                !listed_dirs.contains(path.as_str())
+            } else {
+                found
+                    .binary_search_by(|(file, _)| file.path.as_str().cmp(path))
+                    .is_err()
+            }
+        })
+        .cloned()
+        .collect();
+    drop(listed_dirs);
     let mut changed = Vec::new();
     for (dir, mtime_ns) in dirs {
         let stat = MapFileStat {
@@ -92,8 +126,8 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
             mtime_ns,
             blob: String::new(),
             lang: gitlist::DIR_LANG.to_owned(),
+            vouched: false,
         };
-        seen.insert(dir.clone());
         if cached.get(&dir) != Some(&stat) {
             changed.push(Changed {
                 path: dir,
@@ -104,14 +138,18 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
         }
     }
     for (file, git_blob) in found {
-        seen.insert(file.path.clone());
         if let Some(blob) = git_blob {
-            // Git vouches for the content: nothing to read unless the store lacks the blob.
+            // Git vouches for the content: nothing to read unless the store lacks the blob. A
+            // row not read is one git vouched for under this same index: its record.
+            if partial && !cached.contains_key(&file.path) {
+                continue;
+            }
             let stat = MapFileStat {
                 size: file.size,
                 mtime_ns: file.mtime_ns,
-                blob,
+                blob: blob.to_string(),
                 lang: file.lang.key(),
+                vouched: true,
             };
             if cached.get(&file.path) != Some(&stat) {
                 changed.push(Changed {
@@ -144,6 +182,7 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
             mtime_ns: file.mtime_ns,
             blob: oid.to_string(),
             lang: file.lang.key(),
+            vouched: false,
         };
         if cached.get(&file.path) == Some(&stat) {
             continue;
@@ -175,7 +214,9 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
                 };
                 report.hashed += 1;
                 if let Ok(oid) = Oid::hash_object(ObjectType::Blob, &content) {
-                    file.stat.blob = oid.to_string();
+                    let blob = oid.to_string();
+                    file.stat.vouched &= blob == file.stat.blob;
+                    file.stat.blob = blob;
                 }
                 content
             }
@@ -187,11 +228,6 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
     }
     report.parsed = to_parse.len();
     let new_blobs = parse_all(to_parse);
-    let removed: Vec<String> = cached
-        .keys()
-        .filter(|path| !seen.contains(*path))
-        .cloned()
-        .collect();
     report.removed = removed.iter().filter(|path| !path.ends_with('/')).count();
     // Blobs this root stopped using: deleted below if no other root has them.
     let mut stale: Vec<(String, String)> = changed
@@ -207,7 +243,7 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
         .map(|stat| (stat.blob.clone(), stat.lang.clone()))
         .collect();
     // Content git's index still names (an edit not staged yet) is kept for the checkouts of it.
-    stale.retain(|(blob, _)| !index_blobs.contains(blob));
+    stale.retain(|(blob, _)| !Oid::from_str(blob).is_ok_and(|oid| index_blobs.contains(&oid)));
     stale.sort();
     stale.dedup();
     let update = MapUpdate {
@@ -217,6 +253,7 @@ pub fn index(store: &mut Store, root: &Path) -> Result<IndexReport> {
             .map(|file| (file.path, file.stat))
             .collect(),
         removed,
+        git_index: stamp.filter(|_| trust_listing),
     };
     store.map_update(&key, &update)?;
     purge(store, &key, &stale, &mut report)?;

@@ -4,8 +4,10 @@
 //! `tags.rs` reads definitions and references with tree-sitter tags queries (`lang.rs`: Rust,
 //! Python, JavaScript, TypeScript/TSX, Go); `index.rs` keeps them in the store per git blob id,
 //! parsing only content it has never seen; `rank.rs` ranks definitions PageRank-style over the
-//! graph of which file references which file's names, biased towards what the task mentions;
-//! `fit.rs` renders the best of them within a token budget.
+//! graph of which file references which file's names (`walk.rs`: the walk over each file's
+//! strongest edges), biased towards what the task mentions; `fit.rs` renders the best of them
+//! within a token budget. The graph of the root last mapped is kept in the process while the
+//! root's files are unchanged.
 
 mod fit;
 mod gitlist;
@@ -13,12 +15,14 @@ mod index;
 mod lang;
 mod rank;
 mod tags;
+mod walk;
 
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -28,7 +32,7 @@ pub use lang::Lang;
 
 use crate::error::Result;
 use crate::store::{MapDefinition, Store};
-use rank::{FileSymbols, Focus};
+use rank::{FileSymbols, Focus, RankGraph};
 
 /// The map's budget when nothing else is configured, in estimated tokens.
 pub const DEFAULT_TOKENS: u32 = 1_024;
@@ -119,7 +123,51 @@ pub fn refresh(store: &mut Store, root: &Path) -> Result<IndexReport> {
 /// The map of an index already up to date.
 pub fn render(store: &Store, root: &Path, budget: u32, task: &str) -> Result<RepoMap> {
     let key = index::root_key(root);
-    let stored = store.map_files_tags(&key)?;
+    let loaded = loaded_graph(store, &key)?;
+    let paths: Vec<&str> = loaded.graph.paths().iter().map(String::as_str).collect();
+    let focus = focus_of(task, &paths);
+    let ranked = loaded.graph.rank(&focus, fit::candidates(budget));
+    let fitted = fit::fit(&ranked, &paths, budget, |file| {
+        let (blob, lang) = &loaded.blobs[file];
+        store.map_definitions(blob, lang)
+    })?;
+    Ok(RepoMap {
+        tokens: agent_models::estimate_tokens(&fitted.text),
+        text: fitted.text,
+        budget,
+        definitions: fitted.definitions,
+        files_shown: fitted.files,
+        ..RepoMap::default()
+    })
+}
+
+/// A root's ranking graph and each file's (blob, lang), as of one generation of its files.
+struct LoadedGraph {
+    root: String,
+    generation: Option<String>,
+    graph: RankGraph,
+    blobs: Vec<(String, String)>,
+}
+
+/// The graph of the root last mapped in this process: a long-lived one (a chat, `agent serve`)
+/// ranks each prompt without loading and resolving every name again while the root's files are
+/// the same generation.
+static LAST_GRAPH: Mutex<Option<Arc<LoadedGraph>>> = Mutex::new(None);
+
+/// The ranking graph of `key`'s files: the one kept from the last map while it is current,
+/// else loaded from the store (and kept).
+fn loaded_graph(store: &Store, key: &str) -> Result<Arc<LoadedGraph>> {
+    // Read before the files: a graph built from newer files is only ever labelled older.
+    let generation = store.map_generation(key)?;
+    if generation.is_some()
+        && let Ok(last) = LAST_GRAPH.lock()
+        && let Some(last) = last.as_ref()
+        && last.root == key
+        && last.generation == generation
+    {
+        return Ok(Arc::clone(last));
+    }
+    let stored = store.map_files_tags(key)?;
     let files: Vec<FileSymbols<'_>> = stored
         .iter()
         .map(|file| FileSymbols {
@@ -139,21 +187,23 @@ pub fn render(store: &Store, root: &Path, budget: u32, task: &str) -> Result<Rep
                 .collect(),
         })
         .collect();
-    let paths: Vec<&str> = files.iter().map(|file| file.path).collect();
-    let focus = focus_of(task, &paths);
-    let ranked = rank::rank(&files, &focus, fit::candidates(budget));
-    let fitted = fit::fit(&ranked, &paths, budget, |file| {
-        let stored = &stored[file];
-        store.map_definitions(&stored.blob, &stored.lang)
-    })?;
-    Ok(RepoMap {
-        tokens: agent_models::estimate_tokens(&fitted.text),
-        text: fitted.text,
-        budget,
-        definitions: fitted.definitions,
-        files_shown: fitted.files,
-        ..RepoMap::default()
-    })
+    let graph = RankGraph::new(&files);
+    drop(files);
+    let loaded = Arc::new(LoadedGraph {
+        root: key.to_owned(),
+        blobs: stored
+            .into_iter()
+            .map(|file| (file.blob, file.lang))
+            .collect(),
+        generation,
+        graph,
+    });
+    if loaded.generation.is_some()
+        && let Ok(mut last) = LAST_GRAPH.lock()
+    {
+        *last = Some(Arc::clone(&loaded));
+    }
+    Ok(loaded)
 }
 
 /// Where `name` is defined under `root` (index brought up to date first): (path, definition),

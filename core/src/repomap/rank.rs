@@ -2,11 +2,16 @@
 //! that references a name points at the files defining it, PageRank over it (biased towards the
 //! files and names the task mentions), then each file's rank shared out along its edges to the
 //! definitions it uses.
+//!
+//! [`RankGraph`] is the part no task changes (names interned, references resolved to the
+//! definitions they may mean, weighted): built once per set of blobs, it ranks for each task's
+//! focus without looking at a name again.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::tags::WEAK_PREFIX;
+use super::walk::{self, MAX_FILE_EDGES};
 
 /// One file as ranking sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,120 +44,319 @@ pub struct RankedDef<'a> {
 const WEAK_WEIGHT: f64 = 0.1;
 /// A name defined in more files than this gives no edges.
 const MAX_DEFINERS: usize = 32;
-/// Damping of the random walk.
-const DAMPING: f64 = 0.85;
-/// Iterations at most; the walk usually settles well before.
-const ITERATIONS: usize = 40;
-/// Stop once the ranks move less than this in total.
-const TOLERANCE: f64 = 1e-6;
+/// How much more a reference to a name the task mentions counts.
+const FOCUS_WEIGHT: f64 = 10.0;
 
-/// The `limit` best definitions of `files`, best first (ties by path, then name).
-pub fn rank<'a>(files: &[FileSymbols<'a>], focus: &Focus, limit: usize) -> Vec<RankedDef<'a>> {
-    let count = files.len();
-    if count == 0 {
-        return Vec::new();
-    }
-    // Every definition gets a slot; a defined name, interned, lists its (file, slot)s.
-    let mut ids: FastMap<&str, u32> = FastMap::default();
-    let mut definers: Vec<Vec<(u32, u32)>> = Vec::new();
-    let mut slots: Vec<(u32, &'a str)> = Vec::new();
-    for (index, file) in files.iter().enumerate() {
-        for name in &file.defs {
-            let next = u32::try_from(definers.len()).unwrap_or(u32::MAX);
-            let id = *ids.entry(name).or_insert(next);
-            if id == next {
-                definers.push(Vec::new());
-            }
-            let slot = u32::try_from(slots.len()).unwrap_or(u32::MAX);
-            slots.push((index as u32, name));
-            definers[id as usize].push((index as u32, slot));
-        }
-    }
-    // Edges: referencing file → the slot of a definition it uses, weighted. Built file by file,
-    // so they are ordered by the referencing file.
-    let mut edges: Vec<(u32, u32, f64)> = Vec::new();
-    let mut out_weight = vec![0.0_f64; count];
-    for (from, file) in files.iter().enumerate() {
-        for (name, uses) in &file.refs {
-            let (name, strength) = match name.strip_prefix(WEAK_PREFIX) {
-                Some(name) => (name, WEAK_WEIGHT),
-                None => (*name, 1.0),
-            };
-            let Some(&id) = ids.get(name) else {
-                continue;
-            };
-            let targets = &definers[id as usize];
-            // `new`, `fmt`, `from`: defined everywhere, they say nothing about which file is
-            // meant, and their edges would grow with the square of the tree.
-            if targets.len() > MAX_DEFINERS {
-                continue;
-            }
-            let weight = strength
-                * name_weight(name, targets.len(), focus, strength < 1.0)
-                * f64::from(*uses).sqrt();
-            for &(to, slot) in targets {
-                if to as usize == from {
-                    continue;
-                }
-                edges.push((from as u32, slot, weight));
-                out_weight[from] += weight;
-            }
-        }
-    }
-    // Each edge's share of its file's rank.
-    for edge in &mut edges {
-        edge.2 /= out_weight[edge.0 as usize];
-    }
-    let mentioned = mentioned(files, focus);
-    let personal = personalization(&mentioned);
-    let ranks = pagerank(&edges, &slots, &out_weight, &personal);
-
-    // A definition's score: the rank flowing to it along edges, plus a little of its own file's
-    // rank (all of it for the names and paths the task mentions), so the unreferenced
-    // definitions of an important file still rank above those of unimportant files.
-    let mut scores: Vec<f64> = slots
-        .iter()
-        .map(|(file, name)| {
-            let named =
-                focus.names.contains(*name) || focus.paths.contains(files[*file as usize].path);
-            let own = if named { 1.0 } else { 0.01 };
-            ranks[*file as usize] * own
-        })
-        .collect();
-    for &(from, slot, share) in &edges {
-        scores[slot as usize] += ranks[from as usize] * share;
-    }
-    let order = |a: &RankedDef<'a>, b: &RankedDef<'a>| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| files[a.file].path.cmp(files[b.file].path))
-            .then_with(|| a.name.cmp(b.name))
-    };
-    let mut ranked: Vec<RankedDef<'a>> = slots
-        .iter()
-        .zip(scores)
-        .map(|((file, name), score)| RankedDef {
-            file: *file as usize,
-            name,
-            score,
-        })
-        .collect();
-    if limit < ranked.len() {
-        ranked.select_nth_unstable_by(limit, order);
-        ranked.truncate(limit);
-    }
-    ranked.sort_by(order);
-    ranked
+/// The files of a root with their definitions and the references between them, weighted as
+/// no task has mentioned anything yet, and the walk's file graph for that case: a task's focus
+/// only re-weights the edges to the names it mentions, and the rows of the files that have some.
+#[derive(Debug, Default)]
+pub struct RankGraph {
+    paths: Vec<String>,
+    /// Each defined name once, and its id.
+    names: Vec<Box<str>>,
+    ids: FastMap<Box<str>, u32>,
+    /// Every definition: (file, name id).
+    slots: Vec<(u32, u32)>,
+    /// (referencing file, definition slot, share of the file's weight), ordered by file.
+    edges: Vec<(u32, u32, f64)>,
+    /// Where each file's edges start in `edges` (one more entry than files).
+    edge_starts: Vec<usize>,
+    /// Each file's summed edge weight.
+    out_weight: Vec<f64>,
+    /// Each name's edges (indexes into `edges`): `name_edges[name_starts[id]..name_starts[id + 1]]`.
+    name_starts: Vec<usize>,
+    name_edges: Vec<u32>,
+    /// The walk's file graph without focus (each file's strongest `keep` edges), and where each
+    /// file's row starts in it.
+    keep: usize,
+    walk: Vec<(u32, u32, f64)>,
+    walk_starts: Vec<usize>,
 }
 
-/// How much a reference to `name` counts: names the task mentions and long, specific names
-/// more (not as methods called on values: `is_empty`, `to_string`); private-looking names and
-/// names defined in many files (`new`, `run`) less.
-fn name_weight(name: &str, definers: usize, focus: &Focus, weak: bool) -> f64 {
-    let mut weight = 1.0;
-    if focus.names.contains(name) {
-        weight *= 10.0;
+impl RankGraph {
+    /// The graph of `files` (index = file number).
+    pub fn new(files: &[FileSymbols<'_>]) -> Self {
+        Self::keeping(files, MAX_FILE_EDGES)
     }
+
+    /// [`RankGraph::new`], the walk following each file's strongest `keep` file → file edges.
+    fn keeping(files: &[FileSymbols<'_>], keep: usize) -> Self {
+        let count = files.len();
+        let mut graph = Self {
+            paths: files.iter().map(|file| file.path.to_owned()).collect(),
+            keep,
+            ..Self::default()
+        };
+        // A defined name, interned, lists its (file, slot)s.
+        let mut definers: Vec<Vec<(u32, u32)>> = Vec::new();
+        for (index, file) in files.iter().enumerate() {
+            for name in &file.defs {
+                let id = match graph.ids.get(*name) {
+                    Some(&id) => id,
+                    None => {
+                        let id = u32::try_from(graph.names.len()).unwrap_or(u32::MAX);
+                        graph.ids.insert((*name).into(), id);
+                        graph.names.push((*name).into());
+                        definers.push(Vec::new());
+                        id
+                    }
+                };
+                let slot = u32::try_from(graph.slots.len()).unwrap_or(u32::MAX);
+                graph.slots.push((index as u32, id));
+                definers[id as usize].push((index as u32, slot));
+            }
+        }
+        // Each name's weight before the task, as a plain reference and as a method call.
+        let weights: Vec<(f64, f64)> = graph
+            .names
+            .iter()
+            .zip(&definers)
+            .map(|(name, targets)| {
+                (
+                    name_weight(name, targets.len(), false),
+                    WEAK_WEIGHT * name_weight(name, targets.len(), true),
+                )
+            })
+            .collect();
+        let mut name_counts = vec![0_usize; graph.names.len() + 1];
+        graph.out_weight = vec![0.0; count];
+        graph.edge_starts.reserve(count + 1);
+        for (from, file) in files.iter().enumerate() {
+            graph.edge_starts.push(graph.edges.len());
+            for (name, uses) in &file.refs {
+                let (name, weak) = match name.strip_prefix(WEAK_PREFIX) {
+                    Some(name) => (name, true),
+                    None => (*name, false),
+                };
+                let Some(&id) = graph.ids.get(name) else {
+                    continue;
+                };
+                let targets = &definers[id as usize];
+                // `new`, `fmt`, `from`: defined everywhere, they say nothing about which file
+                // is meant, and their edges would grow with the square of the tree.
+                if targets.len() > MAX_DEFINERS {
+                    continue;
+                }
+                let (plain, method) = weights[id as usize];
+                let weight = if weak { method } else { plain } * f64::from(*uses).sqrt();
+                for &(to, slot) in targets {
+                    if to as usize != from {
+                        graph.edges.push((from as u32, slot, weight));
+                        graph.out_weight[from] += weight;
+                        name_counts[id as usize] += 1;
+                    }
+                }
+            }
+        }
+        graph.edge_starts.push(graph.edges.len());
+        for edge in &mut graph.edges {
+            edge.2 /= graph.out_weight[edge.0 as usize];
+        }
+        // Each name's edges, for the names a task mentions.
+        let mut start = 0;
+        graph.name_starts = name_counts
+            .iter()
+            .map(|count| {
+                let this = start;
+                start += count;
+                this
+            })
+            .collect();
+        let mut next = graph.name_starts.clone();
+        graph.name_edges = vec![0; graph.edges.len()];
+        for (index, &(_, slot, _)) in graph.edges.iter().enumerate() {
+            let name = graph.slots[slot as usize].1 as usize;
+            graph.name_edges[next[name]] = index as u32;
+            next[name] += 1;
+        }
+        graph.walk = walk::file_graph(
+            graph
+                .edges
+                .iter()
+                .map(|&(from, slot, share)| (from, graph.slots[slot as usize].0, share)),
+            count,
+            keep,
+        );
+        graph.walk_starts = row_starts(&graph.walk, count);
+        graph
+    }
+
+    /// The files' paths, by file number.
+    pub fn paths(&self) -> &[String] {
+        &self.paths
+    }
+
+    /// The `limit` best definitions for `focus`, best first (ties by path, then name).
+    pub fn rank(&self, focus: &Focus, limit: usize) -> Vec<RankedDef<'_>> {
+        self.rank_keeping(focus, limit, self.keep)
+    }
+
+    /// [`RankGraph::rank`], the walk following each file's strongest `keep` file → file edges:
+    /// the kept walk re-weighted where `keep` is the graph's own, else one made anew.
+    fn rank_keeping(&self, focus: &Focus, limit: usize, keep: usize) -> Vec<RankedDef<'_>> {
+        let count = self.paths.len();
+        if count == 0 {
+            return Vec::new();
+        }
+        let mut focused_names: Vec<u32> = focus
+            .names
+            .iter()
+            .filter_map(|name| self.ids.get(name.as_str()).copied())
+            .collect();
+        focused_names.sort_unstable();
+        let mut focused = vec![false; self.names.len()];
+        for &id in &focused_names {
+            focused[id as usize] = true;
+        }
+        let named_path: Vec<bool> = self
+            .paths
+            .iter()
+            .map(|path| focus.paths.contains(path))
+            .collect();
+        // A reference to a name the task mentions counts FOCUS_WEIGHT times: the files with
+        // some have their other edges' shares scaled down by `scale`.
+        let mut extra = vec![0.0_f64; count];
+        for &id in &focused_names {
+            for &edge in self.edges_of(id) {
+                let (from, _, share) = self.edges[edge as usize];
+                extra[from as usize] += (FOCUS_WEIGHT - 1.0) * share;
+            }
+        }
+        let scale: Vec<f64> = extra.iter().map(|extra| 1.0 / (1.0 + extra)).collect();
+        let share = |edge: usize| {
+            let (from, slot, share) = self.edges[edge];
+            let boost = if focused[self.slots[slot as usize].1 as usize] {
+                FOCUS_WEIGHT
+            } else {
+                1.0
+            };
+            share * boost * scale[from as usize]
+        };
+        // The files the task mentions: by path, or as the file defining a name it mentions.
+        let mut mentioned = named_path.clone();
+        for &(file, name) in &self.slots {
+            mentioned[file as usize] |= focused[name as usize];
+        }
+        let personal = personalization(&mentioned);
+        let graph = if keep == self.keep {
+            // The kept walk, with the rows of the files whose shares the focus changed made
+            // again (all in one pass: they are ordered by file).
+            let changed = walk::file_graph(
+                (0..count)
+                    .filter(|&file| extra[file] > 0.0)
+                    .flat_map(|file| self.edge_starts[file]..self.edge_starts[file + 1])
+                    .map(|edge| {
+                        let (from, slot, _) = self.edges[edge];
+                        (from, self.slots[slot as usize].0, share(edge))
+                    }),
+                count,
+                keep,
+            );
+            let mut changed = changed.into_iter().peekable();
+            let mut graph = Vec::with_capacity(self.walk.len());
+            for file in 0..count {
+                if extra[file] > 0.0 {
+                    while let Some(edge) = changed.next_if(|edge| edge.0 as usize == file) {
+                        graph.push(edge);
+                    }
+                } else {
+                    let row = self.walk_starts[file]..self.walk_starts[file + 1];
+                    graph.extend_from_slice(&self.walk[row]);
+                }
+            }
+            graph
+        } else {
+            walk::file_graph(
+                (0..self.edges.len()).map(|edge| {
+                    let (from, slot, _) = self.edges[edge];
+                    (from, self.slots[slot as usize].0, share(edge))
+                }),
+                count,
+                keep,
+            )
+        };
+        let has_edges: Vec<bool> = self.out_weight.iter().map(|weight| *weight > 0.0).collect();
+        let ranks = walk::pagerank(&graph, &has_edges, &personal);
+
+        // A definition's score: the rank flowing to it along edges, plus a little of its own
+        // file's rank (all of it for the names and paths the task mentions), so the
+        // unreferenced definitions of an important file still rank above those of unimportant
+        // files.
+        let mut scores: Vec<f64> = self
+            .slots
+            .iter()
+            .map(|&(file, name)| {
+                let named = focused[name as usize] || named_path[file as usize];
+                let own = if named { 1.0 } else { 0.01 };
+                ranks[file as usize] * own
+            })
+            .collect();
+        for &(from, slot, share) in &self.edges {
+            scores[slot as usize] += ranks[from as usize] * share * scale[from as usize];
+        }
+        for &id in &focused_names {
+            for &edge in self.edges_of(id) {
+                let (from, slot, share) = self.edges[edge as usize];
+                scores[slot as usize] +=
+                    ranks[from as usize] * share * scale[from as usize] * (FOCUS_WEIGHT - 1.0);
+            }
+        }
+        let order = |a: &(f64, u32), b: &(f64, u32)| {
+            let (a_file, a_name) = self.slots[a.1 as usize];
+            let (b_file, b_name) = self.slots[b.1 as usize];
+            b.0.total_cmp(&a.0)
+                .then_with(|| self.paths[a_file as usize].cmp(&self.paths[b_file as usize]))
+                .then_with(|| self.names[a_name as usize].cmp(&self.names[b_name as usize]))
+        };
+        let mut ranked: Vec<(f64, u32)> = scores
+            .into_iter()
+            .enumerate()
+            .map(|(slot, score)| (score, slot as u32))
+            .collect();
+        if limit < ranked.len() {
+            ranked.select_nth_unstable_by(limit, order);
+            ranked.truncate(limit);
+        }
+        ranked.sort_by(order);
+        ranked
+            .into_iter()
+            .map(|(score, slot)| {
+                let (file, name) = self.slots[slot as usize];
+                RankedDef {
+                    file: file as usize,
+                    name: &self.names[name as usize],
+                    score,
+                }
+            })
+            .collect()
+    }
+
+    /// The edges to definitions of name `id`.
+    fn edges_of(&self, id: u32) -> &[u32] {
+        let id = id as usize;
+        &self.name_edges[self.name_starts[id]..self.name_starts[id + 1]]
+    }
+}
+
+/// Where each file's row starts in `graph` (ordered by file), one more entry than files.
+fn row_starts(graph: &[(u32, u32, f64)], count: usize) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(count + 1);
+    let mut index = 0;
+    for file in 0..=count {
+        while index < graph.len() && (graph[index].0 as usize) < file {
+            index += 1;
+        }
+        starts.push(index);
+    }
+    starts
+}
+
+/// How much a reference to `name` counts before any task: long, specific names more (not as
+/// methods called on values: `is_empty`, `to_string`); private-looking names and names defined
+/// in many files (`new`, `run`) less.
+fn name_weight(name: &str, definers: usize, weak: bool) -> f64 {
+    let mut weight = 1.0;
     let specific = !weak
         && name.len() >= 8
         && (name.contains('_') || name.chars().skip(1).any(|c| c.is_ascii_uppercase()));
@@ -166,17 +370,6 @@ fn name_weight(name: &str, definers: usize, focus: &Focus, weak: bool) -> f64 {
         weight *= 0.1;
     }
     weight
-}
-
-/// Which files the task mentions: by path, or as the file defining a name it mentions.
-fn mentioned(files: &[FileSymbols<'_>], focus: &Focus) -> Vec<bool> {
-    files
-        .iter()
-        .map(|file| {
-            focus.paths.contains(file.path)
-                || file.defs.iter().any(|name| focus.names.contains(*name))
-        })
-        .collect()
 }
 
 /// Where the walk restarts: uniform, or mostly the files the task mentions when there are any.
@@ -194,67 +387,53 @@ fn personalization(mentioned: &[bool]) -> Vec<f64> {
         .collect()
 }
 
-/// Power iteration of PageRank with restart vector `personal`: each edge passes its share of
-/// its file's rank to the file of its definition slot; the rank of files without edges
-/// restarts like the rest.
-fn pagerank(
-    edges: &[(u32, u32, f64)],
-    slots: &[(u32, &str)],
-    out_weight: &[f64],
-    personal: &[f64],
-) -> Vec<f64> {
-    let count = personal.len();
-    let mut ranks = personal.to_vec();
-    let mut next = vec![0.0; count];
-    for _ in 0..ITERATIONS {
-        let dangling: f64 = (0..count)
-            .filter(|&index| out_weight[index] <= 0.0)
-            .map(|index| ranks[index])
-            .sum();
-        for (index, value) in next.iter_mut().enumerate() {
-            *value = (1.0 - DAMPING + DAMPING * dangling) * personal[index];
-        }
-        for &(from, slot, share) in edges {
-            next[slots[slot as usize].0 as usize] += DAMPING * ranks[from as usize] * share;
-        }
-        let moved: f64 = ranks
-            .iter()
-            .zip(&next)
-            .map(|(old, new)| (old - new).abs())
-            .sum();
-        std::mem::swap(&mut ranks, &mut next);
-        if moved < TOLERANCE {
-            break;
-        }
+/// A fast hash for the short keys ranking looks up a million times (names), eight bytes at a
+/// step (as rustc's FxHash); the input is the repository's own, and a collision costs time, not
+/// correctness.
+#[derive(Default, Clone, Copy)]
+struct WordHash(u64);
+
+impl WordHash {
+    const MULTIPLIER: u64 = 0x517c_c1b7_2722_0a95;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::MULTIPLIER);
     }
-    ranks
 }
 
-/// FNV-1a: a fast hash for the short keys ranking looks up a million times (names, id pairs);
-/// the input is the repository's own, and a collision costs time, not correctness.
-#[derive(Default, Clone, Copy)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
+impl Hasher for WordHash {
+    /// Mixed at the end (MurmurHash3's finaliser): the steps carry a late byte's difference only
+    /// into high bits, and a table indexes by the low ones.
     fn finish(&self) -> u64 {
-        self.0
+        let mut hash = self.0;
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        hash ^ (hash >> 33)
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for byte in bytes {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
         }
-        self.0 = hash;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHash>>;
 
 #[cfg(test)]
 mod tests {
@@ -268,8 +447,40 @@ mod tests {
         }
     }
 
-    fn order<'a>(ranked: &[RankedDef<'a>]) -> Vec<&'a str> {
-        ranked.iter().map(|def| def.name).collect()
+    /// A ranked definition, owning its name (the graph it came from is gone).
+    #[derive(Debug)]
+    struct Ranked {
+        file: usize,
+        name: String,
+        score: f64,
+    }
+
+    fn rank(files: &[FileSymbols<'_>], focus: &Focus, limit: usize) -> Vec<Ranked> {
+        rank_keeping(files, focus, limit, MAX_FILE_EDGES)
+    }
+
+    fn rank_keeping(
+        files: &[FileSymbols<'_>],
+        focus: &Focus,
+        limit: usize,
+        keep: usize,
+    ) -> Vec<Ranked> {
+        owned(RankGraph::keeping(files, keep).rank(focus, limit))
+    }
+
+    fn owned(ranked: Vec<RankedDef<'_>>) -> Vec<Ranked> {
+        ranked
+            .into_iter()
+            .map(|def| Ranked {
+                file: def.file,
+                name: def.name.to_owned(),
+                score: def.score,
+            })
+            .collect()
+    }
+
+    fn order(ranked: &[Ranked]) -> Vec<&str> {
+        ranked.iter().map(|def| def.name.as_str()).collect()
     }
 
     #[test]
@@ -336,6 +547,92 @@ mod tests {
         let all = rank(&files, &Focus::default(), usize::MAX);
         let two = rank(&files, &Focus::default(), 2);
         assert_eq!(order(&two), order(&all)[..2]);
+    }
+
+    /// A hub referencing every other file, more strongly the lower its number; each of those
+    /// references the next; the task names `leaf_7`.
+    fn wide_tree() -> Vec<FileSymbols<'static>> {
+        const NAMES: [&str; 8] = [
+            "leaf_0", "leaf_1", "leaf_2", "leaf_3", "leaf_4", "leaf_5", "leaf_6", "leaf_7",
+        ];
+        const PATHS: [&str; 8] = [
+            "l0.rs", "l1.rs", "l2.rs", "l3.rs", "l4.rs", "l5.rs", "l6.rs", "l7.rs",
+        ];
+        const USES: [u32; 8] = [64, 49, 36, 25, 16, 9, 4, 1];
+        let mut files = vec![FileSymbols {
+            path: "hub.rs",
+            defs: vec!["hub_main"],
+            refs: NAMES.iter().copied().zip(USES).collect(),
+        }];
+        for (n, (path, name)) in PATHS.iter().zip(NAMES).enumerate() {
+            let next = NAMES[(n + 1) % NAMES.len()];
+            files.push(file(path, &[name], &[(next, 1), ("hub_main", 1)]));
+        }
+        files
+    }
+
+    #[test]
+    fn pruned_ranking_keeps_the_named_and_the_most_used_first() {
+        let files = wide_tree();
+        let full = rank_keeping(&files, &Focus::default(), usize::MAX, usize::MAX);
+        let pruned = rank_keeping(&files, &Focus::default(), usize::MAX, 2);
+        // `hub_main` is used by every file: first, whatever the walk follows.
+        assert_eq!(order(&full)[0], "hub_main");
+        assert_eq!(order(&pruned)[0], "hub_main");
+        assert_eq!(pruned.len(), full.len());
+        let focus = Focus {
+            names: ["leaf_7".to_owned()].into(),
+            ..Focus::default()
+        };
+        for keep in [usize::MAX, 2, 1] {
+            let ranked = rank_keeping(&files, &focus, usize::MAX, keep);
+            assert_eq!(
+                ranked[0].name,
+                "leaf_7",
+                "keep {keep}: {:?}",
+                order(&ranked)
+            );
+            assert_eq!(files[ranked[0].file].path, "l7.rs");
+        }
+        let focus = Focus {
+            paths: ["l5.rs".to_owned()].into(),
+            ..Focus::default()
+        };
+        let ranked = rank_keeping(&files, &focus, usize::MAX, 2);
+        assert_eq!(ranked[0].name, "leaf_5", "{:?}", order(&ranked));
+    }
+
+    #[test]
+    fn a_focus_re_weighting_the_kept_walk_ranks_as_a_walk_made_anew() {
+        let mut files = wide_tree();
+        files.push(file(
+            "extra.rs",
+            &["leaf_3"],
+            &[("leaf_7", 2), ("hub_main", 3)],
+        ));
+        let focuses = [
+            Focus::default(),
+            Focus {
+                names: ["leaf_7".to_owned(), "leaf_3".to_owned()].into(),
+                ..Focus::default()
+            },
+            Focus {
+                names: ["hub_main".to_owned()].into(),
+                paths: ["l2.rs".to_owned()].into(),
+            },
+        ];
+        for keep in [1, 2, 3] {
+            let kept = RankGraph::keeping(&files, keep);
+            let anew = RankGraph::keeping(&files, usize::MAX);
+            for focus in &focuses {
+                let fast = owned(kept.rank(focus, usize::MAX));
+                let slow = owned(anew.rank_keeping(focus, usize::MAX, keep));
+                assert_eq!(order(&fast), order(&slow), "keep {keep}, {focus:?}");
+                for (a, b) in fast.iter().zip(&slow) {
+                    assert!((a.score - b.score).abs() < 1e-12, "{a:?} {b:?}");
+                }
+            }
+        }
     }
 
     #[test]

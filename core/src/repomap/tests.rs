@@ -278,3 +278,137 @@ fn blobs_no_root_uses_are_purged_with_the_roots_that_went() {
     assert_eq!((again.parsed, again.purged_blobs), (1, 1), "{again:?}");
     assert_eq!(store.map_row_counts().unwrap(), (4, 4, 5));
 }
+
+/// `project()` as a git work tree with every file staged and aged (git vouches for them all).
+fn git_project() -> (tempfile::TempDir, std::path::PathBuf, git2::Repository) {
+    let dir = project();
+    let root = canonical(&dir);
+    for path in ["util.py", "app.py", "cli.py", "web/index.ts"] {
+        age(&root, path);
+    }
+    let repo = git2::Repository::init(&root).unwrap();
+    stage_all(&repo);
+    (dir, root, repo)
+}
+
+fn stage_all(repo: &git2::Repository) {
+    let mut git_index = repo.index().unwrap();
+    git_index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    git_index.write().unwrap();
+}
+
+/// Path → (blob, lang) of every file row: what the map is made of, whatever the stat data.
+fn blobs_of(store: &Store, root: &Path) -> Vec<(String, String, String)> {
+    let mut rows: Vec<(String, String, String)> = store
+        .map_file_stats(&index::root_key(root))
+        .unwrap()
+        .into_iter()
+        .filter(|(path, _)| !path.ends_with('/'))
+        .map(|(path, stat)| (path, stat.blob, stat.lang))
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn an_unchanged_git_index_spares_reading_the_rows_it_vouched_for() {
+    let (_dir, root, _repo) = git_project();
+    let mut store = Store::open_in_memory().unwrap();
+    refresh(&mut store, &root).unwrap();
+    let key = index::root_key(&root);
+    assert!(store.map_git_index(&key).unwrap().is_some());
+    // Only directories are left to read: every tracked file's row is git's record.
+    let unvouched = store.map_unvouched_file_stats(&key).unwrap();
+    assert!(
+        unvouched.keys().all(|path| path.ends_with('/')),
+        "{unvouched:?}"
+    );
+    let all = store.map_file_stats(&key).unwrap();
+    assert!(all["util.py"].vouched && all["web/index.ts"].vouched);
+
+    // An edit git has not seen is read, and its row is read on every run until it is staged.
+    write(&root, "cli.py", "def run():\n    return 0\n");
+    age(&root, "cli.py");
+    let edited = refresh(&mut store, &root).unwrap();
+    assert_eq!((edited.parsed, edited.hashed), (1, 1), "{edited:?}");
+    let unvouched = store.map_unvouched_file_stats(&key).unwrap();
+    assert!(unvouched.contains_key("cli.py"), "{unvouched:?}");
+    let again = refresh(&mut store, &root).unwrap();
+    assert_eq!((again.parsed, again.hashed), (0, 0), "{again:?}");
+    let map = render(&store, &root, 1_000, "").unwrap();
+    assert!(map.text.contains("def run():"), "{}", map.text);
+    assert!(!map.text.contains("helper(3)"), "{}", map.text);
+}
+
+#[test]
+fn a_vouched_file_that_went_and_came_back_unchanged_is_mapped_again() {
+    let (_dir, root, _repo) = git_project();
+    let mut store = Store::open_in_memory().unwrap();
+    refresh(&mut store, &root).unwrap();
+    refresh(&mut store, &root).unwrap();
+    let aside = tempfile::tempdir().unwrap();
+    // A rename keeps the mtime: back in place, git's record matches the file again.
+    fs::rename(root.join("util.py"), aside.path().join("util.py")).unwrap();
+    let gone = refresh(&mut store, &root).unwrap();
+    assert_eq!((gone.files, gone.removed), (3, 1), "{gone:?}");
+    assert!(
+        !render(&store, &root, 1_000, "")
+            .unwrap()
+            .text
+            .contains("util.py")
+    );
+    fs::rename(aside.path().join("util.py"), root.join("util.py")).unwrap();
+    let back = refresh(&mut store, &root).unwrap();
+    assert_eq!((back.files, back.parsed), (4, 0), "{back:?}");
+    let map = render(&store, &root, 1_000, "").unwrap();
+    assert!(map.text.starts_with("util.py:\n"), "{}", map.text);
+}
+
+#[test]
+fn an_incremental_index_maps_as_a_fresh_one_does() {
+    let (_dir, root, repo) = git_project();
+    let mut store = Store::open_in_memory().unwrap();
+    refresh(&mut store, &root).unwrap();
+    let task = "the helper in util.py";
+    // Edits git has not seen, a new untracked file, a deleted one; then some of it staged.
+    write(
+        &root,
+        "cli.py",
+        "from util import helper\n\ndef run():\n    return helper(4) + helper(5)\n",
+    );
+    write(&root, "lib/more.py", "def more():\n    return helper(9)\n");
+    fs::remove_file(root.join("web/index.ts")).unwrap();
+    for step in 0..2 {
+        let report = refresh(&mut store, &root).unwrap();
+        let mut fresh = Store::open_in_memory().unwrap();
+        let from_scratch = refresh(&mut fresh, &root).unwrap();
+        assert_eq!(report.files, from_scratch.files, "step {step}");
+        assert_eq!(
+            blobs_of(&store, &root),
+            blobs_of(&fresh, &root),
+            "step {step}"
+        );
+        let incremental = render(&store, &root, 1_000, task).unwrap();
+        let scratch = render(&fresh, &root, 1_000, task).unwrap();
+        assert_eq!(incremental.text, scratch.text, "step {step}");
+        assert!(
+            incremental.text.starts_with("util.py:\n"),
+            "{}",
+            incremental.text
+        );
+        assert!(
+            incremental.text.contains("lib/more.py:"),
+            "{}",
+            incremental.text
+        );
+        assert!(
+            !incremental.text.contains("index.ts"),
+            "{}",
+            incremental.text
+        );
+        // Staging changes git's index: every row is compared once, then vouched for again.
+        stage_all(&repo);
+    }
+}

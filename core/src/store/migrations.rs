@@ -94,6 +94,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 20,
         sql: include_str!("migrations/0020_model_benchmarks.sql"),
     },
+    Migration {
+        version: 21,
+        sql: include_str!("migrations/0021_map_git_stamp.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

@@ -1,7 +1,10 @@
 //! The repo map's tables: symbols per git blob id, and each indexed root's stat cache (path →
-//! size, mtime, blob) that lets an unchanged file keep its blob id without being read.
+//! size, mtime, blob) that lets an unchanged file keep its blob id without being read, with the
+//! git index it was last listed from.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{OptionalExtension as _, params};
 
@@ -15,6 +18,9 @@ pub struct MapFileStat {
     pub mtime_ns: i64,
     pub blob: String,
     pub lang: String,
+    /// Written because git's index vouched for the file (its `lstat` matched git's record): while
+    /// the root's git index is unchanged the row is git's record, and need not be read.
+    pub vouched: bool,
 }
 
 /// A definition as stored.
@@ -55,26 +61,49 @@ pub struct MapUpdate {
     pub new_blobs: Vec<NewMapBlob>,
     pub files: Vec<(String, MapFileStat)>,
     pub removed: Vec<String>,
+    /// The git index the files were listed from (`None`: not a git work tree, or a listing
+    /// the next run must not trust: every row is read then).
+    pub git_index: Option<String>,
 }
 
 impl Store {
     /// The stat cache of `root`: every file indexed there, by relative path.
     pub fn map_file_stats(&self, root: &str) -> Result<HashMap<String, MapFileStat>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT path, size, mtime_ns, blob, lang FROM map_files WHERE root = ?1",
+            "SELECT path, size, mtime_ns, blob, lang, vouched FROM map_files WHERE root = ?1",
         )?;
-        let rows = statement.query_map([root], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                MapFileStat {
-                    size: row.get(1)?,
-                    mtime_ns: row.get(2)?,
-                    blob: row.get(3)?,
-                    lang: row.get(4)?,
-                },
-            ))
-        })?;
+        let rows = statement.query_map([root], file_stat)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The rows of `root`'s stat cache git's index did not vouch for (untracked and edited files,
+    /// watched directories): the rest equal git's record while its index is unchanged.
+    pub fn map_unvouched_file_stats(&self, root: &str) -> Result<HashMap<String, MapFileStat>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT path, size, mtime_ns, blob, lang, vouched FROM map_files \
+             WHERE root = ?1 AND vouched = 0",
+        )?;
+        let rows = statement.query_map([root], file_stat)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The generation of `root`'s files: it changes with every index run that changed them.
+    pub fn map_generation(&self, root: &str) -> Result<Option<String>> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT generation FROM map_root_state WHERE root = ?1")?;
+        Ok(statement.query_row([root], |row| row.get(0)).optional()?)
+    }
+
+    /// The git index `root` was last listed from, if the last run left one to trust.
+    pub fn map_git_index(&self, root: &str) -> Result<Option<String>> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT git_index FROM map_root_state WHERE root = ?1")?;
+        Ok(statement
+            .query_row([root], |row| row.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
     }
 
     /// Whether the tags of `blob` read as `lang` are stored.
@@ -129,7 +158,8 @@ impl Store {
                 }
             }
             let mut file_row = tx.prepare_cached(
-                "INSERT OR REPLACE INTO map_files (root, path, size, mtime_ns, blob, lang) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR REPLACE INTO map_files (root, path, size, mtime_ns, blob, lang, vouched) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for (path, stat) in &update.files {
                 file_row.execute(params![
@@ -138,7 +168,8 @@ impl Store {
                     stat.size,
                     stat.mtime_ns,
                     stat.blob,
-                    stat.lang
+                    stat.lang,
+                    stat.vouched
                 ])?;
             }
             let mut gone =
@@ -146,6 +177,20 @@ impl Store {
             for path in &update.removed {
                 gone.execute(params![root, path])?;
             }
+            let changed = !(update.new_blobs.is_empty()
+                && update.files.is_empty()
+                && update.removed.is_empty());
+            // A new generation when the files changed; the same one (a new root: a first) when
+            // only the git index did.
+            let sql = if changed {
+                "INSERT OR REPLACE INTO map_root_state (root, git_index, generation) \
+                 VALUES (?1, ?2, ?3)"
+            } else {
+                "INSERT INTO map_root_state (root, git_index, generation) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (root) DO UPDATE SET git_index = excluded.git_index"
+            };
+            tx.prepare_cached(sql)?
+                .execute(params![root, update.git_index, new_generation()])?;
         }
         tx.commit()?;
         Ok(())
@@ -190,6 +235,7 @@ impl Store {
     pub fn map_forget_root(&mut self, root: &str) -> Result<usize> {
         let tx = self.write_transaction()?;
         let removed = tx.execute("DELETE FROM map_files WHERE root = ?1", [root])?;
+        tx.execute("DELETE FROM map_root_state WHERE root = ?1", [root])?;
         tx.commit()?;
         Ok(removed)
     }
@@ -277,6 +323,30 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// A generation no other run (of this or another process, on this or another database) has
+/// written: the time in ns, the process id and a count.
+fn new_generation() -> String {
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos());
+    let count = COUNT.fetch_add(1, Ordering::Relaxed);
+    format!("{nanos:x}-{:x}-{count:x}", std::process::id())
+}
+
+fn file_stat(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, MapFileStat)> {
+    Ok((
+        row.get(0)?,
+        MapFileStat {
+            size: row.get(1)?,
+            mtime_ns: row.get(2)?,
+            blob: row.get(3)?,
+            lang: row.get(4)?,
+            vouched: row.get(5)?,
+        },
+    ))
 }
 
 fn definition(row: &rusqlite::Row<'_>) -> rusqlite::Result<MapDefinition> {
