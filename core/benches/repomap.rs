@@ -17,7 +17,8 @@
 //!   already there is reused (its "full index" is then the re-index it needs);
 //! - `AGENT_BENCH_MAP_GIT` (default 1): make the tree a git repository (`git init`, `git add
 //!   -A`) before the first index, as a user's checkout is; `0` leaves it a plain directory (the
-//!   walk is timed instead of git's index).
+//!   walk is timed instead of git's index);
+//! - `AGENT_BENCH_MAP_PRINT` (set): print the map for the prompt after the table.
 //!
 //! Run without `--bench` (as `cargo test --benches` does) it uses 200 files as a smoke check.
 
@@ -121,9 +122,11 @@ fn main() -> BenchResult<()> {
 
     let task = "fix the parser: parse_args returns Err on an empty Vec and Serialize panics";
     let mut shown = (0, 0, 0);
+    let mut text = String::new();
     let render = time_runs(runs, || {
         let map = repomap::render(&store, &tree, repomap::DEFAULT_TOKENS, task)?;
         shown = (map.tokens, map.definitions, map.files_shown);
+        text = map.text;
         Ok(())
     })?;
     let prompt = time_runs(runs, || {
@@ -162,6 +165,9 @@ fn main() -> BenchResult<()> {
         shown.2,
         repomap::DEFAULT_TOKENS
     );
+    if std::env::var_os("AGENT_BENCH_MAP_PRINT").is_some() {
+        println!("\n{text}");
+    }
     Ok(())
 }
 
