@@ -94,6 +94,37 @@ def same_prefix(a, b):
     return count
 
 
+def mib(value):
+    return f"{value / 1048576:,.0f} MiB"
+
+
+def memory_table(picked, files):
+    """agent's peak resident memory per file against the goal: file + KV cache + 100 MB."""
+    lines = []
+    for name in files:
+        rows = [row for row in picked.get((name, "agent")) or [] if row.get("peak_rss_bytes")]
+        if not rows:
+            continue
+        row = max(rows, key=lambda r: r.get("max_context") or 0)
+        size, per_token = row.get("file_size") or 0, row.get("kv_bytes_per_token") or 0
+        context = row.get("max_context") or 0
+        # The cache grows by doubling: what it holds at the longest context measured.
+        positions = 1 << max(context - 1, 1).bit_length() if context else 0
+        budget = size + per_token * positions + 100 * 1000 * 1000
+        peak = row["peak_rss_bytes"]
+        short = row.get("peak_rss_short_bytes")
+        lines.append(f"| `{name}` | {mib(size)} | {mib(short) if short else '–'} | {mib(peak)} "
+                     f"({context:,} tokens) | {mib(budget)} | {'yes' if peak <= budget else '**no**'} |")
+    if not lines:
+        return []
+    return ["agent's peak resident memory (`VmHWM`; the first column after one prompt and its "
+            "answer, the second after the longest context measured), against the goal of file + "
+            "KV cache (f16 for native, at the cache's capacity) + 100 MB:", "",
+            "| file | file size | peak RSS, prompt + answer | peak RSS, longest context | "
+            "file + KV cache + 100 MB | within |",
+            "| --- | ---: | ---: | ---: | ---: | --- |"] + lines
+
+
 def render(rows, threads):
     rows = [row for row in rows if str(row.get("threads")) == str(threads)]
     picked = latest(rows)
@@ -142,6 +173,10 @@ def render(rows, threads):
                "the repetitions; for the time to first token the ratio is agent's time over "
                "llama.cpp's (lower is better, goal ≤ 1.2×), for the rates agent's rate over "
                "llama.cpp's (goal ≥ 0.9×).")
+    memory = memory_table(picked, files)
+    if memory:
+        out.append("")
+        out.extend(memory)
     out.append("")
     out.append("Runs in this table:")
     out.append("")

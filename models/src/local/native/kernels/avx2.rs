@@ -18,7 +18,7 @@ pub(crate) const TILE: usize = 4;
 /// The horizontal sum of 8 floats.
 #[inline]
 #[target_feature(enable = "avx2,fma,f16c")]
-fn hsum(v: __m256) -> f32 {
+pub(super) fn hsum(v: __m256) -> f32 {
     let s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
     let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     let s = _mm_add_ss(s, _mm_movehdup_ps(s));
@@ -367,7 +367,7 @@ const T_BF16: u8 = 12;
 /// 8 f32 at `x[i..]`.
 #[inline]
 #[target_feature(enable = "avx2,fma,f16c")]
-fn load_f8(x: &[f32], i: usize) -> __m256 {
+pub(super) fn load_f8(x: &[f32], i: usize) -> __m256 {
     let a: &[f32; 8] = match x[i..i + 8].try_into() {
         Ok(a) => a,
         Err(_) => unreachable!(),
@@ -594,7 +594,7 @@ pub(crate) fn axpy_f32(y: &mut [f32], a: f32, x: &[f32]) {
 /// 8 f16 (bits) at `a[i..]` as f32.
 #[inline]
 #[target_feature(enable = "avx2,fma,f16c")]
-fn load_h8(a: &[u16], i: usize) -> __m256 {
+pub(super) fn load_h8(a: &[u16], i: usize) -> __m256 {
     let h: &[u16; 8] = match a[i..i + 8].try_into() {
         Ok(v) => v,
         Err(_) => unreachable!(),
