@@ -43,13 +43,13 @@ fn f16x2(b: [u8; 4]) -> (f32, f32) {
     (_mm_cvtss_f32(v), _mm_cvtss_f32(_mm_movehdup_ps(v)))
 }
 
-/// One f16 to f32 with F16C.
-#[inline]
-#[target_feature(enable = "avx2,fma,f16c")]
+/// One f16 to f32, exactly, in scalar registers. Not with F16C: LLVM turns a one-lane
+/// `vcvtph2ps` into `vpinsrw` into whatever register is free, which tied each block's scale to
+/// the previous block's sum (a false dependency that made Q4_0/Q8_0 decode ~3× slower than
+/// Q4_1, whose two-lane conversion is a `vmovd`).
+#[inline(always)]
 fn f16x1(b: [u8; 2]) -> f32 {
-    _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(i32::from(
-        u16::from_le_bytes(b),
-    ))))
+    super::blocks::f16_bits_to_f32(u16::from_le_bytes(b))
 }
 
 /// 32 unaligned bytes.

@@ -171,6 +171,22 @@ pub(crate) fn f16_to_f32(bits: u16) -> f32 {
     half::f16::from_bits(bits).to_f32()
 }
 
+/// An IEEE half (bits) to f32 with integer and one power-of-two multiply, no call and no
+/// vector register: for the kernels' per-block scales. Equal to [`f16_to_f32`] for every input.
+#[inline(always)]
+pub(crate) fn f16_bits_to_f32(bits: u16) -> f32 {
+    let sign = u32::from(bits & 0x8000) << 16;
+    let magnitude = u32::from(bits & 0x7fff);
+    if magnitude >= 0x7c00 {
+        // Infinity or NaN: all-ones exponent, the payload kept.
+        return f32::from_bits(sign | 0x7f80_0000 | ((magnitude & 0x3ff) << 13));
+    }
+    // Moved into f32's bit positions, a half's exponent and mantissa read as its value × 2⁻¹¹²
+    // (normal and subnormal halves alike); the multiply by 2¹¹² is exact.
+    let scaled = f32::from_bits(magnitude << 13) * f32::from_bits(0x7780_0000);
+    f32::from_bits(scaled.to_bits() | sign)
+}
+
 /// f32 to IEEE half bits (round to nearest even).
 #[inline]
 pub(crate) fn f32_to_f16_bits(x: f32) -> u16 {

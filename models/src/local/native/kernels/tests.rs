@@ -372,3 +372,15 @@ fn grouped_scores_read_each_head_s_rows_at_their_stride() {
     group_weighted_sum(rows, 0, &[1.0, 0.5, 0.0, 2.0], &mut outputs);
     assert_eq!(outputs, [2.5, 4.0, 6.0, 8.0]);
 }
+
+#[test]
+fn the_fast_half_conversion_is_exact_for_every_bit_pattern() {
+    for bits in 0..=u16::MAX {
+        let (fast, reference) = (blocks::f16_bits_to_f32(bits), blocks::f16_to_f32(bits));
+        if reference.is_nan() {
+            assert!(fast.is_nan(), "{bits:#06x}");
+        } else {
+            assert_eq!(fast.to_bits(), reference.to_bits(), "{bits:#06x}");
+        }
+    }
+}
