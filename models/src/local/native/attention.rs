@@ -377,9 +377,8 @@ fn attend_one_row(
         } else {
             weight = (score - max).exp();
         }
-        for (o, &v) in output.iter_mut().zip(rows.value(position)) {
-            *o = ops::f16_to_f32(v).mul_add(weight, *o);
-        }
+        // Fused multiply-adds on the SIMD path, as llama.cpp's ggml_vec_mad_f16.
+        kernels::axpy_f16(output, weight, rows.value(position));
         kernels::f32_to_f16(output, bits);
         bits.iter()
             .zip(output.iter_mut())

@@ -84,10 +84,11 @@ pub(crate) fn silu_mul(gate: &mut [f32], up: &[f32]) {
     }
 }
 
-/// An f16 (as bits) to f32, exactly (the `half` crate's conversion, F16C where present).
+/// An f16 (as bits) to f32, exactly (inlined integer arithmetic: the `half` crate's runtime
+/// F16C dispatch is a call per element, 2 % of decode in the one-row attention).
 #[inline]
 pub(crate) fn f16_to_f32(bits: u16) -> f32 {
-    half::f16::from_bits(bits).to_f32()
+    super::kernels::f16_bits_to_f32(bits)
 }
 
 #[cfg(test)]

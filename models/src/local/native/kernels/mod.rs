@@ -27,6 +27,7 @@ use std::sync::OnceLock;
 
 pub(crate) use acts::Activations;
 pub(crate) use attend::{F16Rows, exp_shifted, group_scores, group_weighted_sum, max};
+pub(crate) use blocks::f16_bits_to_f32;
 // The re-exports are the API the engine uses (not wired yet).
 #[allow(unused_imports)]
 pub(crate) use blocks::{ALL_TYPES, ActKind, BlockQ8, BlockQ8K, QK, QK_K, WeightType};
