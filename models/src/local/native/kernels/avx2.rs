@@ -174,19 +174,37 @@ const T_Q5_0: u8 = 2;
 const T_Q5_1: u8 = 3;
 const T_Q8_0: u8 = 4;
 
-/// out[j] = row · acts[j] for a tile of T activation rows, 32-element weight type W.
+/// Bytes of one block of the 32-element weight type `W`.
+const fn block32_bytes(w: u8) -> usize {
+    match w {
+        T_Q4_0 => 18,
+        T_Q4_1 => 20,
+        T_Q5_0 => 22,
+        T_Q5_1 => 24,
+        _ => 34,
+    }
+}
+
+/// out[j] = row · acts[j] for a tile of T activation rows, 32-element weight type W. The block
+/// size is a constant of `W` and the activation rows are cut to the row's blocks first, so the
+/// loop carries no bounds checks.
 #[inline]
 #[target_feature(enable = "avx2,fma,f16c")]
-fn tile32<const W: u8, const T: usize>(row: &[u8], bb: usize, acts: [&[BlockQ8]; T]) -> [f32; T] {
+fn tile32<const W: u8, const T: usize>(row: &[u8], acts: [&[BlockQ8]; T]) -> [f32; T] {
+    let blocks = acts
+        .iter()
+        .fold(row.len() / block32_bytes(W), |n, a| n.min(a.len()));
     let mut acc = [_mm256_setzero_ps(); T];
     let mut extra = [0.0f32; T];
-    for (i, b) in row.chunks_exact(bb).enumerate() {
+    let row = &row[..blocks * block32_bytes(W)];
+    for (i, b) in row.chunks_exact(block32_bytes(W)).enumerate() {
         if W == T_Q8_0 {
             let d = f16x1(*arr::<2>(b, 0));
             let w = load32(arr::<32>(b, 2));
             let aw = _mm256_sign_epi8(w, w);
             for j in 0..T {
-                let a = &acts[j][i];
+                // SAFETY: `i < blocks`, at most the length of every activation row.
+                let a = unsafe { acts[j].get_unchecked(i) };
                 let x = _mm256_sign_epi8(load_i8x32(&a.qs), w);
                 let p = _mm256_cvtepi32_ps(madd_us(aw, x));
                 acc[j] = _mm256_fmadd_ps(_mm256_set1_ps(d * a.d), p, acc[j]);
@@ -194,7 +212,8 @@ fn tile32<const W: u8, const T: usize>(row: &[u8], bb: usize, acts: [&[BlockQ8];
         } else {
             let blk = block32::<W>(b);
             for j in 0..T {
-                let a = &acts[j][i];
+                // SAFETY: `i < blocks`, at most the length of every activation row.
+                let a = unsafe { acts[j].get_unchecked(i) };
                 let p = _mm256_cvtepi32_ps(madd_us(blk.q, load_i8x32(&a.qs)));
                 acc[j] = _mm256_fmadd_ps(_mm256_set1_ps(blk.d * a.d), p, acc[j]);
                 extra[j] += blk.c * a.s;
@@ -418,13 +437,12 @@ fn tile<const T: usize>(
     let q8 = || std::array::from_fn::<_, T, _>(|j| acts.row_q8(t0 + j));
     let q8k = || std::array::from_fn::<_, T, _>(|j| acts.row_q8k(t0 + j));
     let f = || std::array::from_fn::<_, T, _>(|j| acts.row_f32(t0 + j));
-    let bb = w.block_bytes();
     match w {
-        WeightType::Q4_0 => tile32::<T_Q4_0, T>(row, bb, q8()),
-        WeightType::Q4_1 => tile32::<T_Q4_1, T>(row, bb, q8()),
-        WeightType::Q5_0 => tile32::<T_Q5_0, T>(row, bb, q8()),
-        WeightType::Q5_1 => tile32::<T_Q5_1, T>(row, bb, q8()),
-        WeightType::Q8_0 => tile32::<T_Q8_0, T>(row, bb, q8()),
+        WeightType::Q4_0 => tile32::<T_Q4_0, T>(row, q8()),
+        WeightType::Q4_1 => tile32::<T_Q4_1, T>(row, q8()),
+        WeightType::Q5_0 => tile32::<T_Q5_0, T>(row, q8()),
+        WeightType::Q5_1 => tile32::<T_Q5_1, T>(row, q8()),
+        WeightType::Q8_0 => tile32::<T_Q8_0, T>(row, q8()),
         WeightType::Q4K => tile_q45k::<false, T>(row, q8k()),
         WeightType::Q5K => tile_q45k::<true, T>(row, q8k()),
         WeightType::Q6K => tile_q6k::<T>(row, q8k()),
