@@ -53,6 +53,8 @@ def summary(rows):
             depths.setdefault(depth["depth"], []).append(depth["decode_tok_s"])
     first = min(rows, key=lambda row: row["rep"])
     return {
+        "prefill_cpu": median(row.get("prefill_cpu_tok_s") for row in rows),
+        "decode_cpu": median(row.get("decode_cpu_tok_s") for row in rows),
         "prefill": median(row["prefill_tok_s"] for row in rows),
         "decode": median(row["decode_tok_s"] for row in rows),
         "ttft": median(row["ttft_s"] for row in rows),
@@ -92,6 +94,25 @@ def same_prefix(a, b):
             break
         count += 1
     return count
+
+
+def cpu_table(picked, files):
+    """Tokens per CPU second of the whole process (all threads, spinning included)."""
+    lines = []
+    for name in files:
+        sides = [picked.get((name, side)) for side in ("llama.cpp", "agent")]
+        if not all(sides):
+            continue
+        llama, agent = (summary(rows) for rows in sides)
+        if not (llama["prefill_cpu"] and agent["prefill_cpu"]):
+            continue
+        lines.append(f"| `{name}` | {cell(llama['prefill_cpu'], agent['prefill_cpu'])} | "
+                     f"{cell(llama['decode_cpu'], agent['decode_cpu'])} |")
+    if not lines:
+        return []
+    return ["The same runs per CPU second of the process (every thread, spinning included): "
+            "the comparison that holds when other work shares the machine.", "",
+            "| file | prefill tok/CPU-s | decode tok/CPU-s |", "| --- | ---: | ---: |"] + lines
 
 
 def mib(value):
@@ -173,6 +194,10 @@ def render(rows, threads):
                "the repetitions; for the time to first token the ratio is agent's time over "
                "llama.cpp's (lower is better, goal ≤ 1.2×), for the rates agent's rate over "
                "llama.cpp's (goal ≥ 0.9×).")
+    cpu = cpu_table(picked, files)
+    if cpu:
+        out.append("")
+        out.extend(cpu)
     memory = memory_table(picked, files)
     if memory:
         out.append("")

@@ -104,6 +104,20 @@ fn fill(model: &mut LocalModel, tokens: &[u32]) -> BenchResult<f64> {
     Ok(start.elapsed().as_secs_f64())
 }
 
+/// Seconds all threads of this process have run on a CPU (`/proc/self/task/*/schedstat`),
+/// spinning included: a rate per CPU second compares engines on a machine busy with other work.
+fn process_cpu_seconds() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return f64::NAN;
+    };
+    let nanoseconds: u64 = tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    nanoseconds as f64 / 1e9
+}
+
 /// The process's peak resident set (`VmHWM`), in bytes; 0 where /proc is not there.
 fn peak_rss_bytes() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -175,9 +189,13 @@ fn main() -> BenchResult<()> {
     // Warm: the prompt again into an empty cache, then the decode.
     model.clear_cache();
     let start = Instant::now();
+    let cpu_start = process_cpu_seconds();
     model.logits_after(&prompt)?;
     let prefill_seconds = start.elapsed().as_secs_f64();
+    let prefill_cpu = process_cpu_seconds() - cpu_start;
+    let cpu_start = process_cpu_seconds();
     let (ids, decode_seconds) = decode(&mut model, decode_len)?;
+    let decode_cpu = process_cpu_seconds() - cpu_start;
     let prefill_rate = prompt_len as f64 / prefill_seconds;
     let decode_rate = (decode_len - 1) as f64 / decode_seconds;
     let first_ids: Vec<u32> = ids.iter().take(first_ids_len).copied().collect();
@@ -228,6 +246,8 @@ fn main() -> BenchResult<()> {
         "cold_prefill_s": cold_prefill,
         "prefill_tok_s": prefill_rate,
         "decode_tok_s": decode_rate,
+        "prefill_cpu_tok_s": prompt_len as f64 / prefill_cpu,
+        "decode_cpu_tok_s": (decode_len - 1) as f64 / decode_cpu,
         "first_ids": first_ids,
         "depths": depth_rows,
         "file_size": info.file_size,
