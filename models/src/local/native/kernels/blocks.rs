@@ -171,20 +171,24 @@ pub(crate) fn f16_to_f32(bits: u16) -> f32 {
     half::f16::from_bits(bits).to_f32()
 }
 
-/// An IEEE half (bits) to f32 with integer and one power-of-two multiply, no call and no
-/// vector register: for the kernels' per-block scales. Equal to [`f16_to_f32`] for every input.
+/// An IEEE half (bits) to f32 in scalar registers, no call: for the kernels' per-block scales.
+/// Equal to [`f16_to_f32`] for every input. Normal halves are rebuilt in the integer unit;
+/// subnormal ones (common for K-quant super-block scales) go through an integer-to-float
+/// conversion, never through arithmetic on an f32 subnormal, which costs a microcode assist.
 #[inline(always)]
 pub(crate) fn f16_bits_to_f32(bits: u16) -> f32 {
     let sign = u32::from(bits & 0x8000) << 16;
-    let magnitude = u32::from(bits & 0x7fff);
-    if magnitude >= 0x7c00 {
-        // Infinity or NaN: all-ones exponent, the payload kept.
-        return f32::from_bits(sign | 0x7f80_0000 | ((magnitude & 0x3ff) << 13));
-    }
-    // Moved into f32's bit positions, a half's exponent and mantissa read as its value × 2⁻¹¹²
-    // (normal and subnormal halves alike); the multiply by 2¹¹² is exact.
-    let scaled = f32::from_bits(magnitude << 13) * f32::from_bits(0x7780_0000);
-    f32::from_bits(scaled.to_bits() | sign)
+    let exponent = u32::from(bits >> 10) & 0x1f;
+    let mantissa = u32::from(bits & 0x3ff);
+    let magnitude = match exponent {
+        // Zero and subnormals: mantissa × 2⁻²⁴, exact (the mantissa has 10 bits).
+        0 => (mantissa as f32 * f32::from_bits(0x3380_0000)).to_bits(),
+        // Infinity and NaN: all-ones exponent, the payload kept.
+        0x1f => 0x7f80_0000 | (mantissa << 13),
+        // Normal: the exponent rebiased from 15 to 127.
+        _ => ((exponent + 112) << 23) | (mantissa << 13),
+    };
+    f32::from_bits(sign | magnitude)
 }
 
 /// f32 to IEEE half bits (round to nearest even).
