@@ -332,11 +332,16 @@ fn tile_q6k<const T: usize>(row: &[u8], acts: [&[BlockQ8K]; T]) -> [f32; T] {
             q[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16::<4>(ql0), m4), h2);
             q[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16::<4>(ql1), m4), h3);
         }
+        // The 16 scales as i16; chunk s of 32 weights uses scale 2s for its first 16 and 2s + 1
+        // for its last 16: one byte shuffle per chunk spreads them over the two 128-bit lanes.
+        let scales16 = _mm256_cvtepi8_epi16(load16(scales));
+        let halves = [
+            _mm256_permute2x128_si256::<0x00>(scales16, scales16),
+            _mm256_permute2x128_si256::<0x11>(scales16, scales16),
+        ];
         let mut sv = [_mm256_setzero_si256(); 8];
         for (s, v) in sv.iter_mut().enumerate() {
-            let lo = i16::from(scales[2 * s] as i8);
-            let hi = i16::from(scales[2 * s + 1] as i8);
-            *v = _mm256_set_m128i(_mm_set1_epi16(hi), _mm_set1_epi16(lo));
+            *v = _mm256_shuffle_epi8(halves[s / 4], scale_pair_mask(s % 4));
         }
         for j in 0..T {
             let a = &acts[j][i];
@@ -346,10 +351,9 @@ fn tile_q6k<const T: usize>(row: &[u8], acts: [&[BlockQ8K]; T]) -> [f32; T] {
                 let p = _mm256_maddubs_epi16(q[s], x);
                 sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, sv[s]));
             }
-            let mut sc32 = 0i32;
-            for g in 0..16 {
-                sc32 += i32::from(scales[g] as i8) * i32::from(a.bsums[g]);
-            }
+            // SAFETY: `bsums` is 16 i16 = 32 readable bytes; loadu has no alignment requirement.
+            let bsums = unsafe { _mm256_loadu_si256(a.bsums.as_ptr().cast()) };
+            let sc32 = hsum_i32(_mm256_madd_epi16(scales16, bsums));
             acc[j] = _mm256_fmadd_ps(_mm256_set1_ps(d * a.d), _mm256_cvtepi32_ps(sumi), acc[j]);
             extra[j] -= 32.0 * d * a.d * sc32 as f32;
         }
@@ -359,6 +363,20 @@ fn tile_q6k<const T: usize>(row: &[u8], acts: [&[BlockQ8K]; T]) -> [f32; T] {
         out[j] = hsum(acc[j]) + extra[j];
     }
     out
+}
+
+/// The byte shuffle that fills the low 128-bit lane with i16 scale `2p` and the high lane with
+/// scale `2p + 1` of a lane holding eight i16 scales.
+#[inline]
+#[target_feature(enable = "avx2,fma,f16c")]
+fn scale_pair_mask(p: usize) -> __m256i {
+    let lo = (4 * p) as i8;
+    let hi = lo + 2;
+    _mm256_setr_epi8(
+        lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1, lo,
+        lo + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1,
+        hi, hi + 1,
+    )
 }
 
 /// 8 weights of a float row at element `i` as f32.
