@@ -227,17 +227,36 @@ fn tile32<const W: u8, const T: usize>(row: &[u8], acts: [&[BlockQ8]; T]) -> [f3
     out
 }
 
-/// Q4_K/Q5_K: the 8 6-bit scales and mins of a super-block.
+/// Q4_K/Q5_K: the 8 6-bit scales (bytes 0..8) and mins (bytes 8..16) of a super-block.
 #[inline(always)]
-fn scales_mins_k4(s: &[u8; 12]) -> ([i16; 8], [i32; 8]) {
-    let mut sc = [0i16; 8];
-    let mut mn = [0i32; 8];
+fn scales_mins_k4(s: &[u8; 12]) -> [u8; 16] {
+    let mut out = [0u8; 16];
     for j in 0..8 {
-        let (a, m) = scalar::scale_min_k4(j, s);
-        sc[j] = i16::from(a);
-        mn[j] = i32::from(m);
+        let (scale, min) = scalar::scale_min_k4(j, s);
+        out[j] = scale;
+        out[8 + j] = min;
     }
-    (sc, mn)
+    out
+}
+
+/// From the scales and mins of [`scales_mins_k4`]: each scale as i16 broadcast over a whole
+/// register (sub-block `s` uses `scales[s]`), and the mins as 16 i16 each repeated twice (the
+/// pairs of 16-element block sums of a sub-block).
+#[inline]
+#[target_feature(enable = "avx2,fma,f16c")]
+fn k4_scale_vectors(packed: &[u8; 16]) -> ([__m256i; 8], __m256i) {
+    let bytes = load16(packed);
+    let scales16 = _mm256_cvtepu8_epi16(bytes);
+    let low = _mm256_permute2x128_si256::<0x00>(scales16, scales16);
+    let mut scales = [_mm256_setzero_si256(); 8];
+    for (v, mask) in scales.iter_mut().zip(&I16_BROADCAST_MASKS) {
+        *v = _mm256_shuffle_epi8(low, load_mask(mask));
+    }
+    let mins_twice = _mm_shuffle_epi8(
+        bytes,
+        _mm_setr_epi8(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15),
+    );
+    (scales, _mm256_cvtepu8_epi16(mins_twice))
 }
 
 /// out[j] = row · acts[j] for Q4_K (H = false) or Q5_K (H = true).
@@ -250,7 +269,7 @@ fn tile_q45k<const H: bool, const T: usize>(row: &[u8], acts: [&[BlockQ8K]; T]) 
     let m4 = _mm256_set1_epi8(0x0F);
     for (i, b) in row.chunks_exact(bb).enumerate() {
         let (d, dmin) = f16x2(*arr::<4>(b, 0));
-        let (sc, mn) = scales_mins_k4(arr::<12>(b, 4));
+        let (sv, mins) = k4_scale_vectors(&scales_mins_k4(arr::<12>(b, 4)));
         let qs_at = if H { 48 } else { 16 };
         let hbits = if H {
             load32(arr::<32>(b, 16))
@@ -281,12 +300,11 @@ fn tile_q45k<const H: bool, const T: usize>(row: &[u8], acts: [&[BlockQ8K]; T]) 
             for s in 0..8 {
                 let x = load_i8x32(arr_i8(&a.qs, 32 * s));
                 let p = _mm256_maddubs_epi16(q[s], x);
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_set1_epi16(sc[s])));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, sv[s]));
             }
-            let mut msum = 0i32;
-            for s in 0..8 {
-                msum += mn[s] * (i32::from(a.bsums[2 * s]) + i32::from(a.bsums[2 * s + 1]));
-            }
+            // SAFETY: `bsums` is 16 i16 = 32 readable bytes; loadu has no alignment requirement.
+            let bsums = unsafe { _mm256_loadu_si256(a.bsums.as_ptr().cast()) };
+            let msum = hsum_i32(_mm256_madd_epi16(mins, bsums));
             acc[j] = _mm256_fmadd_ps(_mm256_set1_ps(d * a.d), _mm256_cvtepi32_ps(sumi), acc[j]);
             extra[j] -= dmin * a.d * msum as f32;
         }
@@ -341,7 +359,7 @@ fn tile_q6k<const T: usize>(row: &[u8], acts: [&[BlockQ8K]; T]) -> [f32; T] {
         ];
         let mut sv = [_mm256_setzero_si256(); 8];
         for (s, v) in sv.iter_mut().enumerate() {
-            *v = _mm256_shuffle_epi8(halves[s / 4], scale_pair_mask(s % 4));
+            *v = _mm256_shuffle_epi8(halves[s / 4], load_mask(&I16_PAIR_MASKS[s % 4]));
         }
         for j in 0..T {
             let a = &acts[j][i];
@@ -365,18 +383,44 @@ fn tile_q6k<const T: usize>(row: &[u8], acts: [&[BlockQ8K]; T]) -> [f32; T] {
     out
 }
 
-/// The byte shuffle that fills the low 128-bit lane with i16 scale `2p` and the high lane with
-/// scale `2p + 1` of a lane holding eight i16 scales.
+/// Byte shuffles (per 128-bit lane) of a lane holding eight i16: mask `s` fills both lanes
+/// with i16 number `s`.
+const I16_BROADCAST_MASKS: [[u8; 32]; 8] = {
+    let mut masks = [[0u8; 32]; 8];
+    let mut s = 0;
+    while s < 8 {
+        let mut i = 0;
+        while i < 32 {
+            masks[s][i] = (2 * s + i % 2) as u8;
+            i += 1;
+        }
+        s += 1;
+    }
+    masks
+};
+
+/// Byte shuffles of a lane holding eight i16: mask `p` fills the low lane with i16 number `2p`
+/// and the high lane with number `2p + 1`.
+const I16_PAIR_MASKS: [[u8; 32]; 4] = {
+    let mut masks = [[0u8; 32]; 4];
+    let mut p = 0;
+    while p < 4 {
+        let mut i = 0;
+        while i < 32 {
+            let number = 2 * p + i / 16;
+            masks[p][i] = (2 * number + i % 2) as u8;
+            i += 1;
+        }
+        p += 1;
+    }
+    masks
+};
+
+/// A shuffle mask from its table.
 #[inline]
 #[target_feature(enable = "avx2,fma,f16c")]
-fn scale_pair_mask(p: usize) -> __m256i {
-    let lo = (4 * p) as i8;
-    let hi = lo + 2;
-    _mm256_setr_epi8(
-        lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1, lo, lo + 1, lo,
-        lo + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1, hi, hi + 1,
-        hi, hi + 1,
-    )
+fn load_mask(mask: &[u8; 32]) -> __m256i {
+    load32(mask)
 }
 
 /// 8 weights of a float row at element `i` as f32.
