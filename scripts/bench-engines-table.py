@@ -53,6 +53,8 @@ def summary(rows):
             depths.setdefault(depth["depth"], []).append(depth["decode_tok_s"])
     first = min(rows, key=lambda row: row["rep"])
     return {
+        "prefill_cpu": median(row.get("prefill_cpu_tok_s") for row in rows),
+        "decode_cpu": median(row.get("decode_cpu_tok_s") for row in rows),
         "prefill": median(row["prefill_tok_s"] for row in rows),
         "decode": median(row["decode_tok_s"] for row in rows),
         "ttft": median(row["ttft_s"] for row in rows),
@@ -92,6 +94,56 @@ def same_prefix(a, b):
             break
         count += 1
     return count
+
+
+def cpu_table(picked, files):
+    """Tokens per CPU second of the whole process (all threads, spinning included)."""
+    lines = []
+    for name in files:
+        sides = [picked.get((name, side)) for side in ("llama.cpp", "agent")]
+        if not all(sides):
+            continue
+        llama, agent = (summary(rows) for rows in sides)
+        if not (llama["prefill_cpu"] and agent["prefill_cpu"]):
+            continue
+        lines.append(f"| `{name}` | {cell(llama['prefill_cpu'], agent['prefill_cpu'])} | "
+                     f"{cell(llama['decode_cpu'], agent['decode_cpu'])} |")
+    if not lines:
+        return []
+    return ["The same runs per CPU second of the process (every thread, spinning included): "
+            "the comparison that holds when other work shares the machine.", "",
+            "| file | prefill tok/CPU-s | decode tok/CPU-s |", "| --- | ---: | ---: |"] + lines
+
+
+def mib(value):
+    return f"{value / 1048576:,.0f} MiB"
+
+
+def memory_table(picked, files):
+    """agent's peak resident memory per file against the goal: file + KV cache + 100 MB."""
+    lines = []
+    for name in files:
+        rows = [row for row in picked.get((name, "agent")) or [] if row.get("peak_rss_bytes")]
+        if not rows:
+            continue
+        row = max(rows, key=lambda r: r.get("max_context") or 0)
+        size, per_token = row.get("file_size") or 0, row.get("kv_bytes_per_token") or 0
+        context = row.get("max_context") or 0
+        # The cache grows by doubling: what it holds at the longest context measured.
+        positions = 1 << max(context - 1, 1).bit_length() if context else 0
+        budget = size + per_token * positions + 100 * 1000 * 1000
+        peak = row["peak_rss_bytes"]
+        short = row.get("peak_rss_short_bytes")
+        lines.append(f"| `{name}` | {mib(size)} | {mib(short) if short else '–'} | {mib(peak)} "
+                     f"({context:,} tokens) | {mib(budget)} | {'yes' if peak <= budget else '**no**'} |")
+    if not lines:
+        return []
+    return ["agent's peak resident memory (`VmHWM`; the first column after one prompt and its "
+            "answer, the second after the longest context measured), against the goal of file + "
+            "KV cache (f16 for native, at the cache's capacity) + 100 MB:", "",
+            "| file | file size | peak RSS, prompt + answer | peak RSS, longest context | "
+            "file + KV cache + 100 MB | within |",
+            "| --- | ---: | ---: | ---: | ---: | --- |"] + lines
 
 
 def render(rows, threads):
@@ -142,6 +194,14 @@ def render(rows, threads):
                "the repetitions; for the time to first token the ratio is agent's time over "
                "llama.cpp's (lower is better, goal ≤ 1.2×), for the rates agent's rate over "
                "llama.cpp's (goal ≥ 0.9×).")
+    cpu = cpu_table(picked, files)
+    if cpu:
+        out.append("")
+        out.extend(cpu)
+    memory = memory_table(picked, files)
+    if memory:
+        out.append("")
+        out.extend(memory)
     out.append("")
     out.append("Runs in this table:")
     out.append("")

@@ -77,15 +77,29 @@ function tokenIds(start, count) {
  * first token (prefill) and from the first to the last (count - 1 forward passes). */
 async function run(tokens, count) {
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let first = null;
+  let cpuFirst = null;
   const ids = [];
   for await (const token of sequence.evaluate(tokens, { temperature: 0 })) {
     ids.push(token);
-    if (first === null) first = performance.now();
+    if (first === null) {
+      first = performance.now();
+      cpuFirst = process.cpuUsage();
+    }
     if (ids.length === count) break;
   }
   const end = performance.now();
-  return { ids, prefill: (first - start) / 1e3, decode: (end - first) / 1e3 };
+  const cpuEnd = process.cpuUsage();
+  // CPU seconds of every thread of the process (the inference threads' spinning included).
+  const cpu = (a, b) => (b.user + b.system - a.user - a.system) / 1e6;
+  return {
+    ids,
+    prefill: (first - start) / 1e3,
+    decode: (end - first) / 1e3,
+    prefillCpu: cpu(cpuStart, cpuFirst),
+    decodeCpu: cpu(cpuFirst, cpuEnd),
+  };
 }
 
 const prompt = tokenIds(0, promptLen);
@@ -110,6 +124,8 @@ const result = {
   cold_prefill_s: cold.prefill,
   prefill_tok_s: promptLen / warm.prefill,
   decode_tok_s: (decodeLen - 1) / warm.decode,
+  prefill_cpu_tok_s: promptLen / warm.prefillCpu,
+  decode_cpu_tok_s: (decodeLen - 1) / warm.decodeCpu,
   first_ids: warm.ids.slice(0, firstIdsLen),
   depths: [],
 };

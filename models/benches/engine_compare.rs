@@ -32,7 +32,7 @@ use std::error::Error;
 use std::ops::ControlFlow;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use agent_models::local::{GenerationConfig, LocalModel};
+use agent_models::local::{GenerationConfig, LocalModel, ModelInfo};
 use candle_core::Device;
 
 type BenchResult<T> = std::result::Result<T, Box<dyn Error>>;
@@ -104,6 +104,48 @@ fn fill(model: &mut LocalModel, tokens: &[u32]) -> BenchResult<f64> {
     Ok(start.elapsed().as_secs_f64())
 }
 
+/// Seconds all threads of this process have run on a CPU (`/proc/self/task/*/schedstat`),
+/// spinning included: a rate per CPU second compares engines on a machine busy with other work.
+fn process_cpu_seconds() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return f64::NAN;
+    };
+    let nanoseconds: u64 = tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    nanoseconds as f64 / 1e9
+}
+
+/// The process's peak resident set (`VmHWM`), in bytes; 0 where /proc is not there.
+fn peak_rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| {
+            value
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+        .map_or(0, |kib| kib * 1024)
+}
+
+/// Bytes of keys and values the engine caches per token: the header's figure is for f32 (as
+/// candle keeps them); the native engine keeps f16.
+fn kv_bytes_per_token(info: &ModelInfo, engine: &str) -> Option<u64> {
+    let f32_bytes = info.kv_bytes_per_token?;
+    Some(if engine == "native" {
+        f32_bytes / 2
+    } else {
+        f32_bytes
+    })
+}
+
 fn main() -> BenchResult<()> {
     let main_start = Instant::now();
     // `cargo bench` passes `--bench`; a filter argument is accepted and ignored.
@@ -147,9 +189,13 @@ fn main() -> BenchResult<()> {
     // Warm: the prompt again into an empty cache, then the decode.
     model.clear_cache();
     let start = Instant::now();
+    let cpu_start = process_cpu_seconds();
     model.logits_after(&prompt)?;
     let prefill_seconds = start.elapsed().as_secs_f64();
+    let prefill_cpu = process_cpu_seconds() - cpu_start;
+    let cpu_start = process_cpu_seconds();
     let (ids, decode_seconds) = decode(&mut model, decode_len)?;
+    let decode_cpu = process_cpu_seconds() - cpu_start;
     let prefill_rate = prompt_len as f64 / prefill_seconds;
     let decode_rate = (decode_len - 1) as f64 / decode_seconds;
     let first_ids: Vec<u32> = ids.iter().take(first_ids_len).copied().collect();
@@ -159,6 +205,7 @@ fn main() -> BenchResult<()> {
         model.engine_name()
     );
 
+    let peak_rss_short = peak_rss_bytes();
     model.clear_cache();
     let mut next = 100_000u64;
     let mut depth_rows = Vec::new();
@@ -199,8 +246,15 @@ fn main() -> BenchResult<()> {
         "cold_prefill_s": cold_prefill,
         "prefill_tok_s": prefill_rate,
         "decode_tok_s": decode_rate,
+        "prefill_cpu_tok_s": prompt_len as f64 / prefill_cpu,
+        "decode_cpu_tok_s": (decode_len - 1) as f64 / decode_cpu,
         "first_ids": first_ids,
         "depths": depth_rows,
+        "file_size": info.file_size,
+        "kv_bytes_per_token": kv_bytes_per_token(&info, model.engine_name()),
+        "peak_rss_short_bytes": peak_rss_short,
+        "peak_rss_bytes": peak_rss_bytes(),
+        "max_context": model.cached_tokens().len().max(prompt_len + decode_len),
         "loadavg": std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim(),
     });
     println!("{line}");

@@ -5,6 +5,7 @@
 //! ```text
 //! cargo bench -p agent-models --bench kernels            # ~0.5 s per measurement
 //! cargo bench -p agent-models --bench kernels -- --quick # ~0.1 s per measurement
+//! AGENT_BENCH_CPU_TIME=1 cargo bench …                   # time on the CPU, for a busy machine
 //! ```
 //!
 //! Columns: weight GB/s streamed by decode, and the prefill cost per token relative to decode
@@ -41,16 +42,34 @@ fn floats(n: usize, seed: u64) -> Vec<f32> {
         .collect()
 }
 
-/// Median-free simple timing: repeats `f` until `budget` has passed, returns seconds per call.
+/// Nanoseconds this thread has run on a CPU (`/proc/thread-self/schedstat`), when readable.
+fn cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Repeats `f` until `budget` has passed, returns seconds per call. With `AGENT_BENCH_CPU_TIME=1`
+/// the seconds are the thread's time on a CPU rather than wall time, so that a machine shared
+/// with other work still compares kernels (not the scheduler).
 fn time(budget: Duration, mut f: impl FnMut()) -> f64 {
+    let on_cpu = std::env::var("AGENT_BENCH_CPU_TIME").is_ok_and(|v| v == "1");
     f();
     let start = Instant::now();
+    let cpu_start = cpu_ns();
     let mut calls = 0u32;
     while start.elapsed() < budget || calls < 2 {
         f();
         calls += 1;
     }
-    start.elapsed().as_secs_f64() / f64::from(calls)
+    let seconds = match (on_cpu, cpu_start, cpu_ns()) {
+        (true, Some(from), Some(to)) => (to - from) as f64 / 1e9,
+        _ => start.elapsed().as_secs_f64(),
+    };
+    seconds / f64::from(calls)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

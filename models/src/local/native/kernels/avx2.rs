@@ -18,7 +18,7 @@ pub(crate) const TILE: usize = 4;
 /// The horizontal sum of 8 floats.
 #[inline]
 #[target_feature(enable = "avx2,fma,f16c")]
-fn hsum(v: __m256) -> f32 {
+pub(super) fn hsum(v: __m256) -> f32 {
     let s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
     let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     let s = _mm_add_ss(s, _mm_movehdup_ps(s));
@@ -43,13 +43,13 @@ fn f16x2(b: [u8; 4]) -> (f32, f32) {
     (_mm_cvtss_f32(v), _mm_cvtss_f32(_mm_movehdup_ps(v)))
 }
 
-/// One f16 to f32 with F16C.
-#[inline]
-#[target_feature(enable = "avx2,fma,f16c")]
+/// One f16 to f32, exactly, in scalar registers. Not with F16C: LLVM turns a one-lane
+/// `vcvtph2ps` into `vpinsrw` into whatever register is free, which tied each block's scale to
+/// the previous block's sum (a false dependency that made Q4_0/Q8_0 decode ~3× slower than
+/// Q4_1, whose two-lane conversion is a `vmovd`).
+#[inline(always)]
 fn f16x1(b: [u8; 2]) -> f32 {
-    _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(i32::from(
-        u16::from_le_bytes(b),
-    ))))
+    super::blocks::f16_bits_to_f32(u16::from_le_bytes(b))
 }
 
 /// 32 unaligned bytes.
@@ -174,19 +174,37 @@ const T_Q5_0: u8 = 2;
 const T_Q5_1: u8 = 3;
 const T_Q8_0: u8 = 4;
 
-/// out[j] = row · acts[j] for a tile of T activation rows, 32-element weight type W.
+/// Bytes of one block of the 32-element weight type `W`.
+const fn block32_bytes(w: u8) -> usize {
+    match w {
+        T_Q4_0 => 18,
+        T_Q4_1 => 20,
+        T_Q5_0 => 22,
+        T_Q5_1 => 24,
+        _ => 34,
+    }
+}
+
+/// out[j] = row · acts[j] for a tile of T activation rows, 32-element weight type W. The block
+/// size is a constant of `W` and the activation rows are cut to the row's blocks first, so the
+/// loop carries no bounds checks.
 #[inline]
 #[target_feature(enable = "avx2,fma,f16c")]
-fn tile32<const W: u8, const T: usize>(row: &[u8], bb: usize, acts: [&[BlockQ8]; T]) -> [f32; T] {
+fn tile32<const W: u8, const T: usize>(row: &[u8], acts: [&[BlockQ8]; T]) -> [f32; T] {
+    let blocks = acts
+        .iter()
+        .fold(row.len() / block32_bytes(W), |n, a| n.min(a.len()));
     let mut acc = [_mm256_setzero_ps(); T];
     let mut extra = [0.0f32; T];
-    for (i, b) in row.chunks_exact(bb).enumerate() {
+    let row = &row[..blocks * block32_bytes(W)];
+    for (i, b) in row.chunks_exact(block32_bytes(W)).enumerate() {
         if W == T_Q8_0 {
             let d = f16x1(*arr::<2>(b, 0));
             let w = load32(arr::<32>(b, 2));
             let aw = _mm256_sign_epi8(w, w);
             for j in 0..T {
-                let a = &acts[j][i];
+                // SAFETY: `i < blocks`, at most the length of every activation row.
+                let a = unsafe { acts[j].get_unchecked(i) };
                 let x = _mm256_sign_epi8(load_i8x32(&a.qs), w);
                 let p = _mm256_cvtepi32_ps(madd_us(aw, x));
                 acc[j] = _mm256_fmadd_ps(_mm256_set1_ps(d * a.d), p, acc[j]);
@@ -194,7 +212,8 @@ fn tile32<const W: u8, const T: usize>(row: &[u8], bb: usize, acts: [&[BlockQ8];
         } else {
             let blk = block32::<W>(b);
             for j in 0..T {
-                let a = &acts[j][i];
+                // SAFETY: `i < blocks`, at most the length of every activation row.
+                let a = unsafe { acts[j].get_unchecked(i) };
                 let p = _mm256_cvtepi32_ps(madd_us(blk.q, load_i8x32(&a.qs)));
                 acc[j] = _mm256_fmadd_ps(_mm256_set1_ps(blk.d * a.d), p, acc[j]);
                 extra[j] += blk.c * a.s;
@@ -208,17 +227,36 @@ fn tile32<const W: u8, const T: usize>(row: &[u8], bb: usize, acts: [&[BlockQ8];
     out
 }
 
-/// Q4_K/Q5_K: the 8 6-bit scales and mins of a super-block.
+/// Q4_K/Q5_K: the 8 6-bit scales (bytes 0..8) and mins (bytes 8..16) of a super-block.
 #[inline(always)]
-fn scales_mins_k4(s: &[u8; 12]) -> ([i16; 8], [i32; 8]) {
-    let mut sc = [0i16; 8];
-    let mut mn = [0i32; 8];
+fn scales_mins_k4(s: &[u8; 12]) -> [u8; 16] {
+    let mut out = [0u8; 16];
     for j in 0..8 {
-        let (a, m) = scalar::scale_min_k4(j, s);
-        sc[j] = i16::from(a);
-        mn[j] = i32::from(m);
+        let (scale, min) = scalar::scale_min_k4(j, s);
+        out[j] = scale;
+        out[8 + j] = min;
     }
-    (sc, mn)
+    out
+}
+
+/// From the scales and mins of [`scales_mins_k4`]: each scale as i16 broadcast over a whole
+/// register (sub-block `s` uses `scales[s]`), and the mins as 16 i16 each repeated twice (the
+/// pairs of 16-element block sums of a sub-block).
+#[inline]
+#[target_feature(enable = "avx2,fma,f16c")]
+fn k4_scale_vectors(packed: &[u8; 16]) -> ([__m256i; 8], __m256i) {
+    let bytes = load16(packed);
+    let scales16 = _mm256_cvtepu8_epi16(bytes);
+    let low = _mm256_permute2x128_si256::<0x00>(scales16, scales16);
+    let mut scales = [_mm256_setzero_si256(); 8];
+    for (v, mask) in scales.iter_mut().zip(&I16_BROADCAST_MASKS) {
+        *v = _mm256_shuffle_epi8(low, load_mask(mask));
+    }
+    let mins_twice = _mm_shuffle_epi8(
+        bytes,
+        _mm_setr_epi8(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15),
+    );
+    (scales, _mm256_cvtepu8_epi16(mins_twice))
 }
 
 /// out[j] = row · acts[j] for Q4_K (H = false) or Q5_K (H = true).
@@ -231,7 +269,7 @@ fn tile_q45k<const H: bool, const T: usize>(row: &[u8], acts: [&[BlockQ8K]; T]) 
     let m4 = _mm256_set1_epi8(0x0F);
     for (i, b) in row.chunks_exact(bb).enumerate() {
         let (d, dmin) = f16x2(*arr::<4>(b, 0));
-        let (sc, mn) = scales_mins_k4(arr::<12>(b, 4));
+        let (sv, mins) = k4_scale_vectors(&scales_mins_k4(arr::<12>(b, 4)));
         let qs_at = if H { 48 } else { 16 };
         let hbits = if H {
             load32(arr::<32>(b, 16))
@@ -262,12 +300,11 @@ fn tile_q45k<const H: bool, const T: usize>(row: &[u8], acts: [&[BlockQ8K]; T]) 
             for s in 0..8 {
                 let x = load_i8x32(arr_i8(&a.qs, 32 * s));
                 let p = _mm256_maddubs_epi16(q[s], x);
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_set1_epi16(sc[s])));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, sv[s]));
             }
-            let mut msum = 0i32;
-            for s in 0..8 {
-                msum += mn[s] * (i32::from(a.bsums[2 * s]) + i32::from(a.bsums[2 * s + 1]));
-            }
+            // SAFETY: `bsums` is 16 i16 = 32 readable bytes; loadu has no alignment requirement.
+            let bsums = unsafe { _mm256_loadu_si256(a.bsums.as_ptr().cast()) };
+            let msum = hsum_i32(_mm256_madd_epi16(mins, bsums));
             acc[j] = _mm256_fmadd_ps(_mm256_set1_ps(d * a.d), _mm256_cvtepi32_ps(sumi), acc[j]);
             extra[j] -= dmin * a.d * msum as f32;
         }
@@ -313,11 +350,16 @@ fn tile_q6k<const T: usize>(row: &[u8], acts: [&[BlockQ8K]; T]) -> [f32; T] {
             q[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16::<4>(ql0), m4), h2);
             q[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16::<4>(ql1), m4), h3);
         }
+        // The 16 scales as i16; chunk s of 32 weights uses scale 2s for its first 16 and 2s + 1
+        // for its last 16: one byte shuffle per chunk spreads them over the two 128-bit lanes.
+        let scales16 = _mm256_cvtepi8_epi16(load16(scales));
+        let halves = [
+            _mm256_permute2x128_si256::<0x00>(scales16, scales16),
+            _mm256_permute2x128_si256::<0x11>(scales16, scales16),
+        ];
         let mut sv = [_mm256_setzero_si256(); 8];
         for (s, v) in sv.iter_mut().enumerate() {
-            let lo = i16::from(scales[2 * s] as i8);
-            let hi = i16::from(scales[2 * s + 1] as i8);
-            *v = _mm256_set_m128i(_mm_set1_epi16(hi), _mm_set1_epi16(lo));
+            *v = _mm256_shuffle_epi8(halves[s / 4], load_mask(&I16_PAIR_MASKS[s % 4]));
         }
         for j in 0..T {
             let a = &acts[j][i];
@@ -327,10 +369,9 @@ fn tile_q6k<const T: usize>(row: &[u8], acts: [&[BlockQ8K]; T]) -> [f32; T] {
                 let p = _mm256_maddubs_epi16(q[s], x);
                 sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, sv[s]));
             }
-            let mut sc32 = 0i32;
-            for g in 0..16 {
-                sc32 += i32::from(scales[g] as i8) * i32::from(a.bsums[g]);
-            }
+            // SAFETY: `bsums` is 16 i16 = 32 readable bytes; loadu has no alignment requirement.
+            let bsums = unsafe { _mm256_loadu_si256(a.bsums.as_ptr().cast()) };
+            let sc32 = hsum_i32(_mm256_madd_epi16(scales16, bsums));
             acc[j] = _mm256_fmadd_ps(_mm256_set1_ps(d * a.d), _mm256_cvtepi32_ps(sumi), acc[j]);
             extra[j] -= 32.0 * d * a.d * sc32 as f32;
         }
@@ -340,6 +381,46 @@ fn tile_q6k<const T: usize>(row: &[u8], acts: [&[BlockQ8K]; T]) -> [f32; T] {
         out[j] = hsum(acc[j]) + extra[j];
     }
     out
+}
+
+/// Byte shuffles (per 128-bit lane) of a lane holding eight i16: mask `s` fills both lanes
+/// with i16 number `s`.
+const I16_BROADCAST_MASKS: [[u8; 32]; 8] = {
+    let mut masks = [[0u8; 32]; 8];
+    let mut s = 0;
+    while s < 8 {
+        let mut i = 0;
+        while i < 32 {
+            masks[s][i] = (2 * s + i % 2) as u8;
+            i += 1;
+        }
+        s += 1;
+    }
+    masks
+};
+
+/// Byte shuffles of a lane holding eight i16: mask `p` fills the low lane with i16 number `2p`
+/// and the high lane with number `2p + 1`.
+const I16_PAIR_MASKS: [[u8; 32]; 4] = {
+    let mut masks = [[0u8; 32]; 4];
+    let mut p = 0;
+    while p < 4 {
+        let mut i = 0;
+        while i < 32 {
+            let number = 2 * p + i / 16;
+            masks[p][i] = (2 * number + i % 2) as u8;
+            i += 1;
+        }
+        p += 1;
+    }
+    masks
+};
+
+/// A shuffle mask from its table.
+#[inline]
+#[target_feature(enable = "avx2,fma,f16c")]
+fn load_mask(mask: &[u8; 32]) -> __m256i {
+    load32(mask)
 }
 
 /// 8 weights of a float row at element `i` as f32.
@@ -367,7 +448,7 @@ const T_BF16: u8 = 12;
 /// 8 f32 at `x[i..]`.
 #[inline]
 #[target_feature(enable = "avx2,fma,f16c")]
-fn load_f8(x: &[f32], i: usize) -> __m256 {
+pub(super) fn load_f8(x: &[f32], i: usize) -> __m256 {
     let a: &[f32; 8] = match x[i..i + 8].try_into() {
         Ok(a) => a,
         Err(_) => unreachable!(),
@@ -418,13 +499,12 @@ fn tile<const T: usize>(
     let q8 = || std::array::from_fn::<_, T, _>(|j| acts.row_q8(t0 + j));
     let q8k = || std::array::from_fn::<_, T, _>(|j| acts.row_q8k(t0 + j));
     let f = || std::array::from_fn::<_, T, _>(|j| acts.row_f32(t0 + j));
-    let bb = w.block_bytes();
     match w {
-        WeightType::Q4_0 => tile32::<T_Q4_0, T>(row, bb, q8()),
-        WeightType::Q4_1 => tile32::<T_Q4_1, T>(row, bb, q8()),
-        WeightType::Q5_0 => tile32::<T_Q5_0, T>(row, bb, q8()),
-        WeightType::Q5_1 => tile32::<T_Q5_1, T>(row, bb, q8()),
-        WeightType::Q8_0 => tile32::<T_Q8_0, T>(row, bb, q8()),
+        WeightType::Q4_0 => tile32::<T_Q4_0, T>(row, q8()),
+        WeightType::Q4_1 => tile32::<T_Q4_1, T>(row, q8()),
+        WeightType::Q5_0 => tile32::<T_Q5_0, T>(row, q8()),
+        WeightType::Q5_1 => tile32::<T_Q5_1, T>(row, q8()),
+        WeightType::Q8_0 => tile32::<T_Q8_0, T>(row, q8()),
         WeightType::Q4K => tile_q45k::<false, T>(row, q8k()),
         WeightType::Q5K => tile_q45k::<true, T>(row, q8k()),
         WeightType::Q6K => tile_q6k::<T>(row, q8k()),
@@ -594,7 +674,7 @@ pub(crate) fn axpy_f32(y: &mut [f32], a: f32, x: &[f32]) {
 /// 8 f16 (bits) at `a[i..]` as f32.
 #[inline]
 #[target_feature(enable = "avx2,fma,f16c")]
-fn load_h8(a: &[u16], i: usize) -> __m256 {
+pub(super) fn load_h8(a: &[u16], i: usize) -> __m256 {
     let h: &[u16; 8] = match a[i..i + 8].try_into() {
         Ok(v) => v,
         Err(_) => unreachable!(),

@@ -171,6 +171,26 @@ pub(crate) fn f16_to_f32(bits: u16) -> f32 {
     half::f16::from_bits(bits).to_f32()
 }
 
+/// An IEEE half (bits) to f32 in scalar registers, no call: for the kernels' per-block scales.
+/// Equal to [`f16_to_f32`] for every input. Normal halves are rebuilt in the integer unit;
+/// subnormal ones (common for K-quant super-block scales) go through an integer-to-float
+/// conversion, never through arithmetic on an f32 subnormal, which costs a microcode assist.
+#[inline(always)]
+pub(crate) fn f16_bits_to_f32(bits: u16) -> f32 {
+    let sign = u32::from(bits & 0x8000) << 16;
+    let exponent = u32::from(bits >> 10) & 0x1f;
+    let mantissa = u32::from(bits & 0x3ff);
+    let magnitude = match exponent {
+        // Zero and subnormals: mantissa × 2⁻²⁴, exact (the mantissa has 10 bits).
+        0 => (mantissa as f32 * f32::from_bits(0x3380_0000)).to_bits(),
+        // Infinity and NaN: all-ones exponent, the payload kept.
+        0x1f => 0x7f80_0000 | (mantissa << 13),
+        // Normal: the exponent rebiased from 15 to 127.
+        _ => ((exponent + 112) << 23) | (mantissa << 13),
+    };
+    f32::from_bits(sign | magnitude)
+}
+
 /// f32 to IEEE half bits (round to nearest even).
 #[inline]
 pub(crate) fn f32_to_f16_bits(x: f32) -> u16 {

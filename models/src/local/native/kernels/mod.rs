@@ -8,6 +8,9 @@
 #![allow(dead_code)]
 
 mod acts;
+mod attend;
+#[cfg(target_arch = "x86_64")]
+mod attend_avx2;
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 mod blocks;
@@ -23,6 +26,8 @@ use std::cell::Cell;
 use std::sync::OnceLock;
 
 pub(crate) use acts::Activations;
+pub(crate) use attend::{F16Rows, exp_shifted, group_scores, group_weighted_sum, max};
+pub(crate) use blocks::f16_bits_to_f32;
 // The re-exports are the API the engine uses (not wired yet).
 #[allow(unused_imports)]
 pub(crate) use blocks::{ALL_TYPES, ActKind, BlockQ8, BlockQ8K, QK, QK_K, WeightType};

@@ -4,6 +4,7 @@
 
 use proptest::prelude::*;
 
+use super::attend::max as kernels_max;
 use super::blocks::f32_to_f16_bits;
 use super::tests::floats;
 use super::*;
@@ -142,6 +143,52 @@ fn check_type(
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #[test]
+    fn attention_loops_simd_match_scalar(
+        groups in 1usize..11,
+        width in 1usize..40,
+        n in 1usize..40,
+        first in 0usize..5,
+        seed in any::<u64>(),
+    ) {
+        let stride = 2 * width + 3;
+        let data: Vec<u16> = floats((first + n) * stride, seed)
+            .iter()
+            .map(|&v| f32_to_f16_bits(v))
+            .collect();
+        let rows = F16Rows { data: &data, stride, width };
+        let queries = floats(groups * width, seed ^ 1);
+        let mut scores = vec![0.0; groups * n];
+        let mut scores_ref = vec![0.0; groups * n];
+        group_scores(rows, first, &queries, 0.125, &mut scores);
+        with_scalar(|| group_scores(rows, first, &queries, 0.125, &mut scores_ref));
+        for (p, q) in scores.iter().zip(&scores_ref) {
+            prop_assert!((p - q).abs() <= 1e-5 * width as f32, "{} vs {}", p, q);
+        }
+        let weights = floats(groups * n, seed ^ 2);
+        let mut outputs = floats(groups * width, seed ^ 3);
+        let mut outputs_ref = outputs.clone();
+        group_weighted_sum(rows, first, &weights, &mut outputs);
+        with_scalar(|| group_weighted_sum(rows, first, &weights, &mut outputs_ref));
+        for (p, q) in outputs.iter().zip(&outputs_ref) {
+            prop_assert!((p - q).abs() <= 1e-5 * n as f32, "{} vs {}", p, q);
+        }
+    }
+
+    #[test]
+    fn exp_simd_matches_scalar(len in 0usize..40, seed in any::<u64>(), spread in 0.0f32..120.0) {
+        let x: Vec<f32> = floats(len, seed).iter().map(|v| v * spread).collect();
+        let max = kernels_max(&x);
+        let (mut simd, mut reference) = (x.clone(), x.clone());
+        let sum = exp_shifted(&mut simd, max);
+        let sum_ref = with_scalar(|| exp_shifted(&mut reference, max));
+        for (p, q) in simd.iter().zip(&reference) {
+            // Within 3 ulp where the result is a normal float; shifted values below -87.3 are 0.
+            prop_assert!((p - q).abs() <= 3.0 * f32::EPSILON * q + 2e-38, "{} vs {}", p, q);
+        }
+        prop_assert!((sum - sum_ref).abs() <= 1e-6 * sum_ref.max(1.0));
+    }
+
 
     #[test]
     fn simd_matches_scalar_for_every_type(rows in 1usize..6, blocks in 1usize..4, n in 1usize..10, seed in any::<u64>()) {

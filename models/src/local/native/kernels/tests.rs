@@ -302,3 +302,85 @@ fn mapped_file_reads_the_bytes() {
     assert_eq!(m.bytes(), b"GGUF\x03\x00");
     assert!(MappedFile::open(&dir.path().join("missing")).is_err());
 }
+
+#[test]
+fn exp_shifted_gives_exponentials_and_their_sum_on_every_path() {
+    for scalar in [false, true] {
+        let run = |x: &mut [f32], max: f32| {
+            if scalar {
+                with_scalar(|| exp_shifted(x, max))
+            } else {
+                exp_shifted(x, max)
+            }
+        };
+        let mut x = [
+            0.0,
+            -1.0,
+            2.0,
+            -200.0,
+            f32::NEG_INFINITY,
+            1.0,
+            0.5,
+            -0.5,
+            2.0,
+            -3.0,
+        ];
+        let sum = run(&mut x, 2.0);
+        let want = [
+            -2.0f32,
+            -3.0,
+            0.0,
+            -202.0,
+            f32::NEG_INFINITY,
+            -1.0,
+            -1.5,
+            -2.5,
+            0.0,
+            -5.0,
+        ]
+        .map(f32::exp);
+        for (got, want) in x.iter().zip(&want) {
+            assert!(
+                (got - want).abs() <= 4.0 * f32::EPSILON * want,
+                "{got} vs {want}"
+            );
+        }
+        assert_eq!(x[4], 0.0, "exp(-inf) is 0");
+        assert_eq!(x[3], 0.0, "far below the maximum is 0");
+        assert!((sum - want.iter().sum::<f32>()).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn grouped_scores_read_each_head_s_rows_at_their_stride() {
+    // Two rows of width 2 at stride 3: [1, 2, x], [3, 4, x].
+    let data = [1.0f32, 2.0, 99.0, 3.0, 4.0, 99.0].map(blocks::f32_to_f16_bits);
+    let rows = F16Rows {
+        data: &data,
+        stride: 3,
+        width: 2,
+    };
+    assert_eq!(rows.rows(), 2);
+    let queries = [1.0, 0.0, 0.0, 1.0];
+    let mut scores = [0.0; 4];
+    group_scores(rows, 0, &queries, 2.0, &mut scores);
+    assert_eq!(scores, [2.0, 6.0, 4.0, 8.0]);
+    let mut one = [0.0; 2];
+    group_scores(rows, 1, &queries, 1.0, &mut one);
+    assert_eq!(one, [3.0, 4.0]);
+    let mut outputs = [0.0; 4];
+    group_weighted_sum(rows, 0, &[1.0, 0.5, 0.0, 2.0], &mut outputs);
+    assert_eq!(outputs, [2.5, 4.0, 6.0, 8.0]);
+}
+
+#[test]
+fn the_fast_half_conversion_is_exact_for_every_bit_pattern() {
+    for bits in 0..=u16::MAX {
+        let (fast, reference) = (blocks::f16_bits_to_f32(bits), blocks::f16_to_f32(bits));
+        if reference.is_nan() {
+            assert!(fast.is_nan(), "{bits:#06x}");
+        } else {
+            assert_eq!(fast.to_bits(), reference.to_bits(), "{bits:#06x}");
+        }
+    }
+}
