@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use agent_core::store::{ModelBenchmark, ModelCall, ModelCallOutcome};
 use agent_models::hardware::{ProbeOptions, probe};
+use agent_models::local::EngineKind;
 use agent_models::{ChatEvent, ChatMessage, ChatRequest, SamplingOptions, Usage};
 use anyhow::Result;
 use futures_util::StreamExt;
@@ -15,7 +16,7 @@ use serde::Serialize;
 
 use super::runtime;
 use crate::app::App;
-use crate::backend::select;
+use crate::backend::{local_backend, select};
 use crate::cli::BackendArgs;
 use crate::exit::Exit;
 use crate::output::{note, print, print_json};
@@ -31,13 +32,17 @@ struct BenchResult {
     completion_tokens: u32,
     prefill_tokens_per_second: Option<f64>,
     decode_tokens_per_second: Option<f64>,
+    /// From the request to the first token: prefill, without loading the model or setting up.
     time_to_first_token_ms: u64,
     total_ms: u64,
+    /// Loading a local model, done before the timed request (`None` for a server).
+    load_ms: Option<u64>,
     /// `backend` when the backend timed prefill and decode itself, `wall-clock` otherwise.
     timing_source: &'static str,
     /// The in-process engine (`candle`, `native`), for the local backend.
     engine: Option<&'static str>,
-    /// Threads of the in-process engine, for the local backend.
+    /// Threads the in-process engine computes with, for the local backend: the native engine's
+    /// own (`AGENT_LOCAL_THREADS`, else the physical cores), candle's rayon pool.
     threads: Option<u32>,
     /// The weight type of most of a local file's bytes.
     quantization: Option<String>,
@@ -74,8 +79,9 @@ fn file_digest(path: &Path) -> std::io::Result<String> {
         .collect())
 }
 
-/// Threads of the in-process engine: `RAYON_NUM_THREADS`, else every logical core.
-fn engine_threads() -> u32 {
+/// Threads of candle's engine, which computes on rayon's pool: `RAYON_NUM_THREADS`, else every
+/// logical core.
+fn rayon_threads() -> u32 {
     std::env::var("RAYON_NUM_THREADS")
         .ok()
         .and_then(|value| value.trim().parse::<u32>().ok())
@@ -86,6 +92,13 @@ fn engine_threads() -> u32 {
                 .map(|n| n.get() as u32)
         })
         .unwrap_or(1)
+}
+
+/// The loaded local model's engine, its threads and how long loading took.
+struct LocalFacts {
+    engine: &'static str,
+    threads: u32,
+    load_ms: u64,
 }
 
 /// What the benchmark row says about a local GGUF file: digest, architecture, weight type,
@@ -145,9 +158,36 @@ pub fn bench(
             selected.model, selected.backend_name, prompt_tokens, decode_tokens
         ));
     }
-    let started = Instant::now();
-    let (usage, first_token, deltas) = runtime()?.block_on(async {
-        let mut stream = selected.backend.chat(request);
+    // A local model is loaded (and its engine and threads read) before the clock starts: the
+    // first token's time is the request's alone.
+    let runtime = runtime()?;
+    let local = selected.backend_name == "local";
+    let mut backend = selected.backend;
+    let mut loaded: Option<LocalFacts> = None;
+    if local {
+        let own = local_backend(app);
+        let loading = Instant::now();
+        let model = own.model(&selected.model)?;
+        let (engine, threads) = {
+            let model = model
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let threads = match model.engine() {
+                EngineKind::Native => u32::try_from(model.threads()).unwrap_or(u32::MAX),
+                EngineKind::Candle => rayon_threads(),
+            };
+            (model.engine_name(), threads)
+        };
+        loaded = Some(LocalFacts {
+            engine,
+            threads,
+            load_ms: loading.elapsed().as_millis() as u64,
+        });
+        backend = Box::new(own);
+    }
+    let (usage, first_token, deltas, total) = runtime.block_on(async {
+        let started = Instant::now();
+        let mut stream = backend.chat(request);
         let mut usage = Usage::default();
         let mut first_token: Option<Duration> = None;
         let mut deltas = 0u32;
@@ -162,9 +202,8 @@ pub fn bench(
                 ChatEvent::ToolCall { .. } => {}
             }
         }
-        anyhow::Ok((usage, first_token, deltas))
+        anyhow::Ok((usage, first_token, deltas, started.elapsed()))
     })?;
-    let total = started.elapsed();
     let first_token = first_token.unwrap_or(total);
     let completion_tokens = if usage.completion_tokens > 0 {
         usage.completion_tokens
@@ -204,10 +243,9 @@ pub fn bench(
         enumerate_all_gpus: false,
     })
     .machine_id();
-    let local = selected.backend_name == "local";
     let facts = local.then(|| file_facts(Path::new(&selected.endpoint)));
-    let engine = local.then(agent_models::local::engine_name);
-    let threads = local.then(engine_threads);
+    let engine = loaded.as_ref().map(|loaded| loaded.engine);
+    let threads = loaded.as_ref().map(|loaded| loaded.threads);
     store.record_model_benchmark(&ModelBenchmark {
         machine: machine.clone(),
         backend: selected.backend_name.into(),
@@ -237,6 +275,7 @@ pub fn bench(
         decode_tokens_per_second: decode,
         time_to_first_token_ms: first_token.as_millis() as u64,
         total_ms: total.as_millis() as u64,
+        load_ms: loaded.as_ref().map(|loaded| loaded.load_ms),
         timing_source,
         engine,
         threads,
@@ -249,8 +288,12 @@ pub fn bench(
         let rate = |value: Option<f64>| {
             value.map_or_else(|| "n/a".to_string(), |v| format!("{v:.1} tokens/s"))
         };
-        let engine = match (result.engine, result.threads) {
-            (Some(engine), Some(threads)) => format!("engine   {engine}, {threads} threads\n"),
+        let engine = match (result.engine, result.threads, result.load_ms) {
+            (Some(engine), Some(threads), Some(load)) => {
+                format!(
+                    "engine   {engine}, {threads} threads (model loaded in {load} ms, not timed)\n"
+                )
+            }
             _ => String::new(),
         };
         print(&format!(

@@ -705,3 +705,58 @@ fn a_server_known_from_last_time_starts_while_the_model_is_asked() {
         results[1]
     );
 }
+
+#[test]
+fn the_first_request_goes_out_before_a_slow_server_answers_initialize() {
+    let home = Home::new();
+    let repo = project(&home);
+    let started = home.root.path().join("started");
+    user_config(
+        &home,
+        &stdio_table(
+            "late",
+            &["--delay-init", "2", "--started", started.to_str().unwrap()],
+            "startup_timeout_sec = 30",
+        ),
+    );
+    // `agent mcp test` waits for the start and keeps the server's tools.
+    home.ok(&["mcp", "test", "late"]);
+    std::fs::remove_file(&started).unwrap();
+
+    let server = ScriptedServer::start(vec![
+        call(
+            "mcp",
+            json!({"tool": "late.echo", "arguments": {"text": "after the start"}}),
+        ),
+        text("Nothing to change"),
+    ]);
+    let repo_arg = repo.display().to_string();
+    let mut args = run_args(&repo_arg, &server);
+    args.push("look around");
+    home.ok(&args);
+    // The server answered `initialize` two seconds after it started; the first request had
+    // gone out by then, with last time's tools.
+    let initialized: f64 = std::fs::read_to_string(&started)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let times = server.request_times();
+    assert!(
+        times[0] < initialized,
+        "first request at {}, initialize answered at {initialized}",
+        times[0]
+    );
+    let catalog = mcp_spec(&server.requests()[0]).unwrap()["function"]["description"].clone();
+    assert!(
+        catalog.as_str().unwrap().contains("late: echo"),
+        "{catalog}"
+    );
+    // The call waited for the start and reached the server.
+    let results = tool_results(&server.requests()[1]);
+    assert!(
+        results[0].contains("echo: after the start"),
+        "{}",
+        results[0]
+    );
+}

@@ -189,6 +189,9 @@ fn bench_reports_prefill_and_decode_speed() {
     assert_eq!(result["timing_source"], "backend");
     assert_eq!(result["prefill_tokens_per_second"], 120.0);
     assert_eq!(result["decode_tokens_per_second"], 5.0);
+    // Nothing is loaded in this process for a server, and no engine threads are ours.
+    assert_eq!(result["load_ms"], serde_json::Value::Null);
+    assert_eq!(result["threads"], serde_json::Value::Null);
 }
 
 #[test]

@@ -54,6 +54,8 @@ pub enum Check {
 pub struct ScriptedServer {
     pub base_url: String,
     requests: Arc<Mutex<Vec<Value>>>,
+    /// When each chat request arrived, in seconds since the epoch.
+    arrivals: Arc<Mutex<Vec<f64>>>,
     checks: Arc<Mutex<Vec<Value>>>,
     authorizations: Arc<Mutex<Vec<Option<String>>>>,
 }
@@ -70,27 +72,37 @@ impl ScriptedServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let arrivals = Arc::new(Mutex::new(Vec::new()));
         let checks = Arc::new(Mutex::new(Vec::new()));
         let authorizations = Arc::new(Mutex::new(Vec::new()));
         let seen = requests.clone();
+        let arrived = arrivals.clone();
         let seen_checks = checks.clone();
         let auth = authorizations.clone();
         let script = Arc::new(Mutex::new(replies.into_iter()));
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { return };
-                let seen = seen.clone();
+                let seen = (seen.clone(), arrived.clone());
                 let seen_checks = seen_checks.clone();
                 let auth = auth.clone();
                 let script = script.clone();
                 std::thread::spawn(move || {
-                    serve(stream, &seen, &seen_checks, check, &auth, &script)
+                    serve(
+                        stream,
+                        (&seen.0, &seen.1),
+                        &seen_checks,
+                        check,
+                        &auth,
+                        &script,
+                    )
                 });
             }
         });
         Self {
             base_url,
             requests,
+            arrivals,
             checks,
             authorizations,
         }
@@ -111,6 +123,11 @@ impl ScriptedServer {
         self.requests.lock().unwrap().clone()
     }
 
+    /// When each chat request arrived, in seconds since the epoch (as Python's `time.time()`).
+    pub fn request_times(&self) -> Vec<f64> {
+        self.arrivals.lock().unwrap().clone()
+    }
+
     /// All the text of request `index` (messages' contents joined).
     pub fn request_text(&self, index: usize) -> String {
         let requests = self.requests();
@@ -127,7 +144,7 @@ impl ScriptedServer {
 
 fn serve(
     stream: TcpStream,
-    seen: &Mutex<Vec<Value>>,
+    (seen, arrivals): (&Mutex<Vec<Value>>, &Mutex<Vec<f64>>),
     checks: &Mutex<Vec<Value>>,
     check: Check,
     authorizations: &Mutex<Vec<Option<String>>>,
@@ -172,6 +189,11 @@ fn serve(
             ),
         }
     } else {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
+        arrivals.lock().unwrap().push(now);
         seen.lock().unwrap().push(body);
         script
             .lock()

@@ -169,29 +169,57 @@ fn read_line(state: &mut State, number: usize, text: &str) -> Result<(), String>
     }
     let meta = record.get("isMeta").and_then(Value::as_bool) == Some(true);
     let imported = if meta {
-        None
+        Vec::new()
     } else if kind == "user" {
-        user_message(content)
+        user_messages(content)
     } else {
         assistant_message(content, message.get("model").and_then(Value::as_str))
+            .into_iter()
+            .collect()
     };
-    state.nodes.push(RawNode {
-        id: uuid.to_string(),
-        parent: parent_of(&record),
+    let digest = record_digest(&record);
+    let message = |(role, content, model, tool_call_id, tool_calls): Parts| ImportedMessage {
+        role,
+        content,
+        model,
+        tool_call_id,
+        tool_calls,
+        created_at,
+    };
+    let node = |id: String, parent: Option<String>, digest, message| RawNode {
+        id,
+        parent,
         line: number,
         record: Some(summary::shorten(uuid, 128)),
-        digest: record_digest(&record),
-        message: imported.map(
-            |(role, content, model, tool_call_id, tool_calls)| ImportedMessage {
-                role,
-                content,
-                model,
-                tool_call_id,
-                tool_calls,
-                created_at,
-            },
-        ),
-    });
+        digest,
+        message,
+    };
+    let count = imported.len();
+    if count <= 1 {
+        let imported = imported.into_iter().next().map(message);
+        state
+            .nodes
+            .push(node(uuid.to_string(), parent_of(&record), digest, imported));
+        return Ok(());
+    }
+    // Results of parallel calls in one record: one message each, in a chain whose last link
+    // holds the record's uuid (its children hang from it).
+    let mut parent = parent_of(&record);
+    for (index, parts) in imported.into_iter().enumerate() {
+        let id = if index + 1 == count {
+            uuid.to_string()
+        } else {
+            format!("{uuid}#{index}")
+        };
+        let mut part = digest.to_vec();
+        part.extend_from_slice(&(index as u64).to_le_bytes());
+        state.nodes.push(node(
+            id.clone(),
+            parent.replace(id),
+            tree::digest(&part),
+            Some(message(parts)),
+        ));
+    }
     Ok(())
 }
 
@@ -269,19 +297,23 @@ fn parent_of(record: &Map<String, Value>) -> Option<String> {
 
 type Parts = (Role, String, Option<String>, Option<String>, Option<String>);
 
-/// A user record: the user's text, or tool results (role `tool`, summarised).
-fn user_message(content: &Value) -> Option<Parts> {
+/// A user record: the user's text, or its tool results (role `tool`, summarised), one message
+/// per result (parallel calls' results may share a record); text beside results joins the last.
+fn user_messages(content: &Value) -> Vec<Parts> {
     let blocks = match content {
         Value::String(text) => {
             let text = summary::message_text(text);
-            return (!text.trim().is_empty()).then_some((Role::User, text, None, None, None));
+            return if text.trim().is_empty() {
+                Vec::new()
+            } else {
+                vec![(Role::User, text, None, None, None)]
+            };
         }
         Value::Array(blocks) => blocks,
-        _ => return None,
+        _ => return Vec::new(),
     };
     let mut texts = Vec::new();
-    let mut results = Vec::new();
-    let mut answers = None;
+    let mut results: Vec<Parts> = Vec::new();
     for block in blocks {
         match block.get("type").and_then(Value::as_str) {
             Some("text") => {
@@ -291,12 +323,10 @@ fn user_message(content: &Value) -> Option<Parts> {
             }
             Some("image") => texts.push("[image]".to_string()),
             Some("tool_result") => {
-                if answers.is_none() {
-                    answers = block
-                        .get("tool_use_id")
-                        .and_then(Value::as_str)
-                        .map(|id| summary::shorten(id, 128));
-                }
+                let answers = block
+                    .get("tool_use_id")
+                    .and_then(Value::as_str)
+                    .map(|id| summary::shorten(id, 128));
                 let output = match block.get("content") {
                     Some(Value::String(text)) => text.clone(),
                     Some(Value::Array(parts)) => parts
@@ -310,19 +340,25 @@ fn user_message(content: &Value) -> Option<Parts> {
                     _ => String::new(),
                 };
                 let failed = block.get("is_error").and_then(Value::as_bool) == Some(true);
-                results.push(summary::result(&output, failed));
+                let summary = summary::result(&output, failed);
+                results.push((Role::Tool, summary, None, answers, None));
             }
             _ => {}
         }
     }
     let text = summary::message_text(&texts.join("\n"));
-    if !results.is_empty() {
+    if let Some(last) = results.last_mut() {
         if !text.trim().is_empty() {
-            results.push(text);
+            last.1.push('\n');
+            last.1.push_str(&text);
         }
-        return Some((Role::Tool, results.join("\n"), None, answers, None));
+        return results;
     }
-    (!text.trim().is_empty()).then_some((Role::User, text, None, None, None))
+    if text.trim().is_empty() {
+        Vec::new()
+    } else {
+        vec![(Role::User, text, None, None, None)]
+    }
 }
 
 /// An assistant record: its text and its tool calls as summary lines (thinking left out).

@@ -400,3 +400,65 @@ fn codex_parallel_calls_are_each_followed_by_their_results() {
         assert_eq!(node.parent, i.checked_sub(1));
     }
 }
+
+#[test]
+fn claude_parallel_calls_are_each_followed_by_their_results() {
+    // Claude Code writes each block of a turn as a record of its own (sharing the API message
+    // id); parallel calls' results follow as user records, in the order they finished, or
+    // together in one record.
+    let path = fixture("claude-parallel/7d3e5f10-2a4b-4c6d-8e9f-0a1b2c3d4e5f.jsonl");
+    let read = read_file(Tool::Claude, &path, &ReadOptions::default()).unwrap();
+    assert!(read.bad.is_empty(), "{:?}", read.bad);
+    assert_eq!(read.sessions.len(), 1);
+    let nodes = &read.sessions[0].nodes;
+    let uuid = |n: u32| format!("c2000000-0000-4000-8000-{n:012}");
+    let order: Vec<(Role, Option<&str>, Option<&str>, String)> = nodes
+        .iter()
+        .map(|n| {
+            (
+                n.message.role,
+                n.message.tool_call_id.as_deref(),
+                n.message.tool_calls.as_deref().map(|calls| {
+                    if calls.contains("toolu_C") {
+                        "C+D"
+                    } else {
+                        "call"
+                    }
+                }),
+                n.record.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (Role::User, None, None, uuid(1)),
+            (Role::Assistant, None, None, uuid(3)),
+            (Role::Assistant, None, Some("call"), uuid(4)),
+            (Role::Tool, Some("toolu_A"), None, uuid(7)),
+            (Role::Assistant, None, Some("call"), uuid(5)),
+            (Role::Tool, Some("toolu_B"), None, uuid(6)),
+            (Role::Assistant, None, Some("C+D"), uuid(8)),
+            (Role::Tool, Some("toolu_D"), None, uuid(9)),
+            (Role::Tool, Some("toolu_C"), None, uuid(9)),
+            (Role::Assistant, None, None, uuid(10)),
+        ]
+    );
+    assert!(
+        nodes[2]
+            .message
+            .tool_calls
+            .as_deref()
+            .unwrap()
+            .contains("toolu_A")
+    );
+    assert!(nodes[3].message.content.contains("wallaby"), "{nodes:?}");
+    assert!(nodes[5].message.content.contains("quokka"), "{nodes:?}");
+    // Still one conversation, one line: each message's parent is the one before it.
+    for (i, node) in nodes.iter().enumerate() {
+        assert_eq!(node.parent, i.checked_sub(1), "{i}");
+    }
+    // Read again, the same messages (a second import adds nothing).
+    let again = read_file(Tool::Claude, &path, &ReadOptions::default()).unwrap();
+    assert_eq!(again.sessions[0].nodes, *nodes);
+}

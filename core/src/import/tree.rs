@@ -65,32 +65,91 @@ pub fn pair_tool_results(raw: Vec<RawNode>) -> Vec<RawNode> {
 
 /// One run of calls and results, each call followed by its results.
 fn pair_run(run: Vec<RawNode>) -> Vec<RawNode> {
-    let mut results: Vec<Option<RawNode>> = Vec::new();
-    let mut calls: Vec<RawNode> = Vec::new();
-    for node in run {
-        if is_call(&node) {
-            calls.push(node);
-        } else {
-            results.push(Some(node));
-        }
-    }
-    let mut out = Vec::with_capacity(calls.len() + results.len());
+    let order = paired_order(&run.iter().collect::<Vec<_>>());
+    let mut slots: Vec<Option<RawNode>> = run.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|at| slots.get_mut(at).and_then(Option::take))
+        .collect()
+}
+
+/// The order of a run of calls and results (positions in `run`): each call as made, followed by
+/// the results answering it in their order; then the results answering no call of the run.
+fn paired_order(run: &[&RawNode]) -> Vec<usize> {
+    let (calls, results): (Vec<usize>, Vec<usize>) =
+        (0..run.len()).partition(|&at| is_call(run[at]));
+    let mut taken = vec![false; results.len()];
+    let mut out = Vec::with_capacity(run.len());
     for call in calls {
-        let ids = call_ids(&call);
+        let ids = call_ids(run[call]);
         out.push(call);
-        for slot in &mut results {
-            if slot
-                .as_ref()
-                .and_then(answered_call)
-                .is_some_and(|id| ids.iter().any(|call_id| call_id == id))
-                && let Some(result) = slot.take()
+        for (slot, &result) in results.iter().enumerate() {
+            if !taken[slot]
+                && answered_call(run[result]).is_some_and(|id| ids.iter().any(|call| call == id))
             {
+                taken[slot] = true;
                 out.push(result);
             }
         }
     }
-    out.extend(results.into_iter().flatten());
+    out.extend(
+        results
+            .iter()
+            .zip(&taken)
+            .filter(|(_, taken)| !**taken)
+            .map(|(result, _)| *result),
+    );
     out
+}
+
+/// [`pair_tool_results`] for a tree (Claude's records, linked by parent ids): every chain of
+/// calls and results, each the only child of the one before (parallel calls written one record
+/// each, then their results), is reordered so each call is followed by its results; whatever
+/// hung from the chain's last record hangs from its new last. `parents` holds each message's
+/// nearest message ancestor and is rewritten; `members` are the messages placed in the tree.
+fn pair_in_tree(raw: &[RawNode], parents: &mut [Option<usize>], members: &[usize]) {
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); raw.len()];
+    for &i in members {
+        if let Some(parent) = parents[i] {
+            children[parent].push(i);
+        }
+    }
+    let in_run = |i: usize| is_call(&raw[i]) || answered_call(&raw[i]).is_some();
+    // Each reordered run: its records in the new order, and its first record's parent.
+    let mut runs: Vec<(Vec<usize>, Option<usize>)> = Vec::new();
+    // A run's old last record → its new last record.
+    let mut ends: HashMap<usize, usize> = HashMap::new();
+    for &first in members {
+        let continues = parents[first].is_some_and(|p| in_run(p) && children[p].len() == 1);
+        if !in_run(first) || continues {
+            continue;
+        }
+        let mut run = vec![first];
+        while let [only] = children[run[run.len() - 1]].as_slice()
+            && in_run(*only)
+        {
+            run.push(*only);
+        }
+        let nodes: Vec<&RawNode> = run.iter().map(|&i| &raw[i]).collect();
+        let order: Vec<usize> = paired_order(&nodes).into_iter().map(|at| run[at]).collect();
+        if order != run {
+            ends.insert(run[run.len() - 1], order[order.len() - 1]);
+            runs.push((order, parents[first]));
+        }
+    }
+    if runs.is_empty() {
+        return;
+    }
+    let moved = |parent: Option<usize>| parent.map(|p| ends.get(&p).copied().unwrap_or(p));
+    for &i in members {
+        parents[i] = moved(parents[i]);
+    }
+    for (order, parent) in runs {
+        parents[order[0]] = moved(parent);
+        for pair in order.windows(2) {
+            parents[pair[1]] = Some(pair[0]);
+        }
+    }
 }
 
 fn is_call(node: &RawNode) -> bool {
@@ -169,9 +228,12 @@ pub fn build(
     }
 
     let kept = |i: usize| raw[i].message.is_some() && !duplicate[i];
+    let members: Vec<usize> = (0..raw.len()).filter(|&i| kept(i) && !looping[i]).collect();
+    // Parallel calls each followed by their results, as chat APIs require.
+    pair_in_tree(&raw, &mut message_parent, &members);
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); raw.len()];
     let mut roots = Vec::new();
-    for i in (0..raw.len()).filter(|&i| kept(i) && !looping[i]) {
+    for &i in &members {
         match message_parent[i] {
             Some(parent) => children[parent].push(i),
             None => roots.push(i),

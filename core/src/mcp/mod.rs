@@ -8,7 +8,7 @@
 //!   its own process group, stdout and stderr watched for error messages).
 //! - `http.rs`: streamable HTTP over reqwest, every body capped.
 //! - `tools.rs`: the servers of a task or chat as the `mcp` tool: lookups, argument checks,
-//!   calls, the approval subject; servers start in the background.
+//!   calls, the approval subject; servers start in the background, on a thread of their own.
 //! - `cache.rs`: each server's tools from last time, so the first request does not wait for a
 //!   server that is still starting.
 //! - `catalog.rs`: tools as the model first sees them (names and a few words, within a budget);
@@ -35,3 +35,6 @@ pub use connection::{Connection, Handshake, MESSAGE_LIMIT, TOOL_LIMIT};
 pub use error::McpError;
 pub use stdio::Launch;
 pub use tools::{MCP_TOOL, McpCall, McpTools, Started};
+
+#[cfg(test)]
+mod tests;

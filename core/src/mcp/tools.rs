@@ -33,6 +33,10 @@ const PREVIEW_LIMIT: usize = 2 * 1024;
 #[derive(Debug, Default)]
 pub struct McpTools {
     servers: Vec<Server>,
+    /// Where servers started by [`McpTools::connect`] start and run: a runtime on a thread of
+    /// its own, so their process spawns and handshakes never hold up the thread of the task or
+    /// chat (its first model request). Shut down with the tools.
+    background: Option<tokio::runtime::Runtime>,
 }
 
 struct Server {
@@ -78,7 +82,26 @@ impl Drop for McpTools {
                 start.abort();
             }
         }
+        // Without waiting (this may run inside the task's runtime): the servers' sessions end
+        // here and their processes are killed when the connections drop.
+        if let Some(background) = self.background.take() {
+            background.shutdown_background();
+        }
     }
+}
+
+/// A runtime of one worker thread for the servers' starts and sessions; `None` (then they run
+/// on the caller's runtime) when no thread can be started.
+fn background_runtime() -> Option<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("agent-mcp")
+        .enable_all()
+        .build()
+        .inspect_err(|error| {
+            tracing::warn!(%error, "cannot start a thread for MCP servers; they start on the task's")
+        })
+        .ok()
 }
 
 /// One server's start, for a task's log or `agent mcp list`.
@@ -163,30 +186,49 @@ impl McpTools {
                 }),
             }
         }
-        (Self { servers }, report)
+        (
+            Self {
+                servers,
+                background: None,
+            },
+            report,
+        )
     }
 
-    /// Starts every enabled server of `configs` in the background (a task's or chat's): a
-    /// server whose tools `cache` kept from last time is not waited for (its first call waits
-    /// for it); the others are, within their startup timeout. Each successful start refreshes
-    /// the cache. Returns the servers the model gets, and the starts that were waited for.
+    /// Starts every enabled server of `configs` in the background (a task's or chat's), on a
+    /// thread of their own: a server whose tools `cache` kept from last time is not waited for
+    /// (the first request lists those tools; its first call waits for it, within its startup
+    /// timeout); the others are waited for, so the first catalog is right even on a first run.
+    /// Each successful start refreshes the cache. Returns the servers the model gets, and the
+    /// starts that were waited for.
     pub async fn connect(
         configs: &[McpServerConfig],
         launch: &Launch,
         cache: Option<&ToolCache>,
     ) -> (Self, Vec<Started>) {
         let began = Instant::now();
+        let enabled: Vec<&McpServerConfig> =
+            configs.iter().filter(|config| config.enabled).collect();
+        let background = if enabled.is_empty() {
+            None
+        } else {
+            background_runtime()
+        };
         let mut pending = Vec::new();
-        for config in configs.iter().filter(|config| config.enabled) {
-            let task = {
+        for config in enabled {
+            let start = {
                 let (config, launch, cache) = (config.clone(), launch.clone(), cache.cloned());
-                tokio::spawn(async move {
+                async move {
                     let connection = Connection::open(&config, &launch).await?;
                     if let Some(cache) = cache {
                         cache.save(&config, connection.tools());
                     }
                     Ok(Arc::new(connection))
-                })
+                }
+            };
+            let task = match &background {
+                Some(runtime) => runtime.spawn(start),
+                None => tokio::spawn(start),
             };
             let start = task.abort_handle();
             let name = config.name.clone();
@@ -237,7 +279,13 @@ impl McpTools {
                 start: Some(start),
             });
         }
-        (Self { servers }, report)
+        (
+            Self {
+                servers,
+                background,
+            },
+            report,
+        )
     }
 
     /// Whether no server is connected (then the model gets no `mcp` tool).
