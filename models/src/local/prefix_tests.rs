@@ -199,7 +199,7 @@ fn another_model_file_or_other_tokens_do_not_load_it() {
         &format!("{SYSTEM} Never push to the main branch yourself."),
         "hello",
     );
-    let model = load(&path, Some(&store));
+    let mut model = load(&path, Some(&store));
     let stored = model.chat_prompt(&hello).unwrap();
     let wanted = model.chat_prompt(&longer).unwrap();
     let shared = stored.tokens[..stored.stable]
@@ -208,7 +208,6 @@ fn another_model_file_or_other_tokens_do_not_load_it() {
         .take_while(|(a, b)| a == b)
         .count();
     assert!(shared >= 32 && shared < wanted.stable, "{shared}");
-    let mut model = model;
     assert_eq!(answer(&mut model, &longer).reused, shared);
 }
 
