@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use agent_core::budget::BudgetGuard;
 use agent_core::config::{Backend, Origin, ResolvedConfig};
 use agent_core::env::{OLLAMA_HOST, OLLAMA_MODELS};
+use agent_models::local::PrefixStore;
 use agent_models::ollama::base_url_from_host;
 use agent_models::openai::{SecretStore, resolve_api_key, secret_stores};
 use agent_models::{ChatBackend, OllamaBackend, OllamaClient, OpenAiBackend, SamplingOptions};
@@ -147,8 +148,15 @@ fn select_unguarded(
             let path = local_model_path(app, &model)?;
             let explicit = args.context.is_some() || is_set(resolved, "model.context_length");
             let context_length = local_context(&path, context_length, explicit);
+            let mut backend = local_backend(app);
+            if config.cache.prefill {
+                backend = backend.with_prefix_store(PrefixStore::new(
+                    app.paths.data_dir.join("prefill"),
+                    config.cache.prefill_max_mb.saturating_mul(1024 * 1024),
+                ));
+            }
             Ok(Selected {
-                backend: Box::new(local_backend(app)),
+                backend: Box::new(backend),
                 backend_name: "local",
                 endpoint: path.display().to_string(),
                 model: path.display().to_string(),

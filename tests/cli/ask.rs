@@ -204,3 +204,69 @@ fn a_question_that_never_reached_a_model_leaves_no_conversation() {
         "{list}"
     );
 }
+
+/// The kept prefills of the in-process backend (`<data>/prefill/*.kv`).
+fn prefill_files(home: &Home) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(home.path().join("data/prefill")) else {
+        return Vec::new();
+    };
+    entries
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "kv"))
+        .collect()
+}
+
+fn modified(path: &std::path::Path) -> std::time::SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
+}
+
+fn set_modified(path: &std::path::Path, time: std::time::SystemTime) {
+    let file = std::fs::File::options().append(true).open(path).unwrap();
+    file.set_modified(time).unwrap();
+}
+
+#[test]
+fn ask_keeps_the_prefilled_system_prompt_for_the_next_process() {
+    let home = Home::new();
+    let model = gguf_fixture("tiny-llama-f32.gguf");
+    let system = "You are agent, a coding agent working in a git worktree of the user's \
+        repository. Read and search before you edit; make the smallest change that does the task.";
+    let ask = |extra: &[&str]| {
+        let mut command = home.agent();
+        command.args(extra).args([
+            "ask",
+            "hello",
+            "--model",
+            model.to_str().unwrap(),
+            "--system",
+            system,
+            "--temperature",
+            "0",
+            "--max-tokens",
+            "8",
+            "--no-cache",
+        ]);
+        let output = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        output.stdout
+    };
+    let first = ask(&[]);
+    let files = prefill_files(&home);
+    assert_eq!(files.len(), 1, "the system prompt was kept");
+    let long_ago =
+        std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    set_modified(&files[0], long_ago);
+
+    // The next process starts from the kept prefill (reading it marks it used) and answers the
+    // same.
+    assert_eq!(ask(&[]), first);
+    assert!(modified(&files[0]) > long_ago, "the kept prefill was read");
+    assert_eq!(prefill_files(&home), files);
+
+    // Switched off, it is neither read nor written.
+    set_modified(&files[0], long_ago);
+    ask(&["-c", "cache.prefill=false"]);
+    assert_eq!(modified(&files[0]), long_ago);
+    assert_eq!(prefill_files(&home), files);
+}

@@ -26,6 +26,8 @@ struct Chat {
 const ON: CacheConfig = CacheConfig {
     enabled: true,
     ttl: 3600,
+    prefill: true,
+    prefill_max_mb: 512,
 };
 
 fn chat(
@@ -184,7 +186,7 @@ async fn no_cache_and_a_disabled_cache_ask_the_model_and_keep_nothing() {
         (
             CacheConfig {
                 enabled: false,
-                ttl: 3600,
+                ..ON
             },
             false,
         ),

@@ -531,6 +531,21 @@ pub const KEYS: &[KeySpec] = &[
         default: "604800",
         doc: "seconds a cached answer is served (default a week)",
     },
+    KeySpec {
+        key: "cache.prefill",
+        kind: ValueKind::Bool,
+        default: "true",
+        doc: "keep the in-process backend's prefilled system prompt and tools in the data directory (`prefill/`) so the next process does not compute them again (native engine only)",
+    },
+    KeySpec {
+        key: "cache.prefill_max_mb",
+        kind: ValueKind::Integer {
+            min: 1,
+            max: 1_048_576,
+        },
+        default: "512",
+        doc: "the most MiB the kept prefills take; the least recently used go first",
+    },
 ];
 
 /// The values of `model.backend`.

@@ -268,6 +268,10 @@ pub struct CacheConfig {
     pub enabled: bool,
     /// Seconds a kept answer is served.
     pub ttl: u64,
+    /// Keep the local backend's prefilled system prompt + tools between processes.
+    pub prefill: bool,
+    /// MiB the kept prefills may take together.
+    pub prefill_max_mb: u64,
 }
 
 /// `model.backend`: which backend serves models.
@@ -448,6 +452,8 @@ impl Default for Config {
             cache: CacheConfig {
                 enabled: true,
                 ttl: 604_800,
+                prefill: true,
+                prefill_max_mb: 512,
             },
             budget: BudgetConfig::default(),
             fallback: FallbackConfig::default(),
@@ -567,6 +573,8 @@ fn build(r: &mut Reader<'_>) -> Config {
         cache: CacheConfig {
             enabled: r.boolean("cache.enabled", d.cache.enabled),
             ttl: r.integer("cache.ttl", d.cache.ttl),
+            prefill: r.boolean("cache.prefill", d.cache.prefill),
+            prefill_max_mb: r.integer("cache.prefill_max_mb", d.cache.prefill_max_mb),
         },
         budget: BudgetConfig {
             task_tokens: r.integer("budget.task_tokens", d.budget.task_tokens),

@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 
 use super::device::{DevicePreference, SelectedDevice, select_device};
 use super::ollama_blobs::resolve_ollama_model;
+use super::prefix_store::PrefixStore;
 use super::session::{FinishReason, Generation, GenerationConfig, LocalModel};
 use crate::chat::{
     ChatBackend, ChatEvent, ChatRequest, ChatStream, DoneReason, IdentityFuture, ToolSpec,
@@ -26,6 +27,7 @@ const CHANNEL_CAPACITY: usize = 64;
 pub struct LocalBackend {
     device: SelectedDevice,
     ollama_models: Option<PathBuf>,
+    prefix_store: Option<PrefixStore>,
     loaded: Arc<Mutex<Option<LoadedModel>>>,
 }
 
@@ -45,6 +47,7 @@ impl LocalBackend {
         Self {
             device,
             ollama_models: None,
+            prefix_store: None,
             loaded: Arc::new(Mutex::new(None)),
         }
     }
@@ -53,6 +56,13 @@ impl LocalBackend {
     /// `models_root` (`$OLLAMA_MODELS` or `~/.ollama/models`).
     pub fn with_ollama_models(mut self, models_root: impl Into<PathBuf>) -> Self {
         self.ollama_models = Some(models_root.into());
+        self
+    }
+
+    /// Keeps the prefilled system prompt and tools of the native engine's prompts in `store`,
+    /// so that the next process starts from them (see [`LocalModel::use_prefix_store`]).
+    pub fn with_prefix_store(mut self, store: PrefixStore) -> Self {
+        self.prefix_store = Some(store);
         self
     }
 
@@ -73,7 +83,12 @@ impl LocalBackend {
     /// The model for `name`, loaded now or reused from the previous call. Blocks while loading.
     pub fn model(&self, name: &str) -> Result<Arc<Mutex<LocalModel>>> {
         let path = self.resolve(name)?;
-        load_cached(&self.loaded, &path, &self.device.device)
+        load_cached(
+            &self.loaded,
+            &path,
+            &self.device.device,
+            self.prefix_store.as_ref(),
+        )
     }
 }
 
@@ -93,15 +108,19 @@ impl ChatBackend for LocalBackend {
         let loaded = Arc::clone(&self.loaded);
         let device = self.device.device.clone();
         let ollama_models = self.ollama_models.clone();
+        let prefix_store = self.prefix_store.clone();
         let error_sender = sender.clone();
         let spawned = std::thread::Builder::new()
             .name("agent-local-generate".to_string())
             .spawn(move || {
                 let result = run_chat(
                     &request,
-                    &loaded,
-                    &device,
-                    ollama_models.as_deref(),
+                    Place {
+                        loaded: &loaded,
+                        device: &device,
+                        ollama_models: ollama_models.as_deref(),
+                        prefix_store: prefix_store.as_ref(),
+                    },
                     &sender,
                 );
                 if let Err(error) = result {
@@ -134,24 +153,26 @@ impl ChatBackend for LocalBackend {
 
 type EventSender = mpsc::Sender<Result<ChatEvent>>;
 
+/// Where a chat call finds its model.
+struct Place<'a> {
+    loaded: &'a Mutex<Option<LoadedModel>>,
+    device: &'a Device,
+    ollama_models: Option<&'a Path>,
+    prefix_store: Option<&'a PrefixStore>,
+}
+
 /// One chat call, on the generation thread.
-fn run_chat(
-    request: &ChatRequest,
-    loaded: &Mutex<Option<LoadedModel>>,
-    device: &Device,
-    ollama_models: Option<&Path>,
-    sender: &EventSender,
-) -> Result<()> {
-    let path = resolve_model_path(&request.model, ollama_models)?;
-    let model = load_cached(loaded, &path, device)?;
+fn run_chat(request: &ChatRequest, place: Place<'_>, sender: &EventSender) -> Result<()> {
+    let path = resolve_model_path(&request.model, place.ollama_models)?;
+    let model = load_cached(place.loaded, &path, place.device, place.prefix_store)?;
     let mut model = lock(&model)?;
     if sender.is_closed() {
         return Ok(());
     }
-    let prompt = model.prompt_tokens(request)?;
+    let prompt = model.chat_prompt(request)?;
     let config = GenerationConfig::from_request(request);
     send_answer(&request.tools, sender, |on_text| {
-        model.generate(&prompt, &config, on_text)
+        model.generate_chat(&prompt, &config, on_text)
     })
 }
 
@@ -238,6 +259,7 @@ fn load_cached(
     loaded: &Mutex<Option<LoadedModel>>,
     path: &Path,
     device: &Device,
+    prefix_store: Option<&PrefixStore>,
 ) -> Result<Arc<Mutex<LocalModel>>> {
     let mut slot = lock(loaded)?;
     if let Some(current) = slot.as_ref()
@@ -247,7 +269,9 @@ fn load_cached(
     }
     // Free the old weights before reading the new ones.
     *slot = None;
-    let model = Arc::new(Mutex::new(LocalModel::load(path, device)?));
+    let mut model = LocalModel::load(path, device)?;
+    model.use_prefix_store(prefix_store.cloned());
+    let model = Arc::new(Mutex::new(model));
     *slot = Some(LoadedModel {
         path: path.to_path_buf(),
         model: Arc::clone(&model),

@@ -10,6 +10,7 @@ use candle_transformers::models::{quantized_llama, quantized_qwen2, quantized_qw
 
 use super::gguf::{Architecture, GgufFile, model_file_error};
 use super::native::{self, NativeModel};
+use super::prefix_store::KvPrefix;
 use crate::error::{ModelError, Result};
 
 /// The environment variable that forces an engine.
@@ -204,6 +205,25 @@ impl Engine {
         match self {
             Engine::Native(model) => model.threads(),
             _ => 1,
+        }
+    }
+
+    /// The cached keys and values of positions `..positions`; `None` for candle (its cache is
+    /// private) or when fewer are cached.
+    pub fn export_prefix(&self, positions: usize) -> Option<KvPrefix> {
+        match self {
+            Engine::Native(model) => model.export_prefix(positions),
+            _ => None,
+        }
+    }
+
+    /// Puts a prefix exported by the same model back at positions `..prefix.positions`.
+    pub fn import_prefix(&mut self, prefix: &KvPrefix) -> Result<()> {
+        match self {
+            Engine::Native(model) => model.import_prefix(prefix),
+            _ => Err(ModelError::Inference(
+                "candle cannot take a stored prefix".to_string(),
+            )),
         }
     }
 

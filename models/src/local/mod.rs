@@ -14,11 +14,14 @@ mod engine;
 pub mod gguf;
 mod native;
 pub mod ollama_blobs;
+pub mod prefix_store;
 pub mod sampler;
 pub mod session;
 pub mod template;
 pub mod tokenizer;
 
+#[cfg(test)]
+mod prefix_tests;
 #[cfg(test)]
 mod smollm2_tests;
 #[cfg(test)]
@@ -29,8 +32,11 @@ pub use device::{DevicePreference, SelectedDevice, select_device};
 pub use engine::{ENGINE_ENV, EngineKind};
 pub use gguf::{Architecture, ModelInfo};
 pub use ollama_blobs::{OllamaName, list_ollama_models, resolve_ollama_model};
+pub use prefix_store::PrefixStore;
 pub use sampler::SamplerConfig;
-pub use session::{DEFAULT_CONTEXT_CAP, FinishReason, Generation, GenerationConfig, LocalModel};
+pub use session::{
+    ChatPrompt, DEFAULT_CONTEXT_CAP, FinishReason, Generation, GenerationConfig, LocalModel,
+};
 pub use template::ChatTemplate;
 pub use tokenizer::{GgufTokenizer, PreTokenizer, TokenType};
 

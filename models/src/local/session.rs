@@ -1,5 +1,6 @@
 //! A loaded model and its conversation state: the tokens in the KV cache, prefix reuse across
-//! turns, and the generation loop (sampling, stop conditions, text deltas, timings).
+//! turns (and across processes through a [`PrefixStore`]), and the generation loop (sampling,
+//! stop conditions, text deltas, timings).
 
 use std::hash::{BuildHasher, RandomState};
 use std::ops::ControlFlow;
@@ -8,14 +9,17 @@ use std::time::{Duration, Instant};
 
 use candle_core::Device;
 
+use super::backend::file_identity;
 use super::decode::{StopMatcher, Utf8Buffer};
 use super::engine::{Engine, EngineKind};
 use super::gguf::{GgufFile, ModelInfo};
+use super::prefix_store::{ModelDigest, PrefixStore};
 use super::sampler::{Sampler, SamplerConfig};
 use super::template::ChatTemplate;
 use super::tokenizer::GgufTokenizer;
 use crate::chat::{ChatRequest, Usage};
 use crate::error::{ModelError, Result};
+use crate::role::Role;
 use crate::tool_format::plain_request;
 
 /// The context used when a request names none: the model's own, but at most this many tokens
@@ -24,6 +28,10 @@ pub const DEFAULT_CONTEXT_CAP: u32 = 8192;
 
 /// Prompts are fed in pieces of this many tokens, which bounds the attention matrix.
 const PREFILL_CHUNK: usize = 512;
+
+/// Stored prefixes shorter than this are neither saved nor loaded: a file costs more than
+/// prefilling a few tokens.
+const MIN_STORED_PREFIX: usize = 32;
 
 /// What one generation is asked to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +97,15 @@ pub struct Generation {
     pub reused_prompt_tokens: usize,
 }
 
+/// A chat request's prompt tokens, and how many of the first ones render its leading system
+/// messages and tools: the part a [`PrefixStore`] keeps for the next process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatPrompt {
+    pub tokens: Vec<u32>,
+    /// 0 when no prefix store is in use.
+    pub stable: usize,
+}
+
 /// A GGUF model loaded on a device, with its tokenizer, chat template and KV cache.
 pub struct LocalModel {
     info: ModelInfo,
@@ -101,6 +118,15 @@ pub struct LocalModel {
     cached: Vec<u32>,
     /// The logits after the last cached token.
     last_logits: Option<Vec<f32>>,
+    /// The model file's path, size and modification time when it was loaded.
+    identity: Option<String>,
+    /// Where prefilled system prompts are kept between processes, when in use.
+    prefixes: Option<StoredPrefixes>,
+}
+
+struct StoredPrefixes {
+    store: PrefixStore,
+    model: ModelDigest,
 }
 
 impl LocalModel {
@@ -116,6 +142,7 @@ impl LocalModel {
         device: &Device,
         engine: Option<EngineKind>,
     ) -> Result<Self> {
+        let identity = file_identity(path.as_ref());
         let gguf = GgufFile::open(path.as_ref())?;
         let architecture = gguf.architecture()?;
         let engine_kind = EngineKind::choose(&gguf, architecture, device, engine)?;
@@ -150,7 +177,26 @@ impl LocalModel {
             embedding_rows,
             cached: Vec::new(),
             last_logits: None,
+            identity,
+            prefixes: None,
         })
+    }
+
+    /// Keeps the prefilled system prompt and tools of chat prompts in `store` and starts from a
+    /// stored one when a prompt begins with it; `None` stops. Only the native engine can (candle
+    /// keeps its cache private), and only when the file's identity could be read; returns
+    /// whether the store is in use.
+    pub fn use_prefix_store(&mut self, store: Option<PrefixStore>) -> bool {
+        self.prefixes = match (store, &self.identity) {
+            (Some(store), Some(identity)) if self.engine.kind() == EngineKind::Native => {
+                Some(StoredPrefixes {
+                    model: ModelDigest::new(identity, &self.engine.description()),
+                    store,
+                })
+            }
+            _ => None,
+        };
+        self.prefixes.is_some()
     }
 
     pub fn info(&self) -> &ModelInfo {
@@ -219,6 +265,46 @@ impl LocalModel {
         self.tokenizer.encode_prompt(&self.render_prompt(request)?)
     }
 
+    /// The prompt tokens of a chat request and, when a prefix store is in use, how many of them
+    /// are its leading system messages and tools as the template renders them alone (the tokens
+    /// both renderings share; 0 when the template cannot render them alone).
+    pub fn chat_prompt(&self, request: &ChatRequest) -> Result<ChatPrompt> {
+        let tokens = self.prompt_tokens(request)?;
+        let stable = if self.prefixes.is_some() {
+            self.stable_prefix(request, &tokens)
+        } else {
+            0
+        };
+        Ok(ChatPrompt { tokens, stable })
+    }
+
+    fn stable_prefix(&self, request: &ChatRequest, tokens: &[u32]) -> usize {
+        let plain;
+        let request = if request.tools.is_empty() || self.template.reads_tools() {
+            request
+        } else {
+            plain = plain_request(request.clone());
+            &plain
+        };
+        let head: Vec<_> = request
+            .messages
+            .iter()
+            .take_while(|message| message.role == Role::System)
+            .cloned()
+            .collect();
+        if head.is_empty() {
+            return 0;
+        }
+        let head_tokens = self
+            .template
+            .render(&head, &request.tools, false)
+            .and_then(|text| self.tokenizer.encode_prompt(&text));
+        match head_tokens {
+            Ok(head) => head.iter().zip(tokens).take_while(|(a, b)| a == b).count(),
+            Err(_) => 0,
+        }
+    }
+
     /// The context window for a request asking for `requested` tokens: the request's (at most
     /// the model's maximum), else the model's maximum capped at [`DEFAULT_CONTEXT_CAP`].
     pub fn context_length(&self, requested: Option<u32>) -> u32 {
@@ -244,7 +330,7 @@ impl LocalModel {
     /// The logits of the token after `tokens`. Tokens already in the cache (a prefix of
     /// `tokens`) are not computed again; any other cache content is dropped first.
     pub fn logits_after(&mut self, tokens: &[u32]) -> Result<Vec<f32>> {
-        self.prefill(tokens).map(|(logits, _)| logits)
+        self.prefill(tokens, 0).map(|(logits, _)| logits)
     }
 
     /// `count` greedy tokens after `prompt` (end tokens do not stop it).
@@ -257,9 +343,20 @@ impl LocalModel {
 
     /// Answers a chat request without streaming.
     pub fn complete(&mut self, request: &ChatRequest) -> Result<Generation> {
-        let prompt = self.prompt_tokens(request)?;
+        let prompt = self.chat_prompt(request)?;
         let config = GenerationConfig::from_request(request);
-        self.generate(&prompt, &config, &mut |_| ControlFlow::Continue(()))
+        self.generate_chat(&prompt, &config, &mut |_| ControlFlow::Continue(()))
+    }
+
+    /// [`LocalModel::generate`] for a chat prompt: its stable part is loaded from the prefix
+    /// store when stored there, and stored when computed.
+    pub fn generate_chat(
+        &mut self,
+        prompt: &ChatPrompt,
+        config: &GenerationConfig,
+        on_token: &mut dyn FnMut(&str) -> ControlFlow<()>,
+    ) -> Result<Generation> {
+        self.generate_after(&prompt.tokens, prompt.stable, config, on_token)
     }
 
     /// Generates after `prompt`. `on_token` is called once per sampled token with the text it
@@ -268,6 +365,16 @@ impl LocalModel {
     pub fn generate(
         &mut self,
         prompt: &[u32],
+        config: &GenerationConfig,
+        on_token: &mut dyn FnMut(&str) -> ControlFlow<()>,
+    ) -> Result<Generation> {
+        self.generate_after(prompt, 0, config, on_token)
+    }
+
+    fn generate_after(
+        &mut self,
+        prompt: &[u32],
+        stable: usize,
         config: &GenerationConfig,
         on_token: &mut dyn FnMut(&str) -> ControlFlow<()>,
     ) -> Result<Generation> {
@@ -291,7 +398,7 @@ impl LocalModel {
         let max_tokens = config.max_tokens.unwrap_or(context_length - prompt_tokens) as usize;
 
         let prefill_start = Instant::now();
-        let (mut logits, reused_prompt_tokens) = self.prefill(prompt)?;
+        let (mut logits, reused_prompt_tokens) = self.prefill(prompt, stable)?;
         let prompt_duration = prefill_start.elapsed();
 
         let decode_start = Instant::now();
@@ -356,8 +463,10 @@ impl LocalModel {
     }
 
     /// Brings the cache to exactly `tokens`; returns the next-token logits and how many tokens
-    /// were reused from the cache.
-    fn prefill(&mut self, tokens: &[u32]) -> Result<(Vec<f32>, usize)> {
+    /// were reused from the cache or loaded from the prefix store. When the first `stable`
+    /// tokens are not cached, they are loaded from the store if there, else computed on their
+    /// own (so the rest runs the same either way) and stored.
+    fn prefill(&mut self, tokens: &[u32], stable: usize) -> Result<(Vec<f32>, usize)> {
         if tokens.is_empty() {
             return Err(ModelError::InvalidRequest("no tokens to run".to_string()));
         }
@@ -377,19 +486,70 @@ impl LocalModel {
         {
             return Ok((logits.clone(), tokens.len()));
         }
-        let reused = if reusable && tokens.len() > self.cached.len() {
+        let mut reused = if reusable && tokens.len() > self.cached.len() {
             self.cached.len()
         } else {
             self.clear_cache();
             0
         };
+        // The logits come from the last token, so at least that one is computed.
+        let stable = stable.min(tokens.len() - 1);
+        if self.prefixes.is_some() && stable >= MIN_STORED_PREFIX && reused < stable {
+            reused = self.load_stored_prefix(&tokens[..stable], reused);
+            if reused < stable {
+                self.run_chunks(&tokens[reused..stable])?;
+                self.store_prefix(&tokens[..stable]);
+            }
+        }
+        let cached = self.cached.len();
+        let logits = self.run_chunks(&tokens[cached..])?;
+        Ok((logits, reused))
+    }
+
+    /// Runs `tokens` after the cached ones in pieces of [`PREFILL_CHUNK`].
+    fn run_chunks(&mut self, tokens: &[u32]) -> Result<Vec<f32>> {
         let mut logits = None;
-        for chunk in tokens[reused..].chunks(PREFILL_CHUNK) {
+        for chunk in tokens.chunks(PREFILL_CHUNK) {
             logits = Some(self.run(chunk)?);
         }
-        match logits {
-            Some(logits) => Ok((logits, reused)),
-            None => Err(ModelError::Inference("nothing was computed".to_string())),
+        logits.ok_or_else(|| ModelError::Inference("nothing was computed".to_string()))
+    }
+
+    /// Loads the stored prefix sharing the most leading tokens with `tokens` when it holds more
+    /// than the `cached` tokens already in the cache; returns how many are cached now.
+    fn load_stored_prefix(&mut self, tokens: &[u32], cached: usize) -> usize {
+        let Some(prefixes) = &self.prefixes else {
+            return cached;
+        };
+        let minimum = MIN_STORED_PREFIX.max(cached + 1);
+        let Some(prefix) = prefixes.store.find(&prefixes.model, tokens, minimum) else {
+            return cached;
+        };
+        match self.engine.import_prefix(&prefix) {
+            Ok(()) => {
+                self.cached = tokens[..prefix.positions].to_vec();
+                self.last_logits = None;
+                prefix.positions
+            }
+            Err(_) => {
+                // Part of it may have been written: nothing cached can be trusted.
+                self.clear_cache();
+                0
+            }
+        }
+    }
+
+    /// Stores the cached `tokens` (all of the cache) unless they are stored already. Best effort:
+    /// a store that cannot be written costs the next process a prefill, nothing more.
+    fn store_prefix(&self, tokens: &[u32]) {
+        let Some(prefixes) = &self.prefixes else {
+            return;
+        };
+        if prefixes.store.contains(&prefixes.model, tokens) {
+            return;
+        }
+        if let Some(prefix) = self.engine.export_prefix(tokens.len()) {
+            let _ = prefixes.store.save(&prefixes.model, tokens, &prefix);
         }
     }
 

@@ -85,6 +85,39 @@ impl KvCache {
     }
 }
 
+/// Raw access for saving and restoring a prefix of the cache ([`super::kv_prefix`]).
+impl KvCache {
+    pub(super) fn layers(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub(super) fn kv_dim(&self) -> usize {
+        self.kv_dim
+    }
+
+    /// Keys and values of `layer` for positions `..positions`, if reserved that far.
+    pub(super) fn rows(&self, layer: usize, positions: usize) -> Option<(&[u16], &[u16])> {
+        let end = positions.checked_mul(self.kv_dim)?;
+        Some((
+            self.keys.get(layer)?.get(..end)?,
+            self.values.get(layer)?.get(..end)?,
+        ))
+    }
+
+    /// [`KvCache::rows`], writable.
+    pub(super) fn rows_mut(
+        &mut self,
+        layer: usize,
+        positions: usize,
+    ) -> Option<(&mut [u16], &mut [u16])> {
+        let end = positions.checked_mul(self.kv_dim)?;
+        Some((
+            self.keys.get_mut(layer)?.get_mut(..end)?,
+            self.values.get_mut(layer)?.get_mut(..end)?,
+        ))
+    }
+}
+
 /// The shape of one attention call.
 pub(crate) struct AttentionShape {
     pub heads: usize,

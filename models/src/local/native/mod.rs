@@ -6,6 +6,7 @@
 mod attention;
 mod hparams;
 pub(crate) mod kernels;
+mod kv_prefix;
 mod matmul;
 mod model;
 mod ops;

@@ -142,6 +142,14 @@ impl NativeModel {
     /// Empties the KV cache (its memory stays for the next conversation).
     pub fn clear_cache(&mut self) {}
 
+    pub(super) fn cache(&self) -> &KvCache {
+        &self.cache
+    }
+
+    pub(super) fn cache_mut(&mut self) -> &mut KvCache {
+        &mut self.cache
+    }
+
     /// Runs `tokens` at positions `position..` and returns the logits after the last one.
     pub fn forward(&mut self, tokens: &[u32], position: usize) -> Result<Vec<f32>> {
         if tokens.is_empty() {
