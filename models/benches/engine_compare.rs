@@ -32,7 +32,7 @@ use std::error::Error;
 use std::ops::ControlFlow;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use agent_models::local::{GenerationConfig, LocalModel, ModelInfo};
+use agent_models::local::{GenerationConfig, LocalModel};
 use candle_core::Device;
 
 type BenchResult<T> = std::result::Result<T, Box<dyn Error>>;
@@ -133,17 +133,6 @@ fn peak_rss_bytes() -> u64 {
                 .ok()
         })
         .map_or(0, |kib| kib * 1024)
-}
-
-/// Bytes of keys and values the engine caches per token: the header's figure is for f32 (as
-/// candle keeps them); the native engine keeps f16.
-fn kv_bytes_per_token(info: &ModelInfo, engine: &str) -> Option<u64> {
-    let f32_bytes = info.kv_bytes_per_token?;
-    Some(if engine == "native" {
-        f32_bytes / 2
-    } else {
-        f32_bytes
-    })
 }
 
 fn main() -> BenchResult<()> {
@@ -251,7 +240,7 @@ fn main() -> BenchResult<()> {
         "first_ids": first_ids,
         "depths": depth_rows,
         "file_size": info.file_size,
-        "kv_bytes_per_token": kv_bytes_per_token(&info, model.engine_name()),
+        "kv_bytes_per_token": info.kv_bytes_per_token,
         "peak_rss_short_bytes": peak_rss_short,
         "peak_rss_bytes": peak_rss_bytes(),
         "max_context": model.cached_tokens().len().max(prompt_len + decode_len),

@@ -78,8 +78,8 @@ pub struct ModelInfo {
     pub max_context_length: u32,
     pub block_count: u32,
     pub embedding_length: u32,
-    /// Bytes of keys and values this backend caches per token of context (f32, as candle keeps
-    /// them), when the header gives the attention shape.
+    /// Bytes of keys and values the engine caches per token of context (f16 in the native
+    /// engine, f32 in candle), when the header gives the attention shape.
     pub kv_bytes_per_token: Option<u64>,
     /// The weight type used by most of the tensor bytes (`Q4_0`, `Q8_0`, `F32`, ...).
     pub weight_type: String,
