@@ -1001,10 +1001,17 @@ fn the_repository_key_policy_covers_known_keys_and_denies_the_rest() {
         "routing.coder",
         "routing.reviewer",
         "routing.tester",
+        // How much of the user's disk kept prefills may take.
+        "cache.prefill_max_mb",
     ] {
         assert!(!trust::applies_untrusted(key), "{key}");
     }
-    for key in ["ui.color", "history.page_size", "task.max_turns"] {
+    for key in [
+        "ui.color",
+        "history.page_size",
+        "task.max_turns",
+        "cache.prefill",
+    ] {
         assert!(trust::applies_untrusted(key), "{key}");
     }
     // A key nobody reviewed (a new `sandbox.*` key) needs trust.

@@ -265,10 +265,6 @@ pub const REPO_KEY_POLICY: &[RepoKeyPolicy] = &[
         "cache.prefill",
         "whether the in-process model's prefilled system prompt is kept in your own data directory; no destination, command or budget",
     ),
-    harmless(
-        "cache.prefill_max_mb",
-        "how much disk the kept prefills of your own data directory take; no destination, command or budget",
-    ),
 ];
 
 /// Why a key missing from [`REPO_KEY_POLICY`] needs trust.
