@@ -4,6 +4,8 @@
 # same thread count; writes the comparison table into docs/benchmarks-models.md between its
 # markers. Per file: prefill and decode tokens/s, time to first token (a cold process: load +
 # prefill of the prompt), and decode tokens/s at 2k and 4k tokens of context.
+# Rows also record tokens per CPU second of each process (all threads) and agent's peak RSS;
+# the table script shows both under the main table.
 #
 # Usage: scripts/bench-engines.sh [FILE.gguf ...]
 #
