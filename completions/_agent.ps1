@@ -1458,6 +1458,7 @@ Register-ArgumentCompleter -Native -CommandName 'agent' -ScriptBlock {
         }
         'agent;classify;eval' {
             [CompletionResult]::new('--classifier', '--classifier', [CompletionResultType]::ParameterName, 'Which classifier: a version number, `builtin`, `heuristic` or a model FILE.json (from `train --data`) [default: the current one]')
+            [CompletionResult]::new('--predictions', '--predictions', [CompletionResultType]::ParameterName, 'Also write each text''s verdict to this JSONL file (line by line as in FILE: the label, the predicted class, the probabilities and whether "unsure → medium" decided)')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [default: from ui.color, which defaults to auto]')

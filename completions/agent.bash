@@ -1658,13 +1658,17 @@ _agent() {
             return 0
             ;;
         agent__subcmd__classify__subcmd__eval)
-            opts="-c -h -V --classifier --json --config --color --log-format --help --version"
+            opts="-c -h -V --classifier --predictions --json --config --color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --classifier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --predictions)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1310,6 +1310,7 @@ set edit:completion:arg-completer[agent] = {|@words|
         }
         &'agent;classify;eval'= {
             cand --classifier 'Which classifier: a version number, `builtin`, `heuristic` or a model FILE.json (from `train --data`) [default: the current one]'
+            cand --predictions 'Also write each text''s verdict to this JSONL file (line by line as in FILE: the label, the predicted class, the probabilities and whether "unsure → medium" decided)'
             cand -c 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --config 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai'
             cand --color 'When to colour output [default: from ui.color, which defaults to auto]'

@@ -1039,6 +1039,7 @@ json\t''"
 complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help'
 complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
 complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from eval" -l classifier -d 'Which classifier: a version number, `builtin`, `heuristic` or a model FILE.json (from `train --data`) [default: the current one]' -r
+complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from eval" -l predictions -d 'Also write each text\'s verdict to this JSONL file (line by line as in FILE: the label, the predicted class, the probabilities and whether "unsure → medium" decided)' -r -F
 complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from eval" -s c -l config -d 'Set a configuration key for this run only (repeatable), e.g. -c model.backend=openai' -r
 complete -c agent -n "__fish_agent_using_subcommand classify; and __fish_seen_subcommand_from eval" -l color -d 'When to colour output [default: from ui.color, which defaults to auto]' -r -f -a "auto\t''
 always\t''

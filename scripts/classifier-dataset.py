@@ -45,6 +45,13 @@ TRAILER = re.compile(
 )
 PR_NUMBER = re.compile(r"\s*\((?:#|gh-)\d+\)")
 MERGE_PR = re.compile(r"^Merge pull request #\d+ from \S+\s*$")
+# bors and homu: "Auto merge of #123 - user:branch, r=reviewer", then the PR's title and text.
+BORS_MERGE = re.compile(r"^auto merge of #\d+\b", re.I)
+# GitHub's merge queue: a merge commit titled like a squash merge, "Title (#123)".
+QUEUE_MERGE = re.compile(r"\(#\d+\)\s*$")
+# Pull-request template noise: headings, HTML comments, checklists, reviewer requests.
+TEMPLATE_LINE = re.compile(r"^\s*(#{1,6}\s.*|[-*] \[[ xX]\].*|r\? @\S+|r=\S+)\s*$", re.M)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def is_source(path):
@@ -64,6 +71,8 @@ def is_source(path):
 def clean(text):
     text = text.split("\n---\nupdated-dependencies", 1)[0]
     text = TRAILER.sub("", text)
+    text = HTML_COMMENT.sub("", text)
+    text = TEMPLATE_LINE.sub("", text)
     text = PR_NUMBER.sub("", text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     return text[:MAX_TEXT]
@@ -95,9 +104,10 @@ def examples(repo, name):
             continue
         lines = message.splitlines()
         if len(parents) > 1:
-            if not lines or not MERGE_PR.match(lines[0]):
+            if lines and (MERGE_PR.match(lines[0]) or BORS_MERGE.match(lines[0])):
+                message = "\n".join(lines[1:]).strip()
+            elif not (lines and QUEUE_MERGE.search(lines[0])):
                 continue
-            message = "\n".join(lines[1:]).strip()
         subject = message.splitlines()[0] if message else ""
         if not subject or SKIP_SUBJECT.match(subject) or len(message.split()) < 3:
             continue

@@ -108,8 +108,15 @@ fn run_command(app: &App, command: ClassifyCommand) -> Result<Exit> {
         ClassifyCommand::Eval {
             file,
             classifier,
+            predictions,
             json,
-        } => eval(app, &file, classifier.as_deref(), json),
+        } => eval(
+            app,
+            &file,
+            classifier.as_deref(),
+            predictions.as_deref(),
+            json,
+        ),
         ClassifyCommand::Train {
             since,
             data,
@@ -203,7 +210,13 @@ fn read_file(path: &Path) -> Result<String> {
     })
 }
 
-fn eval(app: &App, file: &Path, version: Option<&str>, json: bool) -> Result<Exit> {
+fn eval(
+    app: &App,
+    file: &Path,
+    version: Option<&str>,
+    predictions_out: Option<&Path>,
+    json: bool,
+) -> Result<Exit> {
     let pairs = dataset::read_labelled(&file.display().to_string(), &read_file(file)?)?;
     let (_, store) = app.config_and_store()?;
     let classifier = match version.map(parse_version).transpose()? {
@@ -223,13 +236,44 @@ fn eval(app: &App, file: &Path, version: Option<&str>, json: bool) -> Result<Exi
         .as_ref()
         .map_or(classify::HEURISTIC.to_string(), |c| c.name.clone());
     let truth: Vec<Complexity> = pairs.iter().map(|(_, label)| *label).collect();
-    let predicted: Vec<Complexity> = pairs
+    let verdicts: Vec<serde_json::Value> = pairs
         .iter()
-        .map(|(text, _)| match &classifier {
-            Some(c) => c.classify(text, Context::default()).complexity,
-            None => classify::classify(text).complexity,
+        .map(|(text, label)| match &classifier {
+            Some(c) => {
+                let verdict = c.classify(text, Context::default());
+                let model = c
+                    .model
+                    .predict(&features::extract(text, Context::default()));
+                json!({
+                    "label": label.as_str(),
+                    "predicted": verdict.complexity.as_str(),
+                    "probabilities": model.probabilities,
+                    "unsure": model.unsure,
+                })
+            }
+            None => json!({
+                "label": label.as_str(),
+                "predicted": classify::classify(text).complexity.as_str(),
+            }),
         })
         .collect();
+    let predicted: Vec<Complexity> = verdicts
+        .iter()
+        .map(|v| {
+            v["predicted"]
+                .as_str()
+                .and_then(Complexity::from_name)
+                .unwrap_or(Complexity::Medium)
+        })
+        .collect();
+    if let Some(out) = predictions_out {
+        let mut lines = String::new();
+        for verdict in &verdicts {
+            lines.push_str(&verdict.to_string());
+            lines.push('\n');
+        }
+        std::fs::write(out, lines).with_context(|| format!("cannot write {}", out.display()))?;
+    }
     let metrics = classifier::metrics::evaluate(&truth, &predicted);
     if json {
         print_json(&json!({ "classifier": name, "metrics": metrics }))?;

@@ -1326,6 +1326,11 @@ pub enum ClassifyCommand {
         #[arg(long, value_name = "NAME")]
         classifier: Option<String>,
 
+        /// Also write each text's verdict to this JSONL file (line by line as in FILE: the
+        /// label, the predicted class, the probabilities and whether "unsure → medium" decided)
+        #[arg(long, value_name = "OUT.jsonl")]
+        predictions: Option<PathBuf>,
+
         /// Print the scores as JSON
         #[arg(long)]
         json: bool,

@@ -192,6 +192,43 @@ fn eval_prints_accuracy_macro_f1_and_the_confusion_matrix() {
     assert_eq!(json["classifier"], "builtin");
     assert_eq!(json["metrics"]["samples"], 6);
 
+    // --predictions writes one verdict per line, in the file's order, agreeing with the
+    // confusion matrix.
+    let predictions = home.work_dir().join("verdicts.jsonl");
+    let json = home.json(&[
+        "classify",
+        "eval",
+        file.to_str().unwrap(),
+        "--predictions",
+        predictions.to_str().unwrap(),
+        "--json",
+    ]);
+    let verdicts: Vec<serde_json::Value> = std::fs::read_to_string(&predictions)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(verdicts.len(), rows.len());
+    let mut confusion = [[0u64; 3]; 3];
+    let class = |name: &serde_json::Value| {
+        ["simple", "medium", "complex"]
+            .iter()
+            .position(|c| name == c)
+            .unwrap()
+    };
+    for (verdict, (_, label)) in verdicts.iter().zip(&rows) {
+        assert_eq!(verdict["label"], *label);
+        let sum: f64 = verdict["probabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_f64().unwrap())
+            .sum();
+        assert!((sum - 1.0).abs() < 1e-3, "{verdict}");
+        confusion[class(&verdict["label"])][class(&verdict["predicted"])] += 1;
+    }
+    assert_eq!(json["metrics"]["confusion"], serde_json::json!(confusion));
+
     // A malformed line is named, exit 4.
     std::fs::write(
         &file,

@@ -44,7 +44,7 @@ pub struct Feature {
 /// The features of `text` in `context`, one entry per distinct name.
 pub fn extract(text: &str, context: Context<'_>) -> Vec<Feature> {
     let mut features = Vec::new();
-    let (prose, code_blocks) = split_code_blocks(text);
+    let (prose, code_blocks, code_lines) = split_code_blocks(text);
     let prose = truncate(&prose, MAX_NGRAM_CHARS);
 
     let words = words(prose);
@@ -70,6 +70,9 @@ pub fn extract(text: &str, context: Context<'_>) -> Vec<Feature> {
     let mut flags: Vec<String> = vec!["bias".to_string()];
     if code_blocks > 0 {
         flags.push("has:code_block".to_string());
+    }
+    if code_lines > 0 {
+        flags.push("has:code_lines".to_string());
     }
     if STACK_TRACE.iter().any(|re| re.is_match(text)) {
         flags.push("has:stack_trace".to_string());
@@ -152,11 +155,16 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The text outside fenced code blocks, and how many blocks there were.
-fn split_code_blocks(text: &str) -> (String, usize) {
+/// The prose of `text`, and how many fenced code blocks and code lines outside them it had.
+///
+/// Issue reports paste code, shell sessions and tracebacks, often without fences; their words
+/// say little about the effort and would crowd the prose's n-grams (which are normalised as a
+/// group), so lines that look like code are left out of the prose too.
+fn split_code_blocks(text: &str) -> (String, usize, usize) {
     let mut prose = String::with_capacity(text.len());
     let mut inside = false;
     let mut blocks = 0;
+    let mut code_lines = 0;
     for line in text.lines() {
         if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
             if !inside {
@@ -165,12 +173,31 @@ fn split_code_blocks(text: &str) -> (String, usize) {
             inside = !inside;
             continue;
         }
-        if !inside {
+        if inside {
+            continue;
+        }
+        if looks_like_code(line) {
+            code_lines += 1;
+        } else {
             prose.push_str(line);
             prose.push('\n');
         }
     }
-    (prose, blocks)
+    (prose, blocks, code_lines)
+}
+
+/// An indented code line, a shell or REPL prompt, or a line of a Python traceback.
+fn looks_like_code(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    if trimmed.is_empty() {
+        return false;
+    }
+    line.starts_with("    ")
+        || line.starts_with('\t')
+        || ["$ ", ">>> ", "... ", "Traceback (most recent call last)"]
+            .iter()
+            .any(|prefix| trimmed.starts_with(prefix))
+        || (trimmed.starts_with("File \"") && trimmed.contains("\", line "))
 }
 
 /// At most `max` bytes of `text`, cut at a character boundary.
@@ -237,3 +264,57 @@ static FUNCTION: LazyLock<Option<Regex>> = LazyLock::new(|| {
     )
     .ok()
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> BTreeSet<String> {
+        extract(text, Context::default())
+            .into_iter()
+            .map(|f| f.name)
+            .collect()
+    }
+
+    #[test]
+    fn pasted_code_and_tracebacks_stay_out_of_the_prose() {
+        let prose = "Saving a model with a nullable field fails\n\nIt worked before the upgrade.\n";
+        let report = format!(
+            "{prose}\n    model = Model(name=None)\n    model.save()\n\n$ python manage.py migrate\n\
+             Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\n\
+             >>> print(value)\n"
+        );
+        let words = |names: &BTreeSet<String>| -> BTreeSet<String> {
+            names
+                .iter()
+                .filter(|n| n.starts_with("w:") || n.starts_with("b:"))
+                .cloned()
+                .collect()
+        };
+        let with_code = names(&report);
+        assert_eq!(words(&with_code), words(&names(prose)));
+        assert!(with_code.contains("has:code_lines"));
+        assert!(with_code.contains("has:stack_trace"));
+        assert!(!names(prose).contains("has:code_lines"));
+    }
+
+    #[test]
+    fn prose_lines_are_not_taken_for_code() {
+        for line in [
+            "Fix the parser when a file ends in a comment",
+            "  - keep the old name as an alias",
+            "File names with spaces are quoted now",
+            "",
+        ] {
+            assert!(!looks_like_code(line), "{line:?}");
+        }
+        for line in [
+            "    let x = 1;",
+            "\tfoo()",
+            "$ cargo build",
+            ">>> import os",
+        ] {
+            assert!(looks_like_code(line), "{line:?}");
+        }
+    }
+}
