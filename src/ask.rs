@@ -26,6 +26,8 @@ struct Outcome {
     reason: Option<FinishReason>,
     prompt_tokens: u32,
     completion_tokens: u32,
+    /// Prompt tokens the backend did not compute again (a kept prefill, a cache).
+    reused_prompt_tokens: u32,
     decode_tokens_per_second: Option<f64>,
     /// Answered from the answer cache.
     cached: bool,
@@ -141,13 +143,17 @@ pub fn run(app: &App, args: AskArgs) -> Result<Exit> {
             .fallback
             .clone()
             .unwrap_or_else(|| format!("{} via {}", target.model, target.backend_name));
+        let reused = match outcome.reused_prompt_tokens {
+            0 => String::new(),
+            reused => format!(" ({reused} reused)"),
+        };
         let line = if outcome.cached {
             format!(
                 "{via} · from the answer cache, no tokens spent (--no-cache asks the model){cut}"
             )
         } else {
             format!(
-                "{via} · {} prompt + {} answer tokens{speed}{cut}",
+                "{via} · {} prompt{reused} + {} answer tokens{speed}{cut}",
                 outcome.prompt_tokens, outcome.completion_tokens
             )
         };
@@ -181,12 +187,14 @@ fn show(
             completion_tokens,
             decode_tokens_per_second,
             cache,
+            reused_prompt_tokens,
             ..
         } => {
             outcome.cached = *cache == Some(CacheOutcome::Hit);
             outcome.reason = Some(*reason);
             outcome.prompt_tokens = *prompt_tokens;
             outcome.completion_tokens = *completion_tokens;
+            outcome.reused_prompt_tokens = *reused_prompt_tokens;
             outcome.decode_tokens_per_second = *decode_tokens_per_second;
         }
         Event::Error {

@@ -89,6 +89,7 @@ pub fn check(
             },
             error,
             cache: None,
+            reused_prompt_tokens: None,
         });
     };
     let check = match outcome {

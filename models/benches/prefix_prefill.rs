@@ -20,6 +20,13 @@
 //! `memory`: the system part already in this process's KV cache, so only the rest is prefilled
 //! (the floor a file can approach). The answers of `cold`
 //! and `warm` are compared (eight greedy tokens) before timing.
+//!
+//! Two more cases time *another* task of the same repository: the file was written by task A's
+//! request (its repo map and description), then task B's is answered in a new process.
+//! `other`: the layout the agent sends, the map opening the first user message, so the whole
+//! system part is read from the file; `other-old`: the layout before it, the map at the end of
+//! the system message (before the tools SmolLM2's template writes there), so the file is cut
+//! where the maps part and the tools are prefilled again.
 
 #![allow(clippy::print_stdout)]
 
@@ -56,6 +63,30 @@ what changed and why.
 
 const TASK: &str = "The `agent history list` command prints conversations oldest first; print \
 the newest first, as the help text says, and add a test that fails without the change.";
+
+/// Another task of the same repository, and the maps ranked towards each.
+const OTHER_TASK: &str = "`agent map --tokens 0` prints a map anyway; print nothing and say why.";
+const MAP: &str = "Repository map (the most used definitions, `path:` then `line: code`):
+src/history.rs:
+  41: pub fn list(app: &App, args: &ListArgs) -> Result<Exit> {
+  88: fn print_conversations(conversations: &[Conversation], painter: &Painter) {
+core/src/store/conversations.rs:
+  120: pub fn list_conversations(&self, limit: usize) -> Result<Vec<Conversation>> {";
+const OTHER_MAP: &str = "Repository map (the most used definitions, `path:` then `line: code`):
+src/map.rs:
+  23: pub fn run(app: &App, args: &MapArgs) -> Result<Exit> {
+core/src/repomap/mod.rs:
+  75: pub fn prompt_budget(&self, context_length: u32) -> Option<usize> {
+  104: pub fn build(store: &mut Store, root: &Path, budget: usize, task: &str) -> Result<RepoMap> {";
+
+/// Where a request puts its repo map.
+#[derive(Clone, Copy)]
+enum Layout {
+    /// Opening the first user message (what the agent sends).
+    Opening,
+    /// At the end of the system message (the agent's layout before).
+    System,
+}
 
 fn tool(name: &str, description: &str, properties: &[(&str, &str)], required: &[&str]) -> ToolSpec {
     let properties: serde_json::Map<String, serde_json::Value> = properties
@@ -165,6 +196,44 @@ fn task_request(path: &Path, task: &str) -> ChatRequest {
     request
 }
 
+/// A task's request with its repo map where `layout` puts it.
+fn mapped_request(path: &Path, map: &str, task: &str, layout: Layout) -> ChatRequest {
+    let (system, user) = match layout {
+        Layout::Opening => (SYSTEM.to_string(), format!("{map}\n\n{task}")),
+        Layout::System => (format!("{SYSTEM}\n\n{map}"), task.to_string()),
+    };
+    let mut request = ChatRequest::new(
+        path.to_string_lossy(),
+        vec![ChatMessage::system(system), ChatMessage::user(user)],
+    );
+    request.tools = tools();
+    request
+}
+
+/// Task B's request in a new process after task A's process kept its prefill in `store` (an
+/// empty store first): how much of B's prompt the file gave, and the time to B's first token.
+fn other_task(path: &Path, store: &PrefixStore, layout: Layout) -> BenchResult<Run> {
+    let _ = std::fs::remove_dir_all(store.dir());
+    let answer = |request: &ChatRequest| -> BenchResult<Run> {
+        let started = Instant::now();
+        let mut model = LocalModel::load(path, &Device::Cpu)?;
+        model.use_prefix_store(Some(store.clone()));
+        let loaded = Instant::now();
+        let prompt = model.chat_prompt(request)?;
+        let generation = model.generate_chat(&prompt, &GenerationConfig::greedy(1), &mut |_| {
+            ControlFlow::Continue(())
+        })?;
+        Ok(Run {
+            load_ms: (loaded - started).as_secs_f64() * 1000.0,
+            first_token_ms: loaded.elapsed().as_secs_f64() * 1000.0,
+            reused: generation.reused_prompt_tokens,
+            tokens: generation.tokens,
+        })
+    };
+    answer(&mapped_request(path, MAP, TASK, layout))?;
+    answer(&mapped_request(path, OTHER_MAP, OTHER_TASK, layout))
+}
+
 /// One request on a newly loaded model; with `system_cached`, the system part is prefilled
 /// first, untimed (the KV cache of this process already holds it).
 fn run(
@@ -253,10 +322,20 @@ fn main() -> BenchResult<()> {
             "differs in the last bits of a split prefill"
         },
     );
+    for (name, layout) in [("other", Layout::Opening), ("other-old", Layout::System)] {
+        let run = other_task(path, &store, layout)?;
+        let prompt = model
+            .prompt_tokens(&mapped_request(path, OTHER_MAP, OTHER_TASK, layout))?
+            .len();
+        println!(
+            "{name}: task B's prompt {prompt} tokens, {} read from task A's file",
+            run.reused
+        );
+    }
     drop(model);
 
     let mut results: Vec<(&str, Vec<f64>, Vec<f64>)> = Vec::new();
-    for case in ["off", "cold", "warm", "memory"] {
+    for case in ["off", "cold", "warm", "other", "other-old", "memory"] {
         results.push((case, Vec::new(), Vec::new()));
     }
     for _ in 0..reps {
@@ -268,13 +347,15 @@ fn main() -> BenchResult<()> {
                     run(path, Some(&store), 1, false)?
                 }
                 "warm" => run(path, Some(&store), 1, false)?,
+                "other" => other_task(path, &store, Layout::Opening)?,
+                "other-old" => other_task(path, &store, Layout::System)?,
                 _ => run(path, Some(&unused), 1, true)?,
             };
             loads.push(run.load_ms);
             first_tokens.push(run.first_token_ms);
         }
     }
-    println!("case   load ms   request → first token ms (median of {reps}; min–max)");
+    println!("case      load ms   request → first token ms (median of {reps}; min–max)");
     for (case, loads, first_tokens) in &mut results {
         let min = first_tokens.iter().copied().fold(f64::INFINITY, f64::min);
         let max = first_tokens
@@ -282,7 +363,7 @@ fn main() -> BenchResult<()> {
             .copied()
             .fold(f64::NEG_INFINITY, f64::max);
         println!(
-            "{case:<6} {:>7.1}   {:>8.1} ({min:.1}–{max:.1})",
+            "{case:<9} {:>7.1}   {:>8.1} ({min:.1}–{max:.1})",
             median(loads),
             median(first_tokens)
         );

@@ -137,6 +137,11 @@ pub struct Usage {
     pub prompt_duration: Option<Duration>,
     /// Time spent generating the answer (decode), when the backend reports it.
     pub completion_duration: Option<Duration>,
+    /// Prompt tokens not computed again: their keys and values were already in the in-process
+    /// backend's cache (the previous request's) or in a prefill kept by an earlier process. 0
+    /// when the backend does not say.
+    #[serde(default)]
+    pub reused_prompt_tokens: u32,
 }
 
 impl Usage {
@@ -238,6 +243,7 @@ mod tests {
             completion_tokens: 50,
             prompt_duration: Some(Duration::from_millis(500)),
             completion_duration: Some(Duration::from_secs(2)),
+            reused_prompt_tokens: 0,
         };
         assert_eq!(usage.decode_tokens_per_second(), Some(25.0));
         assert_eq!(usage.prefill_tokens_per_second(), Some(200.0));

@@ -74,6 +74,7 @@ async fn streamed_text_ends_with_usage_and_done() {
                     completion_tokens: 3,
                     prompt_duration: Some(Duration::from_millis(250)),
                     completion_duration: Some(Duration::from_millis(1500)),
+                    reused_prompt_tokens: 0,
                 }
             },
             ChatEvent::Done {

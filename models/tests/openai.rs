@@ -93,6 +93,7 @@ async fn streamed_text_then_usage_then_done() {
                     completion_tokens: 2,
                     prompt_duration: None,
                     completion_duration: None,
+                    reused_prompt_tokens: 0,
                 }
             },
             ChatEvent::Done {
@@ -226,7 +227,8 @@ async fn invalid_tool_arguments_are_kept_as_a_string() {
 async fn events_split_anywhere_and_llama_cpp_timings_are_read() {
     let last = json!({"choices": [{"index": 0, "delta": {}, "finish_reason": "length"}],
         "usage": {"prompt_tokens": 4, "completion_tokens": 8},
-        "timings": {"prompt_n": 4, "prompt_ms": 12.5, "predicted_n": 8, "predicted_ms": 400.0}})
+        "timings": {"cache_n": 3, "prompt_n": 4, "prompt_ms": 12.5, "predicted_n": 8,
+            "predicted_ms": 400.0}})
     .to_string();
     let whole = format!(
         "data: {}\r\n\r\n: a comment\n\ndata: {}\n\ndata: {last}\n\ndata: [DONE]\n\n",
@@ -261,6 +263,8 @@ async fn events_split_anywhere_and_llama_cpp_timings_are_read() {
                     completion_tokens: 8,
                     prompt_duration: Some(Duration::from_micros(12_500)),
                     completion_duration: Some(Duration::from_millis(400)),
+                    // llama.cpp's `cache_n`: prompt tokens its cache already held.
+                    reused_prompt_tokens: 3,
                 }
             },
             ChatEvent::Done {

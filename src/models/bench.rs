@@ -237,6 +237,7 @@ pub fn bench(
         outcome: ModelCallOutcome::Ok,
         error: None,
         cache: None,
+        reused_prompt_tokens: Some(u64::from(usage.reused_prompt_tokens)),
     })?;
     let machine = probe(ProbeOptions {
         measure_bandwidth: false,

@@ -205,8 +205,17 @@ fn a_question_that_never_reached_a_model_leaves_no_conversation() {
     );
 }
 
+/// How many positions (prompt tokens) the kept prefill at `path` holds: the little-endian u32
+/// after its magic, version, model digest, layer count and width
+/// (`agent_models::local::prefix_store`'s header).
+pub fn stored_positions(path: &std::path::Path) -> u32 {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(&bytes[..8], b"AGENTKV\0");
+    u32::from_le_bytes(bytes[52..56].try_into().unwrap())
+}
+
 /// The kept prefills of the in-process backend (`<data>/prefill/*.kv`).
-fn prefill_files(home: &Home) -> Vec<std::path::PathBuf> {
+pub fn prefill_files(home: &Home) -> Vec<std::path::PathBuf> {
     let Ok(entries) = std::fs::read_dir(home.path().join("data/prefill")) else {
         return Vec::new();
     };
@@ -247,21 +256,28 @@ fn ask_keeps_the_prefilled_system_prompt_for_the_next_process() {
             "--no-cache",
         ]);
         let output = command.output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         assert!(output.status.success(), "{stderr}");
-        output.stdout
+        (output.stdout, stderr)
     };
-    let first = ask(&[]);
+    let (first, said) = ask(&[]);
+    assert!(!said.contains("reused"), "nothing was kept yet: {said}");
     let files = prefill_files(&home);
     assert_eq!(files.len(), 1, "the system prompt was kept");
     let long_ago =
         std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
     set_modified(&files[0], long_ago);
 
-    // The next process starts from the kept prefill (reading it marks it used) and answers the
-    // same.
-    assert_eq!(ask(&[]), first);
+    // The next process starts from the kept prefill (reading it marks it used), says so, and
+    // answers the same.
+    let (second, said) = ask(&[]);
+    assert_eq!(second, first);
     assert!(modified(&files[0]) > long_ago, "the kept prefill was read");
+    let kept = stored_positions(&files[0]);
+    assert!(
+        said.contains(&format!(" prompt ({kept} reused) + 8 answer tokens")),
+        "{said}"
+    );
     assert_eq!(prefill_files(&home), files);
 
     // Switched off, it is neither read nor written.

@@ -29,6 +29,7 @@ mod models;
 mod ollama;
 mod packaging;
 mod pr_review;
+mod prefill;
 mod real_model;
 mod redaction;
 mod routing;

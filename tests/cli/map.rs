@@ -238,6 +238,11 @@ fn system_prompt(request: &serde_json::Value) -> &str {
     request["messages"][0]["content"].as_str().unwrap()
 }
 
+/// The first user message: the map (when there is one), then the task.
+fn opening(request: &serde_json::Value) -> &str {
+    request["messages"][1]["content"].as_str().unwrap()
+}
+
 fn tool_names(request: &serde_json::Value) -> Vec<String> {
     request["tools"]
         .as_array()
@@ -265,9 +270,13 @@ fn a_task_gets_the_map_in_its_prompt_and_looks_symbols_up() {
     home.ok(&args);
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
+    // The map opens the first request; the system prompt stays the same from task to task.
     let system = system_prompt(&requests[0]);
-    assert!(system.contains("Repository map"), "{system}");
-    assert!(system.contains("calc.py:\n  1: def add(a, b):"), "{system}");
+    assert!(!system.contains("Repository map"), "{system}");
+    let first = opening(&requests[0]);
+    assert!(first.starts_with("Repository map"), "{first}");
+    assert!(first.contains("calc.py:\n  1: def add(a, b):"), "{first}");
+    assert!(first.ends_with("\n\nwhere is add defined?"), "{first}");
     assert!(tool_names(&requests[0]).contains(&"symbols".to_owned()));
     let found = requests[1].to_string();
     assert!(
@@ -280,7 +289,7 @@ fn a_task_gets_the_map_in_its_prompt_and_looks_symbols_up() {
         "{missing}"
     );
     // The first request stays small with the map and the tool (≈ 4 characters a token).
-    let size = system.len() + requests[0]["tools"].to_string().len();
+    let size = system.len() + first.len() + requests[0]["tools"].to_string().len();
     assert!(
         size < 4_000,
         "the first request's fixed part is {size} characters"
@@ -298,7 +307,7 @@ fn map_enabled_false_leaves_the_map_and_the_tool_out() {
     args.push("look at add");
     home.ok(&args);
     let request = &server.requests()[0];
-    assert!(!system_prompt(request).contains("Repository map"));
+    assert_eq!(opening(request), "look at add");
     assert!(!tool_names(request).contains(&"symbols".to_owned()));
     assert!(tool_names(request).contains(&"read".to_owned()));
 
@@ -307,5 +316,5 @@ fn map_enabled_false_leaves_the_map_and_the_tool_out() {
     let mut args = run_args(&repo_arg, &server);
     args.extend(["--context", "600", "look at add"]);
     home.ok(&args);
-    assert!(!system_prompt(&server.requests()[0]).contains("Repository map"));
+    assert_eq!(opening(&server.requests()[0]), "look at add");
 }

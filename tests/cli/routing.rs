@@ -73,6 +73,7 @@ fn seed_task(
             outcome: ModelCallOutcome::Ok,
             error: None,
             cache: None,
+            reused_prompt_tokens: None,
         })
         .unwrap();
     store

@@ -809,10 +809,15 @@ fn a_one_turn_answer_costs_one_small_request_with_the_repository_instructions() 
         system.contains("`make test` runs to check your work"),
         "{system}"
     );
-    assert_eq!(
-        request["messages"][1]["content"],
-        "check whether add is right"
+    // The repo map opens the request, before the task: the system prompt is the same for
+    // every task of the repository.
+    let opening = request["messages"][1]["content"].as_str().unwrap();
+    assert!(opening.starts_with("Repository map"), "{opening}");
+    assert!(
+        opening.ends_with("\n\ncheck whether add is right"),
+        "{opening}"
     );
+    assert!(!system.contains("Repository map"), "{system}");
     // System prompt plus tool schemas stay well under 1,000 tokens (~4 characters each).
     let size = system.len() + request["tools"].to_string().len();
     assert!(

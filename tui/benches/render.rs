@@ -208,5 +208,6 @@ fn model_end(prompt_tokens: u32, completion_tokens: u32) -> Event {
         duration_ms: 1,
         decode_tokens_per_second: None,
         cache: None,
+        reused_prompt_tokens: 0,
     }
 }

@@ -132,11 +132,13 @@ pub fn describe(event: &Event) -> Option<(Option<Tone>, String)> {
             completion_tokens,
             duration_ms,
             cache,
+            reused_prompt_tokens,
             ..
         } => (
             Some(Tone::Dim),
             format!(
-                "model done: {reason}, {prompt_tokens}+{completion_tokens} tokens, {:.1} s{}",
+                "model done: {reason}, {prompt_tokens}+{completion_tokens} tokens{}, {:.1} s{}",
+                reused_note(*reused_prompt_tokens),
                 *duration_ms as f64 / 1000.0,
                 if *cache == Some(agent_core::protocol::CacheOutcome::Hit) {
                     " (from the answer cache)"
@@ -254,10 +256,41 @@ pub fn status_tone(status: TaskStatus) -> Tone {
     }
 }
 
+/// ` (N reused)`: prompt tokens the backend did not compute again; nothing when none were.
+fn reused_note(reused: u32) -> String {
+    if reused == 0 {
+        String::new()
+    } else {
+        format!(" ({reused} reused)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use agent_core::protocol::TaskStatusChange;
+
+    #[test]
+    fn a_model_call_says_how_many_prompt_tokens_were_reused() {
+        let end = |reused_prompt_tokens| Event::ModelEnd {
+            id: "r1".into(),
+            reason: agent_core::protocol::FinishReason::Stop,
+            prompt_tokens: 500,
+            completion_tokens: 8,
+            duration_ms: 1200,
+            decode_tokens_per_second: None,
+            cache: None,
+            reused_prompt_tokens,
+        };
+        assert_eq!(
+            describe(&end(420)).unwrap().1,
+            "model done: stop, 500+8 tokens (420 reused), 1.2 s"
+        );
+        assert_eq!(
+            describe(&end(0)).unwrap().1,
+            "model done: stop, 500+8 tokens, 1.2 s"
+        );
+    }
 
     #[test]
     fn a_failed_check_shows_its_output_and_usage_is_left_out() {

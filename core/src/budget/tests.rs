@@ -27,6 +27,7 @@ fn call(backend: &str, model: &str, prompt: u64, completion: u64) -> ModelCall {
         outcome: ModelCallOutcome::Ok,
         error: None,
         cache: None,
+        reused_prompt_tokens: None,
     }
 }
 

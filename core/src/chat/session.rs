@@ -73,6 +73,10 @@ pub struct ChatSession {
     tools: ToolKit,
     /// The system prompt; empty sends none.
     system: String,
+    /// The repo map section, put before the first user message of each request (never
+    /// stored): the system prompt stays the same from chat to chat, so a local model's
+    /// prefill of it is kept between processes.
+    map: String,
     /// The role turns are recorded under (`chat`, or `ask` for a bare session).
     role: AgentRole,
     /// The conversation without the system prompt.
@@ -153,7 +157,11 @@ impl ChatSession {
             tools.specs.clear();
             (options.system.unwrap_or_default(), AgentRole::Ask)
         } else {
-            let system = chat_prompt(&options.repo_root, options.user_prompts_dir, &map_section);
+            let (system, map_in_place) =
+                chat_prompt(&options.repo_root, options.user_prompts_dir, &map_section);
+            if map_in_place {
+                map_section.clear();
+            }
             (system, AgentRole::Chat)
         };
         let (conversation_id, history) = match &options.resume {
@@ -171,6 +179,7 @@ impl ChatSession {
             model: options.model,
             tools,
             system,
+            map: map_section,
             role,
             history,
             limits: options.limits,
@@ -311,12 +320,25 @@ impl ChatSession {
     }
 
     /// `messages` after the system prompt, if there is one.
+    /// The request's messages: the system prompt, then `messages` with the map before the
+    /// first user message.
     fn with_system(&self, messages: Vec<ChatMessage>) -> Vec<ChatMessage> {
         let mut all = Vec::with_capacity(messages.len() + 1);
         if !self.system.is_empty() {
             all.push(ChatMessage::system(self.system.clone()));
         }
-        all.extend(messages);
+        let first_user = messages.iter().position(|m| m.role == Role::User);
+        all.extend(
+            messages
+                .into_iter()
+                .enumerate()
+                .map(|(index, mut message)| {
+                    if Some(index) == first_user && !self.map.is_empty() {
+                        message.content = prompts::with_map(&self.map, message.content);
+                    }
+                    message
+                }),
+        );
         all
     }
 
@@ -546,12 +568,13 @@ fn load_history(store: &Store, id: &str) -> Result<(String, Vec<ChatMessage>)> {
     Ok((id, history))
 }
 
-/// The chat system prompt with the repository's check and instructions.
+/// The chat system prompt with the repository's check and instructions, and whether the template
+/// places the map itself (`{{map}}`: a prompt override's choice).
 fn chat_prompt(
     repo_root: &std::path::Path,
     user_prompts_dir: Option<PathBuf>,
     map: &str,
-) -> String {
+) -> (String, bool) {
     let sources = PromptSources {
         repo_dir: Some(prompts::repo_prompts_dir(repo_root)),
         user_dir: user_prompts_dir,
@@ -561,14 +584,16 @@ fn chat_prompt(
         .map(|v| format!("The project's check is `{}`.", v.command))
         .unwrap_or_default();
     let instructions = prompts::instructions_block(repo_root, repo_root);
-    prompts::render(
+    let system = prompts::render(
         &template,
         &[
             ("verify", &verify_sentence),
             ("instructions", &instructions),
             ("map", map),
         ],
+    );
+    (
+        system.trim_end().to_string(),
+        template.contains(prompts::MAP_PLACEHOLDER),
     )
-    .trim_end()
-    .to_string()
 }

@@ -137,6 +137,10 @@ pub enum Event {
         /// cacheable and asked of the model; absent when the request was not cacheable.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cache: Option<super::CacheOutcome>,
+        /// Prompt tokens the backend did not compute again (a local model's cache of the
+        /// previous request, or its prefill kept by an earlier process); absent when none.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        reused_prompt_tokens: u32,
     },
     /// The model asked for a tool.
     ToolCallBegin {
@@ -346,6 +350,10 @@ impl FallbackReason {
             FallbackReason::Context => "context",
         }
     }
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 impl Event {

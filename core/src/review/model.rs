@@ -21,6 +21,8 @@ pub struct ModelReply {
     pub text: String,
     pub prompt_tokens: Option<u64>,
     pub completion_tokens: Option<u64>,
+    /// Prompt tokens the backend did not compute again (see [`agent_models::Usage`]).
+    pub reused_prompt_tokens: Option<u64>,
     pub latency: Duration,
     pub first_token: Option<Duration>,
     /// Whether the answer stopped at the token limit (or the 1 MiB cap).
@@ -51,6 +53,7 @@ impl ModelReply {
                 .as_ref()
                 .map(|error| crate::text::error_chain(error)),
             cache: None,
+            reused_prompt_tokens: self.reused_prompt_tokens,
         }
     }
 
@@ -91,6 +94,7 @@ pub async fn ask(
         text: String::new(),
         prompt_tokens: None,
         completion_tokens: None,
+        reused_prompt_tokens: None,
         latency: Duration::ZERO,
         first_token: None,
         cut: false,
@@ -114,6 +118,7 @@ pub async fn ask(
             Ok(ChatEvent::Usage { usage }) => {
                 reply.prompt_tokens = Some(u64::from(usage.prompt_tokens));
                 reply.completion_tokens = Some(u64::from(usage.completion_tokens));
+                reply.reused_prompt_tokens = Some(u64::from(usage.reused_prompt_tokens));
             }
             Ok(ChatEvent::Done { reason }) => {
                 reply.cut |= reason == DoneReason::Length;

@@ -60,6 +60,7 @@ fn seed(store: &mut Store, complexity: &str, role: &str, model: &str, ok: bool) 
             outcome: ModelCallOutcome::Ok,
             error: None,
             cache: None,
+            reused_prompt_tokens: None,
         })
         .unwrap();
     let status = if ok {

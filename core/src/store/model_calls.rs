@@ -60,6 +60,9 @@ pub struct ModelCall {
     pub error: Option<String>,
     /// Whether the answer cache answered it (`hit`), or it was cacheable and asked (`miss`).
     pub cache: Option<CacheOutcome>,
+    /// Prompt tokens the backend did not compute again: a local model's cache of the previous
+    /// request or its prefill kept by an earlier process (see [`agent_models::Usage`]).
+    pub reused_prompt_tokens: Option<u64>,
 }
 
 /// Token totals over a period.
@@ -85,8 +88,9 @@ impl Store {
     pub fn record_model_call(&self, call: &ModelCall) -> Result<i64> {
         self.conn.execute(
             "INSERT INTO model_calls (task_id, conversation_id, agent_role, backend, model, prompt_tokens,
-                    completion_tokens, latency_ms, first_token_ms, outcome, error, created_at, cache)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    completion_tokens, latency_ms, first_token_ms, outcome, error, created_at, cache,
+                    reused_prompt_tokens)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 call.task_id,
                 call.conversation_id,
@@ -101,6 +105,7 @@ impl Store {
                 self.redacted_option(call.error.as_deref()),
                 now_ms(),
                 call.cache.map(CacheOutcome::as_str),
+                call.reused_prompt_tokens,
             ],
         )?;
         Ok(self.conn.last_insert_rowid())
@@ -148,7 +153,8 @@ impl Store {
     pub fn recent_model_calls(&self, limit: usize) -> Result<Vec<ModelCall>> {
         let mut statement = self.conn.prepare(
             "SELECT task_id, conversation_id, agent_role, backend, model, prompt_tokens,
-                    completion_tokens, latency_ms, first_token_ms, outcome, error, cache
+                    completion_tokens, latency_ms, first_token_ms, outcome, error, cache,
+                    reused_prompt_tokens
                FROM (SELECT * FROM model_calls ORDER BY id DESC LIMIT ?1) ORDER BY id",
         )?;
         let rows = statement.query_map([limit as i64], |row| {
@@ -169,6 +175,7 @@ impl Store {
                     .get::<_, Option<String>>(11)?
                     .as_deref()
                     .and_then(CacheOutcome::from_name),
+                reused_prompt_tokens: row.get(12)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

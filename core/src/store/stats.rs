@@ -122,6 +122,7 @@ mod tests {
                 outcome: ModelCallOutcome::Ok,
                 error: None,
                 cache: None,
+                reused_prompt_tokens: None,
             })
             .unwrap();
         let stats = store.dashboard_stats(crate::time::now_ms()).unwrap();

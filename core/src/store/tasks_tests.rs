@@ -316,6 +316,7 @@ fn a_store_with_a_redactor_writes_no_secret() {
             outcome: ModelCallOutcome::Error,
             error: Some("connect http://me:hunter2pass@127.0.0.1:9/v1 refused".into()),
             cache: None,
+            reused_prompt_tokens: None,
         })
         .unwrap();
     let conversation = store.create_conversation("chat", None).unwrap();

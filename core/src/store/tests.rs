@@ -551,9 +551,18 @@ fn model_calls_add_up() {
         outcome: ModelCallOutcome::Ok,
         error: None,
         cache: None,
+        reused_prompt_tokens: None,
     };
     store.record_model_call(&call).unwrap();
-    store.record_model_call(&call).unwrap();
+    let local = ModelCall {
+        backend: "local".into(),
+        reused_prompt_tokens: Some(80),
+        ..call.clone()
+    };
+    store.record_model_call(&local).unwrap();
+    // What was reused is kept with the call, and read back.
+    let recent = store.recent_model_calls(2).unwrap();
+    assert_eq!(recent, vec![call, local]);
     let totals = store.usage_since(0).unwrap();
     assert_eq!(
         totals,

@@ -159,6 +159,7 @@ mod tests {
             outcome: crate::store::ModelCallOutcome::Error,
             error: Some(error.into()),
             cache: None,
+            reused_prompt_tokens: None,
         };
         store
             .record_model_call(&call("cannot reach ollama"))

@@ -69,6 +69,26 @@ impl Default for StrategySettings {
     }
 }
 
+/// A role's prompts for one task. The system prompt holds only what every task of the
+/// repository shares (the role's text, the check, the repository's instructions), so that it
+/// and the tool schemas render to the same tokens for every task and a local model's prefill of
+/// them is kept from one task to the next; what belongs to this task (the repo map, ranked
+/// towards its description) opens the role's first request instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RolePrompt {
+    pub system: String,
+    /// The map section put before the first request; empty when there is no map or the role's
+    /// prompt placed it itself (`{{map}}`).
+    pub map: String,
+}
+
+impl RolePrompt {
+    /// The first user message of the role's conversation: the map, then `request`.
+    pub fn opening(&self, request: String) -> String {
+        super::prompts::with_map(&self.map, request)
+    }
+}
+
 /// The state of one running task, lent to its strategy: its event log, its turn ledger, and
 /// what its roles work with.
 pub struct TaskContext {
@@ -90,8 +110,8 @@ pub struct TaskContext {
     /// How the check is started: its environment (a shared build directory, no credentials)
     /// and its sandbox.
     pub check_process: ProcessSettings,
-    /// The filled-in system prompt of each role.
-    pub prompts: HashMap<Role, String>,
+    /// The filled-in prompts of each role.
+    pub prompts: HashMap<Role, RolePrompt>,
     pub limits: Limits,
     /// What the whole task has used so far (all roles), and its request ids.
     pub ledger: TurnLedger,
@@ -178,7 +198,19 @@ impl TaskContext {
 
     /// The system prompt of `role`.
     pub fn system_prompt(&self, role: Role) -> String {
-        self.prompts.get(&role).cloned().unwrap_or_default()
+        self.prompts
+            .get(&role)
+            .map(|prompt| prompt.system.clone())
+            .unwrap_or_default()
+    }
+
+    /// The first user message of a conversation of `role` asking `request`: the task's map
+    /// first, when the role gets one there.
+    pub fn opening_request(&self, role: Role, request: String) -> String {
+        match self.prompts.get(&role) {
+            Some(prompt) => prompt.opening(request),
+            None => request,
+        }
     }
 
     /// The model `role` talks to.

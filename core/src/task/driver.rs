@@ -301,6 +301,7 @@ pub(crate) async fn request_model<H: TurnHost>(
     let flush = ctx.delta_flush();
     let mut last_flush: Option<Instant> = None;
     let mut usage = (0u64, 0u64);
+    let mut reused: Option<u32> = None;
     let mut decode_speed = None;
     let mut reply_bytes = 0usize;
     let mut reason = FinishReason::Stop;
@@ -370,6 +371,7 @@ pub(crate) async fn request_model<H: TurnHost>(
             }
             Some(Ok(ChatEvent::Usage { usage: u })) => {
                 usage = (u64::from(u.prompt_tokens), u64::from(u.completion_tokens));
+                reused = Some(u.reused_prompt_tokens);
                 decode_speed = u.decode_tokens_per_second();
             }
             Some(Ok(ChatEvent::Done { reason: done })) => {
@@ -420,6 +422,7 @@ pub(crate) async fn request_model<H: TurnHost>(
         duration_ms: duration.as_millis() as u64,
         decode_tokens_per_second: decode_speed,
         cache: cached,
+        reused_prompt_tokens: reused.unwrap_or(0),
     })?;
     ctx.emit(Event::Usage {
         role,
@@ -446,6 +449,7 @@ pub(crate) async fn request_model<H: TurnHost>(
         },
         error: error.clone(),
         cache: cached,
+        reused_prompt_tokens: reused.map(u64::from),
     })?;
     if let (true, Some(request)) = (fall_back, retry) {
         let messages = request.messages;

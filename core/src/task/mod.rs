@@ -22,7 +22,7 @@ pub mod strategy;
 pub mod verification;
 
 pub use approval::{Answer, ApprovalQuestion, Approvals, Asker, NoTerminal};
-pub use context::{EventSink, ModelTarget, StrategySettings, TaskContext};
+pub use context::{EventSink, ModelTarget, RolePrompt, StrategySettings, TaskContext};
 pub use gate::ModelGate;
 pub use runner::{RunRequest, run_task, title_of};
 pub use status::TaskStatus;

@@ -79,6 +79,20 @@ impl PromptSources {
     }
 }
 
+/// The placeholder of the repo map. The built-in prompts leave it out: the map opens the first
+/// request instead, so the system prompt is the same for every task of a repository.
+pub const MAP_PLACEHOLDER: &str = "{{map}}";
+
+/// A first user message opened by the repo map section `map` (nothing when it is empty).
+pub fn with_map(map: &str, request: String) -> String {
+    let map = map.trim();
+    if map.is_empty() {
+        request
+    } else {
+        format!("{map}\n\n{request}")
+    }
+}
+
 /// Fills `{{name}}` placeholders; unknown ones are left as they are.
 pub fn render(template: &str, values: &[(&str, &str)]) -> String {
     let mut text = template.to_string();

@@ -9,7 +9,7 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::approval::{Approvals, Asker};
-use super::context::{EventSink, ModelTarget, StrategySettings, TaskContext};
+use super::context::{EventSink, ModelTarget, RolePrompt, StrategySettings, TaskContext};
 use super::driver::ToolKit;
 use super::finish;
 use super::log::TaskLog;
@@ -473,7 +473,9 @@ fn watch_cancel(
 /// How often the store is checked for a cancel request from another process.
 const CANCEL_POLL: Duration = Duration::from_millis(300);
 
-/// Every role's system prompt with the check and the repository's instructions filled in.
+/// Every role's prompts with the check and the repository's instructions filled in. The map
+/// opens each role's first request, unless the role's prompt asks for it in place (`{{map}}`, an
+/// override's choice: the system prompt then differs from task to task).
 fn role_prompts(
     worktree: &Path,
     focus: &Path,
@@ -481,7 +483,7 @@ fn role_prompts(
     verify: Option<&VerifyCommand>,
     overrides: &HashMap<super::role::Role, String>,
     map: &str,
-) -> HashMap<super::role::Role, String> {
+) -> HashMap<super::role::Role, RolePrompt> {
     let sources = PromptSources {
         repo_dir: Some(prompts::repo_prompts_dir(worktree)),
         user_dir: user_prompts_dir,
@@ -500,7 +502,8 @@ fn role_prompts(
                     .map(|p| p.text)
                     .unwrap_or_default(),
             };
-            let text = prompts::render(
+            let map_in_place = template.contains(prompts::MAP_PLACEHOLDER);
+            let system = prompts::render(
                 &template,
                 &[
                     ("verify", &verify_sentence),
@@ -508,7 +511,15 @@ fn role_prompts(
                     ("map", map),
                 ],
             );
-            (*role, text.trim_end().to_string())
+            let prompt = RolePrompt {
+                system: system.trim_end().to_string(),
+                map: if map_in_place {
+                    String::new()
+                } else {
+                    map.to_string()
+                },
+            };
+            (*role, prompt)
         })
         .collect()
 }
@@ -522,4 +533,62 @@ pub fn title_of(description: &str) -> String {
     let mut title: String = line.chars().take(71).collect();
     title.push('…');
     title
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::task::role::{CODER, PLANNER};
+
+    const MAP_A: &str = "\nRepository map (the most used definitions, `path:` then `line: code`):\ncalc.py:\n  1: def add(a, b):";
+    const MAP_B: &str = "\nRepository map (the most used definitions, `path:` then `line: code`):\ngeometry.py:\n  1: def area(w, h):";
+
+    #[test]
+    fn the_map_opens_the_first_request_and_the_system_prompt_is_the_same_for_every_task() {
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::write(repo.path().join("AGENTS.md"), "Run make test.\n").unwrap();
+        let verify = VerifyCommand {
+            command: "make test".into(),
+            source: crate::verify::VerifySource::Flag,
+        };
+        let prompts = |map: &str| {
+            role_prompts(
+                repo.path(),
+                repo.path(),
+                None,
+                Some(&verify),
+                &HashMap::new(),
+                map,
+            )
+        };
+        let (a, b) = (prompts(MAP_A), prompts(MAP_B));
+        for role in role::ALL {
+            assert_eq!(a[&role].system, b[&role].system, "{role:?}");
+            assert!(!a[&role].system.contains("Repository map"), "{role:?}");
+        }
+        let coder = &a[&CODER];
+        assert!(coder.system.contains("`make test` runs to check your work"));
+        assert!(coder.system.contains("Run make test."));
+        assert_eq!(
+            coder.opening("fix add".into()),
+            format!("{}\n\nfix add", MAP_A.trim())
+        );
+        // No map: the request as it is.
+        assert_eq!(prompts("")[&PLANNER].opening("plan".into()), "plan");
+    }
+
+    #[test]
+    fn a_prompt_that_places_the_map_itself_keeps_it_there() {
+        let repo = tempfile::tempdir().unwrap();
+        let overrides = HashMap::from([(CODER, "House rules.\n{{map}}".to_string())]);
+        let prompts = role_prompts(repo.path(), repo.path(), None, None, &overrides, MAP_A);
+        let coder = &prompts[&CODER];
+        assert_eq!(coder.system, format!("House rules.\n{MAP_A}"));
+        assert_eq!(coder.opening("fix add".into()), "fix add");
+        assert!(
+            prompts[&PLANNER]
+                .opening("plan".into())
+                .starts_with("Repository map")
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! The prefix store on the tiny GGUF fixtures: a stored system prompt gives the same greedy
 //! answer as one computed and counts as reused; another model file, other tokens, a damaged
-//! file or candle never use it; the size cap removes the least recently used file.
+//! file or candle never use it; the size cap removes the least recently used file. In one
+//! process, a request that parts from the cached one after the system prompt keeps that part.
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -359,4 +360,47 @@ fn the_size_cap_removes_the_least_recently_used() {
     assert!(!store.contains(&model, &b));
     assert!(store.contains(&model, &c));
     assert_eq!(stored_files(&store).len(), 2);
+}
+
+#[test]
+fn a_request_parting_after_the_system_prompt_keeps_it_and_answers_as_a_cold_run() {
+    for file in ["tiny-llama-f32.gguf", "tiny-qwen2-f32.gguf"] {
+        let path = fixture(file);
+        let first = request(&path, SYSTEM, "fix the add function in calc.py");
+        let second = request(&path, SYSTEM, "rename area to surface in geometry.py");
+
+        let mut warm = load(&path, None);
+        let before = answer(&mut warm, &first);
+        assert_eq!(before.reused, 0, "{file}");
+        let after = answer(&mut warm, &second);
+        let shared = before
+            .prompt
+            .iter()
+            .zip(&after.prompt)
+            .take_while(|(a, b)| a == b)
+            .count();
+        // The system prompt and tools came from the cache; the rest was computed.
+        assert!(shared >= 32, "{file}: {shared}");
+        assert!(shared < after.prompt.len(), "{file}");
+        assert_eq!(after.reused, shared, "{file}");
+
+        let cold = answer(&mut load(&path, None), &second);
+        assert_eq!(cold.reused, 0, "{file}");
+        assert_eq!(after.tokens, cold.tokens, "{file}: the same greedy answer");
+    }
+}
+
+#[test]
+fn candle_starts_again_when_a_request_parts_from_the_cached_one() {
+    let path = fixture("tiny-llama-f32.gguf");
+    let mut model =
+        LocalModel::load_with_engine(&path, &Device::Cpu, Some(EngineKind::Candle)).unwrap();
+    answer(&mut model, &request(&path, SYSTEM, "fix the add function"));
+    let other = answer(&mut model, &request(&path, SYSTEM, "rename area"));
+    assert_eq!(other.reused, 0, "candle's cache only grows");
+    let cold = answer(
+        &mut LocalModel::load_with_engine(&path, &Device::Cpu, Some(EngineKind::Candle)).unwrap(),
+        &request(&path, SYSTEM, "rename area"),
+    );
+    assert_eq!(other.tokens, cold.tokens);
 }

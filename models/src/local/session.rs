@@ -454,6 +454,7 @@ impl LocalModel {
                 completion_tokens: u32::try_from(tokens.len()).unwrap_or(u32::MAX),
                 prompt_duration: Some(prompt_duration),
                 completion_duration: Some(completion_duration.max(Duration::from_nanos(1))),
+                reused_prompt_tokens: u32::try_from(reused_prompt_tokens).unwrap_or(u32::MAX),
             },
             tokens,
             text,
@@ -479,20 +480,14 @@ impl LocalModel {
                 reserved: 0,
             });
         }
-        let reusable = !self.cached.is_empty() && tokens.starts_with(&self.cached);
-        if reusable
-            && tokens.len() == self.cached.len()
+        if tokens == self.cached.as_slice()
             && let Some(logits) = &self.last_logits
         {
             return Ok((logits.clone(), tokens.len()));
         }
-        let mut reused = if reusable && tokens.len() > self.cached.len() {
-            self.cached.len()
-        } else {
-            self.clear_cache();
-            0
-        };
         // The logits come from the last token, so at least that one is computed.
+        let shared = common_prefix(&self.cached, tokens).min(tokens.len() - 1);
+        let mut reused = self.keep_cached(shared);
         let stable = stable.min(tokens.len() - 1);
         if self.prefixes.is_some() && stable >= MIN_STORED_PREFIX && reused < stable {
             reused = self.load_stored_prefix(&tokens[..stable], reused);
@@ -504,6 +499,23 @@ impl LocalModel {
         let cached = self.cached.len();
         let logits = self.run_chunks(&tokens[cached..])?;
         Ok((logits, reused))
+    }
+
+    /// Cuts the cache to its first `positions` tokens (the keys and values of a position depend
+    /// only on the tokens up to it, so they stay right); returns how many are kept. The native
+    /// engine's cache is addressed by position and is simply written over from there; candle's
+    /// only grows, so there anything short of all of it starts again from nothing.
+    fn keep_cached(&mut self, positions: usize) -> usize {
+        if positions == self.cached.len() {
+            return positions;
+        }
+        if positions > 0 && self.engine.kind() == EngineKind::Native {
+            self.cached.truncate(positions);
+            self.last_logits = None;
+            return positions;
+        }
+        self.clear_cache();
+        0
     }
 
     /// Runs `tokens` after the cached ones in pieces of [`PREFILL_CHUNK`].
@@ -587,4 +599,9 @@ impl LocalModel {
             None => Ok(()),
         }
     }
+}
+
+/// How many leading tokens `a` and `b` share.
+fn common_prefix(a: &[u32], b: &[u32]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }

@@ -348,7 +348,7 @@ fn assert_close(a: &[f32], b: &[f32], what: &str) {
 }
 
 #[test]
-fn a_diverging_prompt_resets_the_cache() {
+fn a_diverging_prompt_keeps_only_the_shared_part_of_the_cache() {
     let mut model = load("tiny-llama-f32.gguf");
     let chatml = reference_ids("tiny-llama-f32.gguf", "chatml", "prompt_ids");
     let raw = reference_ids("tiny-llama-f32.gguf", "raw", "prompt_ids");
@@ -369,7 +369,9 @@ fn a_diverging_prompt_resets_the_cache() {
             .unwrap()
     };
     assert_eq!(run(&mut model, &raw).reused_prompt_tokens, raw.len());
-    assert_eq!(run(&mut model, &chatml).reused_prompt_tokens, 0);
+    let shared = raw.iter().zip(&chatml).take_while(|(a, b)| a == b).count();
+    assert!(shared < raw.len().min(chatml.len()));
+    assert_eq!(run(&mut model, &chatml).reused_prompt_tokens, shared);
 }
 
 #[test]

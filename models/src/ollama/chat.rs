@@ -215,6 +215,7 @@ impl ChatState {
                     .prompt_eval_duration
                     .map(std::time::Duration::from_nanos),
                 completion_duration: line.eval_duration.map(std::time::Duration::from_nanos),
+                reused_prompt_tokens: 0,
             };
             self.pending.push_back(Ok(ChatEvent::Usage { usage }));
         }

@@ -263,6 +263,10 @@ impl ChatState {
                 completion_tokens: saturating_u32(usage.completion_tokens),
                 prompt_duration: milliseconds(timings.and_then(|t| t.prompt_ms)),
                 completion_duration: milliseconds(timings.and_then(|t| t.predicted_ms)),
+                reused_prompt_tokens: timings
+                    .and_then(|t| t.cache_n)
+                    .map(saturating_u32)
+                    .unwrap_or(0),
             };
             self.pending.push_back(Ok(ChatEvent::Usage { usage }));
         }

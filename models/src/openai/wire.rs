@@ -208,6 +208,9 @@ pub(super) struct ChunkUsage {
 pub(super) struct Timings {
     pub(super) prompt_ms: Option<f64>,
     pub(super) predicted_ms: Option<f64>,
+    /// Prompt tokens the server took from its cache of an earlier request.
+    #[serde(default)]
+    pub(super) cache_n: Option<u64>,
 }
 
 /// `GET {base}/models`.

@@ -30,6 +30,7 @@ pub(super) async fn solo(
 ) -> Result<Pass> {
     let step = ctx.begin_round_step(kind, Some(role), round, "")?;
     let system = ctx.system_prompt(role);
+    let request = ctx.opening_request(role, request);
     let (outcome, _) = driver::run_role(ctx, role, system, request).await?;
     finish_pass(ctx, step, outcome)
 }
@@ -45,6 +46,7 @@ pub(super) async fn coder_pass(
     let step = ctx.begin_round_step(StepKind::Turns, Some(CODER), round, detail)?;
     let (outcome, messages) = if conversation.is_empty() {
         let system = ctx.system_prompt(CODER);
+        let request = ctx.opening_request(CODER, request);
         driver::run_role(ctx, CODER, system, request).await?
     } else {
         driver::continue_role(ctx, CODER, std::mem::take(conversation), request).await?

@@ -83,6 +83,7 @@ fn model_end(prompt_tokens: u32, completion_tokens: u32) -> Event {
         duration_ms: 10,
         decode_tokens_per_second: None,
         cache: None,
+        reused_prompt_tokens: 0,
     }
 }
 
