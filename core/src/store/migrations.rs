@@ -98,6 +98,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 21,
         sql: include_str!("migrations/0021_map_git_stamp.sql"),
     },
+    Migration {
+        version: 22,
+        sql: include_str!("migrations/0022_map_graph.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.
