@@ -127,7 +127,7 @@ impl Interned {
                 path: file.path.to_owned(),
                 blob: String::new(),
                 lang: String::new(),
-                defs: file.defs.iter().map(|name| interner.id(*name)).collect(),
+                defs: file.defs.iter().map(|name| interner.id(name)).collect(),
                 refs: file
                     .refs
                     .iter()
@@ -376,7 +376,10 @@ mod tests {
     }
 
     /// The names of each file, as text again.
-    fn spelled(interned: &Interned) -> Vec<(String, Vec<String>, Vec<(String, u32)>)> {
+    /// A file's path, defined names and references, as text.
+    type Spelled = (String, Vec<String>, Vec<(String, u32)>);
+
+    fn spelled(interned: &Interned) -> Vec<Spelled> {
         interned
             .files
             .iter()

@@ -50,6 +50,9 @@ const MAX_DEFINERS: usize = 32;
 /// How much more a reference to a name the task mentions counts.
 const FOCUS_WEIGHT: f64 = 10.0;
 
+/// An edge of the walk's file graph: (from, to, share).
+pub type FileEdge = (u32, u32, f64);
+
 /// The walk of the files an [`Interned`] was updated from, and how it was updated.
 #[derive(Debug, Clone, Copy)]
 pub struct PreviousWalk<'a> {
@@ -297,7 +300,7 @@ impl RankGraph {
 
     /// The walk's file graph without focus, each file's row after the one before, and how many
     /// edges it keeps a file: for the next graph's [`PreviousWalk`].
-    pub fn walk(&self) -> (&[(u32, u32, f64)], &[usize], usize) {
+    pub fn walk(&self) -> (&[FileEdge], &[usize], usize) {
         (&self.walk, &self.walk_starts, self.keep)
     }
 
@@ -873,7 +876,8 @@ mod tests {
         let before = wide_tree();
         let (first, _) = updated(&Interned::default(), &before);
         let kept = RankGraph::keeping(Arc::new(first), 2, None);
-        let edits: [&dyn Fn(&mut Vec<FileSymbols<'static>>); 5] = [
+        type Edit = dyn Fn(&mut Vec<FileSymbols<'static>>);
+        let edits: [&Edit; 5] = [
             // Nothing changed.
             &|_| {},
             // A file's references change.
