@@ -1,8 +1,9 @@
 //! Repo map benchmark: indexes a tree of real source files (by default 10,000 files of the
 //! crates under `~/.cargo/registry/src`), then times a re-index with nothing changed, a
 //! re-index after one file changed, the map for a prompt (the process keeping its ranking graph
-//! from one prompt to the next) and the first map after a file changed (the graph made again),
-//! printing a Markdown table.
+//! from one prompt to the next), the first map after a file changed (the graph brought up to
+//! date) and the first map in a new process (as each `agent task run` is: the files saved in the
+//! store as ids), printing a Markdown table.
 //!
 //! `cargo bench -p agent-core --bench repomap`. Environment variables:
 //!
@@ -144,6 +145,27 @@ fn main() -> BenchResult<()> {
         Ok(())
     })?;
 
+    // A new process (as each `agent task run` is): no graph kept, the files saved in the store
+    // (as ids) brought up to date.
+    let new_process = time_runs(runs, || {
+        repomap::forget_kept_graph();
+        repomap::render(&store, &tree, repomap::DEFAULT_TOKENS, task)?;
+        Ok(())
+    })?;
+    let mut map_part = Vec::new();
+    let new_process_changed = time_runs(runs.div_ceil(2), || {
+        generation += 1;
+        let mut content = original.clone();
+        content.extend_from_slice(format!("\nfn bench_change_{generation}() {{}}\n").as_bytes());
+        std::fs::write(&victim, content)?;
+        repomap::forget_kept_graph();
+        let map = repomap::build(&mut store, &tree, repomap::DEFAULT_TOKENS, task)?;
+        assert_eq!(map.index.parsed, 1, "{:?}", map.index);
+        map_part.push(map.map_ms);
+        Ok(())
+    })?;
+    map_part.sort_by(f64::total_cmp);
+
     println!("| step | runs | p50 ms | max ms |");
     println!("| --- | --- | --- | --- |");
     println!(
@@ -158,6 +180,15 @@ fn main() -> BenchResult<()> {
         "first map after one file changed (re-index + graph + rank + fit)",
         &after_change,
     );
+    row(
+        "first map in a new process, files unchanged (rank + fit)",
+        &new_process,
+    );
+    row(
+        "first map in a new process after one file changed (re-index + rank + fit)",
+        &new_process_changed,
+    );
+    row("  of which the map (graph + rank + fit)", &map_part);
     println!(
         "\nmap: {} tokens, {} definitions in {} files (budget {})",
         shown.0,

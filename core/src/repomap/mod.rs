@@ -12,7 +12,9 @@
 mod fit;
 mod gitlist;
 mod index;
+mod interned;
 mod lang;
+mod packed;
 mod rank;
 mod tags;
 mod walk;
@@ -32,7 +34,8 @@ pub use lang::Lang;
 
 use crate::error::Result;
 use crate::store::{MapDefinition, Store};
-use rank::{FileSymbols, Focus, RankGraph};
+use interned::{Delta, Interned, ListedFile, StoredTags};
+use rank::{Focus, PreviousWalk, RankGraph};
 
 /// The map's budget when nothing else is configured, in estimated tokens.
 pub const DEFAULT_TOKENS: u32 = 1_024;
@@ -124,12 +127,12 @@ pub fn refresh(store: &mut Store, root: &Path) -> Result<IndexReport> {
 pub fn render(store: &Store, root: &Path, budget: u32, task: &str) -> Result<RepoMap> {
     let key = index::root_key(root);
     let loaded = loaded_graph(store, &key)?;
-    let paths: Vec<&str> = loaded.graph.paths().iter().map(String::as_str).collect();
+    let files = loaded.graph.files();
+    let paths: Vec<&str> = files.iter().map(|file| file.path.as_str()).collect();
     let focus = focus_of(task, &paths);
     let ranked = loaded.graph.rank(&focus, fit::candidates(budget));
     let fitted = fit::fit(&ranked, &paths, budget, |file| {
-        let (blob, lang) = &loaded.blobs[file];
-        store.map_definitions(blob, lang)
+        store.map_definitions(&files[file].blob, &files[file].lang)
     })?;
     Ok(RepoMap {
         tokens: agent_models::estimate_tokens(&fitted.text),
@@ -141,62 +144,127 @@ pub fn render(store: &Store, root: &Path, budget: u32, task: &str) -> Result<Rep
     })
 }
 
-/// A root's ranking graph and each file's (blob, lang), as of one generation of its files.
+/// A root's ranking graph as of one generation of its files.
 struct LoadedGraph {
     root: String,
     generation: Option<String>,
     graph: RankGraph,
-    blobs: Vec<(String, String)>,
+    /// How many files were read since the files last saved in the store (at most: a file read
+    /// twice counts twice).
+    unsaved: usize,
 }
 
 /// The graph of the root last mapped in this process: a long-lived one (a chat, `agent serve`)
 /// ranks each prompt without loading and resolving every name again while the root's files are
-/// the same generation.
+/// the same generation, and after a change reads only the changed files.
 static LAST_GRAPH: Mutex<Option<Arc<LoadedGraph>>> = Mutex::new(None);
 
+/// The files saved in the store (`map_graph`) are saved again once this many files were read
+/// since: a new process reads those files' tags again, the rest as ids.
+const SAVE_AFTER_FILES: usize = 32;
+
+/// Forgets the ranking graph this process keeps, as a new process starts without one (the next
+/// map starts from the files saved in the store): for benchmarks.
+pub fn forget_kept_graph() {
+    if let Ok(mut last) = LAST_GRAPH.lock() {
+        *last = None;
+    }
+}
+
 /// The ranking graph of `key`'s files: the one kept from the last map while it is current,
-/// else loaded from the store (and kept).
+/// else the files kept in the process or saved in the store, brought up to date with the
+/// files that changed since (and kept, and saved when many did).
 fn loaded_graph(store: &Store, key: &str) -> Result<Arc<LoadedGraph>> {
     // Read before the files: a graph built from newer files is only ever labelled older.
     let generation = store.map_generation(key)?;
-    if generation.is_some()
-        && let Ok(last) = LAST_GRAPH.lock()
-        && let Some(last) = last.as_ref()
-        && last.root == key
+    let last = LAST_GRAPH
+        .lock()
+        .ok()
+        .and_then(|last| last.as_ref().map(Arc::clone))
+        .filter(|last| last.root == key);
+    if let Some(last) = &last
+        && generation.is_some()
         && last.generation == generation
     {
         return Ok(Arc::clone(last));
     }
-    let stored = store.map_files_tags(key)?;
-    let files: Vec<FileSymbols<'_>> = stored
-        .iter()
-        .map(|file| FileSymbols {
-            path: &file.path,
-            defs: file
-                .def_names
-                .lines()
-                .filter(|name| !name.is_empty())
-                .collect(),
-            refs: file
-                .refs
-                .lines()
-                .filter_map(|line| {
-                    let (name, count) = line.split_once('\t')?;
-                    Some((name, count.parse().unwrap_or(1)))
-                })
-                .collect(),
-        })
-        .collect();
-    let graph = RankGraph::new(&files);
-    drop(files);
+    // The files as of some generation, with their walk: the process's, the store's, or none.
+    let mut saved_walk = None;
+    let (base, base_generation, unsaved) = match &last {
+        Some(last) => (
+            Interned::clone(last.graph.interned()),
+            last.generation.clone(),
+            last.unsaved,
+        ),
+        None => {
+            let saved = store
+                .map_graph(key)?
+                .and_then(|(saved, bytes)| Some((saved, packed::unpack(&bytes)?)));
+            match saved {
+                Some((saved, (interned, walk))) => {
+                    saved_walk = Some(walk);
+                    (interned, Some(saved), 0)
+                }
+                None => (Interned::default(), None, 0),
+            }
+        }
+    };
+    let base_files = base.files.len();
+    let (interned, delta) = if generation.is_some() && base_generation == generation {
+        let delta = Delta {
+            kept_from: (0..base_files as u32).map(Some).collect(),
+            ..Delta::default()
+        };
+        (base, delta)
+    } else {
+        let listed = store
+            .map_listed_files(key)?
+            .into_iter()
+            .map(|(path, blob, lang)| ListedFile { path, blob, lang })
+            .collect();
+        Interned::update(base, listed, |blob, lang| {
+            Ok::<_, crate::error::Error>(
+                store
+                    .map_blob_tags(blob, lang)?
+                    .map(|(def_names, refs)| StoredTags { def_names, refs }),
+            )
+        })?
+    };
+    let previous = match (&last, &saved_walk) {
+        (Some(last), _) => {
+            let (walk, starts, keep) = last.graph.walk();
+            Some((walk, starts, keep))
+        }
+        (None, Some(saved)) => Some((&saved.walk[..], &saved.starts[..], saved.keep)),
+        (None, None) => None,
+    };
+    let graph = RankGraph::new(
+        Arc::new(interned),
+        previous.map(|(walk, starts, keep)| PreviousWalk {
+            files: base_files,
+            walk,
+            starts,
+            keep,
+            delta: &delta,
+        }),
+    );
+    let mut unsaved = unsaved.saturating_add(delta.read);
+    if let Some(generation) = &generation
+        && unsaved >= SAVE_AFTER_FILES.min(graph.files().len().max(1))
+    {
+        // A help for the next process: a failure (a busy database) costs it time only.
+        let (walk, starts, keep) = graph.walk();
+        let bytes = packed::pack(graph.interned(), walk, starts, keep);
+        match store.map_save_graph(key, generation, &bytes) {
+            Ok(()) => unsaved = 0,
+            Err(error) => tracing::debug!(%error, "repo map graph not saved"),
+        }
+    }
     let loaded = Arc::new(LoadedGraph {
         root: key.to_owned(),
-        blobs: stored
-            .into_iter()
-            .map(|file| (file.blob, file.lang))
-            .collect(),
         generation,
         graph,
+        unsaved,
     });
     if loaded.generation.is_some()
         && let Ok(mut last) = LAST_GRAPH.lock()

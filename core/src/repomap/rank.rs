@@ -7,20 +7,23 @@
 //! definitions they may mean, weighted): built once per set of blobs, it ranks for each task's
 //! focus without looking at a name again.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashSet;
+use std::hash::Hasher;
+use std::sync::Arc;
 
-use super::tags::WEAK_PREFIX;
+use super::interned::{Delta, Interned, InternedFile, WEAK};
 use super::walk::{self, MAX_FILE_EDGES};
 
-/// One file as ranking sees it.
+/// One file as ranking sees it, its names as text (tests: the store's files come as
+/// [`Interned`]).
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileSymbols<'a> {
     pub path: &'a str,
     /// Distinct names it defines.
     pub defs: Vec<&'a str>,
     /// Names it references, with how often; a method call on a value is the name after
-    /// [`WEAK_PREFIX`].
+    /// [`WEAK_PREFIX`](super::tags::WEAK_PREFIX).
     pub refs: Vec<(&'a str, u32)>,
 }
 
@@ -47,15 +50,35 @@ const MAX_DEFINERS: usize = 32;
 /// How much more a reference to a name the task mentions counts.
 const FOCUS_WEIGHT: f64 = 10.0;
 
+/// An edge of the walk's file graph: (from, to, share).
+pub type FileEdge = (u32, u32, f64);
+
+/// The walk of the files an [`Interned`] was updated from, and how it was updated.
+#[derive(Debug, Clone, Copy)]
+pub struct PreviousWalk<'a> {
+    /// How many files it had.
+    pub files: usize,
+    /// (from, to, share) by `from`, and where each file's row starts (one more than files).
+    pub walk: &'a [(u32, u32, f64)],
+    pub starts: &'a [usize],
+    pub keep: usize,
+    pub delta: &'a Delta,
+}
+
+/// A name the task mentions that more than this share (1/N) of the files reference, and at
+/// least [`COMMON_MIN_FILES`], is not re-weighted: like a word in most documents (`parse`, `new`,
+/// `Result`), it says little about which files the task means, and re-weighting it would make
+/// the walk's row of nearly every file again. Its definitions still count as named.
+const COMMON_SHARE: usize = 10;
+const COMMON_MIN_FILES: usize = 16;
+
 /// The files of a root with their definitions and the references between them, weighted as
 /// no task has mentioned anything yet, and the walk's file graph for that case: a task's focus
 /// only re-weights the edges to the names it mentions, and the rows of the files that have some.
 #[derive(Debug, Default)]
 pub struct RankGraph {
-    paths: Vec<String>,
-    /// Each defined name once, and its id.
-    names: Vec<Box<str>>,
-    ids: FastMap<Box<str>, u32>,
+    /// The files and their names as ids.
+    interned: Arc<Interned>,
     /// Every definition: (file, name id).
     slots: Vec<(u32, u32)>,
     /// (referencing file, definition slot, share of the file's weight), ordered by file.
@@ -67,6 +90,8 @@ pub struct RankGraph {
     /// Each name's edges (indexes into `edges`): `name_edges[name_starts[id]..name_starts[id + 1]]`.
     name_starts: Vec<usize>,
     name_edges: Vec<u32>,
+    /// How many files have edges to each name.
+    name_files: Vec<u32>,
     /// The walk's file graph without focus (each file's strongest `keep` edges), and where each
     /// file's row starts in it.
     keep: usize,
@@ -75,76 +100,79 @@ pub struct RankGraph {
 }
 
 impl RankGraph {
-    /// The graph of `files` (index = file number).
-    pub fn new(files: &[FileSymbols<'_>]) -> Self {
-        Self::keeping(files, MAX_FILE_EDGES)
+    /// The graph of `interned`'s files (index = file number); `previous`, the walk of the files
+    /// they were updated from, gives the rows of the files whose edges cannot have changed.
+    pub fn new(interned: Arc<Interned>, previous: Option<PreviousWalk<'_>>) -> Self {
+        Self::keeping(interned, MAX_FILE_EDGES, previous)
     }
 
     /// [`RankGraph::new`], the walk following each file's strongest `keep` file → file edges.
-    fn keeping(files: &[FileSymbols<'_>], keep: usize) -> Self {
+    fn keeping(interned: Arc<Interned>, keep: usize, previous: Option<PreviousWalk<'_>>) -> Self {
+        let files = &interned.files;
         let count = files.len();
+        let names = interned.name_count();
         let mut graph = Self {
-            paths: files.iter().map(|file| file.path.to_owned()).collect(),
             keep,
             ..Self::default()
         };
-        // A defined name, interned, lists its (file, slot)s.
-        let mut definers: Vec<Vec<(u32, u32)>> = Vec::new();
-        for (index, file) in files.iter().enumerate() {
-            for name in &file.defs {
-                let id = match graph.ids.get(*name) {
-                    Some(&id) => id,
-                    None => {
-                        let id = u32::try_from(graph.names.len()).unwrap_or(u32::MAX);
-                        graph.ids.insert((*name).into(), id);
-                        graph.names.push((*name).into());
-                        definers.push(Vec::new());
-                        id
-                    }
-                };
-                let slot = u32::try_from(graph.slots.len()).unwrap_or(u32::MAX);
-                graph.slots.push((index as u32, id));
-                definers[id as usize].push((index as u32, slot));
+        // Each name's (file, slot)s, by name: `definers[def_starts[id]..def_starts[id + 1]]`.
+        let mut def_starts = vec![0_usize; names + 1];
+        for file in files {
+            for &id in &file.defs {
+                def_starts[id as usize + 1] += 1;
             }
         }
-        // Each name's weight before the task, as a plain reference and as a method call.
-        let weights: Vec<(f64, f64)> = graph
-            .names
-            .iter()
-            .zip(&definers)
-            .map(|(name, targets)| {
+        for id in 0..names {
+            def_starts[id + 1] += def_starts[id];
+        }
+        let mut next = def_starts.clone();
+        let mut definers = vec![(0_u32, 0_u32); def_starts[names]];
+        graph.slots.reserve(def_starts[names]);
+        for (index, file) in files.iter().enumerate() {
+            for &id in &file.defs {
+                let slot = u32::try_from(graph.slots.len()).unwrap_or(u32::MAX);
+                graph.slots.push((index as u32, id));
+                definers[next[id as usize]] = (index as u32, slot);
+                next[id as usize] += 1;
+            }
+        }
+        let definers_of = |id: usize| &definers[def_starts[id]..def_starts[id + 1]];
+        // Each name's weight before the task, as a plain reference and as a method call (only
+        // for the names some file defines: the others give no edges).
+        let weights: Vec<(f64, f64)> = (0..names)
+            .map(|id| {
+                let targets = definers_of(id).len();
+                if targets == 0 || targets > MAX_DEFINERS {
+                    return (0.0, 0.0);
+                }
+                let name = interned.name(id as u32);
                 (
-                    name_weight(name, targets.len(), false),
-                    WEAK_WEIGHT * name_weight(name, targets.len(), true),
+                    name_weight(name, targets, false),
+                    WEAK_WEIGHT * name_weight(name, targets, true),
                 )
             })
             .collect();
-        let mut name_counts = vec![0_usize; graph.names.len() + 1];
+        let mut name_counts = vec![0_usize; names + 1];
         graph.out_weight = vec![0.0; count];
         graph.edge_starts.reserve(count + 1);
         for (from, file) in files.iter().enumerate() {
             graph.edge_starts.push(graph.edges.len());
-            for (name, uses) in &file.refs {
-                let (name, weak) = match name.strip_prefix(WEAK_PREFIX) {
-                    Some(name) => (name, true),
-                    None => (*name, false),
-                };
-                let Some(&id) = graph.ids.get(name) else {
-                    continue;
-                };
-                let targets = &definers[id as usize];
+            for &(id, uses) in &file.refs {
+                let weak = id & WEAK != 0;
+                let id = (id & !WEAK) as usize;
+                let targets = definers_of(id);
                 // `new`, `fmt`, `from`: defined everywhere, they say nothing about which file
                 // is meant, and their edges would grow with the square of the tree.
-                if targets.len() > MAX_DEFINERS {
+                if targets.is_empty() || targets.len() > MAX_DEFINERS {
                     continue;
                 }
-                let (plain, method) = weights[id as usize];
-                let weight = if weak { method } else { plain } * f64::from(*uses).sqrt();
+                let (plain, method) = weights[id];
+                let weight = if weak { method } else { plain } * f64::from(uses).sqrt();
                 for &(to, slot) in targets {
                     if to as usize != from {
                         graph.edges.push((from as u32, slot, weight));
                         graph.out_weight[from] += weight;
-                        name_counts[id as usize] += 1;
+                        name_counts[id] += 1;
                     }
                 }
             }
@@ -153,7 +181,7 @@ impl RankGraph {
         for edge in &mut graph.edges {
             edge.2 /= graph.out_weight[edge.0 as usize];
         }
-        // Each name's edges, for the names a task mentions.
+        // Each name's edges, for the names a task mentions, and how many files have them.
         let mut start = 0;
         graph.name_starts = name_counts
             .iter()
@@ -165,26 +193,125 @@ impl RankGraph {
             .collect();
         let mut next = graph.name_starts.clone();
         graph.name_edges = vec![0; graph.edges.len()];
-        for (index, &(_, slot, _)) in graph.edges.iter().enumerate() {
+        graph.name_files = vec![0; names];
+        let mut last_file = vec![u32::MAX; names];
+        for (index, &(from, slot, _)) in graph.edges.iter().enumerate() {
             let name = graph.slots[slot as usize].1 as usize;
             graph.name_edges[next[name]] = index as u32;
             next[name] += 1;
+            if last_file[name] != from {
+                last_file[name] = from;
+                graph.name_files[name] += 1;
+            }
         }
-        graph.walk = walk::file_graph(
-            graph
-                .edges
-                .iter()
-                .map(|&(from, slot, share)| (from, graph.slots[slot as usize].0, share)),
-            count,
-            keep,
-        );
+        let reused = previous
+            .filter(|previous| previous.keep == keep)
+            .and_then(|previous| graph.reuse_walk(&interned, &previous));
+        graph.walk = match reused {
+            Some(walk) => walk,
+            None => walk::file_graph(
+                graph
+                    .edges
+                    .iter()
+                    .map(|&(from, slot, share)| (from, graph.slots[slot as usize].0, share)),
+                count,
+                keep,
+            ),
+        };
         graph.walk_starts = row_starts(&graph.walk, count);
+        graph.interned = interned;
         graph
     }
 
-    /// The files' paths, by file number.
-    pub fn paths(&self) -> &[String] {
-        &self.paths
+    /// The walk's file graph from `previous`'s rows, numbered anew, for the files whose edges
+    /// are the same: a file's row depends only on its references and on the definers of the
+    /// names it references. The other rows (files read, files referencing a name redefined) are
+    /// made again. `None` when a kept row points at a file gone (it cannot: the file's names
+    /// are redefined, so the rows pointing at it are made again).
+    fn reuse_walk(
+        &self,
+        interned: &Interned,
+        previous: &PreviousWalk<'_>,
+    ) -> Option<Vec<(u32, u32, f64)>> {
+        let files = &interned.files;
+        let count = files.len();
+        let delta = previous.delta;
+        if delta.kept_from.len() != count || previous.starts.len() != previous.files + 1 {
+            return None;
+        }
+        let mut redefined = vec![false; interned.name_count()];
+        for &id in &delta.redefined {
+            *redefined.get_mut(id as usize)? = true;
+        }
+        let mut renumbered = vec![u32::MAX; previous.files];
+        for (file, from) in delta.kept_from.iter().enumerate() {
+            if let Some(from) = from {
+                *renumbered.get_mut(*from as usize)? = file as u32;
+            }
+        }
+        let again: Vec<bool> = files
+            .iter()
+            .zip(&delta.kept_from)
+            .map(|(file, from)| {
+                from.is_none()
+                    || file
+                        .refs
+                        .iter()
+                        .any(|(id, _)| redefined[(id & !WEAK) as usize])
+            })
+            .collect();
+        let made = walk::file_graph(
+            (0..count)
+                .filter(|&file| again[file])
+                .flat_map(|file| self.edge_starts[file]..self.edge_starts[file + 1])
+                .map(|edge| {
+                    let (from, slot, share) = self.edges[edge];
+                    (from, self.slots[slot as usize].0, share)
+                }),
+            count,
+            self.keep,
+        );
+        let mut made = made.into_iter().peekable();
+        let mut graph = Vec::with_capacity(previous.walk.len());
+        for (file, from) in delta.kept_from.iter().enumerate() {
+            match from {
+                Some(from) if !again[file] => {
+                    let from = *from as usize;
+                    let row = previous
+                        .walk
+                        .get(previous.starts[from]..previous.starts[from + 1])?;
+                    for &(_, to, share) in row {
+                        let to = *renumbered.get(to as usize)?;
+                        if to == u32::MAX {
+                            return None;
+                        }
+                        graph.push((file as u32, to, share));
+                    }
+                }
+                _ => {
+                    while let Some(edge) = made.next_if(|edge| edge.0 as usize == file) {
+                        graph.push(edge);
+                    }
+                }
+            }
+        }
+        Some(graph)
+    }
+
+    /// The walk's file graph without focus, each file's row after the one before, and how many
+    /// edges it keeps a file: for the next graph's [`PreviousWalk`].
+    pub fn walk(&self) -> (&[FileEdge], &[usize], usize) {
+        (&self.walk, &self.walk_starts, self.keep)
+    }
+
+    /// The files, by file number.
+    pub fn files(&self) -> &[InternedFile] {
+        &self.interned.files
+    }
+
+    /// The files and names the graph was made from.
+    pub fn interned(&self) -> &Arc<Interned> {
+        &self.interned
     }
 
     /// The `limit` best definitions for `focus`, best first (ties by path, then name).
@@ -195,24 +322,31 @@ impl RankGraph {
     /// [`RankGraph::rank`], the walk following each file's strongest `keep` file → file edges:
     /// the kept walk re-weighted where `keep` is the graph's own, else one made anew.
     fn rank_keeping(&self, focus: &Focus, limit: usize, keep: usize) -> Vec<RankedDef<'_>> {
-        let count = self.paths.len();
+        let files = &self.interned.files;
+        let count = files.len();
         if count == 0 {
             return Vec::new();
         }
-        let mut focused_names: Vec<u32> = focus
-            .names
-            .iter()
-            .filter_map(|name| self.ids.get(name.as_str()).copied())
-            .collect();
-        focused_names.sort_unstable();
-        let mut focused = vec![false; self.names.len()];
-        for &id in &focused_names {
+        let mut named_ids = self.interned.find(focus.names.iter().map(String::as_str));
+        named_ids.sort_unstable();
+        let mut focused = vec![false; self.interned.name_count()];
+        for &id in &named_ids {
             focused[id as usize] = true;
         }
-        let named_path: Vec<bool> = self
-            .paths
+        // Only the names few files reference are re-weighted (see COMMON_SHARE).
+        let common = (count / COMMON_SHARE).max(COMMON_MIN_FILES);
+        let focused_names: Vec<u32> = named_ids
             .iter()
-            .map(|path| focus.paths.contains(path))
+            .copied()
+            .filter(|&id| self.name_files[id as usize] as usize <= common)
+            .collect();
+        let mut boosted = vec![false; self.interned.name_count()];
+        for &id in &focused_names {
+            boosted[id as usize] = true;
+        }
+        let named_path: Vec<bool> = files
+            .iter()
+            .map(|file| focus.paths.contains(&file.path))
             .collect();
         // A reference to a name the task mentions counts FOCUS_WEIGHT times: the files with
         // some have their other edges' shares scaled down by `scale`.
@@ -226,7 +360,7 @@ impl RankGraph {
         let scale: Vec<f64> = extra.iter().map(|extra| 1.0 / (1.0 + extra)).collect();
         let share = |edge: usize| {
             let (from, slot, share) = self.edges[edge];
-            let boost = if focused[self.slots[slot as usize].1 as usize] {
+            let boost = if boosted[self.slots[slot as usize].1 as usize] {
                 FOCUS_WEIGHT
             } else {
                 1.0
@@ -306,8 +440,12 @@ impl RankGraph {
             let (a_file, a_name) = self.slots[a.1 as usize];
             let (b_file, b_name) = self.slots[b.1 as usize];
             b.0.total_cmp(&a.0)
-                .then_with(|| self.paths[a_file as usize].cmp(&self.paths[b_file as usize]))
-                .then_with(|| self.names[a_name as usize].cmp(&self.names[b_name as usize]))
+                .then_with(|| {
+                    files[a_file as usize]
+                        .path
+                        .cmp(&files[b_file as usize].path)
+                })
+                .then_with(|| self.interned.name(a_name).cmp(self.interned.name(b_name)))
         };
         let mut ranked: Vec<(f64, u32)> = scores
             .into_iter()
@@ -325,7 +463,7 @@ impl RankGraph {
                 let (file, name) = self.slots[slot as usize];
                 RankedDef {
                     file: file as usize,
-                    name: &self.names[name as usize],
+                    name: self.interned.name(name),
                     score,
                 }
             })
@@ -391,7 +529,7 @@ fn personalization(mentioned: &[bool]) -> Vec<f64> {
 /// step (as rustc's FxHash); the input is the repository's own, and a collision costs time, not
 /// correctness.
 #[derive(Default, Clone, Copy)]
-struct WordHash(u64);
+pub struct WordHash(u64);
 
 impl WordHash {
     const MULTIPLIER: u64 = 0x517c_c1b7_2722_0a95;
@@ -433,10 +571,11 @@ impl Hasher for WordHash {
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHash>>;
-
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
+    use super::super::interned::{ListedFile, StoredTags};
     use super::*;
 
     fn file<'a>(path: &'a str, defs: &[&'a str], refs: &[(&'a str, u32)]) -> FileSymbols<'a> {
@@ -465,7 +604,11 @@ mod tests {
         limit: usize,
         keep: usize,
     ) -> Vec<Ranked> {
-        owned(RankGraph::keeping(files, keep).rank(focus, limit))
+        owned(graph(files, keep).rank(focus, limit))
+    }
+
+    fn graph(files: &[FileSymbols<'_>], keep: usize) -> RankGraph {
+        RankGraph::keeping(Arc::new(Interned::from_symbols(files)), keep, None)
     }
 
     fn owned(ranked: Vec<RankedDef<'_>>) -> Vec<Ranked> {
@@ -628,8 +771,8 @@ mod tests {
             },
         ];
         for keep in [1, 2, 3] {
-            let kept = RankGraph::keeping(&files, keep);
-            let anew = RankGraph::keeping(&files, usize::MAX);
+            let kept = graph(&files, keep);
+            let anew = graph(&files, usize::MAX);
             for focus in &focuses {
                 let fast = owned(kept.rank(focus, usize::MAX));
                 let slow = owned(anew.rank_keeping(focus, usize::MAX, keep));
@@ -637,6 +780,155 @@ mod tests {
                 for (a, b) in fast.iter().zip(&slow) {
                     assert!((a.score - b.score).abs() < 1e-12, "{a:?} {b:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_name_most_files_reference_is_named_but_not_re_weighted() {
+        // 20 files each use `common_name` and `other_thing` once; 5 others use only
+        // `third_thing`. `other_thing` is used by four times as many files as `third_thing`.
+        let users: Vec<String> = (0..20).map(|n| format!("user{n:02}.rs")).collect();
+        let loners: Vec<String> = (0..5).map(|n| format!("loner{n}.rs")).collect();
+        let mut files = vec![
+            file("common.rs", &["common_name"], &[]),
+            file("other.rs", &["other_thing"], &[]),
+            file("third.rs", &["third_thing"], &[]),
+        ];
+        for path in &users {
+            files.push(file(path, &[], &[("common_name", 1), ("other_thing", 1)]));
+        }
+        for path in &loners {
+            files.push(file(path, &[], &[("third_thing", 1)]));
+        }
+        let position =
+            |ranked: &[Ranked], name: &str| ranked.iter().position(|def| def.name == name).unwrap();
+        let neutral = rank(&files, &Focus::default(), usize::MAX);
+        assert!(position(&neutral, "other_thing") < position(&neutral, "third_thing"));
+        // Mentioning `common_name` (used by 20 of 28 files, more than the 16 a name may be used
+        // by and be re-weighted) shows its definition first, and leaves the others' order alone:
+        // re-weighted, its references would have taken most of each user's weight from
+        // `other_thing`, ranking it below `third_thing`.
+        let focus = Focus {
+            names: ["common_name".to_owned()].into(),
+            ..Focus::default()
+        };
+        let focused = rank(&files, &focus, usize::MAX);
+        assert_eq!(focused[0].name, "common_name");
+        assert!(
+            position(&focused, "other_thing") < position(&focused, "third_thing"),
+            "{:?}",
+            order(&focused)
+        );
+        // A name fewer files use is re-weighted: its users' other references count for less.
+        let rare: Vec<FileSymbols<'_>> = files
+            .iter()
+            .filter(|file| !file.path.starts_with("user1"))
+            .cloned()
+            .collect();
+        let focused = rank(&rare, &focus, usize::MAX);
+        assert_eq!(focused[0].name, "common_name");
+        assert!(
+            position(&focused, "other_thing") > position(&focused, "third_thing"),
+            "{:?}",
+            order(&focused)
+        );
+    }
+
+    /// `files` as the store lists them (a blob per content) and their tags.
+    fn stored(files: &[FileSymbols<'_>]) -> (Vec<ListedFile>, HashMap<String, StoredTags>) {
+        let mut listed = Vec::new();
+        let mut tags = HashMap::new();
+        for file in files {
+            let blob = format!("{:?}{:?}", file.defs, file.refs);
+            let refs: Vec<String> = file
+                .refs
+                .iter()
+                .map(|(name, uses)| format!("{name}\t{uses}"))
+                .collect();
+            tags.insert(
+                blob.clone(),
+                StoredTags {
+                    def_names: file.defs.join("\n"),
+                    refs: refs.join("\n"),
+                },
+            );
+            listed.push(ListedFile {
+                path: file.path.to_owned(),
+                blob,
+                lang: "rust/1".to_owned(),
+            });
+        }
+        listed.sort_by(|a, b| a.path.cmp(&b.path));
+        (listed, tags)
+    }
+
+    fn updated(base: &Interned, files: &[FileSymbols<'_>]) -> (Interned, Delta) {
+        let (listed, tags) = stored(files);
+        Interned::update(base.clone(), listed, |blob, _| {
+            Ok::<_, ()>(tags.get(blob).cloned())
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_graph_updated_from_the_last_ones_walk_equals_one_made_anew() {
+        let before = wide_tree();
+        let (first, _) = updated(&Interned::default(), &before);
+        let kept = RankGraph::keeping(Arc::new(first), 2, None);
+        type Edit = dyn Fn(&mut Vec<FileSymbols<'static>>);
+        let edits: [&Edit; 5] = [
+            // Nothing changed.
+            &|_| {},
+            // A file's references change.
+            &|files| files[3].refs = vec![("leaf_0", 7), ("hub_main", 1)],
+            // A definition moves to another file: the rows of its users change too.
+            &|files| {
+                files[1].defs = vec![];
+                files[5].defs.push("leaf_0");
+            },
+            // A file comes (numbered before others) and one goes.
+            &|files| {
+                files.push(file("a_new.rs", &["leaf_2"], &[("leaf_7", 3)]));
+                files.remove(8);
+            },
+            // A name gets a sixth definer (each weighs less).
+            &|files| {
+                for n in 0..5 {
+                    files[n + 1].defs.push("hub_main");
+                }
+            },
+        ];
+        for (number, edit) in edits.iter().enumerate() {
+            let mut after = wide_tree();
+            edit(&mut after);
+            let (interned, delta) = updated(kept.interned(), &after);
+            let (walk, starts, keep) = kept.walk();
+            let previous = PreviousWalk {
+                files: kept.files().len(),
+                walk,
+                starts,
+                keep,
+                delta: &delta,
+            };
+            let reusing = RankGraph::keeping(Arc::new(interned.clone()), 2, Some(previous));
+            let (anew, _) = updated(&Interned::default(), &after);
+            let anew = RankGraph::keeping(Arc::new(anew), 2, None);
+            assert_eq!(reusing.walk, anew.walk, "edit {number}");
+            assert_eq!(reusing.walk_starts, anew.walk_starts, "edit {number}");
+            if number == 0 {
+                assert_eq!(delta.read, 0);
+                assert_eq!(reusing.walk, kept.walk);
+            }
+            let focus = Focus {
+                names: ["leaf_7".to_owned()].into(),
+                ..Focus::default()
+            };
+            let fast = owned(reusing.rank(&focus, usize::MAX));
+            let slow = owned(anew.rank(&focus, usize::MAX));
+            assert_eq!(order(&fast), order(&slow), "edit {number}");
+            for (a, b) in fast.iter().zip(&slow) {
+                assert!((a.score - b.score).abs() < 1e-12, "{a:?} {b:?}");
             }
         }
     }

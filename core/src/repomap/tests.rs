@@ -412,3 +412,52 @@ fn an_incremental_index_maps_as_a_fresh_one_does() {
         stage_all(&repo);
     }
 }
+
+#[test]
+fn a_new_process_maps_from_the_saved_files_as_a_fresh_index_does() {
+    let dir = project();
+    let root = canonical(&dir);
+    let key = index::root_key(&root);
+    let mut store = Store::open_in_memory().unwrap();
+    refresh(&mut store, &root).unwrap();
+    let task = "the helper in util.py";
+    render(&store, &root, 1_000, task).unwrap();
+    // The first map read every file: they are saved, as of the root's generation.
+    let (saved, _) = store.map_graph(&key).unwrap().unwrap();
+    assert_eq!(Some(&saved), store.map_generation(&key).unwrap().as_ref());
+    // A definition moves to another file, a file comes, one goes.
+    write(&root, "util.py", "def unused():\n    pass\n");
+    write(
+        &root,
+        "lib/helpers.py",
+        "def helper(x):\n    return x + 2\n",
+    );
+    write(
+        &root,
+        "web/more.ts",
+        "export function shown(): number { return 2 }\n",
+    );
+    fs::remove_file(root.join("web/index.ts")).unwrap();
+    refresh(&mut store, &root).unwrap();
+    let mut fresh = Store::open_in_memory().unwrap();
+    refresh(&mut fresh, &root).unwrap();
+    let scratch = render(&fresh, &root, 1_000, task).unwrap();
+    assert!(
+        scratch.text.starts_with("lib/helpers.py:\n"),
+        "{}",
+        scratch.text
+    );
+    // A new process: only the saved files, older than the root's, brought up to date.
+    forget_kept_graph();
+    let from_saved = render(&store, &root, 1_000, task).unwrap();
+    assert_eq!(from_saved.text, scratch.text);
+    let (still, _) = store.map_graph(&key).unwrap().unwrap();
+    assert_eq!(still, saved, "three files read are not saved again");
+    // Saved bytes that do not read back are no graph: the map is made from the tags.
+    store.map_save_graph(&key, &saved, b"not a graph").unwrap();
+    forget_kept_graph();
+    assert_eq!(
+        render(&store, &root, 1_000, task).unwrap().text,
+        scratch.text
+    );
+}

@@ -102,6 +102,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 22,
         sql: include_str!("migrations/0022_model_call_reuse.sql"),
     },
+    Migration {
+        version: 23,
+        sql: include_str!("migrations/0023_map_graph.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

@@ -62,7 +62,7 @@ pub use model_benchmarks::ModelBenchmark;
 pub use model_cache::CacheStats;
 pub use model_calls::{ModelCall, ModelCallOutcome, ModelUsage, UsageTotals};
 pub use registry::RegistryEntry;
-pub use repomap::{MapDefinition, MapFileStat, MapFileTags, MapUpdate, NewMapBlob};
+pub use repomap::{MapDefinition, MapFileStat, MapUpdate, NewMapBlob};
 pub use routing::ModelOutcomes;
 pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery};
 pub use stats::DashboardStats;

@@ -42,18 +42,6 @@ pub struct NewMapBlob {
     pub refs: Vec<(String, u32)>,
 }
 
-/// What ranking reads of one file of a root: its defined names and counted references.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MapFileTags {
-    pub path: String,
-    pub blob: String,
-    pub lang: String,
-    /// Distinct defined names, one per line.
-    pub def_names: String,
-    /// `name\tcount` per line.
-    pub refs: String,
-}
-
 /// One index run's changes to a root: blobs seen for the first time, files added or changed,
 /// files gone.
 #[derive(Debug, Default)]
@@ -196,23 +184,45 @@ impl Store {
         Ok(())
     }
 
-    /// What ranking needs of every file of `root`.
-    pub fn map_files_tags(&self, root: &str) -> Result<Vec<MapFileTags>> {
+    /// Every file of `root` with stored tags: (path, blob, lang), by path.
+    pub fn map_listed_files(&self, root: &str) -> Result<Vec<(String, String, String)>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT f.path, f.blob, f.lang, b.def_names, b.refs FROM map_files f \
+            "SELECT f.path, f.blob, f.lang FROM map_files f \
              JOIN map_blobs b ON b.blob = f.blob AND b.lang = f.lang WHERE f.root = ?1 \
              ORDER BY f.path",
         )?;
-        let rows = statement.query_map([root], |row| {
-            Ok(MapFileTags {
-                path: row.get(0)?,
-                blob: row.get(1)?,
-                lang: row.get(2)?,
-                def_names: row.get(3)?,
-                refs: row.get(4)?,
-            })
-        })?;
+        let rows =
+            statement.query_map([root], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The tags of one blob: (distinct defined names, one per line; `name\tcount` per line).
+    pub fn map_blob_tags(&self, blob: &str, lang: &str) -> Result<Option<(String, String)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT def_names, refs FROM map_blobs WHERE blob = ?1 AND lang = ?2",
+        )?;
+        Ok(statement
+            .query_row(params![blob, lang], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?)
+    }
+
+    /// The ranking input saved for `root` (`repomap/packed.rs`): (generation, bytes).
+    pub fn map_graph(&self, root: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT generation, data FROM map_graph WHERE root = ?1")?;
+        Ok(statement
+            .query_row([root], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?)
+    }
+
+    /// Saves the ranking input of `root` as of `generation`, replacing the one before.
+    pub fn map_save_graph(&self, root: &str, generation: &str, data: &[u8]) -> Result<()> {
+        let mut statement = self.conn.prepare_cached(
+            "INSERT OR REPLACE INTO map_graph (root, generation, data) VALUES (?1, ?2, ?3)",
+        )?;
+        statement.execute(params![root, generation, data])?;
+        Ok(())
     }
 
     /// Every root with files in the map.
@@ -236,6 +246,7 @@ impl Store {
         let tx = self.write_transaction()?;
         let removed = tx.execute("DELETE FROM map_files WHERE root = ?1", [root])?;
         tx.execute("DELETE FROM map_root_state WHERE root = ?1", [root])?;
+        tx.execute("DELETE FROM map_graph WHERE root = ?1", [root])?;
         tx.commit()?;
         Ok(removed)
     }
