@@ -275,6 +275,34 @@ async fn events_split_anywhere_and_llama_cpp_timings_are_read() {
 }
 
 #[tokio::test]
+async fn openai_cached_prompt_tokens_are_counted_as_reused() {
+    let last = json!({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 2048, "completion_tokens": 5,
+            "prompt_tokens_details": {"cached_tokens": 1920}}})
+    .to_string();
+    let server = TestServer::start(move |_| {
+        let pieces = [
+            format!("data: {}\n\n", content("ok")),
+            format!("data: {last}\n\n"),
+            "data: [DONE]\n\n".to_string(),
+        ];
+        let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
+        Reply::sse_raw(&pieces, End::Complete)
+    })
+    .await;
+
+    let (events, error) = split_error(collect(backend(&server).chat(request())).await);
+    assert!(error.is_none(), "{error:?}");
+    let usage = events.iter().find_map(|e| match e {
+        ChatEvent::Usage { usage } => Some(*usage),
+        _ => None,
+    });
+    let usage = usage.expect("a usage event");
+    assert_eq!(usage.prompt_tokens, 2048);
+    assert_eq!(usage.reused_prompt_tokens, 1920);
+}
+
+#[tokio::test]
 async fn http_500_reports_the_error_message() {
     let server = TestServer::start(|_| {
         Reply::json(

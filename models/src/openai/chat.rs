@@ -263,8 +263,15 @@ impl ChatState {
                 completion_tokens: saturating_u32(usage.completion_tokens),
                 prompt_duration: milliseconds(timings.and_then(|t| t.prompt_ms)),
                 completion_duration: milliseconds(timings.and_then(|t| t.predicted_ms)),
+                // llama.cpp's `timings.cache_n`, else OpenAI's `cached_tokens`.
                 reused_prompt_tokens: timings
                     .and_then(|t| t.cache_n)
+                    .or_else(|| {
+                        usage
+                            .prompt_tokens_details
+                            .as_ref()
+                            .and_then(|d| d.cached_tokens)
+                    })
                     .map(saturating_u32)
                     .unwrap_or(0),
             };

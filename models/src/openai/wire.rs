@@ -201,6 +201,15 @@ pub(super) struct ChunkUsage {
     pub(super) prompt_tokens: u64,
     #[serde(default)]
     pub(super) completion_tokens: u64,
+    /// OpenAI's (and vLLM's) count of prompt tokens served from the provider's prompt cache.
+    #[serde(default)]
+    pub(super) prompt_tokens_details: Option<PromptTokensDetails>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct PromptTokensDetails {
+    #[serde(default)]
+    pub(super) cached_tokens: Option<u64>,
 }
 
 /// llama.cpp's `timings`, in milliseconds.
