@@ -272,7 +272,7 @@ fn eval(
             lines.push_str(&verdict.to_string());
             lines.push('\n');
         }
-        std::fs::write(out, lines).with_context(|| format!("cannot write {}", out.display()))?;
+        write_output(out, &lines)?;
     }
     let metrics = classifier::metrics::evaluate(&truth, &predicted);
     if json {
@@ -281,6 +281,18 @@ fn eval(
         print(&format!("classifier: {name}\n{}", render_metrics(&metrics)))?;
     }
     Ok(Exit::Ok)
+}
+
+/// Writes a file the user named (`--output`, `--predictions`): an error says which and why.
+fn write_output(path: &Path, contents: &str) -> Result<()> {
+    std::fs::write(path, contents).map_err(|error| {
+        UserError {
+            message: format!("cannot write {}: {error}", path.display()),
+            hint: Some("give a path in an existing directory you can write to".to_string()),
+            exit: Exit::Failure,
+        }
+        .into()
+    })
 }
 
 /// Accuracy, macro-F1, per-class F1 and the confusion matrix, one block of text.
@@ -353,8 +365,7 @@ fn train_on_file(
         )?);
         fitted.info.held_out = Some(fitted.evaluate(&test_examples));
     }
-    std::fs::write(output, fitted.to_json()?)
-        .with_context(|| format!("cannot write {}", output.display()))?;
+    write_output(output, &fitted.to_json()?)?;
     if json {
         print_json(&json!({
             "output": output.display().to_string(),

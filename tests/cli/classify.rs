@@ -228,6 +228,26 @@ fn eval_prints_accuracy_macro_f1_and_the_confusion_matrix() {
         confusion[class(&verdict["label"])][class(&verdict["predicted"])] += 1;
     }
     assert_eq!(json["metrics"]["confusion"], serde_json::json!(confusion));
+    // A path that cannot be written: one error naming it, with a hint, exit 1.
+    let missing = home.work_dir().join("no-such-dir").join("verdicts.jsonl");
+    let err = home.fails(
+        &[
+            "classify",
+            "eval",
+            file.to_str().unwrap(),
+            "--predictions",
+            missing.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        err.contains("cannot write") && err.contains("no-such-dir"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: give a path in an existing directory"),
+        "{err}"
+    );
 
     // A malformed line is named, exit 4.
     std::fs::write(
