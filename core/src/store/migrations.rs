@@ -106,6 +106,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 23,
         sql: include_str!("migrations/0023_map_graph.sql"),
     },
+    Migration {
+        version: 24,
+        sql: include_str!("migrations/0024_map_blob_keys.sql"),
+    },
 ];
 
 /// The schema version this build writes and expects: the number of the last migration.

@@ -96,9 +96,9 @@ impl Store {
 
     /// Whether the tags of `blob` read as `lang` are stored.
     pub fn map_has_blob(&self, blob: &str, lang: &str) -> Result<bool> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT 1 FROM map_blobs WHERE blob = ?1 AND lang = ?2")?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT 1 FROM map_blobs INDEXED BY map_blobs_key WHERE blob = ?1 AND lang = ?2",
+        )?;
         Ok(statement
             .query_row(params![blob, lang], |_| Ok(()))
             .optional()?
@@ -188,7 +188,8 @@ impl Store {
     pub fn map_listed_files(&self, root: &str) -> Result<Vec<(String, String, String)>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT f.path, f.blob, f.lang FROM map_files f \
-             JOIN map_blobs b ON b.blob = f.blob AND b.lang = f.lang WHERE f.root = ?1 \
+             JOIN map_blobs b INDEXED BY map_blobs_key ON b.blob = f.blob AND b.lang = f.lang \
+             WHERE f.root = ?1 \
              ORDER BY f.path",
         )?;
         let rows =
