@@ -54,6 +54,12 @@ pub struct MapUpdate {
     pub git_index: Option<String>,
 }
 
+/// A root's files that have stored tags. Only `map_blobs`' keys are asked for, from the index of
+/// keys alone: its rows hold every name a blob has, and reading them for 10,000 files took ~50 ms.
+pub(crate) const LISTED_FILES: &str = "SELECT f.path, f.blob, f.lang FROM map_files f \
+     JOIN map_blobs b INDEXED BY map_blobs_key ON b.blob = f.blob AND b.lang = f.lang \
+     WHERE f.root = ?1 ORDER BY f.path";
+
 impl Store {
     /// The stat cache of `root`: every file indexed there, by relative path.
     pub fn map_file_stats(&self, root: &str) -> Result<HashMap<String, MapFileStat>> {
@@ -186,12 +192,7 @@ impl Store {
 
     /// Every file of `root` with stored tags: (path, blob, lang), by path.
     pub fn map_listed_files(&self, root: &str) -> Result<Vec<(String, String, String)>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT f.path, f.blob, f.lang FROM map_files f \
-             JOIN map_blobs b INDEXED BY map_blobs_key ON b.blob = f.blob AND b.lang = f.lang \
-             WHERE f.root = ?1 \
-             ORDER BY f.path",
-        )?;
+        let mut statement = self.conn.prepare_cached(LISTED_FILES)?;
         let rows =
             statement.query_map([root], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -705,3 +705,27 @@ fn a_read_only_database_is_a_storage_error_with_a_hint() {
         error.hint()
     );
 }
+
+#[test]
+fn listing_a_roots_files_reads_only_the_keys_of_map_blobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("agent.db"), &StoreOptions::default()).unwrap();
+    let plan: Vec<String> = store
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", repomap::LISTED_FILES))
+        .unwrap()
+        .query_map(["/repo"], |row| row.get::<_, String>(3))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    // The wide rows (every name of a blob) are never read to tell whether a blob has tags.
+    assert!(
+        plan.iter()
+            .any(|step| step.contains("COVERING INDEX map_blobs_key")),
+        "{plan:?}"
+    );
+    assert!(
+        !plan.iter().any(|step| step.contains("PRIMARY KEY (blob")),
+        "{plan:?}"
+    );
+}
