@@ -4,11 +4,9 @@
 //! again. `packed.rs` keeps it in the store between processes.
 
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 
 #[cfg(test)]
 use super::rank::FileSymbols;
-use super::rank::WordHash;
 use super::tags::WEAK_PREFIX;
 
 /// Marks a reference's name id as a method call on a value (the name after [`WEAK_PREFIX`]).
@@ -58,7 +56,9 @@ static NO_TAGS: StoredTags = StoredTags {
     refs: String::new(),
 };
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHash>>;
+/// A map keyed by the repository's names, looked up hundreds of thousands of times: a fast hash
+/// (a collision costs time, not correctness) with a fixed seed, so runs are alike.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 impl Interned {
     /// From its parts (`packed.rs`); `None` when the names do not fit their ends.

@@ -3,7 +3,7 @@
 //!
 //! `tags.rs` reads definitions and references with tree-sitter tags queries (`lang.rs`: Rust,
 //! Python, JavaScript, TypeScript/TSX, Go); `index.rs` keeps them in the store per git blob id,
-//! parsing only content it has never seen; `rank.rs` ranks definitions PageRank-style over the
+//! parsing only content it has never seen; `rank/` ranks definitions PageRank-style over the
 //! graph of which file references which file's names (`walk.rs`: the walk over each file's
 //! strongest edges), biased towards what the task mentions; `fit.rs` renders the best of them
 //! within a token budget. The graph of the root last mapped is kept in the process while the
