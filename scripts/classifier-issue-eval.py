@@ -31,8 +31,11 @@ _spec.loader.exec_module(dataset)
 
 
 def rows(path):
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as error:
+        sys.exit(f"{path}: cannot be read ({error})")
     if text.lstrip().startswith("["):
         yield from json.loads(text)
         return
@@ -50,7 +53,10 @@ def issue_text(row):
     issues = row.get("resolved_issues") or []
     if isinstance(issues, str):
         # Some copies hold the list as Python's repr, not JSON.
-        issues = ast.literal_eval(issues)
+        try:
+            issues = ast.literal_eval(issues)
+        except (ValueError, SyntaxError):
+            return ""
     return "\n\n".join(f"{i.get('title', '')}\n{i.get('body') or ''}".strip() for i in issues)
 
 
