@@ -1,5 +1,5 @@
-//! The MCP client against a real stdio server (the tests' Python server): where a task's or
-//! chat's servers start, and that a call waits for a server still starting.
+//! The MCP client against a real stdio server (the tests' Python server): when and where a
+//! task's or chat's servers start, and that a call waits for (and releases) a server not started.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -68,7 +68,7 @@ fn wait_for_time(path: &PathBuf, within: Duration) -> Option<f64> {
 }
 
 #[test]
-fn a_task_s_servers_start_on_a_thread_of_their_own_and_calls_wait_for_them() {
+fn a_task_s_known_servers_start_once_released_on_a_thread_of_their_own_and_calls_wait_for_them() {
     let dir = tempfile::tempdir().unwrap();
     let started = dir.path().join("started");
     let config = slow_server(&started, "0.3");
@@ -91,7 +91,14 @@ fn a_task_s_servers_start_on_a_thread_of_their_own_and_calls_wait_for_them() {
         "{}",
         tools.spec().description
     );
-    assert!(!started.exists());
+    // Held back until the first model request is answered: not even spawned (its process would
+    // compete with the task's start for the CPU).
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        !started.exists(),
+        "the server started before it was released"
+    );
+    tools.release();
 
     // The task's thread is busy (here: blocked, its runtime never polled); the server starts
     // and answers `initialize` all the same.

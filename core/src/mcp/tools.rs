@@ -37,6 +37,9 @@ pub struct McpTools {
     /// its own, so their process spawns and handshakes never hold up the thread of the task or
     /// chat (its first model request). Shut down with the tools.
     background: Option<tokio::runtime::Runtime>,
+    /// Opens the starts [`McpTools::connect`] held back (servers whose tools were known from
+    /// last time): see [`McpTools::release`].
+    held: Option<tokio::sync::watch::Sender<bool>>,
 }
 
 struct Server {
@@ -190,6 +193,7 @@ impl McpTools {
             Self {
                 servers,
                 background: None,
+                held: None,
             },
             report,
         )
@@ -198,9 +202,11 @@ impl McpTools {
     /// Starts every enabled server of `configs` in the background (a task's or chat's), on a
     /// thread of their own: a server whose tools `cache` kept from last time is not waited for
     /// (the first request lists those tools; its first call waits for it, within its startup
-    /// timeout); the others are waited for, so the first catalog is right even on a first run.
-    /// Each successful start refreshes the cache. Returns the servers the model gets, and the
-    /// starts that were waited for.
+    /// timeout), and its process is not even spawned until [`McpTools::release`] (once the
+    /// first model request is answered) or a call needs it, so that it does not compete with
+    /// the task's own start for the CPU. The others are started and waited for, so the first
+    /// catalog is right even on a first run. Each successful start refreshes the cache.
+    /// Returns the servers the model gets, and the starts that were waited for.
     pub async fn connect(
         configs: &[McpServerConfig],
         launch: &Launch,
@@ -214,11 +220,23 @@ impl McpTools {
         } else {
             background_runtime()
         };
+        let (held, opened) = tokio::sync::watch::channel(false);
         let mut pending = Vec::new();
         for config in enabled {
+            let cached = cache.and_then(|cache| cache.load(config));
+            // Known from last time: started once released (never, if the tools go first).
+            let mut gate = cached.is_some().then(|| opened.clone());
             let start = {
                 let (config, launch, cache) = (config.clone(), launch.clone(), cache.cloned());
                 async move {
+                    if let Some(gate) = &mut gate
+                        && gate.wait_for(|open| *open).await.is_err()
+                    {
+                        return Err(McpError::Protocol {
+                            server: config.name.clone(),
+                            reason: "its start was stopped".into(),
+                        });
+                    }
                     let connection = Connection::open(&config, &launch).await?;
                     if let Some(cache) = cache {
                         cache.save(&config, connection.tools());
@@ -242,7 +260,6 @@ impl McpTools {
                 })
                 .boxed()
                 .shared();
-            let cached = cache.and_then(|cache| cache.load(config));
             pending.push((config, link, start, cached));
         }
         let mut servers = Vec::new();
@@ -283,9 +300,19 @@ impl McpTools {
             Self {
                 servers,
                 background,
+                held: Some(held),
             },
             report,
         )
+    }
+
+    /// Starts the servers [`McpTools::connect`] held back (a task or chat calls it once its
+    /// first model request was answered; a call to one of them releases them too). Calling it
+    /// again does nothing.
+    pub fn release(&self) {
+        if let Some(held) = &self.held {
+            held.send_replace(true);
+        }
     }
 
     /// Whether no server is connected (then the model gets no `mcp` tool).
@@ -359,6 +386,7 @@ impl McpTools {
             ),
             Ok(Request::Call(server, tool, arguments)) => {
                 let name = server.name.as_str();
+                self.release();
                 let connection = match server.link.clone().await {
                     Ok(connection) => connection,
                     Err(error) => return (for_model(&error), true),

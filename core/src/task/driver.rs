@@ -310,6 +310,7 @@ pub(crate) async fn request_model<H: TurnHost>(
     let mut fall_back = false;
     let mut repetition = RepetitionDetector::new();
     let mut repeated = None;
+    let mut answered = false;
 
     loop {
         let next = tokio::select! {
@@ -327,6 +328,11 @@ pub(crate) async fn request_model<H: TurnHost>(
         };
         if let Some(Ok(event)) = &next {
             cache.observe(event);
+        }
+        if !answered {
+            // The request is out and answered: what was held back not to slow it may start.
+            answered = true;
+            ctx.tools().toolbox.model_answered();
         }
         match next {
             Some(Ok(ChatEvent::TextDelta { text })) => {

@@ -172,6 +172,14 @@ impl Toolbox {
         self
     }
 
+    /// Says that a model request was answered: the MCP servers held back so as not to slow the
+    /// first request start now (see [`McpTools::release`]).
+    pub fn model_answered(&self) {
+        if let Some(mcp) = &self.mcp {
+            mcp.release();
+        }
+    }
+
     /// Gives the model the web tools: `fetch`, and `browser` when Chromium is there.
     pub fn with_web(mut self, web: WebTools) -> Self {
         self.web = Some(Arc::new(web));
