@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::common::Home;
-use crate::scripted::{ScriptedServer, call, text};
+use crate::scripted::{Reply, ScriptedServer, call, text};
 use crate::task::{events, git, only_task_id, project, run_args};
 
 #[path = "mcp_http.rs"]
@@ -758,5 +758,41 @@ fn the_first_request_goes_out_before_a_slow_server_answers_initialize() {
         results[0].contains("echo: after the start"),
         "{}",
         results[0]
+    );
+}
+
+#[test]
+fn a_server_known_from_last_time_is_started_once_the_first_request_is_answered() {
+    let home = Home::new();
+    let repo = project(&home);
+    let started = home.root.path().join("started");
+    user_config(
+        &home,
+        &stdio_table("late", &["--started", started.to_str().unwrap()], ""),
+    );
+    home.ok(&["mcp", "test", "late"]);
+    std::fs::remove_file(&started).unwrap();
+
+    // The model never calls the server: it lists the files, then takes three seconds to say
+    // it is done, time enough for a server started after its first answer to come up.
+    let server = ScriptedServer::start(vec![
+        call("list", json!({"path": "."})),
+        Reply::After(Duration::from_secs(3), Box::new(text("Nothing to change"))),
+    ]);
+    let repo_arg = repo.display().to_string();
+    let mut args = run_args(&repo_arg, &server);
+    args.push("look around");
+    home.ok(&args);
+    let initialized: f64 = std::fs::read_to_string(&started)
+        .expect("the server was never started: nothing released it after the first answer")
+        .trim()
+        .parse()
+        .unwrap();
+    // Held back until the model had answered: the first request went out before it started.
+    let times = server.request_times();
+    assert!(
+        times[0] < initialized,
+        "first request at {}, initialize answered at {initialized}",
+        times[0]
     );
 }

@@ -131,14 +131,18 @@ fn a_call_made_while_its_server_is_starting_waits_for_it() {
         .enable_all()
         .build()
         .unwrap();
+    // Never released: the call itself starts the server (a bound, so that it fails, not hangs).
     let (answer, failed) = runtime.block_on(async {
         let (tools, _) = McpTools::connect(&[config], &launch, Some(&cache)).await;
-        tools
-            .call(
+        tokio::time::timeout(
+            Duration::from_secs(30),
+            tools.call(
                 &json!({"tool": "notes.echo", "arguments": {"text": "worth the wait"}}),
                 10_000,
-            )
-            .await
+            ),
+        )
+        .await
+        .expect("the call waited for a server nothing started")
     });
     assert!(!failed, "{answer}");
     assert!(answer.contains("echo: worth the wait"), "{answer}");
